@@ -1,0 +1,12 @@
+//! Shoebox: a local-first media library with a forgiving Trash.
+//!
+//! - [`library`]: the domain — import, the Trash rules, the sweep, crash-safe file moves.
+//! - [`store`]: SQLite — opening, pragmas, migrations.
+//! - [`cli`]: the `shoebox` commands for scripts.
+//! - [`gui`]: the desktop app.
+
+pub mod cli;
+pub mod clock;
+pub mod gui;
+pub mod library;
+pub mod store;

@@ -1,0 +1,565 @@
+//! Import of files and folders, by copy into `media/` or in place. Folders become nested
+//! collections; companions (sidecars, the RAW of a RAW+JPEG pair) join their asset. A file
+//! that cannot be read is reported by name and does not stop the rest.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::fsops;
+use super::probe::{self, Kind, RAW};
+use super::{ItemId, Library, LibraryError, MEDIA_DIR, Result};
+use crate::store;
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Index the files where they are instead of copying them into the library.
+    pub in_place: bool,
+    /// The collection to import into (`None`: the top).
+    pub into: Option<i64>,
+    /// Import a file even when its content matches an item in the Trash.
+    pub allow_trash_duplicates: bool,
+}
+
+/// Progress of a long import.
+#[derive(Debug, Clone)]
+pub struct ImportProgress {
+    pub done: usize,
+    pub total: usize,
+    pub current: String,
+}
+
+/// A file whose content matches an item in the Trash: offer to restore it instead.
+#[derive(Debug, Clone, Serialize)]
+pub struct InTrashMatch {
+    pub path: String,
+    pub id: ItemId,
+    pub name: String,
+}
+
+/// One imported asset.
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    pub id: ItemId,
+    pub name: String,
+    pub path: String,
+}
+
+/// A message about one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileMessage {
+    pub path: String,
+    pub message: String,
+}
+
+/// What an import did, file by file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub imported: Vec<Imported>,
+    pub collections_created: Vec<ItemId>,
+    /// Files not imported because their content is in the Trash.
+    pub in_trash: Vec<InTrashMatch>,
+    /// Files not imported because they are already in the library.
+    pub already_imported: Vec<FileMessage>,
+    /// Imported, but something about them could not be read.
+    pub warnings: Vec<FileMessage>,
+    pub failed: Vec<FileMessage>,
+}
+
+/// A folder to import as a collection.
+struct DirPlan {
+    name: String,
+    files: Vec<PathBuf>,
+    subdirs: Vec<DirPlan>,
+}
+
+/// A file with the companions that travel with it.
+struct Group {
+    main: PathBuf,
+    companions: Vec<(&'static str, PathBuf)>,
+}
+
+/// A file read and ready to record.
+struct Prepared {
+    role: &'static str,
+    path: String,
+    size: u64,
+    hash: String,
+    dev: Option<i64>,
+    ino: Option<i64>,
+}
+
+const CHUNK: usize = 500;
+
+impl Library {
+    /// Imports `paths` (files and folders, folders recursively).
+    pub fn import(
+        &mut self,
+        paths: &[PathBuf],
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportReport> {
+        if let Some(c) = opts.into {
+            self.require_active_collection(c)?;
+        }
+        let mut report = ImportReport::default();
+        let mut loose = Vec::new();
+        let mut dirs = Vec::new();
+        for path in paths {
+            match fs::symlink_metadata(path) {
+                Err(e) => report.failed.push(msg(path, format!("could not read: {e}"))),
+                Ok(m) if m.file_type().is_symlink() => report.failed.push(msg(
+                    path,
+                    "is a symbolic link; Shoebox does not follow links".into(),
+                )),
+                Ok(m) if m.is_dir() => match name_of(path) {
+                    Ok(name) => dirs.push(plan_dir(path, name, &mut report)),
+                    Err(m) => report.failed.push(msg(path, m)),
+                },
+                Ok(m) if m.is_file() => loose.push(path.clone()),
+                Ok(_) => report
+                    .failed
+                    .push(msg(path, "is not a regular file".into())),
+            }
+        }
+        let total = loose.len() + dirs.iter().map(count_files).sum::<usize>();
+        let mut done = 0usize;
+        self.import_group(loose, opts.into, opts, &mut report, &mut done, total, progress)?;
+        for dir in dirs {
+            self.import_dir(dir, opts.into, opts, &mut report, &mut done, total, progress)?;
+        }
+        Ok(report)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn import_dir(
+        &mut self,
+        dir: DirPlan,
+        parent: Option<i64>,
+        opts: &ImportOptions,
+        report: &mut ImportReport,
+        done: &mut usize,
+        total: usize,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<()> {
+        let (id, created) = self.ensure_collection(parent, &dir.name)?;
+        if created {
+            report.collections_created.push(ItemId::Collection(id));
+        }
+        self.import_group(dir.files, Some(id), opts, report, done, total, progress)?;
+        for sub in dir.subdirs {
+            self.import_dir(sub, Some(id), opts, report, done, total, progress)?;
+        }
+        Ok(())
+    }
+
+    /// Finds the active collection `name` under `parent`, or makes it.
+    pub(crate) fn ensure_collection(&mut self, parent: Option<i64>, name: &str) -> Result<(i64, bool)> {
+        let key = name_key(name);
+        let found: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM collections WHERE ifnull(parent_id, 0) = ifnull(?1, 0)
+                 AND name_key = ?2 AND state = 'active'",
+                params![parent, key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = found {
+            return Ok((id, false));
+        }
+        let now = self.clock.now();
+        self.conn.execute(
+            "INSERT INTO collections(parent_id, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![parent, name, key, now],
+        )?;
+        Ok((self.conn.last_insert_rowid(), true))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn import_group(
+        &mut self,
+        files: Vec<PathBuf>,
+        collection: Option<i64>,
+        opts: &ImportOptions,
+        report: &mut ImportReport,
+        done: &mut usize,
+        total: usize,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<()> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        let mut taken = self.active_names(collection)?;
+        let groups = group_companions(files, report);
+        for chunk in groups.chunks(CHUNK) {
+            let mut ready = Vec::new();
+            for group in chunk {
+                *done += 1 + group.companions.len();
+                progress(ImportProgress {
+                    done: *done,
+                    total,
+                    current: group.main.display().to_string(),
+                });
+                match self.prepare(group, opts, report) {
+                    Ok(Some(p)) => ready.push(p),
+                    Ok(None) => {}
+                    Err(m) => report.failed.push(msg(&group.main, m)),
+                }
+            }
+            let now = self.clock.now();
+            let tx = store::write_tx(&mut self.conn)?;
+            for (name, kind, meta, files) in ready {
+                let name = free_name(&name, &taken);
+                taken.insert(name_key(&name));
+                let size: u64 = files.iter().map(|f| f.size).sum();
+                tx.execute(
+                    "INSERT INTO assets(collection_id, name, name_key, kind, storage, size, hash,
+                        imported_at, captured_at, width, height, camera)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    params![
+                        collection,
+                        name,
+                        name_key(&name),
+                        kind.as_str(),
+                        if opts.in_place { "in_place" } else { "copy" },
+                        size as i64,
+                        files[0].hash,
+                        now,
+                        meta.captured_at,
+                        meta.width,
+                        meta.height,
+                        meta.camera,
+                    ],
+                )?;
+                let asset_id = tx.last_insert_rowid();
+                for f in &files {
+                    tx.execute(
+                        "INSERT INTO files(asset_id, role, path, size, hash, dev, ino)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![asset_id, f.role, f.path, f.size as i64, f.hash, f.dev, f.ino],
+                    )?;
+                }
+                report.imported.push(Imported {
+                    id: ItemId::Asset(asset_id),
+                    name,
+                    path: files[0].path.clone(),
+                });
+            }
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Reads a group's files, places copies in `media/`, and says what to record.
+    #[allow(clippy::type_complexity)]
+    fn prepare(
+        &mut self,
+        group: &Group,
+        opts: &ImportOptions,
+        report: &mut ImportReport,
+    ) -> Result<Option<(String, Kind, probe::Meta, Vec<Prepared>)>, String> {
+        let name = name_of(&group.main)?;
+        let kind = probe::kind_of(&name);
+        let (size, hash) =
+            fsops::hash_file(&group.main).map_err(|e| format!("could not read: {e}"))?;
+        if !opts.allow_trash_duplicates
+            && let Some((id, tname)) = self.trashed_with_hash(&hash).map_err(|e| e.to_string())?
+        {
+            report.in_trash.push(InTrashMatch {
+                path: group.main.display().to_string(),
+                id,
+                name: tname,
+            });
+            return Ok(None);
+        }
+        let meta = match probe::read_meta(&group.main, kind) {
+            Ok(m) => m,
+            Err(m) => {
+                report.warnings.push(msg(&group.main, m));
+                probe::Meta::default()
+            }
+        };
+        let mut sources = vec![("main", group.main.clone(), size, hash.clone())];
+        for (role, path) in &group.companions {
+            match fsops::hash_file(path) {
+                Ok((s, h)) => sources.push((role, path.clone(), s, h)),
+                Err(e) => report
+                    .warnings
+                    .push(msg(path, format!("companion not imported: {e}"))),
+            }
+        }
+        let mut files = Vec::new();
+        if opts.in_place {
+            for (role, path, size, hash) in sources {
+                let stored = in_place_path(&path)?;
+                if let Some(existing) = self.asset_with_path(&stored).map_err(|e| e.to_string())? {
+                    if role == "main" {
+                        report.already_imported.push(FileMessage {
+                            path: stored,
+                            message: format!("already in the library as {existing}"),
+                        });
+                        return Ok(None);
+                    }
+                    continue;
+                }
+                let meta = fs::symlink_metadata(&stored).map_err(|e| format!("could not read: {e}"))?;
+                let (dev, ino) = fsops::dev_ino(&meta);
+                files.push(Prepared { role, path: stored, size, hash, dev, ino });
+            }
+        } else {
+            if self.active_duplicate(&hash, &name).map_err(|e| e.to_string())? {
+                report.already_imported.push(FileMessage {
+                    path: group.main.display().to_string(),
+                    message: "the same file is already in the library".into(),
+                });
+                return Ok(None);
+            }
+            let dir = Path::new(MEDIA_DIR).join(&hash[..2]);
+            fs::create_dir_all(self.root.join(&dir)).map_err(|e| format!("could not copy: {e}"))?;
+            for (role, path, size, fhash) in sources {
+                let fname = name_of(&path)?;
+                let (rel, abs) = self.copy_in(&path, &dir, &format!("{}-{fname}", &hash[..12]))?;
+                let meta = fs::symlink_metadata(&abs).map_err(|e| format!("could not read: {e}"))?;
+                let (dev, ino) = fsops::dev_ino(&meta);
+                files.push(Prepared { role, path: rel, size, hash: fhash, dev, ino });
+            }
+            let _ = fsops::fsync_dir(&self.root.join(&dir));
+        }
+        Ok(Some((name, kind, meta, files)))
+    }
+
+    /// Copies `src` into `dir` under a free name; returns (stored path, absolute path).
+    fn copy_in(&self, src: &Path, dir: &Path, name: &str) -> Result<(String, PathBuf), String> {
+        for n in 1..1000 {
+            let rel = dir.join(fsops::numbered_name(name, n));
+            let abs = self.root.join(&rel);
+            match fsops::copy_durable(src, &abs) {
+                Ok(_) => return Ok((rel.to_string_lossy().into_owned(), abs)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(format!("could not copy into the library: {e}")),
+            }
+        }
+        Err("could not find a free name in the library".into())
+    }
+
+    fn active_names(&self, collection: Option<i64>) -> Result<HashSet<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT name_key FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0)
+             AND state IN ('active', 'trashing', 'restoring')",
+        )?;
+        let names = stmt
+            .query_map([collection], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(names)
+    }
+
+    fn trashed_with_hash(&self, hash: &str) -> Result<Option<(ItemId, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT a.id, a.name, a.via_id FROM assets a
+                 WHERE a.hash = ?1 AND a.state = 'trashed' LIMIT 1",
+                [hash],
+                |r| {
+                    let via: Option<i64> = r.get(2)?;
+                    let id = match via {
+                        Some(c) => ItemId::Collection(c),
+                        None => ItemId::Asset(r.get(0)?),
+                    };
+                    Ok((id, r.get(1)?))
+                },
+            )
+            .optional()?)
+    }
+
+    fn active_duplicate(&self, hash: &str, name: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM assets WHERE hash = ?1 AND name_key = ?2 AND state = 'active' LIMIT 1",
+                params![hash, name_key(name)],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    fn asset_with_path(&self, stored: &str) -> Result<Option<ItemId>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT f.asset_id FROM files f WHERE f.path = ?1 LIMIT 1",
+                [stored],
+                |r| Ok(ItemId::Asset(r.get(0)?)),
+            )
+            .optional()?)
+    }
+
+    pub(crate) fn require_active_collection(&self, id: i64) -> Result<()> {
+        let state: Option<String> = self
+            .conn
+            .query_row("SELECT state FROM collections WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        match state.as_deref() {
+            None => Err(LibraryError::NotFound(ItemId::Collection(id))),
+            Some("active") => Ok(()),
+            Some(_) => Err(LibraryError::InTrash(ItemId::Collection(id))),
+        }
+    }
+}
+
+/// The case-insensitive key names are unique by.
+pub(crate) fn name_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
+/// `name`, or the first `name (n).ext` not in `taken`.
+pub(crate) fn free_name(name: &str, taken: &HashSet<String>) -> String {
+    (1..)
+        .map(|n| fsops::numbered_name(name, n))
+        .find(|candidate| !taken.contains(&name_key(candidate)))
+        .unwrap_or_else(|| name.to_string())
+}
+
+fn msg(path: &Path, message: String) -> FileMessage {
+    FileMessage {
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+/// The UTF-8 file name of a path, or a message saying why not.
+fn name_of(path: &Path) -> Result<String, String> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| "has no file name".to_string())?;
+    name.to_str().map(str::to_string).ok_or_else(|| {
+        format!(
+            "file name is not valid UTF-8 ({}); rename the file and import it again",
+            name.to_string_lossy()
+        )
+    })
+}
+
+/// An in-place file's stored path: its folder resolved, its own name never followed.
+fn in_place_path(path: &Path) -> Result<String, String> {
+    let name = name_of(path)?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let parent = fs::canonicalize(&parent).map_err(|e| format!("could not resolve its folder: {e}"))?;
+    let full = parent.join(name);
+    full.to_str()
+        .map(str::to_string)
+        .ok_or_else(|| "its folder's path is not valid UTF-8".to_string())
+}
+
+/// Walks a folder (never following links, skipping hidden entries and Shoebox's own
+/// trash areas).
+fn plan_dir(path: &Path, name: String, report: &mut ImportReport) -> DirPlan {
+    let mut plan = DirPlan {
+        name,
+        files: Vec::new(),
+        subdirs: Vec::new(),
+    };
+    let entries = match fs::read_dir(path) {
+        Ok(e) => e,
+        Err(e) => {
+            report.failed.push(msg(path, format!("could not read the folder: {e}")));
+            return plan;
+        }
+    };
+    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let p = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(t) if t.is_symlink() => report.failed.push(msg(
+                &p,
+                "is a symbolic link; Shoebox does not follow links".into(),
+            )),
+            Ok(t) if t.is_dir() => match name_of(&p) {
+                Ok(n) => plan.subdirs.push(plan_dir(&p, n, report)),
+                Err(m) => report.failed.push(msg(&p, m)),
+            },
+            Ok(t) if t.is_file() => plan.files.push(p),
+            Ok(_) => {}
+            Err(e) => report.failed.push(msg(&p, format!("could not read: {e}"))),
+        }
+    }
+    plan
+}
+
+fn count_files(d: &DirPlan) -> usize {
+    d.files.len() + d.subdirs.iter().map(count_files).sum::<usize>()
+}
+
+/// Groups the files of one folder: `IMG_1.xmp` / `IMG_1.jpg.xmp` join `IMG_1.jpg`, and
+/// `IMG_1.CR2` joins `IMG_1.JPG`. Companions with nothing to join are assets of their own.
+fn group_companions(files: Vec<PathBuf>, report: &mut ImportReport) -> Vec<Group> {
+    let mut mains: Vec<Group> = Vec::new();
+    let mut sidecars = Vec::new();
+    let mut raws = Vec::new();
+    for f in files {
+        let name = match name_of(&f) {
+            Ok(n) => n,
+            Err(m) => {
+                report.failed.push(msg(&f, m));
+                continue;
+            }
+        };
+        let ext = probe::ext_lower(&name);
+        if ext == "xmp" {
+            sidecars.push((name, f));
+        } else if RAW.contains(&ext.as_str()) {
+            raws.push((name, f));
+        } else {
+            mains.push(Group {
+                main: f,
+                companions: Vec::new(),
+            });
+        }
+    }
+    // Index the mains by full name and by stem (lowercase).
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_stem: HashMap<String, usize> = HashMap::new();
+    for (i, g) in mains.iter().enumerate() {
+        let name = g.main.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let stem = fsops::split_ext(&name).0.to_string();
+        by_stem.entry(stem).or_insert(i);
+        by_name.insert(name, i);
+    }
+    for (name, path) in raws {
+        let stem = fsops::split_ext(&name).0.to_lowercase();
+        match by_stem.get(&stem) {
+            Some(&i) if probe::kind_of(&mains[i].main.to_string_lossy()) == Kind::Image => {
+                mains[i].companions.push(("raw", path));
+            }
+            _ => {
+                let i = mains.len();
+                mains.push(Group { main: path, companions: Vec::new() });
+                by_stem.entry(stem).or_insert(i);
+                by_name.insert(name.to_lowercase(), i);
+            }
+        }
+    }
+    for (name, path) in sidecars {
+        let lower = name.to_lowercase();
+        let base = fsops::split_ext(&lower).0.to_string();
+        let target = by_name.get(&base).or_else(|| by_stem.get(&base)).copied();
+        match target {
+            Some(i) => mains[i].companions.push(("sidecar", path)),
+            None => mains.push(Group { main: path, companions: Vec::new() }),
+        }
+    }
+    mains
+}

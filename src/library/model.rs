@@ -1,0 +1,213 @@
+//! The domain's types: ids, kinds, listings and the results of bulk actions.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::clock::UnixSecs;
+
+/// The id of an asset or a collection: printed as `a12` or `c3`. It stays the same
+/// through trash and restore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemId {
+    Asset(i64),
+    Collection(i64),
+}
+
+impl fmt::Display for ItemId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ItemId::Asset(n) => write!(f, "a{n}"),
+            ItemId::Collection(n) => write!(f, "c{n}"),
+        }
+    }
+}
+
+impl FromStr for ItemId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let bad = || format!("not an item id: {s:?} (ids look like a12 or c3)");
+        let (tag, num) = s.split_at_checked(1).ok_or_else(bad)?;
+        let n: i64 = num.parse().map_err(|_| bad())?;
+        if n <= 0 {
+            return Err(bad());
+        }
+        match tag {
+            "a" | "A" => Ok(ItemId::Asset(n)),
+            "c" | "C" => Ok(ItemId::Collection(n)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl Serialize for ItemId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// What kind of media an asset is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Image,
+    Video,
+    Audio,
+    Other,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Image => "image",
+            Kind::Video => "video",
+            Kind::Audio => "audio",
+            Kind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Kind {
+        match s {
+            "image" => Kind::Image,
+            "video" => Kind::Video,
+            "audio" => Kind::Audio,
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// An active asset, as the Gallery and `ls` show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssetInfo {
+    pub id: ItemId,
+    pub name: String,
+    pub asset_kind: Kind,
+    pub collection_id: Option<i64>,
+    /// Collection path, "" for the top.
+    pub location: String,
+    pub size: u64,
+    /// Where the file is on disk now.
+    pub path: PathBuf,
+    pub in_place: bool,
+    pub imported_at: UnixSecs,
+    pub captured_at: Option<UnixSecs>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub camera: Option<String>,
+    pub missing: bool,
+    pub hash: String,
+    /// Companion files (sidecars, RAW of a pair) travelling with this asset.
+    pub companions: Vec<PathBuf>,
+}
+
+/// A collection, as the tree shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CollectionInfo {
+    pub id: ItemId,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    /// Full path of names, e.g. `Trips/2024`.
+    pub path: String,
+}
+
+/// One item of the Trash: something deleted directly (the contents of a trashed
+/// collection travel inside its entry).
+#[derive(Debug, Clone, Serialize)]
+pub struct TrashEntry {
+    pub id: ItemId,
+    pub name: String,
+    /// For assets: image, video, audio or other; `None` for a collection.
+    pub asset_kind: Option<Kind>,
+    /// Bytes held in the Trash by this entry (a collection: all it carries).
+    pub size: u64,
+    /// Assets carried by a collection entry (1 for an asset).
+    pub item_count: u64,
+    pub deleted_at: UnixSecs,
+    pub deleted_by: String,
+    pub days_left: i64,
+    /// Collection path it was deleted from, "" for the top.
+    pub original_location: String,
+    /// For an asset: the path the file had before deletion.
+    pub original_path: Option<PathBuf>,
+    /// For an asset: where its file is now, inside a trash area.
+    pub trash_path: Option<PathBuf>,
+    pub batch_id: i64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub captured_at: Option<UnixSecs>,
+    pub camera: Option<String>,
+    pub hash: Option<String>,
+}
+
+/// One batch of deletions: a single user action.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchInfo {
+    pub id: i64,
+    pub created_at: UnixSecs,
+    pub deleted_by: String,
+    /// e.g. `248 items from Trips/2024`.
+    pub label: String,
+}
+
+/// The honest outcome of a bulk action: what succeeded, was skipped and failed, and why.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BulkReport {
+    pub succeeded: Vec<ItemId>,
+    pub skipped: Vec<ItemOutcome>,
+    pub failed: Vec<ItemOutcome>,
+    /// Bytes freed (for permanent deletions).
+    pub freed_bytes: u64,
+    /// Files destroyed (for permanent deletions).
+    pub purged_files: u64,
+    /// The batch the action created, if any.
+    pub batch_id: Option<i64>,
+}
+
+impl BulkReport {
+    /// A sentence such as `moved 3 items to the Trash; 1 failed`.
+    pub fn summary(&self, verb: &str) -> String {
+        let mut text = format!("{verb} {}", items(self.succeeded.len()));
+        if !self.skipped.is_empty() {
+            text.push_str(&format!(", {} skipped", self.skipped.len()));
+        }
+        if !self.failed.is_empty() {
+            text.push_str(&format!(", {} failed", self.failed.len()));
+        }
+        text
+    }
+}
+
+/// An item that was skipped or failed, with the reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemOutcome {
+    pub id: String,
+    pub reason: String,
+}
+
+/// `1 item`, `3 items`.
+pub fn items(n: usize) -> String {
+    if n == 1 {
+        "1 item".to_string()
+    } else {
+        format!("{n} items")
+    }
+}
+
+/// Bytes for people: `1.5 MB`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

@@ -1,0 +1,485 @@
+//! Permanent deletion: delete permanently, Empty Trash and the expiry sweep. A file is
+//! destroyed only inside a trash area Shoebox made, only for a record moved
+//! `trashed → purging` by a compare-and-set, and each deletion is written to the purge log.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fs;
+
+use rusqlite::params;
+use serde::Serialize;
+
+use super::trash::display_location;
+use super::{BulkReport, ItemId, ItemOutcome, Library, Result, fsops};
+use crate::clock::SECS_PER_DAY;
+use crate::store;
+
+/// Why something was destroyed, as written in the purge log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PurgeReason {
+    /// Outlived the retention period.
+    Expired,
+    /// The user deleted it permanently.
+    User,
+    /// The user emptied the Trash.
+    EmptyTrash,
+}
+
+impl PurgeReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            PurgeReason::Expired => "expired",
+            PurgeReason::User => "deleted permanently",
+            PurgeReason::EmptyTrash => "empty trash",
+        }
+    }
+}
+
+/// What a sweep did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SweepReport {
+    /// Trash entries purged.
+    pub purged: usize,
+    pub freed_bytes: u64,
+    /// Why nothing was purged, when the guarded clock held the sweep.
+    pub held: Option<String>,
+    /// Entries left alone (their trash area is offline) or that failed, with reasons.
+    pub skipped: Vec<ItemOutcome>,
+    pub failed: Vec<ItemOutcome>,
+}
+
+const PAGE: usize = 256;
+
+/// Everything one Trash entry takes with it when purged.
+#[derive(Default)]
+struct PurgeSet {
+    assets: Vec<i64>,
+    collections: Vec<i64>,
+}
+
+impl Library {
+    /// Deletes Trash entries for good (they must be in the Trash).
+    pub fn delete_permanently(&mut self, ids: &[ItemId]) -> Result<BulkReport> {
+        let mut report = BulkReport::default();
+        let mut entries = Vec::new();
+        for &id in ids {
+            match self.entry_state(id)? {
+                None => report.failed.push(outcome(id, "no such item".into())),
+                Some((state, _)) if state != "trashed" => report.failed.push(outcome(
+                    id,
+                    "is not in the Trash; move it to the Trash first".into(),
+                )),
+                Some((_, Some(c))) => report.failed.push(outcome(
+                    id,
+                    format!("was trashed as part of collection c{c}; delete that collection"),
+                )),
+                Some(_) => entries.push(id),
+            }
+        }
+        self.purge_entries(&entries, PurgeReason::User, &mut report)?;
+        Ok(report)
+    }
+
+    /// Moves items to the Trash and at once deletes them for good ("skip Trash").
+    pub fn delete_now(&mut self, ids: &[ItemId]) -> Result<BulkReport> {
+        let mut report = self.trash(ids)?;
+        let moved = std::mem::take(&mut report.succeeded);
+        report.batch_id = None;
+        self.purge_entries(&moved, PurgeReason::User, &mut report)?;
+        Ok(report)
+    }
+
+    /// Deletes every item in the Trash.
+    pub fn empty_trash(&mut self) -> Result<BulkReport> {
+        let mut report = BulkReport::default();
+        let mut last = (0i64, 0i64);
+        loop {
+            let page = self.entry_page(last, i64::MAX)?;
+            if page.is_empty() {
+                break;
+            }
+            last = page_key(&page, last);
+            self.purge_entries(&page, PurgeReason::EmptyTrash, &mut report)?;
+        }
+        Ok(report)
+    }
+
+    /// Purges every expired entry, unless the guarded clock holds the sweep.
+    pub fn sweep(&mut self) -> Result<SweepReport> {
+        let mut out = SweepReport::default();
+        if let Some(reason) = self.clock_hold()? {
+            out.held = Some(reason);
+            return Ok(out);
+        }
+        // The cutoff is computed once per sweep.
+        let cutoff = self.clock.now() - self.retention_days()? * SECS_PER_DAY;
+        let mut report = BulkReport::default();
+        let mut last = (0i64, 0i64);
+        loop {
+            let page = self.entry_page(last, cutoff)?;
+            if page.is_empty() {
+                break;
+            }
+            last = page_key(&page, last);
+            self.purge_entries(&page, PurgeReason::Expired, &mut report)?;
+        }
+        out.purged = report.succeeded.len();
+        out.freed_bytes = report.freed_bytes;
+        out.skipped = report.skipped;
+        out.failed = report.failed;
+        Ok(out)
+    }
+
+    /// How many Trash entries a sweep would purge with `retention_days`.
+    pub fn expired_count(&self, retention_days: i64) -> Result<usize> {
+        let now = self.clock.now().max(self.high_water()?.unwrap_or(i64::MIN));
+        let cutoff = now - retention_days * SECS_PER_DAY;
+        let n: i64 = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM assets WHERE state = 'trashed' AND via_id IS NULL AND deleted_at <= ?1)
+                  + (SELECT count(*) FROM collections WHERE state = 'trashed' AND via_id IS NULL AND deleted_at <= ?1)",
+            [cutoff],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
+    fn entry_state(&self, id: ItemId) -> Result<Option<(String, Option<i64>)>> {
+        use rusqlite::OptionalExtension;
+        let sql = match id {
+            ItemId::Asset(_) => "SELECT state, via_id FROM assets WHERE id = ?1",
+            ItemId::Collection(_) => "SELECT state, via_id FROM collections WHERE id = ?1",
+        };
+        let n = match id {
+            ItemId::Asset(n) | ItemId::Collection(n) => n,
+        };
+        Ok(self
+            .conn
+            .query_row(sql, [n], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// The next entries deleted at or before `cutoff`, by key: collections first (key
+    /// `last.0`), then assets (key `last.1`).
+    fn entry_page(&self, last: (i64, i64), cutoff: i64) -> Result<Vec<ItemId>> {
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM collections WHERE state = 'trashed' AND via_id IS NULL
+             AND deleted_at <= ?2 AND id > ?1 ORDER BY id LIMIT ?3",
+        )?;
+        for id in stmt.query_map(params![last.0, cutoff, PAGE as i64], |r| r.get(0))? {
+            out.push(ItemId::Collection(id?));
+        }
+        if !out.is_empty() {
+            return Ok(out);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM assets WHERE state = 'trashed' AND via_id IS NULL
+             AND deleted_at <= ?2 AND id > ?1 ORDER BY id LIMIT ?3",
+        )?;
+        for id in stmt.query_map(params![last.1, cutoff, PAGE as i64], |r| r.get(0))? {
+            out.push(ItemId::Asset(id?));
+        }
+        Ok(out)
+    }
+
+    /// An entry and everything that goes with it: the items trashed with a collection, and
+    /// any trashed item whose parent it was.
+    fn purge_set(&self, id: ItemId) -> Result<PurgeSet> {
+        let mut set = PurgeSet::default();
+        let mut queue = vec![id];
+        let mut seen = HashSet::new();
+        while let Some(item) = queue.pop() {
+            if !seen.insert(item) {
+                continue;
+            }
+            match item {
+                ItemId::Asset(a) => set.assets.push(a),
+                ItemId::Collection(c) => {
+                    let mut cols = vec![c];
+                    let mut stmt = self.conn.prepare_cached(
+                        "SELECT id FROM collections WHERE via_id = ?1",
+                    )?;
+                    for m in stmt.query_map([c], |r| r.get(0))? {
+                        cols.push(m?);
+                    }
+                    let mut stmt = self.conn.prepare_cached("SELECT id FROM assets WHERE via_id = ?1")?;
+                    for a in stmt.query_map([c], |r| r.get(0))? {
+                        set.assets.push(a?);
+                    }
+                    // Items trashed separately before, whose parent is one of these.
+                    for &col in &cols {
+                        let mut stmt = self.conn.prepare_cached(
+                            "SELECT id FROM assets WHERE collection_id = ?1 AND state = 'trashed' AND via_id IS NULL",
+                        )?;
+                        for a in stmt.query_map([col], |r| r.get(0))? {
+                            queue.push(ItemId::Asset(a?));
+                        }
+                        let mut stmt = self.conn.prepare_cached(
+                            "SELECT id FROM collections WHERE parent_id = ?1 AND state = 'trashed' AND via_id IS NULL",
+                        )?;
+                        for k in stmt.query_map([col], |r| r.get(0))? {
+                            queue.push(ItemId::Collection(k?));
+                        }
+                    }
+                    set.collections.extend(cols);
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// Purges Trash entries page by page, recording each outcome in `report`.
+    fn purge_entries(&mut self, entries: &[ItemId], reason: PurgeReason, report: &mut BulkReport) -> Result<()> {
+        for chunk in entries.chunks(PAGE) {
+            self.purge_chunk(chunk, reason, report)?;
+        }
+        Ok(())
+    }
+
+    fn purge_chunk(&mut self, entries: &[ItemId], reason: PurgeReason, report: &mut BulkReport) -> Result<()> {
+        let now = self.guarded_now()?;
+        // Gather, and leave alone whatever lives in an unreachable trash area.
+        let mut sets = Vec::new();
+        let mut claimed = HashSet::new();
+        for &id in entries {
+            let set = self.purge_set(id)?;
+            if set.assets.iter().any(|a| claimed.contains(a)) {
+                continue; // Already taken by an entry of this chunk.
+            }
+            match self.offline_reason(&set)? {
+                Some(why) => report.skipped.push(outcome(id, why)),
+                None => {
+                    claimed.extend(set.assets.iter().copied());
+                    sets.push((id, set));
+                }
+            }
+        }
+        if sets.is_empty() {
+            return Ok(());
+        }
+        // Compare-and-set every record to `purging` before any byte is destroyed.
+        let mut tx = store::write_tx(&mut self.conn)?;
+        let mut ready = Vec::new();
+        for (id, set) in sets {
+            let sp = tx.savepoint()?;
+            let mut ok = true;
+            for &a in &set.assets {
+                let n = sp.execute(
+                    "UPDATE assets SET state = 'purging' WHERE id = ?1 AND state = 'trashed'",
+                    [a],
+                )?;
+                if n != 1 {
+                    ok = false;
+                    break;
+                }
+            }
+            if ok {
+                sp.commit()?;
+                ready.push((id, set));
+            } else {
+                drop(sp);
+                report.failed.push(outcome(id, "changed while being deleted; try again".into()));
+            }
+        }
+        tx.commit()?;
+        // Destroy the files, relative to their trash directory.
+        let mut done = Vec::new();
+        let mut dirs = BTreeSet::new();
+        for (id, set) in ready {
+            match self.unlink_set(&set, &mut dirs) {
+                Ok(files) => done.push((id, set, files)),
+                Err(why) => {
+                    let tx = store::write_tx(&mut self.conn)?;
+                    for a in &set.assets {
+                        tx.execute(
+                            "UPDATE assets SET state = 'trashed' WHERE id = ?1 AND state = 'purging'",
+                            [a],
+                        )?;
+                    }
+                    tx.commit()?;
+                    report.failed.push(outcome(id, why));
+                }
+            }
+        }
+        for d in &dirs {
+            let _ = fsops::fsync_dir(d);
+        }
+        // Log and forget.
+        let tx = store::write_tx(&mut self.conn)?;
+        for (id, set, files) in done {
+            for &a in &set.assets {
+                let (name, location, in_place, size, hash): (String, Option<String>, bool, i64, String) = tx.query_row(
+                    "SELECT name, orig_location, storage = 'in_place', size, hash FROM assets WHERE id = ?1",
+                    [a],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )?;
+                let original = if in_place {
+                    tx.query_row(
+                        "SELECT path FROM files WHERE asset_id = ?1 AND role = 'main'",
+                        [a],
+                        |r| r.get::<_, String>(0),
+                    )?
+                } else {
+                    match location.as_deref() {
+                        Some(l) if !l.is_empty() => format!("{l}/{name}"),
+                        _ => name.clone(),
+                    }
+                };
+                tx.execute(
+                    "INSERT INTO purge_log(at, name, original_path, size, hash, reason)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![now, name, original, size, hash, reason.as_str()],
+                )?;
+                report.freed_bytes += size.max(0) as u64;
+                tx.execute("DELETE FROM files WHERE asset_id = ?1", [a])?;
+                tx.execute("DELETE FROM assets WHERE id = ?1", [a])?;
+            }
+            for &c in &set.collections {
+                tx.execute(
+                    "UPDATE collections SET parent_id = NULL, via_id = NULL WHERE id = ?1",
+                    [c],
+                )?;
+            }
+            for &c in &set.collections {
+                tx.execute("DELETE FROM collections WHERE id = ?1", [c])?;
+            }
+            report.purged_files += files;
+            report.succeeded.push(id);
+        }
+        tx.execute(
+            "DELETE FROM batches WHERE id NOT IN (SELECT batch_id FROM assets WHERE batch_id IS NOT NULL)
+             AND id NOT IN (SELECT batch_id FROM collections WHERE batch_id IS NOT NULL)",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Why an entry cannot be purged now: a trash area it uses is unreachable.
+    fn offline_reason(&self, set: &PurgeSet) -> Result<Option<String>> {
+        let mut roots = HashSet::new();
+        for &a in &set.assets {
+            for f in self.load_files(a)? {
+                if let Some(r) = f.trash_root_id {
+                    roots.insert(r);
+                }
+            }
+        }
+        for r in roots {
+            let path = self.trash_root(r)?;
+            let reachable = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+            if !reachable {
+                return Ok(Some(format!(
+                    "its trash area is offline, so it is kept until the drive is back: {}",
+                    path.display()
+                )));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Unlinks every file of a set; "not found" counts as done.
+    fn unlink_set(&self, set: &PurgeSet, dirs: &mut BTreeSet<std::path::PathBuf>) -> std::result::Result<u64, String> {
+        let mut count = 0;
+        for &a in &set.assets {
+            let files = self.load_files(a).map_err(|e| e.to_string())?;
+            for f in files {
+                let (Some(root_id), Some(name)) = (f.trash_root_id, f.trash_name.as_deref()) else {
+                    continue;
+                };
+                let root = self.trash_root(root_id).map_err(|e| e.to_string())?;
+                match fsops::unlink_in(&root, name) {
+                    Ok(true) => count += 1,
+                    Ok(false) => {}
+                    Err(e) => return Err(format!("could not delete {}: {e}", root.join(name).display())),
+                }
+                dirs.insert(root);
+            }
+        }
+        Ok(count)
+    }
+
+    /// Finishes records left `purging` by a crash (recovery).
+    pub(crate) fn finish_purging(&mut self) -> Result<()> {
+        let ids: Vec<i64> = {
+            let mut stmt = self.conn.prepare("SELECT id FROM assets WHERE state = 'purging'")?;
+            stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut report = BulkReport::default();
+        let mut dirs = BTreeSet::new();
+        let set = PurgeSet { assets: ids.clone(), collections: Vec::new() };
+        if let Err(why) = self.unlink_set(&set, &mut dirs) {
+            log::warn!("recovery could not finish a purge: {why}");
+            return Ok(());
+        }
+        let now = self.guarded_now()?;
+        let tx = store::write_tx(&mut self.conn)?;
+        for a in ids {
+            let (name, size, hash): (String, i64, String) = tx.query_row(
+                "SELECT name, size, hash FROM assets WHERE id = ?1",
+                [a],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            tx.execute(
+                "INSERT INTO purge_log(at, name, original_path, size, hash, reason)
+                 VALUES (?1, ?2, ?2, ?3, ?4, 'finished after a crash')",
+                params![now, name, size, hash],
+            )?;
+            tx.execute("DELETE FROM files WHERE asset_id = ?1", [a])?;
+            tx.execute("DELETE FROM assets WHERE id = ?1", [a])?;
+            report.freed_bytes += size as u64;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The purge log, newest first.
+    pub fn purge_log(&self, limit: usize) -> Result<Vec<PurgeLogEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT at, name, original_path, size, hash, reason FROM purge_log ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok(PurgeLogEntry {
+                    at: r.get(0)?,
+                    name: r.get(1)?,
+                    original_path: r.get(2)?,
+                    size: r.get::<_, i64>(3)? as u64,
+                    hash: r.get(4)?,
+                    reason: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// A sentence for the location an entry came from.
+    pub fn describe_location(location: &str) -> String {
+        display_location(location)
+    }
+}
+
+/// One line of the purge log.
+#[derive(Debug, Clone, Serialize)]
+pub struct PurgeLogEntry {
+    pub at: i64,
+    pub name: String,
+    pub original_path: String,
+    pub size: u64,
+    pub hash: String,
+    pub reason: String,
+}
+
+fn page_key(page: &[ItemId], last: (i64, i64)) -> (i64, i64) {
+    match page.last() {
+        Some(ItemId::Collection(c)) => (*c, last.1),
+        Some(ItemId::Asset(a)) => (i64::MAX, *a),
+        None => last,
+    }
+}
+
+fn outcome(id: ItemId, reason: String) -> ItemOutcome {
+    ItemOutcome { id: id.to_string(), reason }
+}

@@ -1,0 +1,314 @@
+//! Read-only listings: the Gallery's assets and collections, the Trash, sizes and counts.
+//! Trashed items never appear in a standard listing.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::{AssetInfo, BatchInfo, CollectionInfo, ItemId, Kind, Library, Result, TrashEntry};
+
+/// What the Gallery sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum SortKey {
+    #[default]
+    Date,
+    Name,
+    Size,
+    Kind,
+}
+
+/// A sort key and direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+/// What the Trash sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum TrashSort {
+    #[default]
+    DeletedAt,
+    DaysLeft,
+    Name,
+    Size,
+}
+
+impl Library {
+    /// Every active collection with its full path, sorted by path.
+    pub fn collections(&self) -> Result<Vec<CollectionInfo>> {
+        let all = self.collection_map()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, parent_id, name FROM collections WHERE state = 'active'")?;
+        let mut out: Vec<CollectionInfo> = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))?
+            .map(|row| {
+                row.map(|(id, parent_id, name)| CollectionInfo {
+                    id: ItemId::Collection(id),
+                    parent_id,
+                    name,
+                    path: path_in(&all, Some(id)),
+                })
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        out.sort_by_key(|c| c.path.to_lowercase());
+        Ok(out)
+    }
+
+    fn collection_map(&self) -> Result<HashMap<i64, (Option<i64>, String)>> {
+        let mut stmt = self.conn.prepare("SELECT id, parent_id, name FROM collections")?;
+        let map = stmt
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(map)
+    }
+
+    /// Every active asset, sorted.
+    pub fn assets(&self, sort: Sort) -> Result<Vec<AssetInfo>> {
+        let cols = self.collection_map()?;
+        let mut companions: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT f.asset_id, f.role, f.path FROM files f JOIN assets a ON a.id = f.asset_id
+             WHERE a.state = 'active'",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            companions
+                .entry(r.get(0)?)
+                .or_default()
+                .push((r.get(1)?, r.get(2)?));
+        }
+        let mut paths_cache: HashMap<Option<i64>, String> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT id, name, kind, collection_id, size, storage = 'in_place', imported_at, captured_at,
+                    width, height, camera, missing, hash
+             FROM assets WHERE state = 'active'",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let collection_id: Option<i64> = r.get(3)?;
+            let in_place: bool = r.get(5)?;
+            let location = paths_cache
+                .entry(collection_id)
+                .or_insert_with(|| path_in(&cols, collection_id))
+                .clone();
+            let files = companions.remove(&id).unwrap_or_default();
+            let mut path = PathBuf::new();
+            let mut others = Vec::new();
+            for (role, stored) in files {
+                let p = self.home_path(&stored, in_place).unwrap_or_else(|_| PathBuf::from(&stored));
+                if role == "main" {
+                    path = p;
+                } else {
+                    others.push(p);
+                }
+            }
+            out.push(AssetInfo {
+                id: ItemId::Asset(id),
+                name: r.get(1)?,
+                asset_kind: Kind::parse(&r.get::<_, String>(2)?),
+                collection_id,
+                location,
+                size: r.get::<_, i64>(4)?.max(0) as u64,
+                path,
+                in_place,
+                imported_at: r.get(6)?,
+                captured_at: r.get(7)?,
+                width: r.get(8)?,
+                height: r.get(9)?,
+                camera: r.get(10)?,
+                missing: r.get(11)?,
+                hash: r.get(12)?,
+                companions: others,
+            });
+        }
+        sort_assets(&mut out, sort);
+        Ok(out)
+    }
+
+    /// The Trash: one entry per directly deleted item, sorted.
+    pub fn trash_entries(&self, sort: TrashSort) -> Result<Vec<TrashEntry>> {
+        let retention = self.retention_days()?;
+        let now = self.clock.now();
+        let cols = self.collection_map()?;
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id, a.name, a.kind, a.size, a.deleted_at, a.deleted_by, a.orig_location,
+                    a.batch_id, a.width, a.height, a.captured_at, a.camera, a.hash, a.storage = 'in_place',
+                    f.path, f.trash_root_id, f.trash_name
+             FROM assets a LEFT JOIN files f ON f.asset_id = a.id AND f.role = 'main'
+             WHERE a.state = 'trashed' AND a.via_id IS NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut roots: HashMap<i64, Option<PathBuf>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let deleted_at: i64 = r.get(4)?;
+            let in_place: bool = r.get(13)?;
+            let stored: Option<String> = r.get(14)?;
+            let root_id: Option<i64> = r.get(15)?;
+            let tname: Option<String> = r.get(16)?;
+            let trash_path = match (root_id, tname) {
+                (Some(rid), Some(n)) => roots
+                    .entry(rid)
+                    .or_insert_with(|| self.trash_root(rid).ok())
+                    .as_ref()
+                    .map(|root| root.join(n)),
+                _ => None,
+            };
+            let original_path = stored.and_then(|s| self.home_path(&s, in_place).ok());
+            out.push(TrashEntry {
+                id: ItemId::Asset(r.get(0)?),
+                name: r.get(1)?,
+                asset_kind: Some(Kind::parse(&r.get::<_, String>(2)?)),
+                size: r.get::<_, i64>(3)?.max(0) as u64,
+                item_count: 1,
+                deleted_at,
+                deleted_by: r.get(5)?,
+                days_left: Library::days_left(retention, deleted_at, now),
+                original_location: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                original_path,
+                trash_path,
+                batch_id: r.get(7)?,
+                width: r.get(8)?,
+                height: r.get(9)?,
+                captured_at: r.get(10)?,
+                camera: r.get(11)?,
+                hash: r.get(12)?,
+            });
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, c.name, c.deleted_at, c.deleted_by, c.orig_location, c.batch_id, c.parent_id,
+                    (SELECT ifnull(sum(size), 0) FROM assets WHERE via_id = c.id),
+                    (SELECT count(*) FROM assets WHERE via_id = c.id)
+             FROM collections c WHERE c.state = 'trashed' AND c.via_id IS NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let deleted_at: i64 = r.get(2)?;
+            let parent: Option<i64> = r.get(6)?;
+            out.push(TrashEntry {
+                id: ItemId::Collection(r.get(0)?),
+                name: r.get(1)?,
+                asset_kind: None,
+                size: r.get::<_, i64>(7)?.max(0) as u64,
+                item_count: r.get::<_, i64>(8)?.max(0) as u64,
+                deleted_at,
+                deleted_by: r.get(3)?,
+                days_left: Library::days_left(retention, deleted_at, now),
+                original_location: r
+                    .get::<_, Option<String>>(4)?
+                    .unwrap_or_else(|| path_in(&cols, parent)),
+                original_path: None,
+                trash_path: None,
+                batch_id: r.get(5)?,
+                width: None,
+                height: None,
+                captured_at: None,
+                camera: None,
+                hash: None,
+            });
+        }
+        sort_trash(&mut out, sort);
+        Ok(out)
+    }
+
+    /// How many entries the Trash holds.
+    pub fn trash_count(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM assets WHERE state = 'trashed' AND via_id IS NULL)
+                  + (SELECT count(*) FROM collections WHERE state = 'trashed' AND via_id IS NULL)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// Bytes held by active assets (the Trash does not count).
+    pub fn library_size(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT ifnull(sum(size), 0) FROM assets WHERE state = 'active'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Bytes held in the Trash.
+    pub fn trash_size(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT ifnull(sum(size), 0) FROM assets WHERE state = 'trashed'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// The batches that still have items in the Trash, newest first.
+    pub fn batches(&self) -> Result<Vec<BatchInfo>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, created_at, deleted_by, label FROM batches b
+             WHERE EXISTS (SELECT 1 FROM assets WHERE batch_id = b.id AND state = 'trashed')
+                OR EXISTS (SELECT 1 FROM collections WHERE batch_id = b.id AND state = 'trashed')
+             ORDER BY created_at DESC, id DESC",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(BatchInfo {
+                    id: r.get(0)?,
+                    created_at: r.get(1)?,
+                    deleted_by: r.get(2)?,
+                    label: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+fn path_in(map: &HashMap<i64, (Option<i64>, String)>, id: Option<i64>) -> String {
+    let mut parts = Vec::new();
+    let mut cur = id;
+    while let Some(c) = cur {
+        let Some((parent, name)) = map.get(&c) else { break };
+        parts.push(name.as_str());
+        cur = *parent;
+        if parts.len() > 10_000 {
+            break;
+        }
+    }
+    parts.reverse();
+    parts.join("/")
+}
+
+/// Sorts assets in place; ties fall back to the name.
+pub fn sort_assets(list: &mut [AssetInfo], sort: Sort) {
+    list.sort_by(|a, b| {
+        let ord = match sort.key {
+            SortKey::Date => a
+                .captured_at
+                .unwrap_or(a.imported_at)
+                .cmp(&b.captured_at.unwrap_or(b.imported_at)),
+            SortKey::Name => std::cmp::Ordering::Equal,
+            SortKey::Size => a.size.cmp(&b.size),
+            SortKey::Kind => a.asset_kind.as_str().cmp(b.asset_kind.as_str()),
+        }
+        .then_with(|| natural_lower(&a.name).cmp(&natural_lower(&b.name)));
+        if sort.descending { ord.reverse() } else { ord }
+    });
+}
+
+fn natural_lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Sorts Trash entries in place.
+pub fn sort_trash(list: &mut [TrashEntry], sort: TrashSort) {
+    match sort {
+        TrashSort::DeletedAt => list.sort_by(|a, b| b.deleted_at.cmp(&a.deleted_at).then(a.name.cmp(&b.name))),
+        TrashSort::DaysLeft => list.sort_by(|a, b| a.days_left.cmp(&b.days_left).then(a.name.cmp(&b.name))),
+        TrashSort::Name => list.sort_by_key(|a| a.name.to_lowercase()),
+        TrashSort::Size => list.sort_by(|a, b| b.size.cmp(&a.size)),
+    }
+}

@@ -1,0 +1,1017 @@
+//! Moving to the Trash and restoring, as state machines on the record:
+//! `active → trashing → trashed` and `trashed → restoring → active`. The intent is
+//! committed before any file moves; recovery at open finishes what a crash interrupted.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{OptionalExtension, params};
+
+use super::fsops;
+use super::import::{free_name, name_key};
+use super::{BulkReport, ItemId, ItemOutcome, Library, LibraryError, Result, TRASH_DIR};
+use crate::store;
+
+/// How to restore an in-place file whose folder is gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderChoice {
+    /// Make the original folder again.
+    Recreate,
+    /// Put the file in this folder instead.
+    Use(PathBuf),
+}
+
+/// How to resolve a conflict or a lost location when restoring.
+#[derive(Debug, Clone, Default)]
+pub struct RestoreOptions {
+    /// Restore under this name.
+    pub rename: Option<String>,
+    /// Restore into this collection instead of the original (`Some(None)`: the top).
+    pub to: Option<Option<i64>>,
+    /// For in-place files whose folder is gone.
+    pub folder: Option<FolderChoice>,
+}
+
+/// A file of an asset as recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct FileRow {
+    pub id: i64,
+    pub role: String,
+    pub path: String,
+    pub hash: String,
+    pub dev: Option<i64>,
+    pub ino: Option<i64>,
+    pub trash_root_id: Option<i64>,
+    pub trash_name: Option<String>,
+}
+
+/// An asset as recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct AssetRow {
+    pub id: i64,
+    pub name: String,
+    pub collection_id: Option<i64>,
+    pub in_place: bool,
+    pub state: String,
+    pub via_id: Option<i64>,
+    pub files: Vec<FileRow>,
+}
+
+/// One file to move, and where.
+struct Move {
+    from: PathBuf,
+    to: PathBuf,
+    hash: String,
+}
+
+/// What one directly selected item carries into the Trash.
+struct Unit {
+    root: ItemId,
+    collections: Vec<i64>,
+    assets: Vec<(AssetRow, Vec<PlannedFile>)>,
+}
+
+struct PlannedFile {
+    file_id: i64,
+    from: Option<PathBuf>,
+    root_id: i64,
+    to: PathBuf,
+    name: String,
+    hash: String,
+}
+
+impl Library {
+    pub(crate) fn load_asset(&self, id: i64) -> Result<Option<AssetRow>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, name, collection_id, storage, state, via_id FROM assets WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(AssetRow {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        collection_id: r.get(2)?,
+                        in_place: r.get::<_, String>(3)? == "in_place",
+                        state: r.get(4)?,
+                        via_id: r.get(5)?,
+                        files: Vec::new(),
+                    })
+                },
+            )
+            .optional()?;
+        match row {
+            None => Ok(None),
+            Some(mut a) => {
+                a.files = self.load_files(a.id)?;
+                Ok(Some(a))
+            }
+        }
+    }
+
+    pub(crate) fn load_files(&self, asset_id: i64) -> Result<Vec<FileRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, role, path, size, hash, dev, ino, trash_root_id, trash_name
+             FROM files WHERE asset_id = ?1 ORDER BY role = 'main' DESC, id",
+        )?;
+        let rows = stmt
+            .query_map([asset_id], |r| {
+                Ok(FileRow {
+                    id: r.get(0)?,
+                    role: r.get(1)?,
+                    path: r.get(2)?,
+                    hash: r.get(4)?,
+                    dev: r.get(5)?,
+                    ino: r.get(6)?,
+                    trash_root_id: r.get(7)?,
+                    trash_name: r.get(8)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The state of a collection, `None` when it does not exist.
+    pub(crate) fn collection_state(&self, id: i64) -> Result<Option<(String, Option<i64>, String, Option<i64>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT state, parent_id, name, via_id FROM collections WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?)
+    }
+
+    /// `Trips/2024` for a collection id, "" for the top.
+    pub fn collection_path(&self, id: Option<i64>) -> Result<String> {
+        let mut parts = Vec::new();
+        let mut cur = id;
+        let mut guard = 0;
+        while let Some(c) = cur {
+            let Some((_, parent, name, _)) = self.collection_state(c)? else {
+                break;
+            };
+            parts.push(name);
+            cur = parent;
+            guard += 1;
+            if guard > 10_000 {
+                break;
+            }
+        }
+        parts.reverse();
+        Ok(parts.join("/"))
+    }
+
+    /// Absolute path of trash root `id`.
+    pub(crate) fn trash_root(&self, id: i64) -> Result<PathBuf> {
+        let stored: String =
+            self.conn
+                .query_row("SELECT path FROM trash_roots WHERE id = ?1", [id], |r| r.get(0))?;
+        self.trash_root_path(&stored)
+    }
+
+    /// Where a trashed file is now.
+    pub(crate) fn trash_location(&self, f: &FileRow) -> Result<Option<PathBuf>> {
+        match (f.trash_root_id, &f.trash_name) {
+            (Some(root), Some(name)) => {
+                fsops::validate_component(name)
+                    .map_err(|e| LibraryError::io("refusing a stored trash name", name, e))?;
+                Ok(Some(self.trash_root(root)?.join(name)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Moves items to the Trash as one batch.
+    pub fn trash(&mut self, ids: &[ItemId]) -> Result<BulkReport> {
+        let now = self.guarded_now()?;
+        let mut report = BulkReport::default();
+        let mut units = Vec::new();
+        let mut covered = HashSet::new();
+        let mut roots_by_dev: HashMap<Option<i64>, (i64, PathBuf)> = HashMap::new();
+        // Collections first, so assets inside a selected collection travel with it.
+        let mut ordered: Vec<ItemId> = ids.to_vec();
+        ordered.sort_by_key(|id| matches!(id, ItemId::Asset(_)));
+        ordered.dedup();
+        for id in ordered {
+            match self.plan_unit(id, &mut covered, &mut roots_by_dev) {
+                Ok(Some(unit)) => units.push(unit),
+                Ok(None) => {}
+                Err(PlanError::Skip(reason)) => report.skipped.push(outcome(id, reason)),
+                Err(PlanError::Fail(reason)) => report.failed.push(outcome(id, reason)),
+                Err(PlanError::Library(e)) => return Err(e),
+            }
+        }
+        if units.is_empty() {
+            return Ok(report);
+        }
+        let label = self.batch_label(&units)?;
+        let user = self.user.clone();
+        let tx = store::write_tx(&mut self.conn)?;
+        tx.execute(
+            "INSERT INTO batches(created_at, deleted_by, label) VALUES (?1, ?2, ?3)",
+            params![now, user, label],
+        )?;
+        let batch = tx.last_insert_rowid();
+        let mut paths: HashMap<Option<i64>, String> = HashMap::new();
+        for unit in &units {
+            let via = match unit.root {
+                ItemId::Collection(c) => Some(c),
+                ItemId::Asset(_) => None,
+            };
+            for &c in &unit.collections {
+                let parent: Option<i64> =
+                    tx.query_row("SELECT parent_id FROM collections WHERE id = ?1", [c], |r| r.get(0))?;
+                let location = location_cached(&tx, &mut paths, parent)?;
+                tx.execute(
+                    "UPDATE collections SET state = 'trashed', deleted_at = ?2, deleted_by = ?3,
+                        batch_id = ?4, via_id = ?5, orig_location = ?6 WHERE id = ?1 AND state = 'active'",
+                    params![c, now, user, batch, if Some(c) == via { None } else { via }, location],
+                )?;
+            }
+            for (asset, files) in &unit.assets {
+                let location = location_cached(&tx, &mut paths, asset.collection_id)?;
+                let changed = tx.execute(
+                    "UPDATE assets SET state = 'trashing', deleted_at = ?2, deleted_by = ?3,
+                        batch_id = ?4, via_id = ?5, orig_location = ?6,
+                        missing = ?7 WHERE id = ?1 AND state = 'active'",
+                    params![
+                        asset.id,
+                        now,
+                        user,
+                        batch,
+                        via,
+                        location,
+                        files.iter().any(|f| f.from.is_none())
+                    ],
+                )?;
+                if changed != 1 {
+                    return Err(LibraryError::Invalid(format!(
+                        "a{} changed while it was being moved to the Trash",
+                        asset.id
+                    )));
+                }
+                for f in files {
+                    tx.execute(
+                        "UPDATE files SET trash_root_id = ?2, trash_name = ?3 WHERE id = ?1",
+                        params![f.file_id, f.root_id, f.name],
+                    )?;
+                }
+            }
+        }
+        tx.commit()?;
+
+        // The intent is durable: now move the files.
+        let mut dirs = BTreeSet::new();
+        let mut ok_units = Vec::new();
+        let mut failed_units = Vec::new();
+        for unit in units {
+            let moves: Vec<Move> = unit
+                .assets
+                .iter()
+                .flat_map(|(_, files)| files.iter())
+                .filter_map(|f| {
+                    f.from.as_ref().map(|from| Move {
+                        from: from.clone(),
+                        to: f.to.clone(),
+                        hash: f.hash.clone(),
+                    })
+                })
+                .collect();
+            match run_moves(&moves, &mut dirs) {
+                Ok(()) => ok_units.push(unit),
+                Err(reason) => failed_units.push((unit, reason)),
+            }
+        }
+        if let Err(e) = sync_dirs(&dirs) {
+            // Not retried: the records stay `trashing` and recovery settles them.
+            return Err(e);
+        }
+        let tx = store::write_tx(&mut self.conn)?;
+        for unit in &ok_units {
+            for (asset, _) in &unit.assets {
+                tx.execute(
+                    "UPDATE assets SET state = 'trashed' WHERE id = ?1 AND state = 'trashing'",
+                    [asset.id],
+                )?;
+            }
+            report.succeeded.push(unit.root);
+        }
+        for (unit, reason) in &failed_units {
+            for &c in &unit.collections {
+                revert_collection_tx(&tx, c)?;
+            }
+            for (asset, _) in &unit.assets {
+                revert_asset_tx(&tx, asset.id)?;
+            }
+            report.failed.push(outcome(unit.root, reason.clone()));
+        }
+        if ok_units.is_empty() {
+            tx.execute("DELETE FROM batches WHERE id = ?1", [batch])?;
+        } else {
+            report.batch_id = Some(batch);
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    fn batch_label(&self, units: &[Unit]) -> Result<String> {
+        let count: usize = units
+            .iter()
+            .map(|u| u.assets.len() + u.collections.len())
+            .sum();
+        let mut parents = BTreeSet::new();
+        for u in units {
+            let parent = match u.root {
+                ItemId::Asset(_) => u.assets.first().and_then(|(a, _)| a.collection_id),
+                ItemId::Collection(c) => self.collection_state(c)?.and_then(|s| s.1),
+            };
+            parents.insert(parent);
+        }
+        let from = if parents.len() == 1 {
+            let p = self.collection_path(parents.into_iter().next().flatten())?;
+            if p.is_empty() { "the top of the library".to_string() } else { p }
+        } else {
+            "several collections".to_string()
+        };
+        Ok(format!("{} from {from}", super::items(count)))
+    }
+
+    fn plan_unit(
+        &mut self,
+        id: ItemId,
+        covered: &mut HashSet<i64>,
+        roots: &mut HashMap<Option<i64>, (i64, PathBuf)>,
+    ) -> Result<Option<Unit>, PlanError> {
+        match id {
+            ItemId::Asset(a) => {
+                if covered.contains(&a) {
+                    return Ok(None);
+                }
+                let asset = self.load_asset(a)?.ok_or_else(|| PlanError::Fail("no such item".into()))?;
+                if asset.state != "active" {
+                    return Err(PlanError::Skip("already in the Trash".into()));
+                }
+                let files = self.plan_files(&asset, roots)?;
+                Ok(Some(Unit { root: id, collections: Vec::new(), assets: vec![(asset, files)] }))
+            }
+            ItemId::Collection(c) => {
+                match self.collection_state(c)? {
+                    None => return Err(PlanError::Fail("no such item".into())),
+                    Some((state, ..)) if state != "active" => {
+                        return Err(PlanError::Skip("already in the Trash".into()));
+                    }
+                    Some(_) => {}
+                }
+                let collections = self.subtree(c)?;
+                let mut assets = Vec::new();
+                for &col in &collections {
+                    let ids: Vec<i64> = {
+                        let mut stmt = self.conn.prepare_cached(
+                            "SELECT id FROM assets WHERE collection_id = ?1 AND state = 'active'",
+                        )?;
+                        stmt.query_map([col], |r| r.get(0))?
+                            .collect::<rusqlite::Result<_>>()?
+                    };
+                    for a in ids {
+                        let Some(asset) = self.load_asset(a)? else { continue };
+                        let files = self
+                            .plan_files(&asset, roots)
+                            .map_err(|e| match e {
+                                PlanError::Fail(m) => PlanError::Fail(format!("{}: {m}", asset.name)),
+                                other => other,
+                            })?;
+                        covered.insert(a);
+                        assets.push((asset, files));
+                    }
+                }
+                Ok(Some(Unit { root: id, collections, assets }))
+            }
+        }
+    }
+
+    /// The active collection `c` and every active collection below it.
+    pub(crate) fn subtree(&self, c: i64) -> Result<Vec<i64>> {
+        let mut out = vec![c];
+        let mut i = 0;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM collections WHERE parent_id = ?1 AND state = 'active'")?;
+        while i < out.len() {
+            let children: Vec<i64> = stmt
+                .query_map([out[i]], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            out.extend(children);
+            i += 1;
+        }
+        Ok(out)
+    }
+
+    /// Checks each file of an asset and picks its place in a trash area.
+    fn plan_files(
+        &mut self,
+        asset: &AssetRow,
+        roots: &mut HashMap<Option<i64>, (i64, PathBuf)>,
+    ) -> Result<Vec<PlannedFile>, PlanError> {
+        let mut out = Vec::new();
+        for f in &asset.files {
+            let from = self.home_path(&f.path, asset.in_place)?;
+            if asset.in_place {
+                fsops::check_no_symlinks(&from).map_err(|e| PlanError::Fail(e.to_string()))?;
+            }
+            let fname = from
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let name = format!("{}-{}-{}", asset.id, f.id, fname);
+            match fs::symlink_metadata(&from) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    if f.role == "main" && asset.in_place && !from.parent().is_some_and(Path::exists) {
+                        return Err(PlanError::Fail(format!(
+                            "its folder is offline or gone: {}",
+                            from.display()
+                        )));
+                    }
+                    // Missing: the record goes to the Trash flagged missing, nothing moves.
+                    let (root_id, root) = self.trash_root_for(None, &from, roots)?;
+                    out.push(PlannedFile { file_id: f.id, from: None, root_id, to: root.join(&name), name, hash: f.hash.clone() });
+                }
+                Err(e) => return Err(PlanError::Fail(format!("could not read {}: {e}", from.display()))),
+                Ok(m) if !m.file_type().is_file() => {
+                    return Err(PlanError::Fail(format!(
+                        "is no longer a regular file (a link or folder is in its place): {}",
+                        from.display()
+                    )));
+                }
+                Ok(m) => {
+                    let (dev, ino) = fsops::dev_ino(&m);
+                    if f.ino.is_some() && ino.is_some() && (f.dev, f.ino) != (dev, ino) {
+                        return Err(PlanError::Fail(format!(
+                            "the file was replaced outside Shoebox since it was imported: {}",
+                            from.display()
+                        )));
+                    }
+                    let (root_id, root) = self.trash_root_for(dev, &from, roots)?;
+                    out.push(PlannedFile { file_id: f.id, from: Some(from), root_id, to: root.join(&name), name, hash: f.hash.clone() });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A trash area on the same device as `file` (so the move is a rename), else the
+    /// library's own (the move copies).
+    fn trash_root_for(
+        &mut self,
+        dev: Option<i64>,
+        file: &Path,
+        cache: &mut HashMap<Option<i64>, (i64, PathBuf)>,
+    ) -> Result<(i64, PathBuf)> {
+        if let Some(hit) = cache.get(&dev) {
+            return Ok(hit.clone());
+        }
+        let own = self.root.join(TRASH_DIR);
+        let own_dev = fs::symlink_metadata(&own).ok().map(|m| fsops::dev_ino(&m).0).flatten();
+        let chosen = if dev.is_none() || dev == own_dev {
+            (1, own)
+        } else {
+            let uid = store::get_setting(&self.conn, "library_uid")?.unwrap_or_default();
+            let dir_name = format!(".shoebox-trash-{uid}");
+            let parent = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+            // The highest folder on the same device, then the file's own folder.
+            let mut top = parent.clone();
+            for a in parent.ancestors() {
+                match fs::symlink_metadata(a) {
+                    Ok(m) if fsops::dev_ino(&m).0 == dev => top = a.to_path_buf(),
+                    _ => break,
+                }
+            }
+            let mut picked = None;
+            for base in [top, parent] {
+                let candidate = base.join(&dir_name);
+                let made = match fs::create_dir(&candidate) {
+                    Ok(()) => true,
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        fs::symlink_metadata(&candidate).is_ok_and(|m| m.is_dir())
+                    }
+                    Err(_) => false,
+                };
+                if made
+                    && let Some(stored) = candidate.to_str()
+                {
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO trash_roots(path) VALUES (?1)",
+                        [stored],
+                    )?;
+                    let id: i64 = self.conn.query_row(
+                        "SELECT id FROM trash_roots WHERE path = ?1",
+                        [stored],
+                        |r| r.get(0),
+                    )?;
+                    picked = Some((id, candidate));
+                    break;
+                }
+            }
+            picked.unwrap_or((1, own))
+        };
+        cache.insert(dev, chosen.clone());
+        Ok(chosen)
+    }
+
+    /// Restores items with their original name and place; conflicts and lost locations
+    /// are reported per item.
+    pub fn restore_many(&mut self, ids: &[ItemId]) -> Result<BulkReport> {
+        let mut report = BulkReport::default();
+        for &id in ids {
+            match self.restore(id, &RestoreOptions::default()) {
+                Ok(()) => report.succeeded.push(id),
+                Err(e @ (LibraryError::NotFound(_) | LibraryError::NotInTrash(_))) => {
+                    report.skipped.push(outcome(id, e.to_string()))
+                }
+                Err(e @ LibraryError::Store(_)) => return Err(e),
+                Err(e) => report.failed.push(outcome(id, e.to_string())),
+            }
+        }
+        Ok(report)
+    }
+
+    /// Restores every item of a batch (the Undo of a move to Trash).
+    pub fn restore_batch(&mut self, batch: i64) -> Result<BulkReport> {
+        let ids = self.batch_entries(batch)?;
+        self.restore_many(&ids)
+    }
+
+    /// The Trash entries (directly deleted items) of a batch.
+    pub fn batch_entries(&self, batch: i64) -> Result<Vec<ItemId>> {
+        let mut ids = Vec::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT id FROM collections WHERE batch_id = ?1 AND state = 'trashed' AND via_id IS NULL",
+        )?;
+        for id in stmt.query_map([batch], |r| r.get(0))? {
+            ids.push(ItemId::Collection(id?));
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT id FROM assets WHERE batch_id = ?1 AND state = 'trashed' AND via_id IS NULL",
+        )?;
+        for id in stmt.query_map([batch], |r| r.get(0))? {
+            ids.push(ItemId::Asset(id?));
+        }
+        Ok(ids)
+    }
+
+    /// Restores one item to its original location, or as `opts` says.
+    pub fn restore(&mut self, id: ItemId, opts: &RestoreOptions) -> Result<()> {
+        if let Some(name) = &opts.rename {
+            validate_name(name)?;
+        }
+        match id {
+            ItemId::Asset(a) => self.restore_asset(a, opts),
+            ItemId::Collection(c) => self.restore_collection(c, opts),
+        }
+    }
+
+    /// Where an entry goes back to: the original collection or `opts.to`.
+    fn restore_parent(&self, id: ItemId, original: Option<i64>, opts: &RestoreOptions) -> Result<Option<i64>> {
+        if let Some(to) = opts.to {
+            if let Some(c) = to {
+                self.require_active_collection(c)?;
+            }
+            return Ok(to);
+        }
+        if let Some(c) = original {
+            match self.collection_state(c)? {
+                Some((state, ..)) if state == "active" => {}
+                Some((_, _, name, _)) => {
+                    return Err(LibraryError::LostLocation {
+                        id,
+                        reason: format!("its collection \"{name}\" is in the Trash"),
+                        folder: false,
+                    });
+                }
+                None => {
+                    return Err(LibraryError::LostLocation {
+                        id,
+                        reason: "its collection no longer exists".into(),
+                        folder: false,
+                    });
+                }
+            }
+        }
+        Ok(original)
+    }
+
+    fn restore_asset(&mut self, a: i64, opts: &RestoreOptions) -> Result<()> {
+        let id = ItemId::Asset(a);
+        let asset = self.load_asset(a)?.ok_or(LibraryError::NotFound(id))?;
+        if asset.state != "trashed" {
+            return Err(LibraryError::NotInTrash(id));
+        }
+        if let Some(c) = asset.via_id {
+            return Err(LibraryError::InsideTrashedCollection { id, collection: ItemId::Collection(c) });
+        }
+        let parent = self.restore_parent(id, asset.collection_id, opts)?;
+        let name = opts.rename.clone().unwrap_or_else(|| asset.name.clone());
+        let taken = self.active_asset_names(parent)?;
+        if taken.contains(&name_key(&name)) {
+            let suggestion = self.free_restore_name(&asset, &name, &taken)?;
+            let location = self.collection_path(parent)?;
+            return Err(LibraryError::NameConflict {
+                id,
+                what: format!("\"{name}\" in {}", display_location(&location)),
+                suggestion,
+            });
+        }
+        let plan = self.plan_restore_files(&asset, &name, opts)?;
+        if let Some(conflict) = plan.iter().find(|(_, to, _)| fsops::exists_nofollow(to)) {
+            let taken_all = taken;
+            let suggestion = self.free_restore_name(&asset, &name, &taken_all)?;
+            return Err(LibraryError::NameConflict {
+                id,
+                what: format!("a file at {}", conflict.1.display()),
+                suggestion,
+            });
+        }
+        let tx = store::write_tx(&mut self.conn)?;
+        tx.execute(
+            "UPDATE assets SET state = 'restoring', name = ?2, name_key = ?3, collection_id = ?4
+             WHERE id = ?1 AND state = 'trashed'",
+            params![a, name, name_key(&name), parent],
+        )?;
+        for (file_id, _, stored) in &plan {
+            tx.execute("UPDATE files SET path = ?2 WHERE id = ?1", params![file_id, stored])?;
+        }
+        tx.commit()?;
+        let mut moves = Vec::new();
+        for f in &asset.files {
+            if let Some(from) = self.trash_location(f)?
+                && fsops::exists_nofollow(&from)
+                && let Some((_, to, _)) = plan.iter().find(|(id, ..)| *id == f.id)
+            {
+                moves.push(Move { from, to: to.clone(), hash: f.hash.clone() });
+            }
+        }
+        let mut dirs = BTreeSet::new();
+        if let Err(reason) = run_moves(&moves, &mut dirs) {
+            let tx = store::write_tx(&mut self.conn)?;
+            tx.execute(
+                "UPDATE assets SET state = 'trashed', name = ?2, name_key = ?3, collection_id = ?4 WHERE id = ?1",
+                params![a, asset.name, name_key(&asset.name), asset.collection_id],
+            )?;
+            for f in &asset.files {
+                tx.execute("UPDATE files SET path = ?2 WHERE id = ?1", params![f.id, f.path])?;
+            }
+            tx.commit()?;
+            return Err(LibraryError::Invalid(format!("restore failed: {reason}")));
+        }
+        sync_dirs(&dirs)?;
+        let tx = store::write_tx(&mut self.conn)?;
+        finish_restore_asset_tx(&tx, a)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The first `name (n).ext` free both in the collection and, for in-place files, on disk.
+    fn free_restore_name(&self, asset: &AssetRow, name: &str, taken: &HashSet<String>) -> Result<String> {
+        for n in 2..10_000 {
+            let candidate = fsops::numbered_name(name, n);
+            if taken.contains(&name_key(&candidate)) {
+                continue;
+            }
+            if asset.in_place
+                && let Some(main) = asset.files.first()
+            {
+                let orig = self.home_path(&main.path, true)?;
+                if let Some(dir) = orig.parent()
+                    && fsops::exists_nofollow(&dir.join(&candidate))
+                {
+                    continue;
+                }
+            }
+            return Ok(candidate);
+        }
+        Ok(fsops::numbered_name(name, 10_000))
+    }
+
+    fn active_asset_names(&self, collection: Option<i64>) -> Result<HashSet<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name_key FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0)
+             AND state IN ('active', 'trashing', 'restoring')",
+        )?;
+        let names = stmt
+            .query_map([collection], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(names)
+    }
+
+    /// (file id, destination, stored path) for each file of a trashed asset.
+    fn plan_restore_files(
+        &self,
+        asset: &AssetRow,
+        name: &str,
+        opts: &RestoreOptions,
+    ) -> Result<Vec<(i64, PathBuf, String)>> {
+        let id = ItemId::Asset(asset.id);
+        let mut out = Vec::new();
+        let old_stem = fsops::split_ext(&asset.name).0.to_string();
+        let new_stem = fsops::split_ext(name).0.to_string();
+        for f in &asset.files {
+            let home = self.home_path(&f.path, asset.in_place)?;
+            if !asset.in_place {
+                // Copies go back to their place in media/, or beside it if that is taken.
+                let mut dest = home.clone();
+                let mut n = 2;
+                while fsops::exists_nofollow(&dest) {
+                    let fname = home.file_name().map(|x| x.to_string_lossy().into_owned()).unwrap_or_default();
+                    dest = home.with_file_name(fsops::numbered_name(&fname, n));
+                    n += 1;
+                }
+                let stored = dest
+                    .strip_prefix(&self.root)
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_else(|_| f.path.clone());
+                out.push((f.id, dest, stored));
+                continue;
+            }
+            let orig_dir = home.parent().map(Path::to_path_buf).unwrap_or_default();
+            let dir = match &opts.folder {
+                Some(FolderChoice::Use(dir)) => {
+                    if !dir.is_dir() {
+                        return Err(LibraryError::Invalid(format!("not a folder: {}", dir.display())));
+                    }
+                    fs::canonicalize(dir).map_err(|e| LibraryError::io("could not use the folder", dir, e))?
+                }
+                Some(FolderChoice::Recreate) => {
+                    fs::create_dir_all(&orig_dir)
+                        .map_err(|e| LibraryError::io("could not recreate the folder", &orig_dir, e))?;
+                    orig_dir
+                }
+                None => {
+                    if !orig_dir.is_dir() {
+                        return Err(LibraryError::LostLocation {
+                            id,
+                            reason: format!("its folder is gone or offline: {}", orig_dir.display()),
+                            folder: true,
+                        });
+                    }
+                    orig_dir
+                }
+            };
+            fsops::check_no_symlinks(&dir).map_err(|e| LibraryError::io("refusing the folder", &dir, e))?;
+            let fname = home.file_name().map(|x| x.to_string_lossy().into_owned()).unwrap_or_default();
+            let new_name = if f.role == "main" {
+                name.to_string()
+            } else if fname.starts_with(&old_stem) && old_stem != new_stem {
+                format!("{new_stem}{}", &fname[old_stem.len()..])
+            } else {
+                fname
+            };
+            let dest = dir.join(&new_name);
+            let stored = dest
+                .to_str()
+                .ok_or_else(|| LibraryError::Invalid(format!("path is not valid UTF-8: {}", dest.display())))?
+                .to_string();
+            out.push((f.id, dest, stored));
+        }
+        Ok(out)
+    }
+
+    fn restore_collection(&mut self, c: i64, opts: &RestoreOptions) -> Result<()> {
+        let id = ItemId::Collection(c);
+        let (state, parent, old_name, via) = self.collection_state(c)?.ok_or(LibraryError::NotFound(id))?;
+        if state != "trashed" {
+            return Err(LibraryError::NotInTrash(id));
+        }
+        if let Some(v) = via {
+            return Err(LibraryError::InsideTrashedCollection { id, collection: ItemId::Collection(v) });
+        }
+        let new_parent = self.restore_parent(id, parent, opts)?;
+        let name = opts.rename.clone().unwrap_or_else(|| old_name.clone());
+        let taken: HashSet<String> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT name_key FROM collections WHERE ifnull(parent_id, 0) = ifnull(?1, 0) AND state = 'active'",
+            )?;
+            stmt.query_map([new_parent], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        if taken.contains(&name_key(&name)) {
+            let location = self.collection_path(new_parent)?;
+            return Err(LibraryError::NameConflict {
+                id,
+                what: format!("a collection \"{name}\" in {}", display_location(&location)),
+                suggestion: free_name(&name, &taken),
+            });
+        }
+        let members: Vec<i64> = {
+            let mut stmt = self.conn.prepare("SELECT id FROM assets WHERE via_id = ?1 AND state = 'trashed'")?;
+            stmt.query_map([c], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut moves = Vec::new();
+        let mut updates = Vec::new();
+        let member_opts = RestoreOptions { folder: opts.folder.clone(), ..Default::default() };
+        for a in &members {
+            let Some(asset) = self.load_asset(*a)? else { continue };
+            let plan = self.plan_restore_files(&asset, &asset.name, &member_opts)?;
+            for f in &asset.files {
+                let Some((_, to, stored)) = plan.iter().find(|(id, ..)| *id == f.id) else { continue };
+                if asset.in_place && fsops::exists_nofollow(to) {
+                    return Err(LibraryError::NameConflict {
+                        id,
+                        what: format!("a file at {}", to.display()),
+                        suggestion: name.clone(),
+                    });
+                }
+                updates.push((f.id, stored.clone(), f.path.clone()));
+                if let Some(from) = self.trash_location(f)?
+                    && fsops::exists_nofollow(&from)
+                {
+                    moves.push(Move { from, to: to.clone(), hash: f.hash.clone() });
+                }
+            }
+        }
+        // Intent: the new name and place, and the members `restoring`. The collections
+        // become active only once every file is back.
+        let tx = store::write_tx(&mut self.conn)?;
+        tx.execute(
+            "UPDATE collections SET name = ?2, name_key = ?3, parent_id = ?4 WHERE id = ?1",
+            params![c, name, name_key(&name), new_parent],
+        )?;
+        for a in &members {
+            tx.execute("UPDATE assets SET state = 'restoring' WHERE id = ?1 AND state = 'trashed'", [a])?;
+        }
+        for (file_id, stored, _) in &updates {
+            tx.execute("UPDATE files SET path = ?2 WHERE id = ?1", params![file_id, stored])?;
+        }
+        tx.commit()?;
+        let mut dirs = BTreeSet::new();
+        if let Err(reason) = run_moves(&moves, &mut dirs) {
+            // Put everything back as it was: still in the Trash.
+            let tx = store::write_tx(&mut self.conn)?;
+            tx.execute(
+                "UPDATE collections SET name = ?2, name_key = ?3, parent_id = ?4 WHERE id = ?1",
+                params![c, old_name, name_key(&old_name), parent],
+            )?;
+            for a in &members {
+                tx.execute("UPDATE assets SET state = 'trashed' WHERE id = ?1", [a])?;
+            }
+            for (file_id, _, old) in &updates {
+                tx.execute("UPDATE files SET path = ?2 WHERE id = ?1", params![file_id, old])?;
+            }
+            tx.commit()?;
+            return Err(LibraryError::Invalid(format!("restore failed: {reason}")));
+        }
+        sync_dirs(&dirs)?;
+        let tx = store::write_tx(&mut self.conn)?;
+        activate_collection_tx(&tx, c)?;
+        for a in &members {
+            finish_restore_asset_tx(&tx, *a)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Makes a trashed collection and everything trashed with it active again.
+pub(crate) fn activate_collection_tx(tx: &rusqlite::Transaction<'_>, c: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE collections SET state = 'active', deleted_at = NULL, deleted_by = NULL,
+            batch_id = NULL, via_id = NULL, orig_location = NULL WHERE id = ?1 OR via_id = ?1",
+        [c],
+    )?;
+    Ok(())
+}
+
+enum PlanError {
+    Skip(String),
+    Fail(String),
+    Library(LibraryError),
+}
+
+impl From<LibraryError> for PlanError {
+    fn from(e: LibraryError) -> Self {
+        PlanError::Library(e)
+    }
+}
+
+impl From<rusqlite::Error> for PlanError {
+    fn from(e: rusqlite::Error) -> Self {
+        PlanError::Library(e.into())
+    }
+}
+
+fn outcome(id: ItemId, reason: String) -> ItemOutcome {
+    ItemOutcome { id: id.to_string(), reason }
+}
+
+/// "the top of the library" for "", else the collection path in quotes.
+pub(crate) fn display_location(location: &str) -> String {
+    if location.is_empty() {
+        "the top of the library".to_string()
+    } else {
+        format!("\"{location}\"")
+    }
+}
+
+/// Checks a user-given name.
+pub(crate) fn validate_name(name: &str) -> Result<()> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() || trimmed != name || fsops::validate_component(name).is_err() {
+        return Err(LibraryError::InvalidName(name.to_string()));
+    }
+    Ok(())
+}
+
+fn location_cached(
+    tx: &rusqlite::Transaction<'_>,
+    cache: &mut HashMap<Option<i64>, String>,
+    id: Option<i64>,
+) -> Result<String> {
+    if let Some(hit) = cache.get(&id) {
+        return Ok(hit.clone());
+    }
+    let mut parts = Vec::new();
+    let mut cur = id;
+    while let Some(c) = cur {
+        let (name, parent): (String, Option<i64>) = tx.query_row(
+            "SELECT name, parent_id FROM collections WHERE id = ?1",
+            [c],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        parts.push(name);
+        cur = parent;
+    }
+    parts.reverse();
+    let path = parts.join("/");
+    cache.insert(id, path.clone());
+    Ok(path)
+}
+
+/// Moves files; on the first failure moves back what was moved and says why.
+fn run_moves(moves: &[Move], dirs: &mut BTreeSet<PathBuf>) -> std::result::Result<(), String> {
+    for (i, m) in moves.iter().enumerate() {
+        if let Err(e) = fsops::move_file(&m.from, &m.to, &m.hash) {
+            for done in moves[..i].iter().rev() {
+                let _ = fsops::move_file(&done.to, &done.from, &done.hash);
+            }
+            let reason = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                format!("a file is already at {}", m.to.display())
+            } else if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem
+                || e.kind() == std::io::ErrorKind::PermissionDenied
+            {
+                format!("cannot move the file on this drive ({e}); nothing was deleted: {}", m.from.display())
+            } else {
+                format!("could not move {}: {e}", m.from.display())
+            };
+            return Err(reason);
+        }
+        for p in [&m.from, &m.to] {
+            if let Some(d) = p.parent() {
+                dirs.insert(d.to_path_buf());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sync_dirs(dirs: &BTreeSet<PathBuf>) -> Result<()> {
+    for d in dirs {
+        fsops::fsync_dir(d).map_err(|e| LibraryError::io("could not flush the folder to disk", d, e))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
+            via_id = NULL, orig_location = NULL WHERE id = ?1",
+        [a],
+    )?;
+    tx.execute(
+        "UPDATE files SET trash_root_id = NULL, trash_name = NULL WHERE asset_id = ?1",
+        [a],
+    )?;
+    Ok(())
+}
+
+fn revert_collection_tx(tx: &rusqlite::Transaction<'_>, c: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE collections SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
+            via_id = NULL, orig_location = NULL WHERE id = ?1",
+        [c],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn finish_restore_asset_tx(tx: &rusqlite::Transaction<'_>, a: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
+            via_id = NULL, orig_location = NULL WHERE id = ?1 AND state = 'restoring'",
+        [a],
+    )?;
+    tx.execute(
+        "UPDATE files SET trash_root_id = NULL, trash_name = NULL WHERE asset_id = ?1",
+        [a],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! The schema, as an append-only list of migrations tracked by `PRAGMA user_version`.
+//!
+//! Never edit or reorder an entry: add a new one.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Every migration, in order; entry `i` brings the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the library.
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+
+    -- Folders where Shoebox keeps trashed files. The library's own is `trash` (relative);
+    -- others sit on other volumes, beside in-place files, and are absolute.
+    CREATE TABLE trash_roots (
+        id   INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE
+    ) STRICT;
+
+    -- One user action that moved things to the Trash.
+    CREATE TABLE batches (
+        id         INTEGER PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        deleted_by TEXT NOT NULL,
+        label      TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE collections (
+        id            INTEGER PRIMARY KEY,
+        parent_id     INTEGER REFERENCES collections(id),
+        name          TEXT NOT NULL,
+        name_key      TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        state         TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'trashed')),
+        deleted_at    INTEGER,
+        deleted_by    TEXT,
+        batch_id      INTEGER REFERENCES batches(id),
+        via_id        INTEGER REFERENCES collections(id),
+        orig_location TEXT
+    ) STRICT;
+    CREATE UNIQUE INDEX collections_live_name
+        ON collections(ifnull(parent_id, 0), name_key) WHERE state = 'active';
+    CREATE INDEX collections_parent ON collections(parent_id);
+    CREATE INDEX collections_via ON collections(via_id);
+
+    CREATE TABLE assets (
+        id            INTEGER PRIMARY KEY,
+        collection_id INTEGER REFERENCES collections(id),
+        name          TEXT NOT NULL,
+        name_key      TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('image', 'video', 'audio', 'other')),
+        storage       TEXT NOT NULL CHECK (storage IN ('copy', 'in_place')),
+        size          INTEGER NOT NULL,
+        hash          TEXT NOT NULL,
+        imported_at   INTEGER NOT NULL,
+        captured_at   INTEGER,
+        width         INTEGER,
+        height        INTEGER,
+        camera        TEXT,
+        state         TEXT NOT NULL DEFAULT 'active'
+                      CHECK (state IN ('active', 'trashing', 'trashed', 'restoring', 'purging')),
+        missing       INTEGER NOT NULL DEFAULT 0,
+        deleted_at    INTEGER,
+        deleted_by    TEXT,
+        batch_id      INTEGER REFERENCES batches(id),
+        via_id        INTEGER REFERENCES collections(id),
+        orig_location TEXT
+    ) STRICT;
+    CREATE UNIQUE INDEX assets_live_name
+        ON assets(ifnull(collection_id, 0), name_key) WHERE state IN ('active', 'trashing', 'restoring');
+    CREATE INDEX assets_collection ON assets(collection_id);
+    CREATE INDEX assets_state ON assets(state, deleted_at);
+    CREATE INDEX assets_via ON assets(via_id);
+    CREATE INDEX assets_hash ON assets(hash);
+    CREATE INDEX assets_batch ON assets(batch_id);
+
+    -- The files of an asset: its main file and companions (sidecars, the RAW of a pair).
+    -- `path` is where the file lives while active: relative to the library for copies,
+    -- absolute for in-place files. While trashed it lives at trash_root/trash_name.
+    CREATE TABLE files (
+        id            INTEGER PRIMARY KEY,
+        asset_id      INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        role          TEXT NOT NULL CHECK (role IN ('main', 'sidecar', 'raw')),
+        path          TEXT NOT NULL,
+        size          INTEGER NOT NULL,
+        hash          TEXT NOT NULL,
+        dev           INTEGER,
+        ino           INTEGER,
+        trash_root_id INTEGER REFERENCES trash_roots(id),
+        trash_name    TEXT
+    ) STRICT;
+    CREATE INDEX files_asset ON files(asset_id);
+
+    -- Every permanent deletion, never changed once written.
+    CREATE TABLE purge_log (
+        id            INTEGER PRIMARY KEY,
+        at            INTEGER NOT NULL,
+        name          TEXT NOT NULL,
+        original_path TEXT NOT NULL,
+        size          INTEGER NOT NULL,
+        hash          TEXT NOT NULL,
+        reason        TEXT NOT NULL
+    ) STRICT;
+    CREATE TRIGGER purge_log_no_update BEFORE UPDATE ON purge_log
+        BEGIN SELECT RAISE(ABORT, 'the purge log is append-only'); END;
+    CREATE TRIGGER purge_log_no_delete BEFORE DELETE ON purge_log
+        BEGIN SELECT RAISE(ABORT, 'the purge log is append-only'); END;
+    "#,
+];
+
+/// Applies every migration the database has not seen, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let known = MIGRATIONS.len() as i64;
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

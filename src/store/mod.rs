@@ -1,0 +1,75 @@
+//! SQLite storage for a library: opening with safe pragmas and the schema's migrations.
+//!
+//! The domain (`crate::library`) owns the rules; this module only knows how the data is kept.
+
+mod migrations;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+pub use migrations::{MIGRATIONS, migrate};
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database refused write-ahead logging (journal mode is {0}); is the library on a network drive?")]
+    NoWal(String),
+    #[error("the library was made by a newer Shoebox (schema {found}, this one knows {known})")]
+    TooNew { found: i64, known: i64 },
+}
+
+/// Opens (creating if needed) the database at `path` with the pragmas Shoebox relies on,
+/// and brings its schema up to date.
+pub fn open(path: &Path) -> Result<Connection, StoreError> {
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::NoWal(mode));
+    }
+    conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Begins a write transaction that takes the write lock at once.
+pub fn write_tx(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+}
+
+/// Reads a setting, `None` when unset.
+pub fn get_setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .optional()
+}
+
+/// Writes a setting.
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// `PRAGMA integrity_check` and `foreign_key_check` both clean.
+pub fn check_integrity(conn: &Connection) -> rusqlite::Result<Result<(), String>> {
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if integrity != "ok" {
+        return Ok(Err(integrity));
+    }
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let mut rows = stmt.query([])?;
+    if let Some(row) = rows.next()? {
+        let table: String = row.get(0)?;
+        return Ok(Err(format!("foreign key violation in {table}")));
+    }
+    Ok(Ok(()))
+}
