@@ -1,1 +1,6 @@
+//! The one integration-test binary: the library's rules, the command line, and the app.
 
+mod cli;
+mod common;
+mod library;
+mod reliability;

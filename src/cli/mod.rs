@@ -1,1 +1,210 @@
-//! The command line.
+//! The `shoebox` command line: commands for scripts, cron and systemd timers. Each
+//! command lives in its own file; this one parses the arguments and opens the library.
+
+mod import;
+mod ls;
+mod settings;
+mod sweep;
+mod trash;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use crate::library::{self, ItemId, Library};
+
+/// Shoebox: a local-first media library with a forgiving Trash.
+#[derive(Debug, Parser)]
+#[command(name = "shoebox", version, about, long_about = None)]
+pub struct Args {
+    /// The library folder (default: $SHOEBOX_LIBRARY, else the platform data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub library: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add files and folders (folders recursively; sub-folders become collections).
+    Import {
+        /// Index the files where they are instead of copying them into the library.
+        #[arg(long)]
+        in_place: bool,
+        /// Collection to import into: an id (c3) or a path (Trips/2024), made if missing.
+        #[arg(long, value_name = "COLLECTION")]
+        into: Option<String>,
+        /// Import files even when the same content is in the Trash.
+        #[arg(long)]
+        allow_trash_duplicates: bool,
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// List active items, or the Trash with days left.
+    Ls {
+        /// List the Trash.
+        #[arg(long)]
+        trash: bool,
+    },
+    /// Move items to the Trash.
+    Trash {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
+    /// Restore items from the Trash to where they were.
+    Restore {
+        /// Restore under this name (resolves a name conflict).
+        #[arg(long, value_name = "NAME")]
+        rename: Option<String>,
+        /// Restore into this collection (id, path, or "" for the top).
+        #[arg(long, value_name = "COLLECTION")]
+        to: Option<String>,
+        /// For in-place files whose folder is gone: make the folder again.
+        #[arg(long, conflicts_with = "folder")]
+        recreate_folder: bool,
+        /// For in-place files whose folder is gone: put them in this folder.
+        #[arg(long, value_name = "DIR")]
+        folder: Option<PathBuf>,
+        /// Restore every item of this batch (see `ls --trash --json`).
+        #[arg(long, value_name = "BATCH", conflicts_with = "ids")]
+        batch: Option<i64>,
+        #[arg(value_name = "ID", required_unless_present = "batch")]
+        ids: Vec<String>,
+    },
+    /// Delete items permanently (cannot be undone).
+    Delete {
+        /// Required: says you mean it.
+        #[arg(long)]
+        permanent: bool,
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
+    /// Delete everything in the Trash (cannot be undone).
+    EmptyTrash {
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Purge expired items now.
+    Sweep {
+        /// Confirm the clock is right after it jumped forward; purging resumes.
+        #[arg(long)]
+        confirm_clock: bool,
+    },
+    /// Show or change retention-days and sweep-interval-minutes.
+    Settings {
+        key: Option<String>,
+        value: Option<String>,
+    },
+}
+
+/// Runs a command on the library.
+pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
+    let root = library_root(args.library)?;
+    let mut lib = Library::open(&root)?;
+    let json = args.json;
+    match command {
+        Command::Import { in_place, into, allow_trash_duplicates, paths } => {
+            import::run(&mut lib, json, in_place, into, allow_trash_duplicates, &paths)
+        }
+        Command::Ls { trash } => ls::run(&lib, json, trash),
+        Command::Trash { ids } => trash::trash(&mut lib, json, &parse_ids(&ids)?),
+        Command::Restore { rename, to, recreate_folder, folder, batch, ids } => {
+            let opts = trash::restore_options(&mut lib, rename, to, recreate_folder, folder)?;
+            trash::restore(&mut lib, json, &parse_ids(&ids)?, batch, opts)
+        }
+        Command::Delete { permanent, ids } => {
+            if !permanent {
+                bail!("delete needs --permanent (it cannot be undone); to move items to the Trash use `shoebox trash`");
+            }
+            trash::delete(&mut lib, json, &parse_ids(&ids)?)
+        }
+        Command::EmptyTrash { yes } => trash::empty(&mut lib, json, yes),
+        Command::Sweep { confirm_clock } => sweep::run(&mut lib, json, confirm_clock),
+        Command::Settings { key, value } => settings::run(&mut lib, json, key, value),
+    }
+}
+
+/// The library folder: `--library`, else `SHOEBOX_LIBRARY`, else the platform default.
+pub fn library_root(flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match flag {
+        Some(dir) => Ok(dir),
+        None => Ok(library::default_root()?),
+    }
+}
+
+fn parse_ids(ids: &[String]) -> anyhow::Result<Vec<ItemId>> {
+    ids.iter()
+        .map(|s| s.parse::<ItemId>().map_err(anyhow::Error::msg))
+        .collect()
+}
+
+/// A collection named by id (`c3`) or path (`Trips/2024`); "" or "/" is the top.
+fn resolve_collection(lib: &mut Library, text: &str, create: bool) -> anyhow::Result<Option<i64>> {
+    let trimmed = text.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(ItemId::Collection(c)) = trimmed.parse::<ItemId>() {
+        return Ok(Some(c));
+    }
+    let collections = lib.collections()?;
+    if let Some(c) = collections.iter().find(|c| c.path.eq_ignore_ascii_case(trimmed)) {
+        if let ItemId::Collection(id) = c.id {
+            return Ok(Some(id));
+        }
+    }
+    if !create {
+        bail!("no such collection: {trimmed}");
+    }
+    let mut parent = None;
+    for part in trimmed.split('/').filter(|p| !p.is_empty()) {
+        parent = Some(lib.ensure_collection(parent, part)?.0);
+    }
+    Ok(parent)
+}
+
+/// Prints `value` as one JSON document.
+fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value).context("could not write JSON")?);
+    Ok(())
+}
+
+/// Asks a yes/no question on the terminal; false when there is no terminal.
+fn confirm(question: &str) -> bool {
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).is_ok()
+        && matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
+}
+
+/// Prints a bulk report and fails when anything failed.
+fn finish_bulk(report: &library::BulkReport, json: bool, verb: &str) -> anyhow::Result<()> {
+    if json {
+        print_json(report)?;
+    } else {
+        for id in &report.succeeded {
+            println!("{id}");
+        }
+        for s in &report.skipped {
+            eprintln!("skipped {}: {}", s.id, s.reason);
+        }
+        for f in &report.failed {
+            eprintln!("failed {}: {}", f.id, f.reason);
+        }
+        eprintln!("{}", report.summary(verb));
+    }
+    if !report.failed.is_empty() {
+        bail!("{} of {} failed", report.failed.len(), report.failed.len() + report.succeeded.len() + report.skipped.len());
+    }
+    Ok(())
+}

@@ -3,7 +3,7 @@
 //! relative to a directory handle and never follow a symbolic link.
 
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
 /// How a file reached its destination.

@@ -158,7 +158,7 @@ impl Library {
     }
 
     /// Finds the active collection `name` under `parent`, or makes it.
-    pub(crate) fn ensure_collection(&mut self, parent: Option<i64>, name: &str) -> Result<(i64, bool)> {
+    pub fn ensure_collection(&mut self, parent: Option<i64>, name: &str) -> Result<(i64, bool)> {
         let key = name_key(name);
         let found: Option<i64> = self
             .conn

@@ -1,6 +1,7 @@
 //! The Shoebox library: a folder with `library.db`, `media/`, `trash/`, `thumbs/` and a
 //! lock file, and every rule of the Trash. Nothing here knows about windows or terminals.
 
+mod collections;
 mod fsops;
 mod import;
 mod model;

@@ -1,0 +1,56 @@
+//! `shoebox import`: add files and folders.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+
+use super::{print_json, resolve_collection};
+use crate::library::{ImportOptions, Library};
+
+pub fn run(
+    lib: &mut Library,
+    json: bool,
+    in_place: bool,
+    into: Option<String>,
+    allow_trash_duplicates: bool,
+    paths: &[PathBuf],
+) -> anyhow::Result<()> {
+    let into = match into {
+        Some(text) => resolve_collection(lib, &text, true)?,
+        None => None,
+    };
+    let opts = ImportOptions { in_place, into, allow_trash_duplicates };
+    let report = lib.import(paths, &opts, &mut |_| {})?;
+    if json {
+        print_json(&report)?;
+    } else {
+        for item in &report.imported {
+            println!("{}\t{}", item.id, item.name);
+        }
+        for m in &report.in_trash {
+            eprintln!(
+                "not imported {}: the same file is in the Trash as {} \"{}\"; restore it with `shoebox restore {}` or import with --allow-trash-duplicates",
+                m.path, m.id, m.name, m.id
+            );
+        }
+        for m in &report.already_imported {
+            eprintln!("not imported {}: {}", m.path, m.message);
+        }
+        for m in &report.warnings {
+            eprintln!("warning {}: {}", m.path, m.message);
+        }
+        for m in &report.failed {
+            eprintln!("failed {}: {}", m.path, m.message);
+        }
+        eprintln!(
+            "imported {} files, {} new collections, {} failed",
+            report.imported.len(),
+            report.collections_created.len(),
+            report.failed.len()
+        );
+    }
+    if !report.failed.is_empty() {
+        bail!("{} files could not be imported", report.failed.len());
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! `shoebox ls`: list active items, or the Trash with days left.
+
+use serde_json::{Value, json};
+
+use super::print_json;
+use crate::clock;
+use crate::library::{Library, Sort, SortKey, TrashSort, human_size};
+
+pub fn run(lib: &Library, as_json: bool, trash: bool) -> anyhow::Result<()> {
+    let items = if trash { trash_items(lib)? } else { active_items(lib)? };
+    if as_json {
+        return print_json(&items);
+    }
+    for item in &items {
+        let id = item["id"].as_str().unwrap_or_default();
+        let name = item["name"].as_str().unwrap_or_default();
+        let size = human_size(item["size"].as_u64().unwrap_or(0));
+        if trash {
+            println!(
+                "{id}\t{}d\t{name}\t{size}\tfrom {}\tdeleted {} by {}",
+                item["days_left"],
+                display_location(item["original_location"].as_str().unwrap_or_default()),
+                item["deleted_at"].as_str().unwrap_or_default(),
+                item["deleted_by"].as_str().unwrap_or_default(),
+            );
+        } else {
+            let location = item["location"].as_str().unwrap_or_default();
+            let full = if location.is_empty() { name.to_string() } else { format!("{location}/{name}") };
+            let flag = if item["missing"].as_bool() == Some(true) { "\t(missing)" } else { "" };
+            println!("{id}\t{}\t{full}\t{size}{flag}", item["kind"].as_str().unwrap_or_default());
+        }
+    }
+    if trash {
+        eprintln!("{} in the Trash, {}", crate::library::items(items.len()), human_size(lib.trash_size()?));
+    }
+    Ok(())
+}
+
+fn display_location(l: &str) -> &str {
+    if l.is_empty() { "/" } else { l }
+}
+
+fn active_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
+    let mut out = Vec::new();
+    for c in lib.collections()? {
+        let location = c.path.rsplit_once('/').map(|(p, _)| p).unwrap_or("").to_string();
+        out.push(json!({
+            "id": c.id, "kind": "collection", "name": c.name, "location": location, "size": 0,
+        }));
+    }
+    for a in lib.assets(Sort { key: SortKey::Name, descending: false })? {
+        out.push(json!({
+            "id": a.id, "kind": "asset", "asset_kind": a.asset_kind, "name": a.name,
+            "location": a.location, "size": a.size, "path": a.path, "in_place": a.in_place,
+            "missing": a.missing, "width": a.width, "height": a.height,
+            "captured_at": a.captured_at.map(clock::rfc3339),
+            "imported_at": clock::rfc3339(a.imported_at), "camera": a.camera,
+            "companions": a.companions,
+        }));
+    }
+    Ok(out)
+}
+
+fn trash_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
+    let mut out = Vec::new();
+    for e in lib.trash_entries(TrashSort::DeletedAt)? {
+        let kind = if e.asset_kind.is_some() { "asset" } else { "collection" };
+        let mut v = json!({
+            "id": e.id, "kind": kind, "name": e.name, "location": e.original_location,
+            "size": e.size, "deleted_at": clock::rfc3339(e.deleted_at), "deleted_by": e.deleted_by,
+            "days_left": e.days_left, "original_location": e.original_location,
+            "batch": e.batch_id, "item_count": e.item_count,
+        });
+        if let Some(k) = e.asset_kind {
+            v["asset_kind"] = json!(k);
+            v["path"] = json!(e.trash_path);
+            v["original_path"] = json!(e.original_path);
+        }
+        out.push(v);
+    }
+    Ok(out)
+}

@@ -1,0 +1,93 @@
+//! `shoebox trash`, `restore`, `delete --permanent` and `empty-trash`.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+
+use super::{confirm, finish_bulk, print_json, resolve_collection};
+use crate::library::{BulkReport, FolderChoice, ItemId, Library, LibraryError, RestoreOptions, items};
+
+pub fn trash(lib: &mut Library, json: bool, ids: &[ItemId]) -> anyhow::Result<()> {
+    let report = lib.trash(ids)?;
+    finish_bulk(&report, json, "moved to the Trash:")
+}
+
+pub fn restore_options(
+    lib: &mut Library,
+    rename: Option<String>,
+    to: Option<String>,
+    recreate_folder: bool,
+    folder: Option<PathBuf>,
+) -> anyhow::Result<RestoreOptions> {
+    let to = match to {
+        Some(text) => Some(resolve_collection(lib, &text, false)?),
+        None => None,
+    };
+    let folder = match (recreate_folder, folder) {
+        (true, _) => Some(FolderChoice::Recreate),
+        (false, Some(dir)) => Some(FolderChoice::Use(dir)),
+        (false, None) => None,
+    };
+    Ok(RestoreOptions { rename, to, folder })
+}
+
+pub fn restore(
+    lib: &mut Library,
+    json: bool,
+    ids: &[ItemId],
+    batch: Option<i64>,
+    opts: RestoreOptions,
+) -> anyhow::Result<()> {
+    if let Some(b) = batch {
+        let report = lib.restore_batch(b)?;
+        if report.succeeded.is_empty() && report.failed.is_empty() && report.skipped.is_empty() {
+            bail!("batch {b} has nothing in the Trash");
+        }
+        return finish_bulk(&report, json, "restored");
+    }
+    if ids.len() > 1 && opts.rename.is_some() {
+        bail!("--rename needs exactly one id");
+    }
+    let mut report = BulkReport::default();
+    for &id in ids {
+        match lib.restore(id, &opts) {
+            Ok(()) => report.succeeded.push(id),
+            Err(e @ (LibraryError::NameConflict { .. } | LibraryError::LostLocation { .. })) if ids.len() == 1 => {
+                let hint = match &e {
+                    LibraryError::NameConflict { suggestion, .. } => {
+                        format!(" (use --rename \"{suggestion}\")")
+                    }
+                    LibraryError::LostLocation { folder: true, .. } => {
+                        " (use --recreate-folder, --folder DIR or --to COLLECTION)".to_string()
+                    }
+                    _ => " (use --to COLLECTION, or --to \"\" for the top)".to_string(),
+                };
+                bail!("could not restore {id}: {e}{hint}");
+            }
+            Err(e @ LibraryError::Store(_)) => return Err(e.into()),
+            Err(e) => report.failed.push(crate::library::ItemOutcome { id: id.to_string(), reason: e.to_string() }),
+        }
+    }
+    finish_bulk(&report, json, "restored")
+}
+
+pub fn delete(lib: &mut Library, json: bool, ids: &[ItemId]) -> anyhow::Result<()> {
+    let report = lib.delete_permanently(ids)?;
+    finish_bulk(&report, json, "deleted permanently")
+}
+
+pub fn empty(lib: &mut Library, json: bool, yes: bool) -> anyhow::Result<()> {
+    let count = lib.trash_count()?;
+    if count == 0 {
+        if json {
+            return print_json(&BulkReport::default());
+        }
+        eprintln!("the Trash is already empty");
+        return Ok(());
+    }
+    if !yes && !confirm(&format!("Delete all {count} items? This cannot be undone.")) {
+        bail!("not emptied: confirm with --yes to delete all {} for good", items(count as usize));
+    }
+    let report = lib.empty_trash()?;
+    finish_bulk(&report, json, "deleted permanently")
+}

@@ -1,0 +1,133 @@
+//! The real `shoebox` binary on a temporary library: JSON out, files on disk checked.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const DAY: i64 = 86_400;
+const T0: i64 = crate::common::T0;
+
+fn shoebox(lib: &Path, now: i64, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shoebox"))
+        .arg("--library")
+        .arg(lib)
+        .args(args)
+        .env("SHOEBOX_NOW", now.to_string())
+        .env("USER", "cli-tester")
+        .output()
+        .expect("run shoebox")
+}
+
+fn json(out: &Output) -> Value {
+    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("one JSON document on stdout")
+}
+
+#[test]
+fn cli_import_ls_trash_restore_sweep_and_empty_trash() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("Trips/2024")).unwrap();
+    std::fs::write(src.join("Trips/2024/a.txt"), b"alpha").unwrap();
+    std::fs::write(src.join("Trips/b.txt"), b"bravo").unwrap();
+
+    let imported = json(&shoebox(&lib, T0, &["--json", "import", src.join("Trips").to_str().unwrap()]));
+    assert_eq!(imported["imported"].as_array().unwrap().len(), 2);
+
+    let ls = json(&shoebox(&lib, T0, &["--json", "ls"]));
+    let items = ls.as_array().unwrap();
+    assert_eq!(items.len(), 4, "two collections and two assets: {ls}");
+    let a = items.iter().find(|i| i["name"] == "a.txt").unwrap();
+    assert_eq!(a["kind"], "asset");
+    assert_eq!(a["location"], "Trips/2024");
+    assert_eq!(a["size"], 5);
+    let a_id = a["id"].as_str().unwrap().to_string();
+    let a_path = a["path"].as_str().unwrap().to_string();
+    assert!(Path::new(&a_path).exists());
+
+    let trashed = json(&shoebox(&lib, T0, &["--json", "trash", &a_id]));
+    assert_eq!(trashed["succeeded"][0], a_id.as_str());
+    assert!(!Path::new(&a_path).exists());
+
+    let ls = json(&shoebox(&lib, T0 + 15 * DAY, &["--json", "ls", "--trash"]));
+    let entry = &ls[0];
+    assert_eq!(entry["id"], a_id.as_str());
+    assert_eq!(entry["days_left"], 15);
+    assert_eq!(entry["deleted_by"], "cli-tester");
+    assert_eq!(entry["original_location"], "Trips/2024");
+    assert!(entry["deleted_at"].as_str().unwrap().ends_with('Z'));
+    assert!(Path::new(entry["path"].as_str().unwrap()).exists());
+    assert_eq!(json(&shoebox(&lib, T0, &["--json", "ls"])).as_array().unwrap().len(), 3);
+
+    // A new a.txt takes the name: restore stops with a clear message.
+    std::fs::write(src.join("a.txt"), b"another").unwrap();
+    let t = T0 + 15 * DAY; // the clock only moves forward from here
+    json(&shoebox(&lib, t, &["--json", "import", "--into", "Trips/2024", src.join("a.txt").to_str().unwrap()]));
+    let out = shoebox(&lib, t, &["restore", &a_id]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("name conflict") && err.contains("a (2).txt"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line, no backtrace: {err}");
+    let out = shoebox(&lib, t, &["--json", "restore", "--rename", "a (2).txt", &a_id]);
+    assert_eq!(json(&out)["succeeded"][0], a_id.as_str());
+    assert_eq!(std::fs::read(&a_path).unwrap(), b"alpha", "the same id and file came back");
+
+    // Trash again, and let it expire.
+    json(&shoebox(&lib, t, &["--json", "trash", &a_id]));
+    let swept = json(&shoebox(&lib, t + 29 * DAY, &["--json", "sweep"]));
+    assert_eq!(swept["purged"], 0, "29 days after deletion it still has 1 day");
+    let swept = json(&shoebox(&lib, t + 30 * DAY, &["--json", "sweep"]));
+    assert_eq!(swept["purged"], 1);
+    assert_eq!(swept["freed_bytes"], 5);
+    let out = shoebox(&lib, t + 30 * DAY, &["sweep"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("purged 0 items, freed 0 B"));
+
+    // Empty Trash needs --yes without a terminal.
+    let b = json(&shoebox(&lib, t + 30 * DAY, &["--json", "ls"]));
+    let b_id = b.as_array().unwrap().iter().find(|i| i["name"] == "b.txt").unwrap()["id"].as_str().unwrap().to_string();
+    json(&shoebox(&lib, t + 30 * DAY, &["--json", "trash", &b_id]));
+    let out = shoebox(&lib, t + 30 * DAY, &["empty-trash"]);
+    assert!(!out.status.success());
+    assert_eq!(json(&shoebox(&lib, t + 30 * DAY, &["--json", "ls", "--trash"])).as_array().unwrap().len(), 1);
+    let emptied = json(&shoebox(&lib, t + 30 * DAY, &["--json", "empty-trash", "--yes"]));
+    assert_eq!(emptied["succeeded"].as_array().unwrap().len(), 1);
+    assert!(crate::common::files_under(&lib.join("trash")).is_empty());
+}
+
+#[test]
+fn cli_settings_show_and_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let s = json(&shoebox(&lib, T0, &["--json", "settings"]));
+    assert_eq!(s["retention-days"], 30);
+    assert_eq!(s["sweep-interval-minutes"], 60);
+    let s = json(&shoebox(&lib, T0, &["--json", "settings", "retention-days", "7"]));
+    assert_eq!(s["retention-days"], 7);
+    let out = shoebox(&lib, T0, &["settings", "retention-days", "0"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 to 3650"));
+}
+
+#[test]
+fn cli_errors_are_one_line_with_a_non_zero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    for args in [&["trash", "zz9"][..], &["restore", "a77"], &["delete", "a1"], &["import", "/no/such/file"]] {
+        let out = shoebox(&lib, T0, args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    }
+}
+
+#[test]
+fn cli_second_process_on_a_library_is_told_it_is_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let _held = shoebox::library::Library::open(&lib).unwrap();
+    let out = shoebox(&lib, T0, &["ls"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("in use by another Shoebox"));
+}

@@ -1,0 +1,141 @@
+//! Helpers shared by the tests: a library in a temporary folder with a clock the test moves.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use shoebox::clock::ManualClock;
+use shoebox::library::{ImportOptions, ItemId, Library};
+
+/// 2026-11-01T12:00:00Z, a fixed start for every test clock.
+pub const T0: i64 = 1_793_534_400;
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub lib: Library,
+    pub clock: ManualClock,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let clock = ManualClock::new(T0);
+        let lib = Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).expect("open");
+        let mut f = Fixture { dir, lib, clock };
+        f.lib.set_user("tester");
+        std::fs::create_dir_all(f.src()).expect("src dir");
+        f
+    }
+
+    /// Where test files are made before import.
+    pub fn src(&self) -> PathBuf {
+        self.dir.path().join("src")
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("lib")
+    }
+
+    /// Writes a file under `src/` and returns its path.
+    pub fn file(&self, rel: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.src().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, bytes).expect("write");
+        p
+    }
+
+    /// Writes a real PNG of the given size.
+    pub fn png(&self, rel: &str, w: u32, h: u32) -> PathBuf {
+        let p = self.src().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 3) as u8, 90]));
+        img.save(&p).expect("save png");
+        p
+    }
+
+    /// Imports paths by copy into `into`; returns the new asset ids.
+    pub fn import(&mut self, paths: &[PathBuf], into: Option<i64>) -> Vec<ItemId> {
+        let opts = ImportOptions { into, ..Default::default() };
+        let report = self.lib.import(paths, &opts, &mut |_| {}).expect("import");
+        assert!(report.failed.is_empty(), "import failed: {:?}", report.failed);
+        report.imported.iter().map(|i| i.id).collect()
+    }
+
+    /// Imports one file by copy, returns its id.
+    pub fn import_one(&mut self, rel: &str, bytes: &[u8]) -> ItemId {
+        let p = self.file(rel, bytes);
+        self.import(&[p], None)[0]
+    }
+
+    /// Reopens the library (as after a restart), with the same clock.
+    pub fn reopen(&mut self) {
+        let root = self.root();
+        let placeholder = tempfile::tempdir().expect("temp");
+        let other = Library::open_with_clock(placeholder.path(), Arc::new(self.clock.clone())).expect("open");
+        drop(std::mem::replace(&mut self.lib, other));
+        self.lib = Library::open_with_clock(&root, Arc::new(self.clock.clone())).expect("reopen");
+        self.lib.set_user("tester");
+    }
+
+    /// Names of the active assets.
+    pub fn active_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .lib
+            .assets(Default::default())
+            .expect("assets")
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        v.sort();
+        v
+    }
+
+    pub fn asset_path(&self, id: ItemId) -> PathBuf {
+        self.lib
+            .assets(Default::default())
+            .expect("assets")
+            .into_iter()
+            .find(|a| a.id == id)
+            .map(|a| a.path)
+            .expect("asset is active")
+    }
+
+    pub fn trash_path(&self, id: ItemId) -> PathBuf {
+        self.entry(id).trash_path.expect("trash path")
+    }
+
+    pub fn entry(&self, id: ItemId) -> shoebox::library::TrashEntry {
+        self.lib
+            .trash_entries(Default::default())
+            .expect("trash")
+            .into_iter()
+            .find(|e| e.id == id)
+            .expect("entry in the Trash")
+    }
+
+    pub fn assert_integrity(&self) {
+        self.lib.check_integrity().expect("check").expect("integrity");
+    }
+}
+
+/// Files (not folders) below `dir`.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files_under(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+pub fn collection_id(id: ItemId) -> i64 {
+    match id {
+        ItemId::Collection(c) => c,
+        ItemId::Asset(_) => panic!("not a collection"),
+    }
+}
