@@ -89,7 +89,10 @@ pub fn parse_time(text: &str) -> Option<UnixSecs> {
 pub fn rfc3339(t: UnixSecs) -> String {
     time::OffsetDateTime::from_unix_timestamp(t)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| t.to_string())
 }
 

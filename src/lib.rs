@@ -10,3 +10,4 @@ pub mod clock;
 pub mod gui;
 pub mod library;
 pub mod store;
+pub mod thumbs;

@@ -20,7 +20,11 @@ fn shoebox(lib: &Path, now: i64, args: &[&str]) -> Output {
 }
 
 fn json(out: &Output) -> Value {
-    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("one JSON document on stdout")
 }
 
@@ -33,7 +37,11 @@ fn cli_import_ls_trash_restore_sweep_and_empty_trash() {
     std::fs::write(src.join("Trips/2024/a.txt"), b"alpha").unwrap();
     std::fs::write(src.join("Trips/b.txt"), b"bravo").unwrap();
 
-    let imported = json(&shoebox(&lib, T0, &["--json", "import", src.join("Trips").to_str().unwrap()]));
+    let imported = json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "import", src.join("Trips").to_str().unwrap()],
+    ));
     assert_eq!(imported["imported"].as_array().unwrap().len(), 2);
 
     let ls = json(&shoebox(&lib, T0, &["--json", "ls"]));
@@ -59,25 +67,55 @@ fn cli_import_ls_trash_restore_sweep_and_empty_trash() {
     assert_eq!(entry["original_location"], "Trips/2024");
     assert!(entry["deleted_at"].as_str().unwrap().ends_with('Z'));
     assert!(Path::new(entry["path"].as_str().unwrap()).exists());
-    assert_eq!(json(&shoebox(&lib, T0, &["--json", "ls"])).as_array().unwrap().len(), 3);
+    assert_eq!(
+        json(&shoebox(&lib, T0, &["--json", "ls"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
 
     // A new a.txt takes the name: restore stops with a clear message.
     std::fs::write(src.join("a.txt"), b"another").unwrap();
     let t = T0 + 15 * DAY; // the clock only moves forward from here
-    json(&shoebox(&lib, t, &["--json", "import", "--into", "Trips/2024", src.join("a.txt").to_str().unwrap()]));
+    json(&shoebox(
+        &lib,
+        t,
+        &[
+            "--json",
+            "import",
+            "--into",
+            "Trips/2024",
+            src.join("a.txt").to_str().unwrap(),
+        ],
+    ));
     let out = shoebox(&lib, t, &["restore", &a_id]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("name conflict") && err.contains("a (2).txt"), "{err}");
+    assert!(
+        err.contains("name conflict") && err.contains("a (2).txt"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "one line, no backtrace: {err}");
-    let out = shoebox(&lib, t, &["--json", "restore", "--rename", "a (2).txt", &a_id]);
+    let out = shoebox(
+        &lib,
+        t,
+        &["--json", "restore", "--rename", "a (2).txt", &a_id],
+    );
     assert_eq!(json(&out)["succeeded"][0], a_id.as_str());
-    assert_eq!(std::fs::read(&a_path).unwrap(), b"alpha", "the same id and file came back");
+    assert_eq!(
+        std::fs::read(&a_path).unwrap(),
+        b"alpha",
+        "the same id and file came back"
+    );
 
     // Trash again, and let it expire.
     json(&shoebox(&lib, t, &["--json", "trash", &a_id]));
     let swept = json(&shoebox(&lib, t + 29 * DAY, &["--json", "sweep"]));
-    assert_eq!(swept["purged"], 0, "29 days after deletion it still has 1 day");
+    assert_eq!(
+        swept["purged"], 0,
+        "29 days after deletion it still has 1 day"
+    );
     let swept = json(&shoebox(&lib, t + 30 * DAY, &["--json", "sweep"]));
     assert_eq!(swept["purged"], 1);
     assert_eq!(swept["freed_bytes"], 5);
@@ -86,12 +124,30 @@ fn cli_import_ls_trash_restore_sweep_and_empty_trash() {
 
     // Empty Trash needs --yes without a terminal.
     let b = json(&shoebox(&lib, t + 30 * DAY, &["--json", "ls"]));
-    let b_id = b.as_array().unwrap().iter().find(|i| i["name"] == "b.txt").unwrap()["id"].as_str().unwrap().to_string();
+    let b_id = b
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "b.txt")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     json(&shoebox(&lib, t + 30 * DAY, &["--json", "trash", &b_id]));
     let out = shoebox(&lib, t + 30 * DAY, &["empty-trash"]);
     assert!(!out.status.success());
-    assert_eq!(json(&shoebox(&lib, t + 30 * DAY, &["--json", "ls", "--trash"])).as_array().unwrap().len(), 1);
-    let emptied = json(&shoebox(&lib, t + 30 * DAY, &["--json", "empty-trash", "--yes"]));
+    assert_eq!(
+        json(&shoebox(&lib, t + 30 * DAY, &["--json", "ls", "--trash"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let emptied = json(&shoebox(
+        &lib,
+        t + 30 * DAY,
+        &["--json", "empty-trash", "--yes"],
+    ));
     assert_eq!(emptied["succeeded"].as_array().unwrap().len(), 1);
     assert!(crate::common::files_under(&lib.join("trash")).is_empty());
 }
@@ -103,7 +159,11 @@ fn cli_settings_show_and_change() {
     let s = json(&shoebox(&lib, T0, &["--json", "settings"]));
     assert_eq!(s["retention-days"], 30);
     assert_eq!(s["sweep-interval-minutes"], 60);
-    let s = json(&shoebox(&lib, T0, &["--json", "settings", "retention-days", "7"]));
+    let s = json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "settings", "retention-days", "7"],
+    ));
     assert_eq!(s["retention-days"], 7);
     let out = shoebox(&lib, T0, &["settings", "retention-days", "0"]);
     assert!(!out.status.success());
@@ -114,11 +174,19 @@ fn cli_settings_show_and_change() {
 fn cli_errors_are_one_line_with_a_non_zero_exit() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
-    for args in [&["trash", "zz9"][..], &["restore", "a77"], &["delete", "a1"], &["import", "/no/such/file"]] {
+    for args in [
+        &["trash", "zz9"][..],
+        &["restore", "a77"],
+        &["delete", "a1"],
+        &["import", "/no/such/file"],
+    ] {
         let out = shoebox(&lib, T0, args);
         assert!(!out.status.success(), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+            "{err}"
+        );
     }
 }
 

@@ -19,7 +19,8 @@ impl Fixture {
     pub fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let clock = ManualClock::new(T0);
-        let lib = Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).expect("open");
+        let lib = Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone()))
+            .expect("open");
         let mut f = Fixture { dir, lib, clock };
         f.lib.set_user("tester");
         std::fs::create_dir_all(f.src()).expect("src dir");
@@ -47,16 +48,24 @@ impl Fixture {
     pub fn png(&self, rel: &str, w: u32, h: u32) -> PathBuf {
         let p = self.src().join(rel);
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 3) as u8, 90]));
+        let img =
+            image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 3) as u8, 90]));
         img.save(&p).expect("save png");
         p
     }
 
     /// Imports paths by copy into `into`; returns the new asset ids.
     pub fn import(&mut self, paths: &[PathBuf], into: Option<i64>) -> Vec<ItemId> {
-        let opts = ImportOptions { into, ..Default::default() };
+        let opts = ImportOptions {
+            into,
+            ..Default::default()
+        };
         let report = self.lib.import(paths, &opts, &mut |_| {}).expect("import");
-        assert!(report.failed.is_empty(), "import failed: {:?}", report.failed);
+        assert!(
+            report.failed.is_empty(),
+            "import failed: {:?}",
+            report.failed
+        );
         report.imported.iter().map(|i| i.id).collect()
     }
 
@@ -70,7 +79,8 @@ impl Fixture {
     pub fn reopen(&mut self) {
         let root = self.root();
         let placeholder = tempfile::tempdir().expect("temp");
-        let other = Library::open_with_clock(placeholder.path(), Arc::new(self.clock.clone())).expect("open");
+        let other = Library::open_with_clock(placeholder.path(), Arc::new(self.clock.clone()))
+            .expect("open");
         drop(std::mem::replace(&mut self.lib, other));
         self.lib = Library::open_with_clock(&root, Arc::new(self.clock.clone())).expect("reopen");
         self.lib.set_user("tester");
@@ -113,7 +123,10 @@ impl Fixture {
     }
 
     pub fn assert_integrity(&self) {
-        self.lib.check_integrity().expect("check").expect("integrity");
+        self.lib
+            .check_integrity()
+            .expect("check")
+            .expect("integrity");
     }
 }
 

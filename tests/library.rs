@@ -15,7 +15,11 @@ fn rule1_delete_moves_to_trash_and_destroys_nothing() {
     assert_eq!(report.succeeded, vec![id]);
     assert!(!home.exists(), "the file left its place");
     let trashed = f.trash_path(id);
-    assert_eq!(std::fs::read(&trashed).unwrap(), b"alpha", "the bytes are intact in the trash area");
+    assert_eq!(
+        std::fs::read(&trashed).unwrap(),
+        b"alpha",
+        "the bytes are intact in the trash area"
+    );
     assert!(trashed.starts_with(f.root().join("trash")));
     f.assert_integrity();
 }
@@ -41,8 +45,14 @@ fn rule2_trashed_items_are_read_only() {
     let c = f.lib.create_collection(None, "Album").unwrap();
     f.lib.trash(&[id, ItemId::Collection(c)]).unwrap();
     let ItemId::Asset(a) = id else { unreachable!() };
-    assert!(matches!(f.lib.rename_asset(a, "b.txt"), Err(LibraryError::InTrash(_))));
-    assert!(matches!(f.lib.rename_collection(c, "B"), Err(LibraryError::InTrash(_))));
+    assert!(matches!(
+        f.lib.rename_asset(a, "b.txt"),
+        Err(LibraryError::InTrash(_))
+    ));
+    assert!(matches!(
+        f.lib.rename_collection(c, "B"),
+        Err(LibraryError::InTrash(_))
+    ));
 }
 
 #[test]
@@ -52,7 +62,14 @@ fn rule3_deleting_a_collection_trashes_its_subtree_as_one_batch() {
     f.file("Trips/2024/deep/b.txt", b"bb");
     f.file("Trips/c.txt", b"ccc");
     f.import(&[f.src().join("Trips")], None);
-    let trips = f.lib.collections().unwrap().into_iter().find(|c| c.path == "Trips").unwrap().id;
+    let trips = f
+        .lib
+        .collections()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.path == "Trips")
+        .unwrap()
+        .id;
     let report = f.lib.trash(&[trips]).unwrap();
     assert_eq!(report.succeeded, vec![trips]);
     let entries = f.lib.trash_entries(TrashSort::DeletedAt).unwrap();
@@ -102,12 +119,26 @@ fn rule5_lowering_the_retention_purges_at_the_next_sweep() {
     f.clock.advance_days(10);
     let new = f.import_one("new.txt", b"new!");
     f.lib.trash(&[new]).unwrap();
-    assert_eq!(f.lib.expired_count(7).unwrap(), 1, "the settings dialog can say how many");
+    assert_eq!(
+        f.lib.expired_count(7).unwrap(),
+        1,
+        "the settings dialog can say how many"
+    );
     f.lib.set_retention_days(7).unwrap();
-    assert_eq!(f.lib.trash_count().unwrap(), 2, "nothing happens before the sweep");
+    assert_eq!(
+        f.lib.trash_count().unwrap(),
+        2,
+        "nothing happens before the sweep"
+    );
     let swept = f.lib.sweep().unwrap();
     assert_eq!(swept.purged, 1);
-    let left: Vec<_> = f.lib.trash_entries(TrashSort::Name).unwrap().into_iter().map(|e| e.id).collect();
+    let left: Vec<_> = f
+        .lib
+        .trash_entries(TrashSort::Name)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
     assert_eq!(left, vec![new]);
     assert_eq!(f.entry(new).days_left, 7);
 }
@@ -152,8 +183,18 @@ fn rule6_restoring_a_collection_restores_its_batch_not_items_trashed_before() {
     f.lib.trash(&[album]).unwrap();
     f.lib.restore(album, &RestoreOptions::default()).unwrap();
     assert_eq!(f.active_names(), vec!["late.txt"]);
-    let left: Vec<_> = f.lib.trash_entries(TrashSort::Name).unwrap().into_iter().map(|e| e.id).collect();
-    assert_eq!(left, vec![early], "the item trashed before stays in the Trash");
+    let left: Vec<_> = f
+        .lib
+        .trash_entries(TrashSort::Name)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(
+        left,
+        vec![early],
+        "the item trashed before stays in the Trash"
+    );
     // And it can now go back, since its collection is back.
     f.lib.restore(early, &RestoreOptions::default()).unwrap();
     assert_eq!(f.active_names(), vec!["early.txt", "late.txt"]);
@@ -167,15 +208,24 @@ fn rule7_name_conflict_stops_and_suggests_the_first_free_name() {
     f.lib.trash(&[first]).unwrap();
     f.import_one("IMG_1.jpg", b"second");
     f.import_one("IMG_1 (2).jpg", b"third");
-    let err = f.lib.restore(first, &RestoreOptions::default()).unwrap_err();
+    let err = f
+        .lib
+        .restore(first, &RestoreOptions::default())
+        .unwrap_err();
     match &err {
         LibraryError::NameConflict { suggestion, .. } => assert_eq!(suggestion, "IMG_1 (3).jpg"),
         other => panic!("expected a name conflict, got {other}"),
     }
     assert_eq!(f.lib.trash_count().unwrap(), 1, "nothing moved");
-    let opts = RestoreOptions { rename: Some("IMG_1 (3).jpg".into()), ..Default::default() };
+    let opts = RestoreOptions {
+        rename: Some("IMG_1 (3).jpg".into()),
+        ..Default::default()
+    };
     f.lib.restore(first, &opts).unwrap();
-    assert_eq!(f.active_names(), vec!["IMG_1 (2).jpg", "IMG_1 (3).jpg", "IMG_1.jpg"]);
+    assert_eq!(
+        f.active_names(),
+        vec!["IMG_1 (2).jpg", "IMG_1 (3).jpg", "IMG_1.jpg"]
+    );
     assert_eq!(std::fs::read(f.asset_path(first)).unwrap(), b"first");
 }
 
@@ -195,17 +245,38 @@ fn rule7_name_conflict_ignores_case() {
 fn rule7_in_place_file_conflict_on_disk_never_overwrites() {
     let mut f = Fixture::new();
     let path = f.file("shoot/a.txt", b"original");
-    let opts = ImportOptions { in_place: true, ..Default::default() };
-    let id = f.lib.import(&[path.clone()], &opts, &mut |_| {}).unwrap().imported[0].id;
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    let id = f
+        .lib
+        .import(std::slice::from_ref(&path), &opts, &mut |_| {})
+        .unwrap()
+        .imported[0]
+        .id;
     f.lib.trash(&[id]).unwrap();
     assert!(!path.exists());
     std::fs::write(&path, b"a new file the user made").unwrap();
     let err = f.lib.restore(id, &RestoreOptions::default()).unwrap_err();
-    let LibraryError::NameConflict { suggestion, .. } = err else { panic!("expected a conflict: {err}") };
+    let LibraryError::NameConflict { suggestion, .. } = err else {
+        panic!("expected a conflict: {err}")
+    };
     assert_eq!(suggestion, "a (2).txt");
     assert_eq!(std::fs::read(&path).unwrap(), b"a new file the user made");
-    f.lib.restore(id, &RestoreOptions { rename: Some(suggestion), ..Default::default() }).unwrap();
-    assert_eq!(std::fs::read(path.with_file_name("a (2).txt")).unwrap(), b"original");
+    f.lib
+        .restore(
+            id,
+            &RestoreOptions {
+                rename: Some(suggestion),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        std::fs::read(path.with_file_name("a (2).txt")).unwrap(),
+        b"original"
+    );
     assert_eq!(std::fs::read(&path).unwrap(), b"a new file the user made");
 }
 
@@ -216,24 +287,60 @@ fn rule8_lost_location_when_the_parent_collection_is_in_the_trash() {
     let ids = f.import(&[f.file("a.txt", b"a")], Some(c));
     f.lib.trash(&ids).unwrap();
     f.lib.trash(&[ItemId::Collection(c)]).unwrap();
-    let err = f.lib.restore(ids[0], &RestoreOptions::default()).unwrap_err();
-    assert!(matches!(err, LibraryError::LostLocation { folder: false, .. }), "{err}");
+    let err = f
+        .lib
+        .restore(ids[0], &RestoreOptions::default())
+        .unwrap_err();
+    assert!(
+        matches!(err, LibraryError::LostLocation { folder: false, .. }),
+        "{err}"
+    );
     let other = f.lib.create_collection(None, "Other").unwrap();
-    f.lib.restore(ids[0], &RestoreOptions { to: Some(Some(other)), ..Default::default() }).unwrap();
-    assert_eq!(f.lib.assets(Default::default()).unwrap()[0].location, "Other");
+    f.lib
+        .restore(
+            ids[0],
+            &RestoreOptions {
+                to: Some(Some(other)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        f.lib.assets(Default::default()).unwrap()[0].location,
+        "Other"
+    );
 }
 
 #[test]
 fn rule8_lost_location_when_an_in_place_folder_is_gone() {
     let mut f = Fixture::new();
     let path = f.file("shoot/day1/a.txt", b"a");
-    let opts = ImportOptions { in_place: true, ..Default::default() };
-    let id = f.lib.import(&[path.clone()], &opts, &mut |_| {}).unwrap().imported[0].id;
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    let id = f
+        .lib
+        .import(std::slice::from_ref(&path), &opts, &mut |_| {})
+        .unwrap()
+        .imported[0]
+        .id;
     f.lib.trash(&[id]).unwrap();
     std::fs::remove_dir(path.parent().unwrap()).unwrap();
     let err = f.lib.restore(id, &RestoreOptions::default()).unwrap_err();
-    assert!(matches!(err, LibraryError::LostLocation { folder: true, .. }), "{err}");
-    f.lib.restore(id, &RestoreOptions { folder: Some(FolderChoice::Recreate), ..Default::default() }).unwrap();
+    assert!(
+        matches!(err, LibraryError::LostLocation { folder: true, .. }),
+        "{err}"
+    );
+    f.lib
+        .restore(
+            id,
+            &RestoreOptions {
+                folder: Some(FolderChoice::Recreate),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), b"a");
 }
 
@@ -266,14 +373,27 @@ fn rule9_permanently_deleting_a_collection_takes_items_trashed_before_from_it() 
     f.file("Album/early.txt", b"e");
     f.file("Album/late.txt", b"l");
     f.import(&[f.src().join("Album")], None);
-    let early = f.lib.assets(Default::default()).unwrap().into_iter().find(|a| a.name == "early.txt").unwrap().id;
+    let early = f
+        .lib
+        .assets(Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name == "early.txt")
+        .unwrap()
+        .id;
     let album = f.lib.collections().unwrap()[0].id;
     let unrelated = f.import_one("other.txt", b"o");
     f.lib.trash(&[early]).unwrap();
     f.lib.trash(&[album, unrelated]).unwrap();
     assert_eq!(f.lib.trash_count().unwrap(), 3);
     f.lib.delete_permanently(&[album]).unwrap();
-    let left: Vec<_> = f.lib.trash_entries(TrashSort::Name).unwrap().into_iter().map(|e| e.id).collect();
+    let left: Vec<_> = f
+        .lib
+        .trash_entries(TrashSort::Name)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
     assert_eq!(left, vec![unrelated]);
     assert_eq!(files_under(&f.root().join("trash")).len(), 1);
     f.assert_integrity();
@@ -319,7 +439,14 @@ fn rule11_trash_sorts_by_days_left_name_and_size() {
     f.clock.advance_days(3);
     let b = f.import_one("a.txt", b"12345");
     f.lib.trash(&[b]).unwrap();
-    let ids = |s| f.lib.trash_entries(s).unwrap().into_iter().map(|e| e.id).collect::<Vec<_>>();
+    let ids = |s| {
+        f.lib
+            .trash_entries(s)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(TrashSort::DaysLeft), vec![a, b]);
     assert_eq!(ids(TrashSort::Name), vec![b, a]);
     assert_eq!(ids(TrashSort::Size), vec![b, a]);
@@ -344,25 +471,55 @@ fn rule13_companions_are_trashed_restored_and_purged_together() {
     f.file("shoot/IMG_1.CR2", b"raw bytes");
     f.file("shoot/IMG_1.jpg.xmp", b"<xmp/>");
     f.file("shoot/IMG_2.png.xmp", b"<lonely/>");
-    let opts = ImportOptions { in_place: true, ..Default::default() };
-    let report = f.lib.import(&[f.src().join("shoot")], &opts, &mut |_| {}).unwrap();
-    assert_eq!(report.imported.len(), 2, "the pair and sidecar make one asset; the orphan sidecar is its own");
-    let id = report.imported.iter().find(|i| i.name == "IMG_1.jpg").unwrap().id;
-    let asset = f.lib.assets(Default::default()).unwrap().into_iter().find(|a| a.id == id).unwrap();
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    let report = f
+        .lib
+        .import(&[f.src().join("shoot")], &opts, &mut |_| {})
+        .unwrap();
+    assert_eq!(
+        report.imported.len(),
+        2,
+        "the pair and sidecar make one asset; the orphan sidecar is its own"
+    );
+    let id = report
+        .imported
+        .iter()
+        .find(|i| i.name == "IMG_1.jpg")
+        .unwrap()
+        .id;
+    let asset = f
+        .lib
+        .assets(Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == id)
+        .unwrap();
     assert_eq!(asset.companions.len(), 2);
     f.lib.trash(&[id]).unwrap();
     for name in ["IMG_1.jpg", "IMG_1.CR2", "IMG_1.jpg.xmp"] {
-        assert!(!f.src().join("shoot").join(name).exists(), "{name} went with its asset");
+        assert!(
+            !f.src().join("shoot").join(name).exists(),
+            "{name} went with its asset"
+        );
     }
     f.lib.restore(id, &RestoreOptions::default()).unwrap();
     for name in ["IMG_1.jpg", "IMG_1.CR2", "IMG_1.jpg.xmp"] {
-        assert!(f.src().join("shoot").join(name).exists(), "{name} came back");
+        assert!(
+            f.src().join("shoot").join(name).exists(),
+            "{name} came back"
+        );
     }
     f.lib.trash(&[id]).unwrap();
     let report = f.lib.delete_permanently(&[id]).unwrap();
     assert_eq!(report.purged_files, 3);
     assert!(!jpg.exists());
-    assert!(f.src().join("shoot/IMG_2.png.xmp").exists(), "the unrelated file is untouched");
+    assert!(
+        f.src().join("shoot/IMG_2.png.xmp").exists(),
+        "the unrelated file is untouched"
+    );
 }
 
 #[test]
@@ -375,7 +532,11 @@ fn rule14_a_whole_batch_can_be_restored_at_once() {
     f.lib.trash(&[c]).unwrap();
     let batches = f.lib.batches().unwrap();
     assert_eq!(batches.len(), 2);
-    assert!(batches.iter().any(|x| x.id == first && x.label == "2 items from the top of the library"));
+    assert!(
+        batches
+            .iter()
+            .any(|x| x.id == first && x.label == "2 items from the top of the library")
+    );
     let report = f.lib.restore_batch(first).unwrap();
     assert_eq!(report.succeeded.len(), 2);
     assert_eq!(f.active_names(), vec!["a.txt", "b.txt"]);
@@ -393,8 +554,14 @@ fn rule15_a_restored_item_keeps_its_metadata() {
     f.lib.restore(ids[0], &RestoreOptions::default()).unwrap();
     let after = f.lib.assets(Default::default()).unwrap()[0].clone();
     assert_eq!(after.id, before.id, "the same id keeps working");
-    assert_eq!((after.name, after.location, after.width, after.height), (before.name, before.location, before.width, before.height));
-    assert_eq!((after.hash, after.imported_at, after.size), (before.hash, before.imported_at, before.size));
+    assert_eq!(
+        (after.name, after.location, after.width, after.height),
+        (before.name, before.location, before.width, before.height)
+    );
+    assert_eq!(
+        (after.hash, after.imported_at, after.size),
+        (before.hash, before.imported_at, before.size)
+    );
 }
 
 #[test]
@@ -410,8 +577,14 @@ fn rule16_bulk_actions_report_succeeded_skipped_and_failed() {
     assert_eq!(report.failed.len(), 1);
     assert!(report.failed[0].reason.contains("no such item"));
     let nothing = f.lib.trash(&[ItemId::Asset(999)]).unwrap();
-    assert!(nothing.succeeded.is_empty(), "no success when nothing happened");
-    assert_eq!(nothing.summary("moved to the Trash:"), "moved to the Trash: 0 items, 1 failed");
+    assert!(
+        nothing.succeeded.is_empty(),
+        "no success when nothing happened"
+    );
+    assert_eq!(
+        nothing.summary("moved to the Trash:"),
+        "moved to the Trash: 0 items, 1 failed"
+    );
 }
 
 #[test]
@@ -420,11 +593,21 @@ fn rule18_importing_content_that_is_in_the_trash_offers_it_instead() {
     let id = f.import_one("a.txt", b"same bytes");
     f.lib.trash(&[id]).unwrap();
     let again = f.file("copy-of-a.txt", b"same bytes");
-    let report = f.lib.import(&[again.clone()], &ImportOptions::default(), &mut |_| {}).unwrap();
+    let report = f
+        .lib
+        .import(
+            std::slice::from_ref(&again),
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
     assert!(report.imported.is_empty());
     assert_eq!(report.in_trash.len(), 1);
     assert_eq!(report.in_trash[0].id, id);
-    let opts = ImportOptions { allow_trash_duplicates: true, ..Default::default() };
+    let opts = ImportOptions {
+        allow_trash_duplicates: true,
+        ..Default::default()
+    };
     let report = f.lib.import(&[again], &opts, &mut |_| {}).unwrap();
     assert_eq!(report.imported.len(), 1);
 }
@@ -441,7 +624,10 @@ fn rule19_every_permanent_deletion_is_in_the_append_only_purge_log() {
     let log = f.lib.purge_log(10).unwrap();
     assert_eq!(log.len(), 3);
     let a_line = log.iter().find(|l| l.name == "a.txt").unwrap();
-    assert_eq!((a_line.size, a_line.reason.as_str()), (3, "deleted permanently"));
+    assert_eq!(
+        (a_line.size, a_line.reason.as_str()),
+        (3, "deleted permanently")
+    );
     assert_eq!(a_line.hash.len(), 64);
     assert!(log.iter().filter(|l| l.reason == "empty trash").count() == 2);
     // Expiry too.
@@ -462,15 +648,37 @@ fn import_makes_nested_collections_and_reads_dimensions() {
     f.png("Trips/2024/beach.png", 40, 30);
     f.file("Trips/notes.md", b"# notes");
     f.file("Trips/.hidden", b"x");
-    let report = f.lib.import(&[f.src().join("Trips")], &ImportOptions::default(), &mut |_| {}).unwrap();
+    let report = f
+        .lib
+        .import(
+            &[f.src().join("Trips")],
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
     assert_eq!(report.imported.len(), 2);
-    let paths: Vec<String> = f.lib.collections().unwrap().into_iter().map(|c| c.path).collect();
+    let paths: Vec<String> = f
+        .lib
+        .collections()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.path)
+        .collect();
     assert_eq!(paths, vec!["Trips", "Trips/2024"]);
-    let beach = f.lib.assets(Default::default()).unwrap().into_iter().find(|a| a.name == "beach.png").unwrap();
+    let beach = f
+        .lib
+        .assets(Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name == "beach.png")
+        .unwrap();
     assert_eq!((beach.width, beach.height), (Some(40), Some(30)));
     assert_eq!(beach.location, "Trips/2024");
     assert!(beach.path.starts_with(f.root().join("media")));
-    assert!(f.src().join("Trips/2024/beach.png").exists(), "import by copy leaves the original");
+    assert!(
+        f.src().join("Trips/2024/beach.png").exists(),
+        "import by copy leaves the original"
+    );
 }
 
 #[test]
@@ -478,8 +686,15 @@ fn import_reports_a_corrupt_image_and_goes_on() {
     let mut f = Fixture::new();
     let bad = f.file("broken.png", b"\x89PNG\r\n\x1a\nnot really");
     let good = f.png("good.png", 2, 2);
-    let report = f.lib.import(&[bad, good], &ImportOptions::default(), &mut |_| {}).unwrap();
-    assert_eq!(report.imported.len(), 2, "the corrupt file is kept, not lost");
+    let report = f
+        .lib
+        .import(&[bad, good], &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    assert_eq!(
+        report.imported.len(),
+        2,
+        "the corrupt file is kept, not lost"
+    );
     assert_eq!(report.warnings.len(), 1);
     assert!(report.warnings[0].path.ends_with("broken.png"));
 }
@@ -489,10 +704,15 @@ fn import_reports_a_corrupt_image_and_goes_on() {
 fn import_reports_a_non_utf8_name_and_goes_on() {
     use std::os::unix::ffi::OsStrExt;
     let mut f = Fixture::new();
-    let weird = f.src().join(std::ffi::OsStr::from_bytes(b"bad\xffname.txt"));
+    let weird = f
+        .src()
+        .join(std::ffi::OsStr::from_bytes(b"bad\xffname.txt"));
     std::fs::write(&weird, b"x").unwrap();
     let good = f.file("good.txt", b"y");
-    let report = f.lib.import(&[weird, good], &ImportOptions::default(), &mut |_| {}).unwrap();
+    let report = f
+        .lib
+        .import(&[weird, good], &ImportOptions::default(), &mut |_| {})
+        .unwrap();
     assert_eq!(report.imported.len(), 1);
     assert_eq!(report.failed.len(), 1);
     assert!(report.failed[0].message.contains("not valid UTF-8"));
@@ -504,7 +724,10 @@ fn collections_have_unique_names_among_siblings_ignoring_case() {
     let a = f.lib.create_collection(None, "Trips").unwrap();
     assert!(f.lib.create_collection(None, "trips").is_err());
     let b = f.lib.create_collection(Some(a), "Trips").unwrap();
-    assert!(f.lib.move_collection(a, Some(b)).is_err(), "not into itself");
+    assert!(
+        f.lib.move_collection(a, Some(b)).is_err(),
+        "not into itself"
+    );
     f.lib.rename_collection(b, "2024").unwrap();
     assert_eq!(f.lib.collection_path(Some(b)).unwrap(), "Trips/2024");
     assert_eq!(collection_id(f.lib.collections().unwrap()[0].id), a);

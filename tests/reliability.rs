@@ -24,7 +24,11 @@ fn clock_set_back_makes_the_sweep_purge_nothing_and_say_why() {
     f.clock.advance_days(-20);
     let report = f.lib.sweep().unwrap();
     assert_eq!(report.purged, 0);
-    assert!(report.held.as_deref().unwrap_or("").contains("clock"), "{:?}", report.held);
+    assert!(
+        report.held.as_deref().unwrap_or("").contains("clock"),
+        "{:?}",
+        report.held
+    );
     assert_eq!(f.lib.trash_count().unwrap(), 1);
 }
 
@@ -38,7 +42,11 @@ fn clock_set_back_never_dates_a_deletion_earlier_than_seen() {
     f.lib.trash(&[id]).unwrap();
     assert_eq!(f.entry(id).deleted_at, T0 + 10 * SECS_PER_DAY);
     f.clock.set(T0 + 10 * SECS_PER_DAY); // corrected
-    assert_eq!(f.entry(id).days_left, 30, "no early expiry once the clock is right");
+    assert_eq!(
+        f.entry(id).days_left,
+        30,
+        "no early expiry once the clock is right"
+    );
 }
 
 #[test]
@@ -62,7 +70,10 @@ fn a_second_process_on_one_library_gets_a_clear_message() {
     let clock = Arc::new(ManualClock::new(T0));
     let err = Library::open_with_clock(&f.root(), clock).unwrap_err();
     assert!(matches!(err, LibraryError::Locked { .. }));
-    assert!(err.to_string().contains("in use by another Shoebox"), "{err}");
+    assert!(
+        err.to_string().contains("in use by another Shoebox"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -71,10 +82,14 @@ fn migrations_run_once_and_reopening_keeps_everything() {
     f.import_one("a.txt", b"a");
     f.reopen();
     f.reopen();
-    let version: i64 = db(&f).query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = db(&f)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(version, shoebox::store::MIGRATIONS.len() as i64);
     assert_eq!(f.active_names(), vec!["a.txt"]);
-    let mode: String = db(&f).query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = db(&f)
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
 }
 
@@ -87,7 +102,9 @@ fn crash_after_trash_intent_with_file_unmoved_is_settled_at_open() {
     let trashed = f.trash_path(id);
     // As if the process died after recording `trashing` but before the rename.
     std::fs::rename(&trashed, &home).unwrap();
-    db(&f).execute("UPDATE assets SET state = 'trashing'", []).unwrap();
+    db(&f)
+        .execute("UPDATE assets SET state = 'trashing'", [])
+        .unwrap();
     f.reopen();
     assert_eq!(f.lib.trash_count().unwrap(), 1);
     assert!(!home.exists(), "no file is both at home and in the trash");
@@ -105,10 +122,16 @@ fn crash_during_a_cross_device_copy_keeps_the_original() {
     // As if a copy was interrupted: the source is whole, the copy is truncated.
     std::fs::copy(&trashed, &home).unwrap();
     std::fs::write(&trashed, b"al").unwrap();
-    db(&f).execute("UPDATE assets SET state = 'trashing'", []).unwrap();
+    db(&f)
+        .execute("UPDATE assets SET state = 'trashing'", [])
+        .unwrap();
     f.reopen();
     assert!(!home.exists());
-    assert_eq!(std::fs::read(f.trash_path(id)).unwrap(), b"alpha", "the whole file survives");
+    assert_eq!(
+        std::fs::read(f.trash_path(id)).unwrap(),
+        b"alpha",
+        "the whole file survives"
+    );
 }
 
 #[test]
@@ -117,7 +140,9 @@ fn crash_during_restore_is_finished_at_open() {
     let id = f.import_one("a.txt", b"alpha");
     let home = f.asset_path(id);
     f.lib.trash(&[id]).unwrap();
-    db(&f).execute("UPDATE assets SET state = 'restoring'", []).unwrap();
+    db(&f)
+        .execute("UPDATE assets SET state = 'restoring'", [])
+        .unwrap();
     f.reopen();
     assert_eq!(f.lib.trash_count().unwrap(), 0);
     assert_eq!(std::fs::read(&home).unwrap(), b"alpha");
@@ -130,7 +155,9 @@ fn crash_during_purge_is_finished_and_logged_at_open() {
     let id = f.import_one("a.txt", b"alpha");
     f.lib.trash(&[id]).unwrap();
     let trashed = f.trash_path(id);
-    db(&f).execute("UPDATE assets SET state = 'purging'", []).unwrap();
+    db(&f)
+        .execute("UPDATE assets SET state = 'purging'", [])
+        .unwrap();
     f.reopen();
     assert!(!trashed.exists());
     assert_eq!(f.lib.trash_count().unwrap(), 0);
@@ -144,15 +171,32 @@ fn a_symlink_in_place_of_a_file_is_never_followed_or_trashed() {
     let mut f = Fixture::new();
     let path = f.file("shoot/a.txt", b"mine");
     let precious = f.file("elsewhere/precious.txt", b"do not touch");
-    let opts = ImportOptions { in_place: true, ..Default::default() };
-    let id = f.lib.import(&[path.clone()], &opts, &mut |_| {}).unwrap().imported[0].id;
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    let id = f
+        .lib
+        .import(std::slice::from_ref(&path), &opts, &mut |_| {})
+        .unwrap()
+        .imported[0]
+        .id;
     std::fs::remove_file(&path).unwrap();
     std::os::unix::fs::symlink(&precious, &path).unwrap();
     let report = f.lib.trash(&[id]).unwrap();
     assert!(report.succeeded.is_empty());
-    assert!(report.failed[0].reason.contains("symbolic link"), "{}", report.failed[0].reason);
+    assert!(
+        report.failed[0].reason.contains("symbolic link"),
+        "{}",
+        report.failed[0].reason
+    );
     assert_eq!(std::fs::read(&precious).unwrap(), b"do not touch");
-    assert!(std::fs::symlink_metadata(&path).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&path)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 }
 
 #[test]
@@ -160,7 +204,9 @@ fn a_stored_path_that_climbs_out_is_refused() {
     let mut f = Fixture::new();
     let id = f.import_one("a.txt", b"a");
     let victim = f.file("victim.txt", b"victim");
-    db(&f).execute("UPDATE files SET path = 'media/../../src/victim.txt'", []).unwrap();
+    db(&f)
+        .execute("UPDATE files SET path = 'media/../../src/victim.txt'", [])
+        .unwrap();
     let result = f.lib.trash(&[id]);
     assert!(result.is_err() || !result.unwrap().failed.is_empty());
     assert_eq!(std::fs::read(&victim).unwrap(), b"victim");
@@ -195,7 +241,11 @@ fn a_file_removed_outside_shoebox_is_flagged_missing_and_purge_counts_it_done() 
     assert!(f.lib.assets(Default::default()).unwrap()[0].missing);
     f.lib.trash(&[id]).unwrap();
     let report = f.lib.empty_trash().unwrap();
-    assert_eq!(report.succeeded, vec![id], "one missing file does not abort the purge");
+    assert_eq!(
+        report.succeeded,
+        vec![id],
+        "one missing file does not abort the purge"
+    );
 }
 
 #[test]

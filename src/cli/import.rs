@@ -19,7 +19,11 @@ pub fn run(
         Some(text) => resolve_collection(lib, &text, true)?,
         None => None,
     };
-    let opts = ImportOptions { in_place, into, allow_trash_duplicates };
+    let opts = ImportOptions {
+        in_place,
+        into,
+        allow_trash_duplicates,
+    };
     let report = lib.import(paths, &opts, &mut |_| {})?;
     if json {
         print_json(&report)?;

@@ -7,7 +7,11 @@ use crate::clock;
 use crate::library::{Library, Sort, SortKey, TrashSort, human_size};
 
 pub fn run(lib: &Library, as_json: bool, trash: bool) -> anyhow::Result<()> {
-    let items = if trash { trash_items(lib)? } else { active_items(lib)? };
+    let items = if trash {
+        trash_items(lib)?
+    } else {
+        active_items(lib)?
+    };
     if as_json {
         return print_json(&items);
     }
@@ -25,13 +29,28 @@ pub fn run(lib: &Library, as_json: bool, trash: bool) -> anyhow::Result<()> {
             );
         } else {
             let location = item["location"].as_str().unwrap_or_default();
-            let full = if location.is_empty() { name.to_string() } else { format!("{location}/{name}") };
-            let flag = if item["missing"].as_bool() == Some(true) { "\t(missing)" } else { "" };
-            println!("{id}\t{}\t{full}\t{size}{flag}", item["kind"].as_str().unwrap_or_default());
+            let full = if location.is_empty() {
+                name.to_string()
+            } else {
+                format!("{location}/{name}")
+            };
+            let flag = if item["missing"].as_bool() == Some(true) {
+                "\t(missing)"
+            } else {
+                ""
+            };
+            println!(
+                "{id}\t{}\t{full}\t{size}{flag}",
+                item["kind"].as_str().unwrap_or_default()
+            );
         }
     }
     if trash {
-        eprintln!("{} in the Trash, {}", crate::library::items(items.len()), human_size(lib.trash_size()?));
+        eprintln!(
+            "{} in the Trash, {}",
+            crate::library::items(items.len()),
+            human_size(lib.trash_size()?)
+        );
     }
     Ok(())
 }
@@ -43,12 +62,20 @@ fn display_location(l: &str) -> &str {
 fn active_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
     let mut out = Vec::new();
     for c in lib.collections()? {
-        let location = c.path.rsplit_once('/').map(|(p, _)| p).unwrap_or("").to_string();
+        let location = c
+            .path
+            .rsplit_once('/')
+            .map(|(p, _)| p)
+            .unwrap_or("")
+            .to_string();
         out.push(json!({
             "id": c.id, "kind": "collection", "name": c.name, "location": location, "size": 0,
         }));
     }
-    for a in lib.assets(Sort { key: SortKey::Name, descending: false })? {
+    for a in lib.assets(Sort {
+        key: SortKey::Name,
+        descending: false,
+    })? {
         out.push(json!({
             "id": a.id, "kind": "asset", "asset_kind": a.asset_kind, "name": a.name,
             "location": a.location, "size": a.size, "path": a.path, "in_place": a.in_place,
@@ -64,7 +91,11 @@ fn active_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
 fn trash_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
     let mut out = Vec::new();
     for e in lib.trash_entries(TrashSort::DeletedAt)? {
-        let kind = if e.asset_kind.is_some() { "asset" } else { "collection" };
+        let kind = if e.asset_kind.is_some() {
+            "asset"
+        } else {
+            "collection"
+        };
         let mut v = json!({
             "id": e.id, "kind": kind, "name": e.name, "location": e.original_location,
             "size": e.size, "deleted_at": clock::rfc3339(e.deleted_at), "deleted_by": e.deleted_by,

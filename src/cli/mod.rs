@@ -110,18 +110,37 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
     let mut lib = Library::open(&root)?;
     let json = args.json;
     match command {
-        Command::Import { in_place, into, allow_trash_duplicates, paths } => {
-            import::run(&mut lib, json, in_place, into, allow_trash_duplicates, &paths)
-        }
+        Command::Import {
+            in_place,
+            into,
+            allow_trash_duplicates,
+            paths,
+        } => import::run(
+            &mut lib,
+            json,
+            in_place,
+            into,
+            allow_trash_duplicates,
+            &paths,
+        ),
         Command::Ls { trash } => ls::run(&lib, json, trash),
         Command::Trash { ids } => trash::trash(&mut lib, json, &parse_ids(&ids)?),
-        Command::Restore { rename, to, recreate_folder, folder, batch, ids } => {
+        Command::Restore {
+            rename,
+            to,
+            recreate_folder,
+            folder,
+            batch,
+            ids,
+        } => {
             let opts = trash::restore_options(&mut lib, rename, to, recreate_folder, folder)?;
             trash::restore(&mut lib, json, &parse_ids(&ids)?, batch, opts)
         }
         Command::Delete { permanent, ids } => {
             if !permanent {
-                bail!("delete needs --permanent (it cannot be undone); to move items to the Trash use `shoebox trash`");
+                bail!(
+                    "delete needs --permanent (it cannot be undone); to move items to the Trash use `shoebox trash`"
+                );
             }
             trash::delete(&mut lib, json, &parse_ids(&ids)?)
         }
@@ -155,10 +174,12 @@ fn resolve_collection(lib: &mut Library, text: &str, create: bool) -> anyhow::Re
         return Ok(Some(c));
     }
     let collections = lib.collections()?;
-    if let Some(c) = collections.iter().find(|c| c.path.eq_ignore_ascii_case(trimmed)) {
-        if let ItemId::Collection(id) = c.id {
-            return Ok(Some(id));
-        }
+    if let Some(ItemId::Collection(id)) = collections
+        .iter()
+        .find(|c| c.path.eq_ignore_ascii_case(trimmed))
+        .map(|c| c.id)
+    {
+        return Ok(Some(id));
     }
     if !create {
         bail!("no such collection: {trimmed}");
@@ -172,7 +193,10 @@ fn resolve_collection(lib: &mut Library, text: &str, create: bool) -> anyhow::Re
 
 /// Prints `value` as one JSON document.
 fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value).context("could not write JSON")?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).context("could not write JSON")?
+    );
     Ok(())
 }
 
@@ -204,7 +228,11 @@ fn finish_bulk(report: &library::BulkReport, json: bool, verb: &str) -> anyhow::
         eprintln!("{}", report.summary(verb));
     }
     if !report.failed.is_empty() {
-        bail!("{} of {} failed", report.failed.len(), report.failed.len() + report.succeeded.len() + report.skipped.len());
+        bail!(
+            "{} of {} failed",
+            report.failed.len(),
+            report.failed.len() + report.succeeded.len() + report.skipped.len()
+        );
     }
     Ok(())
 }

@@ -6,7 +6,12 @@ use serde_json::json;
 use super::print_json;
 use crate::library::{Library, items};
 
-pub fn run(lib: &mut Library, as_json: bool, key: Option<String>, value: Option<String>) -> anyhow::Result<()> {
+pub fn run(
+    lib: &mut Library,
+    as_json: bool,
+    key: Option<String>,
+    value: Option<String>,
+) -> anyhow::Result<()> {
     match (key.as_deref(), value) {
         (None, _) => {
             let settings = json!({
@@ -27,18 +32,26 @@ pub fn run(lib: &mut Library, as_json: bool, key: Option<String>, value: Option<
             println!("{v}");
         }
         (Some(k), Some(v)) => {
-            let n: i64 = v.trim().parse().with_context(|| format!("{k} must be a whole number, not {v:?}"))?;
+            let n: i64 = v
+                .trim()
+                .parse()
+                .with_context(|| format!("{k} must be a whole number, not {v:?}"))?;
             match k {
                 "retention-days" => {
                     let old = lib.retention_days()?;
                     lib.set_retention_days(n)?;
                     if n < old {
                         let purge = lib.expired_count(n)?;
-                        eprintln!("the next sweep will purge {} now older than {n} days", items(purge));
+                        eprintln!(
+                            "the next sweep will purge {} now older than {n} days",
+                            items(purge)
+                        );
                     }
                 }
                 "sweep-interval-minutes" => lib.set_sweep_interval_minutes(n)?,
-                _ => bail!("unknown setting {k:?}; settings are retention-days and sweep-interval-minutes"),
+                _ => bail!(
+                    "unknown setting {k:?}; settings are retention-days and sweep-interval-minutes"
+                ),
             }
             if as_json {
                 return print_json(&json!({ k: get(lib, k)? }));
@@ -52,6 +65,8 @@ fn get(lib: &Library, key: &str) -> anyhow::Result<i64> {
     match key {
         "retention-days" => Ok(lib.retention_days()?),
         "sweep-interval-minutes" => Ok(lib.sweep_interval_minutes()?),
-        _ => bail!("unknown setting {key:?}; settings are retention-days and sweep-interval-minutes"),
+        _ => {
+            bail!("unknown setting {key:?}; settings are retention-days and sweep-interval-minutes")
+        }
     }
 }

@@ -12,10 +12,16 @@ pub fn run(lib: &mut Library, json: bool, confirm_clock: bool) -> anyhow::Result
         return print_json(&report);
     }
     if let Some(why) = &report.held {
-        println!("purged nothing: {why} (run `shoebox sweep --confirm-clock` if the time is right)");
+        println!(
+            "purged nothing: {why} (run `shoebox sweep --confirm-clock` if the time is right)"
+        );
         return Ok(());
     }
-    println!("purged {}, freed {}", items(report.purged), human_size(report.freed_bytes));
+    println!(
+        "purged {}, freed {}",
+        items(report.purged),
+        human_size(report.freed_bytes)
+    );
     for s in &report.skipped {
         eprintln!("kept {}: {}", s.id, s.reason);
     }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use anyhow::bail;
 
 use super::{confirm, finish_bulk, print_json, resolve_collection};
-use crate::library::{BulkReport, FolderChoice, ItemId, Library, LibraryError, RestoreOptions, items};
+use crate::library::{
+    BulkReport, FolderChoice, ItemId, Library, LibraryError, RestoreOptions, items,
+};
 
 pub fn trash(lib: &mut Library, json: bool, ids: &[ItemId]) -> anyhow::Result<()> {
     let report = lib.trash(ids)?;
@@ -52,7 +54,9 @@ pub fn restore(
     for &id in ids {
         match lib.restore(id, &opts) {
             Ok(()) => report.succeeded.push(id),
-            Err(e @ (LibraryError::NameConflict { .. } | LibraryError::LostLocation { .. })) if ids.len() == 1 => {
+            Err(e @ (LibraryError::NameConflict { .. } | LibraryError::LostLocation { .. }))
+                if ids.len() == 1 =>
+            {
                 let hint = match &e {
                     LibraryError::NameConflict { suggestion, .. } => {
                         format!(" (use --rename \"{suggestion}\")")
@@ -65,7 +69,10 @@ pub fn restore(
                 bail!("could not restore {id}: {e}{hint}");
             }
             Err(e @ LibraryError::Store(_)) => return Err(e.into()),
-            Err(e) => report.failed.push(crate::library::ItemOutcome { id: id.to_string(), reason: e.to_string() }),
+            Err(e) => report.failed.push(crate::library::ItemOutcome {
+                id: id.to_string(),
+                reason: e.to_string(),
+            }),
         }
     }
     finish_bulk(&report, json, "restored")
@@ -86,7 +93,10 @@ pub fn empty(lib: &mut Library, json: bool, yes: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     if !yes && !confirm(&format!("Delete all {count} items? This cannot be undone.")) {
-        bail!("not emptied: confirm with --yes to delete all {} for good", items(count as usize));
+        bail!(
+            "not emptied: confirm with --yes to delete all {} for good",
+            items(count as usize)
+        );
     }
     let report = lib.empty_trash()?;
     finish_bulk(&report, json, "deleted permanently")

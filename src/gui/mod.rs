@@ -1,9 +1,187 @@
-//! The desktop app.
+//! The desktop app on eframe/egui: Gallery and Trash tabs over the library layer. The UI
+//! records commands while drawing and applies them after; the library runs on its own
+//! thread, thumbnails on theirs.
+
+pub mod app;
+pub mod dialogs;
+mod logging;
+pub mod selection;
+pub mod tabs;
+pub mod textures;
+pub mod theme;
+pub mod views;
+pub mod worker;
 
 use std::path::PathBuf;
 
+use egui::{Align2, RichText};
+
+pub use app::{Command, Prefs, ShoeboxApp, Tab, ViewMode};
+
+/// The app's icon (also installed with the `.desktop` entry).
+pub const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
+const PREFS_KEY: &str = "shoebox-prefs";
+
 /// Opens the desktop app on the library.
 pub fn run(library: Option<PathBuf>) -> anyhow::Result<()> {
-    let _root = crate::cli::library_root(library)?;
-    anyhow::bail!("the desktop app is not built yet")
+    logging::init();
+    let root = crate::cli::library_root(library)?;
+    log::info!("opening the library at {}", root.display());
+    let lib = match crate::library::Library::open(&root) {
+        Ok(lib) => lib,
+        Err(e) => {
+            log::error!("{e}");
+            return show_error(format!("Shoebox could not open its library.\n\n{e}"));
+        }
+    };
+    let options = native_options();
+    eframe::run_native(
+        "Shoebox",
+        options,
+        Box::new(move |cc| {
+            theme::apply(&cc.egui_ctx);
+            let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_default();
+            let app = ShoeboxApp::new(lib, &cc.egui_ctx, prefs, true).map_err(|e| e.to_string())?;
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open a window: {e}"))
+}
+
+fn native_options() -> eframe::NativeOptions {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Shoebox")
+        .with_app_id("shoebox")
+        .with_inner_size([1200.0, 780.0])
+        .with_min_inner_size([640.0, 420.0])
+        .with_drag_and_drop(true);
+    if let Ok(img) = image::load_from_memory(ICON_PNG) {
+        let rgba = img.into_rgba8();
+        viewport = viewport.with_icon(egui::IconData { width: rgba.width(), height: rgba.height(), rgba: rgba.into_raw() });
+    }
+    eframe::NativeOptions { viewport, ..Default::default() }
+}
+
+/// A small window with one message, for when the library cannot be opened (for example,
+/// another Shoebox has it), so a double-click launch is never silent.
+fn show_error(message: String) -> anyhow::Result<()> {
+    eprintln!("shoebox: {message}");
+    let mut options = native_options();
+    options.viewport = options.viewport.with_inner_size([520.0, 200.0]);
+    eframe::run_native(
+        "Shoebox",
+        options,
+        Box::new(move |_| Ok(Box::new(ErrorApp(message)))),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open a window: {e}"))
+}
+
+struct ErrorApp(String);
+
+impl eframe::App for ErrorApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.label(self.0.as_str());
+            if ui.button("Close").clicked() {
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        });
+    }
+}
+
+impl eframe::App for ShoeboxApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        ShoeboxApp::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        app_ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PREFS_KEY, &self.prefs);
+    }
+}
+
+/// Draws the whole window, then applies what the user asked for.
+pub fn app_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
+    let ctx = ui.ctx().clone();
+    egui::Panel::top("tabs").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.add_space(4.0);
+            ui.label(RichText::new("Shoebox").strong().size(16.0));
+            ui.add_space(12.0);
+            let tab = app.prefs.tab;
+            if ui.selectable_label(tab == Tab::Gallery, "Gallery").clicked() {
+                app.commands.push(Command::SwitchTab(Tab::Gallery));
+            }
+            let trash_label = format!("Trash ({})", app.snap.trash.len());
+            if ui.selectable_label(tab == Tab::Trash, trash_label).clicked() {
+                app.commands.push(Command::SwitchTab(Tab::Trash));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Settings").clicked() {
+                    app.commands.push(Command::OpenSettings);
+                }
+            });
+        });
+    });
+    egui::Panel::top("toolbar").show(ui, |ui| match app.prefs.tab {
+        Tab::Gallery => tabs::gallery::toolbar_ui(app, ui),
+        Tab::Trash => tabs::trash::toolbar_ui(app, ui),
+    });
+    egui::Panel::bottom("status").show(ui, |ui| status_ui(app, ui));
+    if app.prefs.tab == Tab::Gallery {
+        egui::Panel::left("collections").resizable(true).default_size(200.0).show(ui, |ui| {
+            tabs::gallery::tree_ui(app, ui);
+        });
+    }
+    egui::CentralPanel::default().show(ui, |ui| match app.prefs.tab {
+        Tab::Gallery => tabs::gallery::content_ui(app, ui),
+        Tab::Trash => tabs::trash::content_ui(app, ui),
+    });
+    views::preview::preview_ui(app, &ctx);
+    dialogs::dialog_ui(app, &ctx);
+    toast_ui(app, &ctx);
+    app.apply_commands();
+}
+
+fn status_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
+    ui.horizontal(|ui| {
+        ui.label(match app.prefs.tab {
+            Tab::Gallery => tabs::gallery::status_text(app),
+            Tab::Trash => tabs::trash::status_text(app),
+        });
+        if let Some(p) = &app.progress {
+            ui.separator();
+            let fraction = if p.total > 0 { p.done as f32 / p.total as f32 } else { 0.0 };
+            ui.add(egui::ProgressBar::new(fraction).desired_width(180.0).text(format!("Importing {}/{}", p.done, p.total)));
+        } else if app.is_busy() {
+            ui.separator();
+            ui.label("Working…");
+        }
+        if let Some(msg) = &app.status {
+            ui.separator();
+            ui.label(msg.as_str());
+        }
+    });
+}
+
+fn toast_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
+    let Some(toast) = app.toast.clone() else { return };
+    egui::Area::new(egui::Id::unique("toast"))
+        .anchor(Align2::CENTER_BOTTOM, [0.0, -40.0])
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(toast.text.as_str());
+                    if toast.undo_batch.is_some() && ui.button("Undo").clicked() {
+                        app.commands.push(Command::Undo);
+                    }
+                    if ui.small_button("Dismiss").clicked() {
+                        app.commands.push(Command::DismissToast);
+                    }
+                });
+            });
+        });
 }

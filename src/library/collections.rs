@@ -22,9 +22,11 @@ impl Library {
     pub fn rename_collection(&mut self, id: i64, name: &str) -> Result<()> {
         validate_name(name)?;
         self.require_active_collection(id)?;
-        let parent: Option<i64> =
-            self.conn
-                .query_row("SELECT parent_id FROM collections WHERE id = ?1", [id], |r| r.get(0))?;
+        let parent: Option<i64> = self.conn.query_row(
+            "SELECT parent_id FROM collections WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
         self.require_free_collection_name(parent, name, Some(id))?;
         self.conn.execute(
             "UPDATE collections SET name = ?2, name_key = ?3 WHERE id = ?1",
@@ -39,15 +41,21 @@ impl Library {
         if let Some(p) = parent {
             self.require_active_collection(p)?;
             if self.subtree(id)?.contains(&p) {
-                return Err(LibraryError::Invalid("cannot move a collection into itself".into()));
+                return Err(LibraryError::Invalid(
+                    "cannot move a collection into itself".into(),
+                ));
             }
         }
         let name: String =
             self.conn
-                .query_row("SELECT name FROM collections WHERE id = ?1", [id], |r| r.get(0))?;
+                .query_row("SELECT name FROM collections WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
         self.require_free_collection_name(parent, &name, Some(id))?;
-        self.conn
-            .execute("UPDATE collections SET parent_id = ?2 WHERE id = ?1", params![id, parent])?;
+        self.conn.execute(
+            "UPDATE collections SET parent_id = ?2 WHERE id = ?1",
+            params![id, parent],
+        )?;
         Ok(())
     }
 
@@ -56,9 +64,11 @@ impl Library {
         validate_name(name)?;
         let row: Option<(String, Option<i64>)> = self
             .conn
-            .query_row("SELECT state, collection_id FROM assets WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT state, collection_id FROM assets WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         let Some((state, collection)) = row else {
             return Err(LibraryError::NotFound(ItemId::Asset(id)));
@@ -76,7 +86,9 @@ impl Library {
             )
             .optional()?;
         if taken.is_some() {
-            return Err(LibraryError::Invalid(format!("an item named \"{name}\" is already there")));
+            return Err(LibraryError::Invalid(format!(
+                "an item named \"{name}\" is already there"
+            )));
         }
         self.conn.execute(
             "UPDATE assets SET name = ?2, name_key = ?3 WHERE id = ?1",
@@ -85,7 +97,12 @@ impl Library {
         Ok(())
     }
 
-    fn require_free_collection_name(&self, parent: Option<i64>, name: &str, except: Option<i64>) -> Result<()> {
+    fn require_free_collection_name(
+        &self,
+        parent: Option<i64>,
+        name: &str,
+        except: Option<i64>,
+    ) -> Result<()> {
         let taken: Option<i64> = self
             .conn
             .query_row(
@@ -96,7 +113,9 @@ impl Library {
             )
             .optional()?;
         if taken.is_some() {
-            return Err(LibraryError::Invalid(format!("a collection named \"{name}\" is already there")));
+            return Err(LibraryError::Invalid(format!(
+                "a collection named \"{name}\" is already there"
+            )));
         }
         Ok(())
     }

@@ -92,7 +92,10 @@ pub fn move_file(from: &Path, to: &Path, expected_hash: &str) -> io::Result<Move
 /// Copies `from` to a new file `to` (never replacing one) and flushes it to disk.
 pub fn copy_durable(from: &Path, to: &Path) -> io::Result<u64> {
     let mut src = File::open(from)?;
-    let mut dst = fs::OpenOptions::new().write(true).create_new(true).open(to)?;
+    let mut dst = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(to)?;
     let copied = match io::copy(&mut src, &mut dst).and_then(|n| dst.sync_all().map(|_| n)) {
         Ok(n) => n,
         Err(e) => {
@@ -172,9 +175,10 @@ pub fn unlink_in(dir: &Path, name: &str) -> io::Result<bool> {
     {
         let path = dir.join(name);
         match fs::symlink_metadata(&path) {
-            Ok(m) if m.file_type().is_symlink() || m.is_dir() => Err(io::Error::other(
-                format!("refusing to remove a non-file: {}", path.display()),
-            )),
+            Ok(m) if m.file_type().is_symlink() || m.is_dir() => Err(io::Error::other(format!(
+                "refusing to remove a non-file: {}",
+                path.display()
+            ))),
             Ok(_) => fs::remove_file(&path).map(|_| true),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
             Err(e) => Err(e),

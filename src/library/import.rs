@@ -111,7 +111,9 @@ impl Library {
         let mut dirs = Vec::new();
         for path in paths {
             match fs::symlink_metadata(path) {
-                Err(e) => report.failed.push(msg(path, format!("could not read: {e}"))),
+                Err(e) => report
+                    .failed
+                    .push(msg(path, format!("could not read: {e}"))),
                 Ok(m) if m.file_type().is_symlink() => report.failed.push(msg(
                     path,
                     "is a symbolic link; Shoebox does not follow links".into(),
@@ -128,9 +130,25 @@ impl Library {
         }
         let total = loose.len() + dirs.iter().map(count_files).sum::<usize>();
         let mut done = 0usize;
-        self.import_group(loose, opts.into, opts, &mut report, &mut done, total, progress)?;
+        self.import_group(
+            loose,
+            opts.into,
+            opts,
+            &mut report,
+            &mut done,
+            total,
+            progress,
+        )?;
         for dir in dirs {
-            self.import_dir(dir, opts.into, opts, &mut report, &mut done, total, progress)?;
+            self.import_dir(
+                dir,
+                opts.into,
+                opts,
+                &mut report,
+                &mut done,
+                total,
+                progress,
+            )?;
         }
         Ok(report)
     }
@@ -241,7 +259,15 @@ impl Library {
                     tx.execute(
                         "INSERT INTO files(asset_id, role, path, size, hash, dev, ino)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        params![asset_id, f.role, f.path, f.size as i64, f.hash, f.dev, f.ino],
+                        params![
+                            asset_id,
+                            f.role,
+                            f.path,
+                            f.size as i64,
+                            f.hash,
+                            f.dev,
+                            f.ino
+                        ],
                     )?;
                 }
                 report.imported.push(Imported {
@@ -307,12 +333,23 @@ impl Library {
                     }
                     continue;
                 }
-                let meta = fs::symlink_metadata(&stored).map_err(|e| format!("could not read: {e}"))?;
+                let meta =
+                    fs::symlink_metadata(&stored).map_err(|e| format!("could not read: {e}"))?;
                 let (dev, ino) = fsops::dev_ino(&meta);
-                files.push(Prepared { role, path: stored, size, hash, dev, ino });
+                files.push(Prepared {
+                    role,
+                    path: stored,
+                    size,
+                    hash,
+                    dev,
+                    ino,
+                });
             }
         } else {
-            if self.active_duplicate(&hash, &name).map_err(|e| e.to_string())? {
+            if self
+                .active_duplicate(&hash, &name)
+                .map_err(|e| e.to_string())?
+            {
                 report.already_imported.push(FileMessage {
                     path: group.main.display().to_string(),
                     message: "the same file is already in the library".into(),
@@ -324,9 +361,17 @@ impl Library {
             for (role, path, size, fhash) in sources {
                 let fname = name_of(&path)?;
                 let (rel, abs) = self.copy_in(&path, &dir, &format!("{}-{fname}", &hash[..12]))?;
-                let meta = fs::symlink_metadata(&abs).map_err(|e| format!("could not read: {e}"))?;
+                let meta =
+                    fs::symlink_metadata(&abs).map_err(|e| format!("could not read: {e}"))?;
                 let (dev, ino) = fsops::dev_ino(&meta);
-                files.push(Prepared { role, path: rel, size, hash: fhash, dev, ino });
+                files.push(Prepared {
+                    role,
+                    path: rel,
+                    size,
+                    hash: fhash,
+                    dev,
+                    ino,
+                });
             }
             let _ = fsops::fsync_dir(&self.root.join(&dir));
         }
@@ -403,7 +448,9 @@ impl Library {
     pub(crate) fn require_active_collection(&self, id: i64) -> Result<()> {
         let state: Option<String> = self
             .conn
-            .query_row("SELECT state FROM collections WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT state FROM collections WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?;
         match state.as_deref() {
             None => Err(LibraryError::NotFound(ItemId::Collection(id))),
@@ -453,7 +500,8 @@ fn in_place_path(path: &Path) -> Result<String, String> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let parent = fs::canonicalize(&parent).map_err(|e| format!("could not resolve its folder: {e}"))?;
+    let parent =
+        fs::canonicalize(&parent).map_err(|e| format!("could not resolve its folder: {e}"))?;
     let full = parent.join(name);
     full.to_str()
         .map(str::to_string)
@@ -471,7 +519,9 @@ fn plan_dir(path: &Path, name: String, report: &mut ImportReport) -> DirPlan {
     let entries = match fs::read_dir(path) {
         Ok(e) => e,
         Err(e) => {
-            report.failed.push(msg(path, format!("could not read the folder: {e}")));
+            report
+                .failed
+                .push(msg(path, format!("could not read the folder: {e}")));
             return plan;
         }
     };
@@ -533,7 +583,11 @@ fn group_companions(files: Vec<PathBuf>, report: &mut ImportReport) -> Vec<Group
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut by_stem: HashMap<String, usize> = HashMap::new();
     for (i, g) in mains.iter().enumerate() {
-        let name = g.main.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let name = g
+            .main
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
         let stem = fsops::split_ext(&name).0.to_string();
         by_stem.entry(stem).or_insert(i);
         by_name.insert(name, i);
@@ -546,7 +600,10 @@ fn group_companions(files: Vec<PathBuf>, report: &mut ImportReport) -> Vec<Group
             }
             _ => {
                 let i = mains.len();
-                mains.push(Group { main: path, companions: Vec::new() });
+                mains.push(Group {
+                    main: path,
+                    companions: Vec::new(),
+                });
                 by_stem.entry(stem).or_insert(i);
                 by_name.insert(name.to_lowercase(), i);
             }
@@ -558,7 +615,10 @@ fn group_companions(files: Vec<PathBuf>, report: &mut ImportReport) -> Vec<Group
         let target = by_name.get(&base).or_else(|| by_stem.get(&base)).copied();
         match target {
             Some(i) => mains[i].companions.push(("sidecar", path)),
-            None => mains.push(Group { main: path, companions: Vec::new() }),
+            None => mains.push(Group {
+                main: path,
+                companions: Vec::new(),
+            }),
         }
     }
     mains

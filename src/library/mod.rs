@@ -65,7 +65,9 @@ pub enum LibraryError {
     InTrash(ItemId),
     #[error("{id} was trashed as part of collection {collection}; restore that collection")]
     InsideTrashedCollection { id: ItemId, collection: ItemId },
-    #[error("name conflict: {what} already exists at the original location; restore with a new name such as \"{suggestion}\"")]
+    #[error(
+        "name conflict: {what} already exists at the original location; restore with a new name such as \"{suggestion}\""
+    )]
     NameConflict {
         id: ItemId,
         what: String,
@@ -279,7 +281,11 @@ impl Library {
                 if now < seen - CLOCK_TOLERANCE_SECS {
                     check.behind_secs = seen - now;
                 } else if now - seen > retention_secs {
-                    store::set_setting(&self.conn, "clock_jump_pending", &(now - seen).to_string())?;
+                    store::set_setting(
+                        &self.conn,
+                        "clock_jump_pending",
+                        &(now - seen).to_string(),
+                    )?;
                 }
                 if now > seen {
                     store::set_setting(&self.conn, "clock_high_water", &now.to_string())?;
@@ -376,7 +382,11 @@ fn take_lock(root: &Path) -> Result<File> {
             let pid = fs::read_to_string(&path).unwrap_or_default();
             let pid = pid.trim();
             return Err(LibraryError::Locked {
-                pid: if pid.is_empty() { "unknown".into() } else { pid.to_string() },
+                pid: if pid.is_empty() {
+                    "unknown".into()
+                } else {
+                    pid.to_string()
+                },
                 path: root.to_path_buf(),
             });
         }

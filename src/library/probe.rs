@@ -117,5 +117,9 @@ fn parse_exif_time(bytes: &[u8]) -> Option<UnixSecs> {
     let month = time::Month::try_from(dt.month).ok()?;
     let date = time::Date::from_calendar_date(dt.year as i32, month, dt.day).ok()?;
     let t = time::Time::from_hms(dt.hour, dt.minute, dt.second).ok()?;
-    Some(time::PrimitiveDateTime::new(date, t).assume_utc().unix_timestamp())
+    Some(
+        time::PrimitiveDateTime::new(date, t)
+            .assume_utc()
+            .unix_timestamp(),
+    )
 }

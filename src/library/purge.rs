@@ -195,13 +195,15 @@ impl Library {
                 ItemId::Asset(a) => set.assets.push(a),
                 ItemId::Collection(c) => {
                     let mut cols = vec![c];
-                    let mut stmt = self.conn.prepare_cached(
-                        "SELECT id FROM collections WHERE via_id = ?1",
-                    )?;
+                    let mut stmt = self
+                        .conn
+                        .prepare_cached("SELECT id FROM collections WHERE via_id = ?1")?;
                     for m in stmt.query_map([c], |r| r.get(0))? {
                         cols.push(m?);
                     }
-                    let mut stmt = self.conn.prepare_cached("SELECT id FROM assets WHERE via_id = ?1")?;
+                    let mut stmt = self
+                        .conn
+                        .prepare_cached("SELECT id FROM assets WHERE via_id = ?1")?;
                     for a in stmt.query_map([c], |r| r.get(0))? {
                         set.assets.push(a?);
                     }
@@ -228,14 +230,24 @@ impl Library {
     }
 
     /// Purges Trash entries page by page, recording each outcome in `report`.
-    fn purge_entries(&mut self, entries: &[ItemId], reason: PurgeReason, report: &mut BulkReport) -> Result<()> {
+    fn purge_entries(
+        &mut self,
+        entries: &[ItemId],
+        reason: PurgeReason,
+        report: &mut BulkReport,
+    ) -> Result<()> {
         for chunk in entries.chunks(PAGE) {
             self.purge_chunk(chunk, reason, report)?;
         }
         Ok(())
     }
 
-    fn purge_chunk(&mut self, entries: &[ItemId], reason: PurgeReason, report: &mut BulkReport) -> Result<()> {
+    fn purge_chunk(
+        &mut self,
+        entries: &[ItemId],
+        reason: PurgeReason,
+        report: &mut BulkReport,
+    ) -> Result<()> {
         let now = self.guarded_now()?;
         // Gather, and leave alone whatever lives in an unreachable trash area.
         let mut sets = Vec::new();
@@ -277,7 +289,9 @@ impl Library {
                 ready.push((id, set));
             } else {
                 drop(sp);
-                report.failed.push(outcome(id, "changed while being deleted; try again".into()));
+                report
+                    .failed
+                    .push(outcome(id, "changed while being deleted; try again".into()));
             }
         }
         tx.commit()?;
@@ -378,7 +392,11 @@ impl Library {
     }
 
     /// Unlinks every file of a set; "not found" counts as done.
-    fn unlink_set(&self, set: &PurgeSet, dirs: &mut BTreeSet<std::path::PathBuf>) -> std::result::Result<u64, String> {
+    fn unlink_set(
+        &self,
+        set: &PurgeSet,
+        dirs: &mut BTreeSet<std::path::PathBuf>,
+    ) -> std::result::Result<u64, String> {
         let mut count = 0;
         for &a in &set.assets {
             let files = self.load_files(a).map_err(|e| e.to_string())?;
@@ -390,7 +408,12 @@ impl Library {
                 match fsops::unlink_in(&root, name) {
                     Ok(true) => count += 1,
                     Ok(false) => {}
-                    Err(e) => return Err(format!("could not delete {}: {e}", root.join(name).display())),
+                    Err(e) => {
+                        return Err(format!(
+                            "could not delete {}: {e}",
+                            root.join(name).display()
+                        ));
+                    }
                 }
                 dirs.insert(root);
             }
@@ -401,15 +424,21 @@ impl Library {
     /// Finishes records left `purging` by a crash (recovery).
     pub(crate) fn finish_purging(&mut self) -> Result<()> {
         let ids: Vec<i64> = {
-            let mut stmt = self.conn.prepare("SELECT id FROM assets WHERE state = 'purging'")?;
-            stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id FROM assets WHERE state = 'purging'")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         if ids.is_empty() {
             return Ok(());
         }
         let mut report = BulkReport::default();
         let mut dirs = BTreeSet::new();
-        let set = PurgeSet { assets: ids.clone(), collections: Vec::new() };
+        let set = PurgeSet {
+            assets: ids.clone(),
+            collections: Vec::new(),
+        };
         if let Err(why) = self.unlink_set(&set, &mut dirs) {
             log::warn!("recovery could not finish a purge: {why}");
             return Ok(());
@@ -481,5 +510,8 @@ fn page_key(page: &[ItemId], last: (i64, i64)) -> (i64, i64) {
 }
 
 fn outcome(id: ItemId, reason: String) -> ItemOutcome {
-    ItemOutcome { id: id.to_string(), reason }
+    ItemOutcome {
+        id: id.to_string(),
+        reason,
+    }
 }

@@ -56,7 +56,9 @@ impl Library {
     }
 
     fn collection_map(&self) -> Result<HashMap<i64, (Option<i64>, String)>> {
-        let mut stmt = self.conn.prepare("SELECT id, parent_id, name FROM collections")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, parent_id, name FROM collections")?;
         let map = stmt
             .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
             .collect::<rusqlite::Result<_>>()?;
@@ -98,7 +100,9 @@ impl Library {
             let mut path = PathBuf::new();
             let mut others = Vec::new();
             for (role, stored) in files {
-                let p = self.home_path(&stored, in_place).unwrap_or_else(|_| PathBuf::from(&stored));
+                let p = self
+                    .home_path(&stored, in_place)
+                    .unwrap_or_else(|_| PathBuf::from(&stored));
                 if role == "main" {
                     path = p;
                 } else {
@@ -271,7 +275,9 @@ fn path_in(map: &HashMap<i64, (Option<i64>, String)>, id: Option<i64>) -> String
     let mut parts = Vec::new();
     let mut cur = id;
     while let Some(c) = cur {
-        let Some((parent, name)) = map.get(&c) else { break };
+        let Some((parent, name)) = map.get(&c) else {
+            break;
+        };
         parts.push(name.as_str());
         cur = *parent;
         if parts.len() > 10_000 {
@@ -306,9 +312,13 @@ fn natural_lower(s: &str) -> String {
 /// Sorts Trash entries in place.
 pub fn sort_trash(list: &mut [TrashEntry], sort: TrashSort) {
     match sort {
-        TrashSort::DeletedAt => list.sort_by(|a, b| b.deleted_at.cmp(&a.deleted_at).then(a.name.cmp(&b.name))),
-        TrashSort::DaysLeft => list.sort_by(|a, b| a.days_left.cmp(&b.days_left).then(a.name.cmp(&b.name))),
+        TrashSort::DeletedAt => {
+            list.sort_by(|a, b| b.deleted_at.cmp(&a.deleted_at).then(a.name.cmp(&b.name)))
+        }
+        TrashSort::DaysLeft => {
+            list.sort_by(|a, b| a.days_left.cmp(&b.days_left).then(a.name.cmp(&b.name)))
+        }
         TrashSort::Name => list.sort_by_key(|a| a.name.to_lowercase()),
-        TrashSort::Size => list.sort_by(|a, b| b.size.cmp(&a.size)),
+        TrashSort::Size => list.sort_by_key(|e| std::cmp::Reverse(e.size)),
     }
 }

@@ -69,7 +69,11 @@ impl Library {
             let Some(trash) = self.trash_location(f)? else {
                 continue;
             };
-            let (src, dst) = if to_trash { (home, trash) } else { (trash, home) };
+            let (src, dst) = if to_trash {
+                (home, trash)
+            } else {
+                (trash, home)
+            };
             let at_src = fsops::exists_nofollow(&src);
             let at_dst = fsops::exists_nofollow(&dst);
             match (at_src, at_dst) {

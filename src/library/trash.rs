@@ -58,6 +58,9 @@ pub(crate) struct AssetRow {
     pub files: Vec<FileRow>,
 }
 
+/// A collection's (state, parent, name, via).
+pub(crate) type CollectionState = (String, Option<i64>, String, Option<i64>);
+
 /// One file to move, and where.
 struct Move {
     from: PathBuf,
@@ -133,7 +136,7 @@ impl Library {
     }
 
     /// The state of a collection, `None` when it does not exist.
-    pub(crate) fn collection_state(&self, id: i64) -> Result<Option<(String, Option<i64>, String, Option<i64>)>> {
+    pub(crate) fn collection_state(&self, id: i64) -> Result<Option<CollectionState>> {
         Ok(self
             .conn
             .query_row(
@@ -168,7 +171,9 @@ impl Library {
     pub(crate) fn trash_root(&self, id: i64) -> Result<PathBuf> {
         let stored: String =
             self.conn
-                .query_row("SELECT path FROM trash_roots WHERE id = ?1", [id], |r| r.get(0))?;
+                .query_row("SELECT path FROM trash_roots WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
         self.trash_root_path(&stored)
     }
 
@@ -222,8 +227,11 @@ impl Library {
                 ItemId::Asset(_) => None,
             };
             for &c in &unit.collections {
-                let parent: Option<i64> =
-                    tx.query_row("SELECT parent_id FROM collections WHERE id = ?1", [c], |r| r.get(0))?;
+                let parent: Option<i64> = tx.query_row(
+                    "SELECT parent_id FROM collections WHERE id = ?1",
+                    [c],
+                    |r| r.get(0),
+                )?;
                 let location = location_cached(&tx, &mut paths, parent)?;
                 tx.execute(
                     "UPDATE collections SET state = 'trashed', deleted_at = ?2, deleted_by = ?3,
@@ -285,10 +293,8 @@ impl Library {
                 Err(reason) => failed_units.push((unit, reason)),
             }
         }
-        if let Err(e) = sync_dirs(&dirs) {
-            // Not retried: the records stay `trashing` and recovery settles them.
-            return Err(e);
-        }
+        // A failed flush is not retried: the records stay `trashing` for recovery.
+        sync_dirs(&dirs)?;
         let tx = store::write_tx(&mut self.conn)?;
         for unit in &ok_units {
             for (asset, _) in &unit.assets {
@@ -332,7 +338,11 @@ impl Library {
         }
         let from = if parents.len() == 1 {
             let p = self.collection_path(parents.into_iter().next().flatten())?;
-            if p.is_empty() { "the top of the library".to_string() } else { p }
+            if p.is_empty() {
+                "the top of the library".to_string()
+            } else {
+                p
+            }
         } else {
             "several collections".to_string()
         };
@@ -350,12 +360,18 @@ impl Library {
                 if covered.contains(&a) {
                     return Ok(None);
                 }
-                let asset = self.load_asset(a)?.ok_or_else(|| PlanError::Fail("no such item".into()))?;
+                let asset = self
+                    .load_asset(a)?
+                    .ok_or_else(|| PlanError::Fail("no such item".into()))?;
                 if asset.state != "active" {
                     return Err(PlanError::Skip("already in the Trash".into()));
                 }
                 let files = self.plan_files(&asset, roots)?;
-                Ok(Some(Unit { root: id, collections: Vec::new(), assets: vec![(asset, files)] }))
+                Ok(Some(Unit {
+                    root: id,
+                    collections: Vec::new(),
+                    assets: vec![(asset, files)],
+                }))
             }
             ItemId::Collection(c) => {
                 match self.collection_state(c)? {
@@ -376,18 +392,22 @@ impl Library {
                             .collect::<rusqlite::Result<_>>()?
                     };
                     for a in ids {
-                        let Some(asset) = self.load_asset(a)? else { continue };
-                        let files = self
-                            .plan_files(&asset, roots)
-                            .map_err(|e| match e {
-                                PlanError::Fail(m) => PlanError::Fail(format!("{}: {m}", asset.name)),
-                                other => other,
-                            })?;
+                        let Some(asset) = self.load_asset(a)? else {
+                            continue;
+                        };
+                        let files = self.plan_files(&asset, roots).map_err(|e| match e {
+                            PlanError::Fail(m) => PlanError::Fail(format!("{}: {m}", asset.name)),
+                            other => other,
+                        })?;
                         covered.insert(a);
                         assets.push((asset, files));
                     }
                 }
-                Ok(Some(Unit { root: id, collections, assets }))
+                Ok(Some(Unit {
+                    root: id,
+                    collections,
+                    assets,
+                }))
             }
         }
     }
@@ -396,9 +416,9 @@ impl Library {
     pub(crate) fn subtree(&self, c: i64) -> Result<Vec<i64>> {
         let mut out = vec![c];
         let mut i = 0;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM collections WHERE parent_id = ?1 AND state = 'active'")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM collections WHERE parent_id = ?1 AND state = 'active'",
+        )?;
         while i < out.len() {
             let children: Vec<i64> = stmt
                 .query_map([out[i]], |r| r.get(0))?
@@ -428,7 +448,10 @@ impl Library {
             let name = format!("{}-{}-{}", asset.id, f.id, fname);
             match fs::symlink_metadata(&from) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    if f.role == "main" && asset.in_place && !from.parent().is_some_and(Path::exists) {
+                    if f.role == "main"
+                        && asset.in_place
+                        && !from.parent().is_some_and(Path::exists)
+                    {
                         return Err(PlanError::Fail(format!(
                             "its folder is offline or gone: {}",
                             from.display()
@@ -436,9 +459,21 @@ impl Library {
                     }
                     // Missing: the record goes to the Trash flagged missing, nothing moves.
                     let (root_id, root) = self.trash_root_for(None, &from, roots)?;
-                    out.push(PlannedFile { file_id: f.id, from: None, root_id, to: root.join(&name), name, hash: f.hash.clone() });
+                    out.push(PlannedFile {
+                        file_id: f.id,
+                        from: None,
+                        root_id,
+                        to: root.join(&name),
+                        name,
+                        hash: f.hash.clone(),
+                    });
                 }
-                Err(e) => return Err(PlanError::Fail(format!("could not read {}: {e}", from.display()))),
+                Err(e) => {
+                    return Err(PlanError::Fail(format!(
+                        "could not read {}: {e}",
+                        from.display()
+                    )));
+                }
                 Ok(m) if !m.file_type().is_file() => {
                     return Err(PlanError::Fail(format!(
                         "is no longer a regular file (a link or folder is in its place): {}",
@@ -454,7 +489,14 @@ impl Library {
                         )));
                     }
                     let (root_id, root) = self.trash_root_for(dev, &from, roots)?;
-                    out.push(PlannedFile { file_id: f.id, from: Some(from), root_id, to: root.join(&name), name, hash: f.hash.clone() });
+                    out.push(PlannedFile {
+                        file_id: f.id,
+                        from: Some(from),
+                        root_id,
+                        to: root.join(&name),
+                        name,
+                        hash: f.hash.clone(),
+                    });
                 }
             }
         }
@@ -473,7 +515,9 @@ impl Library {
             return Ok(hit.clone());
         }
         let own = self.root.join(TRASH_DIR);
-        let own_dev = fs::symlink_metadata(&own).ok().map(|m| fsops::dev_ino(&m).0).flatten();
+        let own_dev = fs::symlink_metadata(&own)
+            .ok()
+            .and_then(|m| fsops::dev_ino(&m).0);
         let chosen = if dev.is_none() || dev == own_dev {
             (1, own)
         } else {
@@ -498,9 +542,7 @@ impl Library {
                     }
                     Err(_) => false,
                 };
-                if made
-                    && let Some(stored) = candidate.to_str()
-                {
+                if made && let Some(stored) = candidate.to_str() {
                     self.conn.execute(
                         "INSERT OR IGNORE INTO trash_roots(path) VALUES (?1)",
                         [stored],
@@ -573,7 +615,12 @@ impl Library {
     }
 
     /// Where an entry goes back to: the original collection or `opts.to`.
-    fn restore_parent(&self, id: ItemId, original: Option<i64>, opts: &RestoreOptions) -> Result<Option<i64>> {
+    fn restore_parent(
+        &self,
+        id: ItemId,
+        original: Option<i64>,
+        opts: &RestoreOptions,
+    ) -> Result<Option<i64>> {
         if let Some(to) = opts.to {
             if let Some(c) = to {
                 self.require_active_collection(c)?;
@@ -609,7 +656,10 @@ impl Library {
             return Err(LibraryError::NotInTrash(id));
         }
         if let Some(c) = asset.via_id {
-            return Err(LibraryError::InsideTrashedCollection { id, collection: ItemId::Collection(c) });
+            return Err(LibraryError::InsideTrashedCollection {
+                id,
+                collection: ItemId::Collection(c),
+            });
         }
         let parent = self.restore_parent(id, asset.collection_id, opts)?;
         let name = opts.rename.clone().unwrap_or_else(|| asset.name.clone());
@@ -640,7 +690,10 @@ impl Library {
             params![a, name, name_key(&name), parent],
         )?;
         for (file_id, _, stored) in &plan {
-            tx.execute("UPDATE files SET path = ?2 WHERE id = ?1", params![file_id, stored])?;
+            tx.execute(
+                "UPDATE files SET path = ?2 WHERE id = ?1",
+                params![file_id, stored],
+            )?;
         }
         tx.commit()?;
         let mut moves = Vec::new();
@@ -649,7 +702,11 @@ impl Library {
                 && fsops::exists_nofollow(&from)
                 && let Some((_, to, _)) = plan.iter().find(|(id, ..)| *id == f.id)
             {
-                moves.push(Move { from, to: to.clone(), hash: f.hash.clone() });
+                moves.push(Move {
+                    from,
+                    to: to.clone(),
+                    hash: f.hash.clone(),
+                });
             }
         }
         let mut dirs = BTreeSet::new();
@@ -660,7 +717,10 @@ impl Library {
                 params![a, asset.name, name_key(&asset.name), asset.collection_id],
             )?;
             for f in &asset.files {
-                tx.execute("UPDATE files SET path = ?2 WHERE id = ?1", params![f.id, f.path])?;
+                tx.execute(
+                    "UPDATE files SET path = ?2 WHERE id = ?1",
+                    params![f.id, f.path],
+                )?;
             }
             tx.commit()?;
             return Err(LibraryError::Invalid(format!("restore failed: {reason}")));
@@ -673,7 +733,12 @@ impl Library {
     }
 
     /// The first `name (n).ext` free both in the collection and, for in-place files, on disk.
-    fn free_restore_name(&self, asset: &AssetRow, name: &str, taken: &HashSet<String>) -> Result<String> {
+    fn free_restore_name(
+        &self,
+        asset: &AssetRow,
+        name: &str,
+        taken: &HashSet<String>,
+    ) -> Result<String> {
         for n in 2..10_000 {
             let candidate = fsops::numbered_name(name, n);
             if taken.contains(&name_key(&candidate)) {
@@ -723,7 +788,10 @@ impl Library {
                 let mut dest = home.clone();
                 let mut n = 2;
                 while fsops::exists_nofollow(&dest) {
-                    let fname = home.file_name().map(|x| x.to_string_lossy().into_owned()).unwrap_or_default();
+                    let fname = home
+                        .file_name()
+                        .map(|x| x.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     dest = home.with_file_name(fsops::numbered_name(&fname, n));
                     n += 1;
                 }
@@ -738,28 +806,40 @@ impl Library {
             let dir = match &opts.folder {
                 Some(FolderChoice::Use(dir)) => {
                     if !dir.is_dir() {
-                        return Err(LibraryError::Invalid(format!("not a folder: {}", dir.display())));
+                        return Err(LibraryError::Invalid(format!(
+                            "not a folder: {}",
+                            dir.display()
+                        )));
                     }
-                    fs::canonicalize(dir).map_err(|e| LibraryError::io("could not use the folder", dir, e))?
+                    fs::canonicalize(dir)
+                        .map_err(|e| LibraryError::io("could not use the folder", dir, e))?
                 }
                 Some(FolderChoice::Recreate) => {
-                    fs::create_dir_all(&orig_dir)
-                        .map_err(|e| LibraryError::io("could not recreate the folder", &orig_dir, e))?;
+                    fs::create_dir_all(&orig_dir).map_err(|e| {
+                        LibraryError::io("could not recreate the folder", &orig_dir, e)
+                    })?;
                     orig_dir
                 }
                 None => {
                     if !orig_dir.is_dir() {
                         return Err(LibraryError::LostLocation {
                             id,
-                            reason: format!("its folder is gone or offline: {}", orig_dir.display()),
+                            reason: format!(
+                                "its folder is gone or offline: {}",
+                                orig_dir.display()
+                            ),
                             folder: true,
                         });
                     }
                     orig_dir
                 }
             };
-            fsops::check_no_symlinks(&dir).map_err(|e| LibraryError::io("refusing the folder", &dir, e))?;
-            let fname = home.file_name().map(|x| x.to_string_lossy().into_owned()).unwrap_or_default();
+            fsops::check_no_symlinks(&dir)
+                .map_err(|e| LibraryError::io("refusing the folder", &dir, e))?;
+            let fname = home
+                .file_name()
+                .map(|x| x.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let new_name = if f.role == "main" {
                 name.to_string()
             } else if fname.starts_with(&old_stem) && old_stem != new_stem {
@@ -770,7 +850,9 @@ impl Library {
             let dest = dir.join(&new_name);
             let stored = dest
                 .to_str()
-                .ok_or_else(|| LibraryError::Invalid(format!("path is not valid UTF-8: {}", dest.display())))?
+                .ok_or_else(|| {
+                    LibraryError::Invalid(format!("path is not valid UTF-8: {}", dest.display()))
+                })?
                 .to_string();
             out.push((f.id, dest, stored));
         }
@@ -779,12 +861,17 @@ impl Library {
 
     fn restore_collection(&mut self, c: i64, opts: &RestoreOptions) -> Result<()> {
         let id = ItemId::Collection(c);
-        let (state, parent, old_name, via) = self.collection_state(c)?.ok_or(LibraryError::NotFound(id))?;
+        let (state, parent, old_name, via) = self
+            .collection_state(c)?
+            .ok_or(LibraryError::NotFound(id))?;
         if state != "trashed" {
             return Err(LibraryError::NotInTrash(id));
         }
         if let Some(v) = via {
-            return Err(LibraryError::InsideTrashedCollection { id, collection: ItemId::Collection(v) });
+            return Err(LibraryError::InsideTrashedCollection {
+                id,
+                collection: ItemId::Collection(v),
+            });
         }
         let new_parent = self.restore_parent(id, parent, opts)?;
         let name = opts.rename.clone().unwrap_or_else(|| old_name.clone());
@@ -804,17 +891,27 @@ impl Library {
             });
         }
         let members: Vec<i64> = {
-            let mut stmt = self.conn.prepare("SELECT id FROM assets WHERE via_id = ?1 AND state = 'trashed'")?;
-            stmt.query_map([c], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id FROM assets WHERE via_id = ?1 AND state = 'trashed'")?;
+            stmt.query_map([c], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         let mut moves = Vec::new();
         let mut updates = Vec::new();
-        let member_opts = RestoreOptions { folder: opts.folder.clone(), ..Default::default() };
+        let member_opts = RestoreOptions {
+            folder: opts.folder.clone(),
+            ..Default::default()
+        };
         for a in &members {
-            let Some(asset) = self.load_asset(*a)? else { continue };
+            let Some(asset) = self.load_asset(*a)? else {
+                continue;
+            };
             let plan = self.plan_restore_files(&asset, &asset.name, &member_opts)?;
             for f in &asset.files {
-                let Some((_, to, stored)) = plan.iter().find(|(id, ..)| *id == f.id) else { continue };
+                let Some((_, to, stored)) = plan.iter().find(|(id, ..)| *id == f.id) else {
+                    continue;
+                };
                 if asset.in_place && fsops::exists_nofollow(to) {
                     return Err(LibraryError::NameConflict {
                         id,
@@ -826,7 +923,11 @@ impl Library {
                 if let Some(from) = self.trash_location(f)?
                     && fsops::exists_nofollow(&from)
                 {
-                    moves.push(Move { from, to: to.clone(), hash: f.hash.clone() });
+                    moves.push(Move {
+                        from,
+                        to: to.clone(),
+                        hash: f.hash.clone(),
+                    });
                 }
             }
         }
@@ -838,10 +939,16 @@ impl Library {
             params![c, name, name_key(&name), new_parent],
         )?;
         for a in &members {
-            tx.execute("UPDATE assets SET state = 'restoring' WHERE id = ?1 AND state = 'trashed'", [a])?;
+            tx.execute(
+                "UPDATE assets SET state = 'restoring' WHERE id = ?1 AND state = 'trashed'",
+                [a],
+            )?;
         }
         for (file_id, stored, _) in &updates {
-            tx.execute("UPDATE files SET path = ?2 WHERE id = ?1", params![file_id, stored])?;
+            tx.execute(
+                "UPDATE files SET path = ?2 WHERE id = ?1",
+                params![file_id, stored],
+            )?;
         }
         tx.commit()?;
         let mut dirs = BTreeSet::new();
@@ -856,7 +963,10 @@ impl Library {
                 tx.execute("UPDATE assets SET state = 'trashed' WHERE id = ?1", [a])?;
             }
             for (file_id, _, old) in &updates {
-                tx.execute("UPDATE files SET path = ?2 WHERE id = ?1", params![file_id, old])?;
+                tx.execute(
+                    "UPDATE files SET path = ?2 WHERE id = ?1",
+                    params![file_id, old],
+                )?;
             }
             tx.commit()?;
             return Err(LibraryError::Invalid(format!("restore failed: {reason}")));
@@ -873,7 +983,10 @@ impl Library {
 }
 
 /// Makes a trashed collection and everything trashed with it active again.
-pub(crate) fn activate_collection_tx(tx: &rusqlite::Transaction<'_>, c: i64) -> rusqlite::Result<()> {
+pub(crate) fn activate_collection_tx(
+    tx: &rusqlite::Transaction<'_>,
+    c: i64,
+) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE collections SET state = 'active', deleted_at = NULL, deleted_by = NULL,
             batch_id = NULL, via_id = NULL, orig_location = NULL WHERE id = ?1 OR via_id = ?1",
@@ -901,7 +1014,10 @@ impl From<rusqlite::Error> for PlanError {
 }
 
 fn outcome(id: ItemId, reason: String) -> ItemOutcome {
-    ItemOutcome { id: id.to_string(), reason }
+    ItemOutcome {
+        id: id.to_string(),
+        reason,
+    }
 }
 
 /// "the top of the library" for "", else the collection path in quotes.
@@ -959,7 +1075,10 @@ fn run_moves(moves: &[Move], dirs: &mut BTreeSet<PathBuf>) -> std::result::Resul
             } else if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem
                 || e.kind() == std::io::ErrorKind::PermissionDenied
             {
-                format!("cannot move the file on this drive ({e}); nothing was deleted: {}", m.from.display())
+                format!(
+                    "cannot move the file on this drive ({e}); nothing was deleted: {}",
+                    m.from.display()
+                )
             } else {
                 format!("could not move {}: {e}", m.from.display())
             };
@@ -976,7 +1095,8 @@ fn run_moves(moves: &[Move], dirs: &mut BTreeSet<PathBuf>) -> std::result::Resul
 
 fn sync_dirs(dirs: &BTreeSet<PathBuf>) -> Result<()> {
     for d in dirs {
-        fsops::fsync_dir(d).map_err(|e| LibraryError::io("could not flush the folder to disk", d, e))?;
+        fsops::fsync_dir(d)
+            .map_err(|e| LibraryError::io("could not flush the folder to disk", d, e))?;
     }
     Ok(())
 }
@@ -1003,7 +1123,10 @@ fn revert_collection_tx(tx: &rusqlite::Transaction<'_>, c: i64) -> rusqlite::Res
     Ok(())
 }
 
-pub(crate) fn finish_restore_asset_tx(tx: &rusqlite::Transaction<'_>, a: i64) -> rusqlite::Result<()> {
+pub(crate) fn finish_restore_asset_tx(
+    tx: &rusqlite::Transaction<'_>,
+    a: i64,
+) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
             via_id = NULL, orig_location = NULL WHERE id = ?1 AND state = 'restoring'",

@@ -16,7 +16,9 @@ pub use migrations::{MIGRATIONS, migrate};
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("the database refused write-ahead logging (journal mode is {0}); is the library on a network drive?")]
+    #[error(
+        "the database refused write-ahead logging (journal mode is {0}); is the library on a network drive?"
+    )]
     NoWal(String),
     #[error("the library was made by a newer Shoebox (schema {found}, this one knows {known})")]
     TooNew { found: i64, known: i64 },

@@ -1,0 +1,720 @@
+//! The app: state, the `logic` phase (replies, thumbnails, timers, keys), and the one
+//! `match` that applies the commands the UI recorded while drawing.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::dialogs::Dialog;
+use super::selection::Selection;
+use super::textures::TextureCache;
+use super::worker::{Job, LibraryHandle, Reply, RestoreError, Snapshot};
+use crate::library::{
+    BulkReport, ImportOptions, ImportProgress, ItemId, Library, RestoreOptions, Sort, TrashSort,
+    human_size, items,
+};
+use crate::thumbs::ThumbService;
+
+/// The two tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Tab {
+    #[default]
+    Gallery,
+    Trash,
+}
+
+/// Grid of tiles or a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ViewMode {
+    #[default]
+    Grid,
+    List,
+}
+
+/// What is remembered between launches (eframe remembers the window size).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub tab: Tab,
+    pub view: ViewMode,
+    pub thumb_size: f32,
+    pub sort: Sort,
+    pub trash_sort: TrashSort,
+    pub group_by_batch: bool,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            tab: Tab::Gallery,
+            view: ViewMode::Grid,
+            thumb_size: 140.0,
+            sort: Sort::default(),
+            trash_sort: TrashSort::default(),
+            group_by_batch: false,
+        }
+    }
+}
+
+/// What one tab shows: a filtered, sorted list of indices into the snapshot.
+#[derive(Debug, Default)]
+pub struct Shown {
+    pub search: String,
+    /// Indices into the snapshot's list, in display order.
+    pub rows: Vec<usize>,
+    /// The ids of `rows`, for selection.
+    pub ids: Vec<ItemId>,
+    pub dirty: bool,
+    pub sel: Selection,
+}
+
+/// The lightbox.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub tab: Tab,
+    /// Position in the tab's shown list.
+    pub pos: usize,
+    pub fit: bool,
+}
+
+/// A short message at the bottom, maybe with Undo.
+#[derive(Debug, Clone)]
+pub struct Toast {
+    pub text: String,
+    pub undo_batch: Option<i64>,
+    pub until: f64,
+}
+
+/// Everything the user can ask for; recorded while drawing, applied after.
+#[derive(Debug, Clone)]
+pub enum Command {
+    SwitchTab(Tab),
+    /// `None`: all items.
+    ShowCollection(Option<i64>),
+    Click { index: usize, toggle: bool, range: bool },
+    SelectAll,
+    ClearSelection,
+    OpenPreview(usize),
+    ClosePreview,
+    PreviewStep(isize),
+    /// Open the delete dialog (Delete key, Delete buttons).
+    AskDelete(Vec<ItemId>),
+    /// Open the irreversible warning (Shift+Delete, Trash's Delete permanently).
+    AskDeletePermanently(Vec<ItemId>),
+    MoveToTrash(Vec<ItemId>),
+    /// Skip the Trash, confirmed.
+    DeleteNow(Vec<ItemId>),
+    Undo,
+    Restore(Vec<ItemId>),
+    RestoreWith { id: ItemId, opts: RestoreOptions },
+    RestoreBatch(i64),
+    /// From the Trash, confirmed.
+    DeletePermanently(Vec<ItemId>),
+    AskEmptyTrash,
+    EmptyTrash,
+    ImportFiles,
+    ImportFolder,
+    Import { paths: Vec<PathBuf>, allow_trash_duplicates: bool },
+    OpenSettings,
+    CountExpired(i64),
+    SaveSettings { retention_days: i64, sweep_interval_minutes: i64 },
+    ConfirmClock,
+    AskNewCollection(Option<i64>),
+    AskRenameCollection(i64),
+    CreateCollection { parent: Option<i64>, name: String },
+    RenameCollection { id: i64, name: String },
+    MoveCollection { id: i64, parent: Option<i64> },
+    ExportCopy(PathBuf, String),
+    OpenExternally(PathBuf),
+    CloseDialog,
+    DismissToast,
+}
+
+/// The desktop app.
+pub struct ShoeboxApp {
+    pub(crate) handle: LibraryHandle,
+    pub(crate) thumbs: Option<ThumbService>,
+    pub(crate) textures: TextureCache,
+    pub(crate) snap: Snapshot,
+    pub(crate) loaded: bool,
+    pub(crate) prefs: Prefs,
+    pub(crate) collection: Option<i64>,
+    pub(crate) gallery: Shown,
+    pub(crate) trash: Shown,
+    pub(crate) dialog: Option<Dialog>,
+    pub(crate) preview: Option<Preview>,
+    pub(crate) toast: Option<Toast>,
+    pub(crate) progress: Option<ImportProgress>,
+    pub(crate) status: Option<String>,
+    pub(crate) commands: Vec<Command>,
+    pub(crate) last_batch: Option<i64>,
+    last_sweep: Option<f64>,
+    last_refresh: f64,
+    now: f64,
+}
+
+impl ShoeboxApp {
+    /// The app on a library; `threaded` runs the library on its own thread (the real app)
+    /// or inline (tests).
+    pub fn new(lib: Library, ctx: &egui::Context, prefs: Prefs, threaded: bool) -> anyhow::Result<Self> {
+        let root = lib.root().to_path_buf();
+        let wake_ctx = ctx.clone();
+        let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || wake_ctx.request_repaint());
+        let (handle, thumbs) = if threaded {
+            let thumbs = ThumbService::start(root.join(crate::library::THUMBS_DIR), 2, wake.clone());
+            (LibraryHandle::spawn(lib, wake)?, Some(thumbs))
+        } else {
+            (LibraryHandle::inline(lib), None)
+        };
+        let mut app = ShoeboxApp {
+            handle,
+            thumbs,
+            textures: TextureCache::new(256 * 1024 * 1024),
+            snap: Snapshot::default(),
+            loaded: false,
+            prefs,
+            collection: None,
+            gallery: Shown::default(),
+            trash: Shown::default(),
+            dialog: None,
+            preview: None,
+            toast: None,
+            progress: None,
+            status: None,
+            commands: Vec::new(),
+            last_batch: None,
+            last_sweep: None,
+            last_refresh: 0.0,
+            now: 0.0,
+        };
+        app.handle.send(Job::Refresh);
+        Ok(app)
+    }
+
+    /// Runs every frame before drawing: replies, thumbnails, timers, dropped files, keys.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        self.now = ctx.input(|i| i.time);
+        for reply in self.handle.poll() {
+            self.on_reply(reply);
+        }
+        if let Some(t) = self.thumbs.as_mut() {
+            let outputs = t.poll();
+            if !outputs.is_empty() {
+                self.textures.receive(ctx, outputs);
+            }
+        }
+        self.textures.begin_frame();
+        // The sweep: at startup, then on the library's timer.
+        if self.loaded {
+            let interval = self.snap.sweep_interval_minutes.max(1) as f64 * 60.0;
+            let due = self.last_sweep.is_none_or(|t| self.now - t >= interval);
+            if due {
+                self.last_sweep = Some(self.now);
+                self.handle.send(Job::Sweep);
+            }
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(interval.min(60.0)));
+            // Days left move on with the clock.
+            if self.now - self.last_refresh >= 60.0 {
+                self.last_refresh = self.now;
+                self.handle.send(Job::Refresh);
+            }
+        }
+        if let Some(t) = &self.toast {
+            if self.now > t.until {
+                self.toast = None;
+            } else {
+                ctx.request_repaint_after(std::time::Duration::from_secs_f64(t.until - self.now + 0.05));
+            }
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect());
+        if !dropped.is_empty() {
+            self.commands.push(Command::Import { paths: dropped, allow_trash_duplicates: false });
+        }
+        self.keyboard(ctx);
+        self.refresh_shown();
+    }
+
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() || self.dialog.is_some() {
+            return;
+        }
+        use egui::{Key, Modifiers};
+        let (tab_ids, sel) = match self.prefs.tab {
+            Tab::Gallery => (self.gallery.ids.clone(), self.gallery.sel.selected()),
+            Tab::Trash => (self.trash.ids.clone(), self.trash.sel.selected()),
+        };
+        let mut cmds = Vec::new();
+        ctx.input_mut(|i| {
+            if i.consume_key(Modifiers::SHIFT, Key::Delete) && !sel.is_empty() {
+                cmds.push(Command::AskDeletePermanently(sel.clone()));
+            }
+            if i.consume_key(Modifiers::NONE, Key::Delete) && !sel.is_empty() {
+                cmds.push(match self.prefs.tab {
+                    Tab::Gallery => Command::AskDelete(sel.clone()),
+                    Tab::Trash => Command::AskDeletePermanently(sel.clone()),
+                });
+            }
+            if i.consume_key(Modifiers::COMMAND, Key::Z) {
+                cmds.push(Command::Undo);
+            }
+            if i.consume_key(Modifiers::COMMAND, Key::A) && self.preview.is_none() {
+                cmds.push(Command::SelectAll);
+            }
+            if self.preview.is_some() {
+                if i.consume_key(Modifiers::NONE, Key::ArrowRight) {
+                    cmds.push(Command::PreviewStep(1));
+                }
+                if i.consume_key(Modifiers::NONE, Key::ArrowLeft) {
+                    cmds.push(Command::PreviewStep(-1));
+                }
+                if i.consume_key(Modifiers::NONE, Key::Escape) || i.consume_key(Modifiers::NONE, Key::Space) {
+                    cmds.push(Command::ClosePreview);
+                }
+            } else {
+                let per_row = i.viewport().inner_rect.map_or(6.0, |r| ((r.width() - 220.0) / (self.prefs.thumb_size + 8.0)).floor().max(1.0)) as isize;
+                let step = if self.prefs.view == ViewMode::Grid { per_row } else { 1 };
+                for (key, delta) in [(Key::ArrowRight, 1), (Key::ArrowLeft, -1), (Key::ArrowDown, step), (Key::ArrowUp, -step)] {
+                    if i.consume_key(Modifiers::NONE, key) {
+                        let shown = match self.prefs.tab {
+                            Tab::Gallery => &mut self.gallery,
+                            Tab::Trash => &mut self.trash,
+                        };
+                        shown.sel.move_focus(&tab_ids, delta);
+                    }
+                }
+                if (i.consume_key(Modifiers::NONE, Key::Enter) || i.consume_key(Modifiers::NONE, Key::Space))
+                    && let Some(f) = match self.prefs.tab {
+                        Tab::Gallery => self.gallery.sel.focus,
+                        Tab::Trash => self.trash.sel.focus,
+                    }
+                {
+                    cmds.push(Command::OpenPreview(f));
+                }
+                if i.consume_key(Modifiers::NONE, Key::Escape) {
+                    cmds.push(Command::ClearSelection);
+                }
+            }
+        });
+        self.commands.extend(cmds);
+    }
+
+    fn on_reply(&mut self, reply: Reply) {
+        match reply {
+            Reply::Snapshot(s) => {
+                let first = !self.loaded;
+                self.snap = s;
+                self.loaded = true;
+                self.gallery.dirty = true;
+                self.trash.dirty = true;
+                if first && let Some(why) = &self.snap.clock_hold {
+                    self.status = Some(format!("Automatic purging paused: {why}"));
+                }
+            }
+            Reply::Progress(p) => self.progress = Some(p),
+            Reply::Imported(r) => {
+                self.progress = None;
+                let mut text = format!("Imported {}", items(r.imported.len()));
+                if !r.failed.is_empty() {
+                    text.push_str(&format!(", {} failed", r.failed.len()));
+                }
+                if !r.already_imported.is_empty() {
+                    text.push_str(&format!(", {} already in the library", r.already_imported.len()));
+                }
+                self.status = Some(text);
+                if !r.in_trash.is_empty() || !r.failed.is_empty() || !r.warnings.is_empty() {
+                    self.dialog = Some(Dialog::ImportResult(r));
+                }
+            }
+            Reply::Trashed(r) => {
+                self.last_batch = r.batch_id;
+                let n = r.succeeded.len();
+                if n > 0 {
+                    self.toast = Some(Toast {
+                        text: format!("Moved {} to Trash", items(n)),
+                        undo_batch: r.batch_id,
+                        until: self.now + 6.0,
+                    });
+                }
+                self.gallery.sel.clear();
+                self.report_problems("Move to Trash", &r);
+            }
+            Reply::DeletedNow(r) | Reply::Deleted(r) | Reply::Emptied(r) => {
+                self.trash.sel.clear();
+                self.gallery.sel.clear();
+                self.status = Some(format!(
+                    "Deleted {} permanently, freed {}",
+                    items(r.succeeded.len()),
+                    human_size(r.freed_bytes)
+                ));
+                self.report_problems("Delete permanently", &r);
+            }
+            Reply::Restored { id, result } => match result {
+                Ok(()) => {
+                    self.trash.sel.clear();
+                    self.status = Some("Restored 1 item".into());
+                    if matches!(self.dialog, Some(Dialog::RenameRestore { .. } | Dialog::PickLocation { .. })) {
+                        self.dialog = None;
+                    }
+                }
+                Err(RestoreError::NameConflict { message, suggestion }) => {
+                    self.dialog = Some(Dialog::RenameRestore { id, message, name: suggestion });
+                }
+                Err(RestoreError::LostLocation { message, folder }) => {
+                    self.dialog = Some(Dialog::PickLocation { id, message, folder, choice: None });
+                }
+                Err(RestoreError::Other(reason)) => {
+                    self.dialog = Some(Dialog::Message {
+                        title: "Restore failed".into(),
+                        text: format!("Restore failed: {reason}"),
+                    });
+                }
+            },
+            Reply::RestoredMany(r) => {
+                self.trash.sel.clear();
+                self.status = Some(format!("Restored {}", items(r.succeeded.len())));
+                if r.failed.len() == 1 && r.succeeded.is_empty() {
+                    // One item that needs a decision: ask the way a single restore does.
+                    if let Ok(id) = r.failed[0].id.parse::<ItemId>() {
+                        self.handle.send(Job::Restore { id, opts: RestoreOptions::default() });
+                    }
+                } else {
+                    self.report_problems("Restore", &r);
+                }
+            }
+            Reply::Swept(s) => {
+                if let Some(why) = s.held {
+                    self.status = Some(format!("Automatic purging paused: {why}"));
+                } else if s.purged > 0 {
+                    self.status = Some(format!(
+                        "Sweep purged {} expired from the Trash, freed {}",
+                        items(s.purged),
+                        human_size(s.freed_bytes)
+                    ));
+                }
+            }
+            Reply::ExpiredCount { retention_days, count } => {
+                if let Some(Dialog::Settings { retention_days: d, purge_preview, .. }) = &mut self.dialog
+                    && *d == retention_days
+                {
+                    *purge_preview = Some(count);
+                }
+            }
+            Reply::Failed { what, message } => {
+                self.progress = None;
+                self.dialog = Some(Dialog::Message { title: format!("{what} failed"), text: message });
+            }
+            Reply::Done => {}
+        }
+    }
+
+    /// Shows per-item failures of a bulk action; never claims success for nothing.
+    fn report_problems(&mut self, what: &str, r: &BulkReport) {
+        if r.failed.is_empty() && r.skipped.is_empty() {
+            return;
+        }
+        let mut text = format!("{}.\n", r.summary(&format!("{what}:")));
+        for f in r.failed.iter().take(20) {
+            text.push_str(&format!("\nFailed {}: {}", self.describe(&f.id), f.reason));
+        }
+        for s in r.skipped.iter().take(20) {
+            text.push_str(&format!("\nSkipped {}: {}", self.describe(&s.id), s.reason));
+        }
+        let title = if what == "Restore" { "Restore failed".to_string() } else { format!("{what}: some items failed") };
+        let text = if what == "Restore" { format!("Restore failed: {text}") } else { text };
+        self.dialog = Some(Dialog::Message { title, text });
+    }
+
+    fn describe(&self, id: &str) -> String {
+        let Ok(item) = id.parse::<ItemId>() else { return id.to_string() };
+        self.snap
+            .assets
+            .iter()
+            .find(|a| a.id == item)
+            .map(|a| format!("\"{}\"", a.name))
+            .or_else(|| self.snap.trash.iter().find(|e| e.id == item).map(|e| format!("\"{}\"", e.name)))
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// Recomputes what each tab shows after a change of data, filter or sort.
+    fn refresh_shown(&mut self) {
+        if self.gallery.dirty {
+            self.gallery.dirty = false;
+            let mut list: Vec<crate::library::AssetInfo> = Vec::new();
+            let needle = self.gallery.search.to_lowercase();
+            let mut rows: Vec<usize> = self
+                .snap
+                .assets
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| self.collection.is_none() || a.collection_id == self.collection)
+                .filter(|(_, a)| needle.is_empty() || a.name.to_lowercase().contains(&needle))
+                .map(|(i, _)| i)
+                .collect();
+            let assets = &self.snap.assets;
+            let sort = self.prefs.sort;
+            rows.sort_by(|&x, &y| {
+                let (a, b) = (&assets[x], &assets[y]);
+                let ord = match sort.key {
+                    crate::library::SortKey::Date => a.captured_at.unwrap_or(a.imported_at).cmp(&b.captured_at.unwrap_or(b.imported_at)),
+                    crate::library::SortKey::Name => std::cmp::Ordering::Equal,
+                    crate::library::SortKey::Size => a.size.cmp(&b.size),
+                    crate::library::SortKey::Kind => a.asset_kind.as_str().cmp(b.asset_kind.as_str()),
+                }
+                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+                if sort.descending { ord.reverse() } else { ord }
+            });
+            list.clear();
+            self.gallery.ids = rows.iter().map(|&i| assets[i].id).collect();
+            self.gallery.rows = rows;
+            let ids = self.gallery.ids.clone();
+            self.gallery.sel.retain_shown(&ids);
+        }
+        if self.trash.dirty {
+            self.trash.dirty = false;
+            let needle = self.trash.search.to_lowercase();
+            let mut entries: Vec<(usize, &crate::library::TrashEntry)> = self
+                .snap
+                .trash
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| needle.is_empty() || e.name.to_lowercase().contains(&needle))
+                .collect();
+            let key = self.prefs.trash_sort;
+            entries.sort_by(|(_, a), (_, b)| match key {
+                TrashSort::DeletedAt => b.deleted_at.cmp(&a.deleted_at).then(a.name.cmp(&b.name)),
+                TrashSort::DaysLeft => a.days_left.cmp(&b.days_left).then(a.name.cmp(&b.name)),
+                TrashSort::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+                TrashSort::Size => b.size.cmp(&a.size),
+            });
+            if self.prefs.group_by_batch {
+                entries.sort_by(|(_, a), (_, b)| b.batch_id.cmp(&a.batch_id));
+            }
+            self.trash.ids = entries.iter().map(|(_, e)| e.id).collect();
+            self.trash.rows = entries.into_iter().map(|(i, _)| i).collect();
+            let ids = self.trash.ids.clone();
+            self.trash.sel.retain_shown(&ids);
+        }
+    }
+
+    /// Applies the commands recorded this frame.
+    pub fn apply_commands(&mut self) {
+        for cmd in std::mem::take(&mut self.commands) {
+            self.apply(cmd);
+        }
+    }
+
+    fn shown_mut(&mut self) -> &mut Shown {
+        match self.prefs.tab {
+            Tab::Gallery => &mut self.gallery,
+            Tab::Trash => &mut self.trash,
+        }
+    }
+
+    fn apply(&mut self, cmd: Command) {
+        match cmd {
+            Command::SwitchTab(tab) => {
+                if self.prefs.tab != tab {
+                    self.prefs.tab = tab;
+                    self.preview = None;
+                    self.handle.send(Job::Refresh);
+                }
+            }
+            Command::ShowCollection(c) => {
+                self.collection = c;
+                self.gallery.dirty = true;
+                self.gallery.sel.clear();
+            }
+            Command::Click { index, toggle, range } => {
+                let shown = self.shown_mut();
+                let ids = shown.ids.clone();
+                shown.sel.click(&ids, index, toggle, range);
+            }
+            Command::SelectAll => {
+                let shown = self.shown_mut();
+                let ids = shown.ids.clone();
+                shown.sel.select_all(&ids);
+            }
+            Command::ClearSelection => self.shown_mut().sel.clear(),
+            Command::OpenPreview(pos) => {
+                self.preview = Some(Preview { tab: self.prefs.tab, pos, fit: true });
+                let shown = self.shown_mut();
+                let ids = shown.ids.clone();
+                shown.sel.click(&ids, pos, false, false);
+            }
+            Command::ClosePreview => self.preview = None,
+            Command::PreviewStep(delta) => {
+                let len = self.shown_mut().ids.len();
+                if let Some(p) = &mut self.preview
+                    && len > 0
+                {
+                    p.pos = (p.pos as isize + delta).clamp(0, len as isize - 1) as usize;
+                    let pos = p.pos;
+                    let shown = self.shown_mut();
+                    let ids = shown.ids.clone();
+                    shown.sel.click(&ids, pos, false, false);
+                }
+            }
+            Command::AskDelete(ids) => {
+                if !ids.is_empty() {
+                    self.dialog = Some(Dialog::Delete { ids, permanent: false });
+                }
+            }
+            Command::AskDeletePermanently(ids) => {
+                if !ids.is_empty() {
+                    let from_trash = self.prefs.tab == Tab::Trash;
+                    self.dialog = Some(Dialog::Irreversible { ids, from_trash });
+                }
+            }
+            Command::MoveToTrash(ids) => {
+                self.dialog = None;
+                self.preview = None;
+                self.handle.send(Job::Trash(ids));
+            }
+            Command::DeleteNow(ids) => {
+                self.dialog = None;
+                self.preview = None;
+                self.handle.send(Job::DeleteNow(ids));
+            }
+            Command::Undo => {
+                if let Some(b) = self.toast.as_ref().and_then(|t| t.undo_batch).or(self.last_batch) {
+                    self.toast = None;
+                    self.last_batch = None;
+                    self.handle.send(Job::RestoreBatch(b));
+                }
+            }
+            Command::Restore(ids) => {
+                self.preview = None;
+                if ids.len() == 1 {
+                    self.handle.send(Job::Restore { id: ids[0], opts: RestoreOptions::default() });
+                } else {
+                    self.handle.send(Job::RestoreMany(ids));
+                }
+            }
+            Command::RestoreWith { id, opts } => self.handle.send(Job::Restore { id, opts }),
+            Command::RestoreBatch(b) => self.handle.send(Job::RestoreBatch(b)),
+            Command::DeletePermanently(ids) => {
+                self.dialog = None;
+                self.preview = None;
+                self.handle.send(Job::DeletePermanently(ids));
+            }
+            Command::AskEmptyTrash => {
+                let count = self.snap.trash.len();
+                if count > 0 {
+                    self.dialog = Some(Dialog::EmptyTrash { count });
+                }
+            }
+            Command::EmptyTrash => {
+                self.dialog = None;
+                self.handle.send(Job::EmptyTrash);
+            }
+            Command::ImportFiles => {
+                let picked = rfd::FileDialog::new().set_title("Import files").pick_files();
+                match picked {
+                    Some(paths) => self.start_import(paths, false),
+                    None => self.status = Some(NO_PICKER.into()),
+                }
+            }
+            Command::ImportFolder => {
+                let picked = rfd::FileDialog::new().set_title("Import folder").pick_folders();
+                match picked {
+                    Some(paths) => self.start_import(paths, false),
+                    None => self.status = Some(NO_PICKER.into()),
+                }
+            }
+            Command::Import { paths, allow_trash_duplicates } => {
+                self.dialog = None;
+                self.start_import(paths, allow_trash_duplicates);
+            }
+            Command::OpenSettings => {
+                self.dialog = Some(Dialog::Settings {
+                    retention_days: self.snap.retention_days,
+                    sweep_interval_minutes: self.snap.sweep_interval_minutes,
+                    purge_preview: None,
+                });
+            }
+            Command::CountExpired(days) => self.handle.send(Job::CountExpired(days)),
+            Command::SaveSettings { retention_days, sweep_interval_minutes } => {
+                self.dialog = None;
+                self.handle.send(Job::SaveSettings { retention_days, sweep_interval_minutes });
+            }
+            Command::ConfirmClock => {
+                self.handle.send(Job::ConfirmClock);
+                self.last_sweep = None;
+            }
+            Command::AskNewCollection(parent) => {
+                self.dialog = Some(Dialog::CollectionName { id: None, parent, name: String::new() });
+            }
+            Command::AskRenameCollection(id) => {
+                let name = self.snap.collections.iter().find(|c| c.id == ItemId::Collection(id)).map(|c| c.name.clone()).unwrap_or_default();
+                self.dialog = Some(Dialog::CollectionName { id: Some(id), parent: None, name });
+            }
+            Command::CreateCollection { parent, name } => {
+                self.dialog = None;
+                self.handle.send(Job::CreateCollection { parent, name });
+            }
+            Command::RenameCollection { id, name } => {
+                self.dialog = None;
+                self.handle.send(Job::RenameCollection { id, name });
+            }
+            Command::MoveCollection { id, parent } => self.handle.send(Job::MoveCollection { id, parent }),
+            Command::ExportCopy(path, name) => {
+                match rfd::FileDialog::new().set_title("Export a copy").set_file_name(&name).save_file() {
+                    Some(dest) => match std::fs::copy(&path, &dest) {
+                        Ok(_) => self.status = Some(format!("Exported a copy to {}", dest.display())),
+                        Err(e) => {
+                            self.dialog = Some(Dialog::Message {
+                                title: "Export failed".into(),
+                                text: format!("Could not export a copy: {e}: {}", dest.display()),
+                            })
+                        }
+                    },
+                    None => self.status = Some(NO_PICKER.into()),
+                }
+            }
+            Command::OpenExternally(path) => {
+                if let Err(e) = open_externally(&path) {
+                    self.dialog = Some(Dialog::Message { title: "Could not open".into(), text: format!("{e}: {}", path.display()) });
+                }
+            }
+            Command::CloseDialog => self.dialog = None,
+            Command::DismissToast => self.toast = None,
+        }
+    }
+
+    fn start_import(&mut self, paths: Vec<PathBuf>, allow_trash_duplicates: bool) {
+        if paths.is_empty() {
+            return;
+        }
+        let into = if self.prefs.tab == Tab::Gallery { self.collection } else { None };
+        self.progress = Some(ImportProgress { done: 0, total: 0, current: String::new() });
+        self.handle.send(Job::Import {
+            paths,
+            opts: ImportOptions { into, allow_trash_duplicates, ..Default::default() },
+        });
+    }
+
+    /// Whether the library thread is working.
+    pub fn is_busy(&self) -> bool {
+        self.handle.is_busy()
+    }
+}
+
+/// What the status line says when no file dialog came back.
+pub const NO_PICKER: &str =
+    "No file was chosen (if no dialog appeared, this system has no file picker: drag files onto the window instead)";
+
+/// Opens a file in the system's default program (e.g. a video player).
+fn open_externally(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(target_os = "macos")]
+    let mut cmd = std::process::Command::new("open");
+    #[cfg(target_os = "windows")]
+    let mut cmd = {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    };
+    #[cfg(not(any(target_os = "macos", target_os = "windows")))]
+    let mut cmd = std::process::Command::new("xdg-open");
+    cmd.arg(path).spawn().map(|_| ())
+}

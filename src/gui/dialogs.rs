@@ -1,0 +1,280 @@
+//! Every dialog is an `egui::Modal` whose state lives in [`Dialog`]. Drawing a dialog only
+//! records commands; Esc or Cancel never deletes anything.
+
+use egui::{Id, Modal, RichText};
+
+use super::app::{Command, ShoeboxApp};
+use super::theme;
+use crate::library::{FolderChoice, ImportReport, ItemId, RestoreOptions, items};
+
+/// Where a restore with a lost location should go.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LocationChoice {
+    Collection(Option<i64>),
+    RecreateFolder,
+    Folder(std::path::PathBuf),
+}
+
+/// The open dialog, if any.
+#[derive(Debug, Clone)]
+pub enum Dialog {
+    /// Move to the Trash, with the skip-Trash checkbox.
+    Delete { ids: Vec<ItemId>, permanent: bool },
+    /// The irreversible warning before any permanent delete.
+    Irreversible { ids: Vec<ItemId>, from_trash: bool },
+    EmptyTrash { count: usize },
+    /// Rename and restore, after a name conflict.
+    RenameRestore { id: ItemId, message: String, name: String },
+    /// Pick a new location, after a lost location.
+    PickLocation { id: ItemId, message: String, folder: bool, choice: Option<LocationChoice> },
+    Settings { retention_days: i64, sweep_interval_minutes: i64, purge_preview: Option<usize> },
+    /// New collection (`id` None) or rename.
+    CollectionName { id: Option<i64>, parent: Option<i64>, name: String },
+    ImportResult(ImportReport),
+    Message { title: String, text: String },
+}
+
+/// Draws the open dialog.
+pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
+    let collections = app.snap.collections.clone();
+    let current_retention = app.snap.retention_days;
+    let Some(dialog) = app.dialog.as_mut() else { return };
+    let mut cmds = Vec::new();
+    let modal = Modal::new(Id::unique("shoebox-dialog")).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        match dialog {
+            Dialog::Delete { ids, permanent } => {
+                let n = ids.len();
+                ui.heading(format!("Move {} to the Trash?", items(n)));
+                ui.label("Items stay in the Trash until they expire; you can restore them until then.");
+                ui.add_space(6.0);
+                ui.checkbox(permanent, "Delete permanently instead (skip Trash)");
+                if *permanent {
+                    ui.colored_label(theme::DANGER, "This cannot be undone.");
+                }
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if *permanent {
+                        if ui.button(RichText::new("Delete permanently").color(theme::DANGER)).clicked() {
+                            cmds.push(Command::DeleteNow(ids.clone()));
+                        }
+                    } else if ui.button("Move to Trash").clicked() {
+                        cmds.push(Command::MoveToTrash(ids.clone()));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
+            Dialog::Irreversible { ids, from_trash } => {
+                ui.heading(format!("Delete {} permanently?", items(ids.len())));
+                ui.colored_label(theme::DANGER, "This cannot be undone.");
+                ui.label("The files are removed from your disk for good.");
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button(RichText::new("Delete permanently").color(theme::DANGER)).clicked() {
+                        cmds.push(if *from_trash {
+                            Command::DeletePermanently(ids.clone())
+                        } else {
+                            Command::DeleteNow(ids.clone())
+                        });
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
+            Dialog::EmptyTrash { count } => {
+                ui.heading(format!("Delete all {count} items?"));
+                ui.colored_label(theme::DANGER, "This cannot be undone.");
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button(RichText::new("Empty Trash").color(theme::DANGER)).clicked() {
+                        cmds.push(Command::EmptyTrash);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
+            Dialog::RenameRestore { id, message, name } => {
+                ui.heading("Rename and restore");
+                ui.label(message.as_str());
+                ui.add_space(6.0);
+                ui.horizontal(|ui| {
+                    ui.label("New name:");
+                    ui.text_edit_singleline(name);
+                });
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    let ok = !name.trim().is_empty();
+                    if ui.add_enabled(ok, egui::Button::new("Rename and restore")).clicked() {
+                        cmds.push(Command::RestoreWith {
+                            id: *id,
+                            opts: RestoreOptions { rename: Some(name.trim().to_string()), ..Default::default() },
+                        });
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
+            Dialog::PickLocation { id, message, folder, choice } => {
+                ui.heading("Choose where to restore");
+                ui.label(message.as_str());
+                ui.add_space(6.0);
+                if *folder {
+                    ui.radio_value(choice, Some(LocationChoice::RecreateFolder), "Recreate the original folder");
+                    ui.horizontal(|ui| {
+                        if ui.button("Choose a folder…").clicked() {
+                            if let Some(dir) = rfd::FileDialog::new().pick_folder() {
+                                *choice = Some(LocationChoice::Folder(dir));
+                            } else {
+                                ui.label(super::app::NO_PICKER);
+                            }
+                        }
+                        if let Some(LocationChoice::Folder(dir)) = choice {
+                            ui.label(dir.display().to_string());
+                        }
+                    });
+                } else {
+                    egui::ScrollArea::vertical().max_height(240.0).show(ui, |ui| {
+                        ui.radio_value(choice, Some(LocationChoice::Collection(None)), "Top of the library");
+                        for c in collections.iter() {
+                            if let ItemId::Collection(cid) = c.id {
+                                ui.radio_value(choice, Some(LocationChoice::Collection(Some(cid))), c.path.as_str());
+                            }
+                        }
+                    });
+                }
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(choice.is_some(), egui::Button::new("Restore here")).clicked() {
+                        let opts = match choice.clone() {
+                            Some(LocationChoice::Collection(c)) => RestoreOptions { to: Some(c), ..Default::default() },
+                            Some(LocationChoice::RecreateFolder) => RestoreOptions { folder: Some(FolderChoice::Recreate), ..Default::default() },
+                            Some(LocationChoice::Folder(d)) => RestoreOptions { folder: Some(FolderChoice::Use(d)), ..Default::default() },
+                            None => RestoreOptions::default(),
+                        };
+                        cmds.push(Command::RestoreWith { id: *id, opts });
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
+            Dialog::Settings { retention_days, sweep_interval_minutes, purge_preview } => {
+                ui.heading("Settings");
+                egui::Grid::new("settings").num_columns(2).show(ui, |ui| {
+                    ui.label("Keep items in the Trash for");
+                    let r = ui.add(egui::DragValue::new(retention_days).range(1..=3650).suffix(" days"));
+                    if r.changed() {
+                        *purge_preview = None;
+                    }
+                    ui.end_row();
+                    ui.label("Sweep expired items every");
+                    ui.add(egui::DragValue::new(sweep_interval_minutes).range(1..=10080).suffix(" minutes"));
+                    ui.end_row();
+                });
+                if *retention_days < current_retention {
+                    match purge_preview {
+                        Some(n) => {
+                            ui.colored_label(
+                                theme::DANGER,
+                                format!("Saving will purge {} at the next sweep.", items(*n)),
+                            );
+                        }
+                        None => {
+                            cmds.push(Command::CountExpired(*retention_days));
+                            ui.label("Counting what a shorter retention would purge…");
+                        }
+                    }
+                }
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        cmds.push(Command::SaveSettings {
+                            retention_days: *retention_days,
+                            sweep_interval_minutes: *sweep_interval_minutes,
+                        });
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
+            Dialog::CollectionName { id, parent, name } => {
+                ui.heading(if id.is_some() { "Rename collection" } else { "New collection" });
+                let r = ui.text_edit_singleline(name);
+                r.request_focus();
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    let ok = !name.trim().is_empty();
+                    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if ui.add_enabled(ok, egui::Button::new("OK")).clicked() || (ok && enter) {
+                        let name = name.trim().to_string();
+                        cmds.push(match id {
+                            Some(id) => Command::RenameCollection { id: *id, name },
+                            None => Command::CreateCollection { parent: *parent, name },
+                        });
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
+            Dialog::ImportResult(r) => {
+                ui.heading(format!("Imported {}", items(r.imported.len())));
+                egui::ScrollArea::vertical().max_height(280.0).show(ui, |ui| {
+                    if !r.in_trash.is_empty() {
+                        ui.label(format!(
+                            "{} already in the Trash. Restore them instead of importing duplicates?",
+                            items(r.in_trash.len())
+                        ));
+                        for m in &r.in_trash {
+                            ui.small(format!("{} — in the Trash as \"{}\"", m.path, m.name));
+                        }
+                    }
+                    for m in &r.failed {
+                        ui.colored_label(theme::DANGER, format!("Failed {}: {}", m.path, m.message));
+                    }
+                    for m in &r.warnings {
+                        ui.label(format!("{}: {}", m.path, m.message));
+                    }
+                });
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if !r.in_trash.is_empty() {
+                        let mut ids: Vec<ItemId> = r.in_trash.iter().map(|m| m.id).collect();
+                        ids.dedup();
+                        if ui.button("Restore from Trash").clicked() {
+                            cmds.push(Command::Restore(ids));
+                            cmds.push(Command::CloseDialog);
+                        }
+                        if ui.button("Import anyway").clicked() {
+                            let paths = r.in_trash.iter().map(|m| std::path::PathBuf::from(&m.path)).collect();
+                            cmds.push(Command::Import { paths, allow_trash_duplicates: true });
+                        }
+                    }
+                    if ui.button("Close").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
+            Dialog::Message { title, text } => {
+                ui.heading(title.as_str());
+                egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+                    ui.label(text.as_str());
+                });
+                ui.add_space(8.0);
+                if ui.button("OK").clicked() {
+                    cmds.push(Command::CloseDialog);
+                }
+            }
+        }
+    });
+    if modal.should_close() && cmds.is_empty() {
+        cmds.push(Command::CloseDialog);
+    }
+    app.commands.extend(cmds);
+}

@@ -1,0 +1,279 @@
+//! The Gallery: collection tree, toolbar, selection bar, and the grid or list of assets.
+
+use egui::{RichText, Ui};
+
+use super::{click_command, view_controls_ui};
+use crate::clock;
+use crate::gui::app::{Command, ShoeboxApp, ViewMode};
+use crate::gui::textures::Picture;
+use crate::gui::views::{grid, list};
+use crate::library::{AssetInfo, CollectionInfo, ItemId, Kind, SortKey, human_size, items};
+use crate::thumbs::{Request, THUMB_PX};
+
+pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Import files…").clicked() {
+            app.commands.push(Command::ImportFiles);
+        }
+        if ui.button("Import folder…").clicked() {
+            app.commands.push(Command::ImportFolder);
+        }
+        ui.separator();
+        let search = ui.add(egui::TextEdit::singleline(&mut app.gallery.search).hint_text("Search").desired_width(160.0));
+        if search.changed() {
+            app.gallery.dirty = true;
+        }
+        let before = app.prefs.sort;
+        egui::ComboBox::from_id_salt("gallery-sort")
+            .selected_text(format!("Sort: {}", sort_name(app.prefs.sort.key)))
+            .show_ui(ui, |ui| {
+                for key in [SortKey::Date, SortKey::Name, SortKey::Size, SortKey::Kind] {
+                    ui.selectable_value(&mut app.prefs.sort.key, key, sort_name(key));
+                }
+            });
+        let arrow = if app.prefs.sort.descending { "Descending" } else { "Ascending" };
+        ui.toggle_value(&mut app.prefs.sort.descending, arrow)
+            .on_hover_text("Reverse the order");
+        if app.prefs.sort != before {
+            app.gallery.dirty = true;
+        }
+        ui.separator();
+        view_controls_ui(ui, &mut app.prefs.view, &mut app.prefs.thumb_size);
+    });
+    if !app.gallery.sel.is_empty() {
+        ui.horizontal(|ui| {
+            let sel = app.gallery.sel.selected();
+            ui.label(RichText::new(format!("{} selected", sel.len())).strong());
+            if ui.button("Delete").clicked() {
+                app.commands.push(Command::AskDelete(sel.clone()));
+            }
+            if ui.button("Preview").clicked()
+                && let Some(f) = app.gallery.sel.focus
+            {
+                app.commands.push(Command::OpenPreview(f));
+            }
+            if ui.button("Clear selection").clicked() {
+                app.commands.push(Command::ClearSelection);
+            }
+        });
+    }
+}
+
+fn sort_name(k: SortKey) -> &'static str {
+    match k {
+        SortKey::Date => "Date",
+        SortKey::Name => "Name",
+        SortKey::Size => "Size",
+        SortKey::Kind => "Kind",
+    }
+}
+
+/// The collection tree.
+pub fn tree_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
+    ui.horizontal(|ui| {
+        ui.strong("Collections");
+        if ui.small_button("+").on_hover_text("New collection").clicked() {
+            app.commands.push(Command::AskNewCollection(app.collection));
+        }
+    });
+    ui.separator();
+    let collections = app.snap.collections.clone();
+    egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+        if ui.selectable_label(app.collection.is_none(), "All items").clicked() {
+            app.commands.push(Command::ShowCollection(None));
+        }
+        children_ui(app, ui, &collections, None);
+    });
+}
+
+fn children_ui(app: &mut ShoeboxApp, ui: &mut Ui, all: &[CollectionInfo], parent: Option<i64>) {
+    for c in all.iter().filter(|c| c.parent_id == parent) {
+        let ItemId::Collection(id) = c.id else { continue };
+        let has_children = all.iter().any(|k| k.parent_id == Some(id));
+        let selected = app.collection == Some(id);
+        let label = |ui: &mut Ui, app: &mut ShoeboxApp| {
+            let r = ui.selectable_label(selected, c.name.as_str());
+            if r.clicked() {
+                app.commands.push(Command::ShowCollection(Some(id)));
+            }
+            r.context_menu(|ui| {
+                if ui.button("New collection inside…").clicked() {
+                    app.commands.push(Command::AskNewCollection(Some(id)));
+                }
+                if ui.button("Rename…").clicked() {
+                    app.commands.push(Command::AskRenameCollection(id));
+                }
+                ui.menu_button("Move to", |ui| {
+                    if ui.button("Top of the library").clicked() {
+                        app.commands.push(Command::MoveCollection { id, parent: None });
+                    }
+                    for other in all.iter().filter(|o| o.id != c.id && !o.path.starts_with(&format!("{}/", c.path))) {
+                        if let ItemId::Collection(oid) = other.id
+                            && ui.button(other.path.as_str()).clicked()
+                        {
+                            app.commands.push(Command::MoveCollection { id, parent: Some(oid) });
+                        }
+                    }
+                });
+                if ui.button("Delete collection…").clicked() {
+                    app.commands.push(Command::AskDelete(vec![c.id]));
+                }
+            });
+        };
+        label(ui, app);
+        if has_children {
+            ui.indent(("tree", id), |ui| children_ui(app, ui, all, Some(id)));
+        }
+    }
+}
+
+/// The grid or list of assets, the welcome on an empty library.
+pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
+    let library_empty = app.snap.assets.is_empty() && app.snap.collections.is_empty();
+    if app.loaded && library_empty {
+        welcome_ui(app, ui);
+        return;
+    }
+    if app.gallery.rows.is_empty() {
+        ui.centered_and_justified(|ui| {
+            ui.label(if app.gallery.search.is_empty() { "This collection is empty" } else { "Nothing matches the search" });
+        });
+        return;
+    }
+    let assets = app.snap.assets.clone();
+    let rows = std::mem::take(&mut app.gallery.rows);
+    let scroll_to = app.gallery.sel.focus.filter(|_| ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Key { key: egui::Key::ArrowDown | egui::Key::ArrowUp | egui::Key::ArrowLeft | egui::Key::ArrowRight, pressed: true, .. }))));
+    match app.prefs.view {
+        ViewMode::Grid => {
+            let tile_size = app.prefs.thumb_size;
+            grid::grid_ui(ui, "gallery-grid", rows.len(), tile_size, scroll_to, |ui, i, rect| {
+                let a = &assets[rows[i]];
+                let tile = grid::Tile {
+                    name: &a.name,
+                    picture: picture(app, a),
+                    kind_label: kind_label(a.asset_kind),
+                    badge: None,
+                    selected: app.gallery.sel.contains(a.id),
+                    focused: app.gallery.sel.focus == Some(i),
+                    flag: a.missing.then_some("missing"),
+                };
+                let resp = grid::tile_ui(ui, rect, egui::Id::unique(("asset", a.id)), &tile);
+                tile_actions(app, ui, &resp, i, a);
+            });
+        }
+        ViewMode::List => {
+            let headers = ["", "Name", "Kind", "Size", "Dimensions", "Date", "Location"];
+            let sel = app.gallery.sel.clone();
+            let mut responses = Vec::new();
+            list::table_ui(
+                ui,
+                "gallery-list",
+                &headers,
+                rows.len(),
+                scroll_to,
+                |i| sel.contains(assets[rows[i]].id),
+                |i, r| {
+                    let a = &assets[rows[i]];
+                    let pic = picture(app, a);
+                    r.col(|ui| list::thumb_cell(ui, &pic, kind_label(a.asset_kind)));
+                    r.col(|ui| {
+                        ui.label(a.name.as_str());
+                    });
+                    r.col(|ui| {
+                        ui.label(a.asset_kind.as_str());
+                    });
+                    r.col(|ui| {
+                        ui.label(human_size(a.size));
+                    });
+                    r.col(|ui| {
+                        ui.label(match (a.width, a.height) {
+                            (Some(w), Some(h)) => format!("{w} × {h}"),
+                            _ => String::new(),
+                        });
+                    });
+                    r.col(|ui| {
+                        ui.label(clock::display(a.captured_at.unwrap_or(a.imported_at)));
+                    });
+                    r.col(|ui| {
+                        ui.label(if a.location.is_empty() { "—" } else { a.location.as_str() });
+                    });
+                },
+                |i, resp| responses.push((i, resp.clone())),
+            );
+            for (i, resp) in responses {
+                let a = &assets[rows[i]];
+                tile_actions(app, ui, &resp, i, a);
+            }
+        }
+    }
+    app.gallery.rows = rows;
+}
+
+fn tile_actions(app: &mut ShoeboxApp, ui: &Ui, resp: &egui::Response, i: usize, a: &AssetInfo) {
+    if resp.double_clicked() {
+        app.commands.push(Command::OpenPreview(i));
+    } else if resp.clicked() {
+        app.commands.push(click_command(ui, i));
+    }
+    resp.context_menu(|ui| {
+        if ui.button("Preview").clicked() {
+            app.commands.push(Command::OpenPreview(i));
+        }
+        if ui.button("Export a copy…").clicked() {
+            app.commands.push(Command::ExportCopy(a.path.clone(), a.name.clone()));
+        }
+        if ui.button("Move to Trash…").clicked() {
+            let mut ids = app.gallery.sel.selected();
+            if !ids.contains(&a.id) {
+                ids = vec![a.id];
+            }
+            app.commands.push(Command::AskDelete(ids));
+        }
+    });
+}
+
+fn picture(app: &mut ShoeboxApp, a: &AssetInfo) -> Picture {
+    if !matches!(a.asset_kind, Kind::Image | Kind::Video) {
+        return Picture::Pending;
+    }
+    if a.missing {
+        return Picture::Failed("the file is missing on disk".into());
+    }
+    app.textures.get(
+        app.thumbs.as_mut(),
+        Request { key: a.hash.clone(), path: a.path.clone(), kind: a.asset_kind, size: THUMB_PX },
+    )
+}
+
+pub fn kind_label(k: Kind) -> &'static str {
+    match k {
+        Kind::Image => "IMAGE",
+        Kind::Video => "VIDEO",
+        Kind::Audio => "AUDIO",
+        Kind::Other => "FILE",
+    }
+}
+
+fn welcome_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() * 0.25);
+        ui.heading("Welcome to Shoebox");
+        ui.label("Your photos, videos and design files, on your own disk.");
+        ui.label("Bring some in to get started — or drag files and folders onto this window.");
+        ui.add_space(12.0);
+        ui.horizontal(|ui| {
+            ui.add_space((ui.available_width() - 260.0).max(0.0) / 2.0);
+            if ui.button(RichText::new("Import files…").size(16.0)).clicked() {
+                app.commands.push(Command::ImportFiles);
+            }
+            if ui.button(RichText::new("Import folder…").size(16.0)).clicked() {
+                app.commands.push(Command::ImportFolder);
+            }
+        });
+    });
+}
+
+/// The Gallery's part of the status line.
+pub fn status_text(app: &ShoeboxApp) -> String {
+    format!("{} · {}", items(app.gallery.rows.len()), human_size(app.snap.library_size))
+}

@@ -1,0 +1,21 @@
+//! The Gallery and the Trash.
+
+pub mod gallery;
+pub mod trash;
+
+use crate::gui::app::{Command, ViewMode};
+
+/// Grid/list toggle and thumbnail size, shared by both tabs' toolbars.
+pub fn view_controls_ui(ui: &mut egui::Ui, view: &mut ViewMode, thumb_size: &mut f32) {
+    ui.selectable_value(view, ViewMode::Grid, "Grid");
+    ui.selectable_value(view, ViewMode::List, "List");
+    if *view == ViewMode::Grid {
+        ui.add(egui::Slider::new(thumb_size, 80.0..=280.0).show_value(false).text("Size"));
+    }
+}
+
+/// Modifier state of a click, as a selection command.
+pub fn click_command(ui: &egui::Ui, index: usize) -> Command {
+    let m = ui.input(|i| i.modifiers);
+    Command::Click { index, toggle: m.command, range: m.shift }
+}

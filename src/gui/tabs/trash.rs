@@ -1,0 +1,259 @@
+//! The Trash: days-left badges, deleted at / by, original location; restore, delete
+//! permanently, Empty Trash; grid, list, or grouped by batch.
+
+use egui::{RichText, Ui};
+
+use super::{click_command, view_controls_ui};
+use crate::clock;
+use crate::gui::app::{Command, ShoeboxApp, ViewMode};
+use crate::gui::tabs::gallery::kind_label;
+use crate::gui::textures::Picture;
+use crate::gui::theme;
+use crate::gui::views::{grid, list};
+use crate::library::{Kind, TrashEntry, TrashSort, human_size, items};
+use crate::thumbs::{Request, THUMB_PX};
+
+pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
+    ui.horizontal_wrapped(|ui| {
+        let search = ui.add(egui::TextEdit::singleline(&mut app.trash.search).hint_text("Search the Trash").desired_width(160.0));
+        if search.changed() {
+            app.trash.dirty = true;
+        }
+        let before = (app.prefs.trash_sort, app.prefs.group_by_batch);
+        egui::ComboBox::from_id_salt("trash-sort")
+            .selected_text(format!("Sort: {}", sort_name(app.prefs.trash_sort)))
+            .show_ui(ui, |ui| {
+                for key in [TrashSort::DeletedAt, TrashSort::DaysLeft, TrashSort::Name, TrashSort::Size] {
+                    ui.selectable_value(&mut app.prefs.trash_sort, key, sort_name(key));
+                }
+            });
+        ui.checkbox(&mut app.prefs.group_by_batch, "Group by deletion");
+        if (app.prefs.trash_sort, app.prefs.group_by_batch) != before {
+            app.trash.dirty = true;
+        }
+        ui.separator();
+        if !app.prefs.group_by_batch {
+            view_controls_ui(ui, &mut app.prefs.view, &mut app.prefs.thumb_size);
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let enabled = !app.snap.trash.is_empty();
+            if ui.add_enabled(enabled, egui::Button::new(RichText::new("Empty Trash").color(theme::DANGER))).clicked() {
+                app.commands.push(Command::AskEmptyTrash);
+            }
+        });
+    });
+    if !app.trash.sel.is_empty() {
+        ui.horizontal(|ui| {
+            let sel = app.trash.sel.selected();
+            ui.label(RichText::new(format!("{} selected", sel.len())).strong());
+            if ui.button("Restore").clicked() {
+                app.commands.push(Command::Restore(sel.clone()));
+            }
+            if ui.button(RichText::new("Delete permanently").color(theme::DANGER)).clicked() {
+                app.commands.push(Command::AskDeletePermanently(sel.clone()));
+            }
+            if ui.button("Clear selection").clicked() {
+                app.commands.push(Command::ClearSelection);
+            }
+        });
+    }
+    ui.small(format!(
+        "Items are deleted permanently {} days after they were moved here. The Trash holds {}.",
+        app.snap.retention_days,
+        human_size(app.snap.trash_size)
+    ));
+    if let Some(why) = &app.snap.clock_hold {
+        ui.horizontal(|ui| {
+            ui.colored_label(theme::BADGE_SOON, format!("Automatic purging is paused: {why}."));
+            if why.contains("forward") && ui.button("The time is right: resume").clicked() {
+                app.commands.push(Command::ConfirmClock);
+            }
+        });
+    }
+}
+
+fn sort_name(k: TrashSort) -> &'static str {
+    match k {
+        TrashSort::DeletedAt => "Deleted date",
+        TrashSort::DaysLeft => "Days left",
+        TrashSort::Name => "Name",
+        TrashSort::Size => "Size",
+    }
+}
+
+/// The days-left badge: "27d".
+pub fn badge(e: &TrashEntry) -> (String, egui::Color32) {
+    let color = if e.days_left <= 3 { theme::BADGE_SOON } else { theme::BADGE };
+    (format!("{}d", e.days_left.max(0)), color)
+}
+
+fn location_text(e: &TrashEntry) -> String {
+    if e.original_location.is_empty() { "Top of the library".into() } else { e.original_location.clone() }
+}
+
+pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
+    if app.snap.trash.is_empty() {
+        ui.vertical_centered(|ui| {
+            ui.add_space(ui.available_height() * 0.3);
+            ui.heading("The Trash is empty");
+            ui.label("Things you delete wait here, so nothing is lost by accident.");
+        });
+        return;
+    }
+    if app.trash.rows.is_empty() {
+        ui.centered_and_justified(|ui| {
+            ui.label("Nothing in the Trash matches the search");
+        });
+        return;
+    }
+    let entries = app.snap.trash.clone();
+    let rows = std::mem::take(&mut app.trash.rows);
+    if app.prefs.group_by_batch {
+        grouped_ui(app, ui, &entries, &rows);
+    } else {
+        match app.prefs.view {
+            ViewMode::Grid => {
+                let tile_size = app.prefs.thumb_size;
+                grid::grid_ui(ui, "trash-grid", rows.len(), tile_size, None, |ui, i, rect| {
+                    let e = &entries[rows[i]];
+                    let tile = grid::Tile {
+                        name: &e.name,
+                        picture: picture(app, e),
+                        kind_label: e.asset_kind.map_or("COLLECTION", kind_label),
+                        badge: Some(badge(e)),
+                        selected: app.trash.sel.contains(e.id),
+                        focused: app.trash.sel.focus == Some(i),
+                        flag: None,
+                    };
+                    let resp = grid::tile_ui(ui, rect, egui::Id::unique(("trash", e.id)), &tile);
+                    let resp = resp.on_hover_text(format!(
+                        "Deleted {} by {}\nFrom {}",
+                        clock::display(e.deleted_at),
+                        e.deleted_by,
+                        location_text(e)
+                    ));
+                    entry_actions(app, ui, &resp, i, e);
+                });
+            }
+            ViewMode::List => {
+                let headers = ["", "Name", "Days left", "Deleted", "Deleted by", "Original location", "Size"];
+                let sel = app.trash.sel.clone();
+                let mut responses = Vec::new();
+                list::table_ui(
+                    ui,
+                    "trash-list",
+                    &headers,
+                    rows.len(),
+                    None,
+                    |i| sel.contains(entries[rows[i]].id),
+                    |i, r| {
+                        let e = &entries[rows[i]];
+                        let pic = picture(app, e);
+                        r.col(|ui| list::thumb_cell(ui, &pic, e.asset_kind.map_or("COLLECTION", kind_label)));
+                        r.col(|ui| {
+                            ui.label(e.name.as_str());
+                        });
+                        r.col(|ui| {
+                            let (text, color) = badge(e);
+                            ui.label(RichText::new(text).color(color).strong());
+                        });
+                        r.col(|ui| {
+                            ui.label(clock::display(e.deleted_at));
+                        });
+                        r.col(|ui| {
+                            ui.label(e.deleted_by.as_str());
+                        });
+                        r.col(|ui| {
+                            ui.label(location_text(e));
+                        });
+                        r.col(|ui| {
+                            ui.label(human_size(e.size));
+                        });
+                    },
+                    |i, resp| responses.push((i, resp.clone())),
+                );
+                for (i, resp) in responses {
+                    entry_actions(app, ui, &resp, i, &entries[rows[i]]);
+                }
+            }
+        }
+    }
+    app.trash.rows = rows;
+}
+
+fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, entries: &[TrashEntry], rows: &[usize]) {
+    let batches = app.snap.batches.clone();
+    egui::ScrollArea::vertical().id_salt("trash-batches").auto_shrink(false).show(ui, |ui| {
+        let mut i = 0;
+        while i < rows.len() {
+            let batch = entries[rows[i]].batch_id;
+            let start = i;
+            while i < rows.len() && entries[rows[i]].batch_id == batch {
+                i += 1;
+            }
+            let info = batches.iter().find(|b| b.id == batch);
+            let title = match info {
+                Some(b) => format!("{}, {}", b.label, clock::display(b.created_at)),
+                None => format!("{}", items(i - start)),
+            };
+            ui.horizontal(|ui| {
+                ui.strong(title);
+                if ui.small_button("Restore all").clicked() {
+                    app.commands.push(Command::RestoreBatch(batch));
+                }
+            });
+            for (pos, &row) in rows.iter().enumerate().take(i).skip(start) {
+                let e = &entries[row];
+                let selected = app.trash.sel.contains(e.id);
+                let (text, color) = badge(e);
+                ui.horizontal(|ui| {
+                    ui.add_space(16.0);
+                    ui.label(RichText::new(text).color(color).strong());
+                    let resp = ui.selectable_label(selected, e.name.as_str());
+                    ui.weak(format!("{} · from {}", human_size(e.size), location_text(e)));
+                    entry_actions(app, ui, &resp, pos, e);
+                });
+            }
+            ui.separator();
+        }
+    });
+}
+
+fn entry_actions(app: &mut ShoeboxApp, ui: &Ui, resp: &egui::Response, i: usize, e: &TrashEntry) {
+    if resp.double_clicked() {
+        app.commands.push(Command::OpenPreview(i));
+    } else if resp.clicked() {
+        app.commands.push(click_command(ui, i));
+    }
+    resp.context_menu(|ui| {
+        if ui.button("Preview and properties").clicked() {
+            app.commands.push(Command::OpenPreview(i));
+        }
+        if ui.button("Restore").clicked() {
+            app.commands.push(Command::Restore(vec![e.id]));
+        }
+        if let (Some(path), Some(_)) = (&e.trash_path, e.asset_kind)
+            && ui.button("Export a copy…").clicked()
+        {
+            app.commands.push(Command::ExportCopy(path.clone(), e.name.clone()));
+        }
+        if ui.button("Delete permanently…").clicked() {
+            app.commands.push(Command::AskDeletePermanently(vec![e.id]));
+        }
+    });
+}
+
+fn picture(app: &mut ShoeboxApp, e: &TrashEntry) -> Picture {
+    match (e.asset_kind, &e.hash, &e.trash_path) {
+        (Some(kind @ (Kind::Image | Kind::Video)), Some(hash), Some(path)) => app.textures.get(
+            app.thumbs.as_mut(),
+            Request { key: hash.clone(), path: path.clone(), kind, size: THUMB_PX },
+        ),
+        _ => Picture::Pending,
+    }
+}
+
+/// The Trash's part of the status line.
+pub fn status_text(app: &ShoeboxApp) -> String {
+    format!("{} in the Trash · {}", items(app.snap.trash.len()), human_size(app.snap.trash_size))
+}

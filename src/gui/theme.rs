@@ -1,0 +1,22 @@
+//! Colours and sizes shared by the views.
+
+use egui::Color32;
+
+/// Irreversible actions and errors.
+pub const DANGER: Color32 = Color32::from_rgb(0xE0, 0x4F, 0x4F);
+/// The days-left badge.
+pub const BADGE: Color32 = Color32::from_rgb(0x2F, 0x6F, 0xD0);
+/// The days-left badge when little time is left.
+pub const BADGE_SOON: Color32 = Color32::from_rgb(0xD0, 0x6A, 0x1F);
+/// Selected tiles.
+pub const SELECTED: Color32 = Color32::from_rgb(0x3A, 0x8D, 0xFF);
+/// Tile backgrounds.
+pub const TILE_BG: Color32 = Color32::from_gray(40);
+
+/// Lays out the app's look.
+pub fn apply(ctx: &egui::Context) {
+    ctx.global_style_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(8.0, 4.0);
+    });
+}

@@ -1,0 +1,5 @@
+//! The ways to look at a list: a grid of tiles, a table, and the preview.
+
+pub mod grid;
+pub mod list;
+pub mod preview;

@@ -1,0 +1,198 @@
+//! The lightbox: a large picture with previous/next, fit or 100 %, the item's properties,
+//! and the actions of its tab (Delete in the Gallery; Restore and Delete permanently in the
+//! Trash). Videos show a poster frame and open in the system player on request.
+
+use std::path::PathBuf;
+
+use egui::{Id, Modal, RichText};
+
+use crate::clock;
+use crate::gui::app::{Command, ShoeboxApp, Tab};
+use crate::gui::textures::Picture;
+use crate::gui::theme;
+use crate::library::{ItemId, Kind, human_size};
+use crate::thumbs::{PREVIEW_PX, Request};
+
+/// What the lightbox needs to know about an item.
+struct Item {
+    id: ItemId,
+    name: String,
+    kind: Option<Kind>,
+    key: Option<String>,
+    path: Option<PathBuf>,
+    properties: Vec<(&'static str, String)>,
+}
+
+fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
+    match tab {
+        Tab::Gallery => {
+            let a = app.snap.assets.get(*app.gallery.rows.get(pos)?)?;
+            let mut properties = vec![
+                ("File", a.path.display().to_string()),
+                ("Size", human_size(a.size)),
+                ("Kind", a.asset_kind.as_str().to_string()),
+                ("Location", if a.location.is_empty() { "Top of the library".into() } else { a.location.clone() }),
+                ("Imported", clock::display(a.imported_at)),
+            ];
+            if let (Some(w), Some(h)) = (a.width, a.height) {
+                properties.push(("Dimensions", format!("{w} × {h}")));
+            }
+            if let Some(t) = a.captured_at {
+                properties.push(("Captured", clock::display(t)));
+            }
+            if let Some(c) = &a.camera {
+                properties.push(("Camera", c.clone()));
+            }
+            if !a.companions.is_empty() {
+                properties.push(("Companions", a.companions.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect::<Vec<_>>().join(", ")));
+            }
+            if a.missing {
+                properties.push(("Status", "missing on disk".into()));
+            }
+            Some(Item { id: a.id, name: a.name.clone(), kind: Some(a.asset_kind), key: Some(a.hash.clone()), path: Some(a.path.clone()), properties })
+        }
+        Tab::Trash => {
+            let e = app.snap.trash.get(*app.trash.rows.get(pos)?)?;
+            let mut properties = vec![
+                ("Days left", format!("{}d", e.days_left)),
+                ("Deleted", clock::display(e.deleted_at)),
+                ("Deleted by", e.deleted_by.clone()),
+                ("Original location", if e.original_location.is_empty() { "Top of the library".into() } else { e.original_location.clone() }),
+                ("Size", human_size(e.size)),
+            ];
+            if let Some(p) = &e.original_path {
+                properties.push(("Original file", p.display().to_string()));
+            }
+            if e.asset_kind.is_none() {
+                properties.push(("Contains", crate::library::items(e.item_count as usize)));
+            }
+            if let (Some(w), Some(h)) = (e.width, e.height) {
+                properties.push(("Dimensions", format!("{w} × {h}")));
+            }
+            if let Some(t) = e.captured_at {
+                properties.push(("Captured", clock::display(t)));
+            }
+            if let Some(c) = &e.camera {
+                properties.push(("Camera", c.clone()));
+            }
+            Some(Item { id: e.id, name: e.name.clone(), kind: e.asset_kind, key: e.hash.clone(), path: e.trash_path.clone(), properties })
+        }
+    }
+}
+
+/// Draws the lightbox when open.
+pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
+    let Some(preview) = app.preview.clone() else { return };
+    let count = match preview.tab {
+        Tab::Gallery => app.gallery.rows.len(),
+        Tab::Trash => app.trash.rows.len(),
+    };
+    let Some(item) = item_at(app, preview.tab, preview.pos) else {
+        app.preview = None;
+        return;
+    };
+    let picture = match (&item.key, &item.path, item.kind) {
+        (Some(key), Some(path), Some(kind)) if matches!(kind, Kind::Image | Kind::Video) => app.textures.get(
+            app.thumbs.as_mut(),
+            Request { key: key.clone(), path: path.clone(), kind, size: PREVIEW_PX },
+        ),
+        _ => Picture::Failed("no preview for this kind of item".into()),
+    };
+    let screen = ctx.content_rect();
+    let mut cmds = Vec::new();
+    let mut fit = preview.fit;
+    let modal = Modal::new(Id::unique("shoebox-preview")).show(ctx, |ui| {
+        ui.set_width(screen.width() * 0.86);
+        ui.set_height(screen.height() * 0.82);
+        ui.horizontal(|ui| {
+            if ui.add_enabled(preview.pos > 0, egui::Button::new("‹ Previous")).clicked() {
+                cmds.push(Command::PreviewStep(-1));
+            }
+            if ui.add_enabled(preview.pos + 1 < count, egui::Button::new("Next ›")).clicked() {
+                cmds.push(Command::PreviewStep(1));
+            }
+            ui.separator();
+            ui.selectable_value(&mut fit, true, "Fit");
+            ui.selectable_value(&mut fit, false, "100 %");
+            ui.separator();
+            ui.strong(item.name.as_str());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Close").clicked() {
+                    cmds.push(Command::ClosePreview);
+                }
+                match preview.tab {
+                    Tab::Gallery => {
+                        if ui.button("Delete").clicked() {
+                            cmds.push(Command::AskDelete(vec![item.id]));
+                        }
+                    }
+                    Tab::Trash => {
+                        if ui.button(RichText::new("Delete permanently").color(theme::DANGER)).clicked() {
+                            cmds.push(Command::AskDeletePermanently(vec![item.id]));
+                        }
+                        if ui.button("Restore").clicked() {
+                            cmds.push(Command::Restore(vec![item.id]));
+                        }
+                    }
+                }
+                if let Some(path) = &item.path {
+                    if ui.button("Export a copy…").clicked() {
+                        cmds.push(Command::ExportCopy(path.clone(), item.name.clone()));
+                    }
+                    if item.kind == Some(Kind::Video) && ui.button("Play in system player").clicked() {
+                        cmds.push(Command::OpenExternally(path.clone()));
+                    }
+                }
+            });
+        });
+        ui.separator();
+        egui::Panel::right("preview-properties").resizable(false).exact_size(260.0).show(ui, |ui| {
+            ui.heading("Properties");
+            egui::Grid::new("props").num_columns(2).striped(true).show(ui, |ui| {
+                for (k, v) in &item.properties {
+                    ui.label(*k);
+                    ui.add(egui::Label::new(v.as_str()).wrap());
+                    ui.end_row();
+                }
+            });
+        });
+        egui::CentralPanel::no_frame().show(ui, |ui| match &picture {
+            Picture::Ready(tex) => {
+                let size = tex.size_vec2();
+                if fit {
+                    let avail = ui.available_size();
+                    let scale = (avail.x / size.x).min(avail.y / size.y).min(1.0);
+                    ui.centered_and_justified(|ui| {
+                        ui.add(egui::Image::new((tex.id(), size * scale)));
+                    });
+                } else {
+                    egui::ScrollArea::both().show(ui, |ui| {
+                        ui.add(egui::Image::new((tex.id(), size)));
+                    });
+                }
+            }
+            Picture::Pending => {
+                ui.centered_and_justified(|ui| {
+                    ui.label("Loading…");
+                });
+            }
+            Picture::Failed(reason) => {
+                ui.centered_and_justified(|ui| {
+                    let text = match item.kind {
+                        Some(Kind::Video) => format!("{reason}\nUse “Play in system player” to watch it."),
+                        None => format!("Collection with {}", item.properties.iter().find(|p| p.0 == "Contains").map(|p| p.1.clone()).unwrap_or_default()),
+                        _ => reason.clone(),
+                    };
+                    ui.label(text);
+                });
+            }
+        });
+    });
+    if let Some(p) = &mut app.preview {
+        p.fit = fit;
+    }
+    if modal.should_close() && cmds.is_empty() {
+        cmds.push(Command::ClosePreview);
+    }
+    app.commands.extend(cmds);
+}

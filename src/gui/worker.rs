@@ -1,0 +1,238 @@
+//! The one writer: a named thread owns the [`Library`]; the UI sends it [`Job`]s and reads
+//! [`Reply`]s in `logic`. Every reply after a change carries a fresh [`Snapshot`], so the
+//! UI never queries the database while drawing. Tests run the same jobs inline.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use crate::library::{
+    AssetInfo, BatchInfo, BulkReport, CollectionInfo, ImportOptions, ImportProgress, ImportReport,
+    ItemId, Library, LibraryError, RestoreOptions, Sort, SweepReport, TrashEntry, TrashSort,
+};
+
+/// What the UI shows, read in one go after each change.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub assets: Arc<Vec<AssetInfo>>,
+    pub collections: Arc<Vec<CollectionInfo>>,
+    pub trash: Arc<Vec<TrashEntry>>,
+    pub batches: Arc<Vec<BatchInfo>>,
+    pub library_size: u64,
+    pub trash_size: u64,
+    pub retention_days: i64,
+    pub sweep_interval_minutes: i64,
+    /// Why automatic purging waits (a clock problem), if it does.
+    pub clock_hold: Option<String>,
+}
+
+/// Work for the library thread. Each variant says what the user asked for.
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// Read everything again (e.g. days left move on with the clock).
+    Refresh,
+    Import { paths: Vec<PathBuf>, opts: ImportOptions },
+    /// Move to the Trash.
+    Trash(Vec<ItemId>),
+    /// Skip the Trash: destroy now (after the user's irreversible confirmation).
+    DeleteNow(Vec<ItemId>),
+    Restore { id: ItemId, opts: RestoreOptions },
+    RestoreMany(Vec<ItemId>),
+    RestoreBatch(i64),
+    DeletePermanently(Vec<ItemId>),
+    EmptyTrash,
+    /// The expiry sweep (startup and timer).
+    Sweep,
+    ConfirmClock,
+    SaveSettings { retention_days: i64, sweep_interval_minutes: i64 },
+    /// How many entries a retention of this many days would purge.
+    CountExpired(i64),
+    CreateCollection { parent: Option<i64>, name: String },
+    RenameCollection { id: i64, name: String },
+    MoveCollection { id: i64, parent: Option<i64> },
+}
+
+/// What the library thread answers.
+#[derive(Debug)]
+pub enum Reply {
+    Snapshot(Snapshot),
+    Progress(ImportProgress),
+    Imported(ImportReport),
+    Trashed(BulkReport),
+    DeletedNow(BulkReport),
+    /// A single restore: Ok, or the error (conflict, lost location, …) to resolve.
+    Restored { id: ItemId, result: Result<(), RestoreError> },
+    RestoredMany(BulkReport),
+    Deleted(BulkReport),
+    Emptied(BulkReport),
+    Swept(SweepReport),
+    ExpiredCount { retention_days: i64, count: usize },
+    /// A job failed as a whole.
+    Failed { what: String, message: String },
+    /// The library thread finished a job.
+    Done,
+}
+
+/// Why a restore stopped, in the terms the dialogs need.
+#[derive(Debug, Clone)]
+pub enum RestoreError {
+    NameConflict { message: String, suggestion: String },
+    LostLocation { message: String, folder: bool },
+    Other(String),
+}
+
+/// Runs one job on the library, producing its replies.
+pub fn execute(lib: &mut Library, job: Job, progress: &mut dyn FnMut(ImportProgress)) -> Vec<Reply> {
+    let mut out = Vec::new();
+    let changed = match job {
+        Job::Refresh => true,
+        Job::Import { paths, opts } => push(&mut out, "Import", lib.import(&paths, &opts, progress), Reply::Imported),
+        Job::Trash(ids) => push(&mut out, "Move to Trash", lib.trash(&ids), Reply::Trashed),
+        Job::DeleteNow(ids) => push(&mut out, "Delete", lib.delete_now(&ids), Reply::DeletedNow),
+        Job::Restore { id, opts } => {
+            let result = lib.restore(id, &opts).map_err(|e| {
+                let message = e.to_string();
+                match e {
+                    LibraryError::NameConflict { suggestion, .. } => RestoreError::NameConflict { message, suggestion },
+                    LibraryError::LostLocation { folder, .. } => RestoreError::LostLocation { message, folder },
+                    _ => RestoreError::Other(message),
+                }
+            });
+            out.push(Reply::Restored { id, result });
+            true
+        }
+        Job::RestoreMany(ids) => push(&mut out, "Restore", lib.restore_many(&ids), Reply::RestoredMany),
+        Job::RestoreBatch(b) => push(&mut out, "Undo", lib.restore_batch(b), Reply::RestoredMany),
+        Job::DeletePermanently(ids) => {
+            push(&mut out, "Delete permanently", lib.delete_permanently(&ids), Reply::Deleted)
+        }
+        Job::EmptyTrash => push(&mut out, "Empty Trash", lib.empty_trash(), Reply::Emptied),
+        Job::Sweep => push(&mut out, "Sweep", lib.sweep(), Reply::Swept),
+        Job::ConfirmClock => push(&mut out, "Confirm the clock", lib.confirm_clock(), |_| Reply::Swept(SweepReport::default())),
+        Job::SaveSettings { retention_days, sweep_interval_minutes } => {
+            let r = lib
+                .set_retention_days(retention_days)
+                .and_then(|_| lib.set_sweep_interval_minutes(sweep_interval_minutes));
+            if let Err(e) = r {
+                out.push(Reply::Failed { what: "Settings".into(), message: e.to_string() });
+            }
+            true
+        }
+        Job::CountExpired(days) => {
+            match lib.expired_count(days) {
+                Ok(count) => out.push(Reply::ExpiredCount { retention_days: days, count }),
+                Err(e) => out.push(Reply::Failed { what: "Settings".into(), message: e.to_string() }),
+            }
+            false
+        }
+        Job::CreateCollection { parent, name } => push_unit(&mut out, "New collection", lib.create_collection(parent, &name).map(|_| ())),
+        Job::RenameCollection { id, name } => push_unit(&mut out, "Rename", lib.rename_collection(id, &name)),
+        Job::MoveCollection { id, parent } => push_unit(&mut out, "Move", lib.move_collection(id, parent)),
+    };
+    if changed {
+        match snapshot(lib) {
+            Ok(s) => out.push(Reply::Snapshot(s)),
+            Err(e) => out.push(Reply::Failed { what: "Reading the library".into(), message: e.to_string() }),
+        }
+    }
+    out
+}
+
+fn push<T>(out: &mut Vec<Reply>, what: &str, r: Result<T, LibraryError>, wrap: impl FnOnce(T) -> Reply) -> bool {
+    match r {
+        Ok(v) => out.push(wrap(v)),
+        Err(e) => out.push(Reply::Failed { what: what.into(), message: e.to_string() }),
+    }
+    true
+}
+
+fn push_unit(out: &mut Vec<Reply>, what: &str, r: Result<(), LibraryError>) -> bool {
+    if let Err(e) = r {
+        out.push(Reply::Failed { what: what.into(), message: e.to_string() });
+    }
+    true
+}
+
+/// Reads everything the UI shows.
+pub fn snapshot(lib: &mut Library) -> Result<Snapshot, LibraryError> {
+    Ok(Snapshot {
+        assets: Arc::new(lib.assets(Sort::default())?),
+        collections: Arc::new(lib.collections()?),
+        trash: Arc::new(lib.trash_entries(TrashSort::DeletedAt)?),
+        batches: Arc::new(lib.batches()?),
+        library_size: lib.library_size()?,
+        trash_size: lib.trash_size()?,
+        retention_days: lib.retention_days()?,
+        sweep_interval_minutes: lib.sweep_interval_minutes()?,
+        clock_hold: lib.clock_hold()?,
+    })
+}
+
+/// The UI's end of the library: a thread, or (in tests) the library itself.
+pub enum LibraryHandle {
+    Thread { jobs: Sender<Job>, replies: Receiver<Reply>, busy: usize },
+    Inline { lib: Box<Library>, replies: Vec<Reply> },
+}
+
+impl LibraryHandle {
+    /// Starts the library thread; `wake` asks the UI to repaint.
+    pub fn spawn(mut lib: Library, wake: Arc<dyn Fn() + Send + Sync>) -> std::io::Result<LibraryHandle> {
+        let (job_tx, job_rx) = channel::<Job>();
+        let (reply_tx, reply_rx) = channel::<Reply>();
+        std::thread::Builder::new().name("shoebox-library".into()).spawn(move || {
+            for job in job_rx {
+                let progress_tx = reply_tx.clone();
+                let progress_wake = wake.clone();
+                let mut last = std::time::Instant::now();
+                let replies = execute(&mut lib, job, &mut |p| {
+                    if last.elapsed().as_millis() >= 50 {
+                        last = std::time::Instant::now();
+                        let _ = progress_tx.send(Reply::Progress(p));
+                        progress_wake();
+                    }
+                });
+                for r in replies.into_iter().chain([Reply::Done]) {
+                    if reply_tx.send(r).is_err() {
+                        return;
+                    }
+                }
+                wake();
+            }
+        })?;
+        Ok(LibraryHandle::Thread { jobs: job_tx, replies: reply_rx, busy: 0 })
+    }
+
+    /// Runs jobs at once on the calling thread (for tests).
+    pub fn inline(lib: Library) -> LibraryHandle {
+        LibraryHandle::Inline { lib: Box::new(lib), replies: Vec::new() }
+    }
+
+    pub fn send(&mut self, job: Job) {
+        match self {
+            LibraryHandle::Thread { jobs, busy, .. } => {
+                if jobs.send(job).is_ok() {
+                    *busy += 1;
+                }
+            }
+            LibraryHandle::Inline { lib, replies } => replies.extend(execute(lib, job, &mut |_| {})),
+        }
+    }
+
+    /// Replies that arrived since the last call.
+    pub fn poll(&mut self) -> Vec<Reply> {
+        match self {
+            LibraryHandle::Thread { replies, busy, .. } => {
+                let got: Vec<Reply> = replies.try_iter().collect();
+                let done = got.iter().filter(|r| matches!(r, Reply::Done)).count();
+                *busy = busy.saturating_sub(done);
+                got
+            }
+            LibraryHandle::Inline { replies, .. } => std::mem::take(replies),
+        }
+    }
+
+    /// Whether jobs are still running.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, LibraryHandle::Thread { busy, .. } if *busy > 0)
+    }
+}

@@ -1,0 +1,270 @@
+//! Thumbnails and previews, made off the UI thread: a few named worker threads take
+//! requests from a bounded queue (newest first, so the tiles on screen come first), decode
+//! with size limits under `catch_unwind`, and keep small thumbnails in the library's
+//! disposable `thumbs/` cache. Videos get a poster frame from `ffmpeg` when it is installed.
+//! Nothing here knows about egui: results carry plain RGBA pixels.
+
+use std::collections::{HashSet, VecDeque};
+use std::io::BufReader;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex};
+
+use crate::library::Kind;
+
+/// Largest edge of a grid thumbnail, in pixels.
+pub const THUMB_PX: u32 = 256;
+/// Largest edge of a preview image, in pixels.
+pub const PREVIEW_PX: u32 = 2048;
+/// Requests waiting at most; older ones are dropped (they scrolled off screen).
+const QUEUE_CAP: usize = 512;
+/// Images larger than this (either edge) are refused.
+const MAX_EDGE: u32 = 20_000;
+/// Most memory one decode may allocate.
+const MAX_ALLOC: u64 = 512 * 1024 * 1024;
+
+/// One picture to make.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Request {
+    /// Cache key: the content hash, so a renamed or moved file keeps its thumbnail.
+    pub key: String,
+    pub path: PathBuf,
+    pub kind: Kind,
+    /// Largest edge wanted: [`THUMB_PX`] or [`PREVIEW_PX`].
+    pub size: u32,
+}
+
+/// A finished picture, or why there is none.
+#[derive(Debug, Clone)]
+pub enum Output {
+    Ready {
+        key: String,
+        size: u32,
+        width: u32,
+        height: u32,
+        rgba: Vec<u8>,
+    },
+    Failed {
+        key: String,
+        size: u32,
+        reason: String,
+    },
+}
+
+struct Shared {
+    queue: Mutex<(VecDeque<Request>, bool)>,
+    ready: Condvar,
+}
+
+/// The worker pool. Dropping it stops the workers.
+pub struct ThumbService {
+    shared: Arc<Shared>,
+    results: Receiver<Output>,
+    queued: HashSet<(String, u32)>,
+}
+
+impl ThumbService {
+    /// Starts `workers` threads caching into `cache_dir`; `wake` is called after each
+    /// result (the app asks for a repaint there).
+    pub fn start(cache_dir: PathBuf, workers: usize, wake: Arc<dyn Fn() + Send + Sync>) -> ThumbService {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new((VecDeque::new(), false)),
+            ready: Condvar::new(),
+        });
+        let (tx, rx) = channel();
+        let ffmpeg = has_ffmpeg();
+        for n in 0..workers.max(1) {
+            let shared = shared.clone();
+            let tx: Sender<Output> = tx.clone();
+            let wake = wake.clone();
+            let cache_dir = cache_dir.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("shoebox-thumbs-{n}"))
+                .spawn(move || worker(&shared, &tx, &*wake, &cache_dir, ffmpeg));
+            if let Err(e) = spawned {
+                log::error!("could not start a thumbnail worker: {e}");
+            }
+        }
+        ThumbService { shared, results: rx, queued: HashSet::new() }
+    }
+
+    /// Asks for a picture; the newest requests are served first.
+    pub fn request(&mut self, req: Request) {
+        if !self.queued.insert((req.key.clone(), req.size)) {
+            return;
+        }
+        let Ok(mut q) = self.shared.queue.lock() else { return };
+        q.0.push_front(req);
+        while q.0.len() > QUEUE_CAP {
+            if let Some(old) = q.0.pop_back() {
+                self.queued.remove(&(old.key, old.size));
+            }
+        }
+        self.shared.ready.notify_one();
+    }
+
+    /// Whether a picture was asked for and has not arrived yet.
+    pub fn is_pending(&self, key: &str, size: u32) -> bool {
+        self.queued.contains(&(key.to_string(), size))
+    }
+
+    /// Finished pictures since the last call.
+    pub fn poll(&mut self) -> Vec<Output> {
+        let out: Vec<Output> = self.results.try_iter().collect();
+        for o in &out {
+            let (key, size) = match o {
+                Output::Ready { key, size, .. } | Output::Failed { key, size, .. } => (key, size),
+            };
+            self.queued.remove(&(key.clone(), *size));
+        }
+        out
+    }
+
+    /// Forgets requests that are still waiting (e.g. after scrolling far away).
+    pub fn clear_queue(&mut self) {
+        if let Ok(mut q) = self.shared.queue.lock() {
+            for r in q.0.drain(..) {
+                self.queued.remove(&(r.key, r.size));
+            }
+        }
+    }
+}
+
+impl Drop for ThumbService {
+    fn drop(&mut self) {
+        if let Ok(mut q) = self.shared.queue.lock() {
+            q.1 = true;
+        }
+        self.shared.ready.notify_all();
+    }
+}
+
+fn worker(shared: &Shared, tx: &Sender<Output>, wake: &(dyn Fn() + Send + Sync), cache_dir: &Path, ffmpeg: bool) {
+    loop {
+        let req = {
+            let Ok(mut q) = shared.queue.lock() else { return };
+            loop {
+                if q.1 {
+                    return;
+                }
+                if let Some(r) = q.0.pop_front() {
+                    break r;
+                }
+                q = match shared.ready.wait(q) {
+                    Ok(q) => q,
+                    Err(_) => return,
+                };
+            }
+        };
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| make(&req, cache_dir, ffmpeg)));
+        let out = match result {
+            Ok(Ok(img)) => Output::Ready {
+                key: req.key.clone(),
+                size: req.size,
+                width: img.width(),
+                height: img.height(),
+                rgba: img.into_raw(),
+            },
+            Ok(Err(reason)) => Output::Failed { key: req.key.clone(), size: req.size, reason },
+            Err(_) => Output::Failed {
+                key: req.key.clone(),
+                size: req.size,
+                reason: "the decoder crashed on this file".into(),
+            },
+        };
+        if tx.send(out).is_err() {
+            return;
+        }
+        wake();
+    }
+}
+
+/// Makes one picture: from the cache, else decoded (or a video poster) and cached.
+fn make(req: &Request, cache_dir: &Path, ffmpeg: bool) -> Result<image::RgbaImage, String> {
+    let cached = cache_dir.join(format!("{}-{}.png", req.key, req.size));
+    let cacheable = req.size <= THUMB_PX;
+    if cacheable
+        && let Ok(img) = image::open(&cached)
+    {
+        return Ok(img.into_rgba8());
+    }
+    let img = match req.kind {
+        Kind::Video => {
+            if !ffmpeg {
+                return Err("no poster frame: install ffmpeg to see video previews".into());
+            }
+            video_poster(&req.path, req.size)?
+        }
+        _ => decode(&req.path)?,
+    };
+    let img = if img.width() > req.size || img.height() > req.size {
+        img.thumbnail(req.size, req.size)
+    } else {
+        img
+    };
+    let rgba = img.into_rgba8();
+    if cacheable {
+        // Best effort: a cache that cannot be written only costs time.
+        let tmp = cache_dir.join(format!(".{}-{}.tmp.png", req.key, req.size));
+        if rgba.save_with_format(&tmp, image::ImageFormat::Png).is_ok() {
+            let _ = std::fs::rename(&tmp, &cached);
+        }
+    }
+    Ok(rgba)
+}
+
+/// Decodes an image with explicit limits.
+pub fn decode(path: &Path) -> Result<image::DynamicImage, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("can't read the file: {e}"))?;
+    let mut reader = image::ImageReader::new(BufReader::new(file))
+        .with_guessed_format()
+        .map_err(|e| format!("can't read the file: {e}"))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_EDGE);
+    limits.max_image_height = Some(MAX_EDGE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    if reader.format().is_none() {
+        return Err("no preview for this kind of file".into());
+    }
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => "too large to preview safely".to_string(),
+        image::ImageError::Unsupported(_) => "no preview for this kind of file".to_string(),
+        other => format!("can't read this image: {other}"),
+    })
+}
+
+fn has_ffmpeg() -> bool {
+    Command::new("ffmpeg")
+        .arg("-version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A frame one second in (or the first), scaled, via ffmpeg.
+fn video_poster(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-ss", "1", "-i"])
+        .arg(path)
+        .args([
+            "-frames:v",
+            "1",
+            "-vf",
+            &format!("scale='min({size},iw)':-2"),
+            "-f",
+            "image2pipe",
+            "-vcodec",
+            "png",
+            "-",
+        ])
+        .output()
+        .map_err(|e| format!("ffmpeg failed: {e}"))?;
+    if !out.status.success() || out.stdout.is_empty() {
+        return Err("ffmpeg could not read this video".into());
+    }
+    image::load_from_memory(&out.stdout).map_err(|e| format!("ffmpeg gave no picture: {e}"))
+}
