@@ -26,18 +26,32 @@ fn setup() -> Setup {
     let src = dir.path().join("src");
     std::fs::create_dir_all(&src).expect("src");
     for i in 0..N {
-        std::fs::write(src.join(format!("file{i:05}.txt")), format!("small file number {i}")).expect("write");
+        std::fs::write(
+            src.join(format!("file{i:05}.txt")),
+            format!("small file number {i}"),
+        )
+        .expect("write");
     }
     let clock = ManualClock::new(T0);
-    let lib = Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).expect("open");
-    Setup { _dir: dir, src, lib, clock }
+    let lib =
+        Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).expect("open");
+    Setup {
+        _dir: dir,
+        src,
+        lib,
+        clock,
+    }
 }
 
 fn import(s: &mut Setup) -> Duration {
     let start = Instant::now();
     let report = s
         .lib
-        .import(std::slice::from_ref(&s.src), &ImportOptions::default(), &mut |_| {})
+        .import(
+            std::slice::from_ref(&s.src),
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
         .expect("import");
     let took = start.elapsed();
     assert_eq!(report.imported.len(), N);
@@ -45,7 +59,12 @@ fn import(s: &mut Setup) -> Duration {
 }
 
 fn ids(s: &Setup) -> Vec<ItemId> {
-    s.lib.assets(Sort::default()).expect("assets").iter().map(|a| a.id).collect()
+    s.lib
+        .assets(Sort::default())
+        .expect("assets")
+        .iter()
+        .map(|a| a.id)
+        .collect()
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -75,8 +94,20 @@ fn main() {
         assert_eq!(swept.purged, N);
     }
     println!("library benchmarks, {N} small files, median of {RUNS} runs");
-    println!("import (by copy)        {:>8.2} s", median(import_t).as_secs_f64());
-    println!("list active assets      {:>8.1} ms", median(list_t).as_secs_f64() * 1e3);
-    println!("move to Trash (1 call)  {:>8.2} s", median(trash_t).as_secs_f64());
-    println!("sweep purging all       {:>8.2} s", median(sweep_t).as_secs_f64());
+    println!(
+        "import (by copy)        {:>8.2} s",
+        median(import_t).as_secs_f64()
+    );
+    println!(
+        "list active assets      {:>8.1} ms",
+        median(list_t).as_secs_f64() * 1e3
+    );
+    println!(
+        "move to Trash (1 call)  {:>8.2} s",
+        median(trash_t).as_secs_f64()
+    );
+    println!(
+        "sweep purging all       {:>8.2} s",
+        median(sweep_t).as_secs_f64()
+    );
 }

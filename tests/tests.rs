@@ -2,5 +2,6 @@
 
 mod cli;
 mod common;
+mod gui;
 mod library;
 mod reliability;

@@ -92,7 +92,11 @@ pub enum Command {
     SwitchTab(Tab),
     /// `None`: all items.
     ShowCollection(Option<i64>),
-    Click { index: usize, toggle: bool, range: bool },
+    Click {
+        index: usize,
+        toggle: bool,
+        range: bool,
+    },
     SelectAll,
     ClearSelection,
     OpenPreview(usize),
@@ -107,7 +111,10 @@ pub enum Command {
     DeleteNow(Vec<ItemId>),
     Undo,
     Restore(Vec<ItemId>),
-    RestoreWith { id: ItemId, opts: RestoreOptions },
+    RestoreWith {
+        id: ItemId,
+        opts: RestoreOptions,
+    },
     RestoreBatch(i64),
     /// From the Trash, confirmed.
     DeletePermanently(Vec<ItemId>),
@@ -115,16 +122,31 @@ pub enum Command {
     EmptyTrash,
     ImportFiles,
     ImportFolder,
-    Import { paths: Vec<PathBuf>, allow_trash_duplicates: bool },
+    Import {
+        paths: Vec<PathBuf>,
+        allow_trash_duplicates: bool,
+    },
     OpenSettings,
     CountExpired(i64),
-    SaveSettings { retention_days: i64, sweep_interval_minutes: i64 },
+    SaveSettings {
+        retention_days: i64,
+        sweep_interval_minutes: i64,
+    },
     ConfirmClock,
     AskNewCollection(Option<i64>),
     AskRenameCollection(i64),
-    CreateCollection { parent: Option<i64>, name: String },
-    RenameCollection { id: i64, name: String },
-    MoveCollection { id: i64, parent: Option<i64> },
+    CreateCollection {
+        parent: Option<i64>,
+        name: String,
+    },
+    RenameCollection {
+        id: i64,
+        name: String,
+    },
+    MoveCollection {
+        id: i64,
+        parent: Option<i64>,
+    },
     ExportCopy(PathBuf, String),
     OpenExternally(PathBuf),
     CloseDialog,
@@ -157,12 +179,18 @@ pub struct ShoeboxApp {
 impl ShoeboxApp {
     /// The app on a library; `threaded` runs the library on its own thread (the real app)
     /// or inline (tests).
-    pub fn new(lib: Library, ctx: &egui::Context, prefs: Prefs, threaded: bool) -> anyhow::Result<Self> {
+    pub fn new(
+        lib: Library,
+        ctx: &egui::Context,
+        prefs: Prefs,
+        threaded: bool,
+    ) -> anyhow::Result<Self> {
         let root = lib.root().to_path_buf();
         let wake_ctx = ctx.clone();
         let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || wake_ctx.request_repaint());
         let (handle, thumbs) = if threaded {
-            let thumbs = ThumbService::start(root.join(crate::library::THUMBS_DIR), 2, wake.clone());
+            let thumbs =
+                ThumbService::start(root.join(crate::library::THUMBS_DIR), 2, wake.clone());
             (LibraryHandle::spawn(lib, wake)?, Some(thumbs))
         } else {
             (LibraryHandle::inline(lib), None)
@@ -224,12 +252,24 @@ impl ShoeboxApp {
             if self.now > t.until {
                 self.toast = None;
             } else {
-                ctx.request_repaint_after(std::time::Duration::from_secs_f64(t.until - self.now + 0.05));
+                ctx.request_repaint_after(std::time::Duration::from_secs_f64(
+                    t.until - self.now + 0.05,
+                ));
             }
         }
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
         if !dropped.is_empty() {
-            self.commands.push(Command::Import { paths: dropped, allow_trash_duplicates: false });
+            self.commands.push(Command::Import {
+                paths: dropped,
+                allow_trash_duplicates: false,
+            });
         }
         self.keyboard(ctx);
         self.refresh_shown();
@@ -268,13 +308,28 @@ impl ShoeboxApp {
                 if i.consume_key(Modifiers::NONE, Key::ArrowLeft) {
                     cmds.push(Command::PreviewStep(-1));
                 }
-                if i.consume_key(Modifiers::NONE, Key::Escape) || i.consume_key(Modifiers::NONE, Key::Space) {
+                if i.consume_key(Modifiers::NONE, Key::Escape)
+                    || i.consume_key(Modifiers::NONE, Key::Space)
+                {
                     cmds.push(Command::ClosePreview);
                 }
             } else {
-                let per_row = i.viewport().inner_rect.map_or(6.0, |r| ((r.width() - 220.0) / (self.prefs.thumb_size + 8.0)).floor().max(1.0)) as isize;
-                let step = if self.prefs.view == ViewMode::Grid { per_row } else { 1 };
-                for (key, delta) in [(Key::ArrowRight, 1), (Key::ArrowLeft, -1), (Key::ArrowDown, step), (Key::ArrowUp, -step)] {
+                let per_row = i.viewport().inner_rect.map_or(6.0, |r| {
+                    ((r.width() - 220.0) / (self.prefs.thumb_size + 8.0))
+                        .floor()
+                        .max(1.0)
+                }) as isize;
+                let step = if self.prefs.view == ViewMode::Grid {
+                    per_row
+                } else {
+                    1
+                };
+                for (key, delta) in [
+                    (Key::ArrowRight, 1),
+                    (Key::ArrowLeft, -1),
+                    (Key::ArrowDown, step),
+                    (Key::ArrowUp, -step),
+                ] {
                     if i.consume_key(Modifiers::NONE, key) {
                         let shown = match self.prefs.tab {
                             Tab::Gallery => &mut self.gallery,
@@ -283,7 +338,8 @@ impl ShoeboxApp {
                         shown.sel.move_focus(&tab_ids, delta);
                     }
                 }
-                if (i.consume_key(Modifiers::NONE, Key::Enter) || i.consume_key(Modifiers::NONE, Key::Space))
+                if (i.consume_key(Modifiers::NONE, Key::Enter)
+                    || i.consume_key(Modifiers::NONE, Key::Space))
                     && let Some(f) = match self.prefs.tab {
                         Tab::Gallery => self.gallery.sel.focus,
                         Tab::Trash => self.trash.sel.focus,
@@ -319,7 +375,10 @@ impl ShoeboxApp {
                     text.push_str(&format!(", {} failed", r.failed.len()));
                 }
                 if !r.already_imported.is_empty() {
-                    text.push_str(&format!(", {} already in the library", r.already_imported.len()));
+                    text.push_str(&format!(
+                        ", {} already in the library",
+                        r.already_imported.len()
+                    ));
                 }
                 self.status = Some(text);
                 if !r.in_trash.is_empty() || !r.failed.is_empty() || !r.warnings.is_empty() {
@@ -353,15 +412,30 @@ impl ShoeboxApp {
                 Ok(()) => {
                     self.trash.sel.clear();
                     self.status = Some("Restored 1 item".into());
-                    if matches!(self.dialog, Some(Dialog::RenameRestore { .. } | Dialog::PickLocation { .. })) {
+                    if matches!(
+                        self.dialog,
+                        Some(Dialog::RenameRestore { .. } | Dialog::PickLocation { .. })
+                    ) {
                         self.dialog = None;
                     }
                 }
-                Err(RestoreError::NameConflict { message, suggestion }) => {
-                    self.dialog = Some(Dialog::RenameRestore { id, message, name: suggestion });
+                Err(RestoreError::NameConflict {
+                    message,
+                    suggestion,
+                }) => {
+                    self.dialog = Some(Dialog::RenameRestore {
+                        id,
+                        message,
+                        name: suggestion,
+                    });
                 }
                 Err(RestoreError::LostLocation { message, folder }) => {
-                    self.dialog = Some(Dialog::PickLocation { id, message, folder, choice: None });
+                    self.dialog = Some(Dialog::PickLocation {
+                        id,
+                        message,
+                        folder,
+                        choice: None,
+                    });
                 }
                 Err(RestoreError::Other(reason)) => {
                     self.dialog = Some(Dialog::Message {
@@ -376,7 +450,10 @@ impl ShoeboxApp {
                 if r.failed.len() == 1 && r.succeeded.is_empty() {
                     // One item that needs a decision: ask the way a single restore does.
                     if let Ok(id) = r.failed[0].id.parse::<ItemId>() {
-                        self.handle.send(Job::Restore { id, opts: RestoreOptions::default() });
+                        self.handle.send(Job::Restore {
+                            id,
+                            opts: RestoreOptions::default(),
+                        });
                     }
                 } else {
                     self.report_problems("Restore", &r);
@@ -393,8 +470,15 @@ impl ShoeboxApp {
                     ));
                 }
             }
-            Reply::ExpiredCount { retention_days, count } => {
-                if let Some(Dialog::Settings { retention_days: d, purge_preview, .. }) = &mut self.dialog
+            Reply::ExpiredCount {
+                retention_days,
+                count,
+            } => {
+                if let Some(Dialog::Settings {
+                    retention_days: d,
+                    purge_preview,
+                    ..
+                }) = &mut self.dialog
                     && *d == retention_days
                 {
                     *purge_preview = Some(count);
@@ -402,7 +486,10 @@ impl ShoeboxApp {
             }
             Reply::Failed { what, message } => {
                 self.progress = None;
-                self.dialog = Some(Dialog::Message { title: format!("{what} failed"), text: message });
+                self.dialog = Some(Dialog::Message {
+                    title: format!("{what} failed"),
+                    text: message,
+                });
             }
             Reply::Done => {}
         }
@@ -420,19 +507,35 @@ impl ShoeboxApp {
         for s in r.skipped.iter().take(20) {
             text.push_str(&format!("\nSkipped {}: {}", self.describe(&s.id), s.reason));
         }
-        let title = if what == "Restore" { "Restore failed".to_string() } else { format!("{what}: some items failed") };
-        let text = if what == "Restore" { format!("Restore failed: {text}") } else { text };
+        let title = if what == "Restore" {
+            "Restore failed".to_string()
+        } else {
+            format!("{what}: some items failed")
+        };
+        let text = if what == "Restore" {
+            format!("Restore failed: {text}")
+        } else {
+            text
+        };
         self.dialog = Some(Dialog::Message { title, text });
     }
 
     fn describe(&self, id: &str) -> String {
-        let Ok(item) = id.parse::<ItemId>() else { return id.to_string() };
+        let Ok(item) = id.parse::<ItemId>() else {
+            return id.to_string();
+        };
         self.snap
             .assets
             .iter()
             .find(|a| a.id == item)
             .map(|a| format!("\"{}\"", a.name))
-            .or_else(|| self.snap.trash.iter().find(|e| e.id == item).map(|e| format!("\"{}\"", e.name)))
+            .or_else(|| {
+                self.snap
+                    .trash
+                    .iter()
+                    .find(|e| e.id == item)
+                    .map(|e| format!("\"{}\"", e.name))
+            })
             .unwrap_or_else(|| id.to_string())
     }
 
@@ -456,10 +559,15 @@ impl ShoeboxApp {
             rows.sort_by(|&x, &y| {
                 let (a, b) = (&assets[x], &assets[y]);
                 let ord = match sort.key {
-                    crate::library::SortKey::Date => a.captured_at.unwrap_or(a.imported_at).cmp(&b.captured_at.unwrap_or(b.imported_at)),
+                    crate::library::SortKey::Date => a
+                        .captured_at
+                        .unwrap_or(a.imported_at)
+                        .cmp(&b.captured_at.unwrap_or(b.imported_at)),
                     crate::library::SortKey::Name => std::cmp::Ordering::Equal,
                     crate::library::SortKey::Size => a.size.cmp(&b.size),
-                    crate::library::SortKey::Kind => a.asset_kind.as_str().cmp(b.asset_kind.as_str()),
+                    crate::library::SortKey::Kind => {
+                        a.asset_kind.as_str().cmp(b.asset_kind.as_str())
+                    }
                 }
                 .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
                 if sort.descending { ord.reverse() } else { ord }
@@ -525,7 +633,11 @@ impl ShoeboxApp {
                 self.gallery.dirty = true;
                 self.gallery.sel.clear();
             }
-            Command::Click { index, toggle, range } => {
+            Command::Click {
+                index,
+                toggle,
+                range,
+            } => {
                 let shown = self.shown_mut();
                 let ids = shown.ids.clone();
                 shown.sel.click(&ids, index, toggle, range);
@@ -537,7 +649,11 @@ impl ShoeboxApp {
             }
             Command::ClearSelection => self.shown_mut().sel.clear(),
             Command::OpenPreview(pos) => {
-                self.preview = Some(Preview { tab: self.prefs.tab, pos, fit: true });
+                self.preview = Some(Preview {
+                    tab: self.prefs.tab,
+                    pos,
+                    fit: true,
+                });
                 let shown = self.shown_mut();
                 let ids = shown.ids.clone();
                 shown.sel.click(&ids, pos, false, false);
@@ -557,7 +673,10 @@ impl ShoeboxApp {
             }
             Command::AskDelete(ids) => {
                 if !ids.is_empty() {
-                    self.dialog = Some(Dialog::Delete { ids, permanent: false });
+                    self.dialog = Some(Dialog::Delete {
+                        ids,
+                        permanent: false,
+                    });
                 }
             }
             Command::AskDeletePermanently(ids) => {
@@ -577,7 +696,12 @@ impl ShoeboxApp {
                 self.handle.send(Job::DeleteNow(ids));
             }
             Command::Undo => {
-                if let Some(b) = self.toast.as_ref().and_then(|t| t.undo_batch).or(self.last_batch) {
+                if let Some(b) = self
+                    .toast
+                    .as_ref()
+                    .and_then(|t| t.undo_batch)
+                    .or(self.last_batch)
+                {
                     self.toast = None;
                     self.last_batch = None;
                     self.handle.send(Job::RestoreBatch(b));
@@ -586,7 +710,10 @@ impl ShoeboxApp {
             Command::Restore(ids) => {
                 self.preview = None;
                 if ids.len() == 1 {
-                    self.handle.send(Job::Restore { id: ids[0], opts: RestoreOptions::default() });
+                    self.handle.send(Job::Restore {
+                        id: ids[0],
+                        opts: RestoreOptions::default(),
+                    });
                 } else {
                     self.handle.send(Job::RestoreMany(ids));
                 }
@@ -609,20 +736,27 @@ impl ShoeboxApp {
                 self.handle.send(Job::EmptyTrash);
             }
             Command::ImportFiles => {
-                let picked = rfd::FileDialog::new().set_title("Import files").pick_files();
+                let picked = rfd::FileDialog::new()
+                    .set_title("Import files")
+                    .pick_files();
                 match picked {
                     Some(paths) => self.start_import(paths, false),
                     None => self.status = Some(NO_PICKER.into()),
                 }
             }
             Command::ImportFolder => {
-                let picked = rfd::FileDialog::new().set_title("Import folder").pick_folders();
+                let picked = rfd::FileDialog::new()
+                    .set_title("Import folder")
+                    .pick_folders();
                 match picked {
                     Some(paths) => self.start_import(paths, false),
                     None => self.status = Some(NO_PICKER.into()),
                 }
             }
-            Command::Import { paths, allow_trash_duplicates } => {
+            Command::Import {
+                paths,
+                allow_trash_duplicates,
+            } => {
                 self.dialog = None;
                 self.start_import(paths, allow_trash_duplicates);
             }
@@ -634,20 +768,40 @@ impl ShoeboxApp {
                 });
             }
             Command::CountExpired(days) => self.handle.send(Job::CountExpired(days)),
-            Command::SaveSettings { retention_days, sweep_interval_minutes } => {
+            Command::SaveSettings {
+                retention_days,
+                sweep_interval_minutes,
+            } => {
                 self.dialog = None;
-                self.handle.send(Job::SaveSettings { retention_days, sweep_interval_minutes });
+                self.handle.send(Job::SaveSettings {
+                    retention_days,
+                    sweep_interval_minutes,
+                });
             }
             Command::ConfirmClock => {
                 self.handle.send(Job::ConfirmClock);
                 self.last_sweep = None;
             }
             Command::AskNewCollection(parent) => {
-                self.dialog = Some(Dialog::CollectionName { id: None, parent, name: String::new() });
+                self.dialog = Some(Dialog::CollectionName {
+                    id: None,
+                    parent,
+                    name: String::new(),
+                });
             }
             Command::AskRenameCollection(id) => {
-                let name = self.snap.collections.iter().find(|c| c.id == ItemId::Collection(id)).map(|c| c.name.clone()).unwrap_or_default();
-                self.dialog = Some(Dialog::CollectionName { id: Some(id), parent: None, name });
+                let name = self
+                    .snap
+                    .collections
+                    .iter()
+                    .find(|c| c.id == ItemId::Collection(id))
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                self.dialog = Some(Dialog::CollectionName {
+                    id: Some(id),
+                    parent: None,
+                    name,
+                });
             }
             Command::CreateCollection { parent, name } => {
                 self.dialog = None;
@@ -657,11 +811,19 @@ impl ShoeboxApp {
                 self.dialog = None;
                 self.handle.send(Job::RenameCollection { id, name });
             }
-            Command::MoveCollection { id, parent } => self.handle.send(Job::MoveCollection { id, parent }),
+            Command::MoveCollection { id, parent } => {
+                self.handle.send(Job::MoveCollection { id, parent })
+            }
             Command::ExportCopy(path, name) => {
-                match rfd::FileDialog::new().set_title("Export a copy").set_file_name(&name).save_file() {
+                match rfd::FileDialog::new()
+                    .set_title("Export a copy")
+                    .set_file_name(&name)
+                    .save_file()
+                {
                     Some(dest) => match std::fs::copy(&path, &dest) {
-                        Ok(_) => self.status = Some(format!("Exported a copy to {}", dest.display())),
+                        Ok(_) => {
+                            self.status = Some(format!("Exported a copy to {}", dest.display()))
+                        }
                         Err(e) => {
                             self.dialog = Some(Dialog::Message {
                                 title: "Export failed".into(),
@@ -674,7 +836,10 @@ impl ShoeboxApp {
             }
             Command::OpenExternally(path) => {
                 if let Err(e) = open_externally(&path) {
-                    self.dialog = Some(Dialog::Message { title: "Could not open".into(), text: format!("{e}: {}", path.display()) });
+                    self.dialog = Some(Dialog::Message {
+                        title: "Could not open".into(),
+                        text: format!("{e}: {}", path.display()),
+                    });
                 }
             }
             Command::CloseDialog => self.dialog = None,
@@ -686,12 +851,29 @@ impl ShoeboxApp {
         if paths.is_empty() {
             return;
         }
-        let into = if self.prefs.tab == Tab::Gallery { self.collection } else { None };
-        self.progress = Some(ImportProgress { done: 0, total: 0, current: String::new() });
+        let into = if self.prefs.tab == Tab::Gallery {
+            self.collection
+        } else {
+            None
+        };
+        self.progress = Some(ImportProgress {
+            done: 0,
+            total: 0,
+            current: String::new(),
+        });
         self.handle.send(Job::Import {
             paths,
-            opts: ImportOptions { into, allow_trash_duplicates, ..Default::default() },
+            opts: ImportOptions {
+                into,
+                allow_trash_duplicates,
+                ..Default::default()
+            },
         });
+    }
+
+    /// Sends a job to the library (as the UI does).
+    pub fn send(&mut self, job: Job) {
+        self.handle.send(job);
     }
 
     /// Whether the library thread is working.
@@ -701,8 +883,7 @@ impl ShoeboxApp {
 }
 
 /// What the status line says when no file dialog came back.
-pub const NO_PICKER: &str =
-    "No file was chosen (if no dialog appeared, this system has no file picker: drag files onto the window instead)";
+pub const NO_PICKER: &str = "No file was chosen (if no dialog appeared, this system has no file picker: drag files onto the window instead)";
 
 /// Opens a file in the system's default program (e.g. a video player).
 fn open_externally(path: &std::path::Path) -> std::io::Result<()> {

@@ -19,26 +19,56 @@ pub enum LocationChoice {
 #[derive(Debug, Clone)]
 pub enum Dialog {
     /// Move to the Trash, with the skip-Trash checkbox.
-    Delete { ids: Vec<ItemId>, permanent: bool },
+    Delete {
+        ids: Vec<ItemId>,
+        permanent: bool,
+    },
     /// The irreversible warning before any permanent delete.
-    Irreversible { ids: Vec<ItemId>, from_trash: bool },
-    EmptyTrash { count: usize },
+    Irreversible {
+        ids: Vec<ItemId>,
+        from_trash: bool,
+    },
+    EmptyTrash {
+        count: usize,
+    },
     /// Rename and restore, after a name conflict.
-    RenameRestore { id: ItemId, message: String, name: String },
+    RenameRestore {
+        id: ItemId,
+        message: String,
+        name: String,
+    },
     /// Pick a new location, after a lost location.
-    PickLocation { id: ItemId, message: String, folder: bool, choice: Option<LocationChoice> },
-    Settings { retention_days: i64, sweep_interval_minutes: i64, purge_preview: Option<usize> },
+    PickLocation {
+        id: ItemId,
+        message: String,
+        folder: bool,
+        choice: Option<LocationChoice>,
+    },
+    Settings {
+        retention_days: i64,
+        sweep_interval_minutes: i64,
+        purge_preview: Option<usize>,
+    },
     /// New collection (`id` None) or rename.
-    CollectionName { id: Option<i64>, parent: Option<i64>, name: String },
+    CollectionName {
+        id: Option<i64>,
+        parent: Option<i64>,
+        name: String,
+    },
     ImportResult(ImportReport),
-    Message { title: String, text: String },
+    Message {
+        title: String,
+        text: String,
+    },
 }
 
 /// Draws the open dialog.
 pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
     let collections = app.snap.collections.clone();
     let current_retention = app.snap.retention_days;
-    let Some(dialog) = app.dialog.as_mut() else { return };
+    let Some(dialog) = app.dialog.as_mut() else {
+        return;
+    };
     let mut cmds = Vec::new();
     let modal = Modal::new(Id::unique("shoebox-dialog")).show(ctx, |ui| {
         ui.set_max_width(460.0);
@@ -98,12 +128,12 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                 });
             }
             Dialog::RenameRestore { id, message, name } => {
-                ui.heading("Rename and restore");
+                ui.heading("That name is taken");
                 ui.label(message.as_str());
                 ui.add_space(6.0);
                 ui.horizontal(|ui| {
-                    ui.label("New name:");
-                    ui.text_edit_singleline(name);
+                    let label = ui.label("New name:");
+                    ui.text_edit_singleline(name).labelled_by(label.id);
                 });
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
@@ -204,8 +234,8 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                 });
             }
             Dialog::CollectionName { id, parent, name } => {
-                ui.heading(if id.is_some() { "Rename collection" } else { "New collection" });
-                let r = ui.text_edit_singleline(name);
+                let heading = ui.heading(if id.is_some() { "Rename collection" } else { "New collection" });
+                let r = ui.text_edit_singleline(name).labelled_by(heading.id);
                 r.request_focus();
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {

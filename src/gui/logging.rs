@@ -34,17 +34,30 @@ impl log::Log for FileLogger {
 
 /// Starts logging to `shoebox.log` (best effort: no log is better than no app).
 pub fn init() {
-    let Some(dirs) = directories::ProjectDirs::from("", "", "Shoebox") else { return };
+    let Some(dirs) = directories::ProjectDirs::from("", "", "Shoebox") else {
+        return;
+    };
     let dir = dirs.data_local_dir();
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let Ok(file) = OpenOptions::new().create(true).append(true).open(dir.join("shoebox.log")) else { return };
+    let Ok(file) = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("shoebox.log"))
+    else {
+        return;
+    };
     let level = match std::env::var("SHOEBOX_LOG").as_deref() {
         Ok("debug") => log::LevelFilter::Debug,
         _ => log::LevelFilter::Info,
     };
-    if log::set_boxed_logger(Box::new(FileLogger { file: Mutex::new(file), level })).is_ok() {
+    if log::set_boxed_logger(Box::new(FileLogger {
+        file: Mutex::new(file),
+        level,
+    }))
+    .is_ok()
+    {
         log::set_max_level(level);
     }
 }

@@ -40,7 +40,10 @@ pub fn run(library: Option<PathBuf>) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             theme::apply(&cc.egui_ctx);
-            let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_default();
+            let prefs: Prefs = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, PREFS_KEY))
+                .unwrap_or_default();
             let app = ShoeboxApp::new(lib, &cc.egui_ctx, prefs, true).map_err(|e| e.to_string())?;
             Ok(Box::new(app))
         }),
@@ -57,9 +60,16 @@ fn native_options() -> eframe::NativeOptions {
         .with_drag_and_drop(true);
     if let Ok(img) = image::load_from_memory(ICON_PNG) {
         let rgba = img.into_rgba8();
-        viewport = viewport.with_icon(egui::IconData { width: rgba.width(), height: rgba.height(), rgba: rgba.into_raw() });
+        viewport = viewport.with_icon(egui::IconData {
+            width: rgba.width(),
+            height: rgba.height(),
+            rgba: rgba.into_raw(),
+        });
     }
-    eframe::NativeOptions { viewport, ..Default::default() }
+    eframe::NativeOptions {
+        viewport,
+        ..Default::default()
+    }
 }
 
 /// A small window with one message, for when the library cannot be opened (for example,
@@ -112,11 +122,17 @@ pub fn app_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
             ui.label(RichText::new("Shoebox").strong().size(16.0));
             ui.add_space(12.0);
             let tab = app.prefs.tab;
-            if ui.selectable_label(tab == Tab::Gallery, "Gallery").clicked() {
+            if ui
+                .selectable_label(tab == Tab::Gallery, "Gallery")
+                .clicked()
+            {
                 app.commands.push(Command::SwitchTab(Tab::Gallery));
             }
             let trash_label = format!("Trash ({})", app.snap.trash.len());
-            if ui.selectable_label(tab == Tab::Trash, trash_label).clicked() {
+            if ui
+                .selectable_label(tab == Tab::Trash, trash_label)
+                .clicked()
+            {
                 app.commands.push(Command::SwitchTab(Tab::Trash));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -132,9 +148,12 @@ pub fn app_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
     });
     egui::Panel::bottom("status").show(ui, |ui| status_ui(app, ui));
     if app.prefs.tab == Tab::Gallery {
-        egui::Panel::left("collections").resizable(true).default_size(200.0).show(ui, |ui| {
-            tabs::gallery::tree_ui(app, ui);
-        });
+        egui::Panel::left("collections")
+            .resizable(true)
+            .default_size(200.0)
+            .show(ui, |ui| {
+                tabs::gallery::tree_ui(app, ui);
+            });
     }
     egui::CentralPanel::default().show(ui, |ui| match app.prefs.tab {
         Tab::Gallery => tabs::gallery::content_ui(app, ui),
@@ -154,8 +173,16 @@ fn status_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
         });
         if let Some(p) = &app.progress {
             ui.separator();
-            let fraction = if p.total > 0 { p.done as f32 / p.total as f32 } else { 0.0 };
-            ui.add(egui::ProgressBar::new(fraction).desired_width(180.0).text(format!("Importing {}/{}", p.done, p.total)));
+            let fraction = if p.total > 0 {
+                p.done as f32 / p.total as f32
+            } else {
+                0.0
+            };
+            ui.add(
+                egui::ProgressBar::new(fraction)
+                    .desired_width(180.0)
+                    .text(format!("Importing {}/{}", p.done, p.total)),
+            );
         } else if app.is_busy() {
             ui.separator();
             ui.label("Working…");
@@ -168,7 +195,9 @@ fn status_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
 }
 
 fn toast_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
-    let Some(toast) = app.toast.clone() else { return };
+    let Some(toast) = app.toast.clone() else {
+        return;
+    };
     egui::Area::new(egui::Id::unique("toast"))
         .anchor(Align2::CENTER_BOTTOM, [0.0, -40.0])
         .show(ctx, |ui| {

@@ -19,8 +19,15 @@ impl Selection {
     pub fn click(&mut self, shown: &[ItemId], index: usize, toggle: bool, range: bool) {
         let Some(&id) = shown.get(index) else { return };
         if range {
-            let anchor = self.anchor.unwrap_or(index).min(shown.len().saturating_sub(1));
-            let (a, b) = if anchor <= index { (anchor, index) } else { (index, anchor) };
+            let anchor = self
+                .anchor
+                .unwrap_or(index)
+                .min(shown.len().saturating_sub(1));
+            let (a, b) = if anchor <= index {
+                (anchor, index)
+            } else {
+                (index, anchor)
+            };
             if !toggle {
                 self.ids.clear();
             }

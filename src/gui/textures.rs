@@ -52,12 +52,29 @@ impl TextureCache {
     pub fn receive(&mut self, ctx: &egui::Context, outputs: Vec<Output>) {
         for out in outputs {
             match out {
-                Output::Ready { key, size, width, height, rgba } => {
-                    let image = ColorImage::from_rgba_unmultiplied([width as usize, height as usize], &rgba);
-                    let texture = ctx.load_texture(format!("{key}-{size}"), image, TextureOptions::LINEAR);
+                Output::Ready {
+                    key,
+                    size,
+                    width,
+                    height,
+                    rgba,
+                } => {
+                    let image = ColorImage::from_rgba_unmultiplied(
+                        [width as usize, height as usize],
+                        &rgba,
+                    );
+                    let texture =
+                        ctx.load_texture(format!("{key}-{size}"), image, TextureOptions::LINEAR);
                     let bytes = rgba.len();
                     self.bytes += bytes;
-                    if let Some(old) = self.entries.insert((key, size), Entry { texture, bytes, last_used: self.generation }) {
+                    if let Some(old) = self.entries.insert(
+                        (key, size),
+                        Entry {
+                            texture,
+                            bytes,
+                            last_used: self.generation,
+                        },
+                    ) {
                         self.bytes -= old.bytes;
                     }
                 }

@@ -31,12 +31,18 @@ pub struct Snapshot {
 pub enum Job {
     /// Read everything again (e.g. days left move on with the clock).
     Refresh,
-    Import { paths: Vec<PathBuf>, opts: ImportOptions },
+    Import {
+        paths: Vec<PathBuf>,
+        opts: ImportOptions,
+    },
     /// Move to the Trash.
     Trash(Vec<ItemId>),
     /// Skip the Trash: destroy now (after the user's irreversible confirmation).
     DeleteNow(Vec<ItemId>),
-    Restore { id: ItemId, opts: RestoreOptions },
+    Restore {
+        id: ItemId,
+        opts: RestoreOptions,
+    },
     RestoreMany(Vec<ItemId>),
     RestoreBatch(i64),
     DeletePermanently(Vec<ItemId>),
@@ -44,12 +50,24 @@ pub enum Job {
     /// The expiry sweep (startup and timer).
     Sweep,
     ConfirmClock,
-    SaveSettings { retention_days: i64, sweep_interval_minutes: i64 },
+    SaveSettings {
+        retention_days: i64,
+        sweep_interval_minutes: i64,
+    },
     /// How many entries a retention of this many days would purge.
     CountExpired(i64),
-    CreateCollection { parent: Option<i64>, name: String },
-    RenameCollection { id: i64, name: String },
-    MoveCollection { id: i64, parent: Option<i64> },
+    CreateCollection {
+        parent: Option<i64>,
+        name: String,
+    },
+    RenameCollection {
+        id: i64,
+        name: String,
+    },
+    MoveCollection {
+        id: i64,
+        parent: Option<i64>,
+    },
 }
 
 /// What the library thread answers.
@@ -61,14 +79,23 @@ pub enum Reply {
     Trashed(BulkReport),
     DeletedNow(BulkReport),
     /// A single restore: Ok, or the error (conflict, lost location, …) to resolve.
-    Restored { id: ItemId, result: Result<(), RestoreError> },
+    Restored {
+        id: ItemId,
+        result: Result<(), RestoreError>,
+    },
     RestoredMany(BulkReport),
     Deleted(BulkReport),
     Emptied(BulkReport),
     Swept(SweepReport),
-    ExpiredCount { retention_days: i64, count: usize },
+    ExpiredCount {
+        retention_days: i64,
+        count: usize,
+    },
     /// A job failed as a whole.
-    Failed { what: String, message: String },
+    Failed {
+        what: String,
+        message: String,
+    },
     /// The library thread finished a job.
     Done,
 }
@@ -82,73 +109,131 @@ pub enum RestoreError {
 }
 
 /// Runs one job on the library, producing its replies.
-pub fn execute(lib: &mut Library, job: Job, progress: &mut dyn FnMut(ImportProgress)) -> Vec<Reply> {
+pub fn execute(
+    lib: &mut Library,
+    job: Job,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Vec<Reply> {
     let mut out = Vec::new();
     let changed = match job {
         Job::Refresh => true,
-        Job::Import { paths, opts } => push(&mut out, "Import", lib.import(&paths, &opts, progress), Reply::Imported),
+        Job::Import { paths, opts } => push(
+            &mut out,
+            "Import",
+            lib.import(&paths, &opts, progress),
+            Reply::Imported,
+        ),
         Job::Trash(ids) => push(&mut out, "Move to Trash", lib.trash(&ids), Reply::Trashed),
         Job::DeleteNow(ids) => push(&mut out, "Delete", lib.delete_now(&ids), Reply::DeletedNow),
         Job::Restore { id, opts } => {
             let result = lib.restore(id, &opts).map_err(|e| {
                 let message = e.to_string();
                 match e {
-                    LibraryError::NameConflict { suggestion, .. } => RestoreError::NameConflict { message, suggestion },
-                    LibraryError::LostLocation { folder, .. } => RestoreError::LostLocation { message, folder },
+                    LibraryError::NameConflict { suggestion, .. } => RestoreError::NameConflict {
+                        message,
+                        suggestion,
+                    },
+                    LibraryError::LostLocation { folder, .. } => {
+                        RestoreError::LostLocation { message, folder }
+                    }
                     _ => RestoreError::Other(message),
                 }
             });
             out.push(Reply::Restored { id, result });
             true
         }
-        Job::RestoreMany(ids) => push(&mut out, "Restore", lib.restore_many(&ids), Reply::RestoredMany),
+        Job::RestoreMany(ids) => push(
+            &mut out,
+            "Restore",
+            lib.restore_many(&ids),
+            Reply::RestoredMany,
+        ),
         Job::RestoreBatch(b) => push(&mut out, "Undo", lib.restore_batch(b), Reply::RestoredMany),
-        Job::DeletePermanently(ids) => {
-            push(&mut out, "Delete permanently", lib.delete_permanently(&ids), Reply::Deleted)
-        }
+        Job::DeletePermanently(ids) => push(
+            &mut out,
+            "Delete permanently",
+            lib.delete_permanently(&ids),
+            Reply::Deleted,
+        ),
         Job::EmptyTrash => push(&mut out, "Empty Trash", lib.empty_trash(), Reply::Emptied),
         Job::Sweep => push(&mut out, "Sweep", lib.sweep(), Reply::Swept),
-        Job::ConfirmClock => push(&mut out, "Confirm the clock", lib.confirm_clock(), |_| Reply::Swept(SweepReport::default())),
-        Job::SaveSettings { retention_days, sweep_interval_minutes } => {
+        Job::ConfirmClock => push(&mut out, "Confirm the clock", lib.confirm_clock(), |_| {
+            Reply::Swept(SweepReport::default())
+        }),
+        Job::SaveSettings {
+            retention_days,
+            sweep_interval_minutes,
+        } => {
             let r = lib
                 .set_retention_days(retention_days)
                 .and_then(|_| lib.set_sweep_interval_minutes(sweep_interval_minutes));
             if let Err(e) = r {
-                out.push(Reply::Failed { what: "Settings".into(), message: e.to_string() });
+                out.push(Reply::Failed {
+                    what: "Settings".into(),
+                    message: e.to_string(),
+                });
             }
             true
         }
         Job::CountExpired(days) => {
             match lib.expired_count(days) {
-                Ok(count) => out.push(Reply::ExpiredCount { retention_days: days, count }),
-                Err(e) => out.push(Reply::Failed { what: "Settings".into(), message: e.to_string() }),
+                Ok(count) => out.push(Reply::ExpiredCount {
+                    retention_days: days,
+                    count,
+                }),
+                Err(e) => out.push(Reply::Failed {
+                    what: "Settings".into(),
+                    message: e.to_string(),
+                }),
             }
             false
         }
-        Job::CreateCollection { parent, name } => push_unit(&mut out, "New collection", lib.create_collection(parent, &name).map(|_| ())),
-        Job::RenameCollection { id, name } => push_unit(&mut out, "Rename", lib.rename_collection(id, &name)),
-        Job::MoveCollection { id, parent } => push_unit(&mut out, "Move", lib.move_collection(id, parent)),
+        Job::CreateCollection { parent, name } => push_unit(
+            &mut out,
+            "New collection",
+            lib.create_collection(parent, &name).map(|_| ()),
+        ),
+        Job::RenameCollection { id, name } => {
+            push_unit(&mut out, "Rename", lib.rename_collection(id, &name))
+        }
+        Job::MoveCollection { id, parent } => {
+            push_unit(&mut out, "Move", lib.move_collection(id, parent))
+        }
     };
     if changed {
         match snapshot(lib) {
             Ok(s) => out.push(Reply::Snapshot(s)),
-            Err(e) => out.push(Reply::Failed { what: "Reading the library".into(), message: e.to_string() }),
+            Err(e) => out.push(Reply::Failed {
+                what: "Reading the library".into(),
+                message: e.to_string(),
+            }),
         }
     }
     out
 }
 
-fn push<T>(out: &mut Vec<Reply>, what: &str, r: Result<T, LibraryError>, wrap: impl FnOnce(T) -> Reply) -> bool {
+fn push<T>(
+    out: &mut Vec<Reply>,
+    what: &str,
+    r: Result<T, LibraryError>,
+    wrap: impl FnOnce(T) -> Reply,
+) -> bool {
     match r {
         Ok(v) => out.push(wrap(v)),
-        Err(e) => out.push(Reply::Failed { what: what.into(), message: e.to_string() }),
+        Err(e) => out.push(Reply::Failed {
+            what: what.into(),
+            message: e.to_string(),
+        }),
     }
     true
 }
 
 fn push_unit(out: &mut Vec<Reply>, what: &str, r: Result<(), LibraryError>) -> bool {
     if let Err(e) = r {
-        out.push(Reply::Failed { what: what.into(), message: e.to_string() });
+        out.push(Reply::Failed {
+            what: what.into(),
+            message: e.to_string(),
+        });
     }
     true
 }
@@ -170,41 +255,60 @@ pub fn snapshot(lib: &mut Library) -> Result<Snapshot, LibraryError> {
 
 /// The UI's end of the library: a thread, or (in tests) the library itself.
 pub enum LibraryHandle {
-    Thread { jobs: Sender<Job>, replies: Receiver<Reply>, busy: usize },
-    Inline { lib: Box<Library>, replies: Vec<Reply> },
+    Thread {
+        jobs: Sender<Job>,
+        replies: Receiver<Reply>,
+        busy: usize,
+    },
+    Inline {
+        lib: Box<Library>,
+        replies: Vec<Reply>,
+    },
 }
 
 impl LibraryHandle {
     /// Starts the library thread; `wake` asks the UI to repaint.
-    pub fn spawn(mut lib: Library, wake: Arc<dyn Fn() + Send + Sync>) -> std::io::Result<LibraryHandle> {
+    pub fn spawn(
+        mut lib: Library,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> std::io::Result<LibraryHandle> {
         let (job_tx, job_rx) = channel::<Job>();
         let (reply_tx, reply_rx) = channel::<Reply>();
-        std::thread::Builder::new().name("shoebox-library".into()).spawn(move || {
-            for job in job_rx {
-                let progress_tx = reply_tx.clone();
-                let progress_wake = wake.clone();
-                let mut last = std::time::Instant::now();
-                let replies = execute(&mut lib, job, &mut |p| {
-                    if last.elapsed().as_millis() >= 50 {
-                        last = std::time::Instant::now();
-                        let _ = progress_tx.send(Reply::Progress(p));
-                        progress_wake();
+        std::thread::Builder::new()
+            .name("shoebox-library".into())
+            .spawn(move || {
+                for job in job_rx {
+                    let progress_tx = reply_tx.clone();
+                    let progress_wake = wake.clone();
+                    let mut last = std::time::Instant::now();
+                    let replies = execute(&mut lib, job, &mut |p| {
+                        if last.elapsed().as_millis() >= 50 {
+                            last = std::time::Instant::now();
+                            let _ = progress_tx.send(Reply::Progress(p));
+                            progress_wake();
+                        }
+                    });
+                    for r in replies.into_iter().chain([Reply::Done]) {
+                        if reply_tx.send(r).is_err() {
+                            return;
+                        }
                     }
-                });
-                for r in replies.into_iter().chain([Reply::Done]) {
-                    if reply_tx.send(r).is_err() {
-                        return;
-                    }
+                    wake();
                 }
-                wake();
-            }
-        })?;
-        Ok(LibraryHandle::Thread { jobs: job_tx, replies: reply_rx, busy: 0 })
+            })?;
+        Ok(LibraryHandle::Thread {
+            jobs: job_tx,
+            replies: reply_rx,
+            busy: 0,
+        })
     }
 
     /// Runs jobs at once on the calling thread (for tests).
     pub fn inline(lib: Library) -> LibraryHandle {
-        LibraryHandle::Inline { lib: Box::new(lib), replies: Vec::new() }
+        LibraryHandle::Inline {
+            lib: Box::new(lib),
+            replies: Vec::new(),
+        }
     }
 
     pub fn send(&mut self, job: Job) {
@@ -214,7 +318,9 @@ impl LibraryHandle {
                     *busy += 1;
                 }
             }
-            LibraryHandle::Inline { lib, replies } => replies.extend(execute(lib, job, &mut |_| {})),
+            LibraryHandle::Inline { lib, replies } => {
+                replies.extend(execute(lib, job, &mut |_| {}))
+            }
         }
     }
 

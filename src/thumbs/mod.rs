@@ -68,7 +68,11 @@ pub struct ThumbService {
 impl ThumbService {
     /// Starts `workers` threads caching into `cache_dir`; `wake` is called after each
     /// result (the app asks for a repaint there).
-    pub fn start(cache_dir: PathBuf, workers: usize, wake: Arc<dyn Fn() + Send + Sync>) -> ThumbService {
+    pub fn start(
+        cache_dir: PathBuf,
+        workers: usize,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> ThumbService {
         let shared = Arc::new(Shared {
             queue: Mutex::new((VecDeque::new(), false)),
             ready: Condvar::new(),
@@ -87,7 +91,11 @@ impl ThumbService {
                 log::error!("could not start a thumbnail worker: {e}");
             }
         }
-        ThumbService { shared, results: rx, queued: HashSet::new() }
+        ThumbService {
+            shared,
+            results: rx,
+            queued: HashSet::new(),
+        }
     }
 
     /// Asks for a picture; the newest requests are served first.
@@ -95,7 +103,9 @@ impl ThumbService {
         if !self.queued.insert((req.key.clone(), req.size)) {
             return;
         }
-        let Ok(mut q) = self.shared.queue.lock() else { return };
+        let Ok(mut q) = self.shared.queue.lock() else {
+            return;
+        };
         q.0.push_front(req);
         while q.0.len() > QUEUE_CAP {
             if let Some(old) = q.0.pop_back() {
@@ -141,10 +151,18 @@ impl Drop for ThumbService {
     }
 }
 
-fn worker(shared: &Shared, tx: &Sender<Output>, wake: &(dyn Fn() + Send + Sync), cache_dir: &Path, ffmpeg: bool) {
+fn worker(
+    shared: &Shared,
+    tx: &Sender<Output>,
+    wake: &(dyn Fn() + Send + Sync),
+    cache_dir: &Path,
+    ffmpeg: bool,
+) {
     loop {
         let req = {
-            let Ok(mut q) = shared.queue.lock() else { return };
+            let Ok(mut q) = shared.queue.lock() else {
+                return;
+            };
             loop {
                 if q.1 {
                     return;
@@ -167,7 +185,11 @@ fn worker(shared: &Shared, tx: &Sender<Output>, wake: &(dyn Fn() + Send + Sync),
                 height: img.height(),
                 rgba: img.into_raw(),
             },
-            Ok(Err(reason)) => Output::Failed { key: req.key.clone(), size: req.size, reason },
+            Ok(Err(reason)) => Output::Failed {
+                key: req.key.clone(),
+                size: req.size,
+                reason,
+            },
             Err(_) => Output::Failed {
                 key: req.key.clone(),
                 size: req.size,
@@ -185,9 +207,7 @@ fn worker(shared: &Shared, tx: &Sender<Output>, wake: &(dyn Fn() + Send + Sync),
 fn make(req: &Request, cache_dir: &Path, ffmpeg: bool) -> Result<image::RgbaImage, String> {
     let cached = cache_dir.join(format!("{}-{}.png", req.key, req.size));
     let cacheable = req.size <= THUMB_PX;
-    if cacheable
-        && let Ok(img) = image::open(&cached)
-    {
+    if cacheable && let Ok(img) = image::open(&cached) {
         return Ok(img.into_rgba8());
     }
     let img = match req.kind {

@@ -19,19 +19,27 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
             app.commands.push(Command::ImportFolder);
         }
         ui.separator();
-        let search = ui.add(egui::TextEdit::singleline(&mut app.gallery.search).hint_text("Search").desired_width(160.0));
+        let search = ui.add(
+            egui::TextEdit::singleline(&mut app.gallery.search)
+                .hint_text("Search")
+                .desired_width(160.0),
+        );
         if search.changed() {
             app.gallery.dirty = true;
         }
         let before = app.prefs.sort;
-        egui::ComboBox::from_id_salt("gallery-sort")
-            .selected_text(format!("Sort: {}", sort_name(app.prefs.sort.key)))
+        egui::ComboBox::new("gallery-sort", "Sort")
+            .selected_text(sort_name(app.prefs.sort.key))
             .show_ui(ui, |ui| {
                 for key in [SortKey::Date, SortKey::Name, SortKey::Size, SortKey::Kind] {
                     ui.selectable_value(&mut app.prefs.sort.key, key, sort_name(key));
                 }
             });
-        let arrow = if app.prefs.sort.descending { "Descending" } else { "Ascending" };
+        let arrow = if app.prefs.sort.descending {
+            "Descending"
+        } else {
+            "Ascending"
+        };
         ui.toggle_value(&mut app.prefs.sort.descending, arrow)
             .on_hover_text("Reverse the order");
         if app.prefs.sort != before {
@@ -44,7 +52,7 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         ui.horizontal(|ui| {
             let sel = app.gallery.sel.selected();
             ui.label(RichText::new(format!("{} selected", sel.len())).strong());
-            if ui.button("Delete").clicked() {
+            if ui.button("Delete…").clicked() {
                 app.commands.push(Command::AskDelete(sel.clone()));
             }
             if ui.button("Preview").clicked()
@@ -72,23 +80,34 @@ fn sort_name(k: SortKey) -> &'static str {
 pub fn tree_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
     ui.horizontal(|ui| {
         ui.strong("Collections");
-        if ui.small_button("+").on_hover_text("New collection").clicked() {
+        if ui
+            .small_button("+")
+            .on_hover_text("New collection")
+            .clicked()
+        {
             app.commands.push(Command::AskNewCollection(app.collection));
         }
     });
     ui.separator();
     let collections = app.snap.collections.clone();
-    egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-        if ui.selectable_label(app.collection.is_none(), "All items").clicked() {
-            app.commands.push(Command::ShowCollection(None));
-        }
-        children_ui(app, ui, &collections, None);
-    });
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            if ui
+                .selectable_label(app.collection.is_none(), "All items")
+                .clicked()
+            {
+                app.commands.push(Command::ShowCollection(None));
+            }
+            children_ui(app, ui, &collections, None);
+        });
 }
 
 fn children_ui(app: &mut ShoeboxApp, ui: &mut Ui, all: &[CollectionInfo], parent: Option<i64>) {
     for c in all.iter().filter(|c| c.parent_id == parent) {
-        let ItemId::Collection(id) = c.id else { continue };
+        let ItemId::Collection(id) = c.id else {
+            continue;
+        };
         let has_children = all.iter().any(|k| k.parent_id == Some(id));
         let selected = app.collection == Some(id);
         let label = |ui: &mut Ui, app: &mut ShoeboxApp| {
@@ -105,13 +124,20 @@ fn children_ui(app: &mut ShoeboxApp, ui: &mut Ui, all: &[CollectionInfo], parent
                 }
                 ui.menu_button("Move to", |ui| {
                     if ui.button("Top of the library").clicked() {
-                        app.commands.push(Command::MoveCollection { id, parent: None });
+                        app.commands
+                            .push(Command::MoveCollection { id, parent: None });
                     }
-                    for other in all.iter().filter(|o| o.id != c.id && !o.path.starts_with(&format!("{}/", c.path))) {
+                    for other in all
+                        .iter()
+                        .filter(|o| o.id != c.id && !o.path.starts_with(&format!("{}/", c.path)))
+                    {
                         if let ItemId::Collection(oid) = other.id
                             && ui.button(other.path.as_str()).clicked()
                         {
-                            app.commands.push(Command::MoveCollection { id, parent: Some(oid) });
+                            app.commands.push(Command::MoveCollection {
+                                id,
+                                parent: Some(oid),
+                            });
                         }
                     }
                 });
@@ -136,30 +162,60 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
     }
     if app.gallery.rows.is_empty() {
         ui.centered_and_justified(|ui| {
-            ui.label(if app.gallery.search.is_empty() { "This collection is empty" } else { "Nothing matches the search" });
+            super::cell(
+                ui,
+                if app.gallery.search.is_empty() {
+                    "This collection is empty"
+                } else {
+                    "Nothing matches the search"
+                },
+            );
         });
         return;
     }
     let assets = app.snap.assets.clone();
     let rows = std::mem::take(&mut app.gallery.rows);
-    let scroll_to = app.gallery.sel.focus.filter(|_| ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Key { key: egui::Key::ArrowDown | egui::Key::ArrowUp | egui::Key::ArrowLeft | egui::Key::ArrowRight, pressed: true, .. }))));
+    let scroll_to = app.gallery.sel.focus.filter(|_| {
+        ui.input(|i| {
+            i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key {
+                        key: egui::Key::ArrowDown
+                            | egui::Key::ArrowUp
+                            | egui::Key::ArrowLeft
+                            | egui::Key::ArrowRight,
+                        pressed: true,
+                        ..
+                    }
+                )
+            })
+        })
+    });
     match app.prefs.view {
         ViewMode::Grid => {
             let tile_size = app.prefs.thumb_size;
-            grid::grid_ui(ui, "gallery-grid", rows.len(), tile_size, scroll_to, |ui, i, rect| {
-                let a = &assets[rows[i]];
-                let tile = grid::Tile {
-                    name: &a.name,
-                    picture: picture(app, a),
-                    kind_label: kind_label(a.asset_kind),
-                    badge: None,
-                    selected: app.gallery.sel.contains(a.id),
-                    focused: app.gallery.sel.focus == Some(i),
-                    flag: a.missing.then_some("missing"),
-                };
-                let resp = grid::tile_ui(ui, rect, egui::Id::unique(("asset", a.id)), &tile);
-                tile_actions(app, ui, &resp, i, a);
-            });
+            grid::grid_ui(
+                ui,
+                "gallery-grid",
+                rows.len(),
+                tile_size,
+                scroll_to,
+                |ui, i, rect| {
+                    let a = &assets[rows[i]];
+                    let tile = grid::Tile {
+                        name: &a.name,
+                        picture: picture(app, a),
+                        kind_label: kind_label(a.asset_kind),
+                        badge: None,
+                        selected: app.gallery.sel.contains(a.id),
+                        focused: app.gallery.sel.focus == Some(i),
+                        flag: a.missing.then_some("missing"),
+                    };
+                    let resp = grid::tile_ui(ui, rect, egui::Id::unique(("asset", a.id)), &tile);
+                    tile_actions(app, ui, &resp, i, a);
+                },
+            );
         }
         ViewMode::List => {
             let headers = ["", "Name", "Kind", "Size", "Dimensions", "Date", "Location"];
@@ -177,25 +233,35 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     let pic = picture(app, a);
                     r.col(|ui| list::thumb_cell(ui, &pic, kind_label(a.asset_kind)));
                     r.col(|ui| {
-                        ui.label(a.name.as_str());
+                        super::cell(ui, a.name.as_str());
                     });
                     r.col(|ui| {
-                        ui.label(a.asset_kind.as_str());
+                        super::cell(ui, a.asset_kind.as_str());
                     });
                     r.col(|ui| {
-                        ui.label(human_size(a.size));
+                        super::cell(ui, human_size(a.size));
                     });
                     r.col(|ui| {
-                        ui.label(match (a.width, a.height) {
-                            (Some(w), Some(h)) => format!("{w} × {h}"),
-                            _ => String::new(),
-                        });
+                        super::cell(
+                            ui,
+                            match (a.width, a.height) {
+                                (Some(w), Some(h)) => format!("{w} × {h}"),
+                                _ => String::new(),
+                            },
+                        );
                     });
                     r.col(|ui| {
-                        ui.label(clock::display(a.captured_at.unwrap_or(a.imported_at)));
+                        super::cell(ui, clock::display(a.captured_at.unwrap_or(a.imported_at)));
                     });
                     r.col(|ui| {
-                        ui.label(if a.location.is_empty() { "—" } else { a.location.as_str() });
+                        super::cell(
+                            ui,
+                            if a.location.is_empty() {
+                                "—"
+                            } else {
+                                a.location.as_str()
+                            },
+                        );
                     });
                 },
                 |i, resp| responses.push((i, resp.clone())),
@@ -220,7 +286,8 @@ fn tile_actions(app: &mut ShoeboxApp, ui: &Ui, resp: &egui::Response, i: usize, 
             app.commands.push(Command::OpenPreview(i));
         }
         if ui.button("Export a copy…").clicked() {
-            app.commands.push(Command::ExportCopy(a.path.clone(), a.name.clone()));
+            app.commands
+                .push(Command::ExportCopy(a.path.clone(), a.name.clone()));
         }
         if ui.button("Move to Trash…").clicked() {
             let mut ids = app.gallery.sel.selected();
@@ -241,7 +308,12 @@ fn picture(app: &mut ShoeboxApp, a: &AssetInfo) -> Picture {
     }
     app.textures.get(
         app.thumbs.as_mut(),
-        Request { key: a.hash.clone(), path: a.path.clone(), kind: a.asset_kind, size: THUMB_PX },
+        Request {
+            key: a.hash.clone(),
+            path: a.path.clone(),
+            kind: a.asset_kind,
+            size: THUMB_PX,
+        },
     )
 }
 
@@ -263,10 +335,16 @@ fn welcome_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         ui.add_space(12.0);
         ui.horizontal(|ui| {
             ui.add_space((ui.available_width() - 260.0).max(0.0) / 2.0);
-            if ui.button(RichText::new("Import files…").size(16.0)).clicked() {
+            if ui
+                .button(RichText::new("Import files…").size(16.0))
+                .clicked()
+            {
                 app.commands.push(Command::ImportFiles);
             }
-            if ui.button(RichText::new("Import folder…").size(16.0)).clicked() {
+            if ui
+                .button(RichText::new("Import folder…").size(16.0))
+                .clicked()
+            {
                 app.commands.push(Command::ImportFolder);
             }
         });
@@ -275,5 +353,9 @@ fn welcome_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
 
 /// The Gallery's part of the status line.
 pub fn status_text(app: &ShoeboxApp) -> String {
-    format!("{} · {}", items(app.gallery.rows.len()), human_size(app.snap.library_size))
+    format!(
+        "{} · {}",
+        items(app.gallery.rows.len()),
+        human_size(app.snap.library_size)
+    )
 }

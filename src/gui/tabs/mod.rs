@@ -10,12 +10,25 @@ pub fn view_controls_ui(ui: &mut egui::Ui, view: &mut ViewMode, thumb_size: &mut
     ui.selectable_value(view, ViewMode::Grid, "Grid");
     ui.selectable_value(view, ViewMode::List, "List");
     if *view == ViewMode::Grid {
-        ui.add(egui::Slider::new(thumb_size, 80.0..=280.0).show_value(false).text("Size"));
+        ui.add(
+            egui::Slider::new(thumb_size, 80.0..=280.0)
+                .show_value(false)
+                .text("Size"),
+        );
     }
 }
 
 /// Modifier state of a click, as a selection command.
 pub fn click_command(ui: &egui::Ui, index: usize) -> Command {
     let m = ui.input(|i| i.modifiers);
-    Command::Click { index, toggle: m.command, range: m.shift }
+    Command::Click {
+        index,
+        toggle: m.command,
+        range: m.shift,
+    }
+}
+
+/// A table cell's text: not selectable, so clicking it selects the row.
+pub fn cell(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) {
+    ui.add(egui::Label::new(text).selectable(false));
 }

@@ -15,15 +15,24 @@ use crate::thumbs::{Request, THUMB_PX};
 
 pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
     ui.horizontal_wrapped(|ui| {
-        let search = ui.add(egui::TextEdit::singleline(&mut app.trash.search).hint_text("Search the Trash").desired_width(160.0));
+        let search = ui.add(
+            egui::TextEdit::singleline(&mut app.trash.search)
+                .hint_text("Search the Trash")
+                .desired_width(160.0),
+        );
         if search.changed() {
             app.trash.dirty = true;
         }
         let before = (app.prefs.trash_sort, app.prefs.group_by_batch);
-        egui::ComboBox::from_id_salt("trash-sort")
-            .selected_text(format!("Sort: {}", sort_name(app.prefs.trash_sort)))
+        egui::ComboBox::new("trash-sort", "Sort")
+            .selected_text(sort_name(app.prefs.trash_sort))
             .show_ui(ui, |ui| {
-                for key in [TrashSort::DeletedAt, TrashSort::DaysLeft, TrashSort::Name, TrashSort::Size] {
+                for key in [
+                    TrashSort::DeletedAt,
+                    TrashSort::DaysLeft,
+                    TrashSort::Name,
+                    TrashSort::Size,
+                ] {
                     ui.selectable_value(&mut app.prefs.trash_sort, key, sort_name(key));
                 }
             });
@@ -37,7 +46,13 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let enabled = !app.snap.trash.is_empty();
-            if ui.add_enabled(enabled, egui::Button::new(RichText::new("Empty Trash").color(theme::DANGER))).clicked() {
+            if ui
+                .add_enabled(
+                    enabled,
+                    egui::Button::new(RichText::new("Empty Trash…").color(theme::DANGER)),
+                )
+                .clicked()
+            {
                 app.commands.push(Command::AskEmptyTrash);
             }
         });
@@ -49,8 +64,12 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
             if ui.button("Restore").clicked() {
                 app.commands.push(Command::Restore(sel.clone()));
             }
-            if ui.button(RichText::new("Delete permanently").color(theme::DANGER)).clicked() {
-                app.commands.push(Command::AskDeletePermanently(sel.clone()));
+            if ui
+                .button(RichText::new("Delete permanently…").color(theme::DANGER))
+                .clicked()
+            {
+                app.commands
+                    .push(Command::AskDeletePermanently(sel.clone()));
             }
             if ui.button("Clear selection").clicked() {
                 app.commands.push(Command::ClearSelection);
@@ -64,7 +83,10 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
     ));
     if let Some(why) = &app.snap.clock_hold {
         ui.horizontal(|ui| {
-            ui.colored_label(theme::BADGE_SOON, format!("Automatic purging is paused: {why}."));
+            ui.colored_label(
+                theme::BADGE_SOON,
+                format!("Automatic purging is paused: {why}."),
+            );
             if why.contains("forward") && ui.button("The time is right: resume").clicked() {
                 app.commands.push(Command::ConfirmClock);
             }
@@ -83,12 +105,20 @@ fn sort_name(k: TrashSort) -> &'static str {
 
 /// The days-left badge: "27d".
 pub fn badge(e: &TrashEntry) -> (String, egui::Color32) {
-    let color = if e.days_left <= 3 { theme::BADGE_SOON } else { theme::BADGE };
+    let color = if e.days_left <= 3 {
+        theme::BADGE_SOON
+    } else {
+        theme::BADGE
+    };
     (format!("{}d", e.days_left.max(0)), color)
 }
 
 fn location_text(e: &TrashEntry) -> String {
-    if e.original_location.is_empty() { "Top of the library".into() } else { e.original_location.clone() }
+    if e.original_location.is_empty() {
+        "Top of the library".into()
+    } else {
+        e.original_location.clone()
+    }
 }
 
 pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
@@ -96,13 +126,16 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         ui.vertical_centered(|ui| {
             ui.add_space(ui.available_height() * 0.3);
             ui.heading("The Trash is empty");
-            ui.label("Things you delete wait here, so nothing is lost by accident.");
+            super::cell(
+                ui,
+                "Things you delete wait here, so nothing is lost by accident.",
+            );
         });
         return;
     }
     if app.trash.rows.is_empty() {
         ui.centered_and_justified(|ui| {
-            ui.label("Nothing in the Trash matches the search");
+            super::cell(ui, "Nothing in the Trash matches the search");
         });
         return;
     }
@@ -114,29 +147,45 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         match app.prefs.view {
             ViewMode::Grid => {
                 let tile_size = app.prefs.thumb_size;
-                grid::grid_ui(ui, "trash-grid", rows.len(), tile_size, None, |ui, i, rect| {
-                    let e = &entries[rows[i]];
-                    let tile = grid::Tile {
-                        name: &e.name,
-                        picture: picture(app, e),
-                        kind_label: e.asset_kind.map_or("COLLECTION", kind_label),
-                        badge: Some(badge(e)),
-                        selected: app.trash.sel.contains(e.id),
-                        focused: app.trash.sel.focus == Some(i),
-                        flag: None,
-                    };
-                    let resp = grid::tile_ui(ui, rect, egui::Id::unique(("trash", e.id)), &tile);
-                    let resp = resp.on_hover_text(format!(
-                        "Deleted {} by {}\nFrom {}",
-                        clock::display(e.deleted_at),
-                        e.deleted_by,
-                        location_text(e)
-                    ));
-                    entry_actions(app, ui, &resp, i, e);
-                });
+                grid::grid_ui(
+                    ui,
+                    "trash-grid",
+                    rows.len(),
+                    tile_size,
+                    None,
+                    |ui, i, rect| {
+                        let e = &entries[rows[i]];
+                        let tile = grid::Tile {
+                            name: &e.name,
+                            picture: picture(app, e),
+                            kind_label: e.asset_kind.map_or("COLLECTION", kind_label),
+                            badge: Some(badge(e)),
+                            selected: app.trash.sel.contains(e.id),
+                            focused: app.trash.sel.focus == Some(i),
+                            flag: None,
+                        };
+                        let resp =
+                            grid::tile_ui(ui, rect, egui::Id::unique(("trash", e.id)), &tile);
+                        let resp = resp.on_hover_text(format!(
+                            "Deleted {} by {}\nFrom {}",
+                            clock::display(e.deleted_at),
+                            e.deleted_by,
+                            location_text(e)
+                        ));
+                        entry_actions(app, ui, &resp, i, e);
+                    },
+                );
             }
             ViewMode::List => {
-                let headers = ["", "Name", "Days left", "Deleted", "Deleted by", "Original location", "Size"];
+                let headers = [
+                    "",
+                    "Name",
+                    "Days left",
+                    "Deleted",
+                    "Deleted by",
+                    "Original location",
+                    "Size",
+                ];
                 let sel = app.trash.sel.clone();
                 let mut responses = Vec::new();
                 list::table_ui(
@@ -149,25 +198,31 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     |i, r| {
                         let e = &entries[rows[i]];
                         let pic = picture(app, e);
-                        r.col(|ui| list::thumb_cell(ui, &pic, e.asset_kind.map_or("COLLECTION", kind_label)));
                         r.col(|ui| {
-                            ui.label(e.name.as_str());
+                            list::thumb_cell(
+                                ui,
+                                &pic,
+                                e.asset_kind.map_or("COLLECTION", kind_label),
+                            )
+                        });
+                        r.col(|ui| {
+                            super::cell(ui, e.name.as_str());
                         });
                         r.col(|ui| {
                             let (text, color) = badge(e);
-                            ui.label(RichText::new(text).color(color).strong());
+                            super::cell(ui, RichText::new(text).color(color).strong());
                         });
                         r.col(|ui| {
-                            ui.label(clock::display(e.deleted_at));
+                            super::cell(ui, clock::display(e.deleted_at));
                         });
                         r.col(|ui| {
-                            ui.label(e.deleted_by.as_str());
+                            super::cell(ui, e.deleted_by.as_str());
                         });
                         r.col(|ui| {
-                            ui.label(location_text(e));
+                            super::cell(ui, location_text(e));
                         });
                         r.col(|ui| {
-                            ui.label(human_size(e.size));
+                            super::cell(ui, human_size(e.size));
                         });
                     },
                     |i, resp| responses.push((i, resp.clone())),
@@ -183,40 +238,47 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
 
 fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, entries: &[TrashEntry], rows: &[usize]) {
     let batches = app.snap.batches.clone();
-    egui::ScrollArea::vertical().id_salt("trash-batches").auto_shrink(false).show(ui, |ui| {
-        let mut i = 0;
-        while i < rows.len() {
-            let batch = entries[rows[i]].batch_id;
-            let start = i;
-            while i < rows.len() && entries[rows[i]].batch_id == batch {
-                i += 1;
-            }
-            let info = batches.iter().find(|b| b.id == batch);
-            let title = match info {
-                Some(b) => format!("{}, {}", b.label, clock::display(b.created_at)),
-                None => format!("{}", items(i - start)),
-            };
-            ui.horizontal(|ui| {
-                ui.strong(title);
-                if ui.small_button("Restore all").clicked() {
-                    app.commands.push(Command::RestoreBatch(batch));
+    egui::ScrollArea::vertical()
+        .id_salt("trash-batches")
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            let mut i = 0;
+            while i < rows.len() {
+                let batch = entries[rows[i]].batch_id;
+                let start = i;
+                while i < rows.len() && entries[rows[i]].batch_id == batch {
+                    i += 1;
                 }
-            });
-            for (pos, &row) in rows.iter().enumerate().take(i).skip(start) {
-                let e = &entries[row];
-                let selected = app.trash.sel.contains(e.id);
-                let (text, color) = badge(e);
+                let info = batches.iter().find(|b| b.id == batch);
+                let title = match info {
+                    Some(b) => format!("{}, {}", b.label, clock::display(b.created_at)),
+                    None => format!("{}", items(i - start)),
+                };
                 ui.horizontal(|ui| {
-                    ui.add_space(16.0);
-                    ui.label(RichText::new(text).color(color).strong());
-                    let resp = ui.selectable_label(selected, e.name.as_str());
-                    ui.weak(format!("{} · from {}", human_size(e.size), location_text(e)));
-                    entry_actions(app, ui, &resp, pos, e);
+                    ui.strong(title);
+                    if ui.small_button("Restore all").clicked() {
+                        app.commands.push(Command::RestoreBatch(batch));
+                    }
                 });
+                for (pos, &row) in rows.iter().enumerate().take(i).skip(start) {
+                    let e = &entries[row];
+                    let selected = app.trash.sel.contains(e.id);
+                    let (text, color) = badge(e);
+                    ui.horizontal(|ui| {
+                        ui.add_space(16.0);
+                        ui.label(RichText::new(text).color(color).strong());
+                        let resp = ui.selectable_label(selected, e.name.as_str());
+                        ui.weak(format!(
+                            "{} · from {}",
+                            human_size(e.size),
+                            location_text(e)
+                        ));
+                        entry_actions(app, ui, &resp, pos, e);
+                    });
+                }
+                ui.separator();
             }
-            ui.separator();
-        }
-    });
+        });
 }
 
 fn entry_actions(app: &mut ShoeboxApp, ui: &Ui, resp: &egui::Response, i: usize, e: &TrashEntry) {
@@ -235,7 +297,8 @@ fn entry_actions(app: &mut ShoeboxApp, ui: &Ui, resp: &egui::Response, i: usize,
         if let (Some(path), Some(_)) = (&e.trash_path, e.asset_kind)
             && ui.button("Export a copy…").clicked()
         {
-            app.commands.push(Command::ExportCopy(path.clone(), e.name.clone()));
+            app.commands
+                .push(Command::ExportCopy(path.clone(), e.name.clone()));
         }
         if ui.button("Delete permanently…").clicked() {
             app.commands.push(Command::AskDeletePermanently(vec![e.id]));
@@ -247,7 +310,12 @@ fn picture(app: &mut ShoeboxApp, e: &TrashEntry) -> Picture {
     match (e.asset_kind, &e.hash, &e.trash_path) {
         (Some(kind @ (Kind::Image | Kind::Video)), Some(hash), Some(path)) => app.textures.get(
             app.thumbs.as_mut(),
-            Request { key: hash.clone(), path: path.clone(), kind, size: THUMB_PX },
+            Request {
+                key: hash.clone(),
+                path: path.clone(),
+                kind,
+                size: THUMB_PX,
+            },
         ),
         _ => Picture::Pending,
     }
@@ -255,5 +323,9 @@ fn picture(app: &mut ShoeboxApp, e: &TrashEntry) -> Picture {
 
 /// The Trash's part of the status line.
 pub fn status_text(app: &ShoeboxApp) -> String {
-    format!("{} in the Trash · {}", items(app.snap.trash.len()), human_size(app.snap.trash_size))
+    format!(
+        "{} in the Trash · {}",
+        items(app.snap.trash.len()),
+        human_size(app.snap.trash_size)
+    )
 }

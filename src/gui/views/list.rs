@@ -40,9 +40,19 @@ pub fn table_ui(
         .sense(Sense::click())
         .auto_shrink(false)
         .column(Column::exact(34.0))
-        .column(Column::initial(240.0).at_least(80.0).clip(true).resizable(true));
+        .column(
+            Column::initial(240.0)
+                .at_least(80.0)
+                .clip(true)
+                .resizable(true),
+        );
     for _ in 2..headers.len() {
-        table = table.column(Column::initial(110.0).at_least(40.0).clip(true).resizable(true));
+        table = table.column(
+            Column::initial(110.0)
+                .at_least(40.0)
+                .clip(true)
+                .resizable(true),
+        );
     }
     if let Some(i) = scroll_to {
         table = table.scroll_to_row(i, None);

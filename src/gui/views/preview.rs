@@ -31,7 +31,14 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
                 ("File", a.path.display().to_string()),
                 ("Size", human_size(a.size)),
                 ("Kind", a.asset_kind.as_str().to_string()),
-                ("Location", if a.location.is_empty() { "Top of the library".into() } else { a.location.clone() }),
+                (
+                    "Location",
+                    if a.location.is_empty() {
+                        "Top of the library".into()
+                    } else {
+                        a.location.clone()
+                    },
+                ),
                 ("Imported", clock::display(a.imported_at)),
             ];
             if let (Some(w), Some(h)) = (a.width, a.height) {
@@ -44,12 +51,27 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
                 properties.push(("Camera", c.clone()));
             }
             if !a.companions.is_empty() {
-                properties.push(("Companions", a.companions.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect::<Vec<_>>().join(", ")));
+                properties.push((
+                    "Companions",
+                    a.companions
+                        .iter()
+                        .filter_map(|p| p.file_name())
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ));
             }
             if a.missing {
                 properties.push(("Status", "missing on disk".into()));
             }
-            Some(Item { id: a.id, name: a.name.clone(), kind: Some(a.asset_kind), key: Some(a.hash.clone()), path: Some(a.path.clone()), properties })
+            Some(Item {
+                id: a.id,
+                name: a.name.clone(),
+                kind: Some(a.asset_kind),
+                key: Some(a.hash.clone()),
+                path: Some(a.path.clone()),
+                properties,
+            })
         }
         Tab::Trash => {
             let e = app.snap.trash.get(*app.trash.rows.get(pos)?)?;
@@ -57,7 +79,14 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
                 ("Days left", format!("{}d", e.days_left)),
                 ("Deleted", clock::display(e.deleted_at)),
                 ("Deleted by", e.deleted_by.clone()),
-                ("Original location", if e.original_location.is_empty() { "Top of the library".into() } else { e.original_location.clone() }),
+                (
+                    "Original location",
+                    if e.original_location.is_empty() {
+                        "Top of the library".into()
+                    } else {
+                        e.original_location.clone()
+                    },
+                ),
                 ("Size", human_size(e.size)),
             ];
             if let Some(p) = &e.original_path {
@@ -75,14 +104,23 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
             if let Some(c) = &e.camera {
                 properties.push(("Camera", c.clone()));
             }
-            Some(Item { id: e.id, name: e.name.clone(), kind: e.asset_kind, key: e.hash.clone(), path: e.trash_path.clone(), properties })
+            Some(Item {
+                id: e.id,
+                name: e.name.clone(),
+                kind: e.asset_kind,
+                key: e.hash.clone(),
+                path: e.trash_path.clone(),
+                properties,
+            })
         }
     }
 }
 
 /// Draws the lightbox when open.
 pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
-    let Some(preview) = app.preview.clone() else { return };
+    let Some(preview) = app.preview.clone() else {
+        return;
+    };
     let count = match preview.tab {
         Tab::Gallery => app.gallery.rows.len(),
         Tab::Trash => app.trash.rows.len(),
@@ -92,10 +130,17 @@ pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
         return;
     };
     let picture = match (&item.key, &item.path, item.kind) {
-        (Some(key), Some(path), Some(kind)) if matches!(kind, Kind::Image | Kind::Video) => app.textures.get(
-            app.thumbs.as_mut(),
-            Request { key: key.clone(), path: path.clone(), kind, size: PREVIEW_PX },
-        ),
+        (Some(key), Some(path), Some(kind)) if matches!(kind, Kind::Image | Kind::Video) => {
+            app.textures.get(
+                app.thumbs.as_mut(),
+                Request {
+                    key: key.clone(),
+                    path: path.clone(),
+                    kind,
+                    size: PREVIEW_PX,
+                },
+            )
+        }
         _ => Picture::Failed("no preview for this kind of item".into()),
     };
     let screen = ctx.content_rect();
@@ -105,10 +150,16 @@ pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
         ui.set_width(screen.width() * 0.86);
         ui.set_height(screen.height() * 0.82);
         ui.horizontal(|ui| {
-            if ui.add_enabled(preview.pos > 0, egui::Button::new("‹ Previous")).clicked() {
+            if ui
+                .add_enabled(preview.pos > 0, egui::Button::new("‹ Previous"))
+                .clicked()
+            {
                 cmds.push(Command::PreviewStep(-1));
             }
-            if ui.add_enabled(preview.pos + 1 < count, egui::Button::new("Next ›")).clicked() {
+            if ui
+                .add_enabled(preview.pos + 1 < count, egui::Button::new("Next ›"))
+                .clicked()
+            {
                 cmds.push(Command::PreviewStep(1));
             }
             ui.separator();
@@ -122,12 +173,15 @@ pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                 }
                 match preview.tab {
                     Tab::Gallery => {
-                        if ui.button("Delete").clicked() {
+                        if ui.button("Delete…").clicked() {
                             cmds.push(Command::AskDelete(vec![item.id]));
                         }
                     }
                     Tab::Trash => {
-                        if ui.button(RichText::new("Delete permanently").color(theme::DANGER)).clicked() {
+                        if ui
+                            .button(RichText::new("Delete permanently…").color(theme::DANGER))
+                            .clicked()
+                        {
                             cmds.push(Command::AskDeletePermanently(vec![item.id]));
                         }
                         if ui.button("Restore").clicked() {
@@ -139,23 +193,31 @@ pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                     if ui.button("Export a copy…").clicked() {
                         cmds.push(Command::ExportCopy(path.clone(), item.name.clone()));
                     }
-                    if item.kind == Some(Kind::Video) && ui.button("Play in system player").clicked() {
+                    if item.kind == Some(Kind::Video)
+                        && ui.button("Play in system player").clicked()
+                    {
                         cmds.push(Command::OpenExternally(path.clone()));
                     }
                 }
             });
         });
         ui.separator();
-        egui::Panel::right("preview-properties").resizable(false).exact_size(260.0).show(ui, |ui| {
-            ui.heading("Properties");
-            egui::Grid::new("props").num_columns(2).striped(true).show(ui, |ui| {
-                for (k, v) in &item.properties {
-                    ui.label(*k);
-                    ui.add(egui::Label::new(v.as_str()).wrap());
-                    ui.end_row();
-                }
+        egui::Panel::right("preview-properties")
+            .resizable(false)
+            .exact_size(260.0)
+            .show(ui, |ui| {
+                ui.heading("Properties");
+                egui::Grid::new("props")
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for (k, v) in &item.properties {
+                            ui.label(*k);
+                            ui.add(egui::Label::new(v.as_str()).wrap());
+                            ui.end_row();
+                        }
+                    });
             });
-        });
         egui::CentralPanel::no_frame().show(ui, |ui| match &picture {
             Picture::Ready(tex) => {
                 let size = tex.size_vec2();
@@ -179,8 +241,17 @@ pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
             Picture::Failed(reason) => {
                 ui.centered_and_justified(|ui| {
                     let text = match item.kind {
-                        Some(Kind::Video) => format!("{reason}\nUse “Play in system player” to watch it."),
-                        None => format!("Collection with {}", item.properties.iter().find(|p| p.0 == "Contains").map(|p| p.1.clone()).unwrap_or_default()),
+                        Some(Kind::Video) => {
+                            format!("{reason}\nUse “Play in system player” to watch it.")
+                        }
+                        None => format!(
+                            "Collection with {}",
+                            item.properties
+                                .iter()
+                                .find(|p| p.0 == "Contains")
+                                .map(|p| p.1.clone())
+                                .unwrap_or_default()
+                        ),
                         _ => reason.clone(),
                     };
                     ui.label(text);

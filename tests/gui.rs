@@ -1,0 +1,378 @@
+//! The desktop app driven through egui_kittest, without a window or GPU: widgets are
+//! found by their labels, clicked, and what is shown is asserted.
+
+use std::sync::Arc;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use shoebox::clock::ManualClock;
+use shoebox::gui::worker::Job;
+use shoebox::gui::{Prefs, ShoeboxApp, app_ui};
+use shoebox::library::{ImportOptions, Library};
+
+use crate::common::T0;
+
+struct Gui {
+    dir: tempfile::TempDir,
+    clock: ManualClock,
+    harness: Harness<'static, ShoeboxApp>,
+}
+
+/// The app on a fresh library holding the given files (imported by copy).
+fn gui_with(files: &[(&str, &[u8])]) -> Gui {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(T0);
+    let mut lib =
+        Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).unwrap();
+    lib.set_user("tester");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let mut paths = Vec::new();
+    for (name, bytes) in files {
+        let p = src.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        paths.push(p);
+    }
+    if !paths.is_empty() {
+        lib.import(&paths, &ImportOptions::default(), &mut |_| {})
+            .unwrap();
+    }
+    let ctx = egui::Context::default();
+    let app = ShoeboxApp::new(lib, &ctx, Prefs::default(), false).unwrap();
+    let harness = Harness::builder()
+        .with_size([1100.0, 760.0])
+        .build_ui_state(
+            |ui, app: &mut ShoeboxApp| {
+                app.logic(ui.ctx());
+                app_ui(app, ui);
+            },
+            app,
+        );
+    Gui {
+        dir,
+        clock,
+        harness,
+    }
+}
+
+impl Gui {
+    fn click(&mut self, label: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.run();
+    }
+
+    fn shows(&self, label: &str) -> bool {
+        self.harness.query_by_label(label).is_some()
+    }
+
+    fn shows_text(&self, text: &str) -> bool {
+        self.harness.query_by_label_contains(text).is_some()
+    }
+
+    fn key(&mut self, key: egui::Key) {
+        self.harness.key_press(key);
+        self.harness.run();
+    }
+
+    /// Selects a tile and moves it to the Trash through the delete dialog.
+    fn trash(&mut self, name: &str) {
+        self.click(name);
+        self.key(egui::Key::Delete);
+        assert!(
+            self.shows("Delete permanently instead (skip Trash)"),
+            "the delete dialog offers the checkbox"
+        );
+        self.click("Move to Trash");
+    }
+
+    /// Goes to the Trash tab (which reads the library again, as the app does).
+    fn open_trash(&mut self) {
+        self.click("Gallery");
+        let label = self
+            .harness
+            .get_by_label_contains("Trash (")
+            .accesskit_node()
+            .label()
+            .unwrap_or_default();
+        self.click(&label);
+    }
+}
+
+#[test]
+fn gui_delete_moves_the_item_to_trash_and_the_count_rises() {
+    let mut g = gui_with(&[("a.txt", b"alpha"), ("b.txt", b"bravo")]);
+    assert!(g.shows("Trash (0)"));
+    g.trash("a.txt");
+    assert!(g.shows("Trash (1)"));
+    assert!(!g.shows("a.txt"), "the item left the Gallery");
+    assert!(g.shows("b.txt"));
+    assert!(g.shows("Moved 1 item to Trash"));
+}
+
+#[test]
+fn gui_cancel_in_the_delete_dialog_deletes_nothing() {
+    let mut g = gui_with(&[("a.txt", b"alpha")]);
+    g.click("a.txt");
+    g.key(egui::Key::Delete);
+    g.click("Cancel");
+    assert!(g.shows("Trash (0)"));
+    assert!(g.shows("a.txt"));
+}
+
+#[test]
+fn gui_undo_brings_the_item_back() {
+    let mut g = gui_with(&[("a.txt", b"alpha")]);
+    g.trash("a.txt");
+    g.click("Undo");
+    assert!(g.shows("Trash (0)"));
+    assert!(g.shows("a.txt"));
+}
+
+#[test]
+fn gui_ctrl_z_undoes_the_last_move_to_trash() {
+    let mut g = gui_with(&[("a.txt", b"alpha")]);
+    g.trash("a.txt");
+    g.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    g.harness.run();
+    assert!(g.shows("Trash (0)"));
+    assert!(g.shows("a.txt"));
+}
+
+#[test]
+fn gui_trash_shows_30d_on_a_fresh_item_and_1d_29_days_later() {
+    let mut g = gui_with(&[("a.txt", b"alpha")]);
+    g.trash("a.txt");
+    g.open_trash();
+    assert!(g.shows("a.txt"));
+    assert!(g.shows("30d"));
+    g.clock.advance_days(29);
+    g.open_trash();
+    assert!(g.shows("1d"), "the badge follows the clock");
+    assert!(!g.shows("30d"));
+}
+
+#[test]
+fn gui_restore_returns_the_item_to_the_gallery() {
+    let mut g = gui_with(&[("a.txt", b"alpha")]);
+    g.trash("a.txt");
+    g.open_trash();
+    g.click("a.txt");
+    assert!(g.shows("1 selected"));
+    g.click("Restore");
+    assert!(g.shows("Trash (0)"));
+    assert!(g.shows("The Trash is empty"));
+    g.click("Gallery");
+    assert!(g.shows("a.txt"));
+}
+
+#[test]
+fn gui_delete_permanently_warns_first_and_then_removes_the_file() {
+    let mut g = gui_with(&[("a.txt", b"alpha")]);
+    g.trash("a.txt");
+    g.open_trash();
+    g.click("a.txt");
+    g.click("Delete permanently…");
+    assert!(g.shows("Delete 1 item permanently?"));
+    assert!(g.shows("This cannot be undone."));
+    g.click("Delete permanently");
+    assert!(g.shows("Trash (0)"));
+    let trash_files = crate::common::files_under(&g.dir.path().join("lib/trash"));
+    assert!(trash_files.is_empty(), "the file is gone: {trash_files:?}");
+}
+
+#[test]
+fn gui_shift_delete_in_the_gallery_asks_before_destroying() {
+    let mut g = gui_with(&[("a.txt", b"alpha")]);
+    g.click("a.txt");
+    g.harness
+        .key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::Delete);
+    g.harness.run();
+    assert!(g.shows("This cannot be undone."));
+    g.click("Cancel");
+    assert!(g.shows("a.txt"), "cancel never deletes");
+    g.click("a.txt");
+    g.harness
+        .key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::Delete);
+    g.harness.run();
+    g.click("Delete permanently");
+    assert!(!g.shows("a.txt"));
+    assert!(
+        g.shows("Trash (0)"),
+        "skipping the Trash leaves nothing in it"
+    );
+}
+
+#[test]
+fn gui_empty_trash_asks_delete_all_count_items() {
+    let mut g = gui_with(&[("a.txt", b"alpha"), ("b.txt", b"bravo")]);
+    g.trash("a.txt");
+    g.trash("b.txt");
+    g.open_trash();
+    g.click("Empty Trash…");
+    assert!(g.shows("Delete all 2 items?"));
+    g.click("Cancel");
+    assert!(g.shows("Trash (2)"), "cancel never deletes");
+    g.click("Empty Trash…");
+    g.click("Empty Trash");
+    assert!(g.shows("Trash (0)"));
+    assert!(g.shows("The Trash is empty"));
+}
+
+#[test]
+fn gui_restore_with_a_name_conflict_asks_for_a_new_name() {
+    let mut g = gui_with(&[("a.txt", b"alpha")]);
+    g.trash("a.txt");
+    let other = g.dir.path().join("src/other/a.txt");
+    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+    std::fs::write(&other, b"a different a.txt").unwrap();
+    g.harness.state_mut().send(Job::Import {
+        paths: vec![other],
+        opts: ImportOptions::default(),
+    });
+    g.harness.run();
+    g.open_trash();
+    g.click("a.txt");
+    g.click("Restore");
+    assert!(g.shows("That name is taken"), "the rename dialog opens");
+    assert!(g.shows_text("name conflict"));
+    assert!(
+        g.harness.query_all_by_value("a (2).txt").count() > 0,
+        "the first free name is suggested"
+    );
+    g.click("Rename and restore");
+    assert!(g.shows("Trash (0)"));
+    g.click("Gallery");
+    assert!(g.shows("a (2).txt"));
+    assert!(g.shows("a.txt"));
+}
+
+#[test]
+fn gui_restore_into_a_trashed_collection_asks_for_a_location() {
+    let mut g = gui_with(&[]);
+    g.harness.state_mut().send(Job::CreateCollection {
+        parent: None,
+        name: "Album".into(),
+    });
+    g.harness.run();
+    g.click("Album");
+    let file = g.dir.path().join("src/in-album.txt");
+    std::fs::write(&file, b"x").unwrap();
+    g.harness.state_mut().send(Job::Import {
+        paths: vec![file],
+        opts: ImportOptions {
+            into: Some(1),
+            ..Default::default()
+        },
+    });
+    g.harness.run();
+    g.trash("in-album.txt");
+    g.harness
+        .state_mut()
+        .send(Job::Trash(vec![shoebox::library::ItemId::Collection(1)]));
+    g.harness.run();
+    g.open_trash();
+    g.click("in-album.txt");
+    g.click("Restore");
+    assert!(g.shows("Choose where to restore"));
+    g.click("Top of the library");
+    g.click("Restore here");
+    assert!(
+        g.shows("Trash (1)"),
+        "only the collection is left in the Trash"
+    );
+}
+
+#[test]
+fn gui_empty_library_shows_a_welcome_with_import_buttons() {
+    let g = gui_with(&[]);
+    assert!(g.shows("Welcome to Shoebox"));
+    assert_eq!(
+        g.harness.query_all_by_label("Import files…").count(),
+        2,
+        "toolbar and welcome"
+    );
+}
+
+#[test]
+fn gui_list_view_shows_the_table_columns() {
+    let mut g = gui_with(&[("a.txt", b"alpha")]);
+    g.click("List");
+    for column in ["Name", "Kind", "Size", "Dimensions", "Date", "Location"] {
+        assert!(g.shows(column), "column {column}");
+    }
+    g.trash("a.txt");
+    g.open_trash();
+    for column in ["Days left", "Deleted", "Deleted by", "Original location"] {
+        assert!(g.shows(column), "column {column}");
+    }
+    assert!(g.shows("30d"));
+    assert!(g.shows("tester"));
+}
+
+#[test]
+fn gui_selection_with_ctrl_shift_and_select_all() {
+    let mut g = gui_with(&[
+        ("a.txt", b"1"),
+        ("b.txt", b"2"),
+        ("c.txt", b"3"),
+        ("d.txt", b"4"),
+    ]);
+    g.harness.get_by_value("Date").click();
+    g.harness.run();
+    g.click("Name");
+    g.click("a.txt");
+    g.harness
+        .get_by_label("c.txt")
+        .click_modifiers(egui::Modifiers::SHIFT);
+    g.harness.run();
+    assert!(g.shows("3 selected"));
+    g.harness
+        .get_by_label("b.txt")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    g.harness.run();
+    assert!(g.shows("2 selected"));
+    g.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    g.harness.run();
+    assert!(g.shows("4 selected"));
+    g.click("Delete…");
+    g.click("Move to Trash");
+    assert!(g.shows("Trash (4)"));
+    assert!(g.shows("Moved 4 items to Trash"));
+}
+
+#[test]
+fn gui_search_filters_the_gallery_and_the_trash() {
+    let mut g = gui_with(&[("beach.txt", b"1"), ("city.txt", b"2")]);
+    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    search.focus();
+    search.type_text("bea");
+    g.harness.run();
+    assert!(g.shows("beach.txt"));
+    assert!(!g.shows("city.txt"));
+}
+
+#[test]
+fn gui_settings_say_how_many_items_a_shorter_retention_purges() {
+    let mut g = gui_with(&[("a.txt", b"1")]);
+    g.trash("a.txt");
+    g.clock.advance_days(10);
+    g.click("Settings");
+    assert!(g.shows("Keep items in the Trash for"));
+
+    g.harness.get_by_value("30 days").set_value_accesskit(5.0);
+    g.harness.run();
+    assert!(
+        g.harness.query_by_value("5 days").is_some(),
+        "retention field now reads 5 days"
+    );
+
+    assert!(g.shows("Saving will purge 1 item at the next sweep."));
+    g.click("Save");
+    g.open_trash();
+    assert!(
+        g.shows_text("deleted permanently 5 days after"),
+        "the new retention is saved"
+    );
+}
