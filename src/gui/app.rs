@@ -596,7 +596,7 @@ impl ShoeboxApp {
                 TrashSort::Size => b.size.cmp(&a.size),
             });
             if self.prefs.group_by_batch {
-                entries.sort_by(|(_, a), (_, b)| b.batch_id.cmp(&a.batch_id));
+                entries.sort_by_key(|(_, e)| std::cmp::Reverse(e.batch_id));
             }
             self.trash.ids = entries.iter().map(|(_, e)| e.id).collect();
             self.trash.rows = entries.into_iter().map(|(i, _)| i).collect();

@@ -223,10 +223,12 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
             let mut responses = Vec::new();
             list::table_ui(
                 ui,
-                "gallery-list",
-                &headers,
-                rows.len(),
-                scroll_to,
+                list::TableSpec {
+                    id_salt: "gallery-list",
+                    headers: &headers,
+                    count: rows.len(),
+                    scroll_to,
+                },
                 |i| sel.contains(assets[rows[i]].id),
                 |i, r| {
                     let a = &assets[rows[i]];

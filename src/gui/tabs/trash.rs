@@ -190,10 +190,12 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                 let mut responses = Vec::new();
                 list::table_ui(
                     ui,
-                    "trash-list",
-                    &headers,
-                    rows.len(),
-                    None,
+                    list::TableSpec {
+                        id_salt: "trash-list",
+                        headers: &headers,
+                        count: rows.len(),
+                        scroll_to: None,
+                    },
                     |i| sel.contains(entries[rows[i]].id),
                     |i, r| {
                         let e = &entries[rows[i]];
@@ -252,7 +254,7 @@ fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, entries: &[TrashEntry], rows: &
                 let info = batches.iter().find(|b| b.id == batch);
                 let title = match info {
                     Some(b) => format!("{}, {}", b.label, clock::display(b.created_at)),
-                    None => format!("{}", items(i - start)),
+                    None => items(i - start),
                 };
                 ui.horizontal(|ui| {
                     ui.strong(title);

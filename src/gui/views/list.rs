@@ -22,18 +22,28 @@ pub fn thumb_cell(ui: &mut Ui, picture: &Picture, kind_label: &str) {
     }
 }
 
-/// A table with the given column headers; `row` draws row `i` and returns nothing.
-/// `on_click(i, response)` receives each row's response.
+/// What a table shows: its id, column headers, row count, and a row to bring into view.
+pub struct TableSpec<'a> {
+    pub id_salt: &'a str,
+    pub headers: &'a [&'a str],
+    pub count: usize,
+    pub scroll_to: Option<usize>,
+}
+
+/// A table; `row` draws row `i`, `on_response(i, response)` receives each row's response.
 pub fn table_ui(
     ui: &mut Ui,
-    id_salt: &str,
-    headers: &[&str],
-    count: usize,
-    scroll_to: Option<usize>,
+    spec: TableSpec<'_>,
     is_selected: impl Fn(usize) -> bool,
     mut row: impl FnMut(usize, &mut egui_extras::TableRow<'_, '_>),
     mut on_response: impl FnMut(usize, &egui::Response),
 ) {
+    let TableSpec {
+        id_salt,
+        headers,
+        count,
+        scroll_to,
+    } = spec;
     let mut table = TableBuilder::new(ui)
         .id_salt(id_salt)
         .striped(true)
