@@ -171,6 +171,8 @@ pub struct ShoeboxApp {
     pub(crate) status: Option<String>,
     pub(crate) commands: Vec<Command>,
     pub(crate) last_batch: Option<i64>,
+    /// When the process started, until the first frame with the library is logged.
+    pub(crate) started: Option<std::time::Instant>,
     last_sweep: Option<f64>,
     last_refresh: f64,
     now: f64,
@@ -212,6 +214,7 @@ impl ShoeboxApp {
             status: None,
             commands: Vec::new(),
             last_batch: None,
+            started: None,
             last_sweep: None,
             last_refresh: 0.0,
             now: 0.0,
@@ -543,7 +546,6 @@ impl ShoeboxApp {
     fn refresh_shown(&mut self) {
         if self.gallery.dirty {
             self.gallery.dirty = false;
-            let mut list: Vec<crate::library::AssetInfo> = Vec::new();
             let needle = self.gallery.search.to_lowercase();
             let mut rows: Vec<usize> = self
                 .snap
@@ -556,23 +558,20 @@ impl ShoeboxApp {
                 .collect();
             let assets = &self.snap.assets;
             let sort = self.prefs.sort;
-            rows.sort_by(|&x, &y| {
-                let (a, b) = (&assets[x], &assets[y]);
-                let ord = match sort.key {
-                    crate::library::SortKey::Date => a
-                        .captured_at
-                        .unwrap_or(a.imported_at)
-                        .cmp(&b.captured_at.unwrap_or(b.imported_at)),
-                    crate::library::SortKey::Name => std::cmp::Ordering::Equal,
-                    crate::library::SortKey::Size => a.size.cmp(&b.size),
-                    crate::library::SortKey::Kind => {
-                        a.asset_kind.as_str().cmp(b.asset_kind.as_str())
-                    }
-                }
-                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
-                if sort.descending { ord.reverse() } else { ord }
+            // Keys computed once per item, not once per comparison.
+            rows.sort_by_cached_key(|&i| {
+                let a = &assets[i];
+                let primary: i64 = match sort.key {
+                    crate::library::SortKey::Date => a.captured_at.unwrap_or(a.imported_at),
+                    crate::library::SortKey::Name => 0,
+                    crate::library::SortKey::Size => a.size as i64,
+                    crate::library::SortKey::Kind => a.asset_kind as i64,
+                };
+                (primary, a.name.to_lowercase())
             });
-            list.clear();
+            if sort.descending {
+                rows.reverse();
+            }
             self.gallery.ids = rows.iter().map(|&i| assets[i].id).collect();
             self.gallery.rows = rows;
             let ids = self.gallery.ids.clone();
@@ -869,6 +868,11 @@ impl ShoeboxApp {
                 ..Default::default()
             },
         });
+    }
+
+    /// Handles a reply as if the library thread had sent it (benchmarks feed snapshots).
+    pub fn receive(&mut self, reply: Reply) {
+        self.on_reply(reply);
     }
 
     /// Sends a job to the library (as the UI does).

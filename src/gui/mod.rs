@@ -24,6 +24,7 @@ const PREFS_KEY: &str = "shoebox-prefs";
 
 /// Opens the desktop app on the library.
 pub fn run(library: Option<PathBuf>) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     logging::init();
     let root = crate::cli::library_root(library)?;
     log::info!("opening the library at {}", root.display());
@@ -44,7 +45,9 @@ pub fn run(library: Option<PathBuf>) -> anyhow::Result<()> {
                 .storage
                 .and_then(|s| eframe::get_value(s, PREFS_KEY))
                 .unwrap_or_default();
-            let app = ShoeboxApp::new(lib, &cc.egui_ctx, prefs, true).map_err(|e| e.to_string())?;
+            let mut app =
+                ShoeboxApp::new(lib, &cc.egui_ctx, prefs, true).map_err(|e| e.to_string())?;
+            app.started = Some(started);
             Ok(Box::new(app))
         }),
     )
@@ -106,6 +109,15 @@ impl eframe::App for ShoeboxApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         app_ui(self, ui);
+        if self.loaded
+            && let Some(t) = self.started.take()
+        {
+            log::info!(
+                "first frame with the library ({} assets) {} ms after launch",
+                self.snap.assets.len(),
+                t.elapsed().as_millis()
+            );
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

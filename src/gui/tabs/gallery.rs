@@ -155,8 +155,14 @@ fn children_ui(app: &mut ShoeboxApp, ui: &mut Ui, all: &[CollectionInfo], parent
 
 /// The grid or list of assets, the welcome on an empty library.
 pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
+    if !app.loaded {
+        ui.centered_and_justified(|ui| {
+            ui.label("Opening the library…");
+        });
+        return;
+    }
     let library_empty = app.snap.assets.is_empty() && app.snap.collections.is_empty();
-    if app.loaded && library_empty {
+    if library_empty {
         welcome_ui(app, ui);
         return;
     }

@@ -1,0 +1,141 @@
+//! The Gallery with 100,000 assets, headless: CPU time per frame (egui layout and
+//! tessellation) while scrolling the grid and the list, and the time from opening a
+//! 100,000-asset library to its first frame. Run with `cargo bench --bench gui`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::{Event, MouseWheelSource, MouseWheelUnit, RawInput, Rect, TouchPhase, pos2, vec2};
+use shoebox::clock::SystemClock;
+use shoebox::gui::worker;
+use shoebox::gui::{Prefs, ShoeboxApp, ViewMode, app_ui};
+use shoebox::library::Library;
+
+const N: usize = 100_000;
+const FRAMES: usize = 300;
+
+fn input(wheel: f32) -> RawInput {
+    let mut raw = RawInput {
+        screen_rect: Some(Rect::from_min_size(pos2(0.0, 0.0), vec2(1280.0, 800.0))),
+        ..Default::default()
+    };
+    raw.events.push(Event::PointerMoved(pos2(700.0, 400.0)));
+    if wheel != 0.0 {
+        raw.events.push(Event::MouseWheel {
+            unit: MouseWheelUnit::Point,
+            delta: vec2(0.0, wheel),
+            phase: TouchPhase::Move,
+            source: MouseWheelSource::Wheel,
+            modifiers: Default::default(),
+        });
+    }
+    raw
+}
+
+/// One frame: logic, drawing, and tessellation (what the CPU does before the GPU).
+fn frame(ctx: &egui::Context, app: &mut ShoeboxApp, wheel: f32) -> Duration {
+    let start = Instant::now();
+    let out = ctx.run_ui(input(wheel), |ui| {
+        app.logic(ui.ctx());
+        app_ui(app, ui);
+    });
+    let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
+    start.elapsed()
+}
+
+fn stats(mut v: Vec<Duration>) -> (f64, f64, f64) {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let mean = v.iter().map(|d| ms(*d)).sum::<f64>() / v.len() as f64;
+    (mean, ms(v[v.len() / 2]), ms(v[v.len() * 95 / 100]))
+}
+
+/// A library of `N` in-place assets whose files exist, written straight into the database
+/// (importing 100,000 files is measured by the library benchmark, not here).
+fn big_library(dir: &std::path::Path) -> std::path::PathBuf {
+    let root = dir.join("lib");
+    let files = dir.join("files");
+    std::fs::create_dir_all(&files).expect("files dir");
+    drop(Library::open_with_clock(&root, Arc::new(SystemClock)).expect("create"));
+    let mut db = rusqlite::Connection::open(root.join("library.db")).expect("db");
+    let tx = db.transaction().expect("tx");
+    tx.execute(
+        "INSERT INTO collections(id, name, name_key, created_at) VALUES (1, 'Shoots', 'shoots', 0)",
+        [],
+    )
+    .expect("collection");
+    for i in 0..N {
+        let name = format!("IMG_{i:06}.jpg");
+        let path = files.join(&name);
+        std::fs::write(&path, b"x").expect("file");
+        let hash = format!("{:064x}", i);
+        tx.execute(
+            "INSERT INTO assets(id, collection_id, name, name_key, kind, storage, size, hash, imported_at, width, height)
+             VALUES (?1, ?2, ?3, ?4, 'image', 'in_place', 1, ?5, ?6, 6000, 4000)",
+            rusqlite::params![i as i64 + 1, if i % 2 == 0 { Some(1) } else { None }, name, name.to_lowercase(), hash, 1_700_000_000 + i as i64],
+        )
+        .expect("asset");
+        tx.execute(
+            "INSERT INTO files(asset_id, role, path, size, hash) VALUES (?1, 'main', ?2, 1, ?3)",
+            rusqlite::params![i as i64 + 1, path.to_str().expect("utf-8"), hash],
+        )
+        .expect("file row");
+    }
+    tx.commit().expect("commit");
+    root
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let t = Instant::now();
+    let root = big_library(dir.path());
+    println!(
+        "made a library of {N} assets in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+
+    // Launch to first frame: open (with recovery), read every asset, build the app, draw.
+    let mut lib = Library::open(&root).expect("open");
+    let t = Instant::now();
+    drop(worker::snapshot(&mut lib).expect("snapshot"));
+    let read = t.elapsed();
+    drop(lib);
+    let start = Instant::now();
+    let lib = Library::open(&root).expect("open");
+    let opened = start.elapsed();
+    let ctx = egui::Context::default();
+    // Inline, the app reads the library as it is made, as the library thread does at launch.
+    let mut app = ShoeboxApp::new(lib, &ctx, Prefs::default(), false).expect("app");
+    frame(&ctx, &mut app, 0.0);
+    let first = start.elapsed();
+    drop(app);
+    println!(
+        "open to first frame: {:.0} ms (open {:.0} ms; reading {N} assets alone {:.0} ms)",
+        first.as_secs_f64() * 1e3,
+        opened.as_secs_f64() * 1e3,
+        read.as_secs_f64() * 1e3
+    );
+
+    for view in [ViewMode::Grid, ViewMode::List] {
+        let prefs = Prefs {
+            view,
+            ..Prefs::default()
+        };
+        let lib = Library::open(&root).expect("open");
+        let ctx = egui::Context::default();
+        let mut app = ShoeboxApp::new(lib, &ctx, prefs, false).expect("app");
+        for _ in 0..5 {
+            frame(&ctx, &mut app, 0.0);
+        }
+        let still: Vec<Duration> = (0..FRAMES).map(|_| frame(&ctx, &mut app, 0.0)).collect();
+        let scrolling: Vec<Duration> = (0..FRAMES).map(|_| frame(&ctx, &mut app, -400.0)).collect();
+        let (m, p50, p95) = stats(still);
+        println!(
+            "{view:?} with {N} assets, idle:      mean {m:.2} ms, median {p50:.2} ms, p95 {p95:.2} ms per frame"
+        );
+        let (m, p50, p95) = stats(scrolling);
+        println!(
+            "{view:?} with {N} assets, scrolling: mean {m:.2} ms, median {p50:.2} ms, p95 {p95:.2} ms per frame"
+        );
+    }
+}
