@@ -66,7 +66,7 @@ impl Gui {
     }
 
     fn shows_text(&self, text: &str) -> bool {
-        self.harness.query_by_label_contains(text).is_some()
+        self.harness.query_all_by_label_contains(text).next().is_some()
     }
 
     fn key(&mut self, key: egui::Key) {
@@ -375,4 +375,20 @@ fn gui_settings_say_how_many_items_a_shorter_retention_purges() {
         g.shows_text("deleted permanently 5 days after"),
         "the new retention is saved"
     );
+}
+
+#[test]
+fn gui_preview_opens_with_space_steps_with_arrows_and_closes_with_escape() {
+    let mut g = gui_with(&[("a.txt", b"1"), ("b.txt", b"2")]);
+    g.harness.get_by_value("Date").click();
+    g.harness.run();
+    g.click("Name");
+    g.click("a.txt");
+    g.key(egui::Key::Space);
+    assert!(g.shows("Properties"), "the preview opens");
+    assert!(g.shows("Next ›"));
+    g.key(egui::Key::ArrowRight);
+    assert_eq!(g.harness.query_all_by_label("b.txt").count(), 2, "the tile and the preview's title");
+    g.key(egui::Key::Escape);
+    assert!(!g.shows("Properties"), "Esc closes the preview");
 }

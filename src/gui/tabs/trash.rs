@@ -155,10 +155,11 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     None,
                     |ui, i, rect| {
                         let e = &entries[rows[i]];
+                        let label = entry_kind_label(e);
                         let tile = grid::Tile {
                             name: &e.name,
                             picture: picture(app, e),
-                            kind_label: e.asset_kind.map_or("COLLECTION", kind_label),
+                            kind_label: &label,
                             badge: Some(badge(e)),
                             selected: app.trash.sel.contains(e.id),
                             focused: app.trash.sel.focus == Some(i),
@@ -306,6 +307,14 @@ fn entry_actions(app: &mut ShoeboxApp, ui: &Ui, resp: &egui::Response, i: usize,
             app.commands.push(Command::AskDeletePermanently(vec![e.id]));
         }
     });
+}
+
+/// What a tile without a picture says: the kind, or what a collection holds.
+fn entry_kind_label(e: &TrashEntry) -> String {
+    match e.asset_kind {
+        Some(k) => kind_label(k).to_string(),
+        None => format!("COLLECTION\n{}", items(e.item_count as usize)),
+    }
 }
 
 fn picture(app: &mut ShoeboxApp, e: &TrashEntry) -> Picture {

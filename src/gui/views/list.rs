@@ -49,6 +49,7 @@ pub fn table_ui(
         .striped(true)
         .sense(Sense::click())
         .auto_shrink(false)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::exact(34.0))
         .column(
             Column::initial(240.0)
