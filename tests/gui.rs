@@ -66,7 +66,10 @@ impl Gui {
     }
 
     fn shows_text(&self, text: &str) -> bool {
-        self.harness.query_all_by_label_contains(text).next().is_some()
+        self.harness
+            .query_all_by_label_contains(text)
+            .next()
+            .is_some()
     }
 
     fn key(&mut self, key: egui::Key) {
@@ -388,7 +391,11 @@ fn gui_preview_opens_with_space_steps_with_arrows_and_closes_with_escape() {
     assert!(g.shows("Properties"), "the preview opens");
     assert!(g.shows("Next ›"));
     g.key(egui::Key::ArrowRight);
-    assert_eq!(g.harness.query_all_by_label("b.txt").count(), 2, "the tile and the preview's title");
+    assert_eq!(
+        g.harness.query_all_by_label("b.txt").count(),
+        2,
+        "the tile and the preview's title"
+    );
     g.key(egui::Key::Escape);
     assert!(!g.shows("Properties"), "Esc closes the preview");
 }
