@@ -5,7 +5,6 @@
 //! Nothing here knows about egui: results carry plain RGBA pixels.
 
 use std::collections::{HashSet, VecDeque};
-use std::io::BufReader;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -237,9 +236,9 @@ fn make(req: &Request, cache_dir: &Path, ffmpeg: bool) -> Result<image::RgbaImag
 
 /// Decodes an image with explicit limits.
 pub fn decode(path: &Path) -> Result<image::DynamicImage, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("can't read the file: {e}"))?;
-    let mut reader = image::ImageReader::new(BufReader::new(file))
-        .with_guessed_format()
+    // Opening by path keeps the extension as a hint when the content is not recognised.
+    let mut reader = image::ImageReader::open(path)
+        .and_then(|r| r.with_guessed_format())
         .map_err(|e| format!("can't read the file: {e}"))?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_EDGE);
@@ -287,4 +286,55 @@ fn video_poster(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
         return Err("ffmpeg could not read this video".into());
     }
     image::load_from_memory(&out.stdout).map_err(|e| format!("ffmpeg gave no picture: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corrupt_image_says_it_cannot_be_read() {
+        let dir = tempfile::tempdir().expect("temp");
+        let p = dir.path().join("broken.jpg");
+        std::fs::write(&p, b"x").expect("write");
+        let err = decode(&p).expect_err("corrupt");
+        assert!(err.starts_with("can't read this image"), "{err}");
+    }
+
+    #[test]
+    fn an_image_larger_than_the_limits_is_refused_without_decoding() {
+        let dir = tempfile::tempdir().expect("temp");
+        let p = dir.path().join("huge.png");
+        // A valid PNG header claiming 30000 × 30000 pixels: a decompression bomb.
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let ihdr = [
+            &30_000u32.to_be_bytes()[..],
+            &30_000u32.to_be_bytes()[..],
+            &[8, 6, 0, 0, 0],
+        ]
+        .concat();
+        png.extend_from_slice(&(ihdr.len() as u32).to_be_bytes());
+        let mut chunk = b"IHDR".to_vec();
+        chunk.extend_from_slice(&ihdr);
+        png.extend_from_slice(&chunk);
+        png.extend_from_slice(&crc32(&chunk).to_be_bytes());
+        std::fs::write(&p, png).expect("write");
+        let err = decode(&p).expect_err("too large");
+        assert_eq!(err, "too large to preview safely");
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= b as u32;
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
 }
