@@ -260,3 +260,49 @@ fn purge_never_touches_files_it_did_not_put_in_the_trash() {
     f.lib.sweep().unwrap();
     assert_eq!(files_under(&f.root().join("trash")), vec![stranger]);
 }
+
+#[test]
+fn offline_is_not_deleted_a_check_flags_missing_and_offline_files_and_changes_nothing() {
+    let mut f = Fixture::new();
+    let a = f.file("drive/shoot/a.txt", b"a");
+    let b = f.file("other/b.txt", b"b");
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    f.lib
+        .import(&[a.clone(), b.clone()], &opts, &mut |_| {})
+        .unwrap();
+    std::fs::remove_file(&b).unwrap();
+    let unplugged = f.src().join("drive-unplugged");
+    std::fs::rename(f.src().join("drive"), &unplugged).unwrap();
+    let check = f.lib.check_files().unwrap();
+    assert_eq!((check.checked, check.missing, check.offline), (2, 1, 1));
+    let assets = f.lib.assets(Default::default()).unwrap();
+    let by = |n: &str| assets.iter().find(|x| x.name == n).unwrap().clone();
+    assert!(by("b.txt").missing && !by("b.txt").offline);
+    assert!(by("a.txt").offline && !by("a.txt").missing);
+    assert_eq!(
+        f.lib.trash_count().unwrap(),
+        0,
+        "nothing is trashed because of it"
+    );
+    f.clock.advance_days(100);
+    f.lib.sweep().unwrap();
+    assert_eq!(
+        f.lib.assets(Default::default()).unwrap().len(),
+        2,
+        "nor purged"
+    );
+    // The drive comes back.
+    std::fs::rename(&unplugged, f.src().join("drive")).unwrap();
+    let check = f.lib.check_files().unwrap();
+    assert_eq!(check.offline, 0);
+    assert!(
+        !f.lib
+            .assets(Default::default())
+            .unwrap()
+            .iter()
+            .any(|x| x.name == "a.txt" && x.offline)
+    );
+}

@@ -79,7 +79,7 @@ fn active_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
         out.push(json!({
             "id": a.id, "kind": "asset", "asset_kind": a.asset_kind, "name": a.name,
             "location": a.location, "size": a.size, "path": a.path, "in_place": a.in_place,
-            "missing": a.missing, "width": a.width, "height": a.height,
+            "missing": a.missing, "offline": a.offline, "width": a.width, "height": a.height,
             "captured_at": a.captured_at.map(clock::rfc3339),
             "imported_at": clock::rfc3339(a.imported_at), "camera": a.camera,
             "companions": a.companions,

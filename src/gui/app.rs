@@ -364,6 +364,9 @@ impl ShoeboxApp {
                 let first = !self.loaded;
                 self.snap = s;
                 self.loaded = true;
+                if first {
+                    self.handle.send(Job::CheckFiles);
+                }
                 self.gallery.dirty = true;
                 self.trash.dirty = true;
                 if first && let Some(why) = &self.snap.clock_hold {
@@ -471,6 +474,21 @@ impl ShoeboxApp {
                         items(s.purged),
                         human_size(s.freed_bytes)
                     ));
+                }
+            }
+            Reply::Checked(c) => {
+                if c.missing + c.offline > 0 {
+                    let mut parts = Vec::new();
+                    if c.missing > 0 {
+                        parts.push(format!("{} missing from disk", items(c.missing)));
+                    }
+                    if c.offline > 0 {
+                        parts.push(format!(
+                            "{} offline (folder or drive unreachable)",
+                            items(c.offline)
+                        ));
+                    }
+                    self.status = Some(parts.join(", "));
                 }
             }
             Reply::ExpiredCount {

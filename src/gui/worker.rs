@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::library::{
-    AssetInfo, BatchInfo, BulkReport, CollectionInfo, ImportOptions, ImportProgress, ImportReport,
-    ItemId, Library, LibraryError, RestoreOptions, Sort, SweepReport, TrashEntry, TrashSort,
+    AssetInfo, BatchInfo, BulkReport, CollectionInfo, FileCheck, ImportOptions, ImportProgress,
+    ImportReport, ItemId, Library, LibraryError, RestoreOptions, Sort, SweepReport, TrashEntry,
+    TrashSort,
 };
 
 /// What the UI shows, read in one go after each change.
@@ -49,6 +50,8 @@ pub enum Job {
     EmptyTrash,
     /// The expiry sweep (startup and timer).
     Sweep,
+    /// Look for files changed or removed outside Shoebox.
+    CheckFiles,
     ConfirmClock,
     SaveSettings {
         retention_days: i64,
@@ -87,6 +90,7 @@ pub enum Reply {
     Deleted(BulkReport),
     Emptied(BulkReport),
     Swept(SweepReport),
+    Checked(FileCheck),
     ExpiredCount {
         retention_days: i64,
         count: usize,
@@ -157,6 +161,12 @@ pub fn execute(
         ),
         Job::EmptyTrash => push(&mut out, "Empty Trash", lib.empty_trash(), Reply::Emptied),
         Job::Sweep => push(&mut out, "Sweep", lib.sweep(), Reply::Swept),
+        Job::CheckFiles => push(
+            &mut out,
+            "Checking files",
+            lib.check_files(),
+            Reply::Checked,
+        ),
         Job::ConfirmClock => push(&mut out, "Confirm the clock", lib.confirm_clock(), |_| {
             Reply::Swept(SweepReport::default())
         }),

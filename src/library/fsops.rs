@@ -282,3 +282,71 @@ pub fn split_ext(name: &str) -> (&str, Option<&str>) {
         _ => (name, None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rename_never_replaces_an_existing_file() {
+        let dir = tempfile::tempdir().expect("temp");
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        fs::write(&a, b"a").expect("write");
+        fs::write(&b, b"b").expect("write");
+        let err = rename_noreplace(&a, &b).expect_err("must refuse");
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&b).expect("read"), b"b");
+        assert_eq!(fs::read(&a).expect("read"), b"a");
+    }
+
+    /// `/dev/shm` is a RAM file system on Linux: moving from it to the disk crosses devices.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_cross_device_move_copies_verifies_then_removes() {
+        let Ok(shm) = tempfile::tempdir_in("/dev/shm") else {
+            return;
+        };
+        let disk = tempfile::tempdir().expect("temp");
+        let dev = |p: &Path| fs::metadata(p).map(|m| dev_ino(&m).0).ok().flatten();
+        if dev(shm.path()) == dev(disk.path()) {
+            return; // Not two file systems on this machine.
+        }
+        let src = shm.path().join("photo.jpg");
+        fs::write(&src, b"pixels").expect("write");
+        let (_, hash) = hash_file(&src).expect("hash");
+        let dst = disk.path().join("photo.jpg");
+        assert_eq!(move_file(&src, &dst, &hash).expect("move"), MoveHow::Copied);
+        assert!(!src.exists());
+        assert_eq!(fs::read(&dst).expect("read"), b"pixels");
+        // A wrong expected hash leaves the source alone and removes the bad copy.
+        let src2 = shm.path().join("other.jpg");
+        fs::write(&src2, b"other").expect("write");
+        let dst2 = disk.path().join("other.jpg");
+        assert!(move_file(&src2, &dst2, &hash).is_err());
+        assert!(src2.exists());
+        assert!(!dst2.exists());
+    }
+
+    #[test]
+    fn stored_paths_that_climb_out_are_refused() {
+        assert!(validate_stored("media/ab/x.jpg", false).is_ok());
+        assert!(validate_stored("media/../../etc/passwd", false).is_err());
+        assert!(validate_stored("/etc/../root", true).is_err());
+        assert!(validate_stored("relative", true).is_err());
+        assert!(validate_component("a/b").is_err());
+        assert!(validate_component("..").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unlink_does_not_follow_a_symlinked_directory() {
+        let dir = tempfile::tempdir().expect("temp");
+        let real = dir.path().join("real");
+        fs::create_dir(&real).expect("mkdir");
+        fs::write(real.join("keep.txt"), b"keep").expect("write");
+        let link = dir.path().join("trash");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        assert!(unlink_in(&link, "keep.txt").is_err());
+        assert!(real.join("keep.txt").exists());
+    }
+}

@@ -1,6 +1,7 @@
 //! The Shoebox library: a folder with `library.db`, `media/`, `trash/`, `thumbs/` and a
 //! lock file, and every rule of the Trash. Nothing here knows about windows or terminals.
 
+mod check;
 mod collections;
 mod fsops;
 mod import;
@@ -21,6 +22,7 @@ use rusqlite::Connection;
 use crate::clock::{Clock, SECS_PER_DAY, UnixSecs};
 use crate::store::{self, StoreError};
 
+pub use check::FileCheck;
 pub use import::{ImportOptions, ImportProgress, ImportReport, InTrashMatch};
 pub use model::*;
 pub use probe::{Kind as ProbeKind, kind_of};

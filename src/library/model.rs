@@ -97,7 +97,10 @@ pub struct AssetInfo {
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub camera: Option<String>,
+    /// The file is gone from disk.
     pub missing: bool,
+    /// The file's folder or drive cannot be reached (e.g. unplugged).
+    pub offline: bool,
     pub hash: String,
     /// Companion files (sidecars, RAW of a pair) travelling with this asset.
     pub companions: Vec<PathBuf>,

@@ -123,7 +123,8 @@ impl Library {
                 width: r.get(8)?,
                 height: r.get(9)?,
                 camera: r.get(10)?,
-                missing: r.get(11)?,
+                missing: r.get::<_, i64>(11)? == super::check::MISSING,
+                offline: r.get::<_, i64>(11)? == super::check::OFFLINE,
                 hash: r.get(12)?,
                 companions: others,
             });

@@ -113,7 +113,10 @@ impl Library {
         }
         if missing {
             let tx = store::write_tx(&mut self.conn)?;
-            tx.execute("UPDATE assets SET missing = 1 WHERE id = ?1", params![id])?;
+            tx.execute(
+                "UPDATE assets SET missing = ?2 WHERE id = ?1",
+                params![id, super::check::MISSING],
+            )?;
             tx.commit()?;
         }
         Ok(true)

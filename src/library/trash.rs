@@ -252,7 +252,11 @@ impl Library {
                         batch,
                         via,
                         location,
-                        files.iter().any(|f| f.from.is_none())
+                        if files.iter().any(|f| f.from.is_none()) {
+                            super::check::MISSING
+                        } else {
+                            super::check::PRESENT
+                        }
                     ],
                 )?;
                 if changed != 1 {

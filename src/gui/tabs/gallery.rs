@@ -216,7 +216,11 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                         badge: None,
                         selected: app.gallery.sel.contains(a.id),
                         focused: app.gallery.sel.focus == Some(i),
-                        flag: a.missing.then_some("missing"),
+                        flag: if a.offline {
+                            Some("offline")
+                        } else {
+                            a.missing.then_some("missing")
+                        },
                     };
                     let resp = grid::tile_ui(ui, rect, egui::Id::unique(("asset", a.id)), &tile);
                     tile_actions(app, ui, &resp, i, a);
@@ -313,6 +317,9 @@ fn picture(app: &mut ShoeboxApp, a: &AssetInfo) -> Picture {
     }
     if a.missing {
         return Picture::Failed("the file is missing on disk".into());
+    }
+    if a.offline {
+        return Picture::Failed("the file's folder or drive is offline".into());
     }
     app.textures.get(
         app.thumbs.as_mut(),
