@@ -1,5 +1,9 @@
 //! `shoebox`: the desktop app without a command, the command line with one.
 
+// A double-click on Windows opens no console window; commands attach to the terminal they
+// were started from.
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -8,6 +12,7 @@ fn main() -> ExitCode {
     let mut args = shoebox::cli::Args::parse();
     let result = match args.command.take() {
         Some(command) => {
+            attach_console();
             restore_sigpipe();
             shoebox::cli::run(args, command)
         }
@@ -28,5 +33,20 @@ fn restore_sigpipe() {
     // SAFETY: setting a signal's disposition to the default has no preconditions.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// On Windows, commands print to the console they were started from.
+fn attach_console() {
+    #[cfg(windows)]
+    {
+        unsafe extern "system" {
+            fn AttachConsole(process_id: u32) -> i32;
+        }
+        const ATTACH_PARENT_PROCESS: u32 = u32::MAX;
+        // SAFETY: AttachConsole has no preconditions; failure (no parent console) is harmless.
+        unsafe {
+            AttachConsole(ATTACH_PARENT_PROCESS);
+        }
     }
 }

@@ -399,3 +399,33 @@ fn gui_preview_opens_with_space_steps_with_arrows_and_closes_with_escape() {
     g.key(egui::Key::Escape);
     assert!(!g.shows("Properties"), "Esc closes the preview");
 }
+
+#[test]
+fn gui_collections_can_be_made_and_an_import_goes_into_the_one_shown() {
+    let mut g = gui_with(&[]);
+    g.click("+");
+    assert!(g.shows("New collection"));
+    let field = g
+        .harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "New collection");
+    field.focus();
+    field.type_text("Trips");
+    g.harness.run();
+    g.click("OK");
+    assert!(g.shows("Trips"), "the tree shows the new collection");
+    g.click("Trips");
+    assert!(g.shows("This collection is empty"));
+    let file = g.dir.path().join("src/beach.txt");
+    std::fs::write(&file, b"sand").unwrap();
+    g.harness.state_mut().send(Job::Import {
+        paths: vec![file],
+        opts: ImportOptions {
+            into: Some(1),
+            ..Default::default()
+        },
+    });
+    g.harness.run();
+    assert!(g.shows("beach.txt"));
+    g.click("All items");
+    assert!(g.shows("beach.txt"));
+}
