@@ -69,6 +69,28 @@ impl Fixture {
         report.imported.iter().map(|i| i.id).collect()
     }
 
+    /// Indexes one file in place, returns its id.
+    pub fn import_in_place(&mut self, path: &Path) -> ItemId {
+        let opts = ImportOptions {
+            in_place: true,
+            ..Default::default()
+        };
+        let report = self
+            .lib
+            .import(
+                std::slice::from_ref(&path.to_path_buf()),
+                &opts,
+                &mut |_| {},
+            )
+            .expect("import");
+        assert!(
+            report.failed.is_empty(),
+            "import failed: {:?}",
+            report.failed
+        );
+        report.imported[0].id
+    }
+
     /// Imports one file by copy, returns its id.
     pub fn import_one(&mut self, rel: &str, bytes: &[u8]) -> ItemId {
         let p = self.file(rel, bytes);

@@ -245,16 +245,7 @@ fn rule7_name_conflict_ignores_case() {
 fn rule7_in_place_file_conflict_on_disk_never_overwrites() {
     let mut f = Fixture::new();
     let path = f.file("shoot/a.txt", b"original");
-    let opts = ImportOptions {
-        in_place: true,
-        ..Default::default()
-    };
-    let id = f
-        .lib
-        .import(std::slice::from_ref(&path), &opts, &mut |_| {})
-        .unwrap()
-        .imported[0]
-        .id;
+    let id = f.import_in_place(&path);
     f.lib.trash(&[id]).unwrap();
     assert!(!path.exists());
     std::fs::write(&path, b"a new file the user made").unwrap();
@@ -315,16 +306,7 @@ fn rule8_lost_location_when_the_parent_collection_is_in_the_trash() {
 fn rule8_lost_location_when_an_in_place_folder_is_gone() {
     let mut f = Fixture::new();
     let path = f.file("shoot/day1/a.txt", b"a");
-    let opts = ImportOptions {
-        in_place: true,
-        ..Default::default()
-    };
-    let id = f
-        .lib
-        .import(std::slice::from_ref(&path), &opts, &mut |_| {})
-        .unwrap()
-        .imported[0]
-        .id;
+    let id = f.import_in_place(&path);
     f.lib.trash(&[id]).unwrap();
     std::fs::remove_dir(path.parent().unwrap()).unwrap();
     let err = f.lib.restore(id, &RestoreOptions::default()).unwrap_err();

@@ -171,16 +171,7 @@ fn a_symlink_in_place_of_a_file_is_never_followed_or_trashed() {
     let mut f = Fixture::new();
     let path = f.file("shoot/a.txt", b"mine");
     let precious = f.file("elsewhere/precious.txt", b"do not touch");
-    let opts = ImportOptions {
-        in_place: true,
-        ..Default::default()
-    };
-    let id = f
-        .lib
-        .import(std::slice::from_ref(&path), &opts, &mut |_| {})
-        .unwrap()
-        .imported[0]
-        .id;
+    let id = f.import_in_place(&path);
     std::fs::remove_file(&path).unwrap();
     std::os::unix::fs::symlink(&precious, &path).unwrap();
     let report = f.lib.trash(&[id]).unwrap();

@@ -577,16 +577,7 @@ impl ShoeboxApp {
             let assets = &self.snap.assets;
             let sort = self.prefs.sort;
             // Keys computed once per item, not once per comparison.
-            rows.sort_by_cached_key(|&i| {
-                let a = &assets[i];
-                let primary: i64 = match sort.key {
-                    crate::library::SortKey::Date => a.captured_at.unwrap_or(a.imported_at),
-                    crate::library::SortKey::Name => 0,
-                    crate::library::SortKey::Size => a.size as i64,
-                    crate::library::SortKey::Kind => a.asset_kind as i64,
-                };
-                (primary, a.name.to_lowercase())
-            });
+            rows.sort_by_cached_key(|&i| crate::library::asset_sort_key(&assets[i], sort.key));
             if sort.descending {
                 rows.reverse();
             }
@@ -606,12 +597,7 @@ impl ShoeboxApp {
                 .filter(|(_, e)| needle.is_empty() || e.name.to_lowercase().contains(&needle))
                 .collect();
             let key = self.prefs.trash_sort;
-            entries.sort_by(|(_, a), (_, b)| match key {
-                TrashSort::DeletedAt => b.deleted_at.cmp(&a.deleted_at).then(a.name.cmp(&b.name)),
-                TrashSort::DaysLeft => a.days_left.cmp(&b.days_left).then(a.name.cmp(&b.name)),
-                TrashSort::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
-                TrashSort::Size => b.size.cmp(&a.size),
-            });
+            entries.sort_by(|(_, a), (_, b)| crate::library::trash_order(a, b, key));
             if self.prefs.group_by_batch {
                 entries.sort_by_key(|(_, e)| std::cmp::Reverse(e.batch_id));
             }

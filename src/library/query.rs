@@ -289,37 +289,42 @@ fn path_in(map: &HashMap<i64, (Option<i64>, String)>, id: Option<i64>) -> String
     parts.join("/")
 }
 
-/// Sorts assets in place; ties fall back to the name.
-pub fn sort_assets(list: &mut [AssetInfo], sort: Sort) {
-    list.sort_by(|a, b| {
-        let ord = match sort.key {
-            SortKey::Date => a
-                .captured_at
-                .unwrap_or(a.imported_at)
-                .cmp(&b.captured_at.unwrap_or(b.imported_at)),
-            SortKey::Name => std::cmp::Ordering::Equal,
-            SortKey::Size => a.size.cmp(&b.size),
-            SortKey::Kind => a.asset_kind.as_str().cmp(b.asset_kind.as_str()),
-        }
-        .then_with(|| natural_lower(&a.name).cmp(&natural_lower(&b.name)));
-        if sort.descending { ord.reverse() } else { ord }
-    });
+/// The key assets sort by: the chosen field, then the name ignoring case.
+pub fn asset_sort_key(a: &AssetInfo, key: SortKey) -> (i64, String) {
+    let primary = match key {
+        SortKey::Date => a.captured_at.unwrap_or(a.imported_at),
+        SortKey::Name => 0,
+        SortKey::Size => a.size as i64,
+        SortKey::Kind => a.asset_kind as i64,
+    };
+    (primary, a.name.to_lowercase())
 }
 
-fn natural_lower(s: &str) -> String {
-    s.to_lowercase()
+/// Sorts assets in place; ties fall back to the name.
+pub fn sort_assets(list: &mut [AssetInfo], sort: Sort) {
+    list.sort_by_cached_key(|a| asset_sort_key(a, sort.key));
+    if sort.descending {
+        list.reverse();
+    }
+}
+
+/// The order of two Trash entries: newest deletion, fewest days left, name, or largest first.
+pub fn trash_order(a: &TrashEntry, b: &TrashEntry, sort: TrashSort) -> std::cmp::Ordering {
+    match sort {
+        TrashSort::DeletedAt => b
+            .deleted_at
+            .cmp(&a.deleted_at)
+            .then_with(|| a.name.cmp(&b.name)),
+        TrashSort::DaysLeft => a
+            .days_left
+            .cmp(&b.days_left)
+            .then_with(|| a.name.cmp(&b.name)),
+        TrashSort::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+        TrashSort::Size => b.size.cmp(&a.size),
+    }
 }
 
 /// Sorts Trash entries in place.
 pub fn sort_trash(list: &mut [TrashEntry], sort: TrashSort) {
-    match sort {
-        TrashSort::DeletedAt => {
-            list.sort_by(|a, b| b.deleted_at.cmp(&a.deleted_at).then(a.name.cmp(&b.name)))
-        }
-        TrashSort::DaysLeft => {
-            list.sort_by(|a, b| a.days_left.cmp(&b.days_left).then(a.name.cmp(&b.name)))
-        }
-        TrashSort::Name => list.sort_by_key(|a| a.name.to_lowercase()),
-        TrashSort::Size => list.sort_by_key(|e| std::cmp::Reverse(e.size)),
-    }
+    list.sort_by(|a, b| trash_order(a, b, sort));
 }
