@@ -429,3 +429,50 @@ fn gui_collections_can_be_made_and_an_import_goes_into_the_one_shown() {
     g.click("All items");
     assert!(g.shows("beach.txt"));
 }
+
+#[test]
+fn gui_importing_a_file_that_is_in_the_trash_offers_to_restore_it() {
+    let mut g = gui_with(&[("a.txt", b"same bytes")]);
+    g.trash("a.txt");
+    let again = g.dir.path().join("src/copy.txt");
+    std::fs::write(&again, b"same bytes").unwrap();
+    g.harness.state_mut().send(Job::Import {
+        paths: vec![again],
+        opts: ImportOptions::default(),
+    });
+    g.harness.run();
+    assert!(g.shows_text("already in the Trash"));
+    g.click("Restore from Trash");
+    assert!(g.shows("Trash (0)"));
+    assert!(
+        g.shows("a.txt"),
+        "the trashed item came back instead of a duplicate"
+    );
+    assert!(!g.shows("copy.txt"));
+}
+
+#[test]
+fn gui_the_trash_groups_by_deletion_and_restores_a_whole_batch() {
+    let mut g = gui_with(&[("a.txt", b"1"), ("b.txt", b"2"), ("c.txt", b"3")]);
+    g.click("a.txt");
+    g.harness
+        .get_by_label("b.txt")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    g.harness.run();
+    g.key(egui::Key::Delete);
+    g.click("Move to Trash");
+    g.trash("c.txt");
+    g.open_trash();
+    g.click("Group by deletion");
+    assert!(g.shows_text("2 items from the top of the library"));
+    assert!(g.shows_text("1 item from the top of the library"));
+    let restore_buttons: Vec<_> = g.harness.query_all_by_label("Restore all").collect();
+    assert_eq!(restore_buttons.len(), 2);
+    // The newest deletion (c.txt) is listed first; restore the older, two-item one.
+    restore_buttons[1].click();
+    g.harness.run();
+    assert!(g.shows("Trash (1)"));
+    g.click("Gallery");
+    assert!(g.shows("a.txt") && g.shows("b.txt"));
+    assert!(!g.shows("c.txt"));
+}

@@ -714,3 +714,60 @@ fn collections_have_unique_names_among_siblings_ignoring_case() {
     assert_eq!(f.lib.collection_path(Some(b)).unwrap(), "Trips/2024");
     assert_eq!(collection_id(f.lib.collections().unwrap()[0].id), a);
 }
+
+/// A small JPEG carrying EXIF: taken 2024-07-14 18:03:22 with a "Canon EOS R5".
+fn jpeg_with_exif() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(8, 6, image::Rgb([200, 120, 40]));
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+        .encode_image(&img)
+        .unwrap();
+    // TIFF, little endian: IFD0 (Make, Model, Exif pointer) then the Exif IFD (DateTimeOriginal).
+    let mut t: Vec<u8> = b"II\x2a\x00\x08\x00\x00\x00".to_vec();
+    let entry = |tag: u16, typ: u16, count: u32, value: u32| {
+        [
+            &tag.to_le_bytes()[..],
+            &typ.to_le_bytes(),
+            &count.to_le_bytes(),
+            &value.to_le_bytes(),
+        ]
+        .concat()
+    };
+    t.extend_from_slice(&3u16.to_le_bytes());
+    t.extend(entry(0x010F, 2, 6, 50)); // Make at 50
+    t.extend(entry(0x0110, 2, 13, 56)); // Model at 56
+    t.extend(entry(0x8769, 4, 1, 70)); // Exif IFD at 70
+    t.extend_from_slice(&0u32.to_le_bytes());
+    t.extend_from_slice(b"Canon\0");
+    t.extend_from_slice(b"Canon EOS R5\0");
+    t.push(0);
+    t.extend_from_slice(&1u16.to_le_bytes());
+    t.extend(entry(0x9003, 2, 20, 88)); // DateTimeOriginal at 88
+    t.extend_from_slice(&0u32.to_le_bytes());
+    t.extend_from_slice(b"2024:07:14 18:03:22\0");
+    assert_eq!(t.len(), 108);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(t);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend(app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn import_records_capture_date_and_camera_from_exif() {
+    let mut f = Fixture::new();
+    let id = f.import_one("IMG_0001.jpg", &jpeg_with_exif());
+    let a = f
+        .lib
+        .assets(Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == id)
+        .unwrap();
+    assert_eq!(a.captured_at, Some(1_720_980_202));
+    assert_eq!(a.camera.as_deref(), Some("Canon EOS R5"));
+    assert_eq!((a.width, a.height), (Some(8), Some(6)));
+}
