@@ -33,7 +33,7 @@ pub enum ViewMode {
 }
 
 /// What is remembered between launches (eframe remembers the window size).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Prefs {
     pub tab: Tab,
@@ -171,6 +171,8 @@ pub struct ShoeboxApp {
     pub(crate) status: Option<String>,
     pub(crate) commands: Vec<Command>,
     pub(crate) last_batch: Option<i64>,
+    /// The preferences as last saved; a difference wakes a frame so they are saved soon.
+    pub(crate) saved_prefs: Prefs,
     /// When the process started, until the first frame with the library is logged.
     pub(crate) started: Option<std::time::Instant>,
     last_sweep: Option<f64>,
@@ -203,7 +205,7 @@ impl ShoeboxApp {
             textures: TextureCache::new(256 * 1024 * 1024),
             snap: Snapshot::default(),
             loaded: false,
-            prefs,
+            prefs: prefs.clone(),
             collection: None,
             gallery: Shown::default(),
             trash: Shown::default(),
@@ -214,6 +216,7 @@ impl ShoeboxApp {
             status: None,
             commands: Vec::new(),
             last_batch: None,
+            saved_prefs: prefs.clone(),
             started: None,
             last_sweep: None,
             last_refresh: 0.0,
@@ -273,6 +276,10 @@ impl ShoeboxApp {
                 paths: dropped,
                 allow_trash_duplicates: false,
             });
+        }
+        if self.prefs != self.saved_prefs {
+            // An idle window draws no frames; wake one so eframe's auto-save runs.
+            ctx.request_repaint_after(PREFS_SAVE_DELAY);
         }
         self.keyboard(ctx);
         self.refresh_shown();
@@ -889,6 +896,9 @@ impl ShoeboxApp {
         self.handle.is_busy()
     }
 }
+
+/// How soon changed preferences are saved (eframe's auto-save interval).
+pub const PREFS_SAVE_DELAY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What the status line says when no file dialog came back.
 pub const NO_PICKER: &str = "No file was chosen (if no dialog appeared, this system has no file picker: drag files onto the window instead)";

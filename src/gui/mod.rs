@@ -122,6 +122,11 @@ impl eframe::App for ShoeboxApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, PREFS_KEY, &self.prefs);
+        self.saved_prefs = self.prefs.clone();
+    }
+
+    fn auto_save_interval(&self) -> std::time::Duration {
+        app::PREFS_SAVE_DELAY
     }
 }
 
