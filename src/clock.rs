@@ -96,11 +96,23 @@ pub fn rfc3339(t: UnixSecs) -> String {
         .unwrap_or_else(|| t.to_string())
 }
 
-/// Formats a time for people, in UTC: `2026-11-22 14:02`.
+static LOCAL_OFFSET: std::sync::OnceLock<time::UtcOffset> = std::sync::OnceLock::new();
+
+/// Reads the computer's time zone offset. Call once at startup, before any thread starts
+/// (reading it later is refused on some systems); until then times show in UTC.
+pub fn init_local_offset() {
+    if let Ok(offset) = time::UtcOffset::current_local_offset() {
+        let _ = LOCAL_OFFSET.set(offset);
+    }
+}
+
+/// Formats a time for people, in local time when known: `2026-11-22 14:02`.
 pub fn display(t: UnixSecs) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    let offset = LOCAL_OFFSET.get().copied().unwrap_or(time::UtcOffset::UTC);
     time::OffsetDateTime::from_unix_timestamp(t)
         .ok()
+        .map(|t| t.to_offset(offset))
         .and_then(|t| t.format(&format).ok())
         .unwrap_or_else(|| t.to_string())
 }

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    shoebox::clock::init_local_offset();
     let mut args = shoebox::cli::Args::parse();
     let result = match args.command.take() {
         Some(command) => {
