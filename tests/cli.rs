@@ -199,3 +199,66 @@ fn cli_second_process_on_a_library_is_told_it_is_in_use() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("in use by another Shoebox"));
 }
+
+#[test]
+fn cli_delete_permanent_destroys_active_and_trashed_items_and_logs_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("a.txt"), b"a").unwrap();
+    std::fs::write(src.join("b.txt"), b"bb").unwrap();
+    let imported = json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "import", src.to_str().unwrap()],
+    ));
+    let ids: Vec<String> = imported["imported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    json(&shoebox(&lib, T0, &["--json", "trash", &ids[0]]));
+    let out = shoebox(&lib, T0, &["delete", &ids[0]]);
+    assert!(!out.status.success(), "delete without --permanent refuses");
+    let deleted = json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "delete", "--permanent", &ids[0], &ids[1]],
+    ));
+    assert_eq!(deleted["succeeded"].as_array().unwrap().len(), 2);
+    assert_eq!(deleted["freed_bytes"], 3);
+    assert!(
+        json(&shoebox(&lib, T0, &["--json", "ls"]))
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["kind"] != "asset")
+    );
+    assert!(crate::common::files_under(&lib.join("media")).is_empty());
+    assert!(crate::common::files_under(&lib.join("trash")).is_empty());
+    assert!(
+        src.join("a.txt").exists(),
+        "the originals outside the library are untouched"
+    );
+}
+
+#[test]
+fn cli_in_place_import_from_inside_the_library_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    std::fs::create_dir_all(lib.join("media")).unwrap();
+    std::fs::write(lib.join("media/stray.txt"), b"x").unwrap();
+    let out = shoebox(
+        &lib,
+        T0,
+        &[
+            "import",
+            "--in-place",
+            lib.join("media/stray.txt").to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("inside the Shoebox library"));
+}

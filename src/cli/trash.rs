@@ -78,8 +78,27 @@ pub fn restore(
     finish_bulk(&report, json, "restored")
 }
 
+/// Deletes for good: items in the Trash are purged; active items go through the Trash and
+/// are purged at once (what Shift+Delete does in the app).
 pub fn delete(lib: &mut Library, json: bool, ids: &[ItemId]) -> anyhow::Result<()> {
-    let report = lib.delete_permanently(ids)?;
+    let mut active = Vec::new();
+    let mut trashed = Vec::new();
+    for &id in ids {
+        if lib.is_active(id)? {
+            active.push(id);
+        } else {
+            trashed.push(id);
+        }
+    }
+    let mut report = lib.delete_permanently(&trashed)?;
+    if !active.is_empty() {
+        let now = lib.delete_now(&active)?;
+        report.succeeded.extend(now.succeeded);
+        report.skipped.extend(now.skipped);
+        report.failed.extend(now.failed);
+        report.freed_bytes += now.freed_bytes;
+        report.purged_files += now.purged_files;
+    }
     finish_bulk(&report, json, "deleted permanently")
 }
 

@@ -323,6 +323,10 @@ impl Library {
         if opts.in_place {
             for (role, path, size, hash) in sources {
                 let stored = in_place_path(&path)?;
+                let library = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+                if Path::new(&stored).starts_with(&library) {
+                    return Err("is inside the Shoebox library folder; import files from where you keep them".into());
+                }
                 if let Some(existing) = self.asset_with_path(&stored).map_err(|e| e.to_string())? {
                     if role == "main" {
                         report.already_imported.push(FileMessage {

@@ -79,6 +79,11 @@ impl Library {
         Ok(report)
     }
 
+    /// Whether `id` is an active (not trashed) item.
+    pub fn is_active(&self, id: ItemId) -> Result<bool> {
+        Ok(matches!(self.entry_state(id)?, Some((state, _)) if state == "active"))
+    }
+
     /// Moves items to the Trash and at once deletes them for good ("skip Trash").
     pub fn delete_now(&mut self, ids: &[ItemId]) -> Result<BulkReport> {
         let mut report = self.trash(ids)?;
