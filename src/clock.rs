@@ -116,3 +116,14 @@ pub fn display(t: UnixSecs) -> String {
         .and_then(|t| t.format(&format).ok())
         .unwrap_or_else(|| t.to_string())
 }
+
+/// A playing time for people: `0:03`, `12:07`, `1:02:03`.
+pub fn duration(ms: i64) -> String {
+    let secs = (ms.max(0) + 500) / 1000;
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}

@@ -174,3 +174,26 @@ pub fn collection_id(id: ItemId) -> i64 {
         ItemId::Asset(_) => panic!("not a collection"),
     }
 }
+
+/// Makes a short test video with ffmpeg; `None` (after saying so) when ffmpeg is not
+/// installed, unless `SHOEBOX_REQUIRE_FFMPEG` is set (as CI does), which makes it a failure.
+pub fn make_video(path: &Path, secs: u32) -> Option<()> {
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg(format!("testsrc=duration={secs}:size=160x120:rate=10"))
+        .args(["-pix_fmt", "yuv420p"])
+        .arg(path)
+        .status();
+    match status {
+        Ok(s) if s.success() => Some(()),
+        _ if std::env::var_os("SHOEBOX_REQUIRE_FFMPEG").is_some() => {
+            panic!(
+                "ffmpeg is required here (SHOEBOX_REQUIRE_FFMPEG is set) but could not make a video"
+            )
+        }
+        _ => {
+            eprintln!("skipped: ffmpeg is not installed");
+            None
+        }
+    }
+}

@@ -771,3 +771,24 @@ fn import_records_capture_date_and_camera_from_exif() {
     assert_eq!(a.camera.as_deref(), Some("Canon EOS R5"));
     assert_eq!((a.width, a.height), (Some(8), Some(6)));
 }
+
+#[test]
+fn import_records_the_duration_of_a_video_with_ffprobe() {
+    let mut f = Fixture::new();
+    let path = f.src().join("clip.mp4");
+    if crate::common::make_video(&path, 2).is_none() {
+        return;
+    }
+    let ids = f.import(&[path], None);
+    let a = f
+        .lib
+        .assets(Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == ids[0])
+        .unwrap();
+    assert_eq!(a.asset_kind, shoebox::library::Kind::Video);
+    let ms = a.duration_ms.expect("a duration");
+    assert!((1900..=2100).contains(&ms), "{ms} ms");
+    assert_eq!(shoebox::clock::duration(ms), "0:02");
+}

@@ -297,3 +297,32 @@ fn offline_is_not_deleted_a_check_flags_missing_and_offline_files_and_changes_no
             .any(|x| x.name == "a.txt" && x.offline)
     );
 }
+
+#[test]
+fn a_version_1_library_is_migrated_and_keeps_its_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    std::fs::create_dir_all(&root).unwrap();
+    {
+        let db = rusqlite::Connection::open(root.join("library.db")).unwrap();
+        db.execute_batch(shoebox::store::MIGRATIONS[0]).unwrap();
+        db.pragma_update(None, "user_version", 1).unwrap();
+        db.execute(
+            "INSERT INTO assets(id, name, name_key, kind, storage, size, hash, imported_at)
+             VALUES (1, 'old.txt', 'old.txt', 'other', 'copy', 3, 'h', 0)",
+            [],
+        )
+        .unwrap();
+        db.execute("INSERT INTO files(asset_id, role, path, size, hash) VALUES (1, 'main', 'media/old.txt', 3, 'h')", []).unwrap();
+    }
+    let lib = Library::open_with_clock(&root, Arc::new(ManualClock::new(T0))).unwrap();
+    let assets = lib.assets(Default::default()).unwrap();
+    assert_eq!(assets.len(), 1);
+    assert_eq!(assets[0].name, "old.txt");
+    assert_eq!(assets[0].duration_ms, None);
+    let version: i64 = rusqlite::Connection::open(root.join("library.db"))
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+}

@@ -82,6 +82,7 @@ fn active_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
             "missing": a.missing, "offline": a.offline, "width": a.width, "height": a.height,
             "captured_at": a.captured_at.map(clock::rfc3339),
             "imported_at": clock::rfc3339(a.imported_at), "camera": a.camera,
+            "duration_ms": a.duration_ms,
             "companions": a.companions,
         }));
     }

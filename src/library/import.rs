@@ -237,8 +237,8 @@ impl Library {
                 let size: u64 = files.iter().map(|f| f.size).sum();
                 tx.execute(
                     "INSERT INTO assets(collection_id, name, name_key, kind, storage, size, hash,
-                        imported_at, captured_at, width, height, camera)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                        imported_at, captured_at, width, height, camera, duration_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                     params![
                         collection,
                         name,
@@ -252,6 +252,7 @@ impl Library {
                         meta.width,
                         meta.height,
                         meta.camera,
+                        meta.duration_ms,
                     ],
                 )?;
                 let asset_id = tx.last_insert_rowid();

@@ -97,6 +97,8 @@ pub struct AssetInfo {
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub camera: Option<String>,
+    /// Playing time of a video or audio file, where known.
+    pub duration_ms: Option<i64>,
     /// The file is gone from disk.
     pub missing: bool,
     /// The file's folder or drive cannot be reached (e.g. unplugged).

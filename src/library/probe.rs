@@ -48,12 +48,18 @@ pub struct Meta {
     pub height: Option<u32>,
     pub captured_at: Option<UnixSecs>,
     pub camera: Option<String>,
+    /// Playing time of a video or audio file, from ffprobe when it is installed.
+    pub duration_ms: Option<i64>,
 }
 
 /// Reads dimensions and EXIF of an image. `Err` carries a message for the user when the
 /// image header cannot be read (the file is still imported).
 pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
     let mut meta = Meta::default();
+    if matches!(kind, Kind::Video | Kind::Audio) {
+        meta.duration_ms = duration_ms(path);
+        return Ok(meta);
+    }
     if kind != Kind::Image {
         return Ok(meta);
     }
@@ -122,4 +128,39 @@ fn parse_exif_time(bytes: &[u8]) -> Option<UnixSecs> {
             .assume_utc()
             .unix_timestamp(),
     )
+}
+
+/// Whether `ffprobe` can be run (checked once).
+fn has_ffprobe() -> bool {
+    static HAS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *HAS.get_or_init(|| {
+        std::process::Command::new("ffprobe")
+            .arg("-version")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+/// A video's or audio file's playing time via ffprobe; `None` without ffprobe or when it
+/// cannot tell.
+pub fn duration_ms(path: &Path) -> Option<i64> {
+    if !has_ffprobe() {
+        return None;
+    }
+    let out = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(path)
+        .output()
+        .ok()?;
+    let secs: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).round() as i64)
 }

@@ -83,7 +83,7 @@ impl Library {
         let mut paths_cache: HashMap<Option<i64>, String> = HashMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT id, name, kind, collection_id, size, storage = 'in_place', imported_at, captured_at,
-                    width, height, camera, missing, hash
+                    width, height, camera, missing, hash, duration_ms
              FROM assets WHERE state = 'active'",
         )?;
         let mut rows = stmt.query([])?;
@@ -126,6 +126,7 @@ impl Library {
                 missing: r.get::<_, i64>(11)? == super::check::MISSING,
                 offline: r.get::<_, i64>(11)? == super::check::OFFLINE,
                 hash: r.get(12)?,
+                duration_ms: r.get(13)?,
                 companions: others,
             });
         }

@@ -111,6 +111,10 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER purge_log_no_delete BEFORE DELETE ON purge_log
         BEGIN SELECT RAISE(ABORT, 'the purge log is append-only'); END;
     "#,
+    // 2: how long a video or audio file plays, where known.
+    r#"
+    ALTER TABLE assets ADD COLUMN duration_ms INTEGER;
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

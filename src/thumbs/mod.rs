@@ -323,6 +323,46 @@ mod tests {
         assert_eq!(err, "too large to preview safely");
     }
 
+    #[test]
+    fn a_video_gets_a_poster_frame_from_ffmpeg() {
+        let dir = tempfile::tempdir().expect("temp");
+        let clip = dir.path().join("clip.mp4");
+        let made = Command::new("ffmpeg")
+            .args([
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=duration=2:size=320x240:rate=10",
+            ])
+            .args(["-pix_fmt", "yuv420p"])
+            .arg(&clip)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            assert!(
+                std::env::var_os("SHOEBOX_REQUIRE_FFMPEG").is_none(),
+                "ffmpeg is required here"
+            );
+            eprintln!("skipped: ffmpeg is not installed");
+            return;
+        }
+        let req = Request {
+            key: "k".into(),
+            path: clip,
+            kind: Kind::Video,
+            size: THUMB_PX,
+        };
+        let img = make(&req, dir.path(), true).expect("poster");
+        assert_eq!((img.width(), img.height()), (256, 192));
+        assert!(
+            dir.path().join("k-256.png").exists(),
+            "the poster is cached"
+        );
+    }
+
     fn crc32(bytes: &[u8]) -> u32 {
         let mut crc = 0xFFFF_FFFFu32;
         for &b in bytes {

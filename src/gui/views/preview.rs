@@ -50,6 +50,9 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
             if let Some(c) = &a.camera {
                 properties.push(("Camera", c.clone()));
             }
+            if let Some(ms) = a.duration_ms {
+                properties.push(("Duration", clock::duration(ms)));
+            }
             if !a.companions.is_empty() {
                 properties.push((
                     "Companions",
