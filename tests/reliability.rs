@@ -326,3 +326,37 @@ fn a_version_1_library_is_migrated_and_keeps_its_items() {
         .unwrap();
     assert_eq!(version, 2);
 }
+
+#[test]
+fn a_trash_file_with_no_record_is_adopted_never_deleted() {
+    let mut f = Fixture::new();
+    // As if the database had been restored from an older backup: a trashed file it forgot,
+    // named the way Shoebox names trashed files, and one a person dropped there.
+    std::fs::write(f.root().join("trash/7-9-holiday.jpg"), b"forgotten").unwrap();
+    std::fs::write(f.root().join("trash/dropped.txt"), b"dropped").unwrap();
+    f.reopen();
+    let entries = f
+        .lib
+        .trash_entries(shoebox::library::TrashSort::Name)
+        .unwrap();
+    let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, vec!["dropped.txt", "holiday.jpg"]);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.deleted_by == "recovered by Shoebox" && e.days_left == 30)
+    );
+    let holiday = entries.iter().find(|e| e.name == "holiday.jpg").unwrap().id;
+    f.lib.restore(holiday, &RestoreOptions::default()).unwrap();
+    let restored = f.lib.assets(Default::default()).unwrap();
+    assert_eq!(restored.len(), 1);
+    assert_eq!(std::fs::read(&restored[0].path).unwrap(), b"forgotten");
+    assert!(
+        restored[0]
+            .path
+            .starts_with(f.root().join("media/recovered"))
+    );
+    f.reopen();
+    assert_eq!(f.lib.trash_count().unwrap(), 1, "adopted once, not again");
+    f.assert_integrity();
+}

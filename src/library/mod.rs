@@ -1,6 +1,7 @@
 //! The Shoebox library: a folder with `library.db`, `media/`, `trash/`, `thumbs/` and a
 //! lock file, and every rule of the Trash. Nothing here knows about windows or terminals.
 
+mod adopt;
 mod check;
 mod collections;
 mod fsops;
@@ -187,6 +188,7 @@ impl Library {
         lib.init_settings()?;
         lib.clock_check = lib.check_clock_at_open()?;
         lib.recover()?;
+        lib.adopt_orphans()?;
         Ok(lib)
     }
 
