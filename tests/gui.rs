@@ -476,3 +476,22 @@ fn gui_the_trash_groups_by_deletion_and_restores_a_whole_batch() {
     assert!(g.shows("a.txt") && g.shows("b.txt"));
     assert!(!g.shows("c.txt"));
 }
+
+#[test]
+fn gui_selected_assets_move_to_a_collection() {
+    let mut g = gui_with(&[("a.txt", b"1")]);
+    g.harness.state_mut().send(Job::CreateCollection {
+        parent: None,
+        name: "Album".into(),
+    });
+    g.harness.run();
+    g.click("a.txt");
+    g.click("Move to");
+    let album_buttons: Vec<_> = g.harness.query_all_by_label("Album").collect();
+    assert_eq!(album_buttons.len(), 2, "the tree and the menu");
+    album_buttons[0].click();
+    g.harness.run();
+    assert!(g.shows("Moved 1 item"));
+    g.click("Album");
+    assert!(g.shows("a.txt"), "it is in the collection now");
+}

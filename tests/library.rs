@@ -792,3 +792,29 @@ fn import_records_the_duration_of_a_video_with_ffprobe() {
     assert!((1900..=2100).contains(&ms), "{ms} ms");
     assert_eq!(shoebox::clock::duration(ms), "0:02");
 }
+
+#[test]
+fn assets_move_between_collections_and_a_taken_name_is_reported() {
+    let mut f = Fixture::new();
+    let album = f.lib.create_collection(None, "Album").unwrap();
+    let a = f.import_one("a.txt", b"a");
+    let b = f.import_one("b.txt", b"b");
+    let clash = f.import(&[f.file("x/a.txt", b"other")], Some(album))[0];
+    let report = f.lib.move_assets(&[a, b], Some(album)).unwrap();
+    assert_eq!(report.succeeded, vec![b]);
+    assert_eq!(report.failed.len(), 1);
+    assert!(report.failed[0].reason.contains("already there"));
+    let located: Vec<(String, String)> = f
+        .lib
+        .assets(Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|x| (x.name, x.location))
+        .collect();
+    assert!(located.contains(&("b.txt".into(), "Album".into())));
+    assert!(
+        located.contains(&("a.txt".into(), "".into())),
+        "the clashing one stays put"
+    );
+    let _ = clash;
+}

@@ -147,6 +147,10 @@ pub enum Command {
         id: i64,
         parent: Option<i64>,
     },
+    MoveAssets {
+        ids: Vec<ItemId>,
+        to: Option<i64>,
+    },
     ExportCopy(PathBuf, String),
     OpenExternally(PathBuf),
     CloseDialog,
@@ -420,6 +424,10 @@ impl ShoeboxApp {
                     human_size(r.freed_bytes)
                 ));
                 self.report_problems("Delete permanently", &r);
+            }
+            Reply::Moved(r) => {
+                self.status = Some(format!("Moved {}", items(r.succeeded.len())));
+                self.report_problems("Move", &r);
             }
             Reply::Restored { id, result } => match result {
                 Ok(()) => {
@@ -824,6 +832,7 @@ impl ShoeboxApp {
             Command::MoveCollection { id, parent } => {
                 self.handle.send(Job::MoveCollection { id, parent })
             }
+            Command::MoveAssets { ids, to } => self.handle.send(Job::MoveAssets { ids, to }),
             Command::ExportCopy(path, name) => {
                 match rfd::FileDialog::new()
                     .set_title("Export a copy")

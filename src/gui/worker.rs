@@ -71,6 +71,11 @@ pub enum Job {
         id: i64,
         parent: Option<i64>,
     },
+    /// Move assets into a collection (`None`: the top).
+    MoveAssets {
+        ids: Vec<ItemId>,
+        to: Option<i64>,
+    },
 }
 
 /// What the library thread answers.
@@ -88,6 +93,7 @@ pub enum Reply {
     },
     RestoredMany(BulkReport),
     Deleted(BulkReport),
+    Moved(BulkReport),
     Emptied(BulkReport),
     Swept(SweepReport),
     Checked(FileCheck),
@@ -208,6 +214,9 @@ pub fn execute(
         }
         Job::MoveCollection { id, parent } => {
             push_unit(&mut out, "Move", lib.move_collection(id, parent))
+        }
+        Job::MoveAssets { ids, to } => {
+            push(&mut out, "Move", lib.move_assets(&ids, to), Reply::Moved)
         }
     };
     if changed {

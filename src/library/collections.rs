@@ -97,6 +97,59 @@ impl Library {
         Ok(())
     }
 
+    /// Moves active assets into a collection (`None`: the top). An asset whose name is
+    /// already taken there is left where it is and reported.
+    pub fn move_assets(&mut self, ids: &[ItemId], to: Option<i64>) -> Result<super::BulkReport> {
+        if let Some(c) = to {
+            self.require_active_collection(c)?;
+        }
+        let mut report = super::BulkReport::default();
+        for &id in ids {
+            let ItemId::Asset(a) = id else {
+                report.failed.push(super::ItemOutcome {
+                    id: id.to_string(),
+                    reason: "not an asset".into(),
+                });
+                continue;
+            };
+            let row: Option<(String, String, Option<i64>)> = self
+                .conn
+                .query_row(
+                    "SELECT state, name, collection_id FROM assets WHERE id = ?1",
+                    [a],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let outcome = |reason: &str| super::ItemOutcome {
+                id: id.to_string(),
+                reason: reason.to_string(),
+            };
+            match row {
+                None => report.failed.push(outcome("no such item")),
+                Some((state, ..)) if state != "active" => {
+                    report.failed.push(outcome("is in the Trash"))
+                }
+                Some((_, _, from)) if from == to => report.skipped.push(outcome("already there")),
+                Some((_, name, _)) => {
+                    let moved = self.conn.execute(
+                        "UPDATE assets SET collection_id = ?2 WHERE id = ?1 AND state = 'active'
+                         AND NOT EXISTS (SELECT 1 FROM assets o WHERE ifnull(o.collection_id, 0) = ifnull(?2, 0)
+                             AND o.name_key = ?3 AND o.state IN ('active', 'trashing', 'restoring'))",
+                        params![a, to, name_key(&name)],
+                    )?;
+                    if moved == 1 {
+                        report.succeeded.push(id);
+                    } else {
+                        report.failed.push(outcome(&format!(
+                            "an item named \"{name}\" is already there"
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(report)
+    }
+
     fn require_free_collection_name(
         &self,
         parent: Option<i64>,

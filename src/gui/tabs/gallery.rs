@@ -55,6 +55,25 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
             if ui.button("Delete…").clicked() {
                 app.commands.push(Command::AskDelete(sel.clone()));
             }
+            let collections = app.snap.collections.clone();
+            ui.menu_button("Move to", |ui| {
+                if ui.button("Top of the library").clicked() {
+                    app.commands.push(Command::MoveAssets {
+                        ids: sel.clone(),
+                        to: None,
+                    });
+                }
+                for c in collections.iter() {
+                    if let ItemId::Collection(cid) = c.id
+                        && ui.button(c.path.as_str()).clicked()
+                    {
+                        app.commands.push(Command::MoveAssets {
+                            ids: sel.clone(),
+                            to: Some(cid),
+                        });
+                    }
+                }
+            });
             if ui.button("Preview").clicked()
                 && let Some(f) = app.gallery.sel.focus
             {
