@@ -65,6 +65,7 @@ pub enum Dialog {
 /// Draws the open dialog.
 pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
     let collections = app.snap.collections.clone();
+    let assets = app.snap.assets.clone();
     let current_retention = app.snap.retention_days;
     let Some(dialog) = app.dialog.as_mut() else {
         return;
@@ -75,7 +76,24 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
         match dialog {
             Dialog::Delete { ids, permanent } => {
                 let n = ids.len();
-                ui.heading(format!("Move {} to the Trash?", items(n)));
+                match ids.as_slice() {
+                    [ItemId::Collection(c)] => {
+                        let c = *c;
+                        let path = collections.iter().find(|x| x.id == ItemId::Collection(c)).map(|x| x.path.clone()).unwrap_or_default();
+                        let inside = assets
+                            .iter()
+                            .filter(|a| {
+                                let loc = &a.location;
+                                loc == &path || loc.starts_with(&format!("{path}/"))
+                            })
+                            .count();
+                        ui.heading(format!("Move the collection \"{path}\" to the Trash?"));
+                        ui.label(format!("It goes with everything in it ({}), as one deletion.", items(inside)));
+                    }
+                    _ => {
+                        ui.heading(format!("Move {} to the Trash?", items(n)));
+                    }
+                }
                 ui.label("Items stay in the Trash until they expire; you can restore them until then.");
                 ui.add_space(6.0);
                 ui.checkbox(permanent, "Delete permanently instead (skip Trash)");

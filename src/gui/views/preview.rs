@@ -196,7 +196,7 @@ pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                     if ui.button("Export a copy…").clicked() {
                         cmds.push(Command::ExportCopy(path.clone(), item.name.clone()));
                     }
-                    if item.kind == Some(Kind::Video)
+                    if matches!(item.kind, Some(Kind::Video | Kind::Audio))
                         && ui.button("Play in system player").clicked()
                     {
                         cmds.push(Command::OpenExternally(path.clone()));
