@@ -244,8 +244,8 @@ pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
             Picture::Failed(reason) => {
                 ui.centered_and_justified(|ui| {
                     let text = match item.kind {
-                        Some(Kind::Video) => {
-                            format!("{reason}\nUse “Play in system player” to watch it.")
+                        Some(Kind::Video | Kind::Audio) => {
+                            format!("{reason}\nUse “Play in system player” to play it.")
                         }
                         None => format!(
                             "Collection with {}",
