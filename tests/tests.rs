@@ -5,3 +5,4 @@ mod common;
 mod gui;
 mod library;
 mod reliability;
+mod thumbs;

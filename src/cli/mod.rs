@@ -102,10 +102,34 @@ pub enum Command {
         key: Option<String>,
         value: Option<String>,
     },
+    /// Internal: render one thumbnail or preview in a separate, limited process.
+    #[command(name = "__render", hide = true)]
+    Render {
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        size: u32,
+        #[arg(long)]
+        ffmpeg: bool,
+        path: PathBuf,
+        out: PathBuf,
+    },
 }
 
 /// Runs a command on the library.
 pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
+    if let Command::Render {
+        kind,
+        size,
+        ffmpeg,
+        path,
+        out,
+    } = command
+    {
+        let kind = crate::library::Kind::parse(&kind);
+        return crate::thumbs::render_to_file(&path, kind, size, ffmpeg, &out)
+            .map_err(anyhow::Error::msg);
+    }
     let root = library_root(args.library)?;
     let mut lib = Library::open(&root)?;
     let json = args.json;
@@ -147,6 +171,7 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
         Command::EmptyTrash { yes } => trash::empty(&mut lib, json, yes),
         Command::Sweep { confirm_clock } => sweep::run(&mut lib, json, confirm_clock),
         Command::Settings { key, value } => settings::run(&mut lib, json, key, value),
+        Command::Render { .. } => Ok(()),
     }
 }
 

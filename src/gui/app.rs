@@ -197,8 +197,16 @@ impl ShoeboxApp {
         let wake_ctx = ctx.clone();
         let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || wake_ctx.request_repaint());
         let (handle, thumbs) = if threaded {
-            let thumbs =
-                ThumbService::start(root.join(crate::library::THUMBS_DIR), 2, wake.clone());
+            let isolation = match std::env::current_exe() {
+                Ok(exe) => crate::thumbs::Isolation::Helper(exe),
+                Err(_) => crate::thumbs::Isolation::InProcess,
+            };
+            let thumbs = ThumbService::start(
+                root.join(crate::library::THUMBS_DIR),
+                2,
+                isolation,
+                wake.clone(),
+            );
             (LibraryHandle::spawn(lib, wake)?, Some(thumbs))
         } else {
             (LibraryHandle::inline(lib), None)

@@ -57,6 +57,21 @@ struct Shared {
     ready: Condvar,
 }
 
+/// Where decoding happens.
+#[derive(Debug, Clone)]
+pub enum Isolation {
+    /// In the worker thread, under `catch_unwind` (tests).
+    InProcess,
+    /// In a helper process (this executable, re-launched with a hidden command) with a
+    /// memory limit and a kill timeout, so no decoder crash, hang or OOM can end the app.
+    Helper(PathBuf),
+}
+
+/// How long a helper may take before it is killed.
+const HELPER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+/// Address space a helper may use.
+const HELPER_MEMORY_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
 /// The worker pool. Dropping it stops the workers.
 pub struct ThumbService {
     shared: Arc<Shared>,
@@ -70,6 +85,7 @@ impl ThumbService {
     pub fn start(
         cache_dir: PathBuf,
         workers: usize,
+        isolation: Isolation,
         wake: Arc<dyn Fn() + Send + Sync>,
     ) -> ThumbService {
         let shared = Arc::new(Shared {
@@ -83,9 +99,10 @@ impl ThumbService {
             let tx: Sender<Output> = tx.clone();
             let wake = wake.clone();
             let cache_dir = cache_dir.clone();
+            let isolation = isolation.clone();
             let spawned = std::thread::Builder::new()
                 .name(format!("shoebox-thumbs-{n}"))
-                .spawn(move || worker(&shared, &tx, &*wake, &cache_dir, ffmpeg));
+                .spawn(move || worker(&shared, &tx, &*wake, &cache_dir, ffmpeg, &isolation));
             if let Err(e) = spawned {
                 log::error!("could not start a thumbnail worker: {e}");
             }
@@ -156,6 +173,7 @@ fn worker(
     wake: &(dyn Fn() + Send + Sync),
     cache_dir: &Path,
     ffmpeg: bool,
+    isolation: &Isolation,
 ) {
     loop {
         let req = {
@@ -175,7 +193,12 @@ fn worker(
                 };
             }
         };
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| make(&req, cache_dir, ffmpeg)));
+        let result = match isolation {
+            Isolation::InProcess => {
+                std::panic::catch_unwind(AssertUnwindSafe(|| make(&req, cache_dir, ffmpeg)))
+            }
+            Isolation::Helper(exe) => Ok(make_in_helper(exe, &req, cache_dir, ffmpeg)),
+        };
         let out = match result {
             Ok(Ok(img)) => Output::Ready {
                 key: req.key.clone(),
@@ -202,28 +225,23 @@ fn worker(
     }
 }
 
+fn cache_path(cache_dir: &Path, req: &Request) -> PathBuf {
+    cache_dir.join(format!("{}-{}.png", req.key, req.size))
+}
+
+/// Where the reason a file could not be pictured is remembered, so it is not retried.
+fn failed_marker(cache_dir: &Path, req: &Request) -> PathBuf {
+    cache_dir.join(format!("{}-{}.failed", req.key, req.size))
+}
+
 /// Makes one picture: from the cache, else decoded (or a video poster) and cached.
 fn make(req: &Request, cache_dir: &Path, ffmpeg: bool) -> Result<image::RgbaImage, String> {
-    let cached = cache_dir.join(format!("{}-{}.png", req.key, req.size));
+    let cached = cache_path(cache_dir, req);
     let cacheable = req.size <= THUMB_PX;
     if cacheable && let Ok(img) = image::open(&cached) {
         return Ok(img.into_rgba8());
     }
-    let img = match req.kind {
-        Kind::Video => {
-            if !ffmpeg {
-                return Err("no poster frame: install ffmpeg to see video previews".into());
-            }
-            video_poster(&req.path, req.size)?
-        }
-        _ => decode(&req.path)?,
-    };
-    let img = if img.width() > req.size || img.height() > req.size {
-        img.thumbnail(req.size, req.size)
-    } else {
-        img
-    };
-    let rgba = img.into_rgba8();
+    let rgba = render(&req.path, req.kind, req.size, ffmpeg)?;
     if cacheable {
         // Best effort: a cache that cannot be written only costs time.
         let tmp = cache_dir.join(format!(".{}-{}.tmp.png", req.key, req.size));
@@ -232,6 +250,159 @@ fn make(req: &Request, cache_dir: &Path, ffmpeg: bool) -> Result<image::RgbaImag
         }
     }
     Ok(rgba)
+}
+
+/// Decodes (or takes a video poster) and scales to at most `size` pixels.
+pub fn render(
+    path: &Path,
+    kind: Kind,
+    size: u32,
+    ffmpeg: bool,
+) -> Result<image::RgbaImage, String> {
+    let img = match kind {
+        Kind::Video => {
+            if !ffmpeg {
+                return Err("no poster frame: install ffmpeg to see video previews".into());
+            }
+            video_poster(path, size)?
+        }
+        _ => decode(path)?,
+    };
+    let img = if img.width() > size || img.height() > size {
+        img.thumbnail(size, size)
+    } else {
+        img
+    };
+    Ok(img.into_rgba8())
+}
+
+/// The helper's side: renders one picture into `out` as PNG (the hidden command
+/// `shoebox __render`). Errors are printed for the parent.
+pub fn render_to_file(
+    path: &Path,
+    kind: Kind,
+    size: u32,
+    ffmpeg: bool,
+    out: &Path,
+) -> Result<(), String> {
+    let rgba = render(path, kind, size, ffmpeg)?;
+    rgba.save_with_format(out, image::ImageFormat::Png)
+        .map_err(|e| format!("could not write the picture: {e}"))
+}
+
+/// Makes one picture in a helper process; remembers deterministic failures on disk.
+fn make_in_helper(
+    exe: &Path,
+    req: &Request,
+    cache_dir: &Path,
+    ffmpeg: bool,
+) -> Result<image::RgbaImage, String> {
+    let marker = failed_marker(cache_dir, req);
+    if let Ok(reason) = std::fs::read_to_string(&marker) {
+        return Err(reason);
+    }
+    let cached = cache_path(cache_dir, req);
+    let cacheable = req.size <= THUMB_PX;
+    if cacheable && let Ok(img) = image::open(&cached) {
+        return Ok(img.into_rgba8());
+    }
+    let tmp = cache_dir.join(format!(
+        ".{}-{}-{}.tmp.png",
+        req.key,
+        req.size,
+        std::process::id()
+    ));
+    let result = run_helper(exe, req, ffmpeg, &tmp);
+    match result {
+        Ok(()) => {
+            let img = image::open(&tmp).map_err(|e| format!("the helper gave no picture: {e}"));
+            if cacheable && img.is_ok() {
+                let _ = std::fs::rename(&tmp, &cached);
+            } else {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            img.map(|i| i.into_rgba8())
+        }
+        Err((reason, remember)) => {
+            let _ = std::fs::remove_file(&tmp);
+            // "Install ffmpeg" belongs to this computer, not to the file: ask again later.
+            let about_the_file = !(req.kind == Kind::Video && !ffmpeg);
+            if remember && about_the_file {
+                let _ = std::fs::write(&marker, &reason);
+            }
+            Err(reason)
+        }
+    }
+}
+
+/// Runs the helper with a memory limit and a timeout. The error says whether the failure
+/// belongs to the file (remember it) or to the moment (retry later).
+fn run_helper(exe: &Path, req: &Request, ffmpeg: bool, out: &Path) -> Result<(), (String, bool)> {
+    let mut cmd = Command::new(exe);
+    cmd.arg("__render")
+        .arg("--kind")
+        .arg(req.kind.as_str())
+        .arg("--size")
+        .arg(req.size.to_string())
+        .arg(&req.path)
+        .arg(out)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    if ffmpeg {
+        cmd.arg("--ffmpeg");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: only async-signal-safe setrlimit runs between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                let limit = libc::rlimit {
+                    rlim_cur: HELPER_MEMORY_BYTES as _,
+                    rlim_max: HELPER_MEMORY_BYTES as _,
+                };
+                libc::setrlimit(libc::RLIMIT_AS, &limit);
+                Ok(())
+            });
+        }
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| (format!("could not start the picture helper: {e}"), false))?;
+    let started = std::time::Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                let mut err = String::new();
+                if let Some(mut e) = child.stderr.take() {
+                    use std::io::Read;
+                    let _ = e.read_to_string(&mut err);
+                }
+                let message = err
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_start_matches("shoebox: ")
+                    .to_string();
+                return if status.success() {
+                    Ok(())
+                } else if status.code() == Some(1) && !message.is_empty() {
+                    Err((message, true))
+                } else {
+                    Err(("the decoder crashed on this file".into(), true))
+                };
+            }
+            Ok(None) if started.elapsed() > HELPER_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(("took too long to read; skipped".into(), true));
+            }
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            Err(e) => return Err((format!("the picture helper failed: {e}"), false)),
+        }
+    }
 }
 
 /// Decodes an image with explicit limits.
