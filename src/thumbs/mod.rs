@@ -326,7 +326,7 @@ fn make_in_helper(
         Err((reason, remember)) => {
             let _ = std::fs::remove_file(&tmp);
             // "Install ffmpeg" belongs to this computer, not to the file: ask again later.
-            let about_the_file = !(req.kind == Kind::Video && !ffmpeg);
+            let about_the_file = req.kind != Kind::Video || ffmpeg;
             if remember && about_the_file {
                 let _ = std::fs::write(&marker, &reason);
             }
