@@ -177,6 +177,9 @@ pub struct ShoeboxApp {
     pub(crate) last_batch: Option<i64>,
     /// The preferences as last saved; a difference wakes a frame so they are saved soon.
     pub(crate) saved_prefs: Prefs,
+    /// The missing/offline check waits until the first frame with the library is drawn.
+    check_files_next_frame: bool,
+    check_files_due: bool,
     /// When the process started, until the first frame with the library is logged.
     pub(crate) started: Option<std::time::Instant>,
     last_sweep: Option<f64>,
@@ -230,6 +233,8 @@ impl ShoeboxApp {
             last_batch: None,
             saved_prefs: prefs.clone(),
             started: None,
+            check_files_next_frame: false,
+            check_files_due: false,
             last_sweep: None,
             last_refresh: 0.0,
             now: 0.0,
@@ -241,6 +246,13 @@ impl ShoeboxApp {
     /// Runs every frame before drawing: replies, thumbnails, timers, dropped files, keys.
     pub fn logic(&mut self, ctx: &egui::Context) {
         self.now = ctx.input(|i| i.time);
+        if std::mem::take(&mut self.check_files_due) {
+            self.handle.send(Job::CheckFiles);
+        }
+        if std::mem::take(&mut self.check_files_next_frame) {
+            self.check_files_due = true;
+            ctx.request_repaint();
+        }
         for reply in self.handle.poll() {
             self.on_reply(reply);
         }
@@ -384,7 +396,8 @@ impl ShoeboxApp {
                 self.snap = s;
                 self.loaded = true;
                 if first {
-                    self.handle.send(Job::CheckFiles);
+                    // After the first frame is drawn: the check is background work.
+                    self.check_files_next_frame = true;
                 }
                 self.gallery.dirty = true;
                 self.trash.dirty = true;

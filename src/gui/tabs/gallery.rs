@@ -224,7 +224,7 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                 ui,
                 "gallery-grid",
                 rows.len(),
-                tile_size,
+                (tile_size, 1),
                 scroll_to,
                 |ui, i, rect| {
                     let a = &assets[rows[i]];
@@ -235,6 +235,7 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                         badge: None,
                         selected: app.gallery.sel.contains(a.id),
                         focused: app.gallery.sel.focus == Some(i),
+                        subtitle: None,
                         flag: if a.offline {
                             Some("offline")
                         } else {

@@ -151,7 +151,7 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     ui,
                     "trash-grid",
                     rows.len(),
-                    tile_size,
+                    (tile_size, 2),
                     None,
                     |ui, i, rect| {
                         let e = &entries[rows[i]];
@@ -164,6 +164,11 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                             selected: app.trash.sel.contains(e.id),
                             focused: app.trash.sel.focus == Some(i),
                             flag: None,
+                            subtitle: Some(format!(
+                                "{} · {}",
+                                location_text(e),
+                                clock::display(e.deleted_at).get(..10).unwrap_or_default()
+                            )),
                         };
                         let resp =
                             grid::tile_ui(ui, rect, egui::Id::unique(("trash", e.id)), &tile);

@@ -9,8 +9,8 @@ use egui::{
 use crate::gui::textures::Picture;
 use crate::gui::theme;
 
-/// Height of the name under a tile.
-const LABEL_H: f32 = 20.0;
+/// Height of one line of text under a tile.
+const LINE_H: f32 = 18.0;
 const GAP: f32 = 8.0;
 
 /// What one tile shows.
@@ -25,6 +25,8 @@ pub struct Tile<'a> {
     pub focused: bool,
     /// A small mark at the bottom-left (e.g. "missing").
     pub flag: Option<&'a str>,
+    /// A second, dimmer line under the name (the Trash: where from, when).
+    pub subtitle: Option<String>,
 }
 
 /// How many tiles fit in a row of `width`.
@@ -37,13 +39,13 @@ pub fn grid_ui(
     ui: &mut Ui,
     id_salt: &str,
     count: usize,
-    tile: f32,
+    (tile, lines): (f32, usize),
     scroll_to: Option<usize>,
     mut draw: impl FnMut(&mut Ui, usize, Rect),
 ) {
     let cols = per_row(ui.available_width(), tile);
     let rows = count.div_ceil(cols);
-    let row_h = tile + LABEL_H;
+    let row_h = tile + 4.0 + LINE_H * lines as f32;
     let mut area = egui::ScrollArea::vertical()
         .id_salt(id_salt)
         .auto_shrink(false);
@@ -181,26 +183,39 @@ pub fn tile_ui(ui: &mut Ui, rect: Rect, id: egui::Id, tile: &Tile<'_>) -> Respon
     } else {
         visuals.text_color()
     };
-    text_painter.text(
-        label_rect.center(),
-        Align2::CENTER_CENTER,
-        elide(tile.name, rect.width()),
-        FontId::proportional(12.5),
-        color,
-    );
+    let name_pos = pos2(label_rect.center().x, label_rect.top() + 4.0 + LINE_H / 2.0);
+    let line = |text: &str, size: f32, color: Color32, center: egui::Pos2| {
+        let galley = one_line(ui, text, size, color, rect.width());
+        text_painter.galley(center - galley.size() / 2.0, galley, color);
+    };
+    line(tile.name, 12.5, color, name_pos);
+    if let Some(sub) = &tile.subtitle {
+        line(
+            sub,
+            11.0,
+            visuals.weak_text_color(),
+            name_pos + vec2(0.0, LINE_H),
+        );
+    }
     if let Picture::Failed(reason) = &tile.picture {
         return resp.on_hover_text(format!("{}\n{reason}", tile.name));
     }
     resp.on_hover_text(tile.name)
 }
 
-/// Shortens a name to fit roughly `width` points.
-fn elide(name: &str, width: f32) -> String {
-    let max = ((width / 7.0) as usize).max(4);
-    if name.chars().count() <= max {
-        name.to_string()
-    } else {
-        let keep: String = name.chars().take(max - 1).collect();
-        format!("{keep}…")
-    }
+/// One line of text, cut with "…" where it would be wider than `width`.
+fn one_line(
+    ui: &Ui,
+    text: &str,
+    size: f32,
+    color: Color32,
+    width: f32,
+) -> std::sync::Arc<egui::Galley> {
+    let mut job = egui::text::LayoutJob::simple_singleline(
+        text.to_string(),
+        FontId::proportional(size),
+        color,
+    );
+    job.wrap = egui::text::TextWrapping::truncate_at_width(width);
+    ui.fonts_mut(|f| f.layout_job(job))
 }
