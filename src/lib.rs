@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod failpoint;
 pub mod gui;
 pub mod library;
 pub mod store;

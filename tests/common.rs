@@ -108,6 +108,24 @@ impl Fixture {
         self.lib.set_user("tester");
     }
 
+    /// Closes the library (as when Shoebox quits), leaving a scratch library in its place
+    /// so the fixture stays usable; the real one can then be changed from outside.
+    pub fn close(&mut self) {
+        let scratch = self
+            .dir
+            .path()
+            .join(format!("scratch-{}", fastrand::u64(..)));
+        let other = Library::open_with_clock(&scratch, Arc::new(self.clock.clone())).expect("open");
+        drop(std::mem::replace(&mut self.lib, other));
+    }
+
+    /// Opens the real library again after [`Fixture::close`].
+    pub fn open_again(&mut self) {
+        self.lib =
+            Library::open_with_clock(&self.root(), Arc::new(self.clock.clone())).expect("open");
+        self.lib.set_user("tester");
+    }
+
     /// Names of the active assets.
     pub fn active_names(&self) -> Vec<String> {
         let mut v: Vec<String> = self
@@ -152,12 +170,16 @@ impl Fixture {
     }
 }
 
-/// Files (not folders) below `dir`.
+/// Files (not folders) below `dir`, leaving out the token Shoebox writes into each trash
+/// area (`.shoebox-area`).
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.flatten() {
             let p = e.path();
+            if e.file_name() == ".shoebox-area" {
+                continue;
+            }
             if p.is_dir() {
                 out.extend(files_under(&p));
             } else {
@@ -196,4 +218,83 @@ pub fn make_video(path: &Path, secs: u32) -> Option<()> {
             None
         }
     }
+}
+
+/// A removable drive for tests: a small tmpfs kept at a hidden place and bind-mounted at
+/// `mount_point`, so `unplug` (unmount) and `plug` (mount again) keep its contents, as
+/// pulling out a real drive does. Needs root; elsewhere `Drive::new` says "skipped" and
+/// returns `None`, unless `SHOEBOX_REQUIRE_MOUNT` is set (as CI does).
+pub struct Drive {
+    _dir: tempfile::TempDir,
+    backing: PathBuf,
+    pub mount_point: PathBuf,
+    plugged: bool,
+}
+
+impl Drive {
+    pub fn new(size: &str) -> Option<Drive> {
+        let dir = tempfile::tempdir().expect("temp");
+        let backing = dir.path().join("backing");
+        let mount_point = dir.path().join("drive");
+        std::fs::create_dir_all(&backing).expect("mkdir");
+        std::fs::create_dir_all(&mount_point).expect("mkdir");
+        let ok = run(
+            "mount",
+            &["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"],
+            &backing,
+        ) && run(
+            "mount",
+            &["--bind", &backing.display().to_string()],
+            &mount_point,
+        );
+        if !ok {
+            if std::env::var_os("SHOEBOX_REQUIRE_MOUNT").is_some() {
+                panic!("mounting a tmpfs is required here (SHOEBOX_REQUIRE_MOUNT is set)");
+            }
+            eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+            let _ = run("umount", &[], &backing);
+            return None;
+        }
+        Some(Drive {
+            _dir: dir,
+            backing,
+            mount_point,
+            plugged: true,
+        })
+    }
+
+    pub fn unplug(&mut self) {
+        assert!(run("umount", &[], &self.mount_point), "umount");
+        self.plugged = false;
+    }
+
+    pub fn plug(&mut self) {
+        assert!(
+            run(
+                "mount",
+                &["--bind", &self.backing.display().to_string()],
+                &self.mount_point
+            ),
+            "mount"
+        );
+        self.plugged = true;
+    }
+}
+
+impl Drop for Drive {
+    fn drop(&mut self) {
+        if self.plugged {
+            let _ = run("umount", &["-l"], &self.mount_point);
+        }
+        let _ = run("umount", &["-l"], &self.backing);
+    }
+}
+
+fn run(cmd: &str, args: &[&str], last: &Path) -> bool {
+    std::process::Command::new(cmd)
+        .args(args)
+        .arg(last)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use shoebox::clock::{ManualClock, SECS_PER_DAY};
-use shoebox::library::{ImportOptions, Library, LibraryError, RestoreOptions};
+use shoebox::library::{ClockHold, ImportOptions, Library, LibraryError, RestoreOptions};
 
 use crate::common::{Fixture, T0, files_under};
 
@@ -25,7 +25,7 @@ fn clock_set_back_makes_the_sweep_purge_nothing_and_say_why() {
     let report = f.lib.sweep().unwrap();
     assert_eq!(report.purged, 0);
     assert!(
-        report.held.as_deref().unwrap_or("").contains("clock"),
+        matches!(report.held, Some(ClockHold::Behind { .. })),
         "{:?}",
         report.held
     );
@@ -324,7 +324,7 @@ fn a_version_1_library_is_migrated_and_keeps_its_items() {
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, shoebox::store::MIGRATIONS.len() as i64);
 }
 
 #[test]

@@ -6,7 +6,12 @@ use super::print_json;
 use crate::clock;
 use crate::library::{Library, Sort, SortKey, TrashSort, human_size};
 
-pub fn run(lib: &Library, as_json: bool, trash: bool) -> anyhow::Result<()> {
+pub fn run(lib: &mut Library, as_json: bool, trash: bool) -> anyhow::Result<()> {
+    // What is listed is checked now (one lstat per file), not only by the app's background
+    // check: a file gone or on an unplugged drive says so.
+    if !trash {
+        lib.check_files()?;
+    }
     let items = if trash {
         trash_items(lib)?
     } else {
@@ -27,6 +32,9 @@ pub fn run(lib: &Library, as_json: bool, trash: bool) -> anyhow::Result<()> {
                 item["deleted_at"].as_str().unwrap_or_default(),
                 item["deleted_by"].as_str().unwrap_or_default(),
             );
+            if let Some(q) = item["quarantine"].as_str() {
+                println!("\t(left alone: {q})");
+            }
         } else {
             let location = item["location"].as_str().unwrap_or_default();
             let full = if location.is_empty() {
@@ -36,6 +44,8 @@ pub fn run(lib: &Library, as_json: bool, trash: bool) -> anyhow::Result<()> {
             };
             let flag = if item["missing"].as_bool() == Some(true) {
                 "\t(missing)"
+            } else if item["offline"].as_bool() == Some(true) {
+                "\t(offline)"
             } else {
                 ""
             };
@@ -107,6 +117,19 @@ fn trash_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
             v["asset_kind"] = json!(k);
             v["path"] = json!(e.trash_path);
             v["original_path"] = json!(e.original_path);
+            let (missing, offline) = match &e.trash_path {
+                Some(p) => match std::fs::symlink_metadata(p) {
+                    Ok(m) => (!m.is_file(), false),
+                    Err(_) if p.parent().is_some_and(|d| d.is_dir()) => (true, false),
+                    Err(_) => (false, true),
+                },
+                None => (true, false),
+            };
+            v["missing"] = json!(missing);
+            v["offline"] = json!(offline);
+        }
+        if let Some(q) = &e.quarantine {
+            v["quarantine"] = json!(q);
         }
         out.push(v);
     }

@@ -3,6 +3,7 @@
 
 mod import;
 mod ls;
+mod repair;
 mod settings;
 mod sweep;
 mod trash;
@@ -102,6 +103,9 @@ pub enum Command {
         key: Option<String>,
         value: Option<String>,
     },
+    /// Bring the library back when library.db is missing, empty or damaged (from the newest
+    /// good backup, or rebuilt from the files); never deletes anything.
+    Repair,
     /// Internal: render one thumbnail or preview in a separate, limited process.
     #[command(name = "__render", hide = true)]
     Render {
@@ -131,6 +135,9 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
             .map_err(anyhow::Error::msg);
     }
     let root = library_root(args.library)?;
+    if let Command::Repair = command {
+        return repair::run(&root, args.json);
+    }
     let mut lib = Library::open(&root)?;
     let json = args.json;
     match command {
@@ -147,7 +154,7 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
             allow_trash_duplicates,
             &paths,
         ),
-        Command::Ls { trash } => ls::run(&lib, json, trash),
+        Command::Ls { trash } => ls::run(&mut lib, json, trash),
         Command::Trash { ids } => trash::trash(&mut lib, json, &parse_ids(&ids)?),
         Command::Restore {
             rename,
@@ -171,8 +178,13 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
         Command::EmptyTrash { yes } => trash::empty(&mut lib, json, yes),
         Command::Sweep { confirm_clock } => sweep::run(&mut lib, json, confirm_clock),
         Command::Settings { key, value } => settings::run(&mut lib, json, key, value),
-        Command::Render { .. } => Ok(()),
+        Command::Render { .. } | Command::Repair => Ok(()),
+    }?;
+    // One backup a day, the last seven, taken after the command's work.
+    if let Err(e) = lib.backup_if_due() {
+        eprintln!("shoebox: warning: could not back up the library: {e}");
     }
+    Ok(())
 }
 
 /// The library folder: `--library`, else `SHOEBOX_LIBRARY`, else the platform default.

@@ -24,7 +24,7 @@ pub struct Snapshot {
     pub retention_days: i64,
     pub sweep_interval_minutes: i64,
     /// Why automatic purging waits (a clock problem), if it does.
-    pub clock_hold: Option<String>,
+    pub clock_hold: Option<crate::library::ClockHold>,
 }
 
 /// Work for the library thread. Each variant says what the user asked for.
@@ -313,6 +313,10 @@ impl LibraryHandle {
                         }
                     }
                     wake();
+                    // One backup of the database a day, on this thread, never the UI's.
+                    if let Err(e) = lib.backup_if_due() {
+                        log::warn!("could not back up the library: {e}");
+                    }
                 }
             })?;
         Ok(LibraryHandle::Thread {

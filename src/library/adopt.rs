@@ -6,8 +6,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 
-use rusqlite::params;
-
+use super::fsops::SafeDir;
 use super::import::name_key;
 use super::{Library, Result, fsops, probe};
 use crate::store;
@@ -24,13 +23,15 @@ impl Library {
                 .collect::<rusqlite::Result<_>>()?
         };
         let mut adopted = 0;
-        for (root_id, stored) in roots {
-            let Ok(root) = self.trash_root_path(&stored) else {
+        for (root_id, _) in roots {
+            // Only a trash area reached without links and holding its token: never a
+            // folder that merely sits at its path.
+            let Ok(area) = self.open_area(root_id)? else {
+                continue; // offline or not ours: later
+            };
+            let Ok(names) = area.file_names() else {
                 continue;
             };
-            let Ok(entries) = fs::read_dir(&root) else {
-                continue;
-            }; // offline: later
             let known: HashSet<String> = {
                 let mut stmt = self
                     .conn
@@ -38,18 +39,12 @@ impl Library {
                 stmt.query_map([root_id], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?
             };
-            let mut orphans = Vec::new();
-            for entry in entries.flatten() {
-                let Ok(name) = entry.file_name().into_string() else {
-                    continue;
-                };
-                let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-                if is_file && !name.starts_with('.') && !known.contains(&name) {
-                    orphans.push(name);
-                }
-            }
+            let orphans: Vec<String> = names
+                .into_iter()
+                .filter(|n| !n.starts_with('.') && !known.contains(n))
+                .collect();
             if !orphans.is_empty() {
-                adopted += self.adopt_files(root_id, &root, &orphans)?;
+                adopted += self.adopt_files(root_id, &area, &orphans)?;
             }
         }
         if adopted > 0 {
@@ -58,7 +53,8 @@ impl Library {
         Ok(adopted)
     }
 
-    fn adopt_files(&mut self, root_id: i64, root: &Path, names: &[String]) -> Result<usize> {
+    fn adopt_files(&mut self, root_id: i64, area: &SafeDir, names: &[String]) -> Result<usize> {
+        let root = area.path();
         let now = self.guarded_now()?;
         let in_place = root_id != 1;
         let home_dir = if in_place {
@@ -70,7 +66,7 @@ impl Library {
         };
         let mut rows = Vec::new();
         for trash_name in names {
-            let Ok((size, hash)) = fsops::hash_file(&root.join(trash_name)) else {
+            let Ok((size, hash)) = area.open_file(trash_name).and_then(fsops::hash_reader) else {
                 continue;
             };
             // Shoebox names trashed files `{asset}-{file}-{name}`; anything else keeps its name.
@@ -78,7 +74,7 @@ impl Library {
                 [a, f, rest]
                     if a.parse::<u64>().is_ok() && f.parse::<u64>().is_ok() && !rest.is_empty() =>
                 {
-                    rest.to_string()
+                    super::import::shown_name(rest).to_string()
                 }
                 _ => trash_name.clone(),
             };
@@ -91,37 +87,41 @@ impl Library {
             return Ok(0);
         }
         let tx = store::write_tx(&mut self.conn)?;
-        tx.execute(
-            "INSERT INTO batches(created_at, deleted_by, label) VALUES (?1, ?2, ?3)",
-            params![
-                now,
-                RECOVERED_BY,
-                format!("{} found in the trash area", super::items(rows.len()))
-            ],
+        let batch = store::insert_batch_tx(
+            &tx,
+            now,
+            RECOVERED_BY,
+            &format!("{} found in the trash area", super::items(rows.len())),
         )?;
-        let batch = tx.last_insert_rowid();
         for (trash_name, name, home, size, hash) in &rows {
-            tx.execute(
-                "INSERT INTO assets(name, name_key, kind, storage, size, hash, imported_at, state,
-                    deleted_at, deleted_by, batch_id, orig_location)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'trashed', ?7, ?8, ?9, '')",
-                params![
+            let key = name_key(name);
+            store::insert_asset_tx(
+                &tx,
+                &store::NewAsset {
                     name,
-                    name_key(name),
-                    probe::kind_of(name).as_str(),
-                    if in_place { "in_place" } else { "copy" },
-                    *size as i64,
+                    name_key: &key,
+                    kind: probe::kind_of(name).as_str(),
+                    in_place,
+                    size: *size as i64,
                     hash,
-                    now,
-                    RECOVERED_BY,
-                    batch
-                ],
-            )?;
-            let asset = tx.last_insert_rowid();
-            tx.execute(
-                "INSERT INTO files(asset_id, role, path, size, hash, trash_root_id, trash_name)
-                 VALUES (?1, 'main', ?2, ?3, ?4, ?5, ?6)",
-                params![asset, home, *size as i64, hash, root_id, trash_name],
+                    imported_at: now,
+                    trashed: Some(store::TrashedAt {
+                        deleted_at: now,
+                        deleted_by: RECOVERED_BY,
+                        batch_id: batch,
+                    }),
+                    ..Default::default()
+                },
+                &[store::NewFile {
+                    role: "main",
+                    path: home,
+                    size: *size as i64,
+                    hash,
+                    dev: None,
+                    ino: None,
+                    trash_root_id: Some(root_id),
+                    trash_name: Some(trash_name),
+                }],
             )?;
         }
         tx.commit()?;

@@ -91,6 +91,9 @@ struct Prepared {
     hash: String,
     dev: Option<i64>,
     ino: Option<i64>,
+    /// For a copy: the original, to be copied to `path` (relative to the library) once the
+    /// intent is recorded.
+    copy_from: Option<PathBuf>,
 }
 
 const CHUNK: usize = 500;
@@ -191,11 +194,8 @@ impl Library {
             return Ok((id, false));
         }
         let now = self.clock.now();
-        self.conn.execute(
-            "INSERT INTO collections(parent_id, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![parent, name, key, now],
-        )?;
-        Ok((self.conn.last_insert_rowid(), true))
+        let id = store::insert_collection_tx(&self.conn, parent, name, &key, now)?;
+        Ok((id, true))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -216,6 +216,7 @@ impl Library {
         let groups = group_companions(files, report);
         for chunk in groups.chunks(CHUNK) {
             let mut ready = Vec::new();
+            let mut planned: HashSet<String> = HashSet::new();
             for group in chunk {
                 *done += 1 + group.companions.len();
                 progress(ImportProgress {
@@ -223,53 +224,55 @@ impl Library {
                     total,
                     current: group.main.display().to_string(),
                 });
-                match self.prepare(group, opts, report) {
+                match self.prepare(group, opts, report, &mut planned) {
                     Ok(Some(p)) => ready.push(p),
                     Ok(None) => {}
                     Err(m) => report.failed.push(msg(&group.main, m)),
                 }
             }
+            let ready = self.copy_chunk(ready, report)?;
             let now = self.clock.now();
             let tx = store::write_tx(&mut self.conn)?;
             for (name, kind, meta, files) in ready {
                 let name = free_name(&name, &taken);
                 taken.insert(name_key(&name));
                 let size: u64 = files.iter().map(|f| f.size).sum();
-                tx.execute(
-                    "INSERT INTO assets(collection_id, name, name_key, kind, storage, size, hash,
-                        imported_at, captured_at, width, height, camera, duration_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                    params![
-                        collection,
-                        name,
-                        name_key(&name),
-                        kind.as_str(),
-                        if opts.in_place { "in_place" } else { "copy" },
-                        size as i64,
-                        files[0].hash,
-                        now,
-                        meta.captured_at,
-                        meta.width,
-                        meta.height,
-                        meta.camera,
-                        meta.duration_ms,
-                    ],
+                let new_files: Vec<store::NewFile<'_>> = files
+                    .iter()
+                    .map(|f| store::NewFile {
+                        role: f.role,
+                        path: &f.path,
+                        size: f.size as i64,
+                        hash: &f.hash,
+                        dev: f.dev,
+                        ino: f.ino,
+                        trash_root_id: None,
+                        trash_name: None,
+                    })
+                    .collect();
+                let key = name_key(&name);
+                let asset_id = store::insert_asset_tx(
+                    &tx,
+                    &store::NewAsset {
+                        collection_id: collection,
+                        name: &name,
+                        name_key: &key,
+                        kind: kind.as_str(),
+                        in_place: opts.in_place,
+                        size: size as i64,
+                        hash: &files[0].hash,
+                        imported_at: now,
+                        captured_at: meta.captured_at,
+                        width: meta.width,
+                        height: meta.height,
+                        camera: meta.camera.as_deref(),
+                        duration_ms: meta.duration_ms,
+                        trashed: None,
+                    },
+                    &new_files,
                 )?;
-                let asset_id = tx.last_insert_rowid();
-                for f in &files {
-                    tx.execute(
-                        "INSERT INTO files(asset_id, role, path, size, hash, dev, ino)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        params![
-                            asset_id,
-                            f.role,
-                            f.path,
-                            f.size as i64,
-                            f.hash,
-                            f.dev,
-                            f.ino
-                        ],
-                    )?;
+                for f in files.iter().filter(|f| f.copy_from.is_some()) {
+                    tx.execute("DELETE FROM pending_copies WHERE path = ?1", [&f.path])?;
                 }
                 report.imported.push(Imported {
                     id: ItemId::Asset(asset_id),
@@ -289,6 +292,7 @@ impl Library {
         group: &Group,
         opts: &ImportOptions,
         report: &mut ImportReport,
+        planned: &mut HashSet<String>,
     ) -> Result<Option<(String, Kind, probe::Meta, Vec<Prepared>)>, String> {
         let name = name_of(&group.main)?;
         let kind = probe::kind_of(&name);
@@ -348,6 +352,7 @@ impl Library {
                     hash,
                     dev,
                     ino,
+                    copy_from: None,
                 });
             }
         } else {
@@ -362,39 +367,214 @@ impl Library {
                 return Ok(None);
             }
             let dir = Path::new(MEDIA_DIR).join(&hash[..2]);
-            fs::create_dir_all(self.root.join(&dir)).map_err(|e| format!("could not copy: {e}"))?;
             for (role, path, size, fhash) in sources {
                 let fname = name_of(&path)?;
-                let (rel, abs) = self.copy_in(&path, &dir, &format!("{}-{fname}", &hash[..12]))?;
-                let meta =
-                    fs::symlink_metadata(&abs).map_err(|e| format!("could not read: {e}"))?;
-                let (dev, ino) = fsops::dev_ino(&meta);
+                let rel =
+                    self.free_media_name(&dir, &format!("{}-{fname}", &hash[..12]), planned)?;
                 files.push(Prepared {
                     role,
                     path: rel,
                     size,
                     hash: fhash,
-                    dev,
-                    ino,
+                    dev: None,
+                    ino: None,
+                    copy_from: Some(path),
                 });
             }
-            let _ = fsops::fsync_dir(&self.root.join(&dir));
         }
         Ok(Some((name, kind, meta, files)))
     }
 
-    /// Copies `src` into `dir` under a free name; returns (stored path, absolute path).
-    fn copy_in(&self, src: &Path, dir: &Path, name: &str) -> Result<(String, PathBuf), String> {
+    /// A free name for a copy in `dir` (relative to the library): not on disk and not
+    /// planned by this import already.
+    fn free_media_name(
+        &self,
+        dir: &Path,
+        name: &str,
+        planned: &mut HashSet<String>,
+    ) -> Result<String, String> {
         for n in 1..1000 {
             let rel = dir.join(fsops::numbered_name(name, n));
-            let abs = self.root.join(&rel);
-            match fsops::copy_durable(src, &abs) {
-                Ok(_) => return Ok((rel.to_string_lossy().into_owned(), abs)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(format!("could not copy into the library: {e}")),
+            let rel_text = rel.to_string_lossy().into_owned();
+            if planned.contains(&rel_text) || fsops::exists_nofollow(&self.root.join(&rel)) {
+                continue;
             }
+            planned.insert(rel_text.clone());
+            return Ok(rel_text);
         }
         Err("could not find a free name in the library".into())
+    }
+
+    /// Copies a chunk's files into `media/` as one protocol step: the intent (every
+    /// destination) is committed first, the copies are made and flushed with one sync, and
+    /// only then are they recorded (by the caller, in the transaction that also clears the
+    /// intent). A crash anywhere leaves copies that the next open removes, never orphans.
+    #[allow(clippy::type_complexity)]
+    fn copy_chunk(
+        &mut self,
+        ready: Vec<(String, Kind, probe::Meta, Vec<Prepared>)>,
+        report: &mut ImportReport,
+    ) -> Result<Vec<(String, Kind, probe::Meta, Vec<Prepared>)>> {
+        let intents: Vec<String> = ready
+            .iter()
+            .flat_map(|(_, _, _, files)| files.iter())
+            .filter(|f| f.copy_from.is_some())
+            .map(|f| f.path.clone())
+            .collect();
+        if intents.is_empty() {
+            return Ok(ready);
+        }
+        {
+            let tx = store::write_tx(&mut self.conn)?;
+            let mut stmt =
+                tx.prepare_cached("INSERT OR IGNORE INTO pending_copies(path) VALUES (?1)")?;
+            for p in &intents {
+                stmt.execute([p])?;
+            }
+            drop(stmt);
+            tx.commit()?;
+        }
+        crate::failpoint::hit("import.after_intent");
+        let mut copied = Vec::new();
+        let mut made = Vec::new();
+        for (name, kind, meta, mut files) in ready {
+            let mut result = Ok(());
+            for f in files.iter_mut() {
+                let Some(src) = f.copy_from.as_ref() else {
+                    continue;
+                };
+                let abs = self.root.join(&f.path);
+                if let Some(dir) = abs.parent()
+                    && let Err(e) = fs::create_dir_all(dir)
+                {
+                    result = Err(format!("could not copy into the library: {e}"));
+                    break;
+                }
+                match fsops::copy_new(src, &abs, false) {
+                    Ok(_) => {
+                        made.push(abs.clone());
+                        if let Ok(m) = fs::symlink_metadata(&abs) {
+                            (f.dev, f.ino) = fsops::dev_ino(&m);
+                        }
+                    }
+                    Err(e) => {
+                        result = Err(format!("could not copy into the library: {e}"));
+                        break;
+                    }
+                }
+            }
+            match result {
+                Ok(()) => copied.push((name, kind, meta, files)),
+                Err(m) => {
+                    // This asset's copies so far are ours and unrecorded: remove them.
+                    for f in files.iter().filter(|f| f.copy_from.is_some()) {
+                        let _ = fs::remove_file(self.root.join(&f.path));
+                    }
+                    let path = files
+                        .first()
+                        .and_then(|f| f.copy_from.as_ref())
+                        .map(|p| p.display().to_string())
+                        .unwrap_or(name);
+                    report.failed.push(FileMessage { path, message: m });
+                }
+            }
+        }
+        crate::failpoint::hit("import.after_copy");
+        // The copies must be on disk before their records say they exist.
+        if let Err(e) = self.flush_copies(&made) {
+            for (name, _, _, files) in &copied {
+                for f in files.iter().filter(|f| f.copy_from.is_some()) {
+                    let _ = fs::remove_file(self.root.join(&f.path));
+                }
+                report.failed.push(FileMessage {
+                    path: name.clone(),
+                    message: format!("could not save the copy to disk: {e}"),
+                });
+            }
+            self.clear_pending_copies(&intents)?;
+            return Ok(Vec::new());
+        }
+        crate::failpoint::hit("import.after_sync");
+        Ok(copied)
+    }
+
+    /// Makes new copies durable: one `syncfs` for the whole batch where the system has it,
+    /// else each file and its folder flushed in turn.
+    fn flush_copies(&self, files: &[PathBuf]) -> std::io::Result<()> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        if fsops::sync_filesystem(&self.root.join(MEDIA_DIR)).is_ok() {
+            return Ok(());
+        }
+        let mut dirs = std::collections::BTreeSet::new();
+        for f in files {
+            fsops::fsync_file(f)?;
+            if let Some(d) = f.parent() {
+                dirs.insert(d.to_path_buf());
+            }
+        }
+        for d in dirs {
+            fsops::fsync_dir(&d)?;
+        }
+        Ok(())
+    }
+
+    fn clear_pending_copies(&mut self, paths: &[String]) -> Result<()> {
+        let tx = store::write_tx(&mut self.conn)?;
+        {
+            let mut stmt = tx.prepare_cached("DELETE FROM pending_copies WHERE path = ?1")?;
+            for p in paths {
+                stmt.execute([p])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Recovery: copies an import recorded as intended but never recorded as assets are
+    /// removed (their originals were never touched); recorded ones are kept.
+    pub(crate) fn settle_pending_copies(&mut self) -> Result<usize> {
+        let paths: Vec<String> = {
+            let mut stmt = self.conn.prepare("SELECT path FROM pending_copies")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut removed = 0;
+        for p in &paths {
+            let known = self
+                .conn
+                .query_row("SELECT 1 FROM files WHERE path = ?1 LIMIT 1", [p], |_| {
+                    Ok(())
+                })
+                .optional()?
+                .is_some();
+            if known {
+                continue;
+            }
+            let Ok(rel) = fsops::validate_stored(p, false) else {
+                log::warn!("recovery: ignoring an unsafe pending copy {p:?}");
+                continue;
+            };
+            if !rel.starts_with(MEDIA_DIR) {
+                continue;
+            }
+            let abs = self.root.join(&rel);
+            if let (Some(dir), Some(name)) =
+                (abs.parent(), abs.file_name().and_then(|n| n.to_str()))
+            {
+                match fsops::unlink_in(dir, name) {
+                    Ok(true) => removed += 1,
+                    Ok(false) => {}
+                    Err(e) => log::warn!("recovery could not remove {}: {e}", abs.display()),
+                }
+            }
+        }
+        self.clear_pending_copies(&paths)?;
+        if removed > 0 {
+            log::warn!("recovery: removed {removed} copies left by an interrupted import");
+        }
+        Ok(removed)
     }
 
     fn active_names(&self, collection: Option<i64>) -> Result<HashSet<String>> {
@@ -462,6 +642,21 @@ impl Library {
             Some("active") => Ok(()),
             Some(_) => Err(LibraryError::InTrash(ItemId::Collection(id))),
         }
+    }
+}
+
+/// The name to show for a file Shoebox stored: copies in `media/` are stored as
+/// `{first 12 hex digits of the hash}-{name}`.
+pub(crate) fn shown_name(stored: &str) -> &str {
+    match stored.split_once('-') {
+        Some((prefix, rest))
+            if prefix.len() == 12
+                && prefix.chars().all(|c| c.is_ascii_hexdigit())
+                && !rest.is_empty() =>
+        {
+            rest
+        }
+        _ => stored,
     }
 }
 

@@ -2,11 +2,14 @@
 //! lock file, and every rule of the Trash. Nothing here knows about windows or terminals.
 
 mod adopt;
+mod areas;
+mod backup;
 mod check;
 mod collections;
 mod fsops;
 mod import;
 mod model;
+mod moves;
 mod probe;
 mod purge;
 mod query;
@@ -23,6 +26,8 @@ use rusqlite::Connection;
 use crate::clock::{Clock, SECS_PER_DAY, UnixSecs};
 use crate::store::{self, StoreError};
 
+pub use areas::AreaProblem;
+pub use backup::{BACKUP_DIR, DbHealth, RepairReport, backups, db_health, repair};
 pub use check::FileCheck;
 pub use import::{ImportOptions, ImportProgress, ImportReport, InTrashMatch};
 pub use model::*;
@@ -83,6 +88,15 @@ pub enum LibraryError {
         /// True when the missing thing is an in-place file's folder on disk.
         folder: bool,
     },
+    #[error(
+        "library.db is {state} but the library holds files, so Shoebox changed nothing; run `shoebox repair` to bring the library back from its backups and files: {}",
+        path.display()
+    )]
+    DatabaseLost { state: &'static str, path: PathBuf },
+    #[error("{id} stays in the Trash: {problem}")]
+    TrashUnavailable { id: ItemId, problem: AreaProblem },
+    #[error("{id} was left as it is: {reason}")]
+    FileProblem { id: ItemId, reason: String },
     #[error("invalid name {0:?}: names must be non-empty and contain no / or \\")]
     InvalidName(String),
     #[error("{0}")]
@@ -117,6 +131,38 @@ pub struct ClockCheck {
     pub jump_secs: i64,
 }
 
+/// Why the guarded clock holds automatic purging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockHold {
+    /// The clock reads earlier than a time this library has already seen.
+    Behind { now: UnixSecs, seen: UnixSecs },
+    /// The clock moved forward by more than the retention since the library was last used.
+    JumpedForward { days: i64 },
+}
+
+impl std::fmt::Display for ClockHold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClockHold::Behind { now, seen } => write!(
+                f,
+                "the system clock reads {} but this library has already seen {}; nothing is purged until the clock is right",
+                crate::clock::display(*now),
+                crate::clock::display(*seen)
+            ),
+            ClockHold::JumpedForward { days } => write!(
+                f,
+                "the clock moved {days} days forward since this library was last used; automatic purging waits until you confirm the time is right"
+            ),
+        }
+    }
+}
+
+impl serde::Serialize for ClockHold {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// An open library: the only writer of its database while it lives.
 pub struct Library {
     root: PathBuf,
@@ -124,6 +170,8 @@ pub struct Library {
     clock: Arc<dyn Clock>,
     user: String,
     clock_check: ClockCheck,
+    /// Files found in trash areas with no record, adopted when the library was opened.
+    adopted_at_open: usize,
     /// Held for the life of the library: one writer per library.
     _lock: File,
 }
@@ -149,12 +197,43 @@ pub fn default_root() -> Result<PathBuf> {
         })
 }
 
-/// The name of the person using the computer, recorded as `deleted_by`.
+/// The name of the person using the computer, recorded as `deleted_by`: the account of
+/// the process's user as the system knows it (systemd timers and some launchers set no
+/// `USER`), the environment only where the system cannot say.
 pub fn os_user() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    account_name()
+        .or_else(|| {
+            ["USER", "USERNAME", "LOGNAME"]
+                .iter()
+                .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        })
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+#[cfg(unix)]
+fn account_name() -> Option<String> {
+    // SAFETY: getuid has no preconditions.
+    let uid = unsafe { libc::getuid() };
+    let mut buf = vec![0 as libc::c_char; 4096];
+    // SAFETY: an all-zero passwd is a valid value to be filled in.
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut result: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call; `buf` outlives the use of `pwd` below.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
+    if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+        return None;
+    }
+    // SAFETY: on success pw_name points to a NUL-terminated string inside `buf`.
+    let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+    name.to_str()
+        .ok()
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
+#[cfg(not(unix))]
+fn account_name() -> Option<String> {
+    None
 }
 
 impl Library {
@@ -166,6 +245,13 @@ impl Library {
     /// Opens the library with an injected clock; finishes or rolls back whatever a crash
     /// left half done before returning.
     pub fn open_with_clock(root: &Path, clock: Arc<dyn Clock>) -> Result<Library> {
+        backup::refuse_lost_database(root)?;
+        Self::open_unchecked(root, clock)
+    }
+
+    /// Opens without first checking that a database beside files is really there (for
+    /// `repair`, which has just put one back).
+    fn open_unchecked(root: &Path, clock: Arc<dyn Clock>) -> Result<Library> {
         for dir in [
             root.to_path_buf(),
             root.join(MEDIA_DIR),
@@ -175,6 +261,9 @@ impl Library {
             fs::create_dir_all(&dir)
                 .map_err(|e| LibraryError::io("could not create the library folder", &dir, e))?;
         }
+        // Resolved once: every path below it is then walked without following links.
+        let root = &fs::canonicalize(root)
+            .map_err(|e| LibraryError::io("could not open the library folder", root, e))?;
         let lock = take_lock(root)?;
         let conn = store::open(&root.join(DB_FILE))?;
         let mut lib = Library {
@@ -183,12 +272,14 @@ impl Library {
             clock,
             user: os_user(),
             clock_check: ClockCheck::default(),
+            adopted_at_open: 0,
             _lock: lock,
         };
         lib.init_settings()?;
+        lib.mark_unmarked_areas()?;
         lib.clock_check = lib.check_clock_at_open()?;
         lib.recover()?;
-        lib.adopt_orphans()?;
+        lib.adopted_at_open = lib.adopt_orphans()?;
         Ok(lib)
     }
 
@@ -314,33 +405,46 @@ impl Library {
     }
 
     /// Why automatic purging must wait, if it must.
-    pub fn clock_hold(&mut self) -> Result<Option<String>> {
+    pub fn clock_hold(&mut self) -> Result<Option<ClockHold>> {
         let now = self.clock.now();
         if let Some(seen) = self.high_water()?
             && now < seen - CLOCK_TOLERANCE_SECS
         {
-            return Ok(Some(format!(
-                "the system clock reads {} but this library has already seen {}; nothing is purged until the clock is right",
-                crate::clock::display(now),
-                crate::clock::display(seen)
-            )));
+            return Ok(Some(ClockHold::Behind { now, seen }));
         }
         let jump = self.setting_i64("clock_jump_pending", 0)?;
         if jump > 0 {
-            return Ok(Some(format!(
-                "the clock moved {} days forward since this library was last used; automatic purging waits until you confirm the time is right",
-                jump / SECS_PER_DAY
-            )));
+            return Ok(Some(ClockHold::JumpedForward {
+                days: jump / SECS_PER_DAY,
+            }));
         }
         self.guarded_now()?;
         Ok(None)
     }
 
-    /// The user confirms the clock after a forward jump: automatic purging resumes.
+    /// The user confirms the clock reads the right time: the library trusts it again. The
+    /// latest time seen becomes now (also when it had been pushed ahead by a wrong clock),
+    /// automatic purging resumes, and deletions that a wrong clock dated in the future are
+    /// dated now, so they expire one full retention period from now and never stick.
     pub fn confirm_clock(&mut self) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM settings WHERE key = 'clock_jump_pending'", [])?;
-        self.clock_check.jump_secs = 0;
+        let now = self.clock.now();
+        let tx = store::write_tx(&mut self.conn)?;
+        tx.execute("DELETE FROM settings WHERE key = 'clock_jump_pending'", [])?;
+        store::set_setting(&tx, "clock_high_water", &now.to_string())?;
+        tx.execute(
+            "UPDATE assets SET deleted_at = ?1 WHERE deleted_at > ?1",
+            [now],
+        )?;
+        tx.execute(
+            "UPDATE collections SET deleted_at = ?1 WHERE deleted_at > ?1",
+            [now],
+        )?;
+        tx.execute(
+            "UPDATE batches SET created_at = ?1 WHERE created_at > ?1",
+            [now],
+        )?;
+        tx.commit()?;
+        self.clock_check = ClockCheck::default();
         Ok(())
     }
 
@@ -371,7 +475,7 @@ impl Library {
 }
 
 /// Takes the library's lock file; a second process gets [`LibraryError::Locked`].
-fn take_lock(root: &Path) -> Result<File> {
+pub(crate) fn take_lock(root: &Path) -> Result<File> {
     let path = root.join(LOCK_FILE);
     let mut file = fs::OpenOptions::new()
         .read(true)

@@ -145,6 +145,8 @@ pub struct TrashEntry {
     pub captured_at: Option<UnixSecs>,
     pub camera: Option<String>,
     pub hash: Option<String>,
+    /// Why recovery left this entry alone (it cannot be restored or purged until repaired).
+    pub quarantine: Option<String>,
 }
 
 /// One batch of deletions: a single user action.

@@ -2,10 +2,9 @@
 //! destroyed only inside a trash area Shoebox made, only for a record moved
 //! `trashed → purging` by a compare-and-set, and each deletion is written to the purge log.
 
-use std::collections::{BTreeSet, HashSet};
-use std::fs;
+use std::collections::{HashMap, HashSet};
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::trash::display_location;
@@ -41,7 +40,7 @@ pub struct SweepReport {
     pub purged: usize,
     pub freed_bytes: u64,
     /// Why nothing was purged, when the guarded clock held the sweep.
-    pub held: Option<String>,
+    pub held: Option<super::ClockHold>,
     /// Entries left alone (their trash area is offline) or that failed, with reasons.
     pub skipped: Vec<ItemOutcome>,
     pub failed: Vec<ItemOutcome>,
@@ -139,7 +138,8 @@ impl Library {
         let now = self.clock.now().max(self.high_water()?.unwrap_or(i64::MIN));
         let cutoff = now - retention_days * SECS_PER_DAY;
         let n: i64 = self.conn.query_row(
-            "SELECT (SELECT count(*) FROM assets WHERE state = 'trashed' AND via_id IS NULL AND deleted_at <= ?1)
+            "SELECT (SELECT count(*) FROM assets WHERE state = 'trashed' AND via_id IS NULL
+                        AND quarantine IS NULL AND deleted_at <= ?1)
                   + (SELECT count(*) FROM collections WHERE state = 'trashed' AND via_id IS NULL AND deleted_at <= ?1)",
             [cutoff],
             |r| r.get(0),
@@ -148,7 +148,6 @@ impl Library {
     }
 
     fn entry_state(&self, id: ItemId) -> Result<Option<(String, Option<i64>)>> {
-        use rusqlite::OptionalExtension;
         let sql = match id {
             ItemId::Asset(_) => "SELECT state, via_id FROM assets WHERE id = ?1",
             ItemId::Collection(_) => "SELECT state, via_id FROM collections WHERE id = ?1",
@@ -177,7 +176,7 @@ impl Library {
             return Ok(out);
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id FROM assets WHERE state = 'trashed' AND via_id IS NULL
+            "SELECT id FROM assets WHERE state = 'trashed' AND via_id IS NULL AND quarantine IS NULL
              AND deleted_at <= ?2 AND id > ?1 ORDER BY id LIMIT ?3",
         )?;
         for id in stmt.query_map(params![last.1, cutoff, PAGE as i64], |r| r.get(0))? {
@@ -281,7 +280,8 @@ impl Library {
             let mut ok = true;
             for &a in &set.assets {
                 let n = sp.execute(
-                    "UPDATE assets SET state = 'purging' WHERE id = ?1 AND state = 'trashed'",
+                    "UPDATE assets SET state = 'purging'
+                     WHERE id = ?1 AND state = 'trashed' AND quarantine IS NULL",
                     [a],
                 )?;
                 if n != 1 {
@@ -300,11 +300,12 @@ impl Library {
             }
         }
         tx.commit()?;
+        crate::failpoint::hit("purge.after_claim");
         // Destroy the files, relative to their trash directory.
         let mut done = Vec::new();
-        let mut dirs = BTreeSet::new();
+        let mut areas = HashMap::new();
         for (id, set) in ready {
-            match self.unlink_set(&set, &mut dirs) {
+            match self.unlink_set(&set, &mut areas) {
                 Ok(files) => done.push((id, set, files)),
                 Err(why) => {
                     let tx = store::write_tx(&mut self.conn)?;
@@ -319,38 +320,15 @@ impl Library {
                 }
             }
         }
-        for d in &dirs {
-            let _ = fsops::fsync_dir(d);
+        for area in areas.values() {
+            let _ = fsops::fsync_dir(area.path());
         }
+        crate::failpoint::hit("purge.after_unlink");
         // Log and forget.
         let tx = store::write_tx(&mut self.conn)?;
         for (id, set, files) in done {
             for &a in &set.assets {
-                let (name, location, in_place, size, hash): (String, Option<String>, bool, i64, String) = tx.query_row(
-                    "SELECT name, orig_location, storage = 'in_place', size, hash FROM assets WHERE id = ?1",
-                    [a],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-                )?;
-                let original = if in_place {
-                    tx.query_row(
-                        "SELECT path FROM files WHERE asset_id = ?1 AND role = 'main'",
-                        [a],
-                        |r| r.get::<_, String>(0),
-                    )?
-                } else {
-                    match location.as_deref() {
-                        Some(l) if !l.is_empty() => format!("{l}/{name}"),
-                        _ => name.clone(),
-                    }
-                };
-                tx.execute(
-                    "INSERT INTO purge_log(at, name, original_path, size, hash, reason)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![now, name, original, size, hash, reason.as_str()],
-                )?;
-                report.freed_bytes += size.max(0) as u64;
-                tx.execute("DELETE FROM files WHERE asset_id = ?1", [a])?;
-                tx.execute("DELETE FROM assets WHERE id = ?1", [a])?;
+                report.freed_bytes += log_and_forget_tx(&tx, a, reason.as_str(), now)?;
             }
             for &c in &set.collections {
                 tx.execute(
@@ -373,7 +351,8 @@ impl Library {
         Ok(())
     }
 
-    /// Why an entry cannot be purged now: a trash area it uses is unreachable.
+    /// Why an entry cannot be purged now: a trash area it uses is unreachable or is not
+    /// the folder Shoebox made.
     fn offline_reason(&self, set: &PurgeSet) -> Result<Option<String>> {
         let mut roots = HashSet::new();
         for &a in &set.assets {
@@ -384,23 +363,20 @@ impl Library {
             }
         }
         for r in roots {
-            let path = self.trash_root(r)?;
-            let reachable = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
-            if !reachable {
+            if let Err(problem) = self.open_area(r)? {
                 return Ok(Some(format!(
-                    "its trash area is offline, so it is kept until the drive is back: {}",
-                    path.display()
+                    "kept until its trash area is back: {problem}"
                 )));
             }
         }
         Ok(None)
     }
 
-    /// Unlinks every file of a set; "not found" counts as done.
+    /// Unlinks every file of a set inside its trash area; "not found" counts as done.
     fn unlink_set(
         &self,
         set: &PurgeSet,
-        dirs: &mut BTreeSet<std::path::PathBuf>,
+        areas: &mut HashMap<i64, fsops::SafeDir>,
     ) -> std::result::Result<u64, String> {
         let mut count = 0;
         for &a in &set.assets {
@@ -409,18 +385,27 @@ impl Library {
                 let (Some(root_id), Some(name)) = (f.trash_root_id, f.trash_name.as_deref()) else {
                     continue;
                 };
-                let root = self.trash_root(root_id).map_err(|e| e.to_string())?;
-                match fsops::unlink_in(&root, name) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = areas.entry(root_id) {
+                    match self.open_area(root_id).map_err(|e| e.to_string())? {
+                        Ok(dir) => {
+                            slot.insert(dir);
+                        }
+                        Err(problem) => return Err(problem.to_string()),
+                    }
+                }
+                let Some(area) = areas.get(&root_id) else {
+                    continue;
+                };
+                match area.unlink(name) {
                     Ok(true) => count += 1,
                     Ok(false) => {}
                     Err(e) => {
                         return Err(format!(
                             "could not delete {}: {e}",
-                            root.join(name).display()
+                            area.path().join(name).display()
                         ));
                     }
                 }
-                dirs.insert(root);
             }
         }
         Ok(count)
@@ -431,7 +416,7 @@ impl Library {
         let ids: Vec<i64> = {
             let mut stmt = self
                 .conn
-                .prepare("SELECT id FROM assets WHERE state = 'purging'")?;
+                .prepare("SELECT id FROM assets WHERE state = 'purging' AND quarantine IS NULL")?;
             stmt.query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?
         };
@@ -439,31 +424,19 @@ impl Library {
             return Ok(());
         }
         let mut report = BulkReport::default();
-        let mut dirs = BTreeSet::new();
+        let mut areas = HashMap::new();
         let set = PurgeSet {
             assets: ids.clone(),
             collections: Vec::new(),
         };
-        if let Err(why) = self.unlink_set(&set, &mut dirs) {
+        if let Err(why) = self.unlink_set(&set, &mut areas) {
             log::warn!("recovery could not finish a purge: {why}");
             return Ok(());
         }
         let now = self.guarded_now()?;
         let tx = store::write_tx(&mut self.conn)?;
         for a in ids {
-            let (name, size, hash): (String, i64, String) = tx.query_row(
-                "SELECT name, size, hash FROM assets WHERE id = ?1",
-                [a],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
-            tx.execute(
-                "INSERT INTO purge_log(at, name, original_path, size, hash, reason)
-                 VALUES (?1, ?2, ?2, ?3, ?4, 'finished after a crash')",
-                params![now, name, size, hash],
-            )?;
-            tx.execute("DELETE FROM files WHERE asset_id = ?1", [a])?;
-            tx.execute("DELETE FROM assets WHERE id = ?1", [a])?;
-            report.freed_bytes += size as u64;
+            report.freed_bytes += log_and_forget_tx(&tx, a, "finished after a crash", now)?;
         }
         tx.commit()?;
         Ok(())
@@ -504,6 +477,52 @@ pub struct PurgeLogEntry {
     pub size: u64,
     pub hash: String,
     pub reason: String,
+}
+
+/// Writes an asset's line in the purge log and deletes its record (its files are gone).
+/// Returns the bytes it held.
+fn log_and_forget_tx(
+    tx: &rusqlite::Transaction<'_>,
+    a: i64,
+    reason: &str,
+    now: i64,
+) -> rusqlite::Result<u64> {
+    let (name, location, in_place, size, hash): (String, Option<String>, bool, i64, String) = tx
+        .query_row(
+            "SELECT name, orig_location, storage = 'in_place', size, hash FROM assets WHERE id = ?1",
+            [a],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+    let original = if in_place {
+        tx.query_row(
+            "SELECT path FROM files WHERE asset_id = ?1 AND role = 'main'",
+            [a],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| name.clone())
+    } else {
+        match location.as_deref() {
+            Some(l) if !l.is_empty() => format!("{l}/{name}"),
+            _ => name.clone(),
+        }
+    };
+    tx.execute(
+        "INSERT INTO purge_log(at, name, original_path, size, hash, reason, item_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            now,
+            name,
+            original,
+            size,
+            hash,
+            reason,
+            ItemId::Asset(a).to_string()
+        ],
+    )?;
+    tx.execute("DELETE FROM files WHERE asset_id = ?1", [a])?;
+    tx.execute("DELETE FROM assets WHERE id = ?1", [a])?;
+    Ok(size.max(0) as u64)
 }
 
 fn page_key(page: &[ItemId], last: (i64, i64)) -> (i64, i64) {

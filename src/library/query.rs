@@ -143,7 +143,7 @@ impl Library {
         let mut stmt = self.conn.prepare(
             "SELECT a.id, a.name, a.kind, a.size, a.deleted_at, a.deleted_by, a.orig_location,
                     a.batch_id, a.width, a.height, a.captured_at, a.camera, a.hash, a.storage = 'in_place',
-                    f.path, f.trash_root_id, f.trash_name
+                    f.path, f.trash_root_id, f.trash_name, a.quarantine
              FROM assets a LEFT JOIN files f ON f.asset_id = a.id AND f.role = 'main'
              WHERE a.state = 'trashed' AND a.via_id IS NULL",
         )?;
@@ -182,6 +182,7 @@ impl Library {
                 captured_at: r.get(10)?,
                 camera: r.get(11)?,
                 hash: r.get(12)?,
+                quarantine: r.get(17)?,
             });
         }
         let mut stmt = self.conn.prepare(
@@ -214,6 +215,7 @@ impl Library {
                 captured_at: None,
                 camera: None,
                 hash: None,
+                quarantine: None,
             });
         }
         sort_trash(&mut out, sort);

@@ -1,107 +1,153 @@
 //! Startup recovery: settles every operation a crash left half done, before the UI or the
 //! sweep acts. After it, each record matches one file (or is flagged missing) and no file
-//! is both at its original place and in the Trash.
+//! is both at its original place and in the Trash. A record that cannot be settled (say, a
+//! stored name that would lead outside the library) is quarantined: flagged, shown in the
+//! Trash, and left alone, so the rest of the library keeps working.
 
 use std::path::PathBuf;
 
 use rusqlite::params;
 
-use super::fsops;
+use super::moves::{self, Move};
 use super::trash::{activate_collection_tx, finish_restore_asset_tx, revert_asset_tx};
-use super::{Library, Result};
-use crate::store;
+use super::{Library, LibraryError, Result, fsops};
+use crate::store::{self, AssetState};
+
+/// Which way a half-done move is settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Toward {
+    Trash,
+    Home,
+}
 
 impl Library {
-    /// Finishes or rolls back `trashing`, `restoring` and `purging` records.
+    /// Finishes or rolls back `trashing`, `restoring` and `purging` records, and removes
+    /// copies of an import that never finished.
     pub(crate) fn recover(&mut self) -> Result<()> {
-        for (id, in_place, via) in self.assets_in_state("trashing")? {
-            let ok = self.settle_files(id, in_place, true)?;
-            let tx = store::write_tx(&mut self.conn)?;
-            if ok {
-                tx.execute("UPDATE assets SET state = 'trashed' WHERE id = ?1", [id])?;
-            } else {
-                revert_asset_tx(&tx, id)?;
-                if via.is_some() {
-                    // Its collection went to the Trash without it: keep it visible at the top.
-                    tx.execute("UPDATE assets SET collection_id = NULL WHERE id = ?1", [id])?;
+        self.settle_pending_copies()?;
+        for (id, in_place, via) in self.assets_in_state(AssetState::Trashing)? {
+            match self.settle_files(id, in_place, Toward::Trash) {
+                Ok(ok) => {
+                    let tx = store::write_tx(&mut self.conn)?;
+                    if ok {
+                        tx.execute("UPDATE assets SET state = 'trashed' WHERE id = ?1", [id])?;
+                    } else {
+                        revert_asset_tx(&tx, id)?;
+                        if via.is_some() {
+                            // Its collection went to the Trash without it: keep it visible
+                            // at the top.
+                            tx.execute(
+                                "UPDATE assets SET collection_id = NULL WHERE id = ?1",
+                                [id],
+                            )?;
+                        }
+                    }
+                    tx.commit()?;
+                    log::info!("recovery: finished moving a{id} to the Trash (ok: {ok})");
                 }
+                Err(e) => self.quarantine(id, AssetState::Trashing, &e)?,
             }
-            tx.commit()?;
-            log::info!("recovery: finished moving a{id} to the Trash (ok: {ok})");
         }
-        for (id, in_place, via) in self.assets_in_state("restoring")? {
-            let ok = self.settle_files(id, in_place, false)?;
-            let tx = store::write_tx(&mut self.conn)?;
-            if ok {
-                if let Some(c) = via {
-                    activate_collection_tx(&tx, c)?;
+        for (id, in_place, via) in self.assets_in_state(AssetState::Restoring)? {
+            match self.settle_files(id, in_place, Toward::Home) {
+                Ok(ok) => {
+                    let tx = store::write_tx(&mut self.conn)?;
+                    if ok {
+                        if let Some(c) = via {
+                            activate_collection_tx(&tx, c)?;
+                        }
+                        finish_restore_asset_tx(&tx, id)?;
+                    } else {
+                        tx.execute("UPDATE assets SET state = 'trashed' WHERE id = ?1", [id])?;
+                    }
+                    tx.commit()?;
+                    log::info!("recovery: finished restoring a{id} (ok: {ok})");
                 }
-                finish_restore_asset_tx(&tx, id)?;
-            } else {
-                tx.execute("UPDATE assets SET state = 'trashed' WHERE id = ?1", [id])?;
+                Err(e) => self.quarantine(id, AssetState::Restoring, &e)?,
             }
-            tx.commit()?;
-            log::info!("recovery: finished restoring a{id} (ok: {ok})");
         }
         self.finish_purging()?;
         Ok(())
     }
 
-    fn assets_in_state(&self, state: &str) -> Result<Vec<(i64, bool, Option<i64>)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, storage = 'in_place', via_id FROM assets WHERE state = ?1")?;
+    /// Leaves a record that recovery cannot settle alone: it shows in the Trash with the
+    /// reason, and no restore, purge or later recovery touches it.
+    fn quarantine(&mut self, id: i64, was: AssetState, err: &LibraryError) -> Result<()> {
+        let reason = format!("recovery could not finish ({}): {err}", was.as_str());
+        log::error!("a{id} quarantined: {reason}");
+        self.conn.execute(
+            "UPDATE assets SET state = 'trashed', quarantine = ?2 WHERE id = ?1",
+            params![id, reason],
+        )?;
+        Ok(())
+    }
+
+    fn assets_in_state(&self, state: AssetState) -> Result<Vec<(i64, bool, Option<i64>)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, storage = 'in_place', via_id FROM assets
+             WHERE state = ?1 AND quarantine IS NULL",
+        )?;
         let rows = stmt
             .query_map([state], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
-    /// Brings each file of an asset to its trash place (`to_trash`) or back home.
-    /// Returns false when that could not be done (the files are then all back where
-    /// they started).
-    fn settle_files(&mut self, id: i64, in_place: bool, to_trash: bool) -> Result<bool> {
+    /// Brings each file of an asset to its trash place or back home. Returns false when
+    /// that could not be done (the files are then all back where they started); an error
+    /// when the record itself cannot be trusted (an unsafe stored path).
+    fn settle_files(&mut self, id: i64, in_place: bool, toward: Toward) -> Result<bool> {
         let files = self.load_files(id)?;
-        let mut moved: Vec<(PathBuf, PathBuf, String)> = Vec::new();
-        let mut missing = false;
+        // Every stored path is checked before anything moves.
+        let mut pairs = Vec::new();
         for f in &files {
             let home = self.home_path(&f.path, in_place)?;
             let Some(trash) = self.trash_location(f)? else {
                 continue;
             };
-            let (src, dst) = if to_trash {
-                (home, trash)
-            } else {
-                (trash, home)
+            pairs.push((f, home, trash));
+        }
+        let mut moved: Vec<Move> = Vec::new();
+        let mut missing = false;
+        for (f, home, trash) in pairs {
+            let (src, dst) = match toward {
+                Toward::Trash => (home, trash),
+                Toward::Home => (trash, home),
             };
-            let at_src = fsops::exists_nofollow(&src);
-            let at_dst = fsops::exists_nofollow(&dst);
-            match (at_src, at_dst) {
-                (true, false) => match fsops::move_file(&src, &dst, &f.hash) {
-                    Ok(_) => moved.push((src.clone(), dst.clone(), f.hash.clone())),
-                    Err(e) => {
+            let m = Move {
+                from: src.clone(),
+                to: dst.clone(),
+                size: f.size,
+                hash: f.hash.clone(),
+            };
+            match (fsops::exists_nofollow(&src), fsops::exists_nofollow(&dst)) {
+                (true, false) => {
+                    if let Err(e) = check_regular(&src).and_then(|_| moves::move_checked(&m)) {
                         log::warn!("recovery could not move {}: {e}", src.display());
-                        for (s, d, h) in moved.iter().rev() {
-                            let _ = fsops::move_file(d, s, h);
-                        }
+                        roll_back(&moved);
                         return Ok(false);
                     }
-                },
+                    moved.push(m);
+                }
                 (false, true) => {}
                 (true, true) => {
                     // An interrupted copy: keep the destination only if it is whole.
-                    let whole = fsops::hash_file(&dst).is_ok_and(|(_, h)| h == f.hash);
+                    let whole =
+                        fs_is_file(&dst) && fsops::hash_file(&dst).is_ok_and(|(_, h)| h == f.hash);
                     if whole {
                         if let Err(e) = std::fs::remove_file(&src) {
                             log::warn!("recovery could not remove {}: {e}", src.display());
                         }
-                    } else if to_trash {
+                    } else if toward == Toward::Trash && fs_is_file(&dst) {
                         // The partial copy is ours, inside our trash area.
                         let _ = std::fs::remove_file(&dst);
-                        if fsops::move_file(&src, &dst, &f.hash).is_err() {
+                        if moves::move_checked(&m).is_err() {
+                            roll_back(&moved);
                             return Ok(false);
                         }
+                        moved.push(m);
                     } else {
+                        roll_back(&moved);
                         return Ok(false);
                     }
                 }
@@ -112,13 +158,40 @@ impl Library {
             }
         }
         if missing {
-            let tx = store::write_tx(&mut self.conn)?;
-            tx.execute(
+            self.conn.execute(
                 "UPDATE assets SET missing = ?2 WHERE id = ?1",
                 params![id, super::check::MISSING],
             )?;
-            tx.commit()?;
         }
         Ok(true)
+    }
+}
+
+fn fs_is_file(p: &PathBuf) -> bool {
+    std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file())
+}
+
+fn check_regular(p: &PathBuf) -> std::io::Result<()> {
+    if fs_is_file(p) {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!(
+            "not a regular file: {}",
+            p.display()
+        )))
+    }
+}
+
+fn roll_back(moved: &[Move]) {
+    for m in moved.iter().rev() {
+        let back = Move {
+            from: m.to.clone(),
+            to: m.from.clone(),
+            size: m.size,
+            hash: m.hash.clone(),
+        };
+        if let Err(e) = moves::move_checked(&back) {
+            log::error!("recovery could not move {} back: {e}", back.from.display());
+        }
     }
 }

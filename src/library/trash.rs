@@ -10,6 +10,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::fsops;
 use super::import::{free_name, name_key};
+use super::moves::{self, Expect, Found, Move, run_moves, sync_dirs};
 use super::{BulkReport, ItemId, ItemOutcome, Library, LibraryError, Result, TRASH_DIR};
 use crate::store;
 
@@ -39,6 +40,7 @@ pub(crate) struct FileRow {
     pub id: i64,
     pub role: String,
     pub path: String,
+    pub size: u64,
     pub hash: String,
     pub dev: Option<i64>,
     pub ino: Option<i64>,
@@ -55,18 +57,15 @@ pub(crate) struct AssetRow {
     pub in_place: bool,
     pub state: String,
     pub via_id: Option<i64>,
+    /// The file was already gone when it was trashed (or is flagged so).
+    pub missing: bool,
+    /// Why recovery left this record alone, if it did.
+    pub quarantine: Option<String>,
     pub files: Vec<FileRow>,
 }
 
 /// A collection's (state, parent, name, via).
 pub(crate) type CollectionState = (String, Option<i64>, String, Option<i64>);
-
-/// One file to move, and where.
-struct Move {
-    from: PathBuf,
-    to: PathBuf,
-    hash: String,
-}
 
 /// What one directly selected item carries into the Trash.
 struct Unit {
@@ -81,7 +80,11 @@ struct PlannedFile {
     root_id: i64,
     to: PathBuf,
     name: String,
+    size: u64,
     hash: String,
+    /// Where the file lives now (re-learnt when the recorded hint was stale).
+    dev: Option<i64>,
+    ino: Option<i64>,
 }
 
 impl Library {
@@ -89,7 +92,8 @@ impl Library {
         let row = self
             .conn
             .query_row(
-                "SELECT id, name, collection_id, storage, state, via_id FROM assets WHERE id = ?1",
+                "SELECT id, name, collection_id, storage, state, via_id, missing, quarantine
+                 FROM assets WHERE id = ?1",
                 [id],
                 |r| {
                     Ok(AssetRow {
@@ -99,6 +103,8 @@ impl Library {
                         in_place: r.get::<_, String>(3)? == "in_place",
                         state: r.get(4)?,
                         via_id: r.get(5)?,
+                        missing: r.get::<_, i64>(6)? == super::check::MISSING,
+                        quarantine: r.get(7)?,
                         files: Vec::new(),
                     })
                 },
@@ -124,6 +130,7 @@ impl Library {
                     id: r.get(0)?,
                     role: r.get(1)?,
                     path: r.get(2)?,
+                    size: r.get::<_, i64>(3)?.max(0) as u64,
                     hash: r.get(4)?,
                     dev: r.get(5)?,
                     ino: r.get(6)?,
@@ -200,6 +207,23 @@ impl Library {
         let mut ordered: Vec<ItemId> = ids.to_vec();
         ordered.sort_by_key(|id| matches!(id, ItemId::Asset(_)));
         ordered.dedup();
+        // An item inside another selected collection goes with it, once.
+        let selected: HashSet<i64> = ordered
+            .iter()
+            .filter_map(|id| match id {
+                ItemId::Collection(c) => Some(*c),
+                ItemId::Asset(_) => None,
+            })
+            .collect();
+        if !selected.is_empty() {
+            let mut keep = Vec::with_capacity(ordered.len());
+            for id in ordered {
+                if !self.inside_any(id, &selected)? {
+                    keep.push(id);
+                }
+            }
+            ordered = keep;
+        }
         for id in ordered {
             match self.plan_unit(id, &mut covered, &mut roots_by_dev) {
                 Ok(Some(unit)) => units.push(unit),
@@ -215,11 +239,7 @@ impl Library {
         let label = self.batch_label(&units)?;
         let user = self.user.clone();
         let tx = store::write_tx(&mut self.conn)?;
-        tx.execute(
-            "INSERT INTO batches(created_at, deleted_by, label) VALUES (?1, ?2, ?3)",
-            params![now, user, label],
-        )?;
-        let batch = tx.last_insert_rowid();
+        let batch = store::insert_batch_tx(&tx, now, &user, &label)?;
         let mut paths: HashMap<Option<i64>, String> = HashMap::new();
         for unit in &units {
             let via = match unit.root {
@@ -267,13 +287,15 @@ impl Library {
                 }
                 for f in files {
                     tx.execute(
-                        "UPDATE files SET trash_root_id = ?2, trash_name = ?3 WHERE id = ?1",
-                        params![f.file_id, f.root_id, f.name],
+                        "UPDATE files SET trash_root_id = ?2, trash_name = ?3, dev = ?4, ino = ?5
+                         WHERE id = ?1",
+                        params![f.file_id, f.root_id, f.name, f.dev, f.ino],
                     )?;
                 }
             }
         }
         tx.commit()?;
+        crate::failpoint::hit("trash.after_intent");
 
         // The intent is durable: now move the files.
         let mut dirs = BTreeSet::new();
@@ -288,6 +310,7 @@ impl Library {
                     f.from.as_ref().map(|from| Move {
                         from: from.clone(),
                         to: f.to.clone(),
+                        size: f.size,
                         hash: f.hash.clone(),
                     })
                 })
@@ -297,8 +320,10 @@ impl Library {
                 Err(reason) => failed_units.push((unit, reason)),
             }
         }
+        crate::failpoint::hit("trash.after_move");
         // A failed flush is not retried: the records stay `trashing` for recovery.
         sync_dirs(&dirs)?;
+        crate::failpoint::hit("trash.after_sync");
         let tx = store::write_tx(&mut self.conn)?;
         for unit in &ok_units {
             for (asset, _) in &unit.assets {
@@ -416,6 +441,26 @@ impl Library {
         }
     }
 
+    /// Whether `id` lies below (not at) one of the collections in `set`.
+    fn inside_any(&self, id: ItemId, set: &HashSet<i64>) -> Result<bool> {
+        let mut cur = match id {
+            ItemId::Asset(a) => self.load_asset(a)?.and_then(|a| a.collection_id),
+            ItemId::Collection(c) => self.collection_state(c)?.and_then(|s| s.1),
+        };
+        let mut guard = 0;
+        while let Some(c) = cur {
+            if set.contains(&c) {
+                return Ok(true);
+            }
+            cur = self.collection_state(c)?.and_then(|s| s.1);
+            guard += 1;
+            if guard > 10_000 {
+                break;
+            }
+        }
+        Ok(false)
+    }
+
     /// The active collection `c` and every active collection below it.
     pub(crate) fn subtree(&self, c: i64) -> Result<Vec<i64>> {
         let mut out = vec![c];
@@ -450,8 +495,16 @@ impl Library {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let name = format!("{}-{}-{}", asset.id, f.id, fname);
-            match fs::symlink_metadata(&from) {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let expect = Expect {
+                size: f.size,
+                hash: f.hash.clone(),
+                dev: f.dev,
+                ino: f.ino,
+            };
+            let found = moves::check_file(&from, &expect)
+                .map_err(|e| PlanError::Fail(format!("could not read {}: {e}", from.display())))?;
+            match found {
+                Found::Gone => {
                     if f.role == "main"
                         && asset.in_place
                         && !from.parent().is_some_and(Path::exists)
@@ -469,29 +522,25 @@ impl Library {
                         root_id,
                         to: root.join(&name),
                         name,
+                        size: f.size,
                         hash: f.hash.clone(),
+                        dev: f.dev,
+                        ino: f.ino,
                     });
                 }
-                Err(e) => {
-                    return Err(PlanError::Fail(format!(
-                        "could not read {}: {e}",
-                        from.display()
-                    )));
-                }
-                Ok(m) if !m.file_type().is_file() => {
+                Found::NotAFile => {
                     return Err(PlanError::Fail(format!(
                         "is no longer a regular file (a link or folder is in its place): {}",
                         from.display()
                     )));
                 }
-                Ok(m) => {
-                    let (dev, ino) = fsops::dev_ino(&m);
-                    if f.ino.is_some() && ino.is_some() && (f.dev, f.ino) != (dev, ino) {
-                        return Err(PlanError::Fail(format!(
-                            "the file was replaced outside Shoebox since it was imported: {}",
-                            from.display()
-                        )));
-                    }
+                Found::Changed => {
+                    return Err(PlanError::Fail(format!(
+                        "the file was changed or replaced outside Shoebox since it was imported: {}",
+                        from.display()
+                    )));
+                }
+                Found::File { dev, ino } => {
                     let (root_id, root) = self.trash_root_for(dev, &from, roots)?;
                     out.push(PlannedFile {
                         file_id: f.id,
@@ -499,7 +548,10 @@ impl Library {
                         root_id,
                         to: root.join(&name),
                         name,
+                        size: f.size,
                         hash: f.hash.clone(),
+                        dev,
+                        ino,
                     });
                 }
             }
@@ -556,6 +608,10 @@ impl Library {
                         [stored],
                         |r| r.get(0),
                     )?;
+                    if self.mark_area(id, &candidate).is_err() || self.open_area(id)?.is_err() {
+                        // A folder of that name that is not this library's trash area.
+                        continue;
+                    }
                     picked = Some((id, candidate));
                     break;
                 }
@@ -665,6 +721,12 @@ impl Library {
                 collection: ItemId::Collection(c),
             });
         }
+        if let Some(reason) = asset.quarantine.clone() {
+            return Err(LibraryError::FileProblem { id, reason });
+        }
+        // The file must really be in the Trash, and its trash area reachable, before
+        // anything else is asked or changed.
+        let sources = self.restore_sources(&asset)?;
         let parent = self.restore_parent(id, asset.collection_id, opts)?;
         let name = opts.rename.clone().unwrap_or_else(|| asset.name.clone());
         let taken = self.active_asset_names(parent)?;
@@ -700,19 +762,8 @@ impl Library {
             )?;
         }
         tx.commit()?;
-        let mut moves = Vec::new();
-        for f in &asset.files {
-            if let Some(from) = self.trash_location(f)?
-                && fsops::exists_nofollow(&from)
-                && let Some((_, to, _)) = plan.iter().find(|(id, ..)| *id == f.id)
-            {
-                moves.push(Move {
-                    from,
-                    to: to.clone(),
-                    hash: f.hash.clone(),
-                });
-            }
-        }
+        crate::failpoint::hit("restore.after_intent");
+        let moves = restore_moves(&asset, &sources, &plan);
         let mut dirs = BTreeSet::new();
         if let Err(reason) = run_moves(&moves, &mut dirs) {
             let tx = store::write_tx(&mut self.conn)?;
@@ -729,11 +780,63 @@ impl Library {
             tx.commit()?;
             return Err(LibraryError::Invalid(format!("restore failed: {reason}")));
         }
+        crate::failpoint::hit("restore.after_move");
         sync_dirs(&dirs)?;
+        crate::failpoint::hit("restore.after_sync");
         let tx = store::write_tx(&mut self.conn)?;
         finish_restore_asset_tx(&tx, a)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Where each file of a trashed asset is now, checked: its trash area reachable and the
+    /// one Shoebox made, and the file there a regular file with the recorded content. A
+    /// file that was already missing when it was trashed has nothing to move (`None`).
+    /// Anything else stops the restore before any record or file changes.
+    pub(crate) fn restore_sources(&self, asset: &AssetRow) -> Result<Vec<(i64, Option<PathBuf>)>> {
+        let id = ItemId::Asset(asset.id);
+        let mut out = Vec::new();
+        for f in &asset.files {
+            let (Some(root_id), Some(name)) = (f.trash_root_id, f.trash_name.as_deref()) else {
+                out.push((f.id, None));
+                continue;
+            };
+            fsops::validate_component(name)
+                .map_err(|e| LibraryError::io("refusing a stored trash name", name, e))?;
+            let area = match self.open_area(root_id)? {
+                Ok(area) => area,
+                Err(problem) => return Err(LibraryError::TrashUnavailable { id, problem }),
+            };
+            let path = area.path().join(name);
+            let expect = Expect {
+                size: f.size,
+                hash: f.hash.clone(),
+                dev: f.dev,
+                ino: f.ino,
+            };
+            let found = moves::check_file(&path, &expect)
+                .map_err(|e| LibraryError::io("could not read the file in the Trash", &path, e))?;
+            let problem = match found {
+                Found::File { .. } => {
+                    out.push((f.id, Some(path)));
+                    continue;
+                }
+                Found::Gone if asset.missing => {
+                    out.push((f.id, None));
+                    continue;
+                }
+                Found::Gone => "its file is no longer in the Trash",
+                Found::NotAFile => {
+                    "something other than its file (a link or a folder) is in its place in the Trash"
+                }
+                Found::Changed => "the file in the Trash was changed outside Shoebox",
+            };
+            return Err(LibraryError::FileProblem {
+                id,
+                reason: format!("{problem}: {}", path.display()),
+            });
+        }
+        Ok(out)
     }
 
     /// The first `name (n).ext` free both in the collection and, for in-place files, on disk.
@@ -911,6 +1014,7 @@ impl Library {
             let Some(asset) = self.load_asset(*a)? else {
                 continue;
             };
+            let sources = self.restore_sources(&asset)?;
             let plan = self.plan_restore_files(&asset, &asset.name, &member_opts)?;
             for f in &asset.files {
                 let Some((_, to, stored)) = plan.iter().find(|(id, ..)| *id == f.id) else {
@@ -924,16 +1028,8 @@ impl Library {
                     });
                 }
                 updates.push((f.id, stored.clone(), f.path.clone()));
-                if let Some(from) = self.trash_location(f)?
-                    && fsops::exists_nofollow(&from)
-                {
-                    moves.push(Move {
-                        from,
-                        to: to.clone(),
-                        hash: f.hash.clone(),
-                    });
-                }
             }
+            moves.extend(restore_moves(&asset, &sources, &plan));
         }
         // Intent: the new name and place, and the members `restoring`. The collections
         // become active only once every file is back.
@@ -955,6 +1051,7 @@ impl Library {
             )?;
         }
         tx.commit()?;
+        crate::failpoint::hit("restore.after_intent");
         let mut dirs = BTreeSet::new();
         if let Err(reason) = run_moves(&moves, &mut dirs) {
             // Put everything back as it was: still in the Trash.
@@ -975,7 +1072,9 @@ impl Library {
             tx.commit()?;
             return Err(LibraryError::Invalid(format!("restore failed: {reason}")));
         }
+        crate::failpoint::hit("restore.after_move");
         sync_dirs(&dirs)?;
+        crate::failpoint::hit("restore.after_sync");
         let tx = store::write_tx(&mut self.conn)?;
         activate_collection_tx(&tx, c)?;
         for a in &members {
@@ -984,6 +1083,35 @@ impl Library {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The moves that bring an asset's files back: from where [`Library::restore_sources`]
+/// found them to where the plan puts them.
+fn restore_moves(
+    asset: &AssetRow,
+    sources: &[(i64, Option<PathBuf>)],
+    plan: &[(i64, PathBuf, String)],
+) -> Vec<Move> {
+    let mut out = Vec::new();
+    for f in &asset.files {
+        let from = sources
+            .iter()
+            .find(|(id, _)| *id == f.id)
+            .and_then(|(_, p)| p.clone());
+        let to = plan
+            .iter()
+            .find(|(id, ..)| *id == f.id)
+            .map(|(_, to, _)| to);
+        if let (Some(from), Some(to)) = (from, to) {
+            out.push(Move {
+                from,
+                to: to.clone(),
+                size: f.size,
+                hash: f.hash.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// Makes a trashed collection and everything trashed with it active again.
@@ -1065,44 +1193,6 @@ fn location_cached(
     let path = parts.join("/");
     cache.insert(id, path.clone());
     Ok(path)
-}
-
-/// Moves files; on the first failure moves back what was moved and says why.
-fn run_moves(moves: &[Move], dirs: &mut BTreeSet<PathBuf>) -> std::result::Result<(), String> {
-    for (i, m) in moves.iter().enumerate() {
-        if let Err(e) = fsops::move_file(&m.from, &m.to, &m.hash) {
-            for done in moves[..i].iter().rev() {
-                let _ = fsops::move_file(&done.to, &done.from, &done.hash);
-            }
-            let reason = if e.kind() == std::io::ErrorKind::AlreadyExists {
-                format!("a file is already at {}", m.to.display())
-            } else if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem
-                || e.kind() == std::io::ErrorKind::PermissionDenied
-            {
-                format!(
-                    "cannot move the file on this drive ({e}); nothing was deleted: {}",
-                    m.from.display()
-                )
-            } else {
-                format!("could not move {}: {e}", m.from.display())
-            };
-            return Err(reason);
-        }
-        for p in [&m.from, &m.to] {
-            if let Some(d) = p.parent() {
-                dirs.insert(d.to_path_buf());
-            }
-        }
-    }
-    Ok(())
-}
-
-fn sync_dirs(dirs: &BTreeSet<PathBuf>) -> Result<()> {
-    for d in dirs {
-        fsops::fsync_dir(d)
-            .map_err(|e| LibraryError::io("could not flush the folder to disk", d, e))?;
-    }
-    Ok(())
 }
 
 pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: i64) -> rusqlite::Result<()> {

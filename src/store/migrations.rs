@@ -115,6 +115,54 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE assets ADD COLUMN duration_ms INTEGER;
     "#,
+    // 3: ids are never handed out twice; import intents; quarantine; trash-area identity.
+    r#"
+    -- The highest id ever given per table. Inserts take `last + 1` (see store::next_id);
+    -- the triggers refuse any insert that would reuse an id, even one deleted since.
+    CREATE TABLE id_high_water (
+        tbl  TEXT PRIMARY KEY,
+        last INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO id_high_water(tbl, last) VALUES
+        ('assets', (SELECT ifnull(max(id), 0) FROM assets)),
+        ('collections', (SELECT ifnull(max(id), 0) FROM collections)),
+        ('batches', (SELECT ifnull(max(id), 0) FROM batches));
+    CREATE TRIGGER assets_fresh_id AFTER INSERT ON assets BEGIN
+        SELECT RAISE(ABORT, 'an asset id would be reused')
+            WHERE NEW.id <= (SELECT last FROM id_high_water WHERE tbl = 'assets');
+        UPDATE id_high_water SET last = NEW.id WHERE tbl = 'assets';
+    END;
+    CREATE TRIGGER collections_fresh_id AFTER INSERT ON collections BEGIN
+        SELECT RAISE(ABORT, 'a collection id would be reused')
+            WHERE NEW.id <= (SELECT last FROM id_high_water WHERE tbl = 'collections');
+        UPDATE id_high_water SET last = NEW.id WHERE tbl = 'collections';
+    END;
+    CREATE TRIGGER batches_fresh_id AFTER INSERT ON batches BEGIN
+        SELECT RAISE(ABORT, 'a batch id would be reused')
+            WHERE NEW.id <= (SELECT last FROM id_high_water WHERE tbl = 'batches');
+        UPDATE id_high_water SET last = NEW.id WHERE tbl = 'batches';
+    END;
+
+    -- Copies an import is making in media/, recorded before the first byte is written and
+    -- removed in the transaction that records the asset. At open, a copy still listed here
+    -- belongs to an import that never finished: it is removed (its original is untouched).
+    CREATE TABLE pending_copies (
+        path TEXT PRIMARY KEY
+    ) STRICT;
+
+    CREATE INDEX files_path ON files(path);
+    CREATE INDEX files_trash ON files(trash_root_id, trash_name);
+
+    -- Why recovery could not settle this record; it is then left alone and shown.
+    ALTER TABLE assets ADD COLUMN quarantine TEXT;
+
+    -- A random token written inside each trash area Shoebox makes (in `.shoebox-area`):
+    -- a folder is only treated as that trash area when its token matches.
+    ALTER TABLE trash_roots ADD COLUMN token TEXT;
+
+    -- The id of what was purged.
+    ALTER TABLE purge_log ADD COLUMN item_id TEXT;
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -3,6 +3,8 @@
 //! The domain (`crate::library`) owns the rules; this module only knows how the data is kept.
 
 mod migrations;
+mod records;
+mod types;
 
 use std::path::Path;
 use std::time::Duration;
@@ -10,6 +12,10 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 pub use migrations::{MIGRATIONS, migrate};
+pub use records::{
+    NewAsset, NewFile, TrashedAt, insert_asset_tx, insert_batch_tx, insert_collection_tx,
+};
+pub use types::{AssetState, IdTable};
 
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +47,16 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
 /// Begins a write transaction that takes the write lock at once.
 pub fn write_tx(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
+}
+
+/// The next id of `table`: one above the highest ever given, so an id deleted since is
+/// never handed out again (the schema's triggers refuse a reuse).
+pub fn next_id(conn: &Connection, table: IdTable) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT last + 1 FROM id_high_water WHERE tbl = ?1",
+        [table.name()],
+        |r| r.get(0),
+    )
 }
 
 /// Reads a setting, `None` when unset.

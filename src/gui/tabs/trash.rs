@@ -87,7 +87,8 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                 theme::BADGE_SOON,
                 format!("Automatic purging is paused: {why}."),
             );
-            if why.contains("forward") && ui.button("The time is right: resume").clicked() {
+            // Either way the user can say the clock is right now; the library then trusts it.
+            if ui.button("The time is right: resume").clicked() {
                 app.commands.push(Command::ConfirmClock);
             }
         });

@@ -1,0 +1,184 @@
+//! Trash areas: the folders Shoebox made to hold trashed files (the library's own `trash/`
+//! and a `.shoebox-trash-…` folder on each other drive). Files are only ever destroyed or
+//! adopted inside one, so a folder counts as a trash area only when it is reached without
+//! following a symbolic link anywhere on its path and holds the token Shoebox wrote into it
+//! when it made it. A folder that fails either test is treated as offline: left alone.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use rusqlite::OptionalExtension;
+
+use super::fsops::{self, SafeDir};
+use super::{Library, LibraryError, Result};
+
+/// The file inside a trash area that holds its token.
+pub const AREA_MARKER: &str = ".shoebox-area";
+
+/// Why a trash area cannot be used now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AreaProblem {
+    /// Its drive or folder cannot be reached (unplugged, unmounted, a link on the way).
+    Offline { path: PathBuf, why: String },
+    /// A folder is there but it is not the one Shoebox made (its token does not match).
+    Foreign { path: PathBuf },
+}
+
+impl std::fmt::Display for AreaProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AreaProblem::Offline { path, why } => write!(
+                f,
+                "the Trash's drive or folder is offline ({why}): {}",
+                path.display()
+            ),
+            AreaProblem::Foreign { path } => write!(
+                f,
+                "the folder is not the trash area Shoebox made (its drive may have been swapped): {}",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl Library {
+    /// Opens trash area `id` for work that reads, moves out of, or destroys its files.
+    pub(crate) fn open_area(&self, id: i64) -> Result<std::result::Result<SafeDir, AreaProblem>> {
+        let (stored, token): (String, Option<String>) = self.conn.query_row(
+            "SELECT path, token FROM trash_roots WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let path = self.trash_root_path(&stored)?;
+        let dir = match SafeDir::open(&path) {
+            Ok(d) => d,
+            Err(e) => {
+                return Ok(Err(AreaProblem::Offline {
+                    path,
+                    why: e.to_string(),
+                }));
+            }
+        };
+        let found = read_marker(&dir);
+        match (token, found) {
+            (Some(t), Some(f)) if t == f => Ok(Ok(dir)),
+            (None, _) => Ok(Err(AreaProblem::Foreign { path })),
+            _ => Ok(Err(AreaProblem::Foreign { path })),
+        }
+    }
+
+    /// Gives a trash area whose record has no token yet (just made, or made by an older
+    /// Shoebox) one: written into the folder and recorded. A recorded token is never replaced.
+    pub(crate) fn mark_area(&self, id: i64, path: &Path) -> Result<()> {
+        let dir = SafeDir::open(path)
+            .map_err(|e| LibraryError::io("could not open the trash area", path, e))?;
+        let recorded: Option<String> = self
+            .conn
+            .query_row("SELECT token FROM trash_roots WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
+        if recorded.is_some() {
+            // Known already: whether this folder is it, open_area decides; never re-mark.
+            return Ok(());
+        }
+        if let Some(existing) = read_marker(&dir) {
+            // Made by this library before its record lost the token (an older database).
+            self.conn.execute(
+                "UPDATE trash_roots SET token = ?2 WHERE id = ?1",
+                rusqlite::params![id, existing],
+            )?;
+            return Ok(());
+        }
+        let token = new_token(path);
+        let marker = path.join(AREA_MARKER);
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .custom_flags_nofollow()
+                .open(&marker)?;
+            f.write_all(token.as_bytes())?;
+            f.sync_all()?;
+            fsops::fsync_dir(path)
+        };
+        write().map_err(|e| LibraryError::io("could not mark the trash area", &marker, e))?;
+        self.conn.execute(
+            "UPDATE trash_roots SET token = ?2 WHERE id = ?1",
+            rusqlite::params![id, token],
+        )?;
+        Ok(())
+    }
+
+    /// Trash areas made by a Shoebox that wrote no token get one the first time they are
+    /// reached safely.
+    pub(crate) fn mark_unmarked_areas(&self) -> Result<()> {
+        let rows: Vec<(i64, String)> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, path FROM trash_roots WHERE token IS NULL")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for (id, stored) in rows {
+            let Ok(path) = self.trash_root_path(&stored) else {
+                continue;
+            };
+            if SafeDir::open(&path).is_ok()
+                && let Err(e) = self.mark_area(id, &path)
+            {
+                log::warn!("could not mark a trash area: {e}");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Opens a file for writing without following a link at its place.
+trait NoFollow {
+    fn custom_flags_nofollow(&mut self) -> &mut Self;
+}
+
+impl NoFollow for std::fs::OpenOptions {
+    fn custom_flags_nofollow(&mut self) -> &mut Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            self.custom_flags(libc::O_NOFOLLOW)
+        }
+        #[cfg(not(unix))]
+        {
+            self
+        }
+    }
+}
+
+fn read_marker(dir: &SafeDir) -> Option<String> {
+    let mut f = dir.open_file(AREA_MARKER).ok()?;
+    let mut text = String::new();
+    Read::by_ref(&mut f)
+        .take(256)
+        .read_to_string(&mut text)
+        .ok()?;
+    let text = text.trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+/// A token no other trash area has: a hash of the place, the time and this process.
+fn new_token(path: &Path) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mut seed = Vec::new();
+    let _ = std::fs::File::open("/dev/urandom").and_then(|mut f| {
+        let mut buf = [0u8; 16];
+        f.read_exact(&mut buf)?;
+        seed.extend_from_slice(&buf);
+        Ok(())
+    });
+    seed.extend_from_slice(format!("{nanos}-{}-{}", std::process::id(), path.display()).as_bytes());
+    blake3::hash(&seed).to_hex()[..32].to_string()
+}

@@ -1,0 +1,72 @@
+//! Typed values of the schema: record states and id tables, checked by the compiler
+//! instead of compared as strings.
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
+/// The tables whose ids name one item forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdTable {
+    Assets,
+    Collections,
+    Batches,
+}
+
+impl IdTable {
+    pub fn name(self) -> &'static str {
+        match self {
+            IdTable::Assets => "assets",
+            IdTable::Collections => "collections",
+            IdTable::Batches => "batches",
+        }
+    }
+}
+
+/// Where an asset's record is in its life: the file-move protocol is a state machine on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AssetState {
+    Active,
+    /// The intent to move to the Trash is recorded; the files may be on either side.
+    Trashing,
+    Trashed,
+    /// The intent to restore is recorded; the files may be on either side.
+    Restoring,
+    /// Claimed for permanent deletion; its files may already be gone.
+    Purging,
+}
+
+impl AssetState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetState::Active => "active",
+            AssetState::Trashing => "trashing",
+            AssetState::Trashed => "trashed",
+            AssetState::Restoring => "restoring",
+            AssetState::Purging => "purging",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AssetState> {
+        Some(match s {
+            "active" => AssetState::Active,
+            "trashing" => AssetState::Trashing,
+            "trashed" => AssetState::Trashed,
+            "restoring" => AssetState::Restoring,
+            "purging" => AssetState::Purging,
+            _ => return None,
+        })
+    }
+}
+
+impl ToSql for AssetState {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for AssetState {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        AssetState::parse(text)
+            .ok_or_else(|| FromSqlError::Other(format!("unknown asset state {text:?}").into()))
+    }
+}
