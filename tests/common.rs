@@ -298,3 +298,75 @@ fn run(cmd: &str, args: &[&str], last: &Path) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// The invariants of RELIABILITY.md checked from outside, as after any fault: the database
+/// is whole; every record's file is where the record says (or the record is flagged
+/// missing) and never both at home and in the Trash; no file in `media/` or the library's
+/// trash is unknown to the library; and every content in `must_keep` (BLAKE3 hex) is still
+/// somewhere, in the library or in `elsewhere`.
+pub fn check_invariants(
+    lib: &Library,
+    root: &Path,
+    must_keep: &[String],
+    elsewhere: &[&Path],
+) -> Result<(), String> {
+    lib.check_integrity()
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("integrity: {e}"))?;
+    let places = lib.file_places().map_err(|e| e.to_string())?;
+    let mut known = std::collections::HashSet::new();
+    for p in &places {
+        let there = std::fs::symlink_metadata(&p.path).is_ok_and(|m| m.is_file());
+        if !there && !p.missing {
+            return Err(format!("{} has no file at {}", p.id, p.path.display()));
+        }
+        if p.trashed && p.home != p.path && there && p.home.exists() {
+            let at_home = shoebox_hash(&p.home);
+            if at_home.as_deref() == Some(p.hash.as_str()) {
+                return Err(format!(
+                    "{} is both at home and in the Trash: {}",
+                    p.id,
+                    p.home.display()
+                ));
+            }
+        }
+        known.insert(p.path.clone());
+    }
+    for dir in [root.join("media"), root.join("trash")] {
+        for file in files_under(&dir) {
+            if !known.contains(&file) {
+                return Err(format!("unknown file in the library: {}", file.display()));
+            }
+        }
+    }
+    let mut present = std::collections::HashSet::new();
+    for dir in [root.join("media"), root.join("trash")]
+        .iter()
+        .map(PathBuf::as_path)
+        .chain(elsewhere.iter().copied())
+    {
+        for file in files_under(dir) {
+            if let Some(h) = shoebox_hash(&file) {
+                present.insert(h);
+            }
+        }
+    }
+    for p in &places {
+        if let Some(h) = shoebox_hash(&p.path) {
+            present.insert(h);
+        }
+    }
+    for h in must_keep {
+        if !present.contains(h) {
+            return Err(format!("a file was lost: content {h} is nowhere"));
+        }
+    }
+    Ok(())
+}
+
+/// BLAKE3 hex of a file's content, as Shoebox records it.
+pub fn shoebox_hash(path: &Path) -> Option<String> {
+    std::fs::read(path)
+        .ok()
+        .map(|b| blake3::hash(&b).to_hex().to_string())
+}

@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod faults;
 mod findings;
 mod gui;
 mod library;

@@ -33,7 +33,7 @@ pub use import::{ImportOptions, ImportProgress, ImportReport, InTrashMatch};
 pub use model::*;
 pub use probe::{Kind as ProbeKind, kind_of};
 pub use purge::{PurgeReason, SweepReport};
-pub use query::{Sort, SortKey, TrashSort, asset_sort_key, trash_order};
+pub use query::{FilePlace, Sort, SortKey, TrashSort, asset_sort_key, trash_order};
 pub use trash::{FolderChoice, RestoreOptions};
 
 /// Default retention: items stay 30 days in the Trash.

@@ -331,3 +331,58 @@ pub fn trash_order(a: &TrashEntry, b: &TrashEntry, sort: TrashSort) -> std::cmp:
 pub fn sort_trash(list: &mut [TrashEntry], sort: TrashSort) {
     list.sort_by(|a, b| trash_order(a, b, sort));
 }
+
+/// Where a recorded file is: for checking the library against the disk.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FilePlace {
+    pub id: ItemId,
+    /// Where the record says the file is now.
+    pub path: PathBuf,
+    /// Where the file lives when active (the same as `path` for an active asset).
+    pub home: PathBuf,
+    pub trashed: bool,
+    /// The asset is flagged missing (its file was gone when last looked at).
+    pub missing: bool,
+    pub hash: String,
+}
+
+impl Library {
+    /// Every recorded file of every asset, active or in the Trash, and where it should be.
+    pub fn file_places(&self) -> Result<Vec<FilePlace>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id, a.storage = 'in_place', a.state, a.missing, f.path, f.hash,
+                    f.trash_root_id, f.trash_name
+             FROM files f JOIN assets a ON a.id = f.asset_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut roots: HashMap<i64, Option<PathBuf>> = HashMap::new();
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let in_place: bool = r.get(1)?;
+            let state: String = r.get(2)?;
+            let stored: String = r.get(4)?;
+            let home = self
+                .home_path(&stored, in_place)
+                .unwrap_or_else(|_| PathBuf::from(&stored));
+            let trashed = state != "active";
+            let path = match (r.get::<_, Option<i64>>(6)?, r.get::<_, Option<String>>(7)?) {
+                (Some(rid), Some(name)) if trashed => roots
+                    .entry(rid)
+                    .or_insert_with(|| self.trash_root(rid).ok())
+                    .as_ref()
+                    .map(|root| root.join(name))
+                    .unwrap_or_else(|| home.clone()),
+                _ => home.clone(),
+            };
+            out.push(FilePlace {
+                id: ItemId::Asset(r.get(0)?),
+                path,
+                home,
+                trashed,
+                missing: r.get::<_, i64>(3)? == super::check::MISSING,
+                hash: r.get(5)?,
+            });
+        }
+        Ok(out)
+    }
+}
