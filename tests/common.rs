@@ -27,6 +27,12 @@ impl Fixture {
         f
     }
 
+    /// What the test clock reads now.
+    pub fn clock_now(&self) -> i64 {
+        use shoebox::clock::Clock;
+        self.clock.now()
+    }
+
     /// Where test files are made before import.
     pub fn src(&self) -> PathBuf {
         self.dir.path().join("src")

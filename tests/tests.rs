@@ -6,5 +6,6 @@ mod faults;
 mod findings;
 mod gui;
 mod library;
+mod model;
 mod reliability;
 mod thumbs;
