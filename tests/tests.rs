@@ -5,6 +5,7 @@ mod common;
 mod faults;
 mod findings;
 mod gui;
+mod kill;
 mod library;
 mod model;
 mod reliability;
