@@ -52,7 +52,11 @@ impl Harness {
             .map(|_| {
                 self.counter += 1;
                 let p = dir.join(format!("photo-{}.jpg", self.counter));
-                let body = format!("pixels {} {}", self.counter, "x".repeat(self.rng.usize(0..40_000)));
+                let body = format!(
+                    "pixels {} {}",
+                    self.counter,
+                    "x".repeat(self.rng.usize(0..40_000))
+                );
                 std::fs::write(&p, body.as_bytes()).unwrap();
                 self.keep.insert(shoebox_hash(&p).unwrap());
                 p
@@ -162,7 +166,10 @@ impl Harness {
             .stderr(Stdio::null());
         let how = if self.rng.bool() {
             let point = failpoint::ALL[self.rng.usize(..failpoint::ALL.len())];
-            cmd.env("SHOEBOX_FAILPOINT", format!("{point}:{}", self.rng.usize(0..3)));
+            cmd.env(
+                "SHOEBOX_FAILPOINT",
+                format!("{point}:{}", self.rng.usize(0..3)),
+            );
             format!("abort at {point}")
         } else {
             String::new()
@@ -237,7 +244,10 @@ fn kill_9_at_random_moments_loses_no_file_and_leaves_no_orphan() {
         if cut {
             interrupted += 1;
         }
-        h.log.push(format!("{round}: {} … {what}", args.first().cloned().unwrap_or_default()));
+        h.log.push(format!(
+            "{round}: {} … {what}",
+            args.first().cloned().unwrap_or_default()
+        ));
         let lib = h.open();
         let keep: Vec<String> = h.keep.iter().cloned().collect();
         let src = h.src();

@@ -21,7 +21,10 @@ use crate::common::{Fixture, check_invariants, shoebox_hash};
 enum State {
     Active,
     /// In the Trash: when, and the collection it went with (None: deleted directly).
-    Trashed { deleted_at: i64, via: Option<i64> },
+    Trashed {
+        deleted_at: i64,
+        via: Option<i64>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -125,7 +128,8 @@ impl Model {
                 self.assets.retain(|_, a| {
                     let with_it = matches!(a.state, State::Trashed { via: Some(v), .. } if v == c);
                     let trashed_before_from_it =
-                        matches!(a.state, State::Trashed { via: None, .. }) && a.collection == Some(c);
+                        matches!(a.state, State::Trashed { via: None, .. })
+                            && a.collection == Some(c);
                     !(with_it || trashed_before_from_it)
                 });
             }
@@ -181,7 +185,10 @@ impl Run {
         self.counter += 1;
         let name = NAMES[self.rng.usize(..NAMES.len())];
         let content = format!("content {} {}", self.counter, self.rng.u64(..));
-        self.f.file(&format!("{dir}/{}/{name}", self.counter), content.as_bytes())
+        self.f.file(
+            &format!("{dir}/{}/{name}", self.counter),
+            content.as_bytes(),
+        )
     }
 
     fn pick<T: Clone>(&mut self, items: &[T]) -> Option<T> {
@@ -240,7 +247,10 @@ impl Run {
             90..=93 => {
                 let days = self.rng.i64(1..45);
                 self.log.push(format!("retention {days}"));
-                self.f.lib.set_retention_days(days).map_err(|e| e.to_string())?;
+                self.f
+                    .lib
+                    .set_retention_days(days)
+                    .map_err(|e| e.to_string())?;
                 self.model.retention_days = days;
                 Ok(())
             }
@@ -406,9 +416,12 @@ impl Run {
         let (lost, conflict) = match id {
             ItemId::Asset(a) => {
                 let asset = &self.model.assets[&a];
-                let lost = asset
-                    .collection
-                    .is_some_and(|c| self.model.collections.get(&c).is_none_or(|c| c.trashed.is_some()));
+                let lost = asset.collection.is_some_and(|c| {
+                    self.model
+                        .collections
+                        .get(&c)
+                        .is_none_or(|c| c.trashed.is_some())
+                });
                 let target = if lost { None } else { asset.collection };
                 (lost, self.model.name_taken(target, &asset.name, a))
             }
@@ -417,7 +430,11 @@ impl Run {
         let mut opts = RestoreOptions::default();
         match self.f.lib.restore(id, &opts) {
             Ok(()) if !lost && !conflict => {}
-            Ok(()) => return Err(format!("restored despite lost {lost} / conflict {conflict}")),
+            Ok(()) => {
+                return Err(format!(
+                    "restored despite lost {lost} / conflict {conflict}"
+                ));
+            }
             Err(LibraryError::LostLocation { .. }) if lost => {
                 opts.to = Some(None);
                 let ItemId::Asset(a) = id else {
@@ -438,7 +455,11 @@ impl Run {
                 opts.rename = Some(suggestion);
                 self.f.lib.restore(id, &opts).map_err(|e| e.to_string())?;
             }
-            Err(e) => return Err(format!("restore failed: {e} (lost {lost}, conflict {conflict})")),
+            Err(e) => {
+                return Err(format!(
+                    "restore failed: {e} (lost {lost}, conflict {conflict})"
+                ));
+            }
         }
         self.log.push(format!("  with {opts:?}"));
         match id {
@@ -503,7 +524,10 @@ impl Run {
         let now = self.now();
         let held = self.model.held(now);
         if held != report.held.is_some() {
-            return Err(format!("sweep held: model {held}, library {:?}", report.held));
+            return Err(format!(
+                "sweep held: model {held}, library {:?}",
+                report.held
+            ));
         }
         if held {
             return Ok(());
@@ -542,7 +566,9 @@ impl Run {
             .map(|(id, a)| (*id, a.name.clone(), a.collection))
             .collect();
         if got != want {
-            return Err(format!("active items differ:\n library {got:?}\n model   {want:?}"));
+            return Err(format!(
+                "active items differ:\n library {got:?}\n model   {want:?}"
+            ));
         }
         let mut names: HashMap<(Option<i64>, String), i64> = HashMap::new();
         for (id, name, c) in &got {
@@ -551,7 +577,9 @@ impl Run {
             }
         }
         let now = self.now();
-        let entries = lib.trash_entries(Default::default()).map_err(|e| e.to_string())?;
+        let entries = lib
+            .trash_entries(Default::default())
+            .map_err(|e| e.to_string())?;
         let mut got_entries: Vec<ItemId> = entries.iter().map(|e| e.id).collect();
         got_entries.sort();
         if got_entries != self.model.entries() {
@@ -563,12 +591,18 @@ impl Run {
         for e in &entries {
             let want = self.model.deleted_at(e.id);
             if want != Some(e.deleted_at) {
-                return Err(format!("{}: deleted_at {} but model {want:?}", e.id, e.deleted_at));
+                return Err(format!(
+                    "{}: deleted_at {} but model {want:?}",
+                    e.id, e.deleted_at
+                ));
             }
-            let days_left = self.model.retention_days
-                - (now - e.deleted_at).max(0).div_euclid(SECS_PER_DAY);
+            let days_left =
+                self.model.retention_days - (now - e.deleted_at).max(0).div_euclid(SECS_PER_DAY);
             if e.days_left != days_left {
-                return Err(format!("{}: days left {} but model {days_left}", e.id, e.days_left));
+                return Err(format!(
+                    "{}: days left {} but model {days_left}",
+                    e.id, e.days_left
+                ));
             }
         }
         let cols: Vec<i64> = lib
@@ -590,7 +624,9 @@ impl Run {
             .map(|(id, _)| *id)
             .collect();
         if cols != want_cols {
-            return Err(format!("collections differ: library {cols:?}, model {want_cols:?}"));
+            return Err(format!(
+                "collections differ: library {cols:?}, model {want_cols:?}"
+            ));
         }
         let _ = self.model.collections.values().map(|c| &c.name).count();
         Ok(())

@@ -11,7 +11,9 @@ use rusqlite::{OptionalExtension, params};
 use super::fsops;
 use super::import::{free_name, name_key};
 use super::moves::{self, Expect, Found, Move, run_moves, sync_dirs};
-use super::{BulkReport, ItemId, ItemOutcome, Library, LibraryError, Result, TRASH_DIR};
+use super::{
+    AreaProblem, BulkReport, ItemId, ItemOutcome, Library, LibraryError, Result, TRASH_DIR,
+};
 use crate::store;
 
 /// How to restore an in-place file whose folder is gone.
@@ -626,14 +628,40 @@ impl Library {
     /// are reported per item.
     pub fn restore_many(&mut self, ids: &[ItemId]) -> Result<BulkReport> {
         let mut report = BulkReport::default();
-        for &id in ids {
-            match self.restore(id, &RestoreOptions::default()) {
-                Ok(()) => report.succeeded.push(id),
+        let mut ctx = RestoreCtx::default();
+        let mut plans = Vec::new();
+        let mut seen = HashSet::new();
+        // Collections first (each restored at once); then the assets, planned against the
+        // names and places as they are after that, and restored together.
+        let mut ordered = ids.to_vec();
+        ordered.sort_by_key(|id| matches!(id, ItemId::Asset(_)));
+        for id in ordered {
+            if !seen.insert(id) {
+                continue;
+            }
+            let planned = match id {
+                ItemId::Asset(a) => self
+                    .plan_asset_restore(a, &RestoreOptions::default(), &mut ctx)
+                    .map(Some),
+                ItemId::Collection(_) => self.restore(id, &RestoreOptions::default()).map(|()| {
+                    report.succeeded.push(id);
+                    None
+                }),
+            };
+            match planned {
+                Ok(Some(plan)) => plans.push(plan),
+                Ok(None) => {}
                 Err(e @ (LibraryError::NotFound(_) | LibraryError::NotInTrash(_))) => {
                     report.skipped.push(outcome(id, e.to_string()))
                 }
                 Err(e @ LibraryError::Store(_)) => return Err(e),
                 Err(e) => report.failed.push(outcome(id, e.to_string())),
+            }
+        }
+        for (id, result) in self.execute_restores(plans)? {
+            match result {
+                Ok(()) => report.succeeded.push(id),
+                Err(reason) => report.failed.push(outcome(id, reason)),
             }
         }
         Ok(report)
@@ -710,6 +738,22 @@ impl Library {
     }
 
     fn restore_asset(&mut self, a: i64, opts: &RestoreOptions) -> Result<()> {
+        let mut ctx = RestoreCtx::default();
+        let plan = self.plan_asset_restore(a, opts, &mut ctx)?;
+        match self.execute_restores(vec![plan])?.pop() {
+            Some((_, Err(reason))) => Err(LibraryError::Invalid(reason)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks everything about restoring asset `a` (the file is in the Trash, its place
+    /// and name are free) and says what to move; changes nothing.
+    fn plan_asset_restore(
+        &mut self,
+        a: i64,
+        opts: &RestoreOptions,
+        ctx: &mut RestoreCtx,
+    ) -> Result<RestorePlan> {
         let id = ItemId::Asset(a);
         let asset = self.load_asset(a)?.ok_or(LibraryError::NotFound(id))?;
         if asset.state != "trashed" {
@@ -726,10 +770,14 @@ impl Library {
         }
         // The file must really be in the Trash, and its trash area reachable, before
         // anything else is asked or changed.
-        let sources = self.restore_sources(&asset)?;
+        let sources = self.restore_sources_in(&asset, &mut ctx.areas)?;
         let parent = self.restore_parent(id, asset.collection_id, opts)?;
         let name = opts.rename.clone().unwrap_or_else(|| asset.name.clone());
-        let taken = self.active_asset_names(parent)?;
+        if !ctx.taken.contains_key(&parent) {
+            let names = self.active_asset_names(parent)?;
+            ctx.taken.insert(parent, names);
+        }
+        let taken = ctx.taken.get(&parent).cloned().unwrap_or_default();
         if taken.contains(&name_key(&name)) {
             let suggestion = self.free_restore_name(&asset, &name, &taken)?;
             let location = self.collection_path(parent)?;
@@ -739,37 +787,79 @@ impl Library {
                 suggestion,
             });
         }
-        let plan = self.plan_restore_files(&asset, &name, opts)?;
-        if let Some(conflict) = plan.iter().find(|(_, to, _)| fsops::exists_nofollow(to)) {
-            let taken_all = taken;
-            let suggestion = self.free_restore_name(&asset, &name, &taken_all)?;
+        let files = self.plan_restore_files(&asset, &name, opts)?;
+        if let Some(conflict) = files.iter().find(|(_, to, _)| fsops::exists_nofollow(to)) {
+            let suggestion = self.free_restore_name(&asset, &name, &taken)?;
             return Err(LibraryError::NameConflict {
                 id,
                 what: format!("a file at {}", conflict.1.display()),
                 suggestion,
             });
         }
+        if let Some(names) = ctx.taken.get_mut(&parent) {
+            names.insert(name_key(&name));
+        }
+        let moves = restore_moves(&asset, &sources, &files);
+        Ok(RestorePlan {
+            asset,
+            parent,
+            name,
+            files,
+            moves,
+        })
+    }
+
+    /// Restores planned assets as one protocol run: one transaction records every intent,
+    /// the files move (each asset all or nothing), one flush makes the moves durable, and
+    /// one transaction finishes them. Returns each asset's outcome.
+    #[allow(clippy::type_complexity)]
+    fn execute_restores(
+        &mut self,
+        plans: Vec<RestorePlan>,
+    ) -> Result<Vec<(ItemId, std::result::Result<(), String>)>> {
+        if plans.is_empty() {
+            return Ok(Vec::new());
+        }
         let tx = store::write_tx(&mut self.conn)?;
-        tx.execute(
-            "UPDATE assets SET state = 'restoring', name = ?2, name_key = ?3, collection_id = ?4
-             WHERE id = ?1 AND state = 'trashed'",
-            params![a, name, name_key(&name), parent],
-        )?;
-        for (file_id, _, stored) in &plan {
+        for p in &plans {
             tx.execute(
-                "UPDATE files SET path = ?2 WHERE id = ?1",
-                params![file_id, stored],
+                "UPDATE assets SET state = 'restoring', name = ?2, name_key = ?3, collection_id = ?4
+                 WHERE id = ?1 AND state = 'trashed'",
+                params![p.asset.id, p.name, name_key(&p.name), p.parent],
             )?;
+            for (file_id, _, stored) in &p.files {
+                tx.execute(
+                    "UPDATE files SET path = ?2 WHERE id = ?1",
+                    params![file_id, stored],
+                )?;
+            }
         }
         tx.commit()?;
         crate::failpoint::hit("restore.after_intent");
-        let moves = restore_moves(&asset, &sources, &plan);
         let mut dirs = BTreeSet::new();
-        if let Err(reason) = run_moves(&moves, &mut dirs) {
-            let tx = store::write_tx(&mut self.conn)?;
+        let mut outcomes = Vec::with_capacity(plans.len());
+        for p in &plans {
+            let id = ItemId::Asset(p.asset.id);
+            outcomes.push((
+                id,
+                run_moves(&p.moves, &mut dirs)
+                    .map_err(|reason| format!("{id} stays in the Trash: {reason}")),
+            ));
+        }
+        crate::failpoint::hit("restore.after_move");
+        sync_dirs(&dirs)?;
+        crate::failpoint::hit("restore.after_sync");
+        let tx = store::write_tx(&mut self.conn)?;
+        for (p, (_, outcome)) in plans.iter().zip(&outcomes) {
+            let asset = &p.asset;
+            if outcome.is_ok() {
+                finish_restore_asset_tx(&tx, asset.id)?;
+                continue;
+            }
+            // Its files are all back in the Trash: so is its record, as it was.
             tx.execute(
                 "UPDATE assets SET state = 'trashed', name = ?2, name_key = ?3, collection_id = ?4 WHERE id = ?1",
-                params![a, asset.name, name_key(&asset.name), asset.collection_id],
+                params![asset.id, asset.name, name_key(&asset.name), asset.collection_id],
             )?;
             for f in &asset.files {
                 tx.execute(
@@ -777,16 +867,9 @@ impl Library {
                     params![f.id, f.path],
                 )?;
             }
-            tx.commit()?;
-            return Err(LibraryError::Invalid(format!("restore failed: {reason}")));
         }
-        crate::failpoint::hit("restore.after_move");
-        sync_dirs(&dirs)?;
-        crate::failpoint::hit("restore.after_sync");
-        let tx = store::write_tx(&mut self.conn)?;
-        finish_restore_asset_tx(&tx, a)?;
         tx.commit()?;
-        Ok(())
+        Ok(outcomes)
     }
 
     /// Where each file of a trashed asset is now, checked: its trash area reachable and the
@@ -794,6 +877,15 @@ impl Library {
     /// file that was already missing when it was trashed has nothing to move (`None`).
     /// Anything else stops the restore before any record or file changes.
     pub(crate) fn restore_sources(&self, asset: &AssetRow) -> Result<Vec<(i64, Option<PathBuf>)>> {
+        self.restore_sources_in(asset, &mut HashMap::new())
+    }
+
+    /// [`Library::restore_sources`] with the trash areas already checked in this operation.
+    fn restore_sources_in(
+        &self,
+        asset: &AssetRow,
+        areas: &mut HashMap<i64, std::result::Result<PathBuf, AreaProblem>>,
+    ) -> Result<Vec<(i64, Option<PathBuf>)>> {
         let id = ItemId::Asset(asset.id);
         let mut out = Vec::new();
         for f in &asset.files {
@@ -803,11 +895,21 @@ impl Library {
             };
             fsops::validate_component(name)
                 .map_err(|e| LibraryError::io("refusing a stored trash name", name, e))?;
-            let area = match self.open_area(root_id)? {
-                Ok(area) => area,
-                Err(problem) => return Err(LibraryError::TrashUnavailable { id, problem }),
+            if !areas.contains_key(&root_id) {
+                let checked = self.open_area(root_id)?.map(|a| a.path().to_path_buf());
+                areas.insert(root_id, checked);
+            }
+            let area = match areas.get(&root_id) {
+                Some(Ok(area)) => area,
+                Some(Err(problem)) => {
+                    return Err(LibraryError::TrashUnavailable {
+                        id,
+                        problem: problem.clone(),
+                    });
+                }
+                None => continue,
             };
-            let path = area.path().join(name);
+            let path = area.join(name);
             let expect = Expect {
                 size: f.size,
                 hash: f.hash.clone(),
@@ -1083,6 +1185,24 @@ impl Library {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A checked plan to restore one asset.
+struct RestorePlan {
+    asset: AssetRow,
+    parent: Option<i64>,
+    name: String,
+    /// (file id, destination, stored path) for each file.
+    files: Vec<(i64, PathBuf, String)>,
+    moves: Vec<Move>,
+}
+
+/// What the items of one restore share: names taken per collection (including those
+/// this restore gives back) and the trash areas already checked.
+#[derive(Default)]
+struct RestoreCtx {
+    taken: HashMap<Option<i64>, HashSet<String>>,
+    areas: HashMap<i64, std::result::Result<PathBuf, AreaProblem>>,
 }
 
 /// The moves that bring an asset's files back: from where [`Library::restore_sources`]
