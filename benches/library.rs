@@ -1,9 +1,17 @@
-//! Library benchmarks on 10,000 items: import, move to Trash in one call, and a sweep
-//! that purges them all. Run with `cargo bench --bench library` (a release build).
+//! Library benchmarks on 10,000 small files, each next to the bare cost of the same work
+//! measured in the same run (these machines are noisy; ratios hold where absolute times
+//! drift):
 //!
-//! Each figure is the median of a few runs, each in a fresh temporary library.
+//! - import by copy          vs `cp -r` of the folder + `sync`
+//! - import in place         vs hashing the same files (BLAKE3, as Shoebox does)
+//! - move to Trash, restore  vs renaming the same files (no-replace) + fsync of both folders
+//! - sweep, Empty Trash      vs unlinking the same files + fsync of the folder
+//!
+//! Run with `cargo bench --bench library` (a release build). Each figure is the median of
+//! a few runs, each in a fresh temporary library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,47 +23,52 @@ const RUNS: usize = 3;
 const T0: i64 = 1_793_534_400;
 
 struct Setup {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     src: PathBuf,
     lib: Library,
     clock: ManualClock,
 }
 
-fn setup() -> Setup {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let src = dir.path().join("src");
-    std::fs::create_dir_all(&src).expect("src");
+fn make_files(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("src");
     for i in 0..N {
         std::fs::write(
-            src.join(format!("file{i:05}.txt")),
+            dir.join(format!("file{i:05}.txt")),
             format!("small file number {i}"),
         )
         .expect("write");
     }
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir_in(bench_dir()).expect("temp dir");
+    let src = dir.path().join("src");
+    make_files(&src);
     let clock = ManualClock::new(T0);
     let lib =
         Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).expect("open");
     Setup {
-        _dir: dir,
+        dir,
         src,
         lib,
         clock,
     }
 }
 
-fn import(s: &mut Setup) -> Duration {
+/// Where the benchmark's files live: a folder on the same disk as the project (not a RAM
+/// disk), so flushes cost what they cost on a real drive.
+fn bench_dir() -> PathBuf {
+    let d = std::env::var_os("SHOEBOX_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target/bench-tmp"));
+    std::fs::create_dir_all(&d).expect("bench dir");
+    d
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
-    let report = s
-        .lib
-        .import(
-            std::slice::from_ref(&s.src),
-            &ImportOptions::default(),
-            &mut |_| {},
-        )
-        .expect("import");
-    let took = start.elapsed();
-    assert_eq!(report.imported.len(), N);
-    took
+    let out = f();
+    (out, start.elapsed())
 }
 
 fn ids(s: &Setup) -> Vec<ItemId> {
@@ -67,47 +80,227 @@ fn ids(s: &Setup) -> Vec<ItemId> {
         .collect()
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+fn fsync_dir(dir: &Path) {
+    std::fs::File::open(dir)
+        .and_then(|f| f.sync_all())
+        .expect("fsync");
+}
+
+/// The bare cost of moving N files and making it durable: one no-replace rename each and
+/// a flush of both folders.
+fn bare_rename(dir: &Path) -> Duration {
+    let a = dir.join("bare-a");
+    let b = dir.join("bare-b");
+    make_files(&a);
+    std::fs::create_dir_all(&b).expect("mkdir");
+    let names: Vec<_> = (0..N).map(|i| format!("file{i:05}.txt")).collect();
+    let (_, t) = timed(|| {
+        for n in &names {
+            rename_noreplace(&a.join(n), &b.join(n));
+        }
+        fsync_dir(&a);
+        fsync_dir(&b);
+    });
+    t
+}
+
+fn rename_noreplace(from: &Path, to: &Path) {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let f = CString::new(from.as_os_str().as_bytes()).expect("path");
+    let t = CString::new(to.as_os_str().as_bytes()).expect("path");
+    // SAFETY: valid NUL-terminated paths for the duration of the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            f.as_ptr(),
+            libc::AT_FDCWD,
+            t.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    assert_eq!(rc, 0, "rename");
+}
+
+/// The bare cost of deleting N files durably: one unlink each and a flush of the folder.
+fn bare_unlink(dir: &Path) -> Duration {
+    let a = dir.join("bare-u");
+    make_files(&a);
+    let names: Vec<_> = (0..N).map(|i| a.join(format!("file{i:05}.txt"))).collect();
+    let (_, t) = timed(|| {
+        for n in &names {
+            std::fs::remove_file(n).expect("unlink");
+        }
+        fsync_dir(&a);
+    });
+    t
+}
+
+/// `cp -r` of the folder and a `sync`: what copying the files by hand costs.
+fn bare_copy(src: &Path, dir: &Path) -> Duration {
+    let dst = dir.join("bare-copy");
+    let (_, t) = timed(|| {
+        let ok = Command::new("cp")
+            .arg("-r")
+            .arg(src)
+            .arg(&dst)
+            .status()
+            .is_ok_and(|s| s.success())
+            && Command::new("sync").status().is_ok_and(|s| s.success());
+        assert!(ok, "cp -r + sync");
+    });
+    t
+}
+
+/// Hashing the same files with BLAKE3: the floor of indexing them in place.
+fn bare_hash(src: &Path) -> Duration {
+    let (_, t) = timed(|| {
+        for i in 0..N {
+            let bytes = std::fs::read(src.join(format!("file{i:05}.txt"))).expect("read");
+            std::hint::black_box(blake3::hash(&bytes));
+        }
+    });
+    t
+}
+
+#[derive(Default)]
+struct Figures {
+    import: Vec<Duration>,
+    copy: Vec<Duration>,
+    in_place: Vec<Duration>,
+    hash: Vec<Duration>,
+    trash: Vec<Duration>,
+    restore: Vec<Duration>,
+    rename: Vec<Duration>,
+    sweep: Vec<Duration>,
+    empty: Vec<Duration>,
+    unlink: Vec<Duration>,
+    list: Vec<Duration>,
+}
+
+fn median(v: &[Duration]) -> Duration {
+    let mut v = v.to_vec();
     v.sort();
     v[v.len() / 2]
 }
 
 fn main() {
-    let mut import_t = Vec::new();
-    let mut trash_t = Vec::new();
-    let mut sweep_t = Vec::new();
-    let mut list_t = Vec::new();
+    let mut fig = Figures::default();
     for _ in 0..RUNS {
         let mut s = setup();
-        import_t.push(import(&mut s));
-        let start = Instant::now();
-        let all = ids(&s);
-        list_t.push(start.elapsed());
-        let start = Instant::now();
-        let report = s.lib.trash(&all).expect("trash");
-        trash_t.push(start.elapsed());
+        // Import by copy, next to cp -r + sync of the same folder.
+        let (report, t) = timed(|| {
+            s.lib
+                .import(
+                    std::slice::from_ref(&s.src),
+                    &ImportOptions::default(),
+                    &mut |_| {},
+                )
+                .expect("import")
+        });
+        assert_eq!(report.imported.len(), N);
+        fig.import.push(t);
+        fig.copy.push(bare_copy(&s.src, s.dir.path()));
+
+        let (all, t) = timed(|| ids(&s));
+        fig.list.push(t);
+
+        // Trash and restore, next to renames + flushes of the same number of files.
+        let (report, t) = timed(|| s.lib.trash(&all).expect("trash"));
         assert_eq!(report.succeeded.len(), N);
+        fig.trash.push(t);
+        let (report, t) = timed(|| s.lib.restore_many(&all).expect("restore"));
+        assert_eq!(report.succeeded.len(), N, "{:?}", report.failed.first());
+        fig.restore.push(t);
+        fig.rename.push(bare_rename(s.dir.path()));
+
+        // Sweep, next to unlinks + a flush.
+        s.lib.trash(&all).expect("trash");
         s.clock.advance_days(30);
-        let start = Instant::now();
-        let swept = s.lib.sweep().expect("sweep");
-        sweep_t.push(start.elapsed());
+        let (swept, t) = timed(|| s.lib.sweep().expect("sweep"));
         assert_eq!(swept.purged, N);
+        fig.sweep.push(t);
+        fig.unlink.push(bare_unlink(s.dir.path()));
+
+        // Empty Trash of a fresh import.
+        let again = s.dir.path().join("again");
+        make_files(&again);
+        let report = s
+            .lib
+            .import(
+                std::slice::from_ref(&again),
+                &ImportOptions {
+                    allow_trash_duplicates: true,
+                    ..Default::default()
+                },
+                &mut |_| {},
+            )
+            .expect("import");
+        let fresh: Vec<ItemId> = report.imported.iter().map(|i| i.id).collect();
+        s.lib.trash(&fresh).expect("trash");
+        let (report, t) = timed(|| s.lib.empty_trash().expect("empty"));
+        assert_eq!(report.succeeded.len(), N);
+        fig.empty.push(t);
+
+        // In place, next to hashing the same files.
+        let mut lib2 = Library::open_with_clock(
+            &s.dir.path().join("lib-in-place"),
+            Arc::new(ManualClock::new(T0)),
+        )
+        .expect("open");
+        let (report, t) = timed(|| {
+            lib2.import(
+                std::slice::from_ref(&s.src),
+                &ImportOptions {
+                    in_place: true,
+                    ..Default::default()
+                },
+                &mut |_| {},
+            )
+            .expect("import in place")
+        });
+        assert_eq!(report.imported.len(), N);
+        fig.in_place.push(t);
+        fig.hash.push(bare_hash(&s.src));
     }
+    let row = |what: &str, ours: &[Duration], base_name: &str, base: &[Duration]| {
+        let (o, b) = (median(ours), median(base));
+        println!(
+            "{what:<24} {:>8.3} s   {base_name:<34} {:>8.3} s   ratio {:>5.2}x",
+            o.as_secs_f64(),
+            b.as_secs_f64(),
+            o.as_secs_f64() / b.as_secs_f64()
+        );
+    };
     println!("library benchmarks, {N} small files, median of {RUNS} runs");
-    println!(
-        "import (by copy)        {:>8.2} s",
-        median(import_t).as_secs_f64()
+    row("import by copy", &fig.import, "cp -r + sync", &fig.copy);
+    row(
+        "import in place",
+        &fig.in_place,
+        "BLAKE3 of the same files",
+        &fig.hash,
     );
-    println!(
-        "list active assets      {:>8.1} ms",
-        median(list_t).as_secs_f64() * 1e3
+    row(
+        "move to Trash",
+        &fig.trash,
+        "rename (no-replace) + fsync",
+        &fig.rename,
     );
-    println!(
-        "move to Trash (1 call)  {:>8.2} s",
-        median(trash_t).as_secs_f64()
+    row(
+        "restore",
+        &fig.restore,
+        "rename (no-replace) + fsync",
+        &fig.rename,
     );
+    row(
+        "sweep (purge all)",
+        &fig.sweep,
+        "unlink + fsync",
+        &fig.unlink,
+    );
+    row("Empty Trash", &fig.empty, "unlink + fsync", &fig.unlink);
     println!(
-        "sweep purging all       {:>8.2} s",
-        median(sweep_t).as_secs_f64()
+        "list active assets       {:>8.1} ms",
+        median(&fig.list).as_secs_f64() * 1e3
     );
 }

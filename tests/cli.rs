@@ -263,3 +263,93 @@ fn cli_in_place_import_from_inside_the_library_is_refused() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("inside the Shoebox library"));
 }
+
+#[test]
+fn finding12_ls_checks_what_it_lists_and_says_missing_or_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let card = dir.path().join("card");
+    std::fs::create_dir_all(&card).unwrap();
+    std::fs::write(dir.path().join("copy.jpg"), b"copied").unwrap();
+    std::fs::write(card.join("kept.jpg"), b"in place").unwrap();
+    json(&shoebox(
+        &lib,
+        T0,
+        &[
+            "--json",
+            "import",
+            dir.path().join("copy.jpg").to_str().unwrap(),
+        ],
+    ));
+    json(&shoebox(
+        &lib,
+        T0,
+        &[
+            "--json",
+            "import",
+            "--in-place",
+            card.join("kept.jpg").to_str().unwrap(),
+        ],
+    ));
+    let listed = json(&shoebox(&lib, T0, &["--json", "ls"]));
+    let copy_path = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "copy.jpg")
+        .unwrap()["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::remove_file(&copy_path).unwrap(); // gone behind Shoebox's back
+    std::fs::rename(&card, dir.path().join("card-unplugged")).unwrap(); // drive away
+    let listed = json(&shoebox(&lib, T0, &["--json", "ls"]));
+    let by_name = |n: &str| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_name("copy.jpg")["missing"], true);
+    assert_eq!(by_name("kept.jpg")["offline"], true);
+    assert_eq!(by_name("kept.jpg")["missing"], false);
+    let text = shoebox(&lib, T0, &["ls"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("(missing)") && text.contains("(offline)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn finding13_deleted_by_is_the_account_name_when_user_and_logname_are_unset() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    std::fs::write(dir.path().join("a.jpg"), b"a").unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_shoebox"))
+            .arg("--library")
+            .arg(&lib)
+            .args(args)
+            .env("SHOEBOX_NOW", T0.to_string())
+            .env_remove("USER")
+            .env_remove("LOGNAME")
+            .env_remove("USERNAME")
+            .output()
+            .unwrap()
+    };
+    let imported = json(&run(&[
+        "--json",
+        "import",
+        dir.path().join("a.jpg").to_str().unwrap(),
+    ]));
+    let id = imported["imported"][0]["id"].as_str().unwrap().to_string();
+    json(&run(&["--json", "trash", &id]));
+    let trash = json(&run(&["--json", "ls", "--trash"]));
+    let by = trash[0]["deleted_by"].as_str().unwrap();
+    assert_ne!(by, "unknown");
+    assert_eq!(by, shoebox::library::os_user());
+}

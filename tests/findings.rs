@@ -458,3 +458,58 @@ fn finding14_a_library_copied_with_cp_a_can_trash_and_restore() {
     assert_eq!(report.failed.len(), 1, "{report:?}");
     assert!(path.exists());
 }
+
+#[test]
+fn finding09_a_full_disk_still_lists_and_a_failing_write_says_the_disk_is_full() {
+    let Some(drive) = Drive::new("2m") else {
+        return;
+    };
+    let lib = drive.mount_point.join("Library");
+    let src = tempfile::tempdir().unwrap();
+    let photo = src.path().join("photo.jpg");
+    std::fs::write(&photo, vec![7u8; 200_000]).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_shoebox"))
+            .arg("--library")
+            .arg(&lib)
+            .args(args)
+            .env("SHOEBOX_NOW", T0.to_string())
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["import", photo.to_str().unwrap()]).status.success());
+    // Fill the drive to the last byte.
+    let filler = drive.mount_point.join("filler");
+    let mut f = std::fs::File::create(&filler).unwrap();
+    let block = vec![0u8; 64 * 1024];
+    loop {
+        use std::io::Write;
+        if f.write_all(&block).is_err() {
+            break;
+        }
+    }
+    let _ = f.sync_all();
+    let ls = run(&["--json", "ls"]);
+    assert!(
+        ls.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ls.stderr)
+    );
+    let listed: serde_json::Value = serde_json::from_slice(&ls.stdout).unwrap();
+    assert_eq!(listed[0]["name"], "photo.jpg");
+    let other = src.path().join("more.jpg");
+    std::fs::write(&other, vec![9u8; 300_000]).unwrap();
+    let out = run(&["import", other.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() || err.contains("full"), "{err}");
+    assert!(err.contains("full"), "says the disk is full: {err}");
+    assert!(!err.contains("Error code"), "no raw SQLite code: {err}");
+    // With room again, everything works and nothing was lost.
+    drop(f);
+    std::fs::remove_file(&filler).unwrap();
+    let ls = run(&["--json", "ls"]);
+    assert!(ls.status.success());
+    let listed: serde_json::Value = serde_json::from_slice(&ls.stdout).unwrap();
+    assert!(!listed.as_array().unwrap().is_empty());
+    assert!(run(&["import", other.to_str().unwrap()]).status.success());
+}

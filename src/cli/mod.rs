@@ -138,9 +138,9 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
     if let Command::Repair = command {
         return repair::run(&root, args.json);
     }
-    let mut lib = Library::open(&root)?;
+    let mut lib = Library::open(&root).map_err(|e| name_full_disk(e.into(), &root))?;
     let json = args.json;
-    match command {
+    let outcome = match command {
         Command::Import {
             in_place,
             into,
@@ -179,12 +179,21 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
         Command::Sweep { confirm_clock } => sweep::run(&mut lib, json, confirm_clock),
         Command::Settings { key, value } => settings::run(&mut lib, json, key, value),
         Command::Render { .. } | Command::Repair => Ok(()),
-    }?;
+    };
+    outcome.map_err(|e| name_full_disk(e, &root))?;
     // One backup a day, the last seven, taken after the command's work.
     if let Err(e) = lib.backup_if_due() {
         eprintln!("shoebox: warning: could not back up the library: {e}");
     }
     Ok(())
+}
+
+/// A full disk is named: which library's disk has no room.
+fn name_full_disk(e: anyhow::Error, root: &std::path::Path) -> anyhow::Error {
+    match e.downcast_ref::<library::LibraryError>() {
+        Some(le) if le.is_disk_full() => anyhow::anyhow!("{le}: {}", root.display()),
+        _ => e,
+    }
 }
 
 /// The library folder: `--library`, else `SHOEBOX_LIBRARY`, else the platform default.

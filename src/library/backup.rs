@@ -72,8 +72,19 @@ pub fn db_health(root: &Path) -> DbHealth {
     match check_db_file(&path) {
         Ok(0) => bad(DbHealth::Empty),
         Ok(_) => DbHealth::Fine,
-        Err(_) => DbHealth::Damaged,
+        Err(e) if is_corrupt(&e) => DbHealth::Damaged,
+        // Busy, a full disk, an I/O error: not a verdict on the file; opening it will say.
+        Err(_) => DbHealth::Fine,
     }
+}
+
+/// Whether SQLite says the file is not a (whole) database.
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(err, _)
+            if matches!(err.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    )
 }
 
 /// Opens a database file read-only and checks it: its schema version when it is whole.
@@ -157,13 +168,20 @@ impl Library {
         let path = dir.join(format!("library-{now}.db"));
         let tmp = dir.join(format!("library-{now}.db.partial"));
         let _ = fs::remove_file(&tmp);
-        {
+        let copy = || -> Result<()> {
             let mut dst = Connection::open(&tmp)?;
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
             backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+            drop(backup);
+            drop(dst);
+            let flush = fs::File::open(&tmp).and_then(|f| f.sync_all());
+            flush.map_err(|e| LibraryError::io("could not flush the backup", &tmp, e))
+        };
+        if let Err(e) = copy() {
+            // A partial backup (say, on a full disk) is ours and worthless: not kept.
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
         }
-        let flush = fs::File::open(&tmp).and_then(|f| f.sync_all());
-        flush.map_err(|e| LibraryError::io("could not flush the backup", &tmp, e))?;
         fs::rename(&tmp, &path)
             .map_err(|e| LibraryError::io("could not keep the backup", &path, e))?;
         let _ = super::fsops::fsync_dir(&dir);

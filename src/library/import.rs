@@ -447,7 +447,7 @@ impl Library {
                 if let Some(dir) = abs.parent()
                     && let Err(e) = fs::create_dir_all(dir)
                 {
-                    result = Err(format!("could not copy into the library: {e}"));
+                    result = Err(copy_failed(&e));
                     break;
                 }
                 match fsops::copy_new(src, &abs, false) {
@@ -458,7 +458,7 @@ impl Library {
                         }
                     }
                     Err(e) => {
-                        result = Err(format!("could not copy into the library: {e}"));
+                        result = Err(copy_failed(&e));
                         break;
                     }
                 }
@@ -642,6 +642,15 @@ impl Library {
             Some("active") => Ok(()),
             Some(_) => Err(LibraryError::InTrash(ItemId::Collection(id))),
         }
+    }
+}
+
+/// Why a copy into the library failed, in words (a full disk is said so).
+fn copy_failed(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        "could not copy into the library: the disk is full".to_string()
+    } else {
+        format!("could not copy into the library: {e}")
     }
 }
 

@@ -115,7 +115,15 @@ impl LibraryError {
 
 impl From<rusqlite::Error> for LibraryError {
     fn from(e: rusqlite::Error) -> Self {
-        LibraryError::Store(StoreError::Sqlite(e))
+        LibraryError::Store(StoreError::from(e))
+    }
+}
+
+impl LibraryError {
+    /// Whether this is the disk being full.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, LibraryError::Store(StoreError::DiskFull(_)))
+            || matches!(self, LibraryError::Io { err, .. } if err.kind() == std::io::ErrorKind::StorageFull)
     }
 }
 
@@ -277,7 +285,15 @@ impl Library {
         };
         lib.init_settings()?;
         lib.mark_unmarked_areas()?;
-        lib.clock_check = lib.check_clock_at_open()?;
+        lib.clock_check = match lib.check_clock_at_open() {
+            Ok(check) => check,
+            // Reading must still work on a full disk; the time is remembered next time.
+            Err(e) if e.is_disk_full() => {
+                log::warn!("{e}");
+                ClockCheck::default()
+            }
+            Err(e) => return Err(e),
+        };
         lib.recover()?;
         lib.adopted_at_open = lib.adopt_orphans()?;
         Ok(lib)

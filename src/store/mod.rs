@@ -21,7 +21,9 @@ pub use types::{AssetState, IdTable};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    #[error("the disk holding the library is full; free some space and try again")]
+    DiskFull(rusqlite::Error),
     #[error(
         "the database refused write-ahead logging (journal mode is {0}); is the library on a network drive?"
     )]
@@ -30,10 +32,51 @@ pub enum StoreError {
     TooNew { found: i64, known: i64 },
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        if is_disk_full(&e) {
+            StoreError::DiskFull(e)
+        } else {
+            StoreError::Sqlite(e)
+        }
+    }
+}
+
+/// Whether a SQLite error means the disk is full (SQLite reports some of those as I/O
+/// errors while growing its files).
+pub fn is_disk_full(e: &rusqlite::Error) -> bool {
+    const IOERR_WRITE: i32 = 10 | (3 << 8);
+    const IOERR_TRUNCATE: i32 = 10 | (6 << 8);
+    const IOERR_SHMSIZE: i32 = 10 | (19 << 8);
+    const IOERR_SHMMAP: i32 = 10 | (21 << 8);
+    match e {
+        rusqlite::Error::SqliteFailure(err, _) => {
+            err.code == rusqlite::ErrorCode::DiskFull
+                || matches!(
+                    err.extended_code,
+                    IOERR_WRITE | IOERR_TRUNCATE | IOERR_SHMSIZE | IOERR_SHMMAP
+                )
+        }
+        _ => false,
+    }
+}
+
 /// Opens (creating if needed) the database at `path` with the pragmas Shoebox relies on,
-/// and brings its schema up to date.
+/// and brings its schema up to date. On a full disk, where SQLite cannot make its
+/// shared-memory file, it opens in exclusive locking mode (which needs none; Shoebox is
+/// the only process on a library anyway) so the library can still be read.
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
+    match open_with(path, false) {
+        Err(StoreError::DiskFull(_)) => open_with(path, true),
+        other => other,
+    }
+}
+
+fn open_with(path: &Path, exclusive: bool) -> Result<Connection, StoreError> {
     let mut conn = Connection::open(path)?;
+    if exclusive {
+        conn.execute_batch("PRAGMA locking_mode=EXCLUSIVE;")?;
+    }
     conn.busy_timeout(Duration::from_secs(5))?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
