@@ -6,7 +6,8 @@
 //! database whole. The sources of imported copies are removed, so the library is the only
 //! place their content lives.
 //!
-//! `cargo test` kills a few dozen times; `SHOEBOX_KILLS=1000` runs a long campaign.
+//! `cargo test` kills a few dozen times; `SHOEBOX_KILLS=1000` runs a long campaign
+//! (`SHOEBOX_BIN` may name a copy of the binary to run).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -156,7 +157,10 @@ impl Harness {
     /// Runs a command and kills it at a random moment (or aborts it at a failpoint).
     /// Returns what happened, and whether the command was cut short.
     fn run_and_kill(&mut self, args: &[String]) -> (String, bool) {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_shoebox"));
+        // SHOEBOX_BIN: a copy of the binary, for a long campaign while the project rebuilds.
+        let bin =
+            std::env::var_os("SHOEBOX_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_shoebox").into());
+        let mut cmd = Command::new(bin);
         cmd.arg("--library")
             .arg(self.lib())
             .args(args)

@@ -605,30 +605,28 @@ impl Run {
                 ));
             }
         }
-        let cols: Vec<i64> = lib
+        let mut cols: Vec<(i64, String)> = lib
             .collections()
             .map_err(|e| e.to_string())?
             .iter()
             .filter_map(|c| match c.id {
-                ItemId::Collection(n) => Some(n),
+                ItemId::Collection(n) => Some((n, c.name.clone())),
                 _ => None,
             })
             .collect();
-        let mut cols = cols;
         cols.sort();
-        let want_cols: Vec<i64> = self
+        let want_cols: Vec<(i64, String)> = self
             .model
             .collections
             .iter()
             .filter(|(_, c)| c.trashed.is_none())
-            .map(|(id, _)| *id)
+            .map(|(id, c)| (*id, c.name.clone()))
             .collect();
         if cols != want_cols {
             return Err(format!(
                 "collections differ: library {cols:?}, model {want_cols:?}"
             ));
         }
-        let _ = self.model.collections.values().map(|c| &c.name).count();
         Ok(())
     }
 }

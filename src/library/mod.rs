@@ -14,6 +14,8 @@ mod probe;
 mod purge;
 mod query;
 mod recovery;
+mod restore;
+mod rows;
 mod trash;
 
 use std::fs::{self, File, TryLockError};
@@ -34,7 +36,7 @@ pub use model::*;
 pub use probe::{Kind as ProbeKind, kind_of};
 pub use purge::{PurgeReason, SweepReport};
 pub use query::{FilePlace, Sort, SortKey, TrashSort, asset_sort_key, trash_order};
-pub use trash::{FolderChoice, RestoreOptions};
+pub use restore::{FolderChoice, RestoreOptions};
 
 /// Default retention: items stay 30 days in the Trash.
 pub const DEFAULT_RETENTION_DAYS: i64 = 30;

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use rusqlite::params;
 
 use super::moves::{self, Move};
-use super::trash::{activate_collection_tx, finish_restore_asset_tx, revert_asset_tx};
+use super::restore::{activate_collection_tx, finish_restore_asset_tx};
+use super::trash::revert_asset_tx;
 use super::{Library, LibraryError, Result, fsops};
 use crate::store::{self, AssetState};
 

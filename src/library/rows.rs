@@ -1,0 +1,151 @@
+//! The records the file protocols work on, as read from the database: an asset with its
+//! files, a collection's state, and where a trashed file is now.
+
+use std::path::PathBuf;
+
+use rusqlite::OptionalExtension;
+
+use super::{Library, LibraryError, Result, fsops};
+
+/// A file of an asset as recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct FileRow {
+    pub id: i64,
+    pub role: String,
+    pub path: String,
+    pub size: u64,
+    pub hash: String,
+    pub dev: Option<i64>,
+    pub ino: Option<i64>,
+    pub trash_root_id: Option<i64>,
+    pub trash_name: Option<String>,
+}
+
+/// An asset as recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct AssetRow {
+    pub id: i64,
+    pub name: String,
+    pub collection_id: Option<i64>,
+    pub in_place: bool,
+    pub state: String,
+    pub via_id: Option<i64>,
+    /// The file was already gone when it was trashed (or is flagged so).
+    pub missing: bool,
+    /// Why recovery left this record alone, if it did.
+    pub quarantine: Option<String>,
+    pub files: Vec<FileRow>,
+}
+
+/// A collection's (state, parent, name, via).
+pub(crate) type CollectionState = (String, Option<i64>, String, Option<i64>);
+
+impl Library {
+    pub(crate) fn load_asset(&self, id: i64) -> Result<Option<AssetRow>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, name, collection_id, storage, state, via_id, missing, quarantine
+                 FROM assets WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(AssetRow {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        collection_id: r.get(2)?,
+                        in_place: r.get::<_, String>(3)? == "in_place",
+                        state: r.get(4)?,
+                        via_id: r.get(5)?,
+                        missing: r.get::<_, i64>(6)? == super::check::MISSING,
+                        quarantine: r.get(7)?,
+                        files: Vec::new(),
+                    })
+                },
+            )
+            .optional()?;
+        match row {
+            None => Ok(None),
+            Some(mut a) => {
+                a.files = self.load_files(a.id)?;
+                Ok(Some(a))
+            }
+        }
+    }
+
+    pub(crate) fn load_files(&self, asset_id: i64) -> Result<Vec<FileRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, role, path, size, hash, dev, ino, trash_root_id, trash_name
+             FROM files WHERE asset_id = ?1 ORDER BY role = 'main' DESC, id",
+        )?;
+        let rows = stmt
+            .query_map([asset_id], |r| {
+                Ok(FileRow {
+                    id: r.get(0)?,
+                    role: r.get(1)?,
+                    path: r.get(2)?,
+                    size: r.get::<_, i64>(3)?.max(0) as u64,
+                    hash: r.get(4)?,
+                    dev: r.get(5)?,
+                    ino: r.get(6)?,
+                    trash_root_id: r.get(7)?,
+                    trash_name: r.get(8)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The state of a collection, `None` when it does not exist.
+    pub(crate) fn collection_state(&self, id: i64) -> Result<Option<CollectionState>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT state, parent_id, name, via_id FROM collections WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?)
+    }
+
+    /// `Trips/2024` for a collection id, "" for the top.
+    pub fn collection_path(&self, id: Option<i64>) -> Result<String> {
+        let mut parts = Vec::new();
+        let mut cur = id;
+        let mut guard = 0;
+        while let Some(c) = cur {
+            let Some((_, parent, name, _)) = self.collection_state(c)? else {
+                break;
+            };
+            parts.push(name);
+            cur = parent;
+            guard += 1;
+            if guard > 10_000 {
+                break;
+            }
+        }
+        parts.reverse();
+        Ok(parts.join("/"))
+    }
+
+    /// Absolute path of trash root `id`.
+    pub(crate) fn trash_root(&self, id: i64) -> Result<PathBuf> {
+        let stored: String =
+            self.conn
+                .query_row("SELECT path FROM trash_roots WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+        self.trash_root_path(&stored)
+    }
+
+    /// Where a trashed file is now.
+    pub(crate) fn trash_location(&self, f: &FileRow) -> Result<Option<PathBuf>> {
+        match (f.trash_root_id, &f.trash_name) {
+            (Some(root), Some(name)) => {
+                fsops::validate_component(name)
+                    .map_err(|e| LibraryError::io("refusing a stored trash name", name, e))?;
+                Ok(Some(self.trash_root(root)?.join(name)))
+            }
+            _ => Ok(None),
+        }
+    }
+}
