@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::trash::display_location;
 use super::{BulkReport, ItemId, ItemOutcome, Library, Result, fsops};
 use crate::clock::SECS_PER_DAY;
-use crate::store;
+use crate::store::{self, AssetState, CollectionStatus};
 
 /// Why something was destroyed, as written in the purge log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,16 @@ pub struct SweepReport {
 
 const PAGE: usize = 256;
 
+/// Where an item stands, for the checks before a permanent deletion.
+enum Standing {
+    Active,
+    InTrash,
+    /// Mid-move (only seen if a crash left it so and recovery has not run yet).
+    Moving,
+    /// Left alone by recovery, with the reason.
+    Quarantined(String),
+}
+
 /// Everything one Trash entry takes with it when purged.
 #[derive(Default)]
 struct PurgeSet {
@@ -63,7 +73,11 @@ impl Library {
         for &id in ids {
             match self.entry_state(id)? {
                 None => report.failed.push(outcome(id, "no such item".into())),
-                Some((state, _)) if state != "trashed" => report.failed.push(outcome(
+                Some((Standing::Quarantined(reason), _)) => report.failed.push(outcome(
+                    id,
+                    format!("is left alone until the library is repaired: {reason}"),
+                )),
+                Some((Standing::Active | Standing::Moving, _)) => report.failed.push(outcome(
                     id,
                     "is not in the Trash; move it to the Trash first".into(),
                 )),
@@ -80,7 +94,7 @@ impl Library {
 
     /// Whether `id` is an active (not trashed) item.
     pub fn is_active(&self, id: ItemId) -> Result<bool> {
-        Ok(matches!(self.entry_state(id)?, Some((state, _)) if state == "active"))
+        Ok(matches!(self.entry_state(id)?, Some((Standing::Active, _))))
     }
 
     /// Moves items to the Trash and at once deletes them for good ("skip Trash").
@@ -147,18 +161,26 @@ impl Library {
         Ok(n as usize)
     }
 
-    fn entry_state(&self, id: ItemId) -> Result<Option<(String, Option<i64>)>> {
-        let sql = match id {
-            ItemId::Asset(_) => "SELECT state, via_id FROM assets WHERE id = ?1",
-            ItemId::Collection(_) => "SELECT state, via_id FROM collections WHERE id = ?1",
-        };
-        let n = match id {
-            ItemId::Asset(n) | ItemId::Collection(n) => n,
-        };
-        Ok(self
-            .conn
-            .query_row(sql, [n], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+    /// Where an item stands, and the collection it was trashed with (if any).
+    fn entry_state(&self, id: ItemId) -> Result<Option<(Standing, Option<i64>)>> {
+        Ok(match id {
+            ItemId::Asset(a) => self.load_asset(a)?.map(|row| {
+                let standing = match (row.state, row.quarantine) {
+                    (_, Some(reason)) => Standing::Quarantined(reason),
+                    (AssetState::Active, None) => Standing::Active,
+                    (AssetState::Trashed, None) => Standing::InTrash,
+                    (_, None) => Standing::Moving,
+                };
+                (standing, row.via_id)
+            }),
+            ItemId::Collection(c) => self.collection_state(c)?.map(|row| {
+                let standing = match row.status {
+                    CollectionStatus::Active => Standing::Active,
+                    CollectionStatus::Trashed => Standing::InTrash,
+                };
+                (standing, row.via_id)
+            }),
+        })
     }
 
     /// The next entries deleted at or before `cutoff`, by key: collections first (key

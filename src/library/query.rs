@@ -276,20 +276,10 @@ impl Library {
 }
 
 fn path_in(map: &HashMap<i64, (Option<i64>, String)>, id: Option<i64>) -> String {
-    let mut parts = Vec::new();
-    let mut cur = id;
-    while let Some(c) = cur {
-        let Some((parent, name)) = map.get(&c) else {
-            break;
-        };
-        parts.push(name.as_str());
-        cur = *parent;
-        if parts.len() > 10_000 {
-            break;
-        }
-    }
-    parts.reverse();
-    parts.join("/")
+    super::rows::path_of(id, |c| {
+        Ok::<_, std::convert::Infallible>(map.get(&c).cloned())
+    })
+    .unwrap_or_default()
 }
 
 /// The key assets sort by: the chosen field, then the name ignoring case.

@@ -12,10 +12,10 @@ use rusqlite::params;
 use super::fsops;
 use super::import::{free_name, name_key};
 use super::moves::{self, Expect, Found, Move, run_moves, sync_dirs};
-use super::rows::AssetRow;
+use super::rows::{AssetRow, CollectionRow};
 use super::trash::{display_location, outcome, validate_name};
 use super::{AreaProblem, BulkReport, ItemId, Library, LibraryError, Result};
-use crate::store;
+use crate::store::{self, AssetState, CollectionStatus};
 
 /// How to restore an in-place file whose folder is gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,8 +131,8 @@ impl Library {
         }
         if let Some(c) = original {
             match self.collection_state(c)? {
-                Some((state, ..)) if state == "active" => {}
-                Some((_, _, name, _)) => {
+                Some(row) if row.status == CollectionStatus::Active => {}
+                Some(CollectionRow { name, .. }) => {
                     return Err(LibraryError::LostLocation {
                         id,
                         reason: format!("its collection \"{name}\" is in the Trash"),
@@ -170,7 +170,7 @@ impl Library {
     ) -> Result<RestorePlan> {
         let id = ItemId::Asset(a);
         let asset = self.load_asset(a)?.ok_or(LibraryError::NotFound(id))?;
-        if asset.state != "trashed" {
+        if asset.state != AssetState::Trashed {
             return Err(LibraryError::NotInTrash(id));
         }
         if let Some(c) = asset.via_id {
@@ -482,10 +482,15 @@ impl Library {
 
     fn restore_collection(&mut self, c: i64, opts: &RestoreOptions) -> Result<()> {
         let id = ItemId::Collection(c);
-        let (state, parent, old_name, via) = self
+        let CollectionRow {
+            status,
+            parent_id: parent,
+            name: old_name,
+            via_id: via,
+        } = self
             .collection_state(c)?
             .ok_or(LibraryError::NotFound(id))?;
-        if state != "trashed" {
+        if status != CollectionStatus::Trashed {
             return Err(LibraryError::NotInTrash(id));
         }
         if let Some(v) = via {

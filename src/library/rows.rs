@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use rusqlite::OptionalExtension;
 
 use super::{Library, LibraryError, Result, fsops};
+use crate::store::{AssetState, CollectionStatus};
 
 /// A file of an asset as recorded.
 #[derive(Debug, Clone)]
@@ -28,7 +29,7 @@ pub(crate) struct AssetRow {
     pub name: String,
     pub collection_id: Option<i64>,
     pub in_place: bool,
-    pub state: String,
+    pub state: AssetState,
     pub via_id: Option<i64>,
     /// The file was already gone when it was trashed (or is flagged so).
     pub missing: bool,
@@ -37,8 +38,15 @@ pub(crate) struct AssetRow {
     pub files: Vec<FileRow>,
 }
 
-/// A collection's (state, parent, name, via).
-pub(crate) type CollectionState = (String, Option<i64>, String, Option<i64>);
+/// A collection as recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct CollectionRow {
+    pub status: CollectionStatus,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    /// The collection it was trashed with, when it went with a parent.
+    pub via_id: Option<i64>,
+}
 
 impl Library {
     pub(crate) fn load_asset(&self, id: i64) -> Result<Option<AssetRow>> {
@@ -96,35 +104,28 @@ impl Library {
     }
 
     /// The state of a collection, `None` when it does not exist.
-    pub(crate) fn collection_state(&self, id: i64) -> Result<Option<CollectionState>> {
+    pub(crate) fn collection_state(&self, id: i64) -> Result<Option<CollectionRow>> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT state, parent_id, name, via_id FROM collections WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
+            .prepare_cached("SELECT state, parent_id, name, via_id FROM collections WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok(CollectionRow {
+                    status: r.get(0)?,
+                    parent_id: r.get(1)?,
+                    name: r.get(2)?,
+                    via_id: r.get(3)?,
+                })
+            })
             .optional()?)
     }
 
     /// `Trips/2024` for a collection id, "" for the top.
     pub fn collection_path(&self, id: Option<i64>) -> Result<String> {
-        let mut parts = Vec::new();
-        let mut cur = id;
-        let mut guard = 0;
-        while let Some(c) = cur {
-            let Some((_, parent, name, _)) = self.collection_state(c)? else {
-                break;
-            };
-            parts.push(name);
-            cur = parent;
-            guard += 1;
-            if guard > 10_000 {
-                break;
-            }
-        }
-        parts.reverse();
-        Ok(parts.join("/"))
+        path_of(id, |c| {
+            Ok(self
+                .collection_state(c)?
+                .map(|row| (row.parent_id, row.name)))
+        })
     }
 
     /// Absolute path of trash root `id`.
@@ -148,4 +149,28 @@ impl Library {
             _ => Ok(None),
         }
     }
+}
+
+/// The path of names from the top down to `start` ("" for the top): the one walk up the
+/// collection tree, whatever the rows come from. `parent_of` gives a collection's parent
+/// and name; the walk stops at a collection that is not there, and at a cycle.
+pub(crate) fn path_of<E>(
+    start: Option<i64>,
+    mut parent_of: impl FnMut(i64) -> std::result::Result<Option<(Option<i64>, String)>, E>,
+) -> std::result::Result<String, E> {
+    let mut parts = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut cur = start;
+    while let Some(c) = cur {
+        if !seen.insert(c) {
+            break;
+        }
+        let Some((parent, name)) = parent_of(c)? else {
+            break;
+        };
+        parts.push(name);
+        cur = parent;
+    }
+    parts.reverse();
+    Ok(parts.join("/"))
 }

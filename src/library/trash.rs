@@ -12,7 +12,7 @@ use super::fsops;
 use super::moves::{self, Expect, Found, Move, run_moves, sync_dirs};
 use super::rows::AssetRow;
 use super::{BulkReport, ItemId, ItemOutcome, Library, LibraryError, Result, TRASH_DIR};
-use crate::store;
+use crate::store::{self, AssetState, CollectionStatus};
 
 /// What one directly selected item carries into the Trash.
 struct Unit {
@@ -77,34 +77,53 @@ impl Library {
         }
         let label = self.batch_label(&units)?;
         let user = self.user.clone();
+        // Where each item was: its collection's path, read once per collection.
+        let mut parents: HashMap<i64, Option<i64>> = HashMap::new();
+        let mut wanted: BTreeSet<Option<i64>> = BTreeSet::new();
+        for unit in &units {
+            for &c in &unit.collections {
+                let parent = self.collection_state(c)?.and_then(|row| row.parent_id);
+                parents.insert(c, parent);
+                wanted.insert(parent);
+            }
+            wanted.extend(unit.assets.iter().map(|(asset, _)| asset.collection_id));
+        }
+        let mut paths: HashMap<Option<i64>, String> = HashMap::new();
+        for c in wanted {
+            paths.insert(c, self.collection_path(c)?);
+        }
+        let location = |c: Option<i64>| paths.get(&c).cloned().unwrap_or_default();
         let tx = store::write_tx(&mut self.conn)?;
         let batch = store::insert_batch_tx(&tx, now, &user, &label)?;
-        let mut paths: HashMap<Option<i64>, String> = HashMap::new();
         for unit in &units {
             let via = match unit.root {
                 ItemId::Collection(c) => Some(c),
                 ItemId::Asset(_) => None,
             };
             for &c in &unit.collections {
-                let parent: Option<i64> = tx.query_row(
-                    "SELECT parent_id FROM collections WHERE id = ?1",
-                    [c],
-                    |r| r.get(0),
-                )?;
-                let location = location_cached(&tx, &mut paths, parent)?;
-                tx.execute(
+                let parent = parents.get(&c).copied().flatten();
+                tx.prepare_cached(
                     "UPDATE collections SET state = 'trashed', deleted_at = ?2, deleted_by = ?3,
                         batch_id = ?4, via_id = ?5, orig_location = ?6 WHERE id = ?1 AND state = 'active'",
-                    params![c, now, user, batch, if Some(c) == via { None } else { via }, location],
-                )?;
+                )?
+                .execute(params![
+                    c,
+                    now,
+                    user,
+                    batch,
+                    if Some(c) == via { None } else { via },
+                    location(parent)
+                ])?;
             }
             for (asset, files) in &unit.assets {
-                let location = location_cached(&tx, &mut paths, asset.collection_id)?;
-                let changed = tx.execute(
-                    "UPDATE assets SET state = 'trashing', deleted_at = ?2, deleted_by = ?3,
+                let location = location(asset.collection_id);
+                let changed = tx
+                    .prepare_cached(
+                        "UPDATE assets SET state = 'trashing', deleted_at = ?2, deleted_by = ?3,
                         batch_id = ?4, via_id = ?5, orig_location = ?6,
                         missing = ?7 WHERE id = ?1 AND state = 'active'",
-                    params![
+                    )?
+                    .execute(params![
                         asset.id,
                         now,
                         user,
@@ -116,8 +135,7 @@ impl Library {
                         } else {
                             super::check::PRESENT
                         }
-                    ],
-                )?;
+                    ])?;
                 if changed != 1 {
                     return Err(LibraryError::Invalid(format!(
                         "a{} changed while it was being moved to the Trash",
@@ -125,11 +143,11 @@ impl Library {
                     )));
                 }
                 for f in files {
-                    tx.execute(
+                    tx.prepare_cached(
                         "UPDATE files SET trash_root_id = ?2, trash_name = ?3, dev = ?4, ino = ?5
                          WHERE id = ?1",
-                        params![f.file_id, f.root_id, f.name, f.dev, f.ino],
-                    )?;
+                    )?
+                    .execute(params![f.file_id, f.root_id, f.name, f.dev, f.ino])?;
                 }
             }
         }
@@ -200,7 +218,7 @@ impl Library {
         for u in units {
             let parent = match u.root {
                 ItemId::Asset(_) => u.assets.first().and_then(|(a, _)| a.collection_id),
-                ItemId::Collection(c) => self.collection_state(c)?.and_then(|s| s.1),
+                ItemId::Collection(c) => self.collection_state(c)?.and_then(|row| row.parent_id),
             };
             parents.insert(parent);
         }
@@ -231,7 +249,7 @@ impl Library {
                 let asset = self
                     .load_asset(a)?
                     .ok_or_else(|| PlanError::Fail("no such item".into()))?;
-                if asset.state != "active" {
+                if asset.state != AssetState::Active {
                     return Err(PlanError::Skip("already in the Trash".into()));
                 }
                 let files = self.plan_files(&asset, roots)?;
@@ -244,7 +262,7 @@ impl Library {
             ItemId::Collection(c) => {
                 match self.collection_state(c)? {
                     None => return Err(PlanError::Fail("no such item".into())),
-                    Some((state, ..)) if state != "active" => {
+                    Some(row) if row.status != CollectionStatus::Active => {
                         return Err(PlanError::Skip("already in the Trash".into()));
                     }
                     Some(_) => {}
@@ -284,14 +302,14 @@ impl Library {
     fn inside_any(&self, id: ItemId, set: &HashSet<i64>) -> Result<bool> {
         let mut cur = match id {
             ItemId::Asset(a) => self.load_asset(a)?.and_then(|a| a.collection_id),
-            ItemId::Collection(c) => self.collection_state(c)?.and_then(|s| s.1),
+            ItemId::Collection(c) => self.collection_state(c)?.and_then(|row| row.parent_id),
         };
         let mut guard = 0;
         while let Some(c) = cur {
             if set.contains(&c) {
                 return Ok(true);
             }
-            cur = self.collection_state(c)?.and_then(|s| s.1);
+            cur = self.collection_state(c)?.and_then(|row| row.parent_id);
             guard += 1;
             if guard > 10_000 {
                 break;
@@ -503,31 +521,6 @@ pub(crate) fn validate_name(name: &str) -> Result<()> {
         return Err(LibraryError::InvalidName(name.to_string()));
     }
     Ok(())
-}
-
-fn location_cached(
-    tx: &rusqlite::Transaction<'_>,
-    cache: &mut HashMap<Option<i64>, String>,
-    id: Option<i64>,
-) -> Result<String> {
-    if let Some(hit) = cache.get(&id) {
-        return Ok(hit.clone());
-    }
-    let mut parts = Vec::new();
-    let mut cur = id;
-    while let Some(c) = cur {
-        let (name, parent): (String, Option<i64>) = tx.query_row(
-            "SELECT name, parent_id FROM collections WHERE id = ?1",
-            [c],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        parts.push(name);
-        cur = parent;
-    }
-    parts.reverse();
-    let path = parts.join("/");
-    cache.insert(id, path.clone());
-    Ok(path)
 }
 
 pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: i64) -> rusqlite::Result<()> {

@@ -15,7 +15,7 @@ pub use migrations::{MIGRATIONS, migrate};
 pub use records::{
     NewAsset, NewFile, TrashedAt, insert_asset_tx, insert_batch_tx, insert_collection_tx,
 };
-pub use types::{AssetState, IdTable};
+pub use types::{AssetState, CollectionStatus, IdTable};
 
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]

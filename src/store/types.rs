@@ -70,3 +70,37 @@ impl FromSql for AssetState {
             .ok_or_else(|| FromSqlError::Other(format!("unknown asset state {text:?}").into()))
     }
 }
+
+/// Whether a collection is in the Gallery or in the Trash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CollectionStatus {
+    Active,
+    Trashed,
+}
+
+impl CollectionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CollectionStatus::Active => "active",
+            CollectionStatus::Trashed => "trashed",
+        }
+    }
+}
+
+impl ToSql for CollectionStatus {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for CollectionStatus {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        match value.as_str()? {
+            "active" => Ok(CollectionStatus::Active),
+            "trashed" => Ok(CollectionStatus::Trashed),
+            other => Err(FromSqlError::Other(
+                format!("unknown collection state {other:?}").into(),
+            )),
+        }
+    }
+}
