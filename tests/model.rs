@@ -512,7 +512,12 @@ impl Run {
         if !report.failed.is_empty() {
             return Err(format!("empty trash: {report:?}"));
         }
-        for id in self.model.entries() {
+        let entries = self.model.entries();
+        if !entries.is_empty() {
+            // Purging dates the purge log by the guarded clock.
+            self.model.guarded_now(self.now());
+        }
+        for id in entries {
             self.model.purge(id);
         }
         Ok(())
