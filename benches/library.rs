@@ -65,7 +65,10 @@ fn bench_dir() -> PathBuf {
     d
 }
 
+/// Times `f` after flushing whatever earlier steps left unwritten, so no step pays for
+/// another's writes.
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let _ = Command::new("sync").status();
     let start = Instant::now();
     let out = f();
     (out, start.elapsed())
@@ -140,6 +143,7 @@ fn bare_unlink(dir: &Path) -> Duration {
 fn bare_copy(src: &Path, dir: &Path) -> Duration {
     let dst = dir.join("bare-copy");
     let (_, t) = timed(|| {
+        // `sync` here is part of what is measured: it makes the copies durable.
         let ok = Command::new("cp")
             .arg("-r")
             .arg(src)

@@ -619,6 +619,7 @@ fn rule19_every_permanent_deletion_is_in_the_append_only_purge_log() {
     f.lib.sweep().unwrap();
     assert_eq!(f.lib.purge_log(1).unwrap()[0].reason, "expired");
     // Append-only: the database refuses to change it.
+    f.close();
     let db = rusqlite::Connection::open(f.root().join("library.db")).unwrap();
     assert!(db.execute("DELETE FROM purge_log", []).is_err());
     assert!(db.execute("UPDATE purge_log SET name = 'x'", []).is_err());

@@ -8,7 +8,10 @@ use shoebox::library::{ClockHold, ImportOptions, Library, LibraryError, RestoreO
 
 use crate::common::{Fixture, T0, files_under};
 
-fn db(f: &Fixture) -> rusqlite::Connection {
+/// The library's database, opened from outside with the library closed first (Shoebox
+/// holds it exclusively while open).
+fn db(f: &mut Fixture) -> rusqlite::Connection {
+    f.close();
     rusqlite::Connection::open(f.root().join("library.db")).unwrap()
 }
 
@@ -82,12 +85,12 @@ fn migrations_run_once_and_reopening_keeps_everything() {
     f.import_one("a.txt", b"a");
     f.reopen();
     f.reopen();
-    let version: i64 = db(&f)
+    assert_eq!(f.active_names(), vec!["a.txt"]);
+    let version: i64 = db(&mut f)
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, shoebox::store::MIGRATIONS.len() as i64);
-    assert_eq!(f.active_names(), vec!["a.txt"]);
-    let mode: String = db(&f)
+    let mode: String = db(&mut f)
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
@@ -102,7 +105,7 @@ fn crash_after_trash_intent_with_file_unmoved_is_settled_at_open() {
     let trashed = f.trash_path(id);
     // As if the process died after recording `trashing` but before the rename.
     std::fs::rename(&trashed, &home).unwrap();
-    db(&f)
+    db(&mut f)
         .execute("UPDATE assets SET state = 'trashing'", [])
         .unwrap();
     f.reopen();
@@ -122,7 +125,7 @@ fn crash_during_a_cross_device_copy_keeps_the_original() {
     // As if a copy was interrupted: the source is whole, the copy is truncated.
     std::fs::copy(&trashed, &home).unwrap();
     std::fs::write(&trashed, b"al").unwrap();
-    db(&f)
+    db(&mut f)
         .execute("UPDATE assets SET state = 'trashing'", [])
         .unwrap();
     f.reopen();
@@ -140,7 +143,7 @@ fn crash_during_restore_is_finished_at_open() {
     let id = f.import_one("a.txt", b"alpha");
     let home = f.asset_path(id);
     f.lib.trash(&[id]).unwrap();
-    db(&f)
+    db(&mut f)
         .execute("UPDATE assets SET state = 'restoring'", [])
         .unwrap();
     f.reopen();
@@ -155,7 +158,7 @@ fn crash_during_purge_is_finished_and_logged_at_open() {
     let id = f.import_one("a.txt", b"alpha");
     f.lib.trash(&[id]).unwrap();
     let trashed = f.trash_path(id);
-    db(&f)
+    db(&mut f)
         .execute("UPDATE assets SET state = 'purging'", [])
         .unwrap();
     f.reopen();
@@ -195,9 +198,10 @@ fn a_stored_path_that_climbs_out_is_refused() {
     let mut f = Fixture::new();
     let id = f.import_one("a.txt", b"a");
     let victim = f.file("victim.txt", b"victim");
-    db(&f)
+    db(&mut f)
         .execute("UPDATE files SET path = 'media/../../src/victim.txt'", [])
         .unwrap();
+    f.open_again();
     let result = f.lib.trash(&[id]);
     assert!(result.is_err() || !result.unwrap().failed.is_empty());
     assert_eq!(std::fs::read(&victim).unwrap(), b"victim");
@@ -320,6 +324,7 @@ fn a_version_1_library_is_migrated_and_keeps_its_items() {
     assert_eq!(assets.len(), 1);
     assert_eq!(assets[0].name, "old.txt");
     assert_eq!(assets[0].duration_ms, None);
+    drop(lib);
     let version: i64 = rusqlite::Connection::open(root.join("library.db"))
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))

@@ -96,7 +96,8 @@ struct Prepared {
     copy_from: Option<PathBuf>,
 }
 
-const CHUNK: usize = 500;
+/// Files recorded per transaction (and, for copies, made durable per sync).
+const CHUNK: usize = 4096;
 
 impl Library {
     /// Imports `paths` (files and folders, folders recursively).
@@ -217,6 +218,7 @@ impl Library {
         for chunk in groups.chunks(CHUNK) {
             let mut ready = Vec::new();
             let mut planned: HashSet<String> = HashSet::new();
+            let mut folders: HashMap<PathBuf, PathBuf> = HashMap::new();
             for group in chunk {
                 *done += 1 + group.companions.len();
                 progress(ImportProgress {
@@ -224,7 +226,7 @@ impl Library {
                     total,
                     current: group.main.display().to_string(),
                 });
-                match self.prepare(group, opts, report, &mut planned) {
+                match self.prepare(group, opts, report, &mut planned, &mut folders) {
                     Ok(Some(p)) => ready.push(p),
                     Ok(None) => {}
                     Err(m) => report.failed.push(msg(&group.main, m)),
@@ -272,7 +274,7 @@ impl Library {
                     &new_files,
                 )?;
                 for f in files.iter().filter(|f| f.copy_from.is_some()) {
-                    tx.execute("DELETE FROM pending_copies WHERE path = ?1", [&f.path])?;
+                    store::exec(&tx, "DELETE FROM pending_copies WHERE path = ?1", [&f.path])?;
                 }
                 report.imported.push(Imported {
                     id: ItemId::Asset(asset_id),
@@ -293,6 +295,7 @@ impl Library {
         opts: &ImportOptions,
         report: &mut ImportReport,
         planned: &mut HashSet<String>,
+        folders: &mut HashMap<PathBuf, PathBuf>,
     ) -> Result<Option<(String, Kind, probe::Meta, Vec<Prepared>)>, String> {
         let name = name_of(&group.main)?;
         let kind = probe::kind_of(&name);
@@ -327,9 +330,9 @@ impl Library {
         let mut files = Vec::new();
         if opts.in_place {
             for (role, path, size, hash) in sources {
-                let stored = in_place_path(&path)?;
-                let library = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
-                if Path::new(&stored).starts_with(&library) {
+                let stored = in_place_path(&path, folders)?;
+                // The library's root is already resolved.
+                if Path::new(&stored).starts_with(&self.root) {
                     return Err("is inside the Shoebox library folder; import files from where you keep them".into());
                 }
                 if let Some(existing) = self.asset_with_path(&stored).map_err(|e| e.to_string())? {
@@ -703,15 +706,23 @@ fn name_of(path: &Path) -> Result<String, String> {
 }
 
 /// An in-place file's stored path: its folder resolved, its own name never followed.
-fn in_place_path(path: &Path) -> Result<String, String> {
+/// `folders` remembers each folder resolved so far in this import.
+fn in_place_path(path: &Path, folders: &mut HashMap<PathBuf, PathBuf>) -> Result<String, String> {
     let name = name_of(path)?;
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let parent =
-        fs::canonicalize(&parent).map_err(|e| format!("could not resolve its folder: {e}"))?;
-    let full = parent.join(name);
+    let resolved = match folders.get(&parent) {
+        Some(r) => r.clone(),
+        None => {
+            let r = fs::canonicalize(&parent)
+                .map_err(|e| format!("could not resolve its folder: {e}"))?;
+            folders.insert(parent, r.clone());
+            r
+        }
+    };
+    let full = resolved.join(name);
     full.to_str()
         .map(str::to_string)
         .ok_or_else(|| "its folder's path is not valid UTF-8".to_string())

@@ -131,9 +131,27 @@ fn describe(e: &io::Error, m: &Move) -> String {
 /// Flushes folders so the renames in them are durable. A failed flush is not retried: the
 /// records stay mid-move for recovery.
 pub(crate) fn sync_dirs(dirs: &BTreeSet<PathBuf>) -> Result<()> {
+    // Many folders on one drive (copies spread over `media/`'s sub-folders) are flushed
+    // with one `syncfs` of that drive; a few are flushed one by one.
+    let mut by_device: std::collections::BTreeMap<Option<i64>, Vec<&PathBuf>> =
+        std::collections::BTreeMap::new();
     for d in dirs {
-        fsops::fsync_dir(d)
-            .map_err(|e| LibraryError::io("could not flush the folder to disk", d, e))?;
+        let dev = fs::symlink_metadata(d)
+            .ok()
+            .and_then(|m| fsops::dev_ino(&m).0);
+        by_device.entry(dev).or_default().push(d);
+    }
+    for (dev, group) in by_device {
+        if dev.is_some() && group.len() > SYNCFS_ABOVE && fsops::sync_filesystem(group[0]).is_ok() {
+            continue;
+        }
+        for d in group {
+            fsops::fsync_dir(d)
+                .map_err(|e| LibraryError::io("could not flush the folder to disk", d, e))?;
+        }
     }
     Ok(())
 }
+
+/// More folders than this on one drive are flushed with one `syncfs`.
+const SYNCFS_ABOVE: usize = 8;

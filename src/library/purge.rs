@@ -278,12 +278,13 @@ impl Library {
         // Gather, and leave alone whatever lives in an unreachable trash area.
         let mut sets = Vec::new();
         let mut claimed = HashSet::new();
+        let mut area_checks = HashMap::new();
         for &id in entries {
             let set = self.purge_set(id)?;
             if set.assets.iter().any(|a| claimed.contains(a)) {
                 continue; // Already taken by an entry of this chunk.
             }
-            match self.offline_reason(&set)? {
+            match self.offline_reason(&set, &mut area_checks)? {
                 Some(why) => report.skipped.push(outcome(id, why)),
                 None => {
                     claimed.extend(set.assets.iter().copied());
@@ -301,7 +302,8 @@ impl Library {
             let sp = tx.savepoint()?;
             let mut ok = true;
             for &a in &set.assets {
-                let n = sp.execute(
+                let n = store::exec(
+                    &sp,
                     "UPDATE assets SET state = 'purging'
                      WHERE id = ?1 AND state = 'trashed' AND quarantine IS NULL",
                     [a],
@@ -332,7 +334,8 @@ impl Library {
                 Err(why) => {
                     let tx = store::write_tx(&mut self.conn)?;
                     for a in &set.assets {
-                        tx.execute(
+                        store::exec(
+                            &tx,
                             "UPDATE assets SET state = 'trashed' WHERE id = ?1 AND state = 'purging'",
                             [a],
                         )?;
@@ -353,18 +356,19 @@ impl Library {
                 report.freed_bytes += log_and_forget_tx(&tx, a, reason.as_str(), now)?;
             }
             for &c in &set.collections {
-                tx.execute(
+                store::exec(
+                    &tx,
                     "UPDATE collections SET parent_id = NULL, via_id = NULL WHERE id = ?1",
                     [c],
                 )?;
             }
             for &c in &set.collections {
-                tx.execute("DELETE FROM collections WHERE id = ?1", [c])?;
+                store::exec(&tx, "DELETE FROM collections WHERE id = ?1", [c])?;
             }
             report.purged_files += files;
             report.succeeded.push(id);
         }
-        tx.execute(
+        store::exec(&tx,
             "DELETE FROM batches WHERE id NOT IN (SELECT batch_id FROM assets WHERE batch_id IS NOT NULL)
              AND id NOT IN (SELECT batch_id FROM collections WHERE batch_id IS NOT NULL)",
             [],
@@ -375,7 +379,11 @@ impl Library {
 
     /// Why an entry cannot be purged now: a trash area it uses is unreachable or is not
     /// the folder Shoebox made.
-    fn offline_reason(&self, set: &PurgeSet) -> Result<Option<String>> {
+    fn offline_reason(
+        &self,
+        set: &PurgeSet,
+        checked: &mut HashMap<i64, Option<String>>,
+    ) -> Result<Option<String>> {
         let mut roots = HashSet::new();
         for &a in &set.assets {
             for f in self.load_files(a)? {
@@ -385,10 +393,12 @@ impl Library {
             }
         }
         for r in roots {
-            if let Err(problem) = self.open_area(r)? {
-                return Ok(Some(format!(
-                    "kept until its trash area is back: {problem}"
-                )));
+            if let std::collections::hash_map::Entry::Vacant(slot) = checked.entry(r) {
+                let problem = self.open_area(r)?.err();
+                slot.insert(problem.map(|p| format!("kept until its trash area is back: {p}")));
+            }
+            if let Some(Some(why)) = checked.get(&r) {
+                return Ok(Some(why.clone()));
             }
         }
         Ok(None)
@@ -510,26 +520,26 @@ fn log_and_forget_tx(
     now: i64,
 ) -> rusqlite::Result<u64> {
     let (name, location, in_place, size, hash): (String, Option<String>, bool, i64, String) = tx
-        .query_row(
+        .prepare_cached(
             "SELECT name, orig_location, storage = 'in_place', size, hash FROM assets WHERE id = ?1",
+        )?
+        .query_row(
             [a],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
     let original = if in_place {
-        tx.query_row(
-            "SELECT path FROM files WHERE asset_id = ?1 AND role = 'main'",
-            [a],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()?
-        .unwrap_or_else(|| name.clone())
+        tx.prepare_cached("SELECT path FROM files WHERE asset_id = ?1 AND role = 'main'")?
+            .query_row([a], |r| r.get::<_, String>(0))
+            .optional()?
+            .unwrap_or_else(|| name.clone())
     } else {
         match location.as_deref() {
             Some(l) if !l.is_empty() => format!("{l}/{name}"),
             _ => name.clone(),
         }
     };
-    tx.execute(
+    store::exec(
+        &tx,
         "INSERT INTO purge_log(at, name, original_path, size, hash, reason, item_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
@@ -542,8 +552,8 @@ fn log_and_forget_tx(
             ItemId::Asset(a).to_string()
         ],
     )?;
-    tx.execute("DELETE FROM files WHERE asset_id = ?1", [a])?;
-    tx.execute("DELETE FROM assets WHERE id = ?1", [a])?;
+    store::exec(&tx, "DELETE FROM files WHERE asset_id = ?1", [a])?;
+    store::exec(&tx, "DELETE FROM assets WHERE id = ?1", [a])?;
     Ok(size.max(0) as u64)
 }
 

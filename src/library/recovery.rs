@@ -31,13 +31,18 @@ impl Library {
                 Ok(ok) => {
                     let tx = store::write_tx(&mut self.conn)?;
                     if ok {
-                        tx.execute("UPDATE assets SET state = 'trashed' WHERE id = ?1", [id])?;
+                        store::exec(
+                            &tx,
+                            "UPDATE assets SET state = 'trashed' WHERE id = ?1",
+                            [id],
+                        )?;
                     } else {
                         revert_asset_tx(&tx, id)?;
                         if via.is_some() {
                             // Its collection went to the Trash without it: keep it visible
                             // at the top.
-                            tx.execute(
+                            store::exec(
+                                &tx,
                                 "UPDATE assets SET collection_id = NULL WHERE id = ?1",
                                 [id],
                             )?;
@@ -59,7 +64,11 @@ impl Library {
                         }
                         finish_restore_asset_tx(&tx, id)?;
                     } else {
-                        tx.execute("UPDATE assets SET state = 'trashed' WHERE id = ?1", [id])?;
+                        store::exec(
+                            &tx,
+                            "UPDATE assets SET state = 'trashed' WHERE id = ?1",
+                            [id],
+                        )?;
                     }
                     tx.commit()?;
                     log::info!("recovery: finished restoring a{id} (ok: {ok})");

@@ -187,31 +187,19 @@ impl Library {
         let sources = self.restore_sources_in(&asset, &mut ctx.areas)?;
         let parent = self.restore_parent(id, asset.collection_id, opts)?;
         let name = opts.rename.clone().unwrap_or_else(|| asset.name.clone());
-        if let std::collections::hash_map::Entry::Vacant(slot) = ctx.taken.entry(parent) {
-            slot.insert(self.active_asset_names(parent)?);
-        }
-        let taken = ctx.taken.get(&parent).cloned().unwrap_or_default();
-        if taken.contains(&name_key(&name)) {
-            let suggestion = self.free_restore_name(&asset, &name, &taken)?;
-            let location = self.collection_path(parent)?;
-            return Err(LibraryError::NameConflict {
-                id,
-                what: format!("\"{name}\" in {}", display_location(&location)),
-                suggestion,
-            });
-        }
-        let files = self.plan_restore_files(&asset, &name, opts)?;
-        if let Some(conflict) = files.iter().find(|(_, to, _)| fsops::exists_nofollow(to)) {
-            let suggestion = self.free_restore_name(&asset, &name, &taken)?;
-            return Err(LibraryError::NameConflict {
-                id,
-                what: format!("a file at {}", conflict.1.display()),
-                suggestion,
-            });
-        }
-        if let Some(names) = ctx.taken.get_mut(&parent) {
-            names.insert(name_key(&name));
-        }
+        let taken = match ctx.taken.entry(parent) {
+            std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(self.active_asset_names(parent)?)
+            }
+        };
+        let taken = std::mem::take(taken);
+        let checked = self.check_restore_names(&asset, parent, &name, opts, &taken);
+        // The names go back to the shared set, with this one taken when it is planned.
+        let slot = ctx.taken.entry(parent).or_default();
+        *slot = taken;
+        let files = checked?;
+        slot.insert(name_key(&name));
         let moves = restore_moves(&asset, &sources, &files);
         Ok(RestorePlan {
             asset,
@@ -220,6 +208,38 @@ impl Library {
             files,
             moves,
         })
+    }
+
+    /// Checks the restored name is free in the collection and on disk, and plans where
+    /// each file goes.
+    fn check_restore_names(
+        &self,
+        asset: &AssetRow,
+        parent: Option<i64>,
+        name: &str,
+        opts: &RestoreOptions,
+        taken: &HashSet<String>,
+    ) -> Result<Vec<(i64, PathBuf, String)>> {
+        let id = ItemId::Asset(asset.id);
+        if taken.contains(&name_key(name)) {
+            let suggestion = self.free_restore_name(asset, name, taken)?;
+            let location = self.collection_path(parent)?;
+            return Err(LibraryError::NameConflict {
+                id,
+                what: format!("\"{name}\" in {}", display_location(&location)),
+                suggestion,
+            });
+        }
+        let files = self.plan_restore_files(asset, name, opts)?;
+        if let Some(conflict) = files.iter().find(|(_, to, _)| fsops::exists_nofollow(to)) {
+            let suggestion = self.free_restore_name(asset, name, taken)?;
+            return Err(LibraryError::NameConflict {
+                id,
+                what: format!("a file at {}", conflict.1.display()),
+                suggestion,
+            });
+        }
+        Ok(files)
     }
 
     /// Restores planned assets as one protocol run: one transaction records every intent,
@@ -235,13 +255,14 @@ impl Library {
         }
         let tx = store::write_tx(&mut self.conn)?;
         for p in &plans {
-            tx.execute(
+            store::exec(&tx,
                 "UPDATE assets SET state = 'restoring', name = ?2, name_key = ?3, collection_id = ?4
                  WHERE id = ?1 AND state = 'trashed'",
                 params![p.asset.id, p.name, name_key(&p.name), p.parent],
             )?;
             for (file_id, _, stored) in &p.files {
-                tx.execute(
+                store::exec(
+                    &tx,
                     "UPDATE files SET path = ?2 WHERE id = ?1",
                     params![file_id, stored],
                 )?;
@@ -270,12 +291,19 @@ impl Library {
                 continue;
             }
             // Its files are all back in the Trash: so is its record, as it was.
-            tx.execute(
+            store::exec(
+                &tx,
                 "UPDATE assets SET state = 'trashed', name = ?2, name_key = ?3, collection_id = ?4 WHERE id = ?1",
-                params![asset.id, asset.name, name_key(&asset.name), asset.collection_id],
+                params![
+                    asset.id,
+                    asset.name,
+                    name_key(&asset.name),
+                    asset.collection_id
+                ],
             )?;
             for f in &asset.files {
-                tx.execute(
+                store::exec(
+                    &tx,
                     "UPDATE files SET path = ?2 WHERE id = ?1",
                     params![f.id, f.path],
                 )?;
@@ -553,18 +581,21 @@ impl Library {
         // Intent: the new name and place, and the members `restoring`. The collections
         // become active only once every file is back.
         let tx = store::write_tx(&mut self.conn)?;
-        tx.execute(
+        store::exec(
+            &tx,
             "UPDATE collections SET name = ?2, name_key = ?3, parent_id = ?4 WHERE id = ?1",
             params![c, name, name_key(&name), new_parent],
         )?;
         for a in &members {
-            tx.execute(
+            store::exec(
+                &tx,
                 "UPDATE assets SET state = 'restoring' WHERE id = ?1 AND state = 'trashed'",
                 [a],
             )?;
         }
         for (file_id, stored, _) in &updates {
-            tx.execute(
+            store::exec(
+                &tx,
                 "UPDATE files SET path = ?2 WHERE id = ?1",
                 params![file_id, stored],
             )?;
@@ -575,15 +606,21 @@ impl Library {
         if let Err(reason) = run_moves(&moves, &mut dirs) {
             // Put everything back as it was: still in the Trash.
             let tx = store::write_tx(&mut self.conn)?;
-            tx.execute(
+            store::exec(
+                &tx,
                 "UPDATE collections SET name = ?2, name_key = ?3, parent_id = ?4 WHERE id = ?1",
                 params![c, old_name, name_key(&old_name), parent],
             )?;
             for a in &members {
-                tx.execute("UPDATE assets SET state = 'trashed' WHERE id = ?1", [a])?;
+                store::exec(
+                    &tx,
+                    "UPDATE assets SET state = 'trashed' WHERE id = ?1",
+                    [a],
+                )?;
             }
             for (file_id, _, old) in &updates {
-                tx.execute(
+                store::exec(
+                    &tx,
                     "UPDATE files SET path = ?2 WHERE id = ?1",
                     params![file_id, old],
                 )?;
@@ -656,7 +693,8 @@ pub(crate) fn activate_collection_tx(
     tx: &rusqlite::Transaction<'_>,
     c: i64,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    store::exec(
+        &tx,
         "UPDATE collections SET state = 'active', deleted_at = NULL, deleted_by = NULL,
             batch_id = NULL, via_id = NULL, orig_location = NULL WHERE id = ?1 OR via_id = ?1",
         [c],
@@ -668,12 +706,14 @@ pub(crate) fn finish_restore_asset_tx(
     tx: &rusqlite::Transaction<'_>,
     a: i64,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    store::exec(
+        &tx,
         "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
             via_id = NULL, orig_location = NULL WHERE id = ?1 AND state = 'restoring'",
         [a],
     )?;
-    tx.execute(
+    store::exec(
+        &tx,
         "UPDATE files SET trash_root_id = NULL, trash_name = NULL WHERE asset_id = ?1",
         [a],
     )?;

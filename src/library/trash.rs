@@ -21,6 +21,14 @@ struct Unit {
     assets: Vec<(AssetRow, Vec<PlannedFile>)>,
 }
 
+/// What one move to the Trash has found out so far: the trash area for each device, and
+/// the folders already checked for links.
+#[derive(Default)]
+struct TrashPlaces {
+    by_device: HashMap<Option<i64>, (i64, PathBuf)>,
+    checked_dirs: HashSet<PathBuf>,
+}
+
 struct PlannedFile {
     file_id: i64,
     from: Option<PathBuf>,
@@ -41,7 +49,7 @@ impl Library {
         let mut report = BulkReport::default();
         let mut units = Vec::new();
         let mut covered = HashSet::new();
-        let mut roots_by_dev: HashMap<Option<i64>, (i64, PathBuf)> = HashMap::new();
+        let mut roots_by_dev = TrashPlaces::default();
         // Collections first, so assets inside a selected collection travel with it.
         let mut ordered: Vec<ItemId> = ids.to_vec();
         ordered.sort_by_key(|id| matches!(id, ItemId::Asset(_)));
@@ -184,7 +192,8 @@ impl Library {
         let tx = store::write_tx(&mut self.conn)?;
         for unit in &ok_units {
             for (asset, _) in &unit.assets {
-                tx.execute(
+                store::exec(
+                    &tx,
                     "UPDATE assets SET state = 'trashed' WHERE id = ?1 AND state = 'trashing'",
                     [asset.id],
                 )?;
@@ -201,7 +210,7 @@ impl Library {
             report.failed.push(outcome(unit.root, reason.clone()));
         }
         if ok_units.is_empty() {
-            tx.execute("DELETE FROM batches WHERE id = ?1", [batch])?;
+            store::exec(&tx, "DELETE FROM batches WHERE id = ?1", [batch])?;
         } else {
             report.batch_id = Some(batch);
         }
@@ -239,7 +248,7 @@ impl Library {
         &mut self,
         id: ItemId,
         covered: &mut HashSet<i64>,
-        roots: &mut HashMap<Option<i64>, (i64, PathBuf)>,
+        roots: &mut TrashPlaces,
     ) -> Result<Option<Unit>, PlanError> {
         match id {
             ItemId::Asset(a) => {
@@ -339,13 +348,19 @@ impl Library {
     fn plan_files(
         &mut self,
         asset: &AssetRow,
-        roots: &mut HashMap<Option<i64>, (i64, PathBuf)>,
+        roots: &mut TrashPlaces,
     ) -> Result<Vec<PlannedFile>, PlanError> {
         let mut out = Vec::new();
         for f in &asset.files {
             let from = self.home_path(&f.path, asset.in_place)?;
             if asset.in_place {
-                fsops::check_no_symlinks(&from).map_err(|e| PlanError::Fail(e.to_string()))?;
+                // The file itself is checked below; its folders once per folder.
+                if let Some(dir) = from.parent()
+                    && !roots.checked_dirs.contains(dir)
+                {
+                    fsops::check_no_symlinks(dir).map_err(|e| PlanError::Fail(e.to_string()))?;
+                    roots.checked_dirs.insert(dir.to_path_buf());
+                }
             }
             let fname = from
                 .file_name()
@@ -387,7 +402,7 @@ impl Library {
                 }
                 Found::NotAFile => {
                     return Err(PlanError::Fail(format!(
-                        "is no longer a regular file (a link or folder is in its place): {}",
+                        "is no longer a regular file (a symbolic link or a folder is in its place): {}",
                         from.display()
                     )));
                 }
@@ -422,9 +437,9 @@ impl Library {
         &mut self,
         dev: Option<i64>,
         file: &Path,
-        cache: &mut HashMap<Option<i64>, (i64, PathBuf)>,
+        cache: &mut TrashPlaces,
     ) -> Result<(i64, PathBuf)> {
-        if let Some(hit) = cache.get(&dev) {
+        if let Some(hit) = cache.by_device.get(&dev) {
             return Ok(hit.clone());
         }
         let own = self.root.join(TRASH_DIR);
@@ -475,7 +490,7 @@ impl Library {
             }
             picked.unwrap_or((1, own))
         };
-        cache.insert(dev, chosen.clone());
+        cache.by_device.insert(dev, chosen.clone());
         Ok(chosen)
     }
 }
@@ -524,12 +539,14 @@ pub(crate) fn validate_name(name: &str) -> Result<()> {
 }
 
 pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: i64) -> rusqlite::Result<()> {
-    tx.execute(
+    store::exec(
+        &tx,
         "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
             via_id = NULL, orig_location = NULL WHERE id = ?1",
         [a],
     )?;
-    tx.execute(
+    store::exec(
+        &tx,
         "UPDATE files SET trash_root_id = NULL, trash_name = NULL WHERE asset_id = ?1",
         [a],
     )?;
@@ -537,7 +554,7 @@ pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: i64) -> rusqlit
 }
 
 fn revert_collection_tx(tx: &rusqlite::Transaction<'_>, c: i64) -> rusqlite::Result<()> {
-    tx.execute(
+    store::exec(&tx,
         "UPDATE collections SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
             via_id = NULL, orig_location = NULL WHERE id = ?1",
         [c],
