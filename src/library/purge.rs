@@ -539,7 +539,7 @@ fn log_and_forget_tx(
         }
     };
     store::exec(
-        &tx,
+        tx,
         "INSERT INTO purge_log(at, name, original_path, size, hash, reason, item_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
@@ -552,8 +552,8 @@ fn log_and_forget_tx(
             ItemId::Asset(a).to_string()
         ],
     )?;
-    store::exec(&tx, "DELETE FROM files WHERE asset_id = ?1", [a])?;
-    store::exec(&tx, "DELETE FROM assets WHERE id = ?1", [a])?;
+    store::exec(tx, "DELETE FROM files WHERE asset_id = ?1", [a])?;
+    store::exec(tx, "DELETE FROM assets WHERE id = ?1", [a])?;
     Ok(size.max(0) as u64)
 }
 

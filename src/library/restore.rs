@@ -694,7 +694,7 @@ pub(crate) fn activate_collection_tx(
     c: i64,
 ) -> rusqlite::Result<()> {
     store::exec(
-        &tx,
+        tx,
         "UPDATE collections SET state = 'active', deleted_at = NULL, deleted_by = NULL,
             batch_id = NULL, via_id = NULL, orig_location = NULL WHERE id = ?1 OR via_id = ?1",
         [c],
@@ -707,13 +707,13 @@ pub(crate) fn finish_restore_asset_tx(
     a: i64,
 ) -> rusqlite::Result<()> {
     store::exec(
-        &tx,
+        tx,
         "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
             via_id = NULL, orig_location = NULL WHERE id = ?1 AND state = 'restoring'",
         [a],
     )?;
     store::exec(
-        &tx,
+        tx,
         "UPDATE files SET trash_root_id = NULL, trash_name = NULL WHERE asset_id = ?1",
         [a],
     )?;

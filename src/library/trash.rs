@@ -540,13 +540,13 @@ pub(crate) fn validate_name(name: &str) -> Result<()> {
 
 pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: i64) -> rusqlite::Result<()> {
     store::exec(
-        &tx,
+        tx,
         "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
             via_id = NULL, orig_location = NULL WHERE id = ?1",
         [a],
     )?;
     store::exec(
-        &tx,
+        tx,
         "UPDATE files SET trash_root_id = NULL, trash_name = NULL WHERE asset_id = ?1",
         [a],
     )?;
@@ -554,7 +554,7 @@ pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: i64) -> rusqlit
 }
 
 fn revert_collection_tx(tx: &rusqlite::Transaction<'_>, c: i64) -> rusqlite::Result<()> {
-    store::exec(&tx,
+    store::exec(tx,
         "UPDATE collections SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
             via_id = NULL, orig_location = NULL WHERE id = ?1",
         [c],
