@@ -495,3 +495,54 @@ fn gui_selected_assets_move_to_a_collection() {
     g.click("Album");
     assert!(g.shows("a.txt"), "it is in the collection now");
 }
+
+#[test]
+fn finding04_the_window_offers_repair_when_the_library_db_is_gone_and_then_opens_it() {
+    use shoebox::gui::repair::StartProblem;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let clock = ManualClock::new(T0);
+    {
+        let mut lib = Library::open_with_clock(&root, Arc::new(clock.clone())).unwrap();
+        let src = dir.path().join("beach.jpg");
+        std::fs::write(&src, b"the beach").unwrap();
+        lib.import(&[src], &ImportOptions::default(), &mut |_| {})
+            .unwrap();
+    }
+    std::fs::write(root.join("library.db"), b"").unwrap();
+    let err = Library::open_with_clock(&root, Arc::new(clock.clone())).unwrap_err();
+    let problem = StartProblem::new(root.clone(), Arc::new(clock.clone()), &err);
+    let mut harness = Harness::builder()
+        .with_size([620.0, 300.0])
+        .build_ui_state(|ui, p: &mut StartProblem| p.ui(ui), problem);
+    harness.run();
+    assert!(harness.query_by_label_contains("is empty").is_some());
+    harness.get_by_label("Repair the library").click();
+    // The repair runs on its own thread; frames go on until it reports.
+    for _ in 0..200 {
+        harness.step(); // a spinner repaints without end: one frame at a time
+        if harness.query_by_label("Open the library").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(
+        harness
+            .query_by_label_contains("rebuilt from the files")
+            .is_some()
+    );
+    harness.get_by_label("Open the library").click();
+    harness.run();
+    let lib = harness
+        .state_mut()
+        .opened
+        .take()
+        .expect("the repaired library");
+    let names: Vec<String> = lib
+        .assets(Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, vec!["beach.jpg"]);
+}

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod dialogs;
 mod logging;
+pub mod repair;
 pub mod selection;
 pub mod tabs;
 pub mod textures;
@@ -28,11 +29,13 @@ pub fn run(library: Option<PathBuf>) -> anyhow::Result<()> {
     logging::init();
     let root = crate::cli::library_root(library)?;
     log::info!("opening the library at {}", root.display());
-    let lib = match crate::library::Library::open(&root) {
+    let clock = crate::clock::from_env();
+    let lib = match crate::library::Library::open_with_clock(&root, clock.clone()) {
         Ok(lib) => lib,
         Err(e) => {
             log::error!("{e}");
-            return show_error(format!("Shoebox could not open its library.\n\n{e}"));
+            eprintln!("shoebox: {e}");
+            return show_problem(repair::StartProblem::new(root, clock, &e));
         }
     };
     let options = native_options();
@@ -75,30 +78,73 @@ fn native_options() -> eframe::NativeOptions {
     }
 }
 
-/// A small window with one message, for when the library cannot be opened (for example,
-/// another Shoebox has it), so a double-click launch is never silent.
-fn show_error(message: String) -> anyhow::Result<()> {
-    eprintln!("shoebox: {message}");
+/// A small window for when the library cannot be opened (for example, another Shoebox has
+/// it, or its index is gone and can be repaired), so a double-click launch is never
+/// silent. After a repair it becomes the app itself.
+fn show_problem(problem: repair::StartProblem) -> anyhow::Result<()> {
     let mut options = native_options();
-    options.viewport = options.viewport.with_inner_size([520.0, 200.0]);
+    options.viewport = options.viewport.with_inner_size([620.0, 280.0]);
     eframe::run_native(
         "Shoebox",
         options,
-        Box::new(move |_| Ok(Box::new(ErrorApp(message)))),
+        Box::new(move |cc| {
+            theme::apply(&cc.egui_ctx);
+            let prefs: Prefs = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, PREFS_KEY))
+                .unwrap_or_default();
+            Ok(Box::new(Launcher {
+                problem: Some(problem),
+                app: None,
+                prefs,
+            }))
+        }),
     )
     .map_err(|e| anyhow::anyhow!("could not open a window: {e}"))
 }
 
-struct ErrorApp(String);
+/// The problem window, until a repaired library opens in the app.
+struct Launcher {
+    problem: Option<repair::StartProblem>,
+    app: Option<Box<ShoeboxApp>>,
+    prefs: Prefs,
+}
 
-impl eframe::App for ErrorApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.label(self.0.as_str());
-            if ui.button("Close").clicked() {
-                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+impl eframe::App for Launcher {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        if let Some(app) = &mut self.app {
+            eframe::App::logic(app.as_mut(), ctx, frame);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if let Some(app) = &mut self.app {
+            eframe::App::ui(app.as_mut(), ui, frame);
+            return;
+        }
+        let Some(problem) = &mut self.problem else {
+            return;
+        };
+        egui::CentralPanel::default().show(ui, |ui| problem.ui(ui));
+        if let Some(lib) = problem.opened.take() {
+            let ctx = ui.ctx().clone();
+            match ShoeboxApp::new(lib, &ctx, self.prefs.clone(), true) {
+                Ok(app) => {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(egui::vec2(
+                        1200.0, 780.0,
+                    )));
+                    self.app = Some(Box::new(app));
+                    self.problem = None;
+                }
+                Err(e) => log::error!("could not start the app: {e}"),
             }
-        });
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if let Some(app) = &mut self.app {
+            eframe::App::save(app.as_mut(), storage);
+        }
     }
 }
 
