@@ -98,7 +98,7 @@ impl StartProblem {
                     next = Some(match result {
                         Ok((report, lib)) => Stage::Repaired {
                             summary: describe(&report),
-                            lib: Some(lib),
+                            lib: Some(Box::new(lib)),
                         },
                         Err(e) => Stage::Failed(e),
                     });
@@ -109,7 +109,7 @@ impl StartProblem {
                 ui.label(summary.as_str());
                 ui.add_space(8.0);
                 if ui.button("Open the library").clicked() {
-                    self.opened = lib.take();
+                    self.opened = lib.take().map(|l| *l);
                 }
             }
             Stage::Failed(e) => {
