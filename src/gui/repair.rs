@@ -24,7 +24,7 @@ enum Stage {
     /// Repaired: what was done, and the library, to open when the user says so.
     Repaired {
         summary: String,
-        lib: Option<Library>,
+        lib: Option<Box<Library>>,
     },
     Failed(String),
 }
