@@ -184,12 +184,11 @@ impl Library {
         let key = name_key(name);
         let found: Option<i64> = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT id FROM collections WHERE ifnull(parent_id, 0) = ifnull(?1, 0)
                  AND name_key = ?2 AND state = 'active'",
-                params![parent, key],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(params![parent, key], |r| r.get(0))
             .optional()?;
         if let Some(id) = found {
             return Ok((id, false));
@@ -594,27 +593,28 @@ impl Library {
     fn trashed_with_hash(&self, hash: &str) -> Result<Option<(ItemId, String)>> {
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT a.id, a.name, a.via_id FROM assets a
                  WHERE a.hash = ?1 AND a.state = 'trashed' LIMIT 1",
-                [hash],
-                |r| {
-                    let via: Option<i64> = r.get(2)?;
-                    let id = match via {
-                        Some(c) => ItemId::Collection(c),
-                        None => ItemId::Asset(r.get(0)?),
-                    };
-                    Ok((id, r.get(1)?))
-                },
-            )
+            )?
+            .query_row([hash], |r| {
+                let via: Option<i64> = r.get(2)?;
+                let id = match via {
+                    Some(c) => ItemId::Collection(c),
+                    None => ItemId::Asset(r.get(0)?),
+                };
+                Ok((id, r.get(1)?))
+            })
             .optional()?)
     }
 
     fn active_duplicate(&self, hash: &str, name: &str) -> Result<bool> {
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT 1 FROM assets WHERE hash = ?1 AND name_key = ?2 AND state = 'active' LIMIT 1",
+            )?
+            .query_row(
                 params![hash, name_key(name)],
                 |_| Ok(()),
             )
@@ -625,11 +625,8 @@ impl Library {
     fn asset_with_path(&self, stored: &str) -> Result<Option<ItemId>> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT f.asset_id FROM files f WHERE f.path = ?1 LIMIT 1",
-                [stored],
-                |r| Ok(ItemId::Asset(r.get(0)?)),
-            )
+            .prepare_cached("SELECT f.asset_id FROM files f WHERE f.path = ?1 LIMIT 1")?
+            .query_row([stored], |r| Ok(ItemId::Asset(r.get(0)?)))
             .optional()?)
     }
 

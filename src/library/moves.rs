@@ -89,17 +89,7 @@ pub(crate) fn move_checked(m: &Move) -> io::Result<fsops::MoveHow> {
 pub(crate) fn run_moves(moves: &[Move], dirs: &mut BTreeSet<PathBuf>) -> Result<(), String> {
     for (i, m) in moves.iter().enumerate() {
         if let Err(e) = move_checked(m) {
-            for done in moves[..i].iter().rev() {
-                let back = Move {
-                    from: done.to.clone(),
-                    to: done.from.clone(),
-                    size: done.size,
-                    hash: done.hash.clone(),
-                };
-                if let Err(e) = move_checked(&back) {
-                    log::error!("could not move {} back: {e}", back.from.display());
-                }
-            }
+            roll_back(&moves[..i]);
             return Err(describe(&e, m));
         }
         for p in [&m.from, &m.to] {
@@ -109,6 +99,21 @@ pub(crate) fn run_moves(moves: &[Move], dirs: &mut BTreeSet<PathBuf>) -> Result<
         }
     }
     Ok(())
+}
+
+/// Moves files back where they came from, newest first (after a later move failed).
+pub(crate) fn roll_back(moved: &[Move]) {
+    for m in moved.iter().rev() {
+        let back = Move {
+            from: m.to.clone(),
+            to: m.from.clone(),
+            size: m.size,
+            hash: m.hash.clone(),
+        };
+        if let Err(e) = move_checked(&back) {
+            log::error!("could not move {} back: {e}", back.from.display());
+        }
+    }
 }
 
 fn describe(e: &io::Error, m: &Move) -> String {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use rusqlite::params;
 
-use super::moves::{self, Move};
+use super::moves::{self, Move, roll_back};
 use super::restore::{activate_collection_tx, finish_restore_asset_tx};
 use super::trash::revert_asset_tx;
 use super::{Library, LibraryError, Result, fsops};
@@ -189,19 +189,5 @@ fn check_regular(p: &PathBuf) -> std::io::Result<()> {
             "not a regular file: {}",
             p.display()
         )))
-    }
-}
-
-fn roll_back(moved: &[Move]) {
-    for m in moved.iter().rev() {
-        let back = Move {
-            from: m.to.clone(),
-            to: m.from.clone(),
-            size: m.size,
-            hash: m.hash.clone(),
-        };
-        if let Err(e) = moves::move_checked(&back) {
-            log::error!("recovery could not move {} back: {e}", back.from.display());
-        }
     }
 }

@@ -52,24 +52,23 @@ impl Library {
     pub(crate) fn load_asset(&self, id: i64) -> Result<Option<AssetRow>> {
         let row = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT id, name, collection_id, storage, state, via_id, missing, quarantine
                  FROM assets WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(AssetRow {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        collection_id: r.get(2)?,
-                        in_place: r.get::<_, String>(3)? == "in_place",
-                        state: r.get(4)?,
-                        via_id: r.get(5)?,
-                        missing: r.get::<_, i64>(6)? == super::check::MISSING,
-                        quarantine: r.get(7)?,
-                        files: Vec::new(),
-                    })
-                },
-            )
+            )?
+            .query_row([id], |r| {
+                Ok(AssetRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    collection_id: r.get(2)?,
+                    in_place: r.get::<_, String>(3)? == "in_place",
+                    state: r.get(4)?,
+                    via_id: r.get(5)?,
+                    missing: r.get::<_, i64>(6)? == super::check::MISSING,
+                    quarantine: r.get(7)?,
+                    files: Vec::new(),
+                })
+            })
             .optional()?;
         match row {
             None => Ok(None),

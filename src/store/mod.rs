@@ -104,11 +104,8 @@ pub fn write_tx(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
 /// The next id of `table`: one above the highest ever given, so an id deleted since is
 /// never handed out again (the schema's triggers refuse a reuse).
 pub fn next_id(conn: &Connection, table: IdTable) -> rusqlite::Result<i64> {
-    conn.query_row(
-        "SELECT last + 1 FROM id_high_water WHERE tbl = ?1",
-        [table.name()],
-        |r| r.get(0),
-    )
+    conn.prepare_cached("SELECT last + 1 FROM id_high_water WHERE tbl = ?1")?
+        .query_row([table.name()], |r| r.get(0))
 }
 
 /// Reads a setting, `None` when unset.
