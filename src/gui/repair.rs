@@ -56,7 +56,7 @@ impl StartProblem {
                 }
             )
         } else {
-            format!("Shoebox could not open its library.\n\n{err}")
+            err.to_string()
         };
         StartProblem {
             root,
@@ -78,6 +78,13 @@ impl StartProblem {
                 message,
                 can_repair,
             } => {
+                let title = if *can_repair {
+                    "Shoebox's index of this library needs repair"
+                } else {
+                    "Shoebox could not open its library"
+                };
+                ui.label(RichText::new(title).strong().size(16.0));
+                ui.add_space(6.0);
                 ui.label(message.as_str());
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
@@ -152,36 +159,54 @@ impl StartProblem {
 
 /// What a repair did, in a sentence or two.
 pub fn describe(report: &RepairReport) -> String {
-    let from = match &report.from_backup {
-        Some(b) => format!(
-            "The index was restored from the backup {}.",
-            b.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
+    let mut text = match report.from_backup.as_ref().and_then(|b| backup_time(b)) {
+        Some(t) => format!(
+            "The index was restored from the automatic backup of {}.",
+            crate::clock::display(t)
         ),
+        None if report.from_backup.is_some() => {
+            "The index was restored from the newest automatic backup.".to_string()
+        }
         None => "No good backup was found, so the index was rebuilt from the files.".into(),
     };
-    let mut text = format!(
-        "{from} {} found in the library's folder {} back (in \"Recovered by Shoebox\"); {} \
-         in the Trash {} back in the Trash.",
-        library::items(report.indexed_media),
-        if report.indexed_media == 1 {
-            "is"
-        } else {
-            "are"
-        },
-        library::items(report.adopted_trash),
-        if report.adopted_trash == 1 {
-            "is"
-        } else {
-            "are"
-        },
-    );
+    if report.indexed_media > 0 {
+        text.push_str(&format!(
+            " {} in the library's folder that the index did not know {} back, in the \
+             collection \"Recovered by Shoebox\".",
+            library::items(report.indexed_media),
+            if report.indexed_media == 1 {
+                "is"
+            } else {
+                "are"
+            },
+        ));
+    }
+    if report.adopted_trash > 0 {
+        text.push_str(&format!(
+            " {} found in the Trash {} back in the Trash.",
+            library::items(report.adopted_trash),
+            if report.adopted_trash == 1 {
+                "is"
+            } else {
+                "are"
+            },
+        ));
+    }
     if let Some(aside) = &report.set_aside {
         text.push_str(&format!(
-            "\nThe damaged index was kept as {}.",
+            "\nThe damaged index was kept (not deleted) as {}.",
             aside.display()
         ));
     }
     text
+}
+
+/// When a backup was taken, from its name (`library-{unix seconds}.db`).
+fn backup_time(path: &std::path::Path) -> Option<i64> {
+    path.file_name()?
+        .to_str()?
+        .strip_prefix("library-")?
+        .strip_suffix(".db")?
+        .parse()
+        .ok()
 }
