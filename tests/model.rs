@@ -5,7 +5,9 @@
 //! invariants of RELIABILITY.md must hold.
 //!
 //! `cargo test` runs a few hundred sequences; `SHOEBOX_MODEL_CASES=20000` runs a long
-//! campaign, `SHOEBOX_MODEL_SEED=N` replays one sequence.
+//! campaign (`SHOEBOX_MODEL_FIRST_SEED` splits one across processes; a release build,
+//! `cargo test --release`, runs it several times faster), `SHOEBOX_MODEL_SEED=N` replays
+//! one sequence.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -660,9 +662,14 @@ fn the_library_agrees_with_the_model_and_keeps_the_invariants() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(30);
+    // SHOEBOX_MODEL_FIRST_SEED lets a long campaign be split across processes.
+    let first: u64 = std::env::var("SHOEBOX_MODEL_FIRST_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let seeds: Vec<u64> = match std::env::var("SHOEBOX_MODEL_SEED") {
         Ok(s) => vec![s.parse().expect("SHOEBOX_MODEL_SEED is a number")],
-        Err(_) => (0..cases).collect(),
+        Err(_) => (first..first + cases).collect(),
     };
     let mut failures = Vec::new();
     for &seed in &seeds {
