@@ -190,16 +190,6 @@ impl Library {
         sync_dirs(&dirs)?;
         crate::failpoint::hit("trash.after_sync");
         let tx = store::write_tx(&mut self.conn)?;
-        for unit in &ok_units {
-            for (asset, _) in &unit.assets {
-                store::exec(
-                    &tx,
-                    "UPDATE assets SET state = 'trashed' WHERE id = ?1 AND state = 'trashing'",
-                    [asset.id],
-                )?;
-            }
-            report.succeeded.push(unit.root);
-        }
         for (unit, reason) in &failed_units {
             for &c in &unit.collections {
                 revert_collection_tx(&tx, c)?;
@@ -209,6 +199,16 @@ impl Library {
             }
             report.failed.push(outcome(unit.root, reason.clone()));
         }
+        // Every record of this batch still `trashing` now belongs to a unit whose files
+        // all moved: one statement finishes them all.
+        store::exec(
+            &tx,
+            "UPDATE assets SET state = 'trashed' WHERE batch_id = ?1 AND state = 'trashing'",
+            [batch],
+        )?;
+        report
+            .succeeded
+            .extend(ok_units.iter().map(|unit| unit.root));
         if ok_units.is_empty() {
             store::exec(&tx, "DELETE FROM batches WHERE id = ?1", [batch])?;
         } else {
