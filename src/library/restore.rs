@@ -287,7 +287,6 @@ impl Library {
         for (p, (_, outcome)) in plans.iter().zip(&outcomes) {
             let asset = &p.asset;
             if outcome.is_ok() {
-                finish_restore_asset_tx(&tx, asset.id)?;
                 continue;
             }
             // Its files are all back in the Trash: so is its record, as it was.
@@ -309,6 +308,20 @@ impl Library {
                 )?;
             }
         }
+        // The records still `restoring` are exactly this run's that came back whole (one
+        // writer; a crash's are settled at open): finish them together.
+        store::exec(
+            &tx,
+            "UPDATE files SET trash_root_id = NULL, trash_name = NULL
+             WHERE asset_id IN (SELECT id FROM assets WHERE state = 'restoring')",
+            [],
+        )?;
+        store::exec(
+            &tx,
+            "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL,
+                batch_id = NULL, via_id = NULL, orig_location = NULL WHERE state = 'restoring'",
+            [],
+        )?;
         tx.commit()?;
         Ok(outcomes)
     }
