@@ -365,3 +365,47 @@ fn a_trash_file_with_no_record_is_adopted_never_deleted() {
     assert_eq!(f.lib.trash_count().unwrap(), 1, "adopted once, not again");
     f.assert_integrity();
 }
+
+#[test]
+fn the_schemas_rules_still_refuse_bad_values_after_their_rewrite() {
+    let mut f = Fixture::new();
+    f.import_one("a.txt", b"a");
+    let conn = db(&mut f);
+    let refused = |sql: &str| {
+        let err = conn.execute(sql, []).expect_err(sql).to_string();
+        assert!(err.contains("CHECK constraint failed"), "{sql}: {err}");
+    };
+    refused("UPDATE assets SET kind = 'document'");
+    refused("UPDATE assets SET state = 'gone'");
+    refused("UPDATE files SET role = 'thumbnail'");
+    // Every allowed value still passes.
+    for kind in ["image", "video", "audio", "other"] {
+        conn.execute("UPDATE assets SET kind = ?1", [kind]).unwrap();
+    }
+    for role in ["main", "sidecar", "raw"] {
+        conn.execute("UPDATE files SET role = ?1", [role]).unwrap();
+    }
+    // Two live items with one name in one place are still refused.
+    let dup = conn.execute(
+        "INSERT INTO assets(id, name, name_key, kind, storage, size, hash, imported_at, collection_id)
+         SELECT id + 1000, name, name_key, kind, storage, size, hash, imported_at, collection_id FROM assets",
+        [],
+    );
+    assert!(dup.is_err_and(|e| e.to_string().contains("UNIQUE")));
+    // Writing a row builds no temporary table for its checks.
+    let plan: Vec<String> = conn
+        .prepare(
+            "EXPLAIN INSERT INTO assets(id, name, name_key, kind, storage, size, hash, imported_at, state)
+             VALUES (5000, 'b', 'b', 'other', 'copy', 1, 'h', 0, 'active')",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(1))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!plan.iter().any(|op| op == "OpenEphemeral"), "{plan:?}");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+}

@@ -163,20 +163,66 @@ pub fn hash_file(path: &Path) -> io::Result<(u64, String)> {
     hash_reader(File::open(path)?)
 }
 
+/// What hashing a file found: its size and BLAKE3 hash, and the identity (device, inode)
+/// of the very file that was read.
+#[derive(Debug, Clone)]
+pub struct Hashed {
+    pub size: u64,
+    pub hash: String,
+    pub dev: Option<i64>,
+    pub ino: Option<i64>,
+}
+
+/// Hashes the regular file at `path`, refusing a symbolic link in its last component; the
+/// identity comes from the open handle, so it is the file that was hashed.
+pub fn hash_regular_file(path: &Path) -> io::Result<Hashed> {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = opts.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other("is not a regular file"));
+    }
+    let (dev, ino) = dev_ino(&meta);
+    let (size, hash) = hash_reader(file)?;
+    Ok(Hashed {
+        size,
+        hash,
+        dev,
+        ino,
+    })
+}
+
 /// Size and BLAKE3 hash (hex) of everything `file` reads.
 pub fn hash_reader(mut file: impl Read) -> io::Result<(u64, String)> {
-    let mut hasher = blake3::Hasher::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        hasher.update(&buf[..n]);
+    thread_local! {
+        // One read buffer per thread: importing thousands of small files should not pay
+        // for allocating and zeroing a fresh one per file.
+        static BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; 64 * 1024]);
     }
-    Ok((size, hasher.finalize().to_hex().to_string()))
+    BUF.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        let mut hasher = blake3::Hasher::new();
+        let mut size = 0u64;
+        loop {
+            let n = match file.read(&mut buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            hasher.update(&buf[..n]);
+        }
+        Ok((size, hasher.finalize().to_hex().to_string()))
+    })
 }
 
 /// Opens a folder only to walk through it.

@@ -298,8 +298,9 @@ impl Library {
     ) -> Result<Option<(String, Kind, probe::Meta, Vec<Prepared>)>, String> {
         let name = name_of(&group.main)?;
         let kind = probe::kind_of(&name);
-        let (size, hash) =
-            fsops::hash_file(&group.main).map_err(|e| format!("could not read: {e}"))?;
+        let main =
+            fsops::hash_regular_file(&group.main).map_err(|e| format!("could not read: {e}"))?;
+        let hash = main.hash.clone();
         if !opts.allow_trash_duplicates
             && let Some((id, tname)) = self.trashed_with_hash(&hash).map_err(|e| e.to_string())?
         {
@@ -317,10 +318,10 @@ impl Library {
                 probe::Meta::default()
             }
         };
-        let mut sources = vec![("main", group.main.clone(), size, hash.clone())];
+        let mut sources = vec![("main", group.main.clone(), main)];
         for (role, path) in &group.companions {
-            match fsops::hash_file(path) {
-                Ok((s, h)) => sources.push((role, path.clone(), s, h)),
+            match fsops::hash_regular_file(path) {
+                Ok(h) => sources.push((role, path.clone(), h)),
                 Err(e) => report
                     .warnings
                     .push(msg(path, format!("companion not imported: {e}"))),
@@ -328,7 +329,7 @@ impl Library {
         }
         let mut files = Vec::new();
         if opts.in_place {
-            for (role, path, size, hash) in sources {
+            for (role, path, hashed) in sources {
                 let stored = in_place_path(&path, folders)?;
                 // The library's root is already resolved.
                 if Path::new(&stored).starts_with(&self.root) {
@@ -344,16 +345,14 @@ impl Library {
                     }
                     continue;
                 }
-                let meta =
-                    fs::symlink_metadata(&stored).map_err(|e| format!("could not read: {e}"))?;
-                let (dev, ino) = fsops::dev_ino(&meta);
+                // The identity of the very file that was hashed.
                 files.push(Prepared {
                     role,
                     path: stored,
-                    size,
-                    hash,
-                    dev,
-                    ino,
+                    size: hashed.size,
+                    hash: hashed.hash,
+                    dev: hashed.dev,
+                    ino: hashed.ino,
                     copy_from: None,
                 });
             }
@@ -369,15 +368,15 @@ impl Library {
                 return Ok(None);
             }
             let dir = Path::new(MEDIA_DIR).join(&hash[..2]);
-            for (role, path, size, fhash) in sources {
+            for (role, path, hashed) in sources {
                 let fname = name_of(&path)?;
                 let rel =
                     self.free_media_name(&dir, &format!("{}-{fname}", &hash[..12]), planned)?;
                 files.push(Prepared {
                     role,
                     path: rel,
-                    size,
-                    hash: fhash,
+                    size: hashed.size,
+                    hash: hashed.hash,
                     dev: None,
                     ino: None,
                     copy_from: Some(path),

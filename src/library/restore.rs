@@ -53,6 +53,19 @@ impl Library {
             if !seen.insert(id) {
                 continue;
             }
+            if let ItemId::Asset(_) = id
+                && ctx.assets.is_none()
+            {
+                // The assets' records, read together once the collections are back.
+                let asset_ids: Vec<i64> = ids
+                    .iter()
+                    .filter_map(|id| match id {
+                        ItemId::Asset(a) => Some(*a),
+                        ItemId::Collection(_) => None,
+                    })
+                    .collect();
+                ctx.assets = Some(self.load_assets(&asset_ids)?);
+            }
             let planned = match id {
                 ItemId::Asset(a) => self
                     .plan_asset_restore(a, &RestoreOptions::default(), &mut ctx)
@@ -169,7 +182,11 @@ impl Library {
         ctx: &mut RestoreCtx,
     ) -> Result<RestorePlan> {
         let id = ItemId::Asset(a);
-        let asset = self.load_asset(a)?.ok_or(LibraryError::NotFound(id))?;
+        let preloaded = ctx.assets.as_mut().and_then(|m| m.remove(&a));
+        let asset = match preloaded {
+            Some(row) => row,
+            None => self.load_asset(a)?.ok_or(LibraryError::NotFound(id))?,
+        };
         if asset.state != AssetState::Trashed {
             return Err(LibraryError::NotInTrash(id));
         }
@@ -255,17 +272,34 @@ impl Library {
         }
         let tx = store::write_tx(&mut self.conn)?;
         for p in &plans {
-            store::exec(&tx,
-                "UPDATE assets SET state = 'restoring', name = ?2, name_key = ?3, collection_id = ?4
-                 WHERE id = ?1 AND state = 'trashed'",
-                params![p.asset.id, p.name, name_key(&p.name), p.parent],
-            )?;
-            for (file_id, _, stored) in &p.files {
+            // Most come back under their own name and place: then only the state changes
+            // (and no index on name or place is touched).
+            if p.name == p.asset.name && p.parent == p.asset.collection_id {
                 store::exec(
                     &tx,
-                    "UPDATE files SET path = ?2 WHERE id = ?1",
-                    params![file_id, stored],
+                    "UPDATE assets SET state = 'restoring' WHERE id = ?1 AND state = 'trashed'",
+                    [p.asset.id],
                 )?;
+            } else {
+                store::exec(&tx,
+                    "UPDATE assets SET state = 'restoring', name = ?2, name_key = ?3, collection_id = ?4
+                     WHERE id = ?1 AND state = 'trashed'",
+                    params![p.asset.id, p.name, name_key(&p.name), p.parent],
+                )?;
+            }
+            for (file_id, _, stored) in &p.files {
+                let unchanged = p
+                    .asset
+                    .files
+                    .iter()
+                    .any(|f| f.id == *file_id && f.path == *stored);
+                if !unchanged {
+                    store::exec(
+                        &tx,
+                        "UPDATE files SET path = ?2 WHERE id = ?1",
+                        params![file_id, stored],
+                    )?;
+                }
             }
         }
         tx.commit()?;
@@ -668,6 +702,8 @@ struct RestorePlan {
 /// this restore gives back) and the trash areas already checked.
 #[derive(Default)]
 struct RestoreCtx {
+    /// The records of the assets being restored, read together.
+    assets: Option<HashMap<i64, AssetRow>>,
     taken: HashMap<Option<i64>, HashSet<String>>,
     areas: HashMap<i64, std::result::Result<PathBuf, AreaProblem>>,
 }

@@ -1,6 +1,7 @@
 //! The records the file protocols work on, as read from the database: an asset with its
 //! files, a collection's state, and where a trashed file is now.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rusqlite::OptionalExtension;
@@ -50,56 +51,89 @@ pub(crate) struct CollectionRow {
 
 impl Library {
     pub(crate) fn load_asset(&self, id: i64) -> Result<Option<AssetRow>> {
-        let row = self
-            .conn
-            .prepare_cached(
-                "SELECT id, name, collection_id, storage, state, via_id, missing, quarantine
-                 FROM assets WHERE id = ?1",
-            )?
-            .query_row([id], |r| {
-                Ok(AssetRow {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    collection_id: r.get(2)?,
-                    in_place: r.get::<_, String>(3)? == "in_place",
-                    state: r.get(4)?,
-                    via_id: r.get(5)?,
-                    missing: r.get::<_, i64>(6)? == super::check::MISSING,
-                    quarantine: r.get(7)?,
-                    files: Vec::new(),
-                })
-            })
-            .optional()?;
-        match row {
-            None => Ok(None),
-            Some(mut a) => {
-                a.files = self.load_files(a.id)?;
-                Ok(Some(a))
-            }
-        }
+        Ok(self.load_assets(&[id])?.remove(&id))
     }
 
+    /// The records of many assets with their files, read with two statements whatever
+    /// their number (bulk actions plan thousands); ids not found are left out.
+    pub(crate) fn load_assets(&self, ids: &[i64]) -> Result<HashMap<i64, AssetRow>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let which = IdSet::of(ids);
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, name, collection_id, storage, state, via_id, missing, quarantine
+             FROM assets WHERE id {}",
+            which.condition()
+        ))?;
+        let rows = stmt.query_map([&which], |r| {
+            Ok(AssetRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                collection_id: r.get(2)?,
+                in_place: r.get::<_, String>(3)? == "in_place",
+                state: r.get(4)?,
+                via_id: r.get(5)?,
+                missing: r.get::<_, i64>(6)? == super::check::MISSING,
+                quarantine: r.get(7)?,
+                files: Vec::new(),
+            })
+        })?;
+        for row in rows {
+            let row = row?;
+            out.insert(row.id, row);
+        }
+        for (asset_id, files) in self.files_of(&which)? {
+            if let Some(a) = out.get_mut(&asset_id) {
+                a.files = files;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The files of one asset, the main file first.
     pub(crate) fn load_files(&self, asset_id: i64) -> Result<Vec<FileRow>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, role, path, size, hash, dev, ino, trash_root_id, trash_name
-             FROM files WHERE asset_id = ?1 ORDER BY role = 'main' DESC, id",
-        )?;
-        let rows = stmt
-            .query_map([asset_id], |r| {
-                Ok(FileRow {
-                    id: r.get(0)?,
-                    role: r.get(1)?,
-                    path: r.get(2)?,
-                    size: r.get::<_, i64>(3)?.max(0) as u64,
-                    hash: r.get(4)?,
-                    dev: r.get(5)?,
-                    ino: r.get(6)?,
-                    trash_root_id: r.get(7)?,
-                    trash_name: r.get(8)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        Ok(self
+            .files_of(&IdSet::of(&[asset_id]))?
+            .remove(&asset_id)
+            .unwrap_or_default())
+    }
+
+    /// The files of the assets in `which`, each asset's main file first and the others in
+    /// the order they were recorded.
+    fn files_of(&self, which: &IdSet) -> Result<HashMap<i64, Vec<FileRow>>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT asset_id, id, role, path, size, hash, dev, ino, trash_root_id, trash_name
+             FROM files WHERE asset_id {}",
+            which.condition()
+        ))?;
+        let rows = stmt.query_map([which], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                FileRow {
+                    id: r.get(1)?,
+                    role: r.get(2)?,
+                    path: r.get(3)?,
+                    size: r.get::<_, i64>(4)?.max(0) as u64,
+                    hash: r.get(5)?,
+                    dev: r.get(6)?,
+                    ino: r.get(7)?,
+                    trash_root_id: r.get(8)?,
+                    trash_name: r.get(9)?,
+                },
+            ))
+        })?;
+        let mut out: HashMap<i64, Vec<FileRow>> = HashMap::new();
+        for row in rows {
+            let (asset_id, file) = row?;
+            out.entry(asset_id).or_default().push(file);
+        }
+        // Sorted here: SQLite would build a sorter for every asset of a bulk action.
+        for files in out.values_mut() {
+            files.sort_by_key(|f| (f.role != "main", f.id));
+        }
+        Ok(out)
     }
 
     /// The state of a collection, `None` when it does not exist.
@@ -172,4 +206,48 @@ pub(crate) fn path_of<E>(
     }
     parts.reverse();
     Ok(parts.join("/"))
+}
+
+/// Which ids a statement reads: one (an indexed `= ?`), or many as a JSON array (`IN
+/// (SELECT value FROM json_each(?))`: one statement and one parameter for any number).
+pub(crate) enum IdSet {
+    One(i64),
+    Many(String),
+}
+
+impl IdSet {
+    pub(crate) fn of(ids: &[i64]) -> IdSet {
+        match ids {
+            [one] => IdSet::One(*one),
+            _ => {
+                let mut s = String::with_capacity(ids.len() * 7 + 2);
+                s.push('[');
+                for (i, id) in ids.iter().enumerate() {
+                    if i > 0 {
+                        s.push(',');
+                    }
+                    s.push_str(&id.to_string());
+                }
+                s.push(']');
+                IdSet::Many(s)
+            }
+        }
+    }
+
+    /// The condition on an id column, with the set as parameter `?1`.
+    pub(crate) fn condition(&self) -> &'static str {
+        match self {
+            IdSet::One(_) => "= ?1",
+            IdSet::Many(_) => "IN (SELECT value FROM json_each(?1))",
+        }
+    }
+}
+
+impl rusqlite::ToSql for IdSet {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            IdSet::One(id) => id.to_sql(),
+            IdSet::Many(list) => list.to_sql(),
+        }
+    }
 }

@@ -71,8 +71,17 @@ impl Library {
             }
             ordered = keep;
         }
+        // The selected assets' records, read together.
+        let asset_ids: Vec<i64> = ordered
+            .iter()
+            .filter_map(|id| match id {
+                ItemId::Asset(a) => Some(*a),
+                ItemId::Collection(_) => None,
+            })
+            .collect();
+        let mut loaded = self.load_assets(&asset_ids)?;
         for id in ordered {
-            match self.plan_unit(id, &mut covered, &mut roots_by_dev) {
+            match self.plan_unit(id, &mut loaded, &mut covered, &mut roots_by_dev) {
                 Ok(Some(unit)) => units.push(unit),
                 Ok(None) => {}
                 Err(PlanError::Skip(reason)) => report.skipped.push(outcome(id, reason)),
@@ -244,9 +253,12 @@ impl Library {
         Ok(format!("{} from {from}", super::items(count)))
     }
 
+    /// What moving `id` to the Trash takes; an asset's record comes from `loaded` when
+    /// it was read there.
     fn plan_unit(
         &mut self,
         id: ItemId,
+        loaded: &mut HashMap<i64, AssetRow>,
         covered: &mut HashSet<i64>,
         roots: &mut TrashPlaces,
     ) -> Result<Option<Unit>, PlanError> {
@@ -255,9 +267,12 @@ impl Library {
                 if covered.contains(&a) {
                     return Ok(None);
                 }
-                let asset = self
-                    .load_asset(a)?
-                    .ok_or_else(|| PlanError::Fail("no such item".into()))?;
+                let asset = match loaded.remove(&a) {
+                    Some(row) => row,
+                    None => self
+                        .load_asset(a)?
+                        .ok_or_else(|| PlanError::Fail("no such item".into()))?,
+                };
                 if asset.state != AssetState::Active {
                     return Err(PlanError::Skip("already in the Trash".into()));
                 }

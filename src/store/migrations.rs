@@ -163,6 +163,44 @@ pub const MIGRATIONS: &[&str] = &[
     -- The id of what was purged.
     ALTER TABLE purge_log ADD COLUMN item_id TEXT;
     "#,
+    // 4: indexes of columns that are NULL for every active record hold only the others, so
+    // importing and restoring do not maintain entries nobody looks up.
+    r#"
+    DROP INDEX assets_via;
+    CREATE INDEX assets_via ON assets(via_id) WHERE via_id IS NOT NULL;
+    DROP INDEX assets_batch;
+    CREATE INDEX assets_batch ON assets(batch_id) WHERE batch_id IS NOT NULL;
+    DROP INDEX collections_via;
+    CREATE INDEX collections_via ON collections(via_id) WHERE via_id IS NOT NULL;
+    DROP INDEX files_trash;
+    CREATE INDEX files_trash ON files(trash_root_id, trash_name) WHERE trash_root_id IS NOT NULL;
+    "#,
+    // 5: the same rules, written so that checking them costs no temporary table. SQLite
+    // evaluates `x IN (three or more values)` through a temporary b-tree it builds for every
+    // row written; comparisons joined by OR say the same and cost nothing. The CHECK
+    // constraints are rewritten in place (SQLite's documented procedure for constraints
+    // that every stored row already meets; `migrate` bumps the schema version), the partial
+    // index is made again.
+    r#"
+    PRAGMA writable_schema=ON;
+    UPDATE sqlite_schema SET sql = replace(sql,
+        'CHECK (kind IN (''image'', ''video'', ''audio'', ''other''))',
+        'CHECK (kind = ''image'' OR kind = ''video'' OR kind = ''audio'' OR kind = ''other'')')
+        WHERE type = 'table' AND name = 'assets';
+    UPDATE sqlite_schema SET sql = replace(sql,
+        'CHECK (state IN (''active'', ''trashing'', ''trashed'', ''restoring'', ''purging''))',
+        'CHECK (state = ''active'' OR state = ''trashing'' OR state = ''trashed''
+                             OR state = ''restoring'' OR state = ''purging'')')
+        WHERE type = 'table' AND name = 'assets';
+    UPDATE sqlite_schema SET sql = replace(sql,
+        'CHECK (role IN (''main'', ''sidecar'', ''raw''))',
+        'CHECK (role = ''main'' OR role = ''sidecar'' OR role = ''raw'')')
+        WHERE type = 'table' AND name = 'files';
+    PRAGMA writable_schema=RESET;
+    DROP INDEX assets_live_name;
+    CREATE UNIQUE INDEX assets_live_name
+        ON assets(ifnull(collection_id, 0), name_key) WHERE state <> 'trashed' AND state <> 'purging';
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.
@@ -175,6 +213,19 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
+        if sql.contains("writable_schema") {
+            // The schema's text changed without DDL: tell every reader to load it again,
+            // and make sure what was written parses and holds.
+            let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+            tx.pragma_update(None, "schema_version", version + 1)?;
+            let check: String = tx.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            if check != "ok" {
+                return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                    Some(format!("schema rewrite {}: {check}", i + 1)),
+                )));
+            }
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }
