@@ -3,7 +3,8 @@
 //! drift):
 //!
 //! - import by copy          vs `cp -r` of the folder + `sync`
-//! - import in place         vs hashing the same files (BLAKE3, as Shoebox does)
+//! - import in place         vs hashing the same files (BLAKE3 in this process, as Shoebox
+//!   does; and `b3sum` over the folder, when it is installed)
 //! - move to Trash, restore  vs renaming the same files (no-replace) + fsync of both folders
 //! - sweep, Empty Trash      vs unlinking the same files + fsync of the folder
 //!
@@ -167,12 +168,29 @@ fn bare_hash(src: &Path) -> Duration {
     t
 }
 
+/// `b3sum` over every file of the folder: what a person would run to hash them; `None`
+/// when it is not installed.
+fn bare_b3sum(src: &Path) -> Option<Duration> {
+    let names: Vec<String> = (0..N).map(|i| format!("file{i:05}.txt")).collect();
+    let (ok, t) = timed(|| {
+        Command::new("b3sum")
+            .arg("--")
+            .args(&names)
+            .current_dir(src)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    ok.then_some(t)
+}
+
 #[derive(Default)]
 struct Figures {
     import: Vec<Duration>,
     copy: Vec<Duration>,
     in_place: Vec<Duration>,
     hash: Vec<Duration>,
+    b3sum: Vec<Duration>,
     trash: Vec<Duration>,
     restore: Vec<Duration>,
     rename: Vec<Duration>,
@@ -266,6 +284,7 @@ fn main() {
         assert_eq!(report.imported.len(), N);
         fig.in_place.push(t);
         fig.hash.push(bare_hash(&s.src));
+        fig.b3sum.extend(bare_b3sum(&s.src));
     }
     let row = |what: &str, ours: &[Duration], base_name: &str, base: &[Duration]| {
         let (o, b) = (median(ours), median(base));
@@ -284,6 +303,11 @@ fn main() {
         "BLAKE3 of the same files",
         &fig.hash,
     );
+    if fig.b3sum.is_empty() {
+        println!("{:<24} (b3sum is not installed: no figure)", "");
+    } else {
+        row("", &fig.in_place, "b3sum of the same files", &fig.b3sum);
+    }
     row(
         "move to Trash",
         &fig.trash,

@@ -214,83 +214,106 @@ impl Library {
         }
         let mut taken = self.active_names(collection)?;
         let groups = group_companions(files, report);
-        for chunk in groups.chunks(CHUNK) {
-            let mut ready = Vec::new();
-            let mut planned: HashSet<String> = HashSet::new();
-            let mut folders: HashMap<PathBuf, PathBuf> = HashMap::new();
-            for group in chunk {
-                *done += 1 + group.companions.len();
-                progress(ImportProgress {
-                    done: *done,
-                    total,
-                    current: group.main.display().to_string(),
-                });
-                match self.prepare(group, opts, report, &mut planned, &mut folders) {
-                    Ok(Some(p)) => ready.push(p),
-                    Ok(None) => {}
-                    Err(m) => report.failed.push(msg(&group.main, m)),
-                }
-            }
-            let ready = self.copy_chunk(ready, report)?;
-            let now = self.clock.now();
-            let tx = store::write_tx(&mut self.conn)?;
-            for (name, kind, meta, files) in ready {
-                let name = free_name(&name, &taken);
-                taken.insert(name_key(&name));
-                let size: u64 = files.iter().map(|f| f.size).sum();
-                let new_files: Vec<store::NewFile<'_>> = files
+        // The files are read (hashed, probed) on other threads, ahead of the records
+        // being written here: reading is most of the work and needs no database.
+        std::thread::scope(|scope| -> Result<()> {
+            let mut reads = ReadAhead::start(scope, &groups);
+            for chunk in groups.chunks(CHUNK) {
+                let mut ready = Vec::new();
+                let mut planned: HashSet<String> = HashSet::new();
+                let mut folders: HashMap<PathBuf, PathBuf> = HashMap::new();
+                let chunk_reads: Vec<GroupRead> = chunk
                     .iter()
-                    .map(|f| store::NewFile {
-                        role: f.role,
-                        path: &f.path,
-                        size: f.size as i64,
-                        hash: &f.hash,
-                        dev: f.dev,
-                        ino: f.ino,
-                        trash_root_id: None,
-                        trash_name: None,
+                    .map(|group| {
+                        let read = reads.next_read();
+                        *done += 1 + group.companions.len();
+                        progress(ImportProgress {
+                            done: *done,
+                            total,
+                            current: group.main.display().to_string(),
+                        });
+                        read
                     })
                     .collect();
-                let key = name_key(&name);
-                let asset_id = store::insert_asset_tx(
-                    &tx,
-                    &store::NewAsset {
-                        collection_id: collection,
-                        name: &name,
-                        name_key: &key,
-                        kind: kind.as_str(),
-                        in_place: opts.in_place,
-                        size: size as i64,
-                        hash: &files[0].hash,
-                        imported_at: now,
-                        captured_at: meta.captured_at,
-                        width: meta.width,
-                        height: meta.height,
-                        camera: meta.camera.as_deref(),
-                        duration_ms: meta.duration_ms,
-                        trashed: None,
-                    },
-                    &new_files,
-                )?;
-                for f in files.iter().filter(|f| f.copy_from.is_some()) {
-                    store::exec(&tx, "DELETE FROM pending_copies WHERE path = ?1", [&f.path])?;
+                let known = self.lookups(chunk, &chunk_reads, opts, &mut folders)?;
+                for (group, read) in chunk.iter().zip(chunk_reads) {
+                    match self.prepare(
+                        group,
+                        read,
+                        &known,
+                        opts,
+                        report,
+                        &mut planned,
+                        &mut folders,
+                    ) {
+                        Ok(Some(p)) => ready.push(p),
+                        Ok(None) => {}
+                        Err(m) => report.failed.push(msg(&group.main, m)),
+                    }
                 }
-                report.imported.push(Imported {
-                    id: ItemId::Asset(asset_id),
-                    name,
-                    path: files[0].path.clone(),
-                });
+                let ready = self.copy_chunk(ready, report)?;
+                let now = self.clock.now();
+                let tx = store::write_tx(&mut self.conn)?;
+                for (name, kind, meta, files) in ready {
+                    let name = free_name(&name, &taken);
+                    taken.insert(name_key(&name));
+                    let size: u64 = files.iter().map(|f| f.size).sum();
+                    let new_files: Vec<store::NewFile<'_>> = files
+                        .iter()
+                        .map(|f| store::NewFile {
+                            role: f.role,
+                            path: &f.path,
+                            size: f.size as i64,
+                            hash: &f.hash,
+                            dev: f.dev,
+                            ino: f.ino,
+                            trash_root_id: None,
+                            trash_name: None,
+                        })
+                        .collect();
+                    let key = name_key(&name);
+                    let asset_id = store::insert_asset_tx(
+                        &tx,
+                        &store::NewAsset {
+                            collection_id: collection,
+                            name: &name,
+                            name_key: &key,
+                            kind: kind.as_str(),
+                            in_place: opts.in_place,
+                            size: size as i64,
+                            hash: &files[0].hash,
+                            imported_at: now,
+                            captured_at: meta.captured_at,
+                            width: meta.width,
+                            height: meta.height,
+                            camera: meta.camera.as_deref(),
+                            duration_ms: meta.duration_ms,
+                            trashed: None,
+                        },
+                        &new_files,
+                    )?;
+                    for f in files.iter().filter(|f| f.copy_from.is_some()) {
+                        store::exec(&tx, "DELETE FROM pending_copies WHERE path = ?1", [&f.path])?;
+                    }
+                    report.imported.push(Imported {
+                        id: ItemId::Asset(asset_id),
+                        name,
+                        path: files[0].path.clone(),
+                    });
+                }
+                tx.commit()?;
             }
-            tx.commit()?;
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Reads a group's files, places copies in `media/`, and says what to record.
-    #[allow(clippy::type_complexity)]
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     fn prepare(
         &mut self,
         group: &Group,
+        read: GroupRead,
+        known: &Known,
         opts: &ImportOptions,
         report: &mut ImportReport,
         planned: &mut HashSet<String>,
@@ -298,11 +321,10 @@ impl Library {
     ) -> Result<Option<(String, Kind, probe::Meta, Vec<Prepared>)>, String> {
         let name = name_of(&group.main)?;
         let kind = probe::kind_of(&name);
-        let main =
-            fsops::hash_regular_file(&group.main).map_err(|e| format!("could not read: {e}"))?;
+        let main = read.main.map_err(|e| format!("could not read: {e}"))?;
         let hash = main.hash.clone();
         if !opts.allow_trash_duplicates
-            && let Some((id, tname)) = self.trashed_with_hash(&hash).map_err(|e| e.to_string())?
+            && let Some((id, tname)) = known.in_trash.get(&hash).cloned()
         {
             report.in_trash.push(InTrashMatch {
                 path: group.main.display().to_string(),
@@ -311,7 +333,7 @@ impl Library {
             });
             return Ok(None);
         }
-        let meta = match probe::read_meta(&group.main, kind) {
+        let meta = match read.meta {
             Ok(m) => m,
             Err(m) => {
                 report.warnings.push(msg(&group.main, m));
@@ -319,8 +341,8 @@ impl Library {
             }
         };
         let mut sources = vec![("main", group.main.clone(), main)];
-        for (role, path) in &group.companions {
-            match fsops::hash_regular_file(path) {
+        for ((role, path), hashed) in group.companions.iter().zip(read.companions) {
+            match hashed {
                 Ok(h) => sources.push((role, path.clone(), h)),
                 Err(e) => report
                     .warnings
@@ -335,7 +357,7 @@ impl Library {
                 if Path::new(&stored).starts_with(&self.root) {
                     return Err("is inside the Shoebox library folder; import files from where you keep them".into());
                 }
-                if let Some(existing) = self.asset_with_path(&stored).map_err(|e| e.to_string())? {
+                if let Some(&existing) = known.paths.get(&stored) {
                     if role == "main" {
                         report.already_imported.push(FileMessage {
                             path: stored,
@@ -589,22 +611,58 @@ impl Library {
         Ok(names)
     }
 
-    fn trashed_with_hash(&self, hash: &str) -> Result<Option<(ItemId, String)>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT a.id, a.name, a.via_id FROM assets a
-                 WHERE a.hash = ?1 AND a.state = 'trashed' LIMIT 1",
-            )?
-            .query_row([hash], |r| {
-                let via: Option<i64> = r.get(2)?;
+    /// What the library already holds of a chunk, looked up with one statement each:
+    /// Trash entries with the same content, and (in place) items at the same paths.
+    fn lookups(
+        &self,
+        chunk: &[Group],
+        reads: &[GroupRead],
+        opts: &ImportOptions,
+        folders: &mut HashMap<PathBuf, PathBuf>,
+    ) -> Result<Known> {
+        let mut known = Known::default();
+        if !opts.allow_trash_duplicates {
+            let hashes: Vec<&str> = reads
+                .iter()
+                .filter_map(|r| r.main.as_ref().ok().map(|h| h.hash.as_str()))
+                .collect();
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT a.hash, a.id, a.name, a.via_id FROM assets a
+                 WHERE a.hash IN (SELECT value FROM json_each(?1)) AND a.state = 'trashed'
+                 ORDER BY a.id",
+            )?;
+            let rows = stmt.query_map([json_list(&hashes)?], |r| {
+                let via: Option<i64> = r.get(3)?;
                 let id = match via {
                     Some(c) => ItemId::Collection(c),
-                    None => ItemId::Asset(r.get(0)?),
+                    None => ItemId::Asset(r.get(1)?),
                 };
-                Ok((id, r.get(1)?))
-            })
-            .optional()?)
+                Ok((r.get::<_, String>(0)?, id, r.get::<_, String>(2)?))
+            })?;
+            for row in rows {
+                let (hash, id, name) = row?;
+                known.in_trash.entry(hash).or_insert((id, name));
+            }
+        }
+        if opts.in_place {
+            let mut stored = Vec::new();
+            for group in chunk {
+                let paths =
+                    std::iter::once(&group.main).chain(group.companions.iter().map(|(_, p)| p));
+                stored.extend(paths.filter_map(|p| in_place_path(p, folders).ok()));
+            }
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT path, asset_id FROM files WHERE path IN (SELECT value FROM json_each(?1))",
+            )?;
+            let rows = stmt.query_map([json_list(&stored)?], |r| {
+                Ok((r.get::<_, String>(0)?, ItemId::Asset(r.get(1)?)))
+            })?;
+            for row in rows {
+                let (path, id) = row?;
+                known.paths.entry(path).or_insert(id);
+            }
+        }
+        Ok(known)
     }
 
     fn active_duplicate(&self, hash: &str, name: &str) -> Result<bool> {
@@ -619,14 +677,6 @@ impl Library {
             )
             .optional()?
             .is_some())
-    }
-
-    fn asset_with_path(&self, stored: &str) -> Result<Option<ItemId>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT f.asset_id FROM files f WHERE f.path = ?1 LIMIT 1")?
-            .query_row([stored], |r| Ok(ItemId::Asset(r.get(0)?)))
-            .optional()?)
     }
 
     pub(crate) fn require_active_collection(&self, id: i64) -> Result<()> {
@@ -645,6 +695,118 @@ impl Library {
 }
 
 /// Why a copy into the library failed, in words (a full disk is said so).
+/// What the library already holds of an import chunk (see [`Library::lookups`]).
+#[derive(Default)]
+struct Known {
+    /// By content hash: the Trash entry holding it, and its name.
+    in_trash: HashMap<String, (ItemId, String)>,
+    /// By stored path: the item an in-place file already belongs to.
+    paths: HashMap<String, ItemId>,
+}
+
+/// Strings as a JSON array, for `IN (SELECT value FROM json_each(?))`.
+fn json_list<S: AsRef<str>>(items: &[S]) -> Result<String> {
+    let items: Vec<&str> = items.iter().map(|s| s.as_ref()).collect();
+    serde_json::to_string(&items).map_err(|e| LibraryError::Invalid(e.to_string()))
+}
+
+/// What reading a group's files found, before anything is looked up or recorded.
+struct GroupRead {
+    main: std::io::Result<fsops::Hashed>,
+    meta: Result<probe::Meta, String>,
+    companions: Vec<std::io::Result<fsops::Hashed>>,
+}
+
+impl GroupRead {
+    fn failed(why: &str) -> GroupRead {
+        GroupRead {
+            main: Err(std::io::Error::other(why.to_string())),
+            meta: Ok(probe::Meta::default()),
+            companions: Vec::new(),
+        }
+    }
+}
+
+fn read_group(group: &Group) -> GroupRead {
+    let main = fsops::hash_regular_file(&group.main);
+    let meta = match &main {
+        Ok(_) => {
+            let name = group.main.file_name().unwrap_or_default().to_string_lossy();
+            probe::read_meta(&group.main, probe::kind_of(&name))
+        }
+        Err(_) => Ok(probe::Meta::default()),
+    };
+    GroupRead {
+        main,
+        meta,
+        companions: group
+            .companions
+            .iter()
+            .map(|(_, path)| fsops::hash_regular_file(path))
+            .collect(),
+    }
+}
+
+/// Reads groups ahead of the importer, in order, on one thread per core (up to four):
+/// thread `k` reads groups `k`, `k + n`, `k + 2n`, … into its own bounded queue, and the
+/// importer takes them round the queues, so it gets them in order without waiting for a
+/// whole chunk. Dropping it stops the readers.
+struct ReadAhead<'env> {
+    groups: &'env [Group],
+    /// One queue per reader; `None` where no thread could be started (read in place).
+    lanes: Vec<Option<std::sync::mpsc::Receiver<GroupRead>>>,
+    next: usize,
+}
+
+impl<'env> ReadAhead<'env> {
+    fn start<'scope>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        groups: &'env [Group],
+    ) -> ReadAhead<'env> {
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let lanes = (0..workers)
+            .map(|lane| {
+                let (tx, rx) = std::sync::mpsc::sync_channel(64);
+                std::thread::Builder::new()
+                    .name("shoebox-read".into())
+                    .spawn_scoped(scope, move || {
+                        for group in groups.iter().skip(lane).step_by(workers) {
+                            // A decoder that panics on a strange file costs that file only.
+                            let read = std::panic::catch_unwind(|| read_group(group))
+                                .unwrap_or_else(|_| GroupRead::failed("reading it failed"));
+                            if tx.send(read).is_err() {
+                                break;
+                            }
+                        }
+                    })
+                    .ok()
+                    .map(|_| rx)
+            })
+            .collect();
+        ReadAhead {
+            groups,
+            lanes,
+            next: 0,
+        }
+    }
+
+    /// What the next group's files hold.
+    fn next_read(&mut self) -> GroupRead {
+        let i = self.next;
+        self.next += 1;
+        let lane = i % self.lanes.len();
+        match &self.lanes[lane] {
+            // Its reader stopped early (it cannot, short of a bug): left unread.
+            Some(rx) => rx
+                .recv()
+                .unwrap_or_else(|_| GroupRead::failed("the file could not be read")),
+            None => read_group(&self.groups[i]),
+        }
+    }
+}
+
 fn copy_failed(e: &std::io::Error) -> String {
     if e.kind() == std::io::ErrorKind::StorageFull {
         "could not copy into the library: the disk is full".to_string()

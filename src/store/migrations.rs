@@ -163,9 +163,21 @@ pub const MIGRATIONS: &[&str] = &[
     -- The id of what was purged.
     ALTER TABLE purge_log ADD COLUMN item_id TEXT;
     "#,
-    // 4: indexes of columns that are NULL for every active record hold only the others, so
-    // importing and restoring do not maintain entries nobody looks up.
+    // 4: writing records without needless work.
+    // - Ids: `store::take_id` moves the high-water mark in the transaction that hands an
+    //   id out; per-row triggers doing it made every insert keep a statement journal.
+    // - Indexes of columns that are NULL for every active record hold only the others, so
+    //   importing and restoring do not maintain entries nobody looks up.
+    // - The same CHECK rules, written so that checking them costs no temporary table:
+    //   SQLite evaluates `x IN (three or more values)` through a temporary b-tree it builds
+    //   for every row written; comparisons joined by OR say the same. They are rewritten
+    //   in place (SQLite's documented procedure for constraints every stored row already
+    //   meets; `migrate` bumps the schema version and checks integrity), and the partial
+    //   unique index is made again.
     r#"
+    DROP TRIGGER assets_fresh_id;
+    DROP TRIGGER collections_fresh_id;
+    DROP TRIGGER batches_fresh_id;
     DROP INDEX assets_via;
     CREATE INDEX assets_via ON assets(via_id) WHERE via_id IS NOT NULL;
     DROP INDEX assets_batch;
@@ -174,14 +186,6 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX collections_via ON collections(via_id) WHERE via_id IS NOT NULL;
     DROP INDEX files_trash;
     CREATE INDEX files_trash ON files(trash_root_id, trash_name) WHERE trash_root_id IS NOT NULL;
-    "#,
-    // 5: the same rules, written so that checking them costs no temporary table. SQLite
-    // evaluates `x IN (three or more values)` through a temporary b-tree it builds for every
-    // row written; comparisons joined by OR say the same and cost nothing. The CHECK
-    // constraints are rewritten in place (SQLite's documented procedure for constraints
-    // that every stored row already meets; `migrate` bumps the schema version), the partial
-    // index is made again.
-    r#"
     PRAGMA writable_schema=ON;
     UPDATE sqlite_schema SET sql = replace(sql,
         'CHECK (kind IN (''image'', ''video'', ''audio'', ''other''))',

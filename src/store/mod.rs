@@ -101,11 +101,20 @@ pub fn write_tx(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
 }
 
-/// The next id of `table`: one above the highest ever given, so an id deleted since is
-/// never handed out again (the schema's triggers refuse a reuse).
-pub fn next_id(conn: &Connection, table: IdTable) -> rusqlite::Result<i64> {
-    conn.prepare_cached("SELECT last + 1 FROM id_high_water WHERE tbl = ?1")?
-        .query_row([table.name()], |r| r.get(0))
+/// Hands out the next id of `table`: one above the highest ever given, recorded as given
+/// in the insert's own transaction, so an id is never handed out twice (not even one
+/// whose item has since been deleted: the mark only ever moves up, and together with the
+/// insert or not at all). Every insert of an asset, collection or batch takes its id here
+/// (`records.rs`).
+pub(crate) fn take_id(conn: &Connection, table: IdTable) -> rusqlite::Result<i64> {
+    // Two plain statements: `UPDATE … RETURNING` would collect its one row in a
+    // temporary table, which costs more than the insert it serves.
+    let id: i64 = conn
+        .prepare_cached("SELECT last + 1 FROM id_high_water WHERE tbl = ?1")?
+        .query_row([table.name()], |r| r.get(0))?;
+    conn.prepare_cached("UPDATE id_high_water SET last = ?2 WHERE tbl = ?1")?
+        .execute(rusqlite::params![table.name(), id])?;
+    Ok(id)
 }
 
 /// Reads a setting, `None` when unset.

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, params};
 
-use super::{AssetState, IdTable, next_id};
+use super::{AssetState, IdTable, take_id};
 
 /// A batch: one user action that moved things to the Trash.
 pub fn insert_batch_tx(
@@ -12,7 +12,7 @@ pub fn insert_batch_tx(
     deleted_by: &str,
     label: &str,
 ) -> rusqlite::Result<i64> {
-    let id = next_id(conn, IdTable::Batches)?;
+    let id = take_id(conn, IdTable::Batches)?;
     conn.execute(
         "INSERT INTO batches(id, created_at, deleted_by, label) VALUES (?1, ?2, ?3, ?4)",
         params![id, created_at, deleted_by, label],
@@ -28,7 +28,7 @@ pub fn insert_collection_tx(
     name_key: &str,
     created_at: i64,
 ) -> rusqlite::Result<i64> {
-    let id = next_id(conn, IdTable::Collections)?;
+    let id = take_id(conn, IdTable::Collections)?;
     conn.execute(
         "INSERT INTO collections(id, parent_id, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, parent, name, name_key, created_at],
@@ -83,7 +83,7 @@ pub fn insert_asset_tx(
     asset: &NewAsset<'_>,
     files: &[NewFile<'_>],
 ) -> rusqlite::Result<i64> {
-    let id = next_id(conn, IdTable::Assets)?;
+    let id = take_id(conn, IdTable::Assets)?;
     let state = if asset.trashed.is_some() {
         AssetState::Trashed
     } else {
