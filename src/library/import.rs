@@ -254,33 +254,39 @@ impl Library {
                 let ready = self.copy_chunk(ready, report)?;
                 let now = self.clock.now();
                 let tx = store::write_tx(&mut self.conn)?;
-                for (name, kind, meta, files) in ready {
-                    let name = free_name(&name, &taken);
-                    taken.insert(name_key(&name));
-                    let size: u64 = files.iter().map(|f| f.size).sum();
-                    let new_files: Vec<store::NewFile<'_>> = files
-                        .iter()
-                        .map(|f| store::NewFile {
-                            role: f.role,
-                            path: &f.path,
-                            size: f.size as i64,
-                            hash: &f.hash,
-                            dev: f.dev,
-                            ino: f.ino,
-                            trash_root_id: None,
-                            trash_name: None,
-                        })
-                        .collect();
-                    let key = name_key(&name);
-                    let asset_id = store::insert_asset_tx(
-                        &tx,
-                        &store::NewAsset {
+                let named: Vec<(String, String)> = ready
+                    .iter()
+                    .map(|(name, ..)| {
+                        let name = free_name(name, &taken);
+                        let key = name_key(&name);
+                        taken.insert(key.clone());
+                        (name, key)
+                    })
+                    .collect();
+                let rows: Vec<(store::NewAsset<'_>, Vec<store::NewFile<'_>>)> = ready
+                    .iter()
+                    .zip(&named)
+                    .map(|((_, kind, meta, files), (name, key))| {
+                        let new_files = files
+                            .iter()
+                            .map(|f| store::NewFile {
+                                role: f.role,
+                                path: &f.path,
+                                size: f.size as i64,
+                                hash: &f.hash,
+                                dev: f.dev,
+                                ino: f.ino,
+                                trash_root_id: None,
+                                trash_name: None,
+                            })
+                            .collect();
+                        let asset = store::NewAsset {
                             collection_id: collection,
-                            name: &name,
-                            name_key: &key,
+                            name,
+                            name_key: key,
                             kind: kind.as_str(),
                             in_place: opts.in_place,
-                            size: size as i64,
+                            size: files.iter().map(|f| f.size as i64).sum(),
                             hash: &files[0].hash,
                             imported_at: now,
                             captured_at: meta.captured_at,
@@ -289,14 +295,29 @@ impl Library {
                             camera: meta.camera.as_deref(),
                             duration_ms: meta.duration_ms,
                             trashed: None,
-                        },
-                        &new_files,
+                        };
+                        (asset, new_files)
+                    })
+                    .collect();
+                let ids = store::insert_assets_tx(&tx, &rows)?;
+                drop(rows);
+                // The copies are recorded: no longer pending.
+                let copied: Vec<&str> = ready
+                    .iter()
+                    .flat_map(|(_, _, _, files)| files.iter())
+                    .filter(|f| f.copy_from.is_some())
+                    .map(|f| f.path.as_str())
+                    .collect();
+                if !copied.is_empty() {
+                    store::exec(
+                        &tx,
+                        "DELETE FROM pending_copies WHERE path IN (SELECT value FROM json_each(?1))",
+                        [json_list(&copied)?],
                     )?;
-                    for f in files.iter().filter(|f| f.copy_from.is_some()) {
-                        store::exec(&tx, "DELETE FROM pending_copies WHERE path = ?1", [&f.path])?;
-                    }
+                }
+                for ((id, (name, _)), (_, _, _, files)) in ids.iter().zip(named).zip(&ready) {
                     report.imported.push(Imported {
-                        id: ItemId::Asset(asset_id),
+                        id: ItemId::Asset(*id),
                         name,
                         path: files[0].path.clone(),
                     });

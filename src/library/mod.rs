@@ -502,7 +502,20 @@ pub(crate) fn take_lock(root: &Path) -> Result<File> {
         .truncate(false)
         .open(&path)
         .map_err(|e| LibraryError::io("could not open the lock file", &path, e))?;
-    match file.try_lock() {
+    // A lock still held a moment after its Shoebox let go (a process that is just
+    // exiting, or a child being started elsewhere in this process that briefly shares the
+    // descriptor until it runs its program) is waited for, briefly.
+    let mut attempt = 0;
+    let locked = loop {
+        match file.try_lock() {
+            Err(TryLockError::WouldBlock) if attempt < 20 => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => break other,
+        }
+    };
+    match locked {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
             let pid = fs::read_to_string(&path).unwrap_or_default();

@@ -13,7 +13,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 pub use migrations::{MIGRATIONS, migrate};
 pub use records::{
-    NewAsset, NewFile, TrashedAt, insert_asset_tx, insert_batch_tx, insert_collection_tx,
+    NewAsset, NewFile, TrashedAt, insert_asset_tx, insert_assets_tx, insert_batch_tx,
+    insert_collection_tx,
 };
 pub use types::{AssetState, CollectionStatus, IdTable};
 
@@ -109,12 +110,17 @@ pub fn write_tx(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
 pub(crate) fn take_id(conn: &Connection, table: IdTable) -> rusqlite::Result<i64> {
     // Two plain statements: `UPDATE … RETURNING` would collect its one row in a
     // temporary table, which costs more than the insert it serves.
-    let id: i64 = conn
+    take_ids(conn, table, 1)
+}
+
+/// Hands out `n` consecutive ids of `table` at once (see [`take_id`]); returns the first.
+pub(crate) fn take_ids(conn: &Connection, table: IdTable, n: usize) -> rusqlite::Result<i64> {
+    let first: i64 = conn
         .prepare_cached("SELECT last + 1 FROM id_high_water WHERE tbl = ?1")?
         .query_row([table.name()], |r| r.get(0))?;
     conn.prepare_cached("UPDATE id_high_water SET last = ?2 WHERE tbl = ?1")?
-        .execute(rusqlite::params![table.name(), id])?;
-    Ok(id)
+        .execute(rusqlite::params![table.name(), first + n as i64 - 1])?;
+    Ok(first)
 }
 
 /// Reads a setting, `None` when unset.

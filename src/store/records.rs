@@ -1,9 +1,9 @@
 //! Inserting records. Every insert of an asset, collection or batch goes through here so
 //! that each gets a fresh id that was never given before.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, ToSql, params, params_from_iter};
 
-use super::{AssetState, IdTable, take_id};
+use super::{AssetState, IdTable, take_id, take_ids};
 
 /// A batch: one user action that moved things to the Trash.
 pub fn insert_batch_tx(
@@ -83,55 +83,118 @@ pub fn insert_asset_tx(
     asset: &NewAsset<'_>,
     files: &[NewFile<'_>],
 ) -> rusqlite::Result<i64> {
-    let id = take_id(conn, IdTable::Assets)?;
-    let state = if asset.trashed.is_some() {
-        AssetState::Trashed
-    } else {
-        AssetState::Active
-    };
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO assets(id, collection_id, name, name_key, kind, storage, size, hash,
-            imported_at, captured_at, width, height, camera, duration_ms, state,
-            deleted_at, deleted_by, batch_id, orig_location)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-    )?;
-    stmt.execute(params![
-        id,
-        asset.collection_id,
-        asset.name,
-        asset.name_key,
-        asset.kind,
-        if asset.in_place { "in_place" } else { "copy" },
-        asset.size,
-        asset.hash,
-        asset.imported_at,
-        asset.captured_at,
-        asset.width,
-        asset.height,
-        asset.camera,
-        asset.duration_ms,
-        state,
-        asset.trashed.map(|t| t.deleted_at),
-        asset.trashed.map(|t| t.deleted_by),
-        asset.trashed.map(|t| t.batch_id),
-        asset.trashed.map(|_| ""),
-    ])?;
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO files(asset_id, role, path, size, hash, dev, ino, trash_root_id, trash_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
-    for f in files {
-        stmt.execute(params![
-            id,
-            f.role,
-            f.path,
-            f.size,
-            f.hash,
-            f.dev,
-            f.ino,
-            f.trash_root_id,
-            f.trash_name
-        ])?;
+    let ids = insert_assets_tx(conn, &[(asset.clone(), files.to_vec())])?;
+    Ok(ids[0])
+}
+
+/// Rows per INSERT statement: one statement for many rows costs far less than one per row
+/// (and stays well under SQLite's limit on parameters).
+const ROWS: usize = 64;
+
+/// Inserts many assets with their files, many rows per statement; returns their new ids,
+/// in order.
+pub fn insert_assets_tx(
+    conn: &Connection,
+    assets: &[(NewAsset<'_>, Vec<NewFile<'_>>)],
+) -> rusqlite::Result<Vec<i64>> {
+    if assets.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(id)
+    let first = take_ids(conn, IdTable::Assets, assets.len())?;
+    let ids: Vec<i64> = (first..first + assets.len() as i64).collect();
+    for (ids, rows) in ids.chunks(ROWS).zip(assets.chunks(ROWS)) {
+        let derived: Vec<Derived<'_>> = rows.iter().map(|(a, _)| Derived::of(a)).collect();
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(rows.len() * 19);
+        for ((id, (a, _)), d) in ids.iter().zip(rows).zip(&derived) {
+            values.extend_from_slice(&[
+                id,
+                &a.collection_id,
+                &a.name,
+                &a.name_key,
+                &a.kind,
+                &d.storage,
+                &a.size,
+                &a.hash,
+                &a.imported_at,
+                &a.captured_at,
+                &a.width,
+                &a.height,
+                &a.camera,
+                &a.duration_ms,
+                &d.state,
+                &d.deleted_at,
+                &d.deleted_by,
+                &d.batch_id,
+                &d.orig_location,
+            ]);
+        }
+        conn.prepare_cached(&format!(
+            "INSERT INTO assets(id, collection_id, name, name_key, kind, storage, size, hash,
+                imported_at, captured_at, width, height, camera, duration_ms, state,
+                deleted_at, deleted_by, batch_id, orig_location) VALUES {}",
+            placeholders(rows.len(), 19)
+        ))?
+        .execute(params_from_iter(values))?;
+    }
+    let files: Vec<(i64, &NewFile<'_>)> = ids
+        .iter()
+        .zip(assets)
+        .flat_map(|(id, (_, files))| files.iter().map(move |f| (*id, f)))
+        .collect();
+    for rows in files.chunks(ROWS) {
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(rows.len() * 9);
+        for (id, f) in rows {
+            values.extend_from_slice(&[
+                id,
+                &f.role,
+                &f.path,
+                &f.size,
+                &f.hash,
+                &f.dev,
+                &f.ino,
+                &f.trash_root_id,
+                &f.trash_name,
+            ]);
+        }
+        conn.prepare_cached(&format!(
+            "INSERT INTO files(asset_id, role, path, size, hash, dev, ino, trash_root_id, trash_name)
+             VALUES {}",
+            placeholders(rows.len(), 9)
+        ))?
+        .execute(params_from_iter(values))?;
+    }
+    Ok(ids)
+}
+
+/// The columns of an asset's row that follow from what it is.
+struct Derived<'a> {
+    storage: &'static str,
+    state: AssetState,
+    deleted_at: Option<i64>,
+    deleted_by: Option<&'a str>,
+    batch_id: Option<i64>,
+    orig_location: Option<&'static str>,
+}
+
+impl<'a> Derived<'a> {
+    fn of(a: &NewAsset<'a>) -> Derived<'a> {
+        Derived {
+            storage: if a.in_place { "in_place" } else { "copy" },
+            state: if a.trashed.is_some() {
+                AssetState::Trashed
+            } else {
+                AssetState::Active
+            },
+            deleted_at: a.trashed.map(|t| t.deleted_at),
+            deleted_by: a.trashed.map(|t| t.deleted_by),
+            batch_id: a.trashed.map(|t| t.batch_id),
+            orig_location: a.trashed.map(|_| ""),
+        }
+    }
+}
+
+/// `(?, ?, …), (?, ?, …), …`: `rows` groups of `columns` parameters.
+fn placeholders(rows: usize, columns: usize) -> String {
+    let row = format!("({})", vec!["?"; columns].join(", "));
+    vec![row; rows].join(", ")
 }
