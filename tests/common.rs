@@ -376,3 +376,72 @@ pub fn shoebox_hash(path: &Path) -> Option<String> {
         .ok()
         .map(|b| blake3::hash(&b).to_hex().to_string())
 }
+
+/// The colours of the four quarters of [`oriented_jpeg`]'s stored picture: top-left,
+/// top-right, bottom-left, bottom-right.
+pub const QUARTERS: [[u8; 3]; 4] = [[220, 30, 30], [30, 200, 30], [30, 30, 220], [240, 240, 240]];
+
+/// A 64×32 JPEG whose quarters have the colours of [`QUARTERS`], carrying EXIF
+/// orientation `o` (1–8) as a camera writes it.
+pub fn oriented_jpeg(o: u16) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 32, |x, y| {
+        let q = usize::from(x >= 32) + 2 * usize::from(y >= 16);
+        image::Rgb(QUARTERS[q])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 95)
+        .encode_image(&img)
+        .expect("encode");
+    // APP1 "Exif": a big-endian TIFF header and one IFD holding only Orientation.
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&1u16.to_be_bytes());
+    tiff.extend_from_slice(&0x0112u16.to_be_bytes());
+    tiff.extend_from_slice(&3u16.to_be_bytes());
+    tiff.extend_from_slice(&1u32.to_be_bytes());
+    tiff.extend_from_slice(&o.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0]);
+    tiff.extend_from_slice(&0u32.to_be_bytes());
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xff, 0xe1]);
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// Which of [`QUARTERS`] shows at the top-left, top-right, bottom-left and bottom-right
+/// of the picture once orientation `o` is applied (the EXIF definitions).
+pub fn upright_quarters(o: u16) -> [usize; 4] {
+    match o {
+        2 => [1, 0, 3, 2], // mirrored left to right
+        3 => [3, 2, 1, 0], // turned half round
+        4 => [2, 3, 0, 1], // mirrored top to bottom
+        5 => [0, 2, 1, 3], // mirrored along the diagonal
+        6 => [2, 0, 3, 1], // turned a quarter clockwise
+        7 => [3, 1, 2, 0], // mirrored along the other diagonal
+        8 => [1, 3, 0, 2], // turned a quarter anticlockwise
+        _ => [0, 1, 2, 3],
+    }
+}
+
+/// Asserts that `img` shows the quarters of an [`oriented_jpeg`] upright for `o`.
+pub fn assert_upright(img: &image::RgbaImage, o: u16) {
+    let (w, h) = img.dimensions();
+    let spots = [
+        (w / 4, h / 4),
+        (3 * w / 4, h / 4),
+        (w / 4, 3 * h / 4),
+        (3 * w / 4, 3 * h / 4),
+    ];
+    for ((x, y), want) in spots.into_iter().zip(upright_quarters(o)) {
+        let got = img.get_pixel(x, y).0;
+        let close = (0..3).all(|c| got[c].abs_diff(QUARTERS[want][c]) < 40);
+        assert!(
+            close,
+            "orientation {o}: at ({x}, {y}) {got:?}, expected {:?}",
+            QUARTERS[want]
+        );
+    }
+}

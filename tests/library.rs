@@ -818,3 +818,24 @@ fn assets_move_between_collections_and_a_taken_name_is_reported() {
         "the clashing one stays put"
     );
 }
+
+#[test]
+fn dimensions_are_those_of_the_picture_as_meant_to_be_seen() {
+    let mut f = Fixture::new();
+    let paths: Vec<_> = (1..=8u16)
+        .map(|o| f.file(&format!("o{o}.jpg"), &crate::common::oriented_jpeg(o)))
+        .collect();
+    f.import(&paths, None);
+    let assets = f.lib.assets(Default::default()).unwrap();
+    assert_eq!(assets.len(), 8);
+    for a in assets {
+        let o: u16 = a.name[1..2].parse().unwrap();
+        let want = if o >= 5 { (32, 64) } else { (64, 32) };
+        assert_eq!(
+            (a.width, a.height),
+            (Some(want.0), Some(want.1)),
+            "{}",
+            a.name
+        );
+    }
+}

@@ -4,6 +4,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use shoebox::library::Kind;
+
+use crate::common;
 use shoebox::thumbs::{Isolation, Output, Request, THUMB_PX, ThumbService};
 
 fn wait_for(service: &mut ThumbService, n: usize) -> Vec<Output> {
@@ -63,7 +65,7 @@ fn thumbnails_are_made_in_a_helper_and_failures_are_remembered() {
         }
     }
     assert!(
-        cache.join("good-256.png").exists(),
+        cache.join("good-256-v2.png").exists(),
         "the thumbnail is cached"
     );
     assert!(
@@ -132,4 +134,62 @@ fn crc32(bytes: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+#[test]
+fn every_exif_orientation_is_shown_upright_in_thumbnails_and_the_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    for o in 1..=8u16 {
+        let path = dir.path().join(format!("o{o}.jpg"));
+        std::fs::write(&path, common::oriented_jpeg(o)).unwrap();
+        // The preview's full picture.
+        let full = shoebox::thumbs::decode(&path).unwrap().into_rgba8();
+        let want = if o >= 5 { (32, 64) } else { (64, 32) };
+        assert_eq!(full.dimensions(), want, "orientation {o}");
+        common::assert_upright(&full, o);
+        // A grid thumbnail, made the way the helper makes it.
+        let thumb = shoebox::thumbs::render(&path, Kind::Image, 16, false).unwrap();
+        let want = if o >= 5 { (8, 16) } else { (16, 8) };
+        assert_eq!(thumb.dimensions(), want, "orientation {o}");
+        common::assert_upright(&thumb, o);
+    }
+}
+
+#[test]
+fn a_thumbnail_cached_before_orientation_was_applied_is_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("thumbs");
+    std::fs::create_dir_all(&cache).unwrap();
+    let photo = dir.path().join("portrait.jpg");
+    std::fs::write(&photo, common::oriented_jpeg(6)).unwrap();
+    // What an earlier Shoebox cached for it: the picture as stored, on its side.
+    let sideways = shoebox::thumbs::decode(&photo)
+        .unwrap()
+        .rotate270()
+        .into_rgba8();
+    sideways.save(cache.join("p-256.png")).unwrap();
+    let mut service = ThumbService::start(cache.clone(), 1, Isolation::InProcess, Arc::new(|| {}));
+    service.request(Request {
+        key: "p".into(),
+        path: photo,
+        kind: Kind::Image,
+        size: THUMB_PX,
+    });
+    let got = wait_for(&mut service, 1);
+    let Some(Output::Ready {
+        width,
+        height,
+        rgba,
+        ..
+    }) = got.into_iter().next()
+    else {
+        panic!("no thumbnail");
+    };
+    assert_eq!(
+        (width, height),
+        (32, 64),
+        "upright, not the old sideways one"
+    );
+    let img = image::RgbaImage::from_raw(width, height, rgba).unwrap();
+    common::assert_upright(&img, 6);
 }

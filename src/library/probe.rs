@@ -5,6 +5,8 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
+use image::ImageDecoder;
+
 pub use super::model::Kind;
 use crate::clock::UnixSecs;
 
@@ -75,14 +77,25 @@ pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
     let reader = image::ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
         .map_err(|e| format!("could not read the image: {e}"))?;
-    match reader.into_dimensions() {
-        Ok((w, h)) => {
-            meta.width = Some(w);
-            meta.height = Some(h);
-            Ok(meta)
-        }
-        Err(e) => Err(format!("not a readable image ({e})")),
-    }
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| format!("not a readable image ({e})"))?;
+    let (w, h) = decoder.dimensions();
+    // The dimensions of the picture as it is meant to be seen: a photo stored sideways
+    // with an EXIF orientation that turns it is as tall as it is stored wide.
+    let (w, h) = match decoder.orientation() {
+        Ok(o) if turns_sideways(o) => (h, w),
+        _ => (w, h),
+    };
+    meta.width = Some(w);
+    meta.height = Some(h);
+    Ok(meta)
+}
+
+/// Whether an EXIF orientation turns the picture by a quarter (so width and height swap).
+pub fn turns_sideways(o: image::metadata::Orientation) -> bool {
+    use image::metadata::Orientation::*;
+    matches!(o, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH)
 }
 
 fn read_exif(path: &Path) -> Option<(Option<UnixSecs>, Option<String>)> {

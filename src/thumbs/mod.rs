@@ -225,8 +225,12 @@ fn worker(
     }
 }
 
+/// The version of how thumbnails are made, part of every cached file's name: a change
+/// that makes them look different (2: EXIF orientation applied) leaves the old ones unused.
+const CACHE_VERSION: u32 = 2;
+
 fn cache_path(cache_dir: &Path, req: &Request) -> PathBuf {
-    cache_dir.join(format!("{}-{}.png", req.key, req.size))
+    cache_dir.join(format!("{}-{}-v{CACHE_VERSION}.png", req.key, req.size))
 }
 
 /// Where the reason a file could not be pictured is remembered, so it is not retried.
@@ -419,11 +423,19 @@ pub fn decode(path: &Path) -> Result<image::DynamicImage, String> {
     if reader.format().is_none() {
         return Err("no preview for this kind of file".into());
     }
-    reader.decode().map_err(|e| match e {
+    let explain = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => "too large to preview safely".to_string(),
         image::ImageError::Unsupported(_) => "no preview for this kind of file".to_string(),
         other => format!("can't read this image: {other}"),
-    })
+    };
+    let mut decoder = reader.into_decoder().map_err(explain)?;
+    // Shown as the camera meant it: a portrait photo stored sideways (EXIF orientation) is
+    // turned upright, a mirrored one flipped back. An unreadable tag leaves it as stored.
+    let orientation = image::ImageDecoder::orientation(&mut decoder)
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = image::DynamicImage::from_decoder(decoder).map_err(explain)?;
+    img.apply_orientation(orientation);
+    Ok(img)
 }
 
 fn has_ffmpeg() -> bool {
@@ -529,7 +541,7 @@ mod tests {
         let img = make(&req, dir.path(), true).expect("poster");
         assert_eq!((img.width(), img.height()), (256, 192));
         assert!(
-            dir.path().join("k-256.png").exists(),
+            dir.path().join("k-256-v2.png").exists(),
             "the poster is cached"
         );
     }
