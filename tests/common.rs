@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use shoebox::clock::ManualClock;
-use shoebox::library::{ImportOptions, ItemId, Library};
+use shoebox::library::{CollectionId, ImportOptions, ItemId, Library};
 
 /// 2026-11-01T12:00:00Z, a fixed start for every test clock.
 pub const T0: i64 = 1_793_534_400;
@@ -61,7 +61,7 @@ impl Fixture {
     }
 
     /// Imports paths by copy into `into`; returns the new asset ids.
-    pub fn import(&mut self, paths: &[PathBuf], into: Option<i64>) -> Vec<ItemId> {
+    pub fn import(&mut self, paths: &[PathBuf], into: Option<CollectionId>) -> Vec<ItemId> {
         let opts = ImportOptions {
             into,
             ..Default::default()
@@ -196,7 +196,7 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-pub fn collection_id(id: ItemId) -> i64 {
+pub fn collection_id(id: ItemId) -> CollectionId {
     match id {
         ItemId::Collection(c) => c,
         ItemId::Asset(_) => panic!("not a collection"),

@@ -264,7 +264,7 @@ fn gui_restore_into_a_trashed_collection_asks_for_a_location() {
     g.harness.state_mut().send(Job::Import {
         paths: vec![file],
         opts: ImportOptions {
-            into: Some(1),
+            into: Some(shoebox::library::CollectionId(1)),
             ..Default::default()
         },
     });
@@ -272,7 +272,9 @@ fn gui_restore_into_a_trashed_collection_asks_for_a_location() {
     g.trash("in-album.txt");
     g.harness
         .state_mut()
-        .send(Job::Trash(vec![shoebox::library::ItemId::Collection(1)]));
+        .send(Job::Trash(vec![shoebox::library::ItemId::Collection(
+            shoebox::library::CollectionId(1),
+        )]));
     g.harness.run();
     g.open_trash();
     g.click("in-album.txt");
@@ -420,7 +422,7 @@ fn gui_collections_can_be_made_and_an_import_goes_into_the_one_shown() {
     g.harness.state_mut().send(Job::Import {
         paths: vec![file],
         opts: ImportOptions {
-            into: Some(1),
+            into: Some(shoebox::library::CollectionId(1)),
             ..Default::default()
         },
     });

@@ -1,7 +1,7 @@
 //! The Trash rules of SPEC §2, one test (at least) per rule, named after it.
 
 use shoebox::library::{
-    FolderChoice, ImportOptions, ItemId, Library, LibraryError, RestoreOptions, TrashSort,
+    AssetId, FolderChoice, ImportOptions, ItemId, Library, LibraryError, RestoreOptions, TrashSort,
 };
 
 use crate::common::{Fixture, T0, collection_id, files_under};
@@ -552,13 +552,13 @@ fn rule16_bulk_actions_report_succeeded_skipped_and_failed() {
     let a = f.import_one("a.txt", b"a");
     let b = f.import_one("b.txt", b"b");
     f.lib.trash(&[b]).unwrap();
-    let report = f.lib.trash(&[a, b, ItemId::Asset(999)]).unwrap();
+    let report = f.lib.trash(&[a, b, ItemId::Asset(AssetId(999))]).unwrap();
     assert_eq!(report.succeeded, vec![a]);
     assert_eq!(report.skipped.len(), 1);
     assert_eq!(report.skipped[0].id, b.to_string());
     assert_eq!(report.failed.len(), 1);
     assert!(report.failed[0].reason.contains("no such item"));
-    let nothing = f.lib.trash(&[ItemId::Asset(999)]).unwrap();
+    let nothing = f.lib.trash(&[ItemId::Asset(AssetId(999))]).unwrap();
     assert!(
         nothing.succeeded.is_empty(),
         "no success when nothing happened"

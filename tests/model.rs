@@ -14,7 +14,8 @@ use std::path::PathBuf;
 
 use shoebox::clock::SECS_PER_DAY;
 use shoebox::library::{
-    CLOCK_TOLERANCE_SECS, ImportOptions, ItemId, Library, LibraryError, RestoreOptions,
+    AssetId, CLOCK_TOLERANCE_SECS, CollectionId, ImportOptions, ItemId, Library, LibraryError,
+    RestoreOptions,
 };
 
 use crate::common::{Fixture, check_invariants, shoebox_hash};
@@ -25,14 +26,14 @@ enum State {
     /// In the Trash: when, and the collection it went with (None: deleted directly).
     Trashed {
         deleted_at: i64,
-        via: Option<i64>,
+        via: Option<CollectionId>,
     },
 }
 
 #[derive(Debug, Clone)]
 struct MAsset {
     name: String,
-    collection: Option<i64>,
+    collection: Option<CollectionId>,
     hash: String,
     state: State,
 }
@@ -47,8 +48,8 @@ struct MCollection {
 /// The reference model: what the library must say.
 #[derive(Debug, Default)]
 struct Model {
-    assets: BTreeMap<i64, MAsset>,
-    collections: BTreeMap<i64, MCollection>,
+    assets: BTreeMap<AssetId, MAsset>,
+    collections: BTreeMap<CollectionId, MCollection>,
     retention_days: i64,
     high_water: i64,
     jump_pending: bool,
@@ -83,7 +84,7 @@ impl Model {
         false
     }
 
-    fn active_ids(&self) -> Vec<i64> {
+    fn active_ids(&self) -> Vec<AssetId> {
         self.assets
             .iter()
             .filter(|(_, a)| a.state == State::Active)
@@ -138,7 +139,7 @@ impl Model {
         }
     }
 
-    fn name_taken(&self, collection: Option<i64>, name: &str, except: i64) -> bool {
+    fn name_taken(&self, collection: Option<CollectionId>, name: &str, except: AssetId) -> bool {
         self.assets.iter().any(|(id, a)| {
             *id != except
                 && a.state == State::Active
@@ -267,7 +268,7 @@ impl Run {
     }
 
     fn import(&mut self, in_place: bool) -> Result<(), String> {
-        let active: Vec<i64> = self
+        let active: Vec<CollectionId> = self
             .model
             .collections
             .iter()
@@ -304,7 +305,7 @@ impl Run {
                 return Err("import returned a collection".into());
             };
             if self.model.assets.contains_key(&id) {
-                return Err(format!("id a{id} given twice"));
+                return Err(format!("id {id} given twice"));
             }
             if self.model.name_taken(into, &imported.name, id) {
                 return Err(format!("import gave a taken name {}", imported.name));
@@ -332,7 +333,7 @@ impl Run {
             .create_collection(None, &name)
             .map_err(|e| e.to_string())?;
         if self.model.collections.contains_key(&id) {
-            return Err(format!("collection id c{id} given twice"));
+            return Err(format!("collection id {id} given twice"));
         }
         self.model.collections.insert(
             id,
@@ -352,7 +353,7 @@ impl Run {
                 ids.push(ItemId::Asset(a));
             }
         }
-        let cols: Vec<i64> = self
+        let cols: Vec<CollectionId> = self
             .model
             .collections
             .iter()
@@ -374,7 +375,7 @@ impl Run {
         }
         let now = self.now();
         let at = self.model.guarded_now(now);
-        let trashed_cols: Vec<i64> = ids
+        let trashed_cols: Vec<CollectionId> = ids
             .iter()
             .filter_map(|id| match id {
                 ItemId::Collection(c) => Some(*c),
@@ -557,15 +558,15 @@ impl Run {
         let src = self.f.src();
         check_invariants(lib, &self.f.root(), &self.model.keep(), &[&src])?;
         let assets = lib.assets(Default::default()).map_err(|e| e.to_string())?;
-        let mut got: Vec<(i64, String, Option<i64>)> = assets
+        let mut got: Vec<(AssetId, String, Option<CollectionId>)> = assets
             .iter()
             .map(|a| match a.id {
                 ItemId::Asset(n) => (n, a.name.clone(), a.collection_id),
-                ItemId::Collection(n) => (-n, a.name.clone(), None),
+                ItemId::Collection(n) => (AssetId(-n.0), a.name.clone(), None),
             })
             .collect();
         got.sort();
-        let want: Vec<(i64, String, Option<i64>)> = self
+        let want: Vec<(AssetId, String, Option<CollectionId>)> = self
             .model
             .assets
             .iter()
@@ -577,10 +578,10 @@ impl Run {
                 "active items differ:\n library {got:?}\n model   {want:?}"
             ));
         }
-        let mut names: HashMap<(Option<i64>, String), i64> = HashMap::new();
+        let mut names: HashMap<(Option<CollectionId>, String), AssetId> = HashMap::new();
         for (id, name, c) in &got {
             if let Some(other) = names.insert((*c, name.to_lowercase()), *id) {
-                return Err(format!("a{id} and a{other} share the name {name}"));
+                return Err(format!("{id} and {other} share the name {name}"));
             }
         }
         let now = self.now();
@@ -612,7 +613,7 @@ impl Run {
                 ));
             }
         }
-        let mut cols: Vec<(i64, String)> = lib
+        let mut cols: Vec<(CollectionId, String)> = lib
             .collections()
             .map_err(|e| e.to_string())?
             .iter()
@@ -622,7 +623,7 @@ impl Run {
             })
             .collect();
         cols.sort();
-        let want_cols: Vec<(i64, String)> = self
+        let want_cols: Vec<(CollectionId, String)> = self
             .model
             .collections
             .iter()

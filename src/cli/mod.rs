@@ -15,7 +15,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
-use crate::library::{self, ItemId, Library};
+use crate::library::{self, BatchId, CollectionId, ItemId, Library};
 
 /// Shoebox: a local-first media library with a forgiving Trash.
 #[derive(Debug, Parser)]
@@ -165,7 +165,7 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
             ids,
         } => {
             let opts = trash::restore_options(&mut lib, rename, to, recreate_folder, folder)?;
-            trash::restore(&mut lib, json, &parse_ids(&ids)?, batch, opts)
+            trash::restore(&mut lib, json, &parse_ids(&ids)?, batch.map(BatchId), opts)
         }
         Command::Delete { permanent, ids } => {
             if !permanent {
@@ -211,7 +211,11 @@ fn parse_ids(ids: &[String]) -> anyhow::Result<Vec<ItemId>> {
 }
 
 /// A collection named by id (`c3`) or path (`Trips/2024`); "" or "/" is the top.
-fn resolve_collection(lib: &mut Library, text: &str, create: bool) -> anyhow::Result<Option<i64>> {
+fn resolve_collection(
+    lib: &mut Library,
+    text: &str,
+    create: bool,
+) -> anyhow::Result<Option<CollectionId>> {
     let trimmed = text.trim().trim_matches('/');
     if trimmed.is_empty() {
         return Ok(None);

@@ -6,7 +6,7 @@ use anyhow::bail;
 
 use super::{confirm, finish_bulk, print_json, resolve_collection};
 use crate::library::{
-    BulkReport, FolderChoice, ItemId, Library, LibraryError, RestoreOptions, items,
+    BatchId, BulkReport, FolderChoice, ItemId, Library, LibraryError, RestoreOptions, items,
 };
 
 pub fn trash(lib: &mut Library, json: bool, ids: &[ItemId]) -> anyhow::Result<()> {
@@ -37,13 +37,13 @@ pub fn restore(
     lib: &mut Library,
     json: bool,
     ids: &[ItemId],
-    batch: Option<i64>,
+    batch: Option<BatchId>,
     opts: RestoreOptions,
 ) -> anyhow::Result<()> {
     if let Some(b) = batch {
         let report = lib.restore_batch(b)?;
         if report.succeeded.is_empty() && report.failed.is_empty() && report.skipped.is_empty() {
-            bail!("batch {b} has nothing in the Trash");
+            bail!("batch {} has nothing in the Trash", b.0);
         }
         return finish_bulk(&report, json, "restored");
     }

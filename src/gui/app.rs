@@ -11,8 +11,8 @@ use super::selection::Selection;
 use super::textures::TextureCache;
 use super::worker::{Job, LibraryHandle, Reply, RestoreError, Snapshot};
 use crate::library::{
-    BulkReport, ImportOptions, ImportProgress, ItemId, Library, RestoreOptions, Sort, TrashSort,
-    human_size, items,
+    BatchId, BulkReport, CollectionId, ImportOptions, ImportProgress, ItemId, Library,
+    RestoreOptions, Sort, TrashSort, human_size, items,
 };
 use crate::thumbs::ThumbService;
 
@@ -82,7 +82,7 @@ pub struct Preview {
 #[derive(Debug, Clone)]
 pub struct Toast {
     pub text: String,
-    pub undo_batch: Option<i64>,
+    pub undo_batch: Option<BatchId>,
     pub until: f64,
 }
 
@@ -91,7 +91,7 @@ pub struct Toast {
 pub enum Command {
     SwitchTab(Tab),
     /// `None`: all items.
-    ShowCollection(Option<i64>),
+    ShowCollection(Option<CollectionId>),
     Click {
         index: usize,
         toggle: bool,
@@ -115,7 +115,7 @@ pub enum Command {
         id: ItemId,
         opts: RestoreOptions,
     },
-    RestoreBatch(i64),
+    RestoreBatch(BatchId),
     /// From the Trash, confirmed.
     DeletePermanently(Vec<ItemId>),
     AskEmptyTrash,
@@ -133,23 +133,23 @@ pub enum Command {
         sweep_interval_minutes: i64,
     },
     ConfirmClock,
-    AskNewCollection(Option<i64>),
-    AskRenameCollection(i64),
+    AskNewCollection(Option<CollectionId>),
+    AskRenameCollection(CollectionId),
     CreateCollection {
-        parent: Option<i64>,
+        parent: Option<CollectionId>,
         name: String,
     },
     RenameCollection {
-        id: i64,
+        id: CollectionId,
         name: String,
     },
     MoveCollection {
-        id: i64,
-        parent: Option<i64>,
+        id: CollectionId,
+        parent: Option<CollectionId>,
     },
     MoveAssets {
         ids: Vec<ItemId>,
-        to: Option<i64>,
+        to: Option<CollectionId>,
     },
     ExportCopy(PathBuf, String),
     OpenExternally(PathBuf),
@@ -165,7 +165,7 @@ pub struct ShoeboxApp {
     pub(crate) snap: Snapshot,
     pub(crate) loaded: bool,
     pub(crate) prefs: Prefs,
-    pub(crate) collection: Option<i64>,
+    pub(crate) collection: Option<CollectionId>,
     pub(crate) gallery: Shown,
     pub(crate) trash: Shown,
     pub(crate) dialog: Option<Dialog>,
@@ -174,7 +174,7 @@ pub struct ShoeboxApp {
     pub(crate) progress: Option<ImportProgress>,
     pub(crate) status: Option<String>,
     pub(crate) commands: Vec<Command>,
-    pub(crate) last_batch: Option<i64>,
+    pub(crate) last_batch: Option<BatchId>,
     /// The preferences as last saved; a difference wakes a frame so they are saved soon.
     pub(crate) saved_prefs: Prefs,
     /// The missing/offline check waits until the first frame with the library is drawn.

@@ -5,12 +5,12 @@ use egui::{Id, Modal, RichText};
 
 use super::app::{Command, ShoeboxApp};
 use super::theme;
-use crate::library::{FolderChoice, ImportReport, ItemId, RestoreOptions, items};
+use crate::library::{CollectionId, FolderChoice, ImportReport, ItemId, RestoreOptions, items};
 
 /// Where a restore with a lost location should go.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LocationChoice {
-    Collection(Option<i64>),
+    Collection(Option<CollectionId>),
     RecreateFolder,
     Folder(std::path::PathBuf),
 }
@@ -51,8 +51,8 @@ pub enum Dialog {
     },
     /// New collection (`id` None) or rename.
     CollectionName {
-        id: Option<i64>,
-        parent: Option<i64>,
+        id: Option<CollectionId>,
+        parent: Option<CollectionId>,
         name: String,
     },
     ImportResult(ImportReport),

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::library::{
-    AssetInfo, BatchInfo, BulkReport, CollectionInfo, FileCheck, ImportOptions, ImportProgress,
-    ImportReport, ItemId, Library, LibraryError, RestoreOptions, Sort, SweepReport, TrashEntry,
-    TrashSort,
+    AssetInfo, BatchId, BatchInfo, BulkReport, CollectionId, CollectionInfo, FileCheck,
+    ImportOptions, ImportProgress, ImportReport, ItemId, Library, LibraryError, RestoreOptions,
+    Sort, SweepReport, TrashEntry, TrashSort,
 };
 
 /// What the UI shows, read in one go after each change.
@@ -45,7 +45,7 @@ pub enum Job {
         opts: RestoreOptions,
     },
     RestoreMany(Vec<ItemId>),
-    RestoreBatch(i64),
+    RestoreBatch(BatchId),
     DeletePermanently(Vec<ItemId>),
     EmptyTrash,
     /// The expiry sweep (startup and timer).
@@ -60,21 +60,21 @@ pub enum Job {
     /// How many entries a retention of this many days would purge.
     CountExpired(i64),
     CreateCollection {
-        parent: Option<i64>,
+        parent: Option<CollectionId>,
         name: String,
     },
     RenameCollection {
-        id: i64,
+        id: CollectionId,
         name: String,
     },
     MoveCollection {
-        id: i64,
-        parent: Option<i64>,
+        id: CollectionId,
+        parent: Option<CollectionId>,
     },
     /// Move assets into a collection (`None`: the top).
     MoveAssets {
         ids: Vec<ItemId>,
-        to: Option<i64>,
+        to: Option<CollectionId>,
     },
 }
 

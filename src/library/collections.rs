@@ -4,11 +4,15 @@ use rusqlite::{OptionalExtension, params};
 
 use super::import::name_key;
 use super::trash::validate_name;
-use super::{ItemId, Library, LibraryError, Result};
+use super::{AssetId, CollectionId, ItemId, Library, LibraryError, Result};
 
 impl Library {
     /// Makes a new collection; fails if a sibling has the name.
-    pub fn create_collection(&mut self, parent: Option<i64>, name: &str) -> Result<i64> {
+    pub fn create_collection(
+        &mut self,
+        parent: Option<CollectionId>,
+        name: &str,
+    ) -> Result<CollectionId> {
         validate_name(name)?;
         if let Some(p) = parent {
             self.require_active_collection(p)?;
@@ -19,10 +23,10 @@ impl Library {
     }
 
     /// Renames an active collection.
-    pub fn rename_collection(&mut self, id: i64, name: &str) -> Result<()> {
+    pub fn rename_collection(&mut self, id: CollectionId, name: &str) -> Result<()> {
         validate_name(name)?;
         self.require_active_collection(id)?;
-        let parent: Option<i64> = self.conn.query_row(
+        let parent: Option<CollectionId> = self.conn.query_row(
             "SELECT parent_id FROM collections WHERE id = ?1",
             [id],
             |r| r.get(0),
@@ -36,7 +40,11 @@ impl Library {
     }
 
     /// Moves an active collection under another (or to the top).
-    pub fn move_collection(&mut self, id: i64, parent: Option<i64>) -> Result<()> {
+    pub fn move_collection(
+        &mut self,
+        id: CollectionId,
+        parent: Option<CollectionId>,
+    ) -> Result<()> {
         self.require_active_collection(id)?;
         if let Some(p) = parent {
             self.require_active_collection(p)?;
@@ -60,9 +68,9 @@ impl Library {
     }
 
     /// Renames an active asset (the name shown in the library; the file keeps its name).
-    pub fn rename_asset(&mut self, id: i64, name: &str) -> Result<()> {
+    pub fn rename_asset(&mut self, id: AssetId, name: &str) -> Result<()> {
         validate_name(name)?;
-        let row: Option<(String, Option<i64>)> = self
+        let row: Option<(String, Option<CollectionId>)> = self
             .conn
             .query_row(
                 "SELECT state, collection_id FROM assets WHERE id = ?1",
@@ -99,7 +107,11 @@ impl Library {
 
     /// Moves active assets into a collection (`None`: the top). An asset whose name is
     /// already taken there is left where it is and reported.
-    pub fn move_assets(&mut self, ids: &[ItemId], to: Option<i64>) -> Result<super::BulkReport> {
+    pub fn move_assets(
+        &mut self,
+        ids: &[ItemId],
+        to: Option<CollectionId>,
+    ) -> Result<super::BulkReport> {
         if let Some(c) = to {
             self.require_active_collection(c)?;
         }
@@ -112,7 +124,7 @@ impl Library {
                 });
                 continue;
             };
-            let row: Option<(String, String, Option<i64>)> = self
+            let row: Option<(String, String, Option<CollectionId>)> = self
                 .conn
                 .query_row(
                     "SELECT state, name, collection_id FROM assets WHERE id = ?1",
@@ -152,9 +164,9 @@ impl Library {
 
     fn require_free_collection_name(
         &self,
-        parent: Option<i64>,
+        parent: Option<CollectionId>,
         name: &str,
-        except: Option<i64>,
+        except: Option<CollectionId>,
     ) -> Result<()> {
         let taken: Option<i64> = self
             .conn

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::fsops;
 use super::probe::{self, Kind, RAW};
-use super::{ItemId, Library, LibraryError, MEDIA_DIR, Result};
+use super::{CollectionId, ItemId, Library, LibraryError, MEDIA_DIR, Result};
 use crate::store;
 
 /// How to import.
@@ -20,7 +20,7 @@ pub struct ImportOptions {
     /// Index the files where they are instead of copying them into the library.
     pub in_place: bool,
     /// The collection to import into (`None`: the top).
-    pub into: Option<i64>,
+    pub into: Option<CollectionId>,
     /// Import a file even when its content matches an item in the Trash.
     pub allow_trash_duplicates: bool,
 }
@@ -161,7 +161,7 @@ impl Library {
     fn import_dir(
         &mut self,
         dir: DirPlan,
-        parent: Option<i64>,
+        parent: Option<CollectionId>,
         opts: &ImportOptions,
         report: &mut ImportReport,
         done: &mut usize,
@@ -180,9 +180,13 @@ impl Library {
     }
 
     /// Finds the active collection `name` under `parent`, or makes it.
-    pub fn ensure_collection(&mut self, parent: Option<i64>, name: &str) -> Result<(i64, bool)> {
+    pub fn ensure_collection(
+        &mut self,
+        parent: Option<CollectionId>,
+        name: &str,
+    ) -> Result<(CollectionId, bool)> {
         let key = name_key(name);
-        let found: Option<i64> = self
+        let found: Option<CollectionId> = self
             .conn
             .prepare_cached(
                 "SELECT id FROM collections WHERE ifnull(parent_id, 0) = ifnull(?1, 0)
@@ -202,7 +206,7 @@ impl Library {
     fn import_group(
         &mut self,
         files: Vec<PathBuf>,
-        collection: Option<i64>,
+        collection: Option<CollectionId>,
         opts: &ImportOptions,
         report: &mut ImportReport,
         done: &mut usize,
@@ -621,7 +625,7 @@ impl Library {
         Ok(removed)
     }
 
-    fn active_names(&self, collection: Option<i64>) -> Result<HashSet<String>> {
+    fn active_names(&self, collection: Option<CollectionId>) -> Result<HashSet<String>> {
         let mut stmt = self.conn.prepare(
             "SELECT name_key FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0)
              AND state IN ('active', 'trashing', 'restoring')",
@@ -653,7 +657,7 @@ impl Library {
                  ORDER BY a.id",
             )?;
             let rows = stmt.query_map([json_list(&hashes)?], |r| {
-                let via: Option<i64> = r.get(3)?;
+                let via: Option<CollectionId> = r.get(3)?;
                 let id = match via {
                     Some(c) => ItemId::Collection(c),
                     None => ItemId::Asset(r.get(1)?),
@@ -700,7 +704,7 @@ impl Library {
             .is_some())
     }
 
-    pub(crate) fn require_active_collection(&self, id: i64) -> Result<()> {
+    pub(crate) fn require_active_collection(&self, id: CollectionId) -> Result<()> {
         let state: Option<String> = self
             .conn
             .query_row("SELECT state FROM collections WHERE id = ?1", [id], |r| {

@@ -7,20 +7,21 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::clock::UnixSecs;
+pub use crate::store::{AssetId, BatchId, CollectionId};
 
 /// The id of an asset or a collection: printed as `a12` or `c3`. It stays the same
 /// through trash and restore.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemId {
-    Asset(i64),
-    Collection(i64),
+    Asset(AssetId),
+    Collection(CollectionId),
 }
 
 impl fmt::Display for ItemId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ItemId::Asset(n) => write!(f, "a{n}"),
-            ItemId::Collection(n) => write!(f, "c{n}"),
+            ItemId::Asset(id) => id.fmt(f),
+            ItemId::Collection(id) => id.fmt(f),
         }
     }
 }
@@ -36,8 +37,8 @@ impl FromStr for ItemId {
             return Err(bad());
         }
         match tag {
-            "a" | "A" => Ok(ItemId::Asset(n)),
-            "c" | "C" => Ok(ItemId::Collection(n)),
+            "a" | "A" => Ok(ItemId::Asset(AssetId(n))),
+            "c" | "C" => Ok(ItemId::Collection(CollectionId(n))),
             _ => Err(bad()),
         }
     }
@@ -85,7 +86,7 @@ pub struct AssetInfo {
     pub id: ItemId,
     pub name: String,
     pub asset_kind: Kind,
-    pub collection_id: Option<i64>,
+    pub collection_id: Option<CollectionId>,
     /// Collection path, "" for the top.
     pub location: String,
     pub size: u64,
@@ -112,7 +113,7 @@ pub struct AssetInfo {
 #[derive(Debug, Clone, Serialize)]
 pub struct CollectionInfo {
     pub id: ItemId,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CollectionId>,
     pub name: String,
     /// Full path of names, e.g. `Trips/2024`.
     pub path: String,
@@ -139,7 +140,7 @@ pub struct TrashEntry {
     pub original_path: Option<PathBuf>,
     /// For an asset: where its file is now, inside a trash area.
     pub trash_path: Option<PathBuf>,
-    pub batch_id: i64,
+    pub batch_id: BatchId,
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub captured_at: Option<UnixSecs>,
@@ -152,7 +153,7 @@ pub struct TrashEntry {
 /// One batch of deletions: a single user action.
 #[derive(Debug, Clone, Serialize)]
 pub struct BatchInfo {
-    pub id: i64,
+    pub id: BatchId,
     pub created_at: UnixSecs,
     pub deleted_by: String,
     /// e.g. `248 items from Trips/2024`.
@@ -170,7 +171,7 @@ pub struct BulkReport {
     /// Files destroyed (for permanent deletions).
     pub purged_files: u64,
     /// The batch the action created, if any.
-    pub batch_id: Option<i64>,
+    pub batch_id: Option<BatchId>,
 }
 
 impl BulkReport {

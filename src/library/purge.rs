@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::trash::display_location;
-use super::{BulkReport, ItemId, ItemOutcome, Library, Result, fsops};
+use super::{AssetId, BulkReport, CollectionId, ItemId, ItemOutcome, Library, Result, fsops};
 use crate::clock::SECS_PER_DAY;
 use crate::store::{self, AssetState, CollectionStatus};
 
@@ -61,8 +61,8 @@ enum Standing {
 /// Everything one Trash entry takes with it when purged.
 #[derive(Default)]
 struct PurgeSet {
-    assets: Vec<i64>,
-    collections: Vec<i64>,
+    assets: Vec<AssetId>,
+    collections: Vec<CollectionId>,
 }
 
 impl Library {
@@ -83,7 +83,7 @@ impl Library {
                 )),
                 Some((_, Some(c))) => report.failed.push(outcome(
                     id,
-                    format!("was trashed as part of collection c{c}; delete that collection"),
+                    format!("was trashed as part of collection {c}; delete that collection"),
                 )),
                 Some(_) => entries.push(id),
             }
@@ -162,7 +162,7 @@ impl Library {
     }
 
     /// Where an item stands, and the collection it was trashed with (if any).
-    fn entry_state(&self, id: ItemId) -> Result<Option<(Standing, Option<i64>)>> {
+    fn entry_state(&self, id: ItemId) -> Result<Option<(Standing, Option<CollectionId>)>> {
         Ok(match id {
             ItemId::Asset(a) => self.load_asset(a)?.map(|row| {
                 let standing = match (row.state, row.quarantine) {
@@ -445,7 +445,7 @@ impl Library {
 
     /// Finishes records left `purging` by a crash (recovery).
     pub(crate) fn finish_purging(&mut self) -> Result<()> {
-        let ids: Vec<i64> = {
+        let ids: Vec<AssetId> = {
             let mut stmt = self
                 .conn
                 .prepare("SELECT id FROM assets WHERE state = 'purging' AND quarantine IS NULL")?;
@@ -515,7 +515,7 @@ pub struct PurgeLogEntry {
 /// Returns the bytes it held.
 fn log_and_forget_tx(
     tx: &rusqlite::Transaction<'_>,
-    a: i64,
+    a: AssetId,
     reason: &str,
     now: i64,
 ) -> rusqlite::Result<u64> {
@@ -559,8 +559,8 @@ fn log_and_forget_tx(
 
 fn page_key(page: &[ItemId], last: (i64, i64)) -> (i64, i64) {
     match page.last() {
-        Some(ItemId::Collection(c)) => (*c, last.1),
-        Some(ItemId::Asset(a)) => (i64::MAX, *a),
+        Some(ItemId::Collection(c)) => (c.0, last.1),
+        Some(ItemId::Asset(a)) => (i64::MAX, a.0),
         None => last,
     }
 }

@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::{AssetInfo, BatchInfo, CollectionInfo, ItemId, Kind, Library, Result, TrashEntry};
+use super::{
+    AssetId, AssetInfo, BatchInfo, CollectionId, CollectionInfo, ItemId, Kind, Library, Result,
+    TrashEntry,
+};
 
 /// What the Gallery sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -41,7 +44,9 @@ impl Library {
             .conn
             .prepare("SELECT id, parent_id, name FROM collections WHERE state = 'active'")?;
         let mut out: Vec<CollectionInfo> = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| {
+                Ok((r.get::<_, CollectionId>(0)?, r.get(1)?, r.get(2)?))
+            })?
             .map(|row| {
                 row.map(|(id, parent_id, name)| CollectionInfo {
                     id: ItemId::Collection(id),
@@ -55,7 +60,7 @@ impl Library {
         Ok(out)
     }
 
-    fn collection_map(&self) -> Result<HashMap<i64, (Option<i64>, String)>> {
+    fn collection_map(&self) -> Result<HashMap<CollectionId, (Option<CollectionId>, String)>> {
         let mut stmt = self
             .conn
             .prepare("SELECT id, parent_id, name FROM collections")?;
@@ -68,7 +73,7 @@ impl Library {
     /// Every active asset, sorted.
     pub fn assets(&self, sort: Sort) -> Result<Vec<AssetInfo>> {
         let cols = self.collection_map()?;
-        let mut companions: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+        let mut companions: HashMap<AssetId, Vec<(String, String)>> = HashMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT f.asset_id, f.role, f.path FROM files f JOIN assets a ON a.id = f.asset_id
              WHERE a.state = 'active'",
@@ -80,7 +85,7 @@ impl Library {
                 .or_default()
                 .push((r.get(1)?, r.get(2)?));
         }
-        let mut paths_cache: HashMap<Option<i64>, String> = HashMap::new();
+        let mut paths_cache: HashMap<Option<CollectionId>, String> = HashMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT id, name, kind, collection_id, size, storage = 'in_place', imported_at, captured_at,
                     width, height, camera, missing, hash, duration_ms
@@ -89,8 +94,8 @@ impl Library {
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let collection_id: Option<i64> = r.get(3)?;
+            let id: AssetId = r.get(0)?;
+            let collection_id: Option<CollectionId> = r.get(3)?;
             let in_place: bool = r.get(5)?;
             let location = paths_cache
                 .entry(collection_id)
@@ -194,7 +199,7 @@ impl Library {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let deleted_at: i64 = r.get(2)?;
-            let parent: Option<i64> = r.get(6)?;
+            let parent: Option<CollectionId> = r.get(6)?;
             out.push(TrashEntry {
                 id: ItemId::Collection(r.get(0)?),
                 name: r.get(1)?,
@@ -275,7 +280,10 @@ impl Library {
     }
 }
 
-fn path_in(map: &HashMap<i64, (Option<i64>, String)>, id: Option<i64>) -> String {
+fn path_in(
+    map: &HashMap<CollectionId, (Option<CollectionId>, String)>,
+    id: Option<CollectionId>,
+) -> String {
     super::rows::path_of(id, |c| {
         Ok::<_, std::convert::Infallible>(map.get(&c).cloned())
     })

@@ -12,7 +12,7 @@ use super::moves::{self, Move, roll_back};
 use super::restore::{activate_collection_tx, finish_restore_asset_tx};
 use super::trash::revert_asset_tx;
 use super::{Library, LibraryError, Result, fsops};
-use crate::store::{self, AssetState};
+use crate::store::{self, AssetId, AssetState, CollectionId};
 
 /// Which way a half-done move is settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ impl Library {
                         }
                     }
                     tx.commit()?;
-                    log::info!("recovery: finished moving a{id} to the Trash (ok: {ok})");
+                    log::info!("recovery: finished moving {id} to the Trash (ok: {ok})");
                 }
                 Err(e) => self.quarantine(id, AssetState::Trashing, &e)?,
             }
@@ -71,7 +71,7 @@ impl Library {
                         )?;
                     }
                     tx.commit()?;
-                    log::info!("recovery: finished restoring a{id} (ok: {ok})");
+                    log::info!("recovery: finished restoring {id} (ok: {ok})");
                 }
                 Err(e) => self.quarantine(id, AssetState::Restoring, &e)?,
             }
@@ -82,9 +82,9 @@ impl Library {
 
     /// Leaves a record that recovery cannot settle alone: it shows in the Trash with the
     /// reason, and no restore, purge or later recovery touches it.
-    fn quarantine(&mut self, id: i64, was: AssetState, err: &LibraryError) -> Result<()> {
+    fn quarantine(&mut self, id: AssetId, was: AssetState, err: &LibraryError) -> Result<()> {
         let reason = format!("recovery could not finish ({}): {err}", was.as_str());
-        log::error!("a{id} quarantined: {reason}");
+        log::error!("{id} quarantined: {reason}");
         self.conn.execute(
             "UPDATE assets SET state = 'trashed', quarantine = ?2 WHERE id = ?1",
             params![id, reason],
@@ -92,7 +92,10 @@ impl Library {
         Ok(())
     }
 
-    fn assets_in_state(&self, state: AssetState) -> Result<Vec<(i64, bool, Option<i64>)>> {
+    fn assets_in_state(
+        &self,
+        state: AssetState,
+    ) -> Result<Vec<(AssetId, bool, Option<CollectionId>)>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, storage = 'in_place', via_id FROM assets
              WHERE state = ?1 AND quarantine IS NULL",
@@ -106,7 +109,7 @@ impl Library {
     /// Brings each file of an asset to its trash place or back home. Returns false when
     /// that could not be done (the files are then all back where they started); an error
     /// when the record itself cannot be trusted (an unsafe stored path).
-    fn settle_files(&mut self, id: i64, in_place: bool, toward: Toward) -> Result<bool> {
+    fn settle_files(&mut self, id: AssetId, in_place: bool, toward: Toward) -> Result<bool> {
         let files = self.load_files(id)?;
         // Every stored path is checked before anything moves.
         let mut pairs = Vec::new();

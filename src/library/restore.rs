@@ -14,7 +14,9 @@ use super::import::{free_name, name_key};
 use super::moves::{self, Expect, Found, Move, run_moves, sync_dirs};
 use super::rows::{AssetRow, CollectionRow};
 use super::trash::{display_location, outcome, validate_name};
-use super::{AreaProblem, BulkReport, ItemId, Library, LibraryError, Result};
+use super::{
+    AreaProblem, AssetId, BatchId, BulkReport, CollectionId, ItemId, Library, LibraryError, Result,
+};
 use crate::store::{self, AssetState, CollectionStatus};
 
 /// How to restore an in-place file whose folder is gone.
@@ -32,7 +34,7 @@ pub struct RestoreOptions {
     /// Restore under this name.
     pub rename: Option<String>,
     /// Restore into this collection instead of the original (`Some(None)`: the top).
-    pub to: Option<Option<i64>>,
+    pub to: Option<Option<CollectionId>>,
     /// For in-place files whose folder is gone.
     pub folder: Option<FolderChoice>,
 }
@@ -57,7 +59,7 @@ impl Library {
                 && ctx.assets.is_none()
             {
                 // The assets' records, read together once the collections are back.
-                let asset_ids: Vec<i64> = ids
+                let asset_ids: Vec<AssetId> = ids
                     .iter()
                     .filter_map(|id| match id {
                         ItemId::Asset(a) => Some(*a),
@@ -95,13 +97,13 @@ impl Library {
     }
 
     /// Restores every item of a batch (the Undo of a move to Trash).
-    pub fn restore_batch(&mut self, batch: i64) -> Result<BulkReport> {
+    pub fn restore_batch(&mut self, batch: BatchId) -> Result<BulkReport> {
         let ids = self.batch_entries(batch)?;
         self.restore_many(&ids)
     }
 
     /// The Trash entries (directly deleted items) of a batch.
-    pub fn batch_entries(&self, batch: i64) -> Result<Vec<ItemId>> {
+    pub fn batch_entries(&self, batch: BatchId) -> Result<Vec<ItemId>> {
         let mut ids = Vec::new();
         let mut stmt = self.conn.prepare(
             "SELECT id FROM collections WHERE batch_id = ?1 AND state = 'trashed' AND via_id IS NULL",
@@ -133,9 +135,9 @@ impl Library {
     fn restore_parent(
         &self,
         id: ItemId,
-        original: Option<i64>,
+        original: Option<CollectionId>,
         opts: &RestoreOptions,
-    ) -> Result<Option<i64>> {
+    ) -> Result<Option<CollectionId>> {
         if let Some(to) = opts.to {
             if let Some(c) = to {
                 self.require_active_collection(c)?;
@@ -164,7 +166,7 @@ impl Library {
         Ok(original)
     }
 
-    fn restore_asset(&mut self, a: i64, opts: &RestoreOptions) -> Result<()> {
+    fn restore_asset(&mut self, a: AssetId, opts: &RestoreOptions) -> Result<()> {
         let mut ctx = RestoreCtx::default();
         let plan = self.plan_asset_restore(a, opts, &mut ctx)?;
         match self.execute_restores(vec![plan])?.pop() {
@@ -177,7 +179,7 @@ impl Library {
     /// and name are free) and says what to move; changes nothing.
     fn plan_asset_restore(
         &mut self,
-        a: i64,
+        a: AssetId,
         opts: &RestoreOptions,
         ctx: &mut RestoreCtx,
     ) -> Result<RestorePlan> {
@@ -232,7 +234,7 @@ impl Library {
     fn check_restore_names(
         &self,
         asset: &AssetRow,
-        parent: Option<i64>,
+        parent: Option<CollectionId>,
         name: &str,
         opts: &RestoreOptions,
         taken: &HashSet<String>,
@@ -455,7 +457,7 @@ impl Library {
         Ok(fsops::numbered_name(name, 10_000))
     }
 
-    fn active_asset_names(&self, collection: Option<i64>) -> Result<HashSet<String>> {
+    fn active_asset_names(&self, collection: Option<CollectionId>) -> Result<HashSet<String>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT name_key FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0)
              AND state IN ('active', 'trashing', 'restoring')",
@@ -555,7 +557,7 @@ impl Library {
         Ok(out)
     }
 
-    fn restore_collection(&mut self, c: i64, opts: &RestoreOptions) -> Result<()> {
+    fn restore_collection(&mut self, c: CollectionId, opts: &RestoreOptions) -> Result<()> {
         let id = ItemId::Collection(c);
         let CollectionRow {
             status,
@@ -591,7 +593,7 @@ impl Library {
                 suggestion: free_name(&name, &taken),
             });
         }
-        let members: Vec<i64> = {
+        let members: Vec<AssetId> = {
             let mut stmt = self
                 .conn
                 .prepare("SELECT id FROM assets WHERE via_id = ?1 AND state = 'trashed'")?;
@@ -691,7 +693,7 @@ impl Library {
 /// A checked plan to restore one asset.
 struct RestorePlan {
     asset: AssetRow,
-    parent: Option<i64>,
+    parent: Option<CollectionId>,
     name: String,
     /// (file id, destination, stored path) for each file.
     files: Vec<(i64, PathBuf, String)>,
@@ -703,8 +705,8 @@ struct RestorePlan {
 #[derive(Default)]
 struct RestoreCtx {
     /// The records of the assets being restored, read together.
-    assets: Option<HashMap<i64, AssetRow>>,
-    taken: HashMap<Option<i64>, HashSet<String>>,
+    assets: Option<HashMap<AssetId, AssetRow>>,
+    taken: HashMap<Option<CollectionId>, HashSet<String>>,
     areas: HashMap<i64, std::result::Result<PathBuf, AreaProblem>>,
 }
 
@@ -740,7 +742,7 @@ fn restore_moves(
 /// Makes a trashed collection and everything trashed with it active again.
 pub(crate) fn activate_collection_tx(
     tx: &rusqlite::Transaction<'_>,
-    c: i64,
+    c: CollectionId,
 ) -> rusqlite::Result<()> {
     store::exec(
         tx,
@@ -753,7 +755,7 @@ pub(crate) fn activate_collection_tx(
 
 pub(crate) fn finish_restore_asset_tx(
     tx: &rusqlite::Transaction<'_>,
-    a: i64,
+    a: AssetId,
 ) -> rusqlite::Result<()> {
     store::exec(
         tx,

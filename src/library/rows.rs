@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use rusqlite::OptionalExtension;
 
 use super::{Library, LibraryError, Result, fsops};
-use crate::store::{AssetState, CollectionStatus};
+use crate::store::{AssetId, AssetState, CollectionId, CollectionStatus};
 
 /// A file of an asset as recorded.
 #[derive(Debug, Clone)]
@@ -26,12 +26,12 @@ pub(crate) struct FileRow {
 /// An asset as recorded.
 #[derive(Debug, Clone)]
 pub(crate) struct AssetRow {
-    pub id: i64,
+    pub id: AssetId,
     pub name: String,
-    pub collection_id: Option<i64>,
+    pub collection_id: Option<CollectionId>,
     pub in_place: bool,
     pub state: AssetState,
-    pub via_id: Option<i64>,
+    pub via_id: Option<CollectionId>,
     /// The file was already gone when it was trashed (or is flagged so).
     pub missing: bool,
     /// Why recovery left this record alone, if it did.
@@ -43,25 +43,25 @@ pub(crate) struct AssetRow {
 #[derive(Debug, Clone)]
 pub(crate) struct CollectionRow {
     pub status: CollectionStatus,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CollectionId>,
     pub name: String,
     /// The collection it was trashed with, when it went with a parent.
-    pub via_id: Option<i64>,
+    pub via_id: Option<CollectionId>,
 }
 
 impl Library {
-    pub(crate) fn load_asset(&self, id: i64) -> Result<Option<AssetRow>> {
+    pub(crate) fn load_asset(&self, id: AssetId) -> Result<Option<AssetRow>> {
         Ok(self.load_assets(&[id])?.remove(&id))
     }
 
     /// The records of many assets with their files, read with two statements whatever
     /// their number (bulk actions plan thousands); ids not found are left out.
-    pub(crate) fn load_assets(&self, ids: &[i64]) -> Result<HashMap<i64, AssetRow>> {
+    pub(crate) fn load_assets(&self, ids: &[AssetId]) -> Result<HashMap<AssetId, AssetRow>> {
         let mut out = HashMap::with_capacity(ids.len());
         if ids.is_empty() {
             return Ok(out);
         }
-        let which = IdSet::of(ids);
+        let which = IdSet::of(ids.iter().copied());
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, name, collection_id, storage, state, via_id, missing, quarantine
              FROM assets WHERE id {}",
@@ -93,16 +93,16 @@ impl Library {
     }
 
     /// The files of one asset, the main file first.
-    pub(crate) fn load_files(&self, asset_id: i64) -> Result<Vec<FileRow>> {
+    pub(crate) fn load_files(&self, asset_id: AssetId) -> Result<Vec<FileRow>> {
         Ok(self
-            .files_of(&IdSet::of(&[asset_id]))?
+            .files_of(&IdSet::of([asset_id]))?
             .remove(&asset_id)
             .unwrap_or_default())
     }
 
     /// The files of the assets in `which`, each asset's main file first and the others in
     /// the order they were recorded.
-    fn files_of(&self, which: &IdSet) -> Result<HashMap<i64, Vec<FileRow>>> {
+    fn files_of(&self, which: &IdSet) -> Result<HashMap<AssetId, Vec<FileRow>>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT asset_id, id, role, path, size, hash, dev, ino, trash_root_id, trash_name
              FROM files WHERE asset_id {}",
@@ -110,7 +110,7 @@ impl Library {
         ))?;
         let rows = stmt.query_map([which], |r| {
             Ok((
-                r.get::<_, i64>(0)?,
+                r.get::<_, AssetId>(0)?,
                 FileRow {
                     id: r.get(1)?,
                     role: r.get(2)?,
@@ -124,7 +124,7 @@ impl Library {
                 },
             ))
         })?;
-        let mut out: HashMap<i64, Vec<FileRow>> = HashMap::new();
+        let mut out: HashMap<AssetId, Vec<FileRow>> = HashMap::new();
         for row in rows {
             let (asset_id, file) = row?;
             out.entry(asset_id).or_default().push(file);
@@ -137,7 +137,7 @@ impl Library {
     }
 
     /// The state of a collection, `None` when it does not exist.
-    pub(crate) fn collection_state(&self, id: i64) -> Result<Option<CollectionRow>> {
+    pub(crate) fn collection_state(&self, id: CollectionId) -> Result<Option<CollectionRow>> {
         Ok(self
             .conn
             .prepare_cached("SELECT state, parent_id, name, via_id FROM collections WHERE id = ?1")?
@@ -153,7 +153,7 @@ impl Library {
     }
 
     /// `Trips/2024` for a collection id, "" for the top.
-    pub fn collection_path(&self, id: Option<i64>) -> Result<String> {
+    pub fn collection_path(&self, id: Option<CollectionId>) -> Result<String> {
         path_of(id, |c| {
             Ok(self
                 .collection_state(c)?
@@ -187,9 +187,9 @@ impl Library {
 /// The path of names from the top down to `start` ("" for the top): the one walk up the
 /// collection tree, whatever the rows come from. `parent_of` gives a collection's parent
 /// and name; the walk stops at a collection that is not there, and at a cycle.
-pub(crate) fn path_of<E>(
-    start: Option<i64>,
-    mut parent_of: impl FnMut(i64) -> std::result::Result<Option<(Option<i64>, String)>, E>,
+pub(crate) fn path_of<Id: Copy + Eq + std::hash::Hash, E>(
+    start: Option<Id>,
+    mut parent_of: impl FnMut(Id) -> std::result::Result<Option<(Option<Id>, String)>, E>,
 ) -> std::result::Result<String, E> {
     let mut parts = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -216,8 +216,9 @@ pub(crate) enum IdSet {
 }
 
 impl IdSet {
-    pub(crate) fn of(ids: &[i64]) -> IdSet {
-        match ids {
+    pub(crate) fn of(ids: impl IntoIterator<Item = impl Into<i64>>) -> IdSet {
+        let ids: Vec<i64> = ids.into_iter().map(Into::into).collect();
+        match ids.as_slice() {
             [one] => IdSet::One(*one),
             _ => {
                 let mut s = String::with_capacity(ids.len() * 7 + 2);

@@ -11,13 +11,16 @@ use rusqlite::params;
 use super::fsops;
 use super::moves::{self, Expect, Found, Move, run_moves, sync_dirs};
 use super::rows::AssetRow;
-use super::{BulkReport, ItemId, ItemOutcome, Library, LibraryError, Result, TRASH_DIR};
+use super::{
+    AssetId, BulkReport, CollectionId, ItemId, ItemOutcome, Library, LibraryError, Result,
+    TRASH_DIR,
+};
 use crate::store::{self, AssetState, CollectionStatus};
 
 /// What one directly selected item carries into the Trash.
 struct Unit {
     root: ItemId,
-    collections: Vec<i64>,
+    collections: Vec<CollectionId>,
     assets: Vec<(AssetRow, Vec<PlannedFile>)>,
 }
 
@@ -55,7 +58,7 @@ impl Library {
         ordered.sort_by_key(|id| matches!(id, ItemId::Asset(_)));
         ordered.dedup();
         // An item inside another selected collection goes with it, once.
-        let selected: HashSet<i64> = ordered
+        let selected: HashSet<CollectionId> = ordered
             .iter()
             .filter_map(|id| match id {
                 ItemId::Collection(c) => Some(*c),
@@ -72,7 +75,7 @@ impl Library {
             ordered = keep;
         }
         // The selected assets' records, read together.
-        let asset_ids: Vec<i64> = ordered
+        let asset_ids: Vec<AssetId> = ordered
             .iter()
             .filter_map(|id| match id {
                 ItemId::Asset(a) => Some(*a),
@@ -95,8 +98,8 @@ impl Library {
         let label = self.batch_label(&units)?;
         let user = self.user.clone();
         // Where each item was: its collection's path, read once per collection.
-        let mut parents: HashMap<i64, Option<i64>> = HashMap::new();
-        let mut wanted: BTreeSet<Option<i64>> = BTreeSet::new();
+        let mut parents: HashMap<CollectionId, Option<CollectionId>> = HashMap::new();
+        let mut wanted: BTreeSet<Option<CollectionId>> = BTreeSet::new();
         for unit in &units {
             for &c in &unit.collections {
                 let parent = self.collection_state(c)?.and_then(|row| row.parent_id);
@@ -105,11 +108,11 @@ impl Library {
             }
             wanted.extend(unit.assets.iter().map(|(asset, _)| asset.collection_id));
         }
-        let mut paths: HashMap<Option<i64>, String> = HashMap::new();
+        let mut paths: HashMap<Option<CollectionId>, String> = HashMap::new();
         for c in wanted {
             paths.insert(c, self.collection_path(c)?);
         }
-        let location = |c: Option<i64>| paths.get(&c).cloned().unwrap_or_default();
+        let location = |c: Option<CollectionId>| paths.get(&c).cloned().unwrap_or_default();
         let tx = store::write_tx(&mut self.conn)?;
         let batch = store::insert_batch_tx(&tx, now, &user, &label)?;
         for unit in &units {
@@ -155,7 +158,7 @@ impl Library {
                     ])?;
                 if changed != 1 {
                     return Err(LibraryError::Invalid(format!(
-                        "a{} changed while it was being moved to the Trash",
+                        "{} changed while it was being moved to the Trash",
                         asset.id
                     )));
                 }
@@ -258,8 +261,8 @@ impl Library {
     fn plan_unit(
         &mut self,
         id: ItemId,
-        loaded: &mut HashMap<i64, AssetRow>,
-        covered: &mut HashSet<i64>,
+        loaded: &mut HashMap<AssetId, AssetRow>,
+        covered: &mut HashSet<AssetId>,
         roots: &mut TrashPlaces,
     ) -> Result<Option<Unit>, PlanError> {
         match id {
@@ -294,7 +297,7 @@ impl Library {
                 let collections = self.subtree(c)?;
                 let mut assets = Vec::new();
                 for &col in &collections {
-                    let ids: Vec<i64> = {
+                    let ids: Vec<AssetId> = {
                         let mut stmt = self.conn.prepare_cached(
                             "SELECT id FROM assets WHERE collection_id = ?1 AND state = 'active'",
                         )?;
@@ -323,7 +326,7 @@ impl Library {
     }
 
     /// Whether `id` lies below (not at) one of the collections in `set`.
-    fn inside_any(&self, id: ItemId, set: &HashSet<i64>) -> Result<bool> {
+    fn inside_any(&self, id: ItemId, set: &HashSet<CollectionId>) -> Result<bool> {
         let mut cur = match id {
             ItemId::Asset(a) => self.load_asset(a)?.and_then(|a| a.collection_id),
             ItemId::Collection(c) => self.collection_state(c)?.and_then(|row| row.parent_id),
@@ -343,14 +346,14 @@ impl Library {
     }
 
     /// The active collection `c` and every active collection below it.
-    pub(crate) fn subtree(&self, c: i64) -> Result<Vec<i64>> {
+    pub(crate) fn subtree(&self, c: CollectionId) -> Result<Vec<CollectionId>> {
         let mut out = vec![c];
         let mut i = 0;
         let mut stmt = self.conn.prepare_cached(
             "SELECT id FROM collections WHERE parent_id = ?1 AND state = 'active'",
         )?;
         while i < out.len() {
-            let children: Vec<i64> = stmt
+            let children: Vec<CollectionId> = stmt
                 .query_map([out[i]], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             out.extend(children);
@@ -381,7 +384,7 @@ impl Library {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let name = format!("{}-{}-{}", asset.id, f.id, fname);
+            let name = format!("{}-{}-{}", asset.id.0, f.id, fname);
             let expect = Expect {
                 size: f.size,
                 hash: f.hash.clone(),
@@ -553,7 +556,7 @@ pub(crate) fn validate_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: i64) -> rusqlite::Result<()> {
+pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: AssetId) -> rusqlite::Result<()> {
     store::exec(
         tx,
         "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
@@ -568,7 +571,7 @@ pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: i64) -> rusqlit
     Ok(())
 }
 
-fn revert_collection_tx(tx: &rusqlite::Transaction<'_>, c: i64) -> rusqlite::Result<()> {
+fn revert_collection_tx(tx: &rusqlite::Transaction<'_>, c: CollectionId) -> rusqlite::Result<()> {
     store::exec(tx,
         "UPDATE collections SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
             via_id = NULL, orig_location = NULL WHERE id = ?1",

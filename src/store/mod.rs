@@ -16,7 +16,7 @@ pub use records::{
     NewAsset, NewFile, TrashedAt, insert_asset_tx, insert_assets_tx, insert_batch_tx,
     insert_collection_tx,
 };
-pub use types::{AssetState, CollectionStatus, IdTable};
+pub use types::{AssetId, AssetState, BatchId, CollectionId, CollectionStatus, IdTable};
 
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, ToSql, params, params_from_iter};
 
-use super::{AssetState, IdTable, take_id, take_ids};
+use super::{AssetId, AssetState, BatchId, CollectionId, IdTable, take_id, take_ids};
 
 /// A batch: one user action that moved things to the Trash.
 pub fn insert_batch_tx(
@@ -11,8 +11,8 @@ pub fn insert_batch_tx(
     created_at: i64,
     deleted_by: &str,
     label: &str,
-) -> rusqlite::Result<i64> {
-    let id = take_id(conn, IdTable::Batches)?;
+) -> rusqlite::Result<BatchId> {
+    let id = BatchId(take_id(conn, IdTable::Batches)?);
     conn.execute(
         "INSERT INTO batches(id, created_at, deleted_by, label) VALUES (?1, ?2, ?3, ?4)",
         params![id, created_at, deleted_by, label],
@@ -23,12 +23,12 @@ pub fn insert_batch_tx(
 /// A new active collection.
 pub fn insert_collection_tx(
     conn: &Connection,
-    parent: Option<i64>,
+    parent: Option<CollectionId>,
     name: &str,
     name_key: &str,
     created_at: i64,
-) -> rusqlite::Result<i64> {
-    let id = take_id(conn, IdTable::Collections)?;
+) -> rusqlite::Result<CollectionId> {
+    let id = CollectionId(take_id(conn, IdTable::Collections)?);
     conn.execute(
         "INSERT INTO collections(id, parent_id, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, parent, name, name_key, created_at],
@@ -39,7 +39,7 @@ pub fn insert_collection_tx(
 /// An asset's record as first written.
 #[derive(Debug, Clone, Default)]
 pub struct NewAsset<'a> {
-    pub collection_id: Option<i64>,
+    pub collection_id: Option<CollectionId>,
     pub name: &'a str,
     pub name_key: &'a str,
     pub kind: &'a str,
@@ -61,7 +61,7 @@ pub struct NewAsset<'a> {
 pub struct TrashedAt<'a> {
     pub deleted_at: i64,
     pub deleted_by: &'a str,
-    pub batch_id: i64,
+    pub batch_id: BatchId,
 }
 
 /// A file of an asset as first written.
@@ -82,7 +82,7 @@ pub fn insert_asset_tx(
     conn: &Connection,
     asset: &NewAsset<'_>,
     files: &[NewFile<'_>],
-) -> rusqlite::Result<i64> {
+) -> rusqlite::Result<AssetId> {
     let ids = insert_assets_tx(conn, &[(asset.clone(), files.to_vec())])?;
     Ok(ids[0])
 }
@@ -96,12 +96,12 @@ const ROWS: usize = 64;
 pub fn insert_assets_tx(
     conn: &Connection,
     assets: &[(NewAsset<'_>, Vec<NewFile<'_>>)],
-) -> rusqlite::Result<Vec<i64>> {
+) -> rusqlite::Result<Vec<AssetId>> {
     if assets.is_empty() {
         return Ok(Vec::new());
     }
     let first = take_ids(conn, IdTable::Assets, assets.len())?;
-    let ids: Vec<i64> = (first..first + assets.len() as i64).collect();
+    let ids: Vec<AssetId> = (first..first + assets.len() as i64).map(AssetId).collect();
     for (ids, rows) in ids.chunks(ROWS).zip(assets.chunks(ROWS)) {
         let derived: Vec<Derived<'_>> = rows.iter().map(|(a, _)| Derived::of(a)).collect();
         let mut values: Vec<&dyn ToSql> = Vec::with_capacity(rows.len() * 19);
@@ -136,7 +136,7 @@ pub fn insert_assets_tx(
         ))?
         .execute(params_from_iter(values))?;
     }
-    let files: Vec<(i64, &NewFile<'_>)> = ids
+    let files: Vec<(AssetId, &NewFile<'_>)> = ids
         .iter()
         .zip(assets)
         .flat_map(|(id, (_, files))| files.iter().map(move |f| (*id, f)))
@@ -172,7 +172,7 @@ struct Derived<'a> {
     state: AssetState,
     deleted_at: Option<i64>,
     deleted_by: Option<&'a str>,
-    batch_id: Option<i64>,
+    batch_id: Option<BatchId>,
     orig_location: Option<&'static str>,
 }
 

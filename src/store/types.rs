@@ -104,3 +104,55 @@ impl FromSql for CollectionStatus {
         }
     }
 }
+
+/// Ids that name one record forever (see `store::take_id`): a distinct type per table, so
+/// an asset's id can never be passed where a collection's is meant. Stored as INTEGER;
+/// serialized as the bare number.
+macro_rules! record_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!($prefix, "{}"), self.0)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
+            }
+        }
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.0))
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                value.as_i64().map($name)
+            }
+        }
+    };
+}
+
+record_id!(
+    /// An asset's id, shown as `a12`.
+    AssetId,
+    "a"
+);
+record_id!(
+    /// A collection's id, shown as `c3`.
+    CollectionId,
+    "c"
+);
+record_id!(
+    /// A batch's id (one user action that moved things to the Trash), shown as `b7`.
+    BatchId,
+    "b"
+);

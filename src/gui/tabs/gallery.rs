@@ -7,7 +7,9 @@ use crate::clock;
 use crate::gui::app::{Command, ShoeboxApp, ViewMode};
 use crate::gui::textures::Picture;
 use crate::gui::views::{grid, list};
-use crate::library::{AssetInfo, CollectionInfo, ItemId, Kind, SortKey, human_size, items};
+use crate::library::{
+    AssetInfo, CollectionId, CollectionInfo, ItemId, Kind, SortKey, human_size, items,
+};
 use crate::thumbs::{Request, THUMB_PX};
 
 pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
@@ -122,7 +124,12 @@ pub fn tree_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         });
 }
 
-fn children_ui(app: &mut ShoeboxApp, ui: &mut Ui, all: &[CollectionInfo], parent: Option<i64>) {
+fn children_ui(
+    app: &mut ShoeboxApp,
+    ui: &mut Ui,
+    all: &[CollectionInfo],
+    parent: Option<CollectionId>,
+) {
     for c in all.iter().filter(|c| c.parent_id == parent) {
         let ItemId::Collection(id) = c.id else {
             continue;
