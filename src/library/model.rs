@@ -17,6 +17,24 @@ pub enum ItemId {
     Collection(CollectionId),
 }
 
+impl ItemId {
+    /// The asset's id, when this is an asset.
+    pub fn asset(self) -> Option<AssetId> {
+        match self {
+            ItemId::Asset(a) => Some(a),
+            ItemId::Collection(_) => None,
+        }
+    }
+
+    /// The collection's id, when this is a collection.
+    pub fn collection(self) -> Option<CollectionId> {
+        match self {
+            ItemId::Collection(c) => Some(c),
+            ItemId::Asset(_) => None,
+        }
+    }
+}
+
 impl fmt::Display for ItemId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

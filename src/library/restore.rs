@@ -59,13 +59,7 @@ impl Library {
                 && ctx.assets.is_none()
             {
                 // The assets' records, read together once the collections are back.
-                let asset_ids: Vec<AssetId> = ids
-                    .iter()
-                    .filter_map(|id| match id {
-                        ItemId::Asset(a) => Some(*a),
-                        ItemId::Collection(_) => None,
-                    })
-                    .collect();
+                let asset_ids: Vec<AssetId> = ids.iter().filter_map(|id| id.asset()).collect();
                 ctx.assets = Some(self.load_assets(&asset_ids)?);
             }
             let planned = match id {

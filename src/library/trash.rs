@@ -58,13 +58,8 @@ impl Library {
         ordered.sort_by_key(|id| matches!(id, ItemId::Asset(_)));
         ordered.dedup();
         // An item inside another selected collection goes with it, once.
-        let selected: HashSet<CollectionId> = ordered
-            .iter()
-            .filter_map(|id| match id {
-                ItemId::Collection(c) => Some(*c),
-                ItemId::Asset(_) => None,
-            })
-            .collect();
+        let selected: HashSet<CollectionId> =
+            ordered.iter().filter_map(|id| id.collection()).collect();
         if !selected.is_empty() {
             let mut keep = Vec::with_capacity(ordered.len());
             for id in ordered {
@@ -75,13 +70,7 @@ impl Library {
             ordered = keep;
         }
         // The selected assets' records, read together.
-        let asset_ids: Vec<AssetId> = ordered
-            .iter()
-            .filter_map(|id| match id {
-                ItemId::Asset(a) => Some(*a),
-                ItemId::Collection(_) => None,
-            })
-            .collect();
+        let asset_ids: Vec<AssetId> = ordered.iter().filter_map(|id| id.asset()).collect();
         let mut loaded = self.load_assets(&asset_ids)?;
         for id in ordered {
             match self.plan_unit(id, &mut loaded, &mut covered, &mut roots_by_dev) {
@@ -116,10 +105,7 @@ impl Library {
         let tx = store::write_tx(&mut self.conn)?;
         let batch = store::insert_batch_tx(&tx, now, &user, &label)?;
         for unit in &units {
-            let via = match unit.root {
-                ItemId::Collection(c) => Some(c),
-                ItemId::Asset(_) => None,
-            };
+            let via = unit.root.collection();
             for &c in &unit.collections {
                 let parent = parents.get(&c).copied().flatten();
                 tx.prepare_cached(
