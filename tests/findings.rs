@@ -513,3 +513,60 @@ fn finding09_a_full_disk_still_lists_and_a_failing_write_says_the_disk_is_full()
     assert!(!listed.as_array().unwrap().is_empty());
     assert!(run(&["import", other.to_str().unwrap()]).status.success());
 }
+
+#[test]
+fn finding15_a_bulk_restore_records_its_intent_once_and_flushes_once_for_all_its_items() {
+    let mut f = Fixture::new();
+    let paths: Vec<_> = (0..60)
+        .map(|i| f.file(&format!("p{i}.txt"), format!("photo {i}").as_bytes()))
+        .collect();
+    let ids = f.import(&paths, None);
+    f.lib.trash(&ids).unwrap();
+    // Each protocol step is reached once for the whole restore, not once per item: a
+    // second arrival at either step would stop the restore here.
+    for step in ["restore.after_intent", "restore.after_sync"] {
+        shoebox::failpoint::arm(step, 1);
+        let report = f.lib.restore_many(&ids).unwrap();
+        shoebox::failpoint::disarm();
+        assert_eq!(report.succeeded.len(), ids.len(), "{step}");
+        f.lib.trash(&ids).unwrap();
+    }
+    f.assert_integrity();
+}
+
+#[test]
+fn finding16_an_import_flushes_once_per_chunk_and_finds_files_by_an_index() {
+    let mut f = Fixture::new();
+    // By copy: one intent, one flush for all the copies, not one per file.
+    for step in ["import.after_intent", "import.after_sync"] {
+        let paths: Vec<_> = (0..60)
+            .map(|i| {
+                f.file(
+                    &format!("{step}/i{i}.txt"),
+                    format!("{step} {i}").as_bytes(),
+                )
+            })
+            .collect();
+        shoebox::failpoint::arm(step, 1);
+        let before = f.active_names().len();
+        let report = f
+            .lib
+            .import(&paths, &ImportOptions::default(), &mut |_| {})
+            .unwrap();
+        shoebox::failpoint::disarm();
+        assert_eq!(report.imported.len(), 60, "{step}");
+        assert_eq!(f.active_names().len(), before + 60);
+    }
+    // Files are looked up by their path through an index, not a scan of every file.
+    f.close();
+    let db = rusqlite::Connection::open(f.root().join("library.db")).unwrap();
+    let plan: String = db
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT path, asset_id FROM files
+             WHERE path IN (SELECT value FROM json_each('[\"x\"]'))",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("INDEX files_path"), "{plan}");
+}
