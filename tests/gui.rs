@@ -10,7 +10,7 @@ use shoebox::gui::worker::Job;
 use shoebox::gui::{Prefs, ShoeboxApp, app_ui};
 use shoebox::library::{ImportOptions, Library};
 
-use crate::common::T0;
+use crate::common::{self, T0};
 
 struct Gui {
     dir: tempfile::TempDir,
@@ -37,6 +37,11 @@ fn gui_with(files: &[(&str, &[u8])]) -> Gui {
         lib.import(&paths, &ImportOptions::default(), &mut |_| {})
             .unwrap();
     }
+    gui_on(dir, clock, lib)
+}
+
+/// The app on `lib`.
+fn gui_on(dir: tempfile::TempDir, clock: ManualClock, lib: Library) -> Gui {
     let ctx = egui::Context::default();
     let app = ShoeboxApp::new(lib, &ctx, Prefs::default(), false).unwrap();
     let harness = Harness::builder()
@@ -547,4 +552,50 @@ fn finding04_the_window_offers_repair_when_the_library_db_is_gone_and_then_opens
         .map(|a| a.name)
         .collect();
     assert_eq!(names, vec!["beach.jpg"]);
+}
+
+#[test]
+fn finding01_the_window_says_the_trash_drive_is_unplugged_and_keeps_the_item() {
+    let Some(mut drive) = common::Drive::new("8m") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(T0);
+    let mut lib =
+        Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).unwrap();
+    lib.set_user("tester");
+    let photo = drive.mount_point.join("portrait.jpg");
+    std::fs::write(&photo, b"a photo on a removable drive").unwrap();
+    let id = lib
+        .import(
+            std::slice::from_ref(&photo),
+            &ImportOptions {
+                in_place: true,
+                ..Default::default()
+            },
+            &mut |_| {},
+        )
+        .unwrap()
+        .imported[0]
+        .id;
+    lib.trash(&[id]).unwrap();
+    let mut g = gui_on(dir, clock, lib);
+    drive.unplug();
+    g.open_trash();
+    g.click("portrait.jpg");
+    g.click("Restore");
+    assert!(
+        g.shows_text("stays in the Trash"),
+        "the window says why nothing was restored"
+    );
+    assert!(
+        g.shows_text(&drive.mount_point.display().to_string()),
+        "the message names the drive"
+    );
+    assert!(g.shows("Trash (1)"), "the item is still in the Trash");
+    drive.plug();
+    let kept = common::files_under(&drive.mount_point)
+        .iter()
+        .any(|f| std::fs::read(f).is_ok_and(|b| b == b"a photo on a removable drive"));
+    assert!(kept, "the photo is still in the drive's trash area");
 }
