@@ -353,3 +353,98 @@ fn finding13_deleted_by_is_the_account_name_when_user_and_logname_are_unset() {
     assert_ne!(by, "unknown");
     assert_eq!(by, shoebox::library::os_user());
 }
+
+#[test]
+fn cli_thumbnails_makes_what_is_missing_for_the_gallery_and_the_trash_and_says_what_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    image::RgbImage::from_pixel(600, 300, image::Rgb([10, 200, 90]))
+        .save(src.join("wide.png"))
+        .unwrap();
+    std::fs::write(src.join("portrait.jpg"), crate::common::oriented_jpeg(6)).unwrap();
+    std::fs::write(src.join("broken.jpg"), b"not a jpeg at all").unwrap();
+    std::fs::write(src.join("notes.txt"), b"no picture").unwrap();
+    let imported = json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "import", src.to_str().unwrap()],
+    ));
+    let id_of = |name: &str| {
+        imported["imported"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (wide, portrait, broken) = (
+        id_of("wide.png"),
+        id_of("portrait.jpg"),
+        id_of("broken.jpg"),
+    );
+    // A trashed photo gets its thumbnail too.
+    json(&shoebox(&lib, T0, &["--json", "trash", &portrait]));
+
+    let first = json(&shoebox(&lib, T0, &["--json", "thumbnails"]));
+    assert_eq!(first["made"], 2, "{first}");
+    assert_eq!(first["already"], 0);
+    assert_eq!(first["no_picture"], 1);
+    let failed = first["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["id"], broken.as_str());
+    assert!(
+        failed[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("can't read this image")
+    );
+    let cached = crate::common::files_under(&lib.join("thumbs"))
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .count();
+    assert_eq!(cached, 2);
+
+    // Again: nothing left to make; with --rebuild, everything is made again.
+    let again = json(&shoebox(&lib, T0, &["--json", "thumbnails"]));
+    assert_eq!(
+        (again["made"].clone(), again["already"].clone()),
+        (0.into(), 2.into())
+    );
+    let rebuilt = json(&shoebox(&lib, T0, &["--json", "thumbnails", "--rebuild"]));
+    assert_eq!(rebuilt["made"], 2, "{rebuilt}");
+
+    // One thumbnail as a PNG: the trashed portrait, upright.
+    let out = dir.path().join("portrait.png");
+    let one = json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "thumbnail", &portrait, out.to_str().unwrap()],
+    ));
+    assert_eq!(
+        (one["width"].clone(), one["height"].clone()),
+        (32.into(), 64.into())
+    );
+    let png = image::open(&out).unwrap().into_rgba8();
+    crate::common::assert_upright(&png, 6);
+    let out = dir.path().join("wide.png");
+    json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "thumbnail", &wide, out.to_str().unwrap()],
+    ));
+    assert_eq!(image::image_dimensions(&out).unwrap(), (256, 128));
+
+    // What has no thumbnail says why, and exits non-zero.
+    let notes = id_of("notes.txt");
+    let refused = shoebox(&lib, T0, &["thumbnail", &notes, out.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("only photos and videos"));
+    let refused = shoebox(&lib, T0, &["thumbnail", &broken, out.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("can't read this image"));
+}

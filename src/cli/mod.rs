@@ -6,6 +6,7 @@ mod ls;
 mod repair;
 mod settings;
 mod sweep;
+mod thumbnails;
 mod trash;
 
 use std::io::IsTerminal;
@@ -103,6 +104,19 @@ pub enum Command {
         key: Option<String>,
         value: Option<String>,
     },
+    /// Make every missing grid thumbnail (Gallery and Trash) and say how it went.
+    Thumbnails {
+        /// Make every thumbnail again, not only the missing ones.
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// Write an item's grid thumbnail as a PNG (making it first if needed).
+    Thumbnail {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[arg(value_name = "OUT")]
+        out: PathBuf,
+    },
     /// Bring the library back when library.db is missing, empty or damaged (from the newest
     /// good backup, or rebuilt from the files); never deletes anything.
     Repair,
@@ -178,6 +192,11 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
         Command::EmptyTrash { yes } => trash::empty(&mut lib, json, yes),
         Command::Sweep { confirm_clock } => sweep::run(&mut lib, json, confirm_clock),
         Command::Settings { key, value } => settings::run(&mut lib, json, key, value),
+        Command::Thumbnails { rebuild } => thumbnails::all(&mut lib, json, rebuild),
+        Command::Thumbnail { id, out } => {
+            let id = id.parse::<ItemId>().map_err(anyhow::Error::msg)?;
+            thumbnails::one(&mut lib, json, id, &out)
+        }
         Command::Render { .. } | Command::Repair => Ok(()),
     };
     outcome.map_err(|e| name_full_disk(e, &root))?;

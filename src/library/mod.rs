@@ -35,7 +35,7 @@ pub use import::{ImportOptions, ImportProgress, ImportReport, InTrashMatch};
 pub use model::*;
 pub use probe::{Kind as ProbeKind, kind_of};
 pub use purge::{PurgeReason, SweepReport};
-pub use query::{FilePlace, Sort, SortKey, TrashSort, asset_sort_key, trash_order};
+pub use query::{FilePlace, PictureSource, Sort, SortKey, TrashSort, asset_sort_key, trash_order};
 pub use restore::{FolderChoice, RestoreOptions};
 
 /// Default retention: items stay 30 days in the Trash.
@@ -477,7 +477,7 @@ impl Library {
     }
 
     /// Absolute path of a file stored in `files.path`.
-    fn home_path(&self, stored: &str, in_place: bool) -> Result<PathBuf> {
+    pub(crate) fn home_path(&self, stored: &str, in_place: bool) -> Result<PathBuf> {
         let p = fsops::validate_stored(stored, in_place)
             .map_err(|e| LibraryError::io("refusing a stored path", stored, e))?;
         Ok(if in_place { p } else { self.root.join(p) })

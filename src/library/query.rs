@@ -4,10 +4,13 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use serde::Serialize;
+
 use super::{
-    AssetId, AssetInfo, BatchInfo, CollectionId, CollectionInfo, ItemId, Kind, Library, Result,
-    TrashEntry,
+    AssetId, AssetInfo, BatchInfo, CollectionId, CollectionInfo, ItemId, Kind, Library,
+    LibraryError, Result, TrashEntry,
 };
+use crate::store::AssetState;
 
 /// What the Gallery sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -379,6 +382,69 @@ impl Library {
                 trashed,
                 missing: r.get::<_, i64>(3)? == super::check::MISSING,
                 hash: r.get(5)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// An asset that can have a picture, and where its main file is now (in the library, where
+/// it was imported from, or in a trash area).
+#[derive(Debug, Clone, Serialize)]
+pub struct PictureSource {
+    pub id: ItemId,
+    pub name: String,
+    pub kind: Kind,
+    /// The content hash: the key of its cached thumbnail.
+    pub hash: String,
+    pub path: PathBuf,
+    pub trashed: bool,
+}
+
+impl Library {
+    /// Every asset in the Gallery or in the Trash (trashed with a collection or alone), with
+    /// where its main file is now. Records a crash left half-way are left out.
+    pub fn picture_sources(&self) -> Result<Vec<PictureSource>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id, a.name, a.kind, a.hash, a.state, a.storage = 'in_place',
+                    f.path, f.trash_root_id, f.trash_name
+             FROM assets a JOIN files f ON f.asset_id = a.id AND f.role = 'main'
+             WHERE a.state IN ('active', 'trashed') ORDER BY a.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut roots: HashMap<i64, PathBuf> = HashMap::new();
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let state: AssetState = r.get(4)?;
+            let trashed = state == AssetState::Trashed;
+            let stored: String = r.get(6)?;
+            let path = match (
+                trashed,
+                r.get::<_, Option<i64>>(7)?,
+                r.get::<_, Option<String>>(8)?,
+            ) {
+                (true, Some(root), Some(name)) => {
+                    super::fsops::validate_component(&name)
+                        .map_err(|e| LibraryError::io("refusing a stored trash name", &name, e))?;
+                    let dir = match roots.get(&root) {
+                        Some(dir) => dir.clone(),
+                        None => {
+                            let dir = self.trash_root(root)?;
+                            roots.insert(root, dir.clone());
+                            dir
+                        }
+                    };
+                    dir.join(name)
+                }
+                _ => self.home_path(&stored, r.get(5)?)?,
+            };
+            out.push(PictureSource {
+                id: ItemId::Asset(r.get(0)?),
+                name: r.get(1)?,
+                kind: Kind::parse(&r.get::<_, String>(2)?),
+                hash: r.get(3)?,
+                path,
+                trashed,
             });
         }
         Ok(out)

@@ -233,6 +233,32 @@ fn cache_path(cache_dir: &Path, req: &Request) -> PathBuf {
     cache_dir.join(format!("{}-{}-v{CACHE_VERSION}.png", req.key, req.size))
 }
 
+impl Request {
+    /// A request that only names a cache entry (for the cache's own bookkeeping).
+    fn named(key: &str, size: u32) -> Request {
+        Request {
+            key: key.to_string(),
+            path: PathBuf::new(),
+            kind: Kind::Other,
+            size,
+        }
+    }
+}
+
+/// Whether the picture of `key` at `size` is in the cache.
+pub fn is_cached(cache_dir: &Path, key: &str, size: u32) -> bool {
+    cache_path(cache_dir, &Request::named(key, size)).is_file()
+}
+
+/// Forgets the cached picture of `key` at `size` and any failure remembered for it, so the
+/// next request makes it again.
+pub fn forget(cache_dir: &Path, key: &str, size: u32) {
+    let req = Request::named(key, size);
+    for path in [cache_path(cache_dir, &req), failed_marker(cache_dir, &req)] {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
 /// Where the reason a file could not be pictured is remembered, so it is not retried.
 fn failed_marker(cache_dir: &Path, req: &Request) -> PathBuf {
     cache_dir.join(format!("{}-{}.failed", req.key, req.size))
