@@ -839,3 +839,48 @@ fn dimensions_are_those_of_the_picture_as_meant_to_be_seen() {
         );
     }
 }
+
+#[test]
+fn dimensions_recorded_sideways_by_an_earlier_shoebox_are_corrected_once() {
+    let mut f = Fixture::new();
+    let shown = f.file("shown.jpg", &crate::common::oriented_jpeg(6));
+    let trashed = f.file("trashed.jpg", &crate::common::oriented_jpeg(8));
+    let ids = f.import(&[shown, trashed], None);
+    f.lib.trash(&[ids[1]]).unwrap();
+    // As an earlier Shoebox recorded them: as stored, sideways.
+    f.close();
+    {
+        let db = rusqlite::Connection::open(f.root().join("library.db")).unwrap();
+        db.execute("UPDATE assets SET width = 64, height = 32", [])
+            .unwrap();
+        db.execute("DELETE FROM settings WHERE key = 'dimensions_oriented'", [])
+            .unwrap();
+    }
+    f.open_again();
+    let check = f.lib.check_files().unwrap();
+    assert_eq!(
+        check.reoriented, 2,
+        "the one shown and the one in the Trash"
+    );
+    let a = &f.lib.assets(Default::default()).unwrap()[0];
+    assert_eq!((a.width, a.height), (Some(32), Some(64)));
+    let t = &f.lib.trash_entries(Default::default()).unwrap()[0];
+    assert_eq!((t.width, t.height), (Some(32), Some(64)));
+    assert_eq!(f.lib.check_files().unwrap().reoriented, 0, "only once");
+}
+
+#[test]
+fn a_new_library_does_not_read_its_photos_again_to_correct_dimensions() {
+    let mut f = Fixture::new();
+    let p = f.file("p.jpg", &crate::common::oriented_jpeg(6));
+    f.import(&[p], None);
+    // Even with the record made wrong behind its back, nothing is re-read: the library was
+    // made by a Shoebox that records dimensions as seen.
+    f.close();
+    rusqlite::Connection::open(f.root().join("library.db"))
+        .unwrap()
+        .execute("UPDATE assets SET width = 1, height = 1", [])
+        .unwrap();
+    f.open_again();
+    assert_eq!(f.lib.check_files().unwrap().reoriented, 0);
+}

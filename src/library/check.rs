@@ -6,7 +6,7 @@ use std::fs;
 
 use serde::Serialize;
 
-use super::{Library, Result};
+use super::{AssetId, Library, Result};
 use crate::store;
 
 /// The `missing` column: 0 present, 1 missing, 2 offline.
@@ -14,12 +14,19 @@ pub(crate) const PRESENT: i64 = 0;
 pub(crate) const MISSING: i64 = 1;
 pub(crate) const OFFLINE: i64 = 2;
 
+/// The setting that says a library's photo dimensions take EXIF orientation into account
+/// (set by migration 5 for a library made empty, by the first check for an older one).
+const ORIENTED: &str = "dimensions_oriented";
+
 /// What a check found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct FileCheck {
     pub checked: usize,
     pub missing: usize,
     pub offline: usize,
+    /// Photos whose recorded dimensions were corrected for their EXIF orientation (once,
+    /// for libraries made before Shoebox read it).
+    pub reoriented: usize,
 }
 
 impl Library {
@@ -69,6 +76,48 @@ impl Library {
             }
             tx.commit()?;
         }
+        check.reoriented = self.orient_stored_dimensions()?;
         Ok(check)
+    }
+
+    /// Once per library: records every photo's dimensions as it is meant to be seen (an
+    /// earlier Shoebox recorded them as stored, sideways for a turned portrait). A file that
+    /// cannot be read now (an unplugged drive) keeps what was recorded.
+    fn orient_stored_dimensions(&mut self) -> Result<usize> {
+        if store::get_setting(&self.conn, ORIENTED)?.is_some() {
+            return Ok(0);
+        }
+        let recorded: std::collections::HashMap<AssetId, (u32, u32)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, width, height FROM assets
+                 WHERE kind = 'image' AND width IS NOT NULL AND height IS NOT NULL",
+            )?;
+            stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut changes = Vec::new();
+        for source in self.picture_sources()? {
+            let Some(id) = source.id.asset() else {
+                continue;
+            };
+            let Some(&was) = recorded.get(&id) else {
+                continue;
+            };
+            if let Ok(seen) = super::probe::oriented_dimensions(&source.path)
+                && seen != was
+            {
+                changes.push((id, seen));
+            }
+        }
+        let tx = store::write_tx(&mut self.conn)?;
+        for (id, (w, h)) in &changes {
+            tx.execute(
+                "UPDATE assets SET width = ?2, height = ?3 WHERE id = ?1",
+                rusqlite::params![id, w, h],
+            )?;
+        }
+        store::set_setting(&tx, ORIENTED, "1")?;
+        tx.commit()?;
+        Ok(changes.len())
     }
 }

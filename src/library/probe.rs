@@ -74,6 +74,15 @@ pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
         // No header reader for these here; EXIF is all we know.
         return Ok(meta);
     }
+    let (w, h) = oriented_dimensions(path)?;
+    meta.width = Some(w);
+    meta.height = Some(h);
+    Ok(meta)
+}
+
+/// An image's width and height as it is meant to be seen, from its header: a photo stored
+/// sideways with an EXIF orientation that turns it is as tall as it is stored wide.
+pub fn oriented_dimensions(path: &Path) -> Result<(u32, u32), String> {
     let reader = image::ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
         .map_err(|e| format!("could not read the image: {e}"))?;
@@ -81,15 +90,10 @@ pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
         .into_decoder()
         .map_err(|e| format!("not a readable image ({e})"))?;
     let (w, h) = decoder.dimensions();
-    // The dimensions of the picture as it is meant to be seen: a photo stored sideways
-    // with an EXIF orientation that turns it is as tall as it is stored wide.
-    let (w, h) = match decoder.orientation() {
+    Ok(match decoder.orientation() {
         Ok(o) if turns_sideways(o) => (h, w),
         _ => (w, h),
-    };
-    meta.width = Some(w);
-    meta.height = Some(h);
-    Ok(meta)
+    })
 }
 
 /// Whether an EXIF orientation turns the picture by a quarter (so width and height swap).

@@ -205,6 +205,13 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX assets_live_name
         ON assets(ifnull(collection_id, 0), name_key) WHERE state <> 'trashed' AND state <> 'purging';
     "#,
+    // 5: photo dimensions are recorded as the picture is meant to be seen (EXIF orientation).
+    // A library with no assets yet has nothing to correct; an older one is corrected once
+    // by its next file check (library::check).
+    r#"
+    INSERT INTO settings(key, value) SELECT 'dimensions_oriented', '1'
+        WHERE NOT EXISTS (SELECT 1 FROM assets);
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.
