@@ -296,7 +296,12 @@ pub fn render(
             }
             video_poster(path, size)?
         }
-        _ => decode(path)?,
+        // A JPEG is decoded straight at the smallest scale (1/8, 1/4, 1/2) that still
+        // covers `size`: most of a photo's pixels are never computed.
+        _ => match scaled_jpeg(path, size) {
+            Some(img) => img,
+            None => decode(path)?,
+        },
     };
     let img = if img.width() > size || img.height() > size {
         img.thumbnail(size, size)
@@ -464,6 +469,65 @@ pub fn decode(path: &Path) -> Result<image::DynamicImage, String> {
     Ok(img)
 }
 
+/// A JPEG decoded at the smallest DCT scale whose picture still has `size` pixels along
+/// its longer edge, turned by its EXIF orientation. `None` for anything else, or anything
+/// unusual (CMYK, 16-bit, too large, damaged): the full decoder then decides, and explains.
+fn scaled_jpeg(path: &Path, size: u32) -> Option<image::DynamicImage> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut magic = [0u8; 3];
+    file.read_exact(&mut magic).ok()?;
+    if magic != [0xFF, 0xD8, 0xFF] || file.metadata().ok()?.len() > MAX_ALLOC / 2 {
+        return None;
+    }
+    // Read whole: the decoder reads a byte at a time, which a slice serves for free.
+    let bytes = std::fs::read(path).ok()?;
+    // The decoder panics on some malformed frames; that only costs the fast path.
+    std::panic::catch_unwind(AssertUnwindSafe(move || {
+        let mut decoder = jpeg_decoder::Decoder::new(&bytes[..]);
+        decoder.set_max_decoding_buffer_size(MAX_ALLOC as usize);
+        decoder.read_info().ok()?;
+        let info = decoder.info()?;
+        let (w, h) = (u32::from(info.width), u32::from(info.height));
+        if w == 0 || h == 0 || w > MAX_EDGE || h > MAX_EDGE {
+            return None;
+        }
+        // What `size` along the longer edge asks of each axis.
+        let long = w.max(h);
+        let want_w = (u64::from(w) * u64::from(size))
+            .div_ceil(u64::from(long))
+            .max(1);
+        let want_h = (u64::from(h) * u64::from(size))
+            .div_ceil(u64::from(long))
+            .max(1);
+        let (sw, sh) = decoder
+            .scale(
+                want_w.min(u64::from(u16::MAX)) as u16,
+                want_h.min(u64::from(u16::MAX)) as u16,
+            )
+            .ok()?;
+        let pixels = decoder.decode().ok()?;
+        let (sw, sh) = (u32::from(sw), u32::from(sh));
+        let mut img = match decoder.info()?.pixel_format {
+            jpeg_decoder::PixelFormat::RGB24 => {
+                image::DynamicImage::ImageRgb8(image::RgbImage::from_raw(sw, sh, pixels)?)
+            }
+            jpeg_decoder::PixelFormat::L8 => {
+                image::DynamicImage::ImageLuma8(image::GrayImage::from_raw(sw, sh, pixels)?)
+            }
+            _ => return None,
+        };
+        let orientation = decoder
+            .exif_data()
+            .and_then(image::metadata::Orientation::from_exif_chunk)
+            .unwrap_or(image::metadata::Orientation::NoTransforms);
+        img.apply_orientation(orientation);
+        Some(img)
+    }))
+    .ok()
+    .flatten()
+}
+
 fn has_ffmpeg() -> bool {
     Command::new("ffmpeg")
         .arg("-version")
@@ -500,6 +564,44 @@ fn video_poster(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_jpeg_is_decoded_at_the_smallest_scale_that_covers_the_thumbnail() {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("photo.jpg");
+        // Left half dark, right half light, so a scaled decode can be compared.
+        let img = image::RgbImage::from_fn(1600, 800, |x, _| {
+            if x < 800 {
+                image::Rgb([30, 40, 50])
+            } else {
+                image::Rgb([220, 210, 200])
+            }
+        });
+        img.save(&path).expect("save");
+        // 256 along the long edge: 1/4 gives 400×200, the smallest scale that covers it.
+        let scaled = scaled_jpeg(&path, THUMB_PX).expect("the fast path takes a JPEG");
+        assert_eq!((scaled.width(), scaled.height()), (400, 200));
+        let thumb = render(&path, Kind::Image, THUMB_PX, false).expect("thumbnail");
+        assert_eq!(thumb.dimensions(), (256, 128));
+        let full = decode(&path)
+            .expect("decode")
+            .thumbnail(256, 256)
+            .into_rgba8();
+        for (x, y) in [(40, 64), (216, 64)] {
+            let (a, b) = (thumb.get_pixel(x, y).0, full.get_pixel(x, y).0);
+            assert!((0..3).all(|c| a[c].abs_diff(b[c]) < 12), "{a:?} vs {b:?}");
+        }
+        // Not a JPEG: the fast path declines and the full decoder decides.
+        let png = dir.path().join("photo.png");
+        img.save(&png).expect("save");
+        assert!(scaled_jpeg(&png, THUMB_PX).is_none());
+        assert_eq!(
+            render(&png, Kind::Image, THUMB_PX, false)
+                .expect("png")
+                .dimensions(),
+            (256, 128)
+        );
+    }
 
     #[test]
     fn a_corrupt_image_says_it_cannot_be_read() {
