@@ -44,10 +44,7 @@ pub fn run(library: Option<PathBuf>) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             theme::apply(&cc.egui_ctx);
-            let prefs: Prefs = cc
-                .storage
-                .and_then(|s| eframe::get_value(s, PREFS_KEY))
-                .unwrap_or_default();
+            let prefs = saved_prefs(cc);
             let mut app =
                 ShoeboxApp::new(lib, &cc.egui_ctx, prefs, true).map_err(|e| e.to_string())?;
             app.started = Some(started);
@@ -55,6 +52,13 @@ pub fn run(library: Option<PathBuf>) -> anyhow::Result<()> {
         }),
     )
     .map_err(|e| anyhow::anyhow!("could not open a window: {e}"))
+}
+
+/// The window's remembered preferences, or the defaults.
+fn saved_prefs(cc: &eframe::CreationContext<'_>) -> Prefs {
+    cc.storage
+        .and_then(|s| eframe::get_value(s, PREFS_KEY))
+        .unwrap_or_default()
 }
 
 fn native_options() -> eframe::NativeOptions {
@@ -89,10 +93,7 @@ fn show_problem(problem: repair::StartProblem) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             theme::apply(&cc.egui_ctx);
-            let prefs: Prefs = cc
-                .storage
-                .and_then(|s| eframe::get_value(s, PREFS_KEY))
-                .unwrap_or_default();
+            let prefs = saved_prefs(cc);
             Ok(Box::new(Launcher {
                 problem: Some(problem),
                 app: None,

@@ -625,8 +625,9 @@ impl Library {
         Ok(removed)
     }
 
-    fn active_names(&self, collection: Option<CollectionId>) -> Result<HashSet<String>> {
-        let mut stmt = self.conn.prepare(
+    /// The name keys taken in a collection (by live items, and by those moving in or out).
+    pub(crate) fn active_names(&self, collection: Option<CollectionId>) -> Result<HashSet<String>> {
+        let mut stmt = self.conn.prepare_cached(
             "SELECT name_key FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0)
              AND state IN ('active', 'trashing', 'restoring')",
         )?;

@@ -203,7 +203,7 @@ impl Library {
         let taken = match ctx.taken.entry(parent) {
             std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
             std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(self.active_asset_names(parent)?)
+                slot.insert(self.active_names(parent)?)
             }
         };
         let taken = std::mem::take(taken);
@@ -290,11 +290,7 @@ impl Library {
                     .iter()
                     .any(|f| f.id == *file_id && f.path == *stored);
                 if !unchanged {
-                    store::exec(
-                        &tx,
-                        "UPDATE files SET path = ?2 WHERE id = ?1",
-                        params![file_id, stored],
-                    )?;
+                    set_file_path_tx(&tx, *file_id, stored)?;
                 }
             }
         }
@@ -331,11 +327,7 @@ impl Library {
                 ],
             )?;
             for f in &asset.files {
-                store::exec(
-                    &tx,
-                    "UPDATE files SET path = ?2 WHERE id = ?1",
-                    params![f.id, f.path],
-                )?;
+                set_file_path_tx(&tx, f.id, &f.path)?;
             }
         }
         // The records still `restoring` are exactly this run's that came back whole (one
@@ -449,17 +441,6 @@ impl Library {
             return Ok(candidate);
         }
         Ok(fsops::numbered_name(name, 10_000))
-    }
-
-    fn active_asset_names(&self, collection: Option<CollectionId>) -> Result<HashSet<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT name_key FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0)
-             AND state IN ('active', 'trashing', 'restoring')",
-        )?;
-        let names = stmt
-            .query_map([collection], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(names)
     }
 
     /// (file id, destination, stored path) for each file of a trashed asset.
@@ -637,11 +618,7 @@ impl Library {
             )?;
         }
         for (file_id, stored, _) in &updates {
-            store::exec(
-                &tx,
-                "UPDATE files SET path = ?2 WHERE id = ?1",
-                params![file_id, stored],
-            )?;
+            set_file_path_tx(&tx, *file_id, stored)?;
         }
         tx.commit()?;
         crate::failpoint::hit("restore.after_intent");
@@ -662,11 +639,7 @@ impl Library {
                 )?;
             }
             for (file_id, _, old) in &updates {
-                store::exec(
-                    &tx,
-                    "UPDATE files SET path = ?2 WHERE id = ?1",
-                    params![file_id, old],
-                )?;
+                set_file_path_tx(&tx, *file_id, old)?;
             }
             tx.commit()?;
             return Err(LibraryError::Invalid(format!("restore failed: {reason}")));
@@ -751,16 +724,19 @@ pub(crate) fn finish_restore_asset_tx(
     tx: &rusqlite::Transaction<'_>,
     a: AssetId,
 ) -> rusqlite::Result<()> {
+    super::trash::activate_asset_tx(tx, a, Some(AssetState::Restoring))
+}
+
+/// Records where a file lives while active.
+fn set_file_path_tx(
+    tx: &rusqlite::Transaction<'_>,
+    file_id: i64,
+    stored: &str,
+) -> rusqlite::Result<()> {
     store::exec(
         tx,
-        "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
-            via_id = NULL, orig_location = NULL WHERE id = ?1 AND state = 'restoring'",
-        [a],
-    )?;
-    store::exec(
-        tx,
-        "UPDATE files SET trash_root_id = NULL, trash_name = NULL WHERE asset_id = ?1",
-        [a],
+        "UPDATE files SET path = ?2 WHERE id = ?1",
+        params![file_id, stored],
     )?;
     Ok(())
 }

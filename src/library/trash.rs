@@ -543,11 +543,21 @@ pub(crate) fn validate_name(name: &str) -> Result<()> {
 }
 
 pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: AssetId) -> rusqlite::Result<()> {
+    activate_asset_tx(tx, a, None)
+}
+
+/// Makes an asset's record active, out of the Trash (when `from` is given, only a record in
+/// that state): no deletion facts; its files lose their trash names.
+pub(crate) fn activate_asset_tx(
+    tx: &rusqlite::Transaction<'_>,
+    a: AssetId,
+    from: Option<AssetState>,
+) -> rusqlite::Result<()> {
     store::exec(
         tx,
         "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
-            via_id = NULL, orig_location = NULL WHERE id = ?1",
-        [a],
+            via_id = NULL, orig_location = NULL WHERE id = ?1 AND (?2 IS NULL OR state = ?2)",
+        params![a, from],
     )?;
     store::exec(
         tx,
