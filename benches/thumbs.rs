@@ -4,18 +4,19 @@
 //!
 //! - `SHOEBOX_BENCH_PHOTOS=DIR`: the photos (JPEG, PNG, WebP; e.g. Debian's wallpaper
 //!   packages); without it the bench makes a small set of camera-sized JPEGs itself.
-//! - Shoebox is measured twice: decoding in this process, and the way the app makes them
-//!   today, one helper process per picture (`shoebox __render`).
+//! - Shoebox is measured twice: decoding in this process, and the way the app makes them:
+//!   the thumbnail service, decoding in long-lived helper processes and writing its cache.
 //!
 //! Run with `cargo bench --bench thumbs`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use shoebox::library::Kind;
-use shoebox::thumbs::{THUMB_PX, render};
+use shoebox::thumbs::{Helpers, Isolation, Output, Request, THUMB_PX, ThumbService, render};
 
 /// Wall time and CPU time (user + system, of this process and its children).
 #[derive(Clone, Copy)]
@@ -119,18 +120,36 @@ fn shoebox_in_process(files: &[PathBuf], threads: usize, out: &Path) -> Cost {
     })
 }
 
-fn shoebox_helpers(files: &[PathBuf], threads: usize, out: &Path) -> Cost {
-    let exe = env!("CARGO_BIN_EXE_shoebox");
+/// The app's way: the thumbnail service with `threads` workers, each with its long-lived
+/// helper process, writing the PNG cache and handing back the pixels.
+fn shoebox_service(files: &[PathBuf], threads: usize) -> Cost {
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_shoebox"));
+    let cache = tempfile::tempdir().expect("temp");
     measure(|| {
-        on_threads(files, threads, |i, f| {
-            let ok = Command::new(exe)
-                .args(["__render", "--kind", "image", "--size", "256"])
-                .arg(f)
-                .arg(out.join(format!("h{i}.png")))
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "helper failed on {}", f.display());
-        })
+        let mut service = ThumbService::start(
+            cache.path().to_path_buf(),
+            threads,
+            Isolation::Helper(Helpers::new(exe)),
+            Arc::new(|| {}),
+        );
+        for (i, f) in files.iter().enumerate() {
+            service.request(Request {
+                key: format!("b{i}"),
+                path: f.clone(),
+                kind: Kind::Image,
+                size: THUMB_PX,
+            });
+        }
+        let mut n = 0;
+        while n < files.len() {
+            for out in service.poll() {
+                assert!(matches!(out, Output::Ready { .. }), "{out:?}");
+                n += 1;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // The helpers' CPU time counts once they are reaped.
+        service.shutdown();
     })
 }
 
@@ -185,13 +204,13 @@ fn main() {
                 runs[0].push(c);
             }
             runs[1].push(shoebox_in_process(&files, threads, out.path()));
-            runs[2].push(shoebox_helpers(&files, threads, out.path()));
+            runs[2].push(shoebox_service(&files, threads));
         }
         let base = (!runs[0].is_empty()).then(|| median(runs[0].clone()));
         let names = [
             "vipsthumbnail",
             "Shoebox (in process)",
-            "Shoebox (helper per picture)",
+            "Shoebox (the app: helper pool)",
         ];
         for (name, costs) in names.iter().zip(runs) {
             if costs.is_empty() {

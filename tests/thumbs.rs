@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use shoebox::library::Kind;
 
 use crate::common;
-use shoebox::thumbs::{Isolation, Output, Request, THUMB_PX, ThumbService};
+use shoebox::thumbs::{Helpers, Isolation, Output, Request, THUMB_PX, ThumbService};
 
 fn wait_for(service: &mut ThumbService, n: usize) -> Vec<Output> {
     let mut got = Vec::new();
@@ -29,8 +29,7 @@ fn thumbnails_are_made_in_a_helper_and_failures_are_remembered() {
         .unwrap();
     let bad = dir.path().join("bad.jpg");
     std::fs::write(&bad, b"not a jpeg at all").unwrap();
-    let helper = Isolation::Helper(env!("CARGO_BIN_EXE_shoebox").into());
-    let mut service = ThumbService::start(cache.clone(), 2, helper, Arc::new(|| {}));
+    let mut service = ThumbService::start(cache.clone(), 2, helpers(), Arc::new(|| {}));
     service.request(Request {
         key: "good".into(),
         path: good,
@@ -77,12 +76,7 @@ fn thumbnails_are_made_in_a_helper_and_failures_are_remembered() {
     image::RgbImage::from_pixel(4, 4, image::Rgb([0, 0, 0]))
         .save_with_format(&bad, image::ImageFormat::Png)
         .unwrap();
-    let mut again = ThumbService::start(
-        cache,
-        1,
-        Isolation::Helper(env!("CARGO_BIN_EXE_shoebox").into()),
-        Arc::new(|| {}),
-    );
+    let mut again = ThumbService::start(cache, 1, helpers(), Arc::new(|| {}));
     again.request(Request {
         key: "bad".into(),
         path: bad,
@@ -96,6 +90,8 @@ fn thumbnails_are_made_in_a_helper_and_failures_are_remembered() {
 #[test]
 fn a_decompression_bomb_is_refused_by_the_helper() {
     let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("thumbs");
+    std::fs::create_dir_all(&cache).unwrap();
     // A PNG whose header claims 30000 × 30000 pixels.
     let bomb = dir.path().join("bomb.png");
     let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
@@ -110,15 +106,202 @@ fn a_decompression_bomb_is_refused_by_the_helper() {
     crc_input.extend_from_slice(&ihdr);
     png.extend_from_slice(&crc32(&crc_input).to_be_bytes());
     std::fs::write(&bomb, png).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shoebox"))
-        .args(["__render", "--kind", "image", "--size", "256"])
-        .arg(&bomb)
-        .arg(dir.path().join("out.png"))
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("too large to preview safely"));
-    assert!(!dir.path().join("out.png").exists());
+    let mut service = ThumbService::start(cache.clone(), 1, helpers(), Arc::new(|| {}));
+    service.request(request("bomb", &bomb));
+    let got = wait_for(&mut service, 1);
+    assert!(
+        matches!(&got[..], [Output::Failed { reason, .. }] if reason == "too large to preview safely"),
+        "{got:?}"
+    );
+    assert!(!cache.join("bomb-256-v2.png").exists());
+}
+
+/// Helpers running the real binary, with a short timeout and the given environment.
+fn helpers_with(timeout: Duration, env: &[(&str, &str)]) -> Isolation {
+    let mut h = Helpers::new(env!("CARGO_BIN_EXE_shoebox").into());
+    h.timeout = timeout;
+    h.env = env
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
+    Isolation::Helper(h)
+}
+
+fn helpers() -> Isolation {
+    helpers_with(Duration::from_secs(20), &[])
+}
+
+fn request(key: &str, path: &std::path::Path) -> Request {
+    Request {
+        key: key.into(),
+        path: path.to_path_buf(),
+        kind: Kind::Image,
+        size: THUMB_PX,
+    }
+}
+
+fn small_photos(dir: &std::path::Path, n: usize) -> Vec<std::path::PathBuf> {
+    (0..n)
+        .map(|i| {
+            let p = dir.join(format!("p{i}.jpg"));
+            image::RgbImage::from_pixel(320, 240, image::Rgb([i as u8 * 20, 90, 200]))
+                .save(&p)
+                .unwrap();
+            p
+        })
+        .collect()
+}
+
+#[test]
+fn one_helper_serves_many_pictures_and_a_crashed_one_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("thumbs");
+    std::fs::create_dir_all(&cache).unwrap();
+    let photos = small_photos(dir.path(), 6);
+    // Every helper process aborts at its fourth picture. With a process per picture none
+    // would; with one long-lived helper the fourth crashes, and a fresh helper makes the
+    // fifth and sixth.
+    let isolation = helpers_with(
+        Duration::from_secs(20),
+        &[("SHOEBOX_FAILPOINT", "thumbs.render:3")],
+    );
+    let mut service = ThumbService::start(cache.clone(), 1, isolation, Arc::new(|| {}));
+    let mut results = Vec::new();
+    for (i, p) in photos.iter().enumerate() {
+        service.request(request(&format!("k{i}"), p));
+        let got = wait_for(&mut service, 1);
+        assert_eq!(got.len(), 1, "picture {i} answered");
+        results.push(got.into_iter().next().unwrap());
+    }
+    for (i, out) in results.iter().enumerate() {
+        match (i, out) {
+            (3, Output::Failed { reason, .. }) => {
+                assert_eq!(reason, "the decoder crashed on this file")
+            }
+            (3, other) => panic!("the fourth picture should crash its helper: {other:?}"),
+            (_, Output::Ready { width, .. }) => assert_eq!(*width, 256),
+            (_, other) => panic!("picture {i}: {other:?}"),
+        }
+    }
+    assert!(
+        cache.join("k3-256.failed").exists(),
+        "the crash is remembered"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_helper_that_hangs_is_killed_and_the_next_picture_still_comes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("thumbs");
+    std::fs::create_dir_all(&cache).unwrap();
+    // A named pipe nobody writes to: opening it to read waits forever, as a decoder stuck
+    // on a network drive would.
+    let stuck = dir.path().join("stuck.jpg");
+    let c = std::ffi::CString::new(stuck.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo only reads the path it is given.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let photo = small_photos(dir.path(), 1).remove(0);
+    let isolation = helpers_with(Duration::from_millis(1500), &[]);
+    let mut service = ThumbService::start(cache.clone(), 1, isolation, Arc::new(|| {}));
+    let started = Instant::now();
+    service.request(request("stuck", &stuck));
+    let got = wait_for(&mut service, 1);
+    assert!(
+        matches!(&got[..], [Output::Failed { reason, .. }] if reason == "took too long to read; skipped"),
+        "{got:?}"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(1500));
+    service.request(request("photo", &photo));
+    let got = wait_for(&mut service, 1);
+    assert!(matches!(&got[..], [Output::Ready { .. }]), "{got:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn requests_for_tiles_that_left_the_screen_are_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("thumbs");
+    std::fs::create_dir_all(&cache).unwrap();
+    let stuck = dir.path().join("stuck.jpg");
+    let c = std::ffi::CString::new(stuck.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo only reads the path it is given.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let photos = small_photos(dir.path(), 10);
+    let isolation = helpers_with(Duration::from_millis(1500), &[]);
+    let mut service = ThumbService::start(cache.clone(), 1, isolation, Arc::new(|| {}));
+    // The only worker is held by a picture that will time out.
+    service.request(request("stuck", &stuck));
+    std::thread::sleep(Duration::from_millis(200));
+    // A frame shows ten tiles; the next frame (after a scroll) only the third.
+    for (i, p) in photos.iter().enumerate() {
+        service.request(request(&format!("k{i}"), p));
+    }
+    service.end_frame();
+    service.request(request("k2", &photos[2]));
+    service.end_frame();
+    assert!(service.is_pending("k2", THUMB_PX));
+    assert!(!service.is_pending("k5", THUMB_PX), "dropped");
+    let mut got = wait_for(&mut service, 2);
+    // Anything else would come right after; give it the time to.
+    std::thread::sleep(Duration::from_millis(500));
+    got.extend(service.poll());
+    let keys: Vec<&str> = got
+        .iter()
+        .map(|o| match o {
+            Output::Ready { key, .. } | Output::Failed { key, .. } => key.as_str(),
+        })
+        .collect();
+    assert!(keys.contains(&"k2"), "{keys:?}");
+    // At most one left-behind tile could have started before the scroll.
+    let wasted = keys.iter().filter(|k| !["stuck", "k2"].contains(k)).count();
+    assert!(wasted <= 1, "made for tiles no longer on screen: {keys:?}");
+}
+
+#[test]
+fn thumbnails_are_made_ahead_in_the_background_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("thumbs");
+    std::fs::create_dir_all(&cache).unwrap();
+    let photos = small_photos(dir.path(), 5);
+    let mut service = ThumbService::start(cache.clone(), 2, helpers(), Arc::new(|| {}));
+    // One is on screen already and made first.
+    service.request(request("k0", &photos[0]));
+    assert_eq!(wait_for(&mut service, 1).len(), 1);
+    assert_eq!(service.ahead_progress(), None);
+    let reqs: Vec<Request> = photos
+        .iter()
+        .enumerate()
+        .map(|(i, p)| request(&format!("k{i}"), p))
+        .collect();
+    service.make_ahead(reqs);
+    let start = Instant::now();
+    let mut seen = Vec::new();
+    while start.elapsed() < Duration::from_secs(30) {
+        let p = service.ahead_progress();
+        if seen.last() != Some(&p) {
+            seen.push(p);
+        }
+        if p.is_none() && seen.len() > 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // Four to make (the fifth was cached), counted up, then done.
+    assert!(
+        seen.iter().any(Option::is_some),
+        "progress was shown: {seen:?}"
+    );
+    assert!(
+        seen.iter().flatten().all(|(_, total)| *total == 4),
+        "{seen:?}"
+    );
+    assert_eq!(seen.last(), Some(&None), "{seen:?}");
+    for i in 0..5 {
+        assert!(cache.join(format!("k{i}-256-v2.png")).exists(), "k{i}");
+    }
+    // Made ahead, they are not sent to the screen: only what it asked for is.
+    assert!(service.poll().is_empty());
 }
 
 fn crc32(bytes: &[u8]) -> u32 {

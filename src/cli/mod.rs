@@ -120,33 +120,17 @@ pub enum Command {
     /// Bring the library back when library.db is missing, empty or damaged (from the newest
     /// good backup, or rebuilt from the files); never deletes anything.
     Repair,
-    /// Internal: render one thumbnail or preview in a separate, limited process.
-    #[command(name = "__render", hide = true)]
-    Render {
-        #[arg(long)]
-        kind: String,
-        #[arg(long)]
-        size: u32,
-        #[arg(long)]
-        ffmpeg: bool,
-        path: PathBuf,
-        out: PathBuf,
-    },
+    /// Internal: a picture helper, answering render requests on standard input and output
+    /// (see `thumbs::helper`).
+    #[command(name = "__render-server", hide = true)]
+    RenderServer,
 }
 
 /// Runs a command on the library.
 pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
-    if let Command::Render {
-        kind,
-        size,
-        ffmpeg,
-        path,
-        out,
-    } = command
-    {
-        let kind = crate::library::Kind::parse(&kind);
-        return crate::thumbs::render_to_file(&path, kind, size, ffmpeg, &out)
-            .map_err(anyhow::Error::msg);
+    if let Command::RenderServer = command {
+        return crate::thumbs::serve_helper(std::io::stdin().lock(), std::io::stdout().lock())
+            .map_err(anyhow::Error::from);
     }
     let root = library_root(args.library)?;
     if let Command::Repair = command {
@@ -197,7 +181,7 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
             let id = id.parse::<ItemId>().map_err(anyhow::Error::msg)?;
             thumbnails::one(&mut lib, json, id, &out)
         }
-        Command::Render { .. } | Command::Repair => Ok(()),
+        Command::RenderServer | Command::Repair => Ok(()),
     };
     outcome.map_err(|e| name_full_disk(e, &root))?;
     // One backup a day, the last seven, taken after the command's work.

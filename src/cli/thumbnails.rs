@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 
 use crate::library::{ItemId, Kind, Library, PictureSource, THUMBS_DIR};
-use crate::thumbs::{Isolation, Output, Request, THUMB_PX, ThumbService};
+use crate::thumbs::{Helpers, Isolation, Output, Request, THUMB_PX, ThumbService};
 
 /// How long to wait for a picture with no word from any helper before giving up (each
 /// helper is itself killed after its own timeout).
@@ -176,7 +176,7 @@ fn has_picture(kind: Kind) -> bool {
 /// The app's thumbnail service: decoding in helper processes, one worker per core.
 fn start_service(cache: &Path) -> ThumbService {
     let isolation = match std::env::current_exe() {
-        Ok(exe) => Isolation::Helper(exe),
+        Ok(exe) => Isolation::Helper(Helpers::new(exe)),
         Err(_) => Isolation::InProcess,
     };
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -1,6 +1,7 @@
 //! The app: state, the `logic` phase (replies, thumbnails, timers, keys), and the one
 //! `match` that applies the commands the UI recorded while drawing.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -11,10 +12,10 @@ use super::selection::Selection;
 use super::textures::TextureCache;
 use super::worker::{Job, LibraryHandle, Reply, RestoreError, Snapshot};
 use crate::library::{
-    BatchId, BulkReport, CollectionId, ImportOptions, ImportProgress, ItemId, Library,
+    BatchId, BulkReport, CollectionId, ImportOptions, ImportProgress, ItemId, Kind, Library,
     RestoreOptions, Sort, TrashSort, human_size, items,
 };
-use crate::thumbs::ThumbService;
+use crate::thumbs::{Request, THUMB_PX, ThumbService};
 
 /// The two tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -185,6 +186,8 @@ pub struct ShoeboxApp {
     last_sweep: Option<f64>,
     last_refresh: f64,
     now: f64,
+    /// Content hashes already handed to the thumbnail service to be made ahead.
+    made_ahead: HashSet<String>,
 }
 
 impl ShoeboxApp {
@@ -201,7 +204,7 @@ impl ShoeboxApp {
         let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || wake_ctx.request_repaint());
         let (handle, thumbs) = if threaded {
             let isolation = match std::env::current_exe() {
-                Ok(exe) => crate::thumbs::Isolation::Helper(exe),
+                Ok(exe) => crate::thumbs::Isolation::Helper(crate::thumbs::Helpers::new(exe)),
                 Err(_) => crate::thumbs::Isolation::InProcess,
             };
             let thumbs = ThumbService::start(
@@ -217,7 +220,7 @@ impl ShoeboxApp {
         let mut app = ShoeboxApp {
             handle,
             thumbs,
-            textures: TextureCache::new(256 * 1024 * 1024),
+            textures: TextureCache::new(super::textures::TEXTURE_BUDGET_BYTES),
             snap: Snapshot::default(),
             loaded: false,
             prefs: prefs.clone(),
@@ -238,9 +241,40 @@ impl ShoeboxApp {
             last_sweep: None,
             last_refresh: 0.0,
             now: 0.0,
+            made_ahead: HashSet::new(),
         };
         app.handle.send(Job::Refresh);
         Ok(app)
+    }
+
+    /// Hands every picture not handed over yet (new after an import, or all of them at
+    /// open) to the thumbnail service, which makes those not in the cache in the
+    /// background, behind the tiles on screen.
+    fn make_thumbnails_ahead(&mut self) {
+        let Some(thumbs) = &self.thumbs else {
+            return;
+        };
+        let gallery =
+            self.snap.assets.iter().filter_map(|a| {
+                (!a.missing && !a.offline).then_some((a.asset_kind, &a.hash, &a.path))
+            });
+        let trash = self
+            .snap
+            .trash
+            .iter()
+            .filter_map(|e| Some((e.asset_kind?, e.hash.as_ref()?, e.trash_path.as_ref()?)));
+        let mut reqs = Vec::new();
+        for (kind, hash, path) in gallery.chain(trash) {
+            if matches!(kind, Kind::Image | Kind::Video) && self.made_ahead.insert(hash.clone()) {
+                reqs.push(Request {
+                    key: hash.clone(),
+                    path: path.clone(),
+                    kind,
+                    size: THUMB_PX,
+                });
+            }
+        }
+        thumbs.make_ahead(reqs);
     }
 
     /// Runs every frame before drawing: replies, thumbnails, timers, dropped files, keys.
@@ -257,6 +291,8 @@ impl ShoeboxApp {
             self.on_reply(reply);
         }
         if let Some(t) = self.thumbs.as_mut() {
+            // What the last frame did not ask for again has left the screen.
+            t.end_frame();
             let outputs = t.poll();
             if !outputs.is_empty() {
                 self.textures.receive(ctx, outputs);
@@ -401,6 +437,7 @@ impl ShoeboxApp {
                 }
                 self.gallery.dirty = true;
                 self.trash.dirty = true;
+                self.make_thumbnails_ahead();
                 if first && let Some(why) = &self.snap.clock_hold {
                     self.status = Some(format!("Automatic purging paused: {why}"));
                 }

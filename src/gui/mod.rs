@@ -251,6 +251,14 @@ fn status_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
             ui.separator();
             ui.label("Working…");
         }
+        if let Some((done, total)) = app.thumbs.as_ref().and_then(|t| t.ahead_progress()) {
+            ui.separator();
+            ui.label(format!(
+                "Making thumbnails {} of {}",
+                crate::library::thousands(done),
+                crate::library::thousands(total)
+            ));
+        }
         if let Some(msg) = &app.status {
             ui.separator();
             ui.label(msg.as_str());

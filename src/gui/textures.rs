@@ -7,6 +7,11 @@ use egui::{ColorImage, TextureHandle, TextureOptions};
 
 use crate::thumbs::{Output, Request, ThumbService};
 
+/// Pixels the cache may hold: about 320 grid thumbnails, a few screens' worth. The
+/// texture of a tile far off screen is released; scrolled back, it comes from the disk
+/// cache in a moment.
+pub const TEXTURE_BUDGET_BYTES: usize = 64 * 1024 * 1024;
+
 /// What a tile can show for its picture.
 #[derive(Clone)]
 pub enum Picture {

@@ -1,0 +1,359 @@
+//! Decoding in helper processes, so no decoder crash, hang or runaway allocation can end
+//! the app. A helper is this executable started with the hidden command `__render-server`
+//! under an address-space limit; it takes many requests over a socket pair (or pipes) and
+//! answers each with the picture's pixels or the reason there is none. A helper that dies
+//! or takes too long is killed and a new one is started for the next request.
+//!
+//! The wire format is small and binary. A request: size (u32), ffmpeg (u8), kind (u8
+//! length, bytes), path (u32 length, bytes). An answer: 0, width (u32), height (u32),
+//! RGBA pixels; or 1, reason (u32 length, UTF-8). Integers are little-endian.
+
+use std::ffi::OsString;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::time::Duration;
+
+use crate::library::Kind;
+
+/// How helpers are started.
+#[derive(Debug, Clone)]
+pub struct Helpers {
+    /// The Shoebox executable.
+    pub exe: PathBuf,
+    /// How long one picture may take before its helper is killed.
+    pub timeout: Duration,
+    /// Address space a helper may use.
+    pub memory_bytes: u64,
+    /// Extra environment for helpers (tests arm failpoints in them this way).
+    pub env: Vec<(OsString, OsString)>,
+}
+
+impl Helpers {
+    /// Helpers running `exe` with the app's limits: 20 s per picture, 2 GiB of memory.
+    pub fn new(exe: PathBuf) -> Helpers {
+        Helpers {
+            exe,
+            timeout: Duration::from_secs(20),
+            memory_bytes: 2 * 1024 * 1024 * 1024,
+            env: Vec::new(),
+        }
+    }
+}
+
+/// What a helper answered.
+pub(crate) enum Answer {
+    Picture(image::RgbaImage),
+    /// The file cannot be pictured; the reason is for the user.
+    Failed(String),
+}
+
+/// Why a helper gave no answer.
+#[derive(Debug)]
+pub(crate) enum Lost {
+    /// It could not be started or spoken to: a problem of this moment, not of the file.
+    Unavailable(String),
+    /// It died on the request: the decoder crashed or ran out of memory.
+    Crashed,
+    /// It took longer than the timeout and was killed.
+    TimedOut,
+}
+
+/// Largest picture a helper may send back (either edge); anything larger is a broken
+/// helper, not a picture.
+const MAX_ANSWER_EDGE: u32 = 16_384;
+
+/// One running helper, spoken to by one worker thread.
+pub(crate) struct Helper {
+    child: Child,
+    to: BufWriter<Box<dyn Write + Send>>,
+    answers: Receiver<Answer>,
+}
+
+impl Helper {
+    /// Starts a helper.
+    pub(crate) fn start(cfg: &Helpers) -> io::Result<Helper> {
+        let mut cmd = Command::new(&cfg.exe);
+        cmd.arg("__render-server").stderr(Stdio::null());
+        for (k, v) in &cfg.env {
+            cmd.env(k, v);
+        }
+        limit_memory(&mut cmd, cfg.memory_bytes);
+        let (mut child, to, from) = spawn_connected(&mut cmd)?;
+        // Answers are read on their own thread so a silent helper can be timed out.
+        let (tx, answers) = sync_channel(1);
+        let reader = std::thread::Builder::new()
+            .name("shoebox-helper-reader".into())
+            .spawn(move || {
+                let mut from = BufReader::with_capacity(256 * 1024, from);
+                while let Ok(answer) = read_answer(&mut from) {
+                    if tx.send(answer).is_err() {
+                        break;
+                    }
+                }
+            });
+        if let Err(e) = reader {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(e);
+        }
+        Ok(Helper {
+            child,
+            to: BufWriter::new(to),
+            answers,
+        })
+    }
+
+    /// Asks for one picture and waits at most `timeout` for it.
+    pub(crate) fn render(
+        &mut self,
+        path: &Path,
+        kind: Kind,
+        size: u32,
+        ffmpeg: bool,
+        timeout: Duration,
+    ) -> Result<Answer, Lost> {
+        if !matches!(self.child.try_wait(), Ok(None)) {
+            return Err(Lost::Unavailable("the picture helper had ended".into()));
+        }
+        write_request(&mut self.to, path, kind, size, ffmpeg)
+            .and_then(|()| self.to.flush())
+            .map_err(|e| Lost::Unavailable(format!("could not reach the picture helper: {e}")))?;
+        match self.answers.recv_timeout(timeout) {
+            Ok(answer) => Ok(answer),
+            Err(RecvTimeoutError::Timeout) => Err(Lost::TimedOut),
+            Err(RecvTimeoutError::Disconnected) => Err(Lost::Crashed),
+        }
+    }
+}
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        // A helper holds nothing worth keeping: it is stopped at once and reaped.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A started helper, what goes to it and what comes from it.
+type Connected = (Child, Box<dyn Write + Send>, Box<dyn Read + Send>);
+
+/// Starts `cmd` with its standard input and output connected to this process. On Unix a
+/// socket pair: writing to a helper that has died then fails with an error instead of
+/// raising SIGPIPE (which the command line leaves at its default, ending the process).
+#[cfg(unix)]
+fn spawn_connected(cmd: &mut Command) -> io::Result<Connected> {
+    use std::os::fd::OwnedFd;
+    use std::os::unix::net::UnixStream;
+    let (ours, theirs) = UnixStream::pair()?;
+    cmd.stdin(Stdio::from(OwnedFd::from(theirs.try_clone()?)))
+        .stdout(Stdio::from(OwnedFd::from(theirs)));
+    let child = cmd.spawn()?;
+    // The command above still holds the helper's ends; they close when it is dropped, so
+    // a helper's death is seen here as the end of its output.
+    let to = ours.try_clone()?;
+    Ok((child, Box::new(to), Box::new(ours)))
+}
+
+#[cfg(not(unix))]
+fn spawn_connected(cmd: &mut Command) -> io::Result<Connected> {
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped());
+    let mut child = cmd.spawn()?;
+    let to = child
+        .stdin
+        .take()
+        .ok_or_else(|| io::Error::other("no helper input"))?;
+    let from = child
+        .stdout
+        .take()
+        .ok_or_else(|| io::Error::other("no helper output"))?;
+    Ok((child, Box::new(to), Box::new(from)))
+}
+
+#[cfg(unix)]
+fn limit_memory(cmd: &mut Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only async-signal-safe setrlimit runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes as _,
+                rlim_max: bytes as _,
+            };
+            libc::setrlimit(libc::RLIMIT_AS, &limit);
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn limit_memory(_cmd: &mut Command, _bytes: u64) {}
+
+/// The helper's side (`shoebox __render-server`): answers requests from `input` on
+/// `output` until `input` ends.
+pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
+    let mut input = BufReader::new(input);
+    let mut output = BufWriter::with_capacity(256 * 1024, output);
+    while let Some((path, kind, size, ffmpeg)) = read_request(&mut input)? {
+        crate::failpoint::hit("thumbs.render");
+        let answer = match super::render::render(&path, kind, size, ffmpeg) {
+            Ok(img) => Answer::Picture(img),
+            Err(reason) => Answer::Failed(reason),
+        };
+        write_answer(&mut output, &answer)?;
+        output.flush()?;
+    }
+    Ok(())
+}
+
+fn write_request(
+    w: &mut impl Write,
+    path: &Path,
+    kind: Kind,
+    size: u32,
+    ffmpeg: bool,
+) -> io::Result<()> {
+    let kind = kind.as_str().as_bytes();
+    let path = path_bytes(path);
+    w.write_all(&size.to_le_bytes())?;
+    w.write_all(&[u8::from(ffmpeg), kind.len() as u8])?;
+    w.write_all(kind)?;
+    w.write_all(&(path.len() as u32).to_le_bytes())?;
+    w.write_all(&path)
+}
+
+/// The next request, or `None` when the input has ended between requests.
+fn read_request(r: &mut impl Read) -> io::Result<Option<(PathBuf, Kind, u32, bool)>> {
+    let mut size = [0u8; 4];
+    match r.read_exact(&mut size) {
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        other => other?,
+    }
+    let mut flags = [0u8; 2];
+    r.read_exact(&mut flags)?;
+    let mut kind = vec![0u8; usize::from(flags[1])];
+    r.read_exact(&mut kind)?;
+    let len = read_u32(r)? as usize;
+    if len > 64 * 1024 {
+        return Err(io::Error::other(
+            "a path longer than any file system allows",
+        ));
+    }
+    let mut path = vec![0u8; len];
+    r.read_exact(&mut path)?;
+    Ok(Some((
+        path_from_bytes(path),
+        Kind::parse(&String::from_utf8_lossy(&kind)),
+        u32::from_le_bytes(size),
+        flags[0] != 0,
+    )))
+}
+
+fn write_answer(w: &mut impl Write, answer: &Answer) -> io::Result<()> {
+    match answer {
+        Answer::Picture(img) => {
+            w.write_all(&[0])?;
+            w.write_all(&img.width().to_le_bytes())?;
+            w.write_all(&img.height().to_le_bytes())?;
+            w.write_all(img.as_raw())
+        }
+        Answer::Failed(reason) => {
+            w.write_all(&[1])?;
+            w.write_all(&(reason.len() as u32).to_le_bytes())?;
+            w.write_all(reason.as_bytes())
+        }
+    }
+}
+
+fn read_answer(r: &mut impl Read) -> io::Result<Answer> {
+    let mut tag = [0u8; 1];
+    r.read_exact(&mut tag)?;
+    match tag[0] {
+        0 => {
+            let (w, h) = (read_u32(r)?, read_u32(r)?);
+            if w == 0 || h == 0 || w > MAX_ANSWER_EDGE || h > MAX_ANSWER_EDGE {
+                return Err(io::Error::other(
+                    "the helper sent a picture of no sensible size",
+                ));
+            }
+            let mut rgba = vec![0u8; w as usize * h as usize * 4];
+            r.read_exact(&mut rgba)?;
+            image::RgbaImage::from_raw(w, h, rgba)
+                .map(Answer::Picture)
+                .ok_or_else(|| io::Error::other("the helper sent a short picture"))
+        }
+        1 => {
+            let len = read_u32(r)? as usize;
+            if len > 64 * 1024 {
+                return Err(io::Error::other("the helper sent an endless reason"));
+            }
+            let mut text = vec![0u8; len];
+            r.read_exact(&mut text)?;
+            Ok(Answer::Failed(String::from_utf8_lossy(&text).into_owned()))
+        }
+        _ => Err(io::Error::other("the helper sent something unknown")),
+    }
+}
+
+fn read_u32(r: &mut impl Read) -> io::Result<u32> {
+    let mut b = [0u8; 4];
+    r.read_exact(&mut b)?;
+    Ok(u32::from_le_bytes(b))
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    PathBuf::from(OsString::from_vec(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    path.to_string_lossy().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_and_answers_cross_the_wire_unchanged() {
+        let mut wire = Vec::new();
+        let path = Path::new("/photos/été/IMG_0001.JPG");
+        write_request(&mut wire, path, Kind::Video, 256, true).expect("write");
+        let mut r = &wire[..];
+        let (p, kind, size, ffmpeg) = read_request(&mut r).expect("read").expect("one");
+        assert_eq!(
+            (p.as_path(), kind, size, ffmpeg),
+            (path, Kind::Video, 256, true)
+        );
+        assert!(read_request(&mut r).expect("end").is_none());
+
+        let img = image::RgbaImage::from_fn(3, 2, |x, y| image::Rgba([x as u8, y as u8, 7, 255]));
+        let mut wire = Vec::new();
+        write_answer(&mut wire, &Answer::Picture(img.clone())).expect("write");
+        write_answer(&mut wire, &Answer::Failed("can't read this image".into())).expect("write");
+        let mut r = &wire[..];
+        assert!(matches!(read_answer(&mut r), Ok(Answer::Picture(got)) if got == img));
+        assert!(
+            matches!(read_answer(&mut r), Ok(Answer::Failed(why)) if why == "can't read this image")
+        );
+        // A helper that dies mid-answer is an error, never a short picture.
+        let mut cut = Vec::new();
+        write_answer(&mut cut, &Answer::Picture(img)).expect("write");
+        cut.truncate(cut.len() - 1);
+        assert!(read_answer(&mut &cut[..]).is_err());
+    }
+}
