@@ -158,6 +158,9 @@ pub enum Command {
     DismissToast,
 }
 
+/// How long after the last picture arrived the textures off screen are released.
+const SETTLE_SECONDS: f64 = 2.0;
+
 /// The desktop app.
 pub struct ShoeboxApp {
     pub(crate) handle: LibraryHandle,
@@ -188,6 +191,11 @@ pub struct ShoeboxApp {
     now: f64,
     /// Content hashes already handed to the thumbnail service to be made ahead.
     made_ahead: HashSet<String>,
+    /// When the last thumbnail or preview arrived (seconds of the UI clock), until the
+    /// textures have settled after it.
+    pictures_arrived_at: Option<f64>,
+    /// When to hand the memory of released textures back to the system.
+    return_memory_at: Option<f64>,
 }
 
 impl ShoeboxApp {
@@ -242,6 +250,8 @@ impl ShoeboxApp {
             last_refresh: 0.0,
             now: 0.0,
             made_ahead: HashSet::new(),
+            pictures_arrived_at: None,
+            return_memory_at: None,
         };
         app.handle.send(Job::Refresh);
         Ok(app)
@@ -296,7 +306,35 @@ impl ShoeboxApp {
             let outputs = t.poll();
             if !outputs.is_empty() {
                 self.textures.receive(ctx, outputs);
+                self.pictures_arrived_at = Some(self.now);
             }
+        }
+        // Two seconds after the last picture arrived the screen has settled: what it does
+        // not show is released, and half a second later (the renderer frees textures at
+        // the end of a frame) the memory goes back to the system.
+        if let Some(at) = self.pictures_arrived_at {
+            let quiet = self.now - at;
+            if quiet >= SETTLE_SECONDS {
+                if self.textures.settle() {
+                    self.return_memory_at = Some(self.now + 0.5);
+                }
+                self.pictures_arrived_at = None;
+            }
+        }
+        if let Some(at) = self.return_memory_at
+            && self.now >= at
+        {
+            super::textures::return_freed_memory();
+            self.return_memory_at = None;
+        }
+        let next = [
+            self.pictures_arrived_at.map(|t| t + SETTLE_SECONDS),
+            self.return_memory_at,
+        ];
+        if let Some(due) = next.into_iter().flatten().reduce(f64::min) {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(
+                (due - self.now).max(0.0) + 0.05,
+            ));
         }
         self.textures.begin_frame();
         // The sweep: at startup, then on the library's timer.

@@ -1,5 +1,5 @@
-//! GPU textures for thumbnails and previews, evicted by generation: an entry not used this
-//! frame may go when the cache is over its memory budget.
+//! GPU textures for thumbnails and previews, evicted by generation: over the memory budget
+//! the entries unseen longest go, and once the screen is still every entry it does not show.
 
 use std::collections::HashMap;
 
@@ -7,10 +7,10 @@ use egui::{ColorImage, TextureHandle, TextureOptions};
 
 use crate::thumbs::{Output, Request, ThumbService};
 
-/// Pixels the cache may hold: about 320 grid thumbnails, a few screens' worth. The
-/// texture of a tile far off screen is released; scrolled back, it comes from the disk
-/// cache in a moment.
-pub const TEXTURE_BUDGET_BYTES: usize = 64 * 1024 * 1024;
+/// Pixels the cache may hold while scrolling: about 170 grid thumbnails, several screens'
+/// worth. The texture of a tile far off screen is released (and once the screen is still,
+/// every texture it does not show); scrolled back, it comes from the disk cache in a moment.
+pub const TEXTURE_BUDGET_BYTES: usize = 32 * 1024 * 1024;
 
 /// What a tile can show for its picture.
 #[derive(Clone)]
@@ -131,8 +131,81 @@ impl TextureCache {
         }
     }
 
+    /// Once the screen has been still for a while: releases every texture the last frame
+    /// did not show (scrolled back to, they come from the disk cache in a moment). Call
+    /// before [`TextureCache::begin_frame`]. Whether anything was released.
+    pub fn settle(&mut self) -> bool {
+        let shown = self.generation;
+        self.entries.retain(|_, e| e.last_used >= shown);
+        let held = self.entries.values().map(|e| e.bytes).sum();
+        let released = held < self.bytes;
+        self.bytes = held;
+        released
+    }
+
     /// Bytes of pixels held.
     pub fn bytes(&self) -> usize {
         self.bytes
+    }
+}
+
+/// Hands memory the allocator keeps for reuse back to the system: after textures were
+/// released (and the renderer has freed them, a frame later) it is not needed.
+pub fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory of the allocator to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::Kind;
+
+    fn picture(key: &str) -> Output {
+        Output::Ready {
+            key: key.into(),
+            size: 256,
+            width: 4,
+            height: 2,
+            rgba: vec![200; 4 * 2 * 4],
+        }
+    }
+
+    fn request(key: &str) -> Request {
+        Request {
+            key: key.into(),
+            path: "/nowhere".into(),
+            kind: Kind::Image,
+            size: 256,
+        }
+    }
+
+    #[test]
+    fn over_budget_the_longest_unseen_go_and_a_still_screen_keeps_only_what_it_shows() {
+        let ctx = egui::Context::default();
+        // Room for three 32-byte pictures.
+        let mut cache = TextureCache::new(96);
+        for key in ["a", "b", "c"] {
+            cache.begin_frame();
+            cache.receive(&ctx, vec![picture(key)]);
+            assert!(matches!(cache.get(None, request(key)), Picture::Ready(_)));
+        }
+        // A fourth arrives: the one unseen longest ("a") makes room.
+        cache.begin_frame();
+        cache.receive(&ctx, vec![picture("d")]);
+        assert_eq!(cache.bytes(), 96);
+        assert!(matches!(cache.get(None, request("a")), Picture::Pending));
+        // The next frame shows only "c"; once the screen is still, the rest is released.
+        cache.begin_frame();
+        assert!(matches!(cache.get(None, request("c")), Picture::Ready(_)));
+        assert!(cache.settle());
+        assert_eq!(cache.bytes(), 32);
+        cache.begin_frame();
+        assert!(matches!(cache.get(None, request("c")), Picture::Ready(_)));
+        assert!(matches!(cache.get(None, request("b")), Picture::Pending));
+        assert!(!cache.settle(), "nothing more to release");
     }
 }
