@@ -448,3 +448,35 @@ fn cli_thumbnails_makes_what_is_missing_for_the_gallery_and_the_trash_and_says_w
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("can't read this image"));
 }
+
+/// Found measuring a freshly imported library of 1,000 photos: the command queued its
+/// pictures where the window queues its on-screen tiles, which keeps only the newest 512,
+/// and then waited two minutes for the rest before failing.
+#[test]
+fn cli_thumbnails_makes_every_one_of_more_pictures_than_the_screen_queue_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let n = 600u32;
+    for i in 0..n {
+        image::RgbImage::from_pixel(8, 6, image::Rgb([(i % 256) as u8, (i / 256) as u8, 7]))
+            .save(src.join(format!("p{i:03}.png")))
+            .unwrap();
+    }
+    shoebox(
+        &lib,
+        T0,
+        &["--json", "import", "--in-place", src.to_str().unwrap()],
+    );
+    let started = std::time::Instant::now();
+    let out = json(&shoebox(&lib, T0, &["--json", "thumbnails"]));
+    assert_eq!(out["made"], n, "{out}");
+    assert_eq!(out["failed"].as_array().map(Vec::len), Some(0), "{out}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let cached = crate::common::files_under(&lib.join("thumbs"))
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .count();
+    assert_eq!(cached, n as usize);
+}

@@ -64,15 +64,20 @@ pub fn all(lib: &mut Library, json: bool, rebuild: bool) -> anyhow::Result<()> {
     let progress = !json && std::io::stderr().is_terminal();
     if total > 0 {
         let mut service = start_service(&cache);
-        for key in &to_make {
-            let first = &wanted[key][0];
-            service.request(Request {
-                key: key.clone(),
-                path: first.path.clone(),
-                kind: first.kind,
-                size: THUMB_PX,
-            });
-        }
+        service.make_listed(
+            to_make
+                .iter()
+                .map(|key| {
+                    let first = &wanted[key][0];
+                    Request {
+                        key: key.clone(),
+                        path: first.path.clone(),
+                        kind: first.kind,
+                        size: THUMB_PX,
+                    }
+                })
+                .collect(),
+        );
         let mut done = 0;
         for output in wait_all(&mut service, total, |n| {
             done = n;
@@ -82,7 +87,9 @@ pub fn all(lib: &mut Library, json: bool, rebuild: bool) -> anyhow::Result<()> {
             }
         })? {
             match output {
-                Output::Ready { key, .. } => summary.made += wanted[&key].len(),
+                Output::Made { key, .. } | Output::Ready { key, .. } => {
+                    summary.made += wanted[&key].len()
+                }
                 Output::Failed { key, reason, .. } => {
                     summary.failed.extend(wanted[&key].iter().map(|s| Failure {
                         id: s.id.to_string(),
@@ -156,7 +163,7 @@ pub fn one(lib: &mut Library, json: bool, id: ItemId, out: &Path) -> anyhow::Res
             (width, height)
         }
         Some(Output::Failed { reason, .. }) => bail!("no thumbnail for {id}: {reason}"),
-        None => bail!("no thumbnail for {id}"),
+        Some(Output::Made { .. }) | None => bail!("no thumbnail for {id}"),
     };
     if json {
         println!(

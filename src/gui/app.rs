@@ -15,7 +15,7 @@ use crate::library::{
     BatchId, BulkReport, CollectionId, ImportOptions, ImportProgress, ItemId, Kind, Library,
     RestoreOptions, Sort, TrashSort, human_size, items,
 };
-use crate::thumbs::{Request, THUMB_PX, ThumbService};
+use crate::thumbs::{Output, Request, THUMB_PX, ThumbService};
 
 /// The two tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -304,9 +304,11 @@ impl ShoeboxApp {
             // What the last frame did not ask for again has left the screen.
             t.end_frame();
             let outputs = t.poll();
+            if outputs.iter().any(|o| matches!(o, Output::Ready { .. })) {
+                self.pictures_arrived_at = Some(self.now);
+            }
             if !outputs.is_empty() {
                 self.textures.receive(ctx, outputs);
-                self.pictures_arrived_at = Some(self.now);
             }
         }
         // Two seconds after the last picture arrived the screen has settled: what it does

@@ -86,6 +86,8 @@ impl TextureCache {
                 Output::Failed { key, size, reason } => {
                     self.failed.insert((key, size), reason);
                 }
+                // Made ahead into the disk cache: a tile that wants it asks for it.
+                Output::Made { .. } => {}
             }
         }
         self.evict();

@@ -45,6 +45,7 @@ pub struct Request {
 /// A finished picture, or why there is none.
 #[derive(Debug, Clone)]
 pub enum Output {
+    /// A picture for the screen.
     Ready {
         key: String,
         size: u32,
@@ -52,11 +53,24 @@ pub enum Output {
         height: u32,
         rgba: Vec<u8>,
     },
+    /// A thumbnail made ahead: it is in the cache (its pixels stay there).
+    Made { key: String, size: u32 },
     Failed {
         key: String,
         size: u32,
         reason: String,
     },
+}
+
+impl Output {
+    /// The picture this is about: its cache key and size.
+    pub fn key(&self) -> (&str, u32) {
+        match self {
+            Output::Ready { key, size, .. }
+            | Output::Made { key, size }
+            | Output::Failed { key, size, .. } => (key, *size),
+        }
+    }
 }
 
 /// Where decoding happens.
@@ -216,26 +230,26 @@ impl ThumbService {
                             && !failed_marker(&cache_dir, r).exists()
                     })
                     .collect();
-                if missing.is_empty() {
-                    return;
-                }
-                let Ok(mut q) = shared.queue.lock() else {
-                    return;
-                };
-                let ahead = &mut q.ahead;
-                if ahead.done >= ahead.total {
-                    *ahead = Ahead::default();
-                }
-                ahead.started.get_or_insert_with(Instant::now);
-                ahead.total += missing.len();
-                ahead.queue.extend(missing);
-                shared.ready.notify_all();
-                drop(q);
+                queue_ahead(&shared, missing);
                 wake();
             });
         if let Err(e) = spawned {
             log::error!("could not start making thumbnails ahead: {e}");
         }
+    }
+
+    /// Makes the grid thumbnail of every one of `reqs` in the background, behind what is
+    /// on screen, each answered by one [`Output::Made`] or [`Output::Failed`] (the
+    /// command line's way: nothing is left out, however many there are).
+    pub fn make_listed(&self, reqs: Vec<Request>) {
+        let reqs = reqs
+            .into_iter()
+            .map(|r| Request {
+                size: THUMB_PX,
+                ..r
+            })
+            .collect();
+        queue_ahead(&self.shared, reqs);
     }
 
     /// Thumbnails being made ahead: (made, of how many), until all are made.
@@ -253,10 +267,8 @@ impl ThumbService {
     pub fn poll(&mut self) -> Vec<Output> {
         let out: Vec<Output> = self.results.try_iter().collect();
         for o in &out {
-            let (key, size) = match o {
-                Output::Ready { key, size, .. } | Output::Failed { key, size, .. } => (key, size),
-            };
-            self.queued.remove(&(key.clone(), *size));
+            let (key, size) = o.key();
+            self.queued.remove(&(key.to_string(), size));
         }
         out
     }
@@ -293,6 +305,24 @@ impl Drop for ThumbService {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Queues thumbnails to make ahead, counted for the progress shown.
+fn queue_ahead(shared: &Shared, reqs: Vec<Request>) {
+    if reqs.is_empty() {
+        return;
+    }
+    let Ok(mut q) = shared.queue.lock() else {
+        return;
+    };
+    let ahead = &mut q.ahead;
+    if ahead.done >= ahead.total {
+        *ahead = Ahead::default();
+    }
+    ahead.started.get_or_insert_with(Instant::now);
+    ahead.total += reqs.len();
+    ahead.queue.extend(reqs);
+    shared.ready.notify_all();
 }
 
 /// What a worker works with.
@@ -339,10 +369,24 @@ fn worker(env: &Env) {
                 (env.wake)();
             }
             Job::Ahead(req) => {
-                let marker = failed_marker(env.cache_dir, &req);
-                if !cache_path(env.cache_dir, &req).exists() && !marker.exists() {
-                    // A failure is remembered on disk; the grid shows it when it gets there.
-                    let _ = make(&req, env.cache_dir, env.ffmpeg, env.isolation, &mut helper);
+                let out = if cache_path(env.cache_dir, &req).exists() {
+                    Ok(())
+                } else {
+                    make(&req, env.cache_dir, env.ffmpeg, env.isolation, &mut helper).map(drop)
+                };
+                let out = match out {
+                    Ok(()) => Output::Made {
+                        key: req.key,
+                        size: req.size,
+                    },
+                    Err(reason) => Output::Failed {
+                        key: req.key,
+                        size: req.size,
+                        reason,
+                    },
+                };
+                if env.tx.send(out).is_err() {
+                    return;
                 }
                 let Ok(mut q) = env.shared.queue.lock() else {
                     return;
