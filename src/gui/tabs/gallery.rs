@@ -50,14 +50,17 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         ui.separator();
         view_controls_ui(ui, &mut app.prefs.view, &mut app.prefs.thumb_size);
     });
-    if !app.gallery.sel.is_empty() {
-        ui.horizontal(|ui| {
-            let sel = app.gallery.sel.selected();
-            ui.label(RichText::new(format!("{} selected", sel.len())).strong());
-            if ui.button("Delete…").clicked() {
-                app.commands.push(Command::AskDelete(sel.clone()));
-            }
-            let collections = app.snap.collections.clone();
+    // The selection bar always has its row: appearing with the first click, it would move
+    // the grid under the pointer before the second click of a double-click.
+    ui.horizontal(|ui| {
+        let sel = app.gallery.sel.selected();
+        let any = !sel.is_empty();
+        super::selection_label(ui, sel.len());
+        if ui.add_enabled(any, egui::Button::new("Delete…")).clicked() {
+            app.commands.push(Command::AskDelete(sel.clone()));
+        }
+        let collections = app.snap.collections.clone();
+        ui.add_enabled_ui(any, |ui| {
             ui.menu_button("Move to", |ui| {
                 if ui.button("Top of the library").clicked() {
                     app.commands.push(Command::MoveAssets {
@@ -76,16 +79,19 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     }
                 }
             });
-            if ui.button("Preview").clicked()
-                && let Some(f) = app.gallery.sel.focus
-            {
-                app.commands.push(Command::OpenPreview(f));
-            }
-            if ui.button("Clear selection").clicked() {
-                app.commands.push(Command::ClearSelection);
-            }
         });
-    }
+        if ui.add_enabled(any, egui::Button::new("Preview")).clicked()
+            && let Some(f) = app.gallery.sel.focus
+        {
+            app.commands.push(Command::OpenPreview(f));
+        }
+        if ui
+            .add_enabled(any, egui::Button::new("Clear selection"))
+            .clicked()
+        {
+            app.commands.push(Command::ClearSelection);
+        }
+    });
 }
 
 fn sort_name(k: SortKey) -> &'static str {

@@ -32,3 +32,12 @@ pub fn click_command(ui: &egui::Ui, index: usize) -> Command {
 pub fn cell(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) {
     ui.add(egui::Label::new(text).selectable(false));
 }
+
+/// "3 selected", or a quiet "Nothing selected" holding the selection bar's place.
+pub fn selection_label(ui: &mut egui::Ui, selected: usize) {
+    if selected == 0 {
+        ui.label(egui::RichText::new("Nothing selected").weak());
+    } else {
+        ui.label(egui::RichText::new(format!("{selected} selected")).strong());
+    }
+}

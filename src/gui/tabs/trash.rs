@@ -57,25 +57,26 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
             }
         });
     });
-    if !app.trash.sel.is_empty() {
-        ui.horizontal(|ui| {
-            let sel = app.trash.sel.selected();
-            ui.label(RichText::new(format!("{} selected", sel.len())).strong());
-            if ui.button("Restore").clicked() {
-                app.commands.push(Command::Restore(sel.clone()));
-            }
-            if ui
-                .button(RichText::new("Delete permanently…").color(theme::DANGER))
-                .clicked()
-            {
-                app.commands
-                    .push(Command::AskDeletePermanently(sel.clone()));
-            }
-            if ui.button("Clear selection").clicked() {
-                app.commands.push(Command::ClearSelection);
-            }
-        });
-    }
+    // Always its row, so the content never moves under the pointer (see the Gallery's).
+    ui.horizontal(|ui| {
+        let sel = app.trash.sel.selected();
+        let any = !sel.is_empty();
+        super::selection_label(ui, sel.len());
+        if ui.add_enabled(any, egui::Button::new("Restore")).clicked() {
+            app.commands.push(Command::Restore(sel.clone()));
+        }
+        let delete = egui::Button::new(RichText::new("Delete permanently…").color(theme::DANGER));
+        if ui.add_enabled(any, delete).clicked() {
+            app.commands
+                .push(Command::AskDeletePermanently(sel.clone()));
+        }
+        if ui
+            .add_enabled(any, egui::Button::new("Clear selection"))
+            .clicked()
+        {
+            app.commands.push(Command::ClearSelection);
+        }
+    });
     ui.small(format!(
         "Items are deleted permanently {} days after they were moved here. The Trash holds {}.",
         app.snap.retention_days,
