@@ -78,6 +78,14 @@ impl Gui {
         self.harness.run();
     }
 
+    /// Clicks the last widget with this label: the one on top (a dialog or the preview
+    /// over the window's own).
+    fn click_top(&mut self, label: &str) {
+        let node = self.harness.query_all_by_label(label).last();
+        node.unwrap_or_else(|| panic!("no {label}")).click();
+        self.harness.run();
+    }
+
     fn shows(&self, label: &str) -> bool {
         self.harness.query_by_label(label).is_some()
     }
@@ -659,4 +667,46 @@ fn walk01_a_double_click_opens_the_tile_under_the_pointer() {
         2,
         "the tile and the preview's title: the photo under the pointer"
     );
+}
+
+/// Walk-through finding 3: culling is delete → next → delete, but a delete (or a restore in
+/// the Trash) closed the preview.
+#[test]
+fn walk03_after_a_delete_or_restore_the_preview_shows_the_next_item() {
+    let mut g = gui_with(&[("a.txt", b"1"), ("b.txt", b"2"), ("c.txt", b"3")]);
+    g.harness.get_by_value("Date").click();
+    g.harness.run();
+    g.click("Name");
+    g.click("a.txt");
+    g.key(egui::Key::Space);
+    let previewed = |g: &Gui, name: &str| g.harness.query_all_by_label(name).count() == 2;
+    assert!(previewed(&g, "a.txt"));
+    for (gone, next) in [("a.txt", "b.txt"), ("b.txt", "c.txt")] {
+        g.click_top("Delete…");
+        g.click("Move to Trash");
+        assert!(g.shows("Properties"), "the preview stays open");
+        assert!(!g.shows(gone));
+        assert!(previewed(&g, next), "{next} is shown after {gone} went");
+    }
+    // The last one: the preview closes.
+    g.click_top("Delete…");
+    g.click("Move to Trash");
+    assert!(!g.shows("Properties"), "nothing left to show");
+    assert!(g.shows("Trash (3)"));
+    // In the Trash, a restore moves on the same way.
+    g.open_trash();
+    g.click("a.txt");
+    g.key(egui::Key::Space);
+    assert!(g.shows("Properties"));
+    let first = ["a.txt", "b.txt", "c.txt"]
+        .into_iter()
+        .find(|n| previewed(&g, n))
+        .expect("an item is previewed");
+    g.click_top("Restore");
+    assert!(
+        g.shows("Properties"),
+        "the preview stays open after a restore"
+    );
+    assert!(g.shows("Trash (2)"));
+    assert!(!previewed(&g, first));
 }

@@ -803,12 +803,12 @@ impl ShoeboxApp {
             }
             Command::MoveToTrash(ids) => {
                 self.dialog = None;
-                self.preview = None;
+                // An open preview stays: it shows the next item once this one has gone.
                 self.handle.send(Job::Trash(ids));
             }
             Command::DeleteNow(ids) => {
                 self.dialog = None;
-                self.preview = None;
+                // An open preview stays: it shows the next item once this one has gone.
                 self.handle.send(Job::DeleteNow(ids));
             }
             Command::Undo => {
@@ -824,7 +824,7 @@ impl ShoeboxApp {
                 }
             }
             Command::Restore(ids) => {
-                self.preview = None;
+                // An open preview stays: it shows the next item once this one has gone.
                 if ids.len() == 1 {
                     self.handle.send(Job::Restore {
                         id: ids[0],
@@ -838,7 +838,7 @@ impl ShoeboxApp {
             Command::RestoreBatch(b) => self.handle.send(Job::RestoreBatch(b)),
             Command::DeletePermanently(ids) => {
                 self.dialog = None;
-                self.preview = None;
+                // An open preview stays: it shows the next item once this one has gone.
                 self.handle.send(Job::DeletePermanently(ids));
             }
             Command::AskEmptyTrash => {

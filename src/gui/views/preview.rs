@@ -121,17 +121,33 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
 
 /// Draws the lightbox when open.
 pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
-    let Some(preview) = app.preview.clone() else {
+    let Some(mut preview) = app.preview.clone() else {
         return;
     };
     let count = match preview.tab {
         Tab::Gallery => app.gallery.rows.len(),
         Tab::Trash => app.trash.rows.len(),
     };
-    let Some(item) = item_at(app, preview.tab, preview.pos) else {
+    // After a delete or a restore the item shown has gone: the one after it takes its
+    // place (the one before, at the end); with none left the preview closes.
+    let pos = preview.pos.min(count.saturating_sub(1));
+    let Some(item) = item_at(app, preview.tab, pos) else {
         app.preview = None;
         return;
     };
+    preview.pos = pos;
+    if let Some(p) = &mut app.preview {
+        p.pos = pos;
+    }
+    // The item shown is the one selected (Delete acts on it), as when stepping.
+    let shown = match preview.tab {
+        Tab::Gallery => &mut app.gallery,
+        Tab::Trash => &mut app.trash,
+    };
+    if !shown.sel.contains(item.id) {
+        let ids = shown.ids.clone();
+        shown.sel.click(&ids, pos, false, false);
+    }
     let picture = match (&item.key, &item.path, item.kind) {
         (Some(key), Some(path), Some(kind)) if matches!(kind, Kind::Image | Kind::Video) => {
             app.textures.get(
