@@ -710,3 +710,56 @@ fn walk03_after_a_delete_or_restore_the_preview_shows_the_next_item() {
     assert!(g.shows("Trash (2)"));
     assert!(!previewed(&g, first));
 }
+
+/// Walk-through finding 4: Enter did not confirm dialogs (new collection, delete, the
+/// rename on restore); Esc cancels; a permanent delete is never confirmed by Enter.
+#[test]
+fn walk04_enter_confirms_a_dialog_and_esc_cancels_it() {
+    let mut g = gui_with(&[("a.txt", b"alpha"), ("b.txt", b"bravo")]);
+    // New collection: typed, then Enter.
+    g.click("+");
+    let field = g
+        .harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "New collection");
+    field.focus();
+    field.type_text("Trips");
+    g.harness.run();
+    g.key(egui::Key::Enter);
+    assert!(!g.shows("New collection"), "the dialog closed");
+    assert!(g.shows("Trips"), "and the collection was made");
+    // Esc cancels: nothing is made.
+    g.click("+");
+    g.key(egui::Key::Escape);
+    assert!(!g.shows("New collection"));
+    // Delete: Enter moves to the Trash.
+    g.click("a.txt");
+    g.key(egui::Key::Delete);
+    g.key(egui::Key::Enter);
+    assert!(g.shows("Trash (1)"), "Enter moved it to the Trash");
+    // With "skip Trash" ticked, Enter does not destroy anything.
+    g.click("b.txt");
+    g.key(egui::Key::Delete);
+    g.click("Delete permanently instead (skip Trash)");
+    g.key(egui::Key::Enter);
+    assert!(
+        g.shows("b.txt") && g.shows("Trash (1)"),
+        "b.txt is untouched"
+    );
+    g.key(egui::Key::Escape);
+    assert!(!g.shows("Delete permanently instead (skip Trash)"));
+    // The rename on restore: Enter takes the suggested name.
+    let other = g.dir.path().join("src/other/a.txt");
+    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+    std::fs::write(&other, b"a different a.txt").unwrap();
+    g.harness.state_mut().send(Job::Import {
+        paths: vec![other],
+        opts: ImportOptions::default(),
+    });
+    g.harness.run();
+    g.open_trash();
+    g.click("a.txt");
+    g.click_top("Restore");
+    assert!(g.shows("That name is taken"));
+    g.key(egui::Key::Enter);
+    assert!(g.shows("Trash (0)"), "restored under the new name");
+}

@@ -1,5 +1,7 @@
 //! Every dialog is an `egui::Modal` whose state lives in [`Dialog`]. Drawing a dialog only
-//! records commands; Esc or Cancel never deletes anything.
+//! records commands; Esc or Cancel never deletes anything. Enter confirms a dialog's
+//! default action, as everywhere on the desktop — except a permanent delete, which only
+//! its own button confirms.
 
 use egui::{Id, Modal, RichText};
 
@@ -71,6 +73,8 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
         return;
     };
     let mut cmds = Vec::new();
+    // Taken before a text field can see it (a one-line field would only lose its focus).
+    let enter = ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
     let modal = Modal::new(Id::unique("shoebox-dialog")).show(ctx, |ui| {
         ui.set_max_width(460.0);
         match dialog {
@@ -106,7 +110,7 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                         if ui.button(RichText::new("Delete permanently").color(theme::DANGER)).clicked() {
                             cmds.push(Command::DeleteNow(ids.clone()));
                         }
-                    } else if ui.button("Move to Trash").clicked() {
+                    } else if ui.button("Move to Trash").clicked() || enter {
                         cmds.push(Command::MoveToTrash(ids.clone()));
                     }
                     if ui.button("Cancel").clicked() {
@@ -156,7 +160,7 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     let ok = !name.trim().is_empty();
-                    if ui.add_enabled(ok, egui::Button::new("Rename and restore")).clicked() {
+                    if ui.add_enabled(ok, egui::Button::new("Rename and restore")).clicked() || (ok && enter) {
                         cmds.push(Command::RestoreWith {
                             id: *id,
                             opts: RestoreOptions { rename: Some(name.trim().to_string()), ..Default::default() },
@@ -197,7 +201,7 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                 }
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
-                    if ui.add_enabled(choice.is_some(), egui::Button::new("Restore here")).clicked() {
+                    if ui.add_enabled(choice.is_some(), egui::Button::new("Restore here")).clicked() || (choice.is_some() && enter) {
                         let opts = match choice.clone() {
                             Some(LocationChoice::Collection(c)) => RestoreOptions { to: Some(c), ..Default::default() },
                             Some(LocationChoice::RecreateFolder) => RestoreOptions { folder: Some(FolderChoice::Recreate), ..Default::default() },
@@ -240,7 +244,7 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                 }
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
-                    if ui.button("Save").clicked() {
+                    if ui.button("Save").clicked() || enter {
                         cmds.push(Command::SaveSettings {
                             retention_days: *retention_days,
                             sweep_interval_minutes: *sweep_interval_minutes,
@@ -258,7 +262,6 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     let ok = !name.trim().is_empty();
-                    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if ui.add_enabled(ok, egui::Button::new("OK")).clicked() || (ok && enter) {
                         let name = name.trim().to_string();
                         cmds.push(match id {
@@ -304,7 +307,7 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                             cmds.push(Command::Import { paths, allow_trash_duplicates: true });
                         }
                     }
-                    if ui.button("Close").clicked() {
+                    if ui.button("Close").clicked() || enter {
                         cmds.push(Command::CloseDialog);
                     }
                 });
@@ -315,7 +318,7 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                     ui.label(text.as_str());
                 });
                 ui.add_space(8.0);
-                if ui.button("OK").clicked() {
+                if ui.button("OK").clicked() || enter {
                     cmds.push(Command::CloseDialog);
                 }
             }
