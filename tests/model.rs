@@ -501,11 +501,19 @@ impl Run {
             .lib
             .delete_permanently(&[id])
             .map_err(|e| e.to_string())?;
-        if report.succeeded != vec![id] {
-            return Err(format!("delete permanently: {report:?}"));
-        }
         self.model.guarded_now(self.now());
+        let before = self.model.entries();
         self.model.purge(id);
+        // Reported: every entry that left the Trash (those trashed before from inside a
+        // collection go with it).
+        let after = self.model.entries();
+        let mut gone: Vec<ItemId> = before.into_iter().filter(|e| !after.contains(e)).collect();
+        let mut got = report.succeeded.clone();
+        gone.sort();
+        got.sort();
+        if got != gone || !report.failed.is_empty() {
+            return Err(format!("delete permanently: {report:?}, model: {gone:?}"));
+        }
         Ok(())
     }
 
@@ -544,10 +552,15 @@ impl Run {
             return Err(format!("sweep failed: {report:?}"));
         }
         let cutoff = now - self.model.retention_days * SECS_PER_DAY;
+        let before = self.model.entries();
         for id in self.model.entries() {
             if self.model.deleted_at(id).is_some_and(|t| t <= cutoff) {
                 self.model.purge(id);
             }
+        }
+        let gone = before.len() - self.model.entries().len();
+        if report.purged != gone {
+            return Err(format!("sweep purged {}, model: {gone}", report.purged));
         }
         Ok(())
     }

@@ -61,6 +61,9 @@ enum Standing {
 /// Everything one Trash entry takes with it when purged.
 #[derive(Default)]
 struct PurgeSet {
+    /// The Trash entries it removes: the one asked for, and those trashed separately
+    /// before from inside it (each was an entry of its own in the Trash).
+    entries: Vec<ItemId>,
     assets: Vec<AssetId>,
     collections: Vec<CollectionId>,
 }
@@ -217,6 +220,7 @@ impl Library {
             if !seen.insert(item) {
                 continue;
             }
+            set.entries.push(item);
             match item {
                 ItemId::Asset(a) => set.assets.push(a),
                 ItemId::Collection(c) => {
@@ -279,15 +283,21 @@ impl Library {
         let mut sets = Vec::new();
         let mut claimed = HashSet::new();
         let mut area_checks = HashMap::new();
+        let mut claimed_entries = HashSet::new();
         for &id in entries {
-            let set = self.purge_set(id)?;
-            if set.assets.iter().any(|a| claimed.contains(a)) {
-                continue; // Already taken by an entry of this chunk.
+            let mut set = self.purge_set(id)?;
+            // An entry another one of this chunk takes along (trashed from inside it) is
+            // purged and counted with that one; the rest of this set still goes.
+            set.entries.retain(|e| !claimed_entries.contains(e));
+            set.assets.retain(|a| !claimed.contains(a));
+            if set.entries.is_empty() {
+                continue;
             }
             match self.offline_reason(&set, &mut area_checks)? {
                 Some(why) => report.skipped.push(outcome(id, why)),
                 None => {
                     claimed.extend(set.assets.iter().copied());
+                    claimed_entries.extend(set.entries.iter().copied());
                     sets.push((id, set));
                 }
             }
@@ -330,7 +340,7 @@ impl Library {
         let mut areas = HashMap::new();
         for (id, set) in ready {
             match self.unlink_set(&set, &mut areas) {
-                Ok(files) => done.push((id, set, files)),
+                Ok(files) => done.push((set, files)),
                 Err(why) => {
                     let tx = store::write_tx(&mut self.conn)?;
                     for a in &set.assets {
@@ -351,7 +361,7 @@ impl Library {
         crate::failpoint::hit("purge.after_unlink");
         // Log and forget.
         let tx = store::write_tx(&mut self.conn)?;
-        for (id, set, files) in done {
+        for (set, files) in done {
             for &a in &set.assets {
                 report.freed_bytes += log_and_forget_tx(&tx, a, reason.as_str(), now)?;
             }
@@ -366,7 +376,7 @@ impl Library {
                 store::exec(&tx, "DELETE FROM collections WHERE id = ?1", [c])?;
             }
             report.purged_files += files;
-            report.succeeded.push(id);
+            report.succeeded.extend(set.entries.iter().copied());
         }
         store::exec(&tx,
             "DELETE FROM batches WHERE id NOT IN (SELECT batch_id FROM assets WHERE batch_id IS NOT NULL)
@@ -458,6 +468,7 @@ impl Library {
         let mut report = BulkReport::default();
         let mut areas = HashMap::new();
         let set = PurgeSet {
+            entries: Vec::new(),
             assets: ids.clone(),
             collections: Vec::new(),
         };
