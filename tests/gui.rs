@@ -763,3 +763,45 @@ fn walk04_enter_confirms_a_dialog_and_esc_cancels_it() {
     g.key(egui::Key::Enter);
     assert!(g.shows("Trash (0)"), "restored under the new name");
 }
+
+/// Walk-through finding 6: trashing the collection being viewed left the view on it
+/// ("This collection is empty", nothing chosen in the tree); a collection holding only
+/// collections said it was empty.
+#[test]
+fn walk06_trashing_the_collection_shown_goes_to_its_parent() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(T0);
+    let mut lib =
+        Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).unwrap();
+    let trips = lib.create_collection(None, "Trips").unwrap();
+    let year = lib.create_collection(Some(trips), "2024").unwrap();
+    let archive = lib.create_collection(None, "Archive").unwrap();
+    let old = lib.create_collection(Some(archive), "Old").unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for (name, into) in [("a.txt", trips), ("b.txt", year), ("c.txt", old)] {
+        let p = src.join(name);
+        std::fs::write(&p, name).unwrap();
+        let opts = ImportOptions {
+            into: Some(into),
+            ..Default::default()
+        };
+        lib.import(&[p], &opts, &mut |_| {}).unwrap();
+    }
+    let mut g = gui_on(dir, clock, lib);
+    // Only collections inside: they are shown, and open from there.
+    g.click("Archive");
+    assert!(g.shows("This collection holds 1 collection:"));
+    g.click_top("Old");
+    assert!(g.shows("c.txt"));
+    // The collection shown goes to the Trash: its parent is shown.
+    g.click("2024");
+    assert!(g.shows("b.txt"));
+    g.harness
+        .state_mut()
+        .send(Job::Trash(vec![shoebox::library::ItemId::Collection(year)]));
+    g.harness.run();
+    assert!(g.shows("Trash (1)"));
+    assert!(g.shows("a.txt"), "Trips, the parent, is shown");
+    assert!(!g.shows("This collection is empty"));
+}

@@ -158,6 +158,26 @@ pub enum Command {
     DismissToast,
 }
 
+/// `c`, or its nearest ancestor (as `before` knew them) that `now` still holds; `None` for
+/// the top of the library.
+fn nearest_present(
+    c: CollectionId,
+    before: &[crate::library::CollectionInfo],
+    now: &[crate::library::CollectionInfo],
+) -> Option<CollectionId> {
+    let mut cur = Some(c);
+    while let Some(id) = cur {
+        if now.iter().any(|x| x.id == ItemId::Collection(id)) {
+            return Some(id);
+        }
+        cur = before
+            .iter()
+            .find(|x| x.id == ItemId::Collection(id))
+            .and_then(|x| x.parent_id);
+    }
+    None
+}
+
 /// How long after the last picture arrived the textures off screen are released.
 const SETTLE_SECONDS: f64 = 2.0;
 
@@ -469,6 +489,15 @@ impl ShoeboxApp {
         match reply {
             Reply::Snapshot(s) => {
                 let first = !self.loaded;
+                // The collection shown went to the Trash (or away): show its nearest
+                // ancestor still here, else all items.
+                if let Some(c) = self.collection {
+                    let still = nearest_present(c, &self.snap.collections, &s.collections);
+                    if still != self.collection {
+                        self.collection = still;
+                        self.gallery.sel.clear();
+                    }
+                }
                 self.snap = s;
                 self.loaded = true;
                 if first {

@@ -198,6 +198,40 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         welcome_ui(app, ui);
         return;
     }
+    let children: Vec<(CollectionId, String)> = match app.collection {
+        Some(c) => app
+            .snap
+            .collections
+            .iter()
+            .filter(|x| x.parent_id == Some(c))
+            .filter_map(|x| match x.id {
+                ItemId::Collection(id) => Some((id, x.name.clone())),
+                ItemId::Asset(_) => None,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    if app.gallery.rows.is_empty() && app.gallery.search.is_empty() && !children.is_empty() {
+        // Only collections inside: they are what it holds.
+        ui.vertical_centered(|ui| {
+            ui.add_space(ui.available_height() * 0.25);
+            ui.label(format!(
+                "This collection holds {} {}:",
+                children.len(),
+                if children.len() == 1 {
+                    "collection"
+                } else {
+                    "collections"
+                }
+            ));
+            for (id, name) in children {
+                if ui.button(name).clicked() {
+                    app.commands.push(Command::ShowCollection(Some(id)));
+                }
+            }
+        });
+        return;
+    }
     if app.gallery.rows.is_empty() {
         ui.centered_and_justified(|ui| {
             super::cell(
