@@ -102,6 +102,12 @@ impl Gui {
         self.harness.run();
     }
 
+    /// A key that scrolls the view: frames enough for the scroll's animation.
+    fn scroll_key(&mut self, key: egui::Key) {
+        self.harness.key_press(key);
+        self.harness.run_steps(12);
+    }
+
     /// Selects a tile and moves it to the Trash through the delete dialog.
     fn trash(&mut self, name: &str) {
         self.click(name);
@@ -804,4 +810,41 @@ fn walk06_trashing_the_collection_shown_goes_to_its_parent() {
     assert!(g.shows("Trash (1)"));
     assert!(g.shows("a.txt"), "Trips, the parent, is shown");
     assert!(!g.shows("This collection is empty"));
+}
+
+/// Walk-through finding 8: Page Up/Down, Home and End did nothing; a long grid could only
+/// be crossed with the mouse wheel. They move the focus (and the selection), and the view
+/// follows it.
+#[test]
+fn walk08_page_keys_home_and_end_move_the_focus_and_the_view_follows() {
+    let names: Vec<String> = (0..90).map(|i| format!("f{i:02}.txt")).collect();
+    let files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), n.as_bytes())).collect();
+    let mut g = gui_with(&files);
+    g.harness.get_by_value("Date").click();
+    g.harness.run();
+    g.click("Name");
+    g.click("f00.txt");
+    g.scroll_key(egui::Key::End);
+    assert!(g.shows("f89.txt"), "the last tile is in view");
+    assert!(!g.shows("f00.txt"), "the first has scrolled away");
+    assert!(g.shows("1 selected"));
+    g.scroll_key(egui::Key::Home);
+    assert!(g.shows("f00.txt"));
+    assert!(!g.shows("f89.txt"));
+    g.scroll_key(egui::Key::PageDown);
+    g.scroll_key(egui::Key::PageDown);
+    g.scroll_key(egui::Key::PageDown);
+    assert!(
+        !g.shows("f00.txt"),
+        "three pages down, the top is out of view"
+    );
+    g.scroll_key(egui::Key::PageUp);
+    g.scroll_key(egui::Key::PageUp);
+    g.scroll_key(egui::Key::PageUp);
+    assert!(g.shows("f00.txt"), "and back");
+    // The list view too.
+    g.click("List");
+    g.scroll_key(egui::Key::End);
+    assert!(g.shows("f89.txt"));
+    assert!(!g.shows("f00.txt"));
 }

@@ -68,6 +68,8 @@ pub struct Shown {
     pub ids: Vec<ItemId>,
     pub dirty: bool,
     pub sel: Selection,
+    /// The focus moved by a key this frame: the view scrolls to it.
+    pub focus_moved: bool,
 }
 
 /// The lightbox.
@@ -444,21 +446,30 @@ impl ShoeboxApp {
                     cmds.push(Command::ClosePreview);
                 }
             } else {
-                let per_row = i.viewport().inner_rect.map_or(6.0, |r| {
-                    ((r.width() - 220.0) / (self.prefs.thumb_size + 8.0))
-                        .floor()
-                        .max(1.0)
-                }) as isize;
-                let step = if self.prefs.view == ViewMode::Grid {
-                    per_row
+                let view = i.viewport().inner_rect.unwrap_or(egui::Rect::from_min_size(
+                    egui::Pos2::ZERO,
+                    egui::vec2(1100.0, 760.0),
+                ));
+                let per_row = ((view.width() - 220.0) / (self.prefs.thumb_size + 8.0))
+                    .floor()
+                    .max(1.0) as isize;
+                // A page: the rows that fit between the toolbars and the status line.
+                let (step, row_h) = if self.prefs.view == ViewMode::Grid {
+                    (per_row, self.prefs.thumb_size + 40.0)
                 } else {
-                    1
+                    (1, 30.0)
                 };
+                let page = ((view.height() - 200.0) / row_h).floor().max(1.0) as isize * step;
+                let all = tab_ids.len() as isize;
                 for (key, delta) in [
                     (Key::ArrowRight, 1),
                     (Key::ArrowLeft, -1),
                     (Key::ArrowDown, step),
                     (Key::ArrowUp, -step),
+                    (Key::PageDown, page),
+                    (Key::PageUp, -page),
+                    (Key::End, all),
+                    (Key::Home, -all),
                 ] {
                     if i.consume_key(Modifiers::NONE, key) {
                         let shown = match self.prefs.tab {
@@ -466,6 +477,7 @@ impl ShoeboxApp {
                             Tab::Trash => &mut self.trash,
                         };
                         shown.sel.move_focus(&tab_ids, delta);
+                        shown.focus_moved = true;
                     }
                 }
                 if (i.consume_key(Modifiers::NONE, Key::Enter)

@@ -247,23 +247,11 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
     }
     let assets = app.snap.assets.clone();
     let rows = std::mem::take(&mut app.gallery.rows);
-    let scroll_to = app.gallery.sel.focus.filter(|_| {
-        ui.input(|i| {
-            i.events.iter().any(|e| {
-                matches!(
-                    e,
-                    egui::Event::Key {
-                        key: egui::Key::ArrowDown
-                            | egui::Key::ArrowUp
-                            | egui::Key::ArrowLeft
-                            | egui::Key::ArrowRight,
-                        pressed: true,
-                        ..
-                    }
-                )
-            })
-        })
-    });
+    let scroll_to = app
+        .gallery
+        .sel
+        .focus
+        .filter(|_| std::mem::take(&mut app.gallery.focus_moved));
     match app.prefs.view {
         ViewMode::Grid => {
             let tile_size = app.prefs.thumb_size;

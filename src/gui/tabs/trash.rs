@@ -143,6 +143,11 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
     }
     let entries = app.snap.trash.clone();
     let rows = std::mem::take(&mut app.trash.rows);
+    let scroll_to = app
+        .trash
+        .sel
+        .focus
+        .filter(|_| std::mem::take(&mut app.trash.focus_moved));
     if app.prefs.group_by_batch {
         grouped_ui(app, ui, &entries, &rows);
     } else {
@@ -154,7 +159,7 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     "trash-grid",
                     rows.len(),
                     (tile_size, 2),
-                    None,
+                    scroll_to,
                     |ui, i, rect| {
                         let e = &entries[rows[i]];
                         let label = entry_kind_label(e);
@@ -202,7 +207,7 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                         id_salt: "trash-list",
                         headers: &headers,
                         count: rows.len(),
-                        scroll_to: None,
+                        scroll_to,
                     },
                     |i| sel.contains(entries[rows[i]].id),
                     |i, r| {

@@ -55,7 +55,8 @@ pub fn grid_ui(
         let view_h = ui.available_height();
         let state = egui::scroll_area::State::load(
             ui.ctx(),
-            ui.make_persistent_id(id_salt).with("scroll_area"),
+            // The id the scroll area keeps its state under (its salt, made persistent).
+            ui.make_persistent_id(egui::IdSalt::new(id_salt)),
         );
         let cur = state.map_or(0.0, |s| s.clamped_offset().y);
         if y < cur || y + row_h > cur + view_h {
