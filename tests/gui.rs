@@ -269,7 +269,9 @@ fn gui_restore_with_a_name_conflict_asks_for_a_new_name() {
     g.click("a.txt");
     g.click("Restore");
     assert!(g.shows("That name is taken"), "the rename dialog opens");
-    assert!(g.shows_text("name conflict"));
+    // Said for people: no "name conflict:" prefix, no advice about flags.
+    assert!(g.shows_text("is already at its original place"));
+    assert!(!g.shows_text("name conflict"));
     assert!(
         g.harness.query_all_by_value("a (2).txt").count() > 0,
         "the first free name is suggested"
@@ -847,4 +849,50 @@ fn walk08_page_keys_home_and_end_move_the_focus_and_the_view_follows() {
     g.scroll_key(egui::Key::End);
     assert!(g.shows("f89.txt"));
     assert!(!g.shows("f00.txt"));
+}
+
+/// Walk-through finding 9, the smaller things seen: the delete dialog's title when "skip
+/// Trash" is ticked, "Delete all 1 items?", "1 days", and a status line that counted the
+/// whole library while a search showed part of it.
+#[test]
+fn walk09_the_words_say_what_happens() {
+    let mut g = gui_with(&[
+        ("a.txt", b"alpha"),
+        ("b.txt", b"bravo"),
+        ("c.txt", b"charlie"),
+    ]);
+    g.click("a.txt");
+    g.key(egui::Key::Delete);
+    assert!(g.shows("Move 1 item to the Trash?"));
+    g.click("Delete permanently instead (skip Trash)");
+    assert!(g.shows("Delete 1 item permanently?"));
+    assert!(!g.shows("Move 1 item to the Trash?"));
+    g.key(egui::Key::Escape);
+    // A search shows part of the library: the status line says which part.
+    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    search.focus();
+    search.type_text("b.txt");
+    g.harness.run();
+    assert!(
+        g.shows_text("1 of 3 items"),
+        "the status line counts what is shown"
+    );
+    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    search.focus();
+    for _ in 0..5 {
+        g.harness.key_press(egui::Key::Backspace);
+    }
+    g.harness.run();
+    assert!(g.shows_text("3 items ·"));
+    // One item in the Trash: "Delete 1 item?", and a retention of one day is "1 day".
+    g.trash("c.txt");
+    g.harness.state_mut().send(Job::SaveSettings {
+        retention_days: 1,
+        sweep_interval_minutes: 60,
+    });
+    g.harness.run();
+    g.open_trash();
+    assert!(g.shows_text("deleted permanently 1 day after"));
+    g.click("Empty Trash…");
+    assert!(g.shows("Delete 1 item?"));
 }

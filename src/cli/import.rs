@@ -46,10 +46,16 @@ pub fn run(
         for m in &report.failed {
             eprintln!("failed {}: {}", m.path, m.message);
         }
+        let counted =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         eprintln!(
-            "imported {} files, {} new collections, {} failed",
-            report.imported.len(),
-            report.collections_created.len(),
+            "imported {}, {}, {} failed",
+            counted(report.imported.len(), "file", "files"),
+            counted(
+                report.collections_created.len(),
+                "new collection",
+                "new collections"
+            ),
             report.failed.len()
         );
     }

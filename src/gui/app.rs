@@ -70,6 +70,8 @@ pub struct Shown {
     pub sel: Selection,
     /// The focus moved by a key this frame: the view scrolls to it.
     pub focus_moved: bool,
+    /// Bytes of what is shown.
+    pub bytes: u64,
 }
 
 /// The lightbox.
@@ -600,7 +602,7 @@ impl ShoeboxApp {
                 Err(RestoreError::Other(reason)) => {
                     self.dialog = Some(Dialog::Message {
                         title: "Restore failed".into(),
-                        text: format!("Restore failed: {reason}"),
+                        text: reason,
                     });
                 }
             },
@@ -682,16 +684,7 @@ impl ShoeboxApp {
         for s in r.skipped.iter().take(20) {
             text.push_str(&format!("\nSkipped {}: {}", self.describe(&s.id), s.reason));
         }
-        let title = if what == "Restore" {
-            "Restore failed".to_string()
-        } else {
-            format!("{what}: some items failed")
-        };
-        let text = if what == "Restore" {
-            format!("Restore failed: {text}")
-        } else {
-            text
-        };
+        let title = format!("{what}: not everything went");
         self.dialog = Some(Dialog::Message { title, text });
     }
 
@@ -736,6 +729,7 @@ impl ShoeboxApp {
                 rows.reverse();
             }
             self.gallery.ids = rows.iter().map(|&i| assets[i].id).collect();
+            self.gallery.bytes = rows.iter().map(|&i| assets[i].size).sum();
             self.gallery.rows = rows;
             let ids = self.gallery.ids.clone();
             self.gallery.sel.retain_shown(&ids);
@@ -756,6 +750,7 @@ impl ShoeboxApp {
                 entries.sort_by_key(|(_, e)| std::cmp::Reverse(e.batch_id));
             }
             self.trash.ids = entries.iter().map(|(_, e)| e.id).collect();
+            self.trash.bytes = entries.iter().map(|(_, e)| e.size).sum();
             self.trash.rows = entries.into_iter().map(|(i, _)| i).collect();
             let ids = self.trash.ids.clone();
             self.trash.sel.retain_shown(&ids);
@@ -989,7 +984,7 @@ impl ShoeboxApp {
                             })
                         }
                     },
-                    None => self.status = Some(NO_PICKER.into()),
+                    None => self.status = Some(NO_EXPORT_PICKER.into()),
                 }
             }
             Command::OpenExternally(path) => {
@@ -1049,6 +1044,8 @@ impl ShoeboxApp {
 pub const PREFS_SAVE_DELAY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What the status line says when no file dialog came back.
+/// When "Export a copy…" got no destination.
+pub const NO_EXPORT_PICKER: &str = "No copy was made (if no dialog appeared, this system has no file picker: install zenity or a desktop portal)";
 pub const NO_PICKER: &str = "No file was chosen (if no dialog appeared, this system has no file picker: drag files onto the window instead)";
 
 /// Opens a file in the system's default program (e.g. a video player).

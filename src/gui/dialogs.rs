@@ -94,6 +94,9 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                         ui.heading(format!("Move the collection \"{path}\" to the Trash?"));
                         ui.label(format!("It goes with everything in it ({}), as one deletion.", items(inside)));
                     }
+                    _ if *permanent => {
+                        ui.heading(format!("Delete {} permanently?", items(n)));
+                    }
                     _ => {
                         ui.heading(format!("Move {} to the Trash?", items(n)));
                     }
@@ -137,7 +140,12 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                 });
             }
             Dialog::EmptyTrash { count } => {
-                ui.heading(format!("Delete all {count} items?"));
+                // SPEC's words from two up; one is one item.
+                ui.heading(if *count == 1 {
+                    "Delete 1 item?".to_string()
+                } else {
+                    format!("Delete all {count} items?")
+                });
                 ui.colored_label(theme::DANGER, "This cannot be undone.");
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {

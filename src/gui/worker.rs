@@ -136,18 +136,23 @@ pub fn execute(
         Job::Trash(ids) => push(&mut out, "Move to Trash", lib.trash(&ids), Reply::Trashed),
         Job::DeleteNow(ids) => push(&mut out, "Delete", lib.delete_now(&ids), Reply::DeletedNow),
         Job::Restore { id, opts } => {
-            let result = lib.restore(id, &opts).map_err(|e| {
-                let message = e.to_string();
-                match e {
-                    LibraryError::NameConflict { suggestion, .. } => RestoreError::NameConflict {
-                        message,
-                        suggestion,
-                    },
-                    LibraryError::LostLocation { folder, .. } => {
-                        RestoreError::LostLocation { message, folder }
-                    }
-                    _ => RestoreError::Other(message),
-                }
+            // Said for the window: the command line's "name conflict:" prefixes and its
+            // advice about flags do not belong in a dialog.
+            let result = lib.restore(id, &opts).map_err(|e| match e {
+                LibraryError::NameConflict {
+                    what, suggestion, ..
+                } => RestoreError::NameConflict {
+                    message: format!(
+                        "{} is already at its original place. Restore it under another name:",
+                        capitalized(&what)
+                    ),
+                    suggestion,
+                },
+                LibraryError::LostLocation { reason, folder, .. } => RestoreError::LostLocation {
+                    message: format!("Its original place is gone: {reason}."),
+                    folder,
+                },
+                other => RestoreError::Other(capitalized(&other.to_string())),
             });
             out.push(Reply::Restored { id, result });
             true
@@ -363,5 +368,14 @@ impl LibraryHandle {
     /// Whether jobs are still running.
     pub fn is_busy(&self) -> bool {
         matches!(self, LibraryHandle::Thread { busy, .. } if *busy > 0)
+    }
+}
+
+/// `text` with its first letter in upper case, to begin a sentence.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

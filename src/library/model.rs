@@ -222,6 +222,15 @@ pub fn items(n: usize) -> String {
     }
 }
 
+/// `1 day`, `30 days`.
+pub fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
+    }
+}
+
 /// A count for people, in groups of three digits: `20,000`.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();

@@ -7,9 +7,7 @@ use crate::clock;
 use crate::gui::app::{Command, ShoeboxApp, ViewMode};
 use crate::gui::textures::Picture;
 use crate::gui::views::{grid, list};
-use crate::library::{
-    AssetInfo, CollectionId, CollectionInfo, ItemId, Kind, SortKey, human_size, items,
-};
+use crate::library::{AssetInfo, CollectionId, CollectionInfo, ItemId, Kind, SortKey, human_size};
 use crate::thumbs::{Request, THUMB_PX};
 
 pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
@@ -423,9 +421,10 @@ fn welcome_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
 
 /// The Gallery's part of the status line.
 pub fn status_text(app: &ShoeboxApp) -> String {
-    format!(
-        "{} · {}",
-        items(app.gallery.rows.len()),
-        human_size(app.snap.library_size)
+    super::shown_text(
+        &app.gallery,
+        app.snap.assets.len(),
+        app.snap.library_size,
+        "",
     )
 }

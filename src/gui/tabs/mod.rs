@@ -41,3 +41,26 @@ pub fn selection_label(ui: &mut egui::Ui, selected: usize) {
         ui.label(egui::RichText::new(format!("{selected} selected")).strong());
     }
 }
+
+/// What the status line says of a tab: all of it ("20 items · 5.1 MB"), or what a search or
+/// a collection shows of it ("3 of 20 items · 1.2 MB of 5.1 MB").
+pub fn shown_text(
+    shown: &crate::gui::app::Shown,
+    all: usize,
+    all_bytes: u64,
+    place: &str,
+) -> String {
+    use crate::library::{human_size, items, thousands};
+    let n = shown.rows.len();
+    if n == all {
+        format!("{}{place} · {}", items(n), human_size(all_bytes))
+    } else {
+        format!(
+            "{} of {}{place} · {} of {}",
+            thousands(n),
+            items(all).replacen(&all.to_string(), &thousands(all), 1),
+            human_size(shown.bytes),
+            human_size(all_bytes)
+        )
+    }
+}

@@ -78,8 +78,8 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         }
     });
     ui.small(format!(
-        "Items are deleted permanently {} days after they were moved here. The Trash holds {}.",
-        app.snap.retention_days,
+        "Items are deleted permanently {} after they were moved here. The Trash holds {}.",
+        crate::library::days(app.snap.retention_days),
         human_size(app.snap.trash_size)
     ));
     if let Some(why) = &app.snap.clock_hold {
@@ -217,7 +217,8 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                             list::thumb_cell(
                                 ui,
                                 &pic,
-                                e.asset_kind.map_or("COLLECTION", kind_label),
+                                // A collection's mark: the word does not fit the column.
+                                e.asset_kind.map_or("📁", kind_label),
                             )
                         });
                         r.col(|ui| {
@@ -346,9 +347,10 @@ fn picture(app: &mut ShoeboxApp, e: &TrashEntry) -> Picture {
 
 /// The Trash's part of the status line.
 pub fn status_text(app: &ShoeboxApp) -> String {
-    format!(
-        "{} in the Trash · {}",
-        items(app.snap.trash.len()),
-        human_size(app.snap.trash_size)
+    super::shown_text(
+        &app.trash,
+        app.snap.trash.len(),
+        app.snap.trash_size,
+        " in the Trash",
     )
 }

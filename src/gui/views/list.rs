@@ -57,13 +57,14 @@ pub fn table_ui(
                 .clip(true)
                 .resizable(true),
         );
-    for _ in 2..headers.len() {
-        table = table.column(
-            Column::initial(110.0)
-                .at_least(40.0)
-                .clip(true)
-                .resizable(true),
-        );
+    for i in 2..headers.len() {
+        // The last column takes what the window has left, so the table fills it.
+        let column = if i + 1 == headers.len() {
+            Column::remainder().at_least(60.0)
+        } else {
+            Column::initial(110.0).at_least(40.0).resizable(true)
+        };
+        table = table.column(column.clip(true));
     }
     if let Some(i) = scroll_to {
         table = table.scroll_to_row(i, None);
