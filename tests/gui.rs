@@ -896,3 +896,19 @@ fn walk09_the_words_say_what_happens() {
     g.click("Empty Trash…");
     assert!(g.shows("Delete 1 item?"));
 }
+
+/// Walk-through finding 9: the Trash's sort had no direction toggle.
+#[test]
+fn walk09_the_trash_order_can_be_reversed() {
+    let mut g = gui_with(&[("a.txt", b"alpha"), ("b.txt", b"bravo")]);
+    g.trash("a.txt");
+    g.trash("b.txt");
+    g.open_trash();
+    g.harness.get_by_value("Deleted date").click();
+    g.harness.run();
+    g.click("Name");
+    let x = |g: &Gui, name: &str| g.harness.get_by_label(name).rect().left();
+    assert!(x(&g, "a.txt") < x(&g, "b.txt"), "A to Z");
+    g.click("Reversed");
+    assert!(x(&g, "b.txt") < x(&g, "a.txt"), "Z to A");
+}

@@ -42,6 +42,8 @@ pub struct Prefs {
     pub thumb_size: f32,
     pub sort: Sort,
     pub trash_sort: TrashSort,
+    /// The Trash's order turned around (each sort has its natural direction).
+    pub trash_reversed: bool,
     pub group_by_batch: bool,
 }
 
@@ -53,6 +55,7 @@ impl Default for Prefs {
             thumb_size: 140.0,
             sort: Sort::default(),
             trash_sort: TrashSort::default(),
+            trash_reversed: false,
             group_by_batch: false,
         }
     }
@@ -746,6 +749,9 @@ impl ShoeboxApp {
                 .collect();
             let key = self.prefs.trash_sort;
             entries.sort_by(|(_, a), (_, b)| crate::library::trash_order(a, b, key));
+            if self.prefs.trash_reversed {
+                entries.reverse();
+            }
             if self.prefs.group_by_batch {
                 entries.sort_by_key(|(_, e)| std::cmp::Reverse(e.batch_id));
             }

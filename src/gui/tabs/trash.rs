@@ -23,7 +23,11 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         if search.changed() {
             app.trash.dirty = true;
         }
-        let before = (app.prefs.trash_sort, app.prefs.group_by_batch);
+        let before = (
+            app.prefs.trash_sort,
+            app.prefs.trash_reversed,
+            app.prefs.group_by_batch,
+        );
         egui::ComboBox::new("trash-sort", "Sort")
             .selected_text(sort_name(app.prefs.trash_sort))
             .show_ui(ui, |ui| {
@@ -36,8 +40,15 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     ui.selectable_value(&mut app.prefs.trash_sort, key, sort_name(key));
                 }
             });
+        ui.toggle_value(&mut app.prefs.trash_reversed, "Reversed")
+            .on_hover_text("Reverse the order");
         ui.checkbox(&mut app.prefs.group_by_batch, "Group by deletion");
-        if (app.prefs.trash_sort, app.prefs.group_by_batch) != before {
+        let now = (
+            app.prefs.trash_sort,
+            app.prefs.trash_reversed,
+            app.prefs.group_by_batch,
+        );
+        if now != before {
             app.trash.dirty = true;
         }
         ui.separator();
