@@ -912,3 +912,38 @@ fn walk09_the_trash_order_can_be_reversed() {
     g.click("Reversed");
     assert!(x(&g, "b.txt") < x(&g, "a.txt"), "Z to A");
 }
+
+/// Walk-through finding 7: a file deleted outside Shoebox was noticed only at the next
+/// launch. The library's folders are watched: its tile says "missing" within seconds, the
+/// preview says so plainly (not an OS error), and the tile comes back with the file.
+#[test]
+fn walk07_a_file_deleted_outside_shoebox_shows_missing_within_seconds_and_back_again() {
+    let mut g = gui_with(&[("a.txt", b"alpha"), ("b.txt", b"bravo")]);
+    let media = g.dir.path().join("lib").join("media");
+    let file = crate::common::files_under(&media)
+        .into_iter()
+        .find(|p| std::fs::read(p).is_ok_and(|b| b == b"alpha"))
+        .expect("a.txt is in media/");
+    let missing = |g: &Gui| g.harness.query_by_value("missing").is_some();
+    assert!(!missing(&g));
+    // A second of real time for the watch to see it, frames for the window's check.
+    let settle = |g: &mut Gui| {
+        for _ in 0..40 {
+            std::thread::sleep(std::time::Duration::from_millis(25));
+            g.harness.step();
+        }
+        g.harness.run_steps(8);
+    };
+    std::fs::remove_file(&file).unwrap();
+    settle(&mut g);
+    assert!(missing(&g), "the tile says missing");
+    g.click("a.txt");
+    g.key(egui::Key::Space);
+    assert!(g.shows_text("moved or deleted outside Shoebox"));
+    assert!(!g.shows_text("os error"));
+    g.key(egui::Key::Escape);
+    // Put back, it is no longer missing.
+    std::fs::write(&file, b"alpha").unwrap();
+    settle(&mut g);
+    assert!(!missing(&g), "back again");
+}

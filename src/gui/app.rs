@@ -218,6 +218,13 @@ pub struct ShoeboxApp {
     now: f64,
     /// Content hashes already handed to the thumbnail service to be made ahead.
     made_ahead: HashSet<String>,
+    /// Changes made to the files outside Shoebox.
+    watch: super::watch::FileWatch,
+    /// The library's folder.
+    root: PathBuf,
+    /// When a change outside was noticed, until the check it asks for is sent.
+    changed_outside_at: Option<f64>,
+    last_check: f64,
     /// When the last thumbnail or preview arrived (seconds of the UI clock), until the
     /// textures have settled after it.
     pictures_arrived_at: Option<f64>,
@@ -237,6 +244,7 @@ impl ShoeboxApp {
         let root = lib.root().to_path_buf();
         let wake_ctx = ctx.clone();
         let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || wake_ctx.request_repaint());
+        let wake_watch = wake.clone();
         let (handle, thumbs) = if threaded {
             let isolation = match std::env::current_exe() {
                 Ok(exe) => crate::thumbs::Isolation::Helper(crate::thumbs::Helpers::new(exe)),
@@ -277,6 +285,10 @@ impl ShoeboxApp {
             last_refresh: 0.0,
             now: 0.0,
             made_ahead: HashSet::new(),
+            watch: super::watch::FileWatch::new(wake_watch),
+            root: root.clone(),
+            changed_outside_at: None,
+            last_check: 0.0,
             pictures_arrived_at: None,
             return_memory_at: None,
         };
@@ -314,6 +326,44 @@ impl ShoeboxApp {
         thumbs.make_ahead(reqs);
     }
 
+    /// Watches `media/` and every folder holding in-place items.
+    fn watch_folders(&mut self) {
+        let mut wanted = std::collections::BTreeSet::new();
+        wanted.insert((self.root.join(crate::library::MEDIA_DIR), true));
+        for a in self.snap.assets.iter().filter(|a| a.in_place) {
+            if let Some(dir) = a.path.parent() {
+                wanted.insert((dir.to_path_buf(), false));
+            }
+        }
+        self.watch.watch(wanted);
+    }
+
+    /// Asks for the missing/offline check a second after files changed outside Shoebox
+    /// (or every minute where they cannot be watched).
+    fn check_for_changes_outside(&mut self, ctx: &egui::Context) {
+        if !self.loaded {
+            return;
+        }
+        if self.watch.take_changed() && self.changed_outside_at.is_none() {
+            self.changed_outside_at = Some(self.now);
+        }
+        let timer_due = !self.watch.is_watching() && self.now - self.last_check >= 60.0;
+        match self.changed_outside_at {
+            Some(at) if self.now - at >= 1.0 => {
+                self.changed_outside_at = None;
+                self.last_check = self.now;
+                self.handle.send(Job::CheckFiles);
+            }
+            Some(at) => ctx
+                .request_repaint_after(std::time::Duration::from_secs_f64(1.05 - (self.now - at))),
+            None if timer_due => {
+                self.last_check = self.now;
+                self.handle.send(Job::CheckFiles);
+            }
+            None => {}
+        }
+    }
+
     /// Runs every frame before drawing: replies, thumbnails, timers, dropped files, keys.
     pub fn logic(&mut self, ctx: &egui::Context) {
         self.now = ctx.input(|i| i.time);
@@ -327,6 +377,7 @@ impl ShoeboxApp {
         for reply in self.handle.poll() {
             self.on_reply(reply);
         }
+        self.check_for_changes_outside(ctx);
         if let Some(t) = self.thumbs.as_mut() {
             // What the last frame did not ask for again has left the screen.
             t.end_frame();
@@ -524,6 +575,9 @@ impl ShoeboxApp {
                 self.gallery.dirty = true;
                 self.trash.dirty = true;
                 self.make_thumbnails_ahead();
+                self.watch_folders();
+                // A file that came back may have failed to show while it was gone.
+                self.textures.forget_failures();
                 if first && let Some(why) = &self.snap.clock_hold {
                     self.status = Some(format!("Automatic purging paused: {why}"));
                 }

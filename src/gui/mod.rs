@@ -11,6 +11,7 @@ pub mod tabs;
 pub mod textures;
 pub mod theme;
 pub mod views;
+pub mod watch;
 pub mod worker;
 
 use std::path::PathBuf;

@@ -145,6 +145,12 @@ impl TextureCache {
         released
     }
 
+    /// Forgets the failures remembered this session: asked again, a file that was away
+    /// and is back shows (a failure that belongs to the file is remembered on disk).
+    pub fn forget_failures(&mut self) {
+        self.failed.clear();
+    }
+
     /// Bytes of pixels held.
     pub fn bytes(&self) -> usize {
         self.bytes

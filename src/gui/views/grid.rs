@@ -85,7 +85,13 @@ pub fn tile_ui(ui: &mut Ui, rect: Rect, id: egui::Id, tile: &Tile<'_>) -> Respon
     let resp = ui.interact(rect, id, Sense::click());
     let name = tile.name.to_string();
     let selected = tile.selected;
-    resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &name));
+    let flag = tile.flag;
+    resp.widget_info(|| {
+        let mut info = WidgetInfo::selected(Role::Button, true, selected, &name);
+        // Said to assistive technology too: "missing", "offline".
+        info.current_text_value = flag.map(str::to_string);
+        info
+    });
     if !ui.is_rect_visible(rect) {
         return resp;
     }

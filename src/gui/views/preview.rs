@@ -21,6 +21,8 @@ struct Item {
     key: Option<String>,
     path: Option<PathBuf>,
     properties: Vec<(&'static str, String)>,
+    /// Why the file cannot be shown now (gone from disk, drive unplugged), said plainly.
+    unavailable: Option<&'static str>,
 }
 
 fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
@@ -64,8 +66,21 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
                         .join(", "),
                 ));
             }
+            let unavailable = if a.offline {
+                Some(
+                    "The file's folder or drive cannot be reached (unplugged?). Plug it back in to see it.",
+                )
+            } else if a.missing {
+                Some(
+                    "The file is missing from disk: it was moved or deleted outside Shoebox. Put it back to see it again.",
+                )
+            } else {
+                None
+            };
             if a.missing {
                 properties.push(("Status", "missing on disk".into()));
+            } else if a.offline {
+                properties.push(("Status", "offline".into()));
             }
             Some(Item {
                 id: a.id,
@@ -74,6 +89,7 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
                 key: Some(a.hash.clone()),
                 path: Some(a.path.clone()),
                 properties,
+                unavailable,
             })
         }
         Tab::Trash => {
@@ -114,6 +130,7 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
                 key: e.hash.clone(),
                 path: e.trash_path.clone(),
                 properties,
+                unavailable: None,
             })
         }
     }
@@ -149,6 +166,9 @@ pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
         shown.sel.click(&ids, pos, false, false);
     }
     let picture = match (&item.key, &item.path, item.kind) {
+        _ if item.unavailable.is_some() => {
+            Picture::Failed(item.unavailable.unwrap_or_default().to_string())
+        }
         (Some(key), Some(path), Some(kind)) if matches!(kind, Kind::Image | Kind::Video) => {
             app.textures.get(
                 app.thumbs.as_mut(),
@@ -260,6 +280,7 @@ pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
             Picture::Failed(reason) => {
                 ui.centered_and_justified(|ui| {
                     let text = match item.kind {
+                        _ if item.unavailable.is_some() => reason.clone(),
                         Some(Kind::Video | Kind::Audio) => {
                             format!("{reason}\nUse “Play in system player” to play it.")
                         }
