@@ -48,6 +48,9 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         ui.separator();
         view_controls_ui(ui, &mut app.prefs.view, &mut app.prefs.thumb_size);
     });
+    if app.loaded && app.snap.assets.is_empty() && app.snap.collections.is_empty() {
+        return; // The welcome: nothing to select yet.
+    }
     // The selection bar always has its row: appearing with the first click, it would move
     // the grid under the pointer before the second click of a double-click.
     ui.horizontal(|ui| {
