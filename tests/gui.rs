@@ -947,3 +947,28 @@ fn walk07_a_file_deleted_outside_shoebox_shows_missing_within_seconds_and_back_a
     settle(&mut g);
     assert!(!missing(&g), "back again");
 }
+
+/// Walk-through finding 9: a video tile could carry its playing time, the tree its counts.
+#[test]
+fn walk09_video_tiles_show_their_duration_and_the_tree_its_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clip = tmp.path().join("clip.mp4");
+    if crate::common::make_video(&clip, 2).is_none() {
+        return;
+    }
+    let bytes = std::fs::read(&clip).unwrap();
+    let mut g = gui_with(&[("clip.mp4", &bytes)]);
+    assert!(g.shows("0:02"), "the tile shows the video's length");
+    // A collection with two items shows "2" beside its name.
+    let dir = g.dir.path().join("src/Trips");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.txt"), b"a").unwrap();
+    std::fs::write(dir.join("b.txt"), b"b").unwrap();
+    g.harness.state_mut().send(Job::Import {
+        paths: vec![dir],
+        opts: ImportOptions::default(),
+    });
+    g.harness.run();
+    assert!(g.shows("Trips"));
+    assert!(g.shows("2"), "the tree counts the collection's items");
+}

@@ -791,6 +791,8 @@ fn import_records_the_duration_of_a_video_with_ffprobe() {
     assert_eq!(a.asset_kind, shoebox::library::Kind::Video);
     let ms = a.duration_ms.expect("a duration");
     assert!((1900..=2100).contains(&ms), "{ms} ms");
+    // Walk-through finding 9: videos had no dimensions.
+    assert_eq!((a.width, a.height), (Some(160), Some(120)));
     assert_eq!(shoebox::clock::duration(ms), "0:02");
 }
 
@@ -937,4 +939,32 @@ fn walk05_a_permanent_delete_reports_the_entries_it_took_along() {
     want.sort();
     assert_eq!(gone, want);
     assert_eq!(f.lib.trash_count().unwrap(), 0);
+}
+
+/// Walk-through finding 9: Properties showed a companion's stored name in `media/`
+/// (`{hash}-IMG_1.CR2`) instead of its file name.
+#[test]
+fn walk09_companions_are_named_as_the_user_named_them() {
+    let mut f = Fixture::new();
+    f.png("shoot/IMG_1.jpg", 4, 4);
+    f.file("shoot/IMG_1.CR2", b"raw bytes");
+    f.file("shoot/IMG_1.jpg.xmp", b"<xmp/>");
+    f.lib
+        .import(
+            &[f.src().join("shoot")],
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+    let asset = f
+        .lib
+        .assets(Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name == "IMG_1.jpg")
+        .unwrap();
+    assert!(!asset.in_place, "copied into media/");
+    let mut names = asset.companion_names();
+    names.sort();
+    assert_eq!(names, ["IMG_1.CR2", "IMG_1.jpg.xmp"]);
 }

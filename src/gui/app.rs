@@ -216,6 +216,8 @@ pub struct ShoeboxApp {
     last_sweep: Option<f64>,
     last_refresh: f64,
     now: f64,
+    /// Items directly in each collection, for the tree.
+    pub(crate) collection_counts: std::collections::HashMap<CollectionId, usize>,
     /// Content hashes already handed to the thumbnail service to be made ahead.
     made_ahead: HashSet<String>,
     /// Changes made to the files outside Shoebox.
@@ -284,6 +286,7 @@ impl ShoeboxApp {
             last_sweep: None,
             last_refresh: 0.0,
             now: 0.0,
+            collection_counts: std::collections::HashMap::new(),
             made_ahead: HashSet::new(),
             watch: super::watch::FileWatch::new(wake_watch),
             root: root.clone(),
@@ -576,6 +579,12 @@ impl ShoeboxApp {
                 self.trash.dirty = true;
                 self.make_thumbnails_ahead();
                 self.watch_folders();
+                self.collection_counts.clear();
+                for a in self.snap.assets.iter() {
+                    if let Some(c) = a.collection_id {
+                        *self.collection_counts.entry(c).or_default() += 1;
+                    }
+                }
                 // A file that came back may have failed to show while it was gone.
                 self.textures.forget_failures();
                 if first && let Some(why) = &self.snap.clock_hold {

@@ -127,6 +127,25 @@ pub struct AssetInfo {
     pub companions: Vec<PathBuf>,
 }
 
+impl AssetInfo {
+    /// The file names of the companions as the user knows them: a copy in `media/` is
+    /// stored as `{first 12 of the content hash}-{name}`, which is Shoebox's business.
+    pub fn companion_names(&self) -> Vec<String> {
+        let prefix = format!("{}-", self.hash.get(..12).unwrap_or_default());
+        self.companions
+            .iter()
+            .filter_map(|p| p.file_name())
+            .map(|n| {
+                let n = n.to_string_lossy();
+                match n.strip_prefix(&prefix) {
+                    Some(name) if !self.in_place && !name.is_empty() => name.to_string(),
+                    _ => n.into_owned(),
+                }
+            })
+            .collect()
+    }
+}
+
 /// A collection, as the tree shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CollectionInfo {

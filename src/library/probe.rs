@@ -59,7 +59,12 @@ pub struct Meta {
 pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
     let mut meta = Meta::default();
     if matches!(kind, Kind::Video | Kind::Audio) {
-        meta.duration_ms = duration_ms(path);
+        let av = av_meta(path);
+        meta.duration_ms = av.duration_ms;
+        if let Some((w, h)) = av.size {
+            meta.width = Some(w);
+            meta.height = Some(h);
+        }
         return Ok(meta);
     }
     if kind != Kind::Image {
@@ -160,24 +165,89 @@ fn has_ffprobe() -> bool {
     })
 }
 
-/// A video's or audio file's playing time via ffprobe; `None` without ffprobe or when it
-/// cannot tell.
-pub fn duration_ms(path: &Path) -> Option<i64> {
+/// What ffprobe tells of a video or audio file.
+#[derive(Debug, Default, PartialEq)]
+pub struct AvMeta {
+    pub duration_ms: Option<i64>,
+    /// A video's picture as it is played: turned when the file says to rotate it (a phone
+    /// held upright records its frames sideways).
+    pub size: Option<(u32, u32)>,
+}
+
+/// A video's or audio file's playing time and picture size via one ffprobe run; nothing
+/// without ffprobe or when it cannot tell.
+pub fn av_meta(path: &Path) -> AvMeta {
     if !has_ffprobe() {
-        return None;
+        return AvMeta::default();
     }
     let out = std::process::Command::new("ffprobe")
         .args([
             "-v",
             "error",
+            "-select_streams",
+            "v:0",
             "-show_entries",
-            "format=duration",
+            "stream=width,height:stream_side_data=rotation:format=duration",
             "-of",
-            "csv=p=0",
+            "default=noprint_wrappers=1",
         ])
         .arg(path)
-        .output()
-        .ok()?;
-    let secs: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).round() as i64)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output();
+    match out {
+        Ok(out) => parse_av_meta(&String::from_utf8_lossy(&out.stdout)),
+        Err(_) => AvMeta::default(),
+    }
+}
+
+/// Reads ffprobe's `key=value` lines.
+fn parse_av_meta(text: &str) -> AvMeta {
+    let mut meta = AvMeta::default();
+    let (mut w, mut h, mut rotation) = (None, None, 0i64);
+    for line in text.lines() {
+        let Some((key, value)) = line.trim().split_once('=') else {
+            continue;
+        };
+        match key {
+            "width" => w = value.parse::<u32>().ok().filter(|v| *v > 0),
+            "height" => h = value.parse::<u32>().ok().filter(|v| *v > 0),
+            "rotation" => rotation = value.parse::<f64>().map_or(0, |r| r.round() as i64),
+            "duration" => {
+                meta.duration_ms = value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s >= 0.0)
+                    .map(|s| (s * 1000.0).round() as i64);
+            }
+            _ => {}
+        }
+    }
+    meta.size = w.zip(h).map(|(w, h)| {
+        if rotation.rem_euclid(180) == 90 {
+            (h, w)
+        } else {
+            (w, h)
+        }
+    });
+    meta
+}
+
+#[cfg(test)]
+mod av_tests {
+    use super::*;
+
+    #[test]
+    fn ffprobe_output_gives_duration_and_the_picture_as_played() {
+        let landscape = parse_av_meta("width=1920\nheight=1080\nduration=12.5\n");
+        assert_eq!(landscape.size, Some((1920, 1080)));
+        assert_eq!(landscape.duration_ms, Some(12_500));
+        // A phone video recorded upright: frames stored sideways, rotated when played.
+        let upright = parse_av_meta("width=1920\nheight=1080\nrotation=-90\nduration=3.0\n");
+        assert_eq!(upright.size, Some((1080, 1920)));
+        // Audio: no picture.
+        let audio = parse_av_meta("duration=61.2\n");
+        assert_eq!((audio.size, audio.duration_ms), (None, Some(61_200)));
+        assert_eq!(parse_av_meta("duration=N/A\n"), AvMeta::default());
+    }
 }

@@ -143,8 +143,17 @@ fn children_ui(
         };
         let has_children = all.iter().any(|k| k.parent_id == Some(id));
         let selected = app.collection == Some(id);
+        let count = app.collection_counts.get(&id).copied().unwrap_or(0);
         let label = |ui: &mut Ui, app: &mut ShoeboxApp| {
-            let r = ui.selectable_label(selected, c.name.as_str());
+            let r = ui
+                .horizontal(|ui| {
+                    let r = ui.selectable_label(selected, c.name.as_str());
+                    if count > 0 {
+                        ui.weak(crate::library::thousands(count));
+                    }
+                    r
+                })
+                .inner;
             if r.clicked() {
                 app.commands.push(Command::ShowCollection(Some(id)));
             }
@@ -268,7 +277,11 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                         name: &a.name,
                         picture: picture(app, a),
                         kind_label: kind_label(a.asset_kind),
-                        badge: None,
+                        // A video's playing time, where known.
+                        badge: a
+                            .duration_ms
+                            .filter(|_| a.asset_kind == Kind::Video)
+                            .map(|ms| (clock::duration(ms), egui::Color32::from_gray(40))),
                         selected: app.gallery.sel.contains(a.id),
                         focused: app.gallery.sel.focus == Some(i),
                         subtitle: None,

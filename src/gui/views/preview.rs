@@ -56,15 +56,7 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
                 properties.push(("Duration", clock::duration(ms)));
             }
             if !a.companions.is_empty() {
-                properties.push((
-                    "Companions",
-                    a.companions
-                        .iter()
-                        .filter_map(|p| p.file_name())
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ));
+                properties.push(("Companions", a.companion_names().join(", ")));
             }
             let unavailable = if a.offline {
                 Some(
