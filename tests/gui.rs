@@ -972,3 +972,25 @@ fn walk09_video_tiles_show_their_duration_and_the_tree_its_counts() {
     assert!(g.shows("Trips"));
     assert!(g.shows("2"), "the tree counts the collection's items");
 }
+
+/// Walk-through finding 9: the list's headers did not sort.
+#[test]
+fn walk09_a_click_on_a_list_header_sorts_by_it_and_again_turns_the_order_around() {
+    let mut g = gui_with(&[("b.txt", b"22"), ("a.txt", b"1"), ("c.txt", b"333")]);
+    g.click("List");
+    g.click("Name");
+    let y = |g: &Gui, name: &str| g.harness.get_by_label(name).rect().top();
+    assert!(y(&g, "a.txt") < y(&g, "b.txt") && y(&g, "b.txt") < y(&g, "c.txt"));
+    g.click("Name");
+    assert!(y(&g, "c.txt") < y(&g, "b.txt") && y(&g, "b.txt") < y(&g, "a.txt"));
+    g.click("Size");
+    assert!(y(&g, "a.txt") < y(&g, "b.txt") && y(&g, "b.txt") < y(&g, "c.txt"));
+    // The Trash's list too.
+    g.trash("a.txt");
+    g.trash("b.txt");
+    g.open_trash();
+    g.click("Name");
+    assert!(y(&g, "a.txt") < y(&g, "b.txt"));
+    g.click("Name");
+    assert!(y(&g, "b.txt") < y(&g, "a.txt"));
+}

@@ -100,6 +100,10 @@ pub enum Command {
     SwitchTab(Tab),
     /// `None`: all items.
     ShowCollection(Option<CollectionId>),
+    /// The Gallery's order (a click on a list header).
+    SetSort(Sort),
+    /// The Trash's order, and whether it is turned around.
+    SetTrashSort(TrashSort, bool),
     Click {
         index: usize,
         toggle: bool,
@@ -848,6 +852,15 @@ impl ShoeboxApp {
                     self.preview = None;
                     self.handle.send(Job::Refresh);
                 }
+            }
+            Command::SetSort(sort) => {
+                self.prefs.sort = sort;
+                self.gallery.dirty = true;
+            }
+            Command::SetTrashSort(key, reversed) => {
+                self.prefs.trash_sort = key;
+                self.prefs.trash_reversed = reversed;
+                self.trash.dirty = true;
             }
             Command::ShowCollection(c) => {
                 self.collection = c;

@@ -298,15 +298,28 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         }
         ViewMode::List => {
             let headers = ["", "Name", "Kind", "Size", "Dimensions", "Date", "Location"];
+            let columns = [
+                (1, SortKey::Name),
+                (2, SortKey::Kind),
+                (3, SortKey::Size),
+                (5, SortKey::Date),
+            ];
+            let sort = app.prefs.sort;
+            let sorted = columns
+                .iter()
+                .find(|(_, k)| *k == sort.key)
+                .map(|(c, _)| (*c, sort.descending));
             let sel = app.gallery.sel.clone();
             let mut responses = Vec::new();
-            list::table_ui(
+            let header = list::table_ui(
                 ui,
                 list::TableSpec {
                     id_salt: "gallery-list",
                     headers: &headers,
                     count: rows.len(),
                     scroll_to,
+                    sortable: &[1, 2, 3, 5],
+                    sorted,
                 },
                 |i| sel.contains(assets[rows[i]].id),
                 |i, r| {
@@ -347,6 +360,15 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                 },
                 |i, resp| responses.push((i, resp.clone())),
             );
+            if let Some(c) = header
+                && let Some((_, key)) = columns.iter().find(|(col, _)| *col == c)
+            {
+                let descending = sort.key == *key && !sort.descending;
+                app.commands.push(Command::SetSort(crate::library::Sort {
+                    key: *key,
+                    descending,
+                }));
+            }
             for (i, resp) in responses {
                 let a = &assets[rows[i]];
                 tile_actions(app, ui, &resp, i, a);

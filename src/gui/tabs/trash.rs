@@ -210,27 +210,37 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     "Original location",
                     "Size",
                 ];
+                let columns = [
+                    (1, TrashSort::Name),
+                    (2, TrashSort::DaysLeft),
+                    (3, TrashSort::DeletedAt),
+                    (6, TrashSort::Size),
+                ];
+                let (key, reversed) = (app.prefs.trash_sort, app.prefs.trash_reversed);
+                let sorted = columns
+                    .iter()
+                    .find(|(_, k)| *k == key)
+                    .map(|(c, _)| (*c, reversed));
                 let sel = app.trash.sel.clone();
                 let mut responses = Vec::new();
-                list::table_ui(
+                let header = list::table_ui(
                     ui,
                     list::TableSpec {
                         id_salt: "trash-list",
                         headers: &headers,
                         count: rows.len(),
                         scroll_to,
+                        sortable: &[1, 2, 3, 6],
+                        sorted,
                     },
                     |i| sel.contains(entries[rows[i]].id),
                     |i, r| {
                         let e = &entries[rows[i]];
                         let pic = picture(app, e);
-                        r.col(|ui| {
-                            list::thumb_cell(
-                                ui,
-                                &pic,
-                                // A collection's mark: the word does not fit the column.
-                                e.asset_kind.map_or("📁", kind_label),
-                            )
+                        r.col(|ui| match e.asset_kind {
+                            Some(kind) => list::thumb_cell(ui, &pic, kind_label(kind)),
+                            // The word does not fit the column: a folder mark.
+                            None => list::collection_cell(ui),
                         });
                         r.col(|ui| {
                             super::cell(ui, e.name.as_str());
@@ -254,6 +264,12 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     },
                     |i, resp| responses.push((i, resp.clone())),
                 );
+                if let Some(c) = header
+                    && let Some((_, k)) = columns.iter().find(|(col, _)| *col == c)
+                {
+                    let reversed = key == *k && !reversed;
+                    app.commands.push(Command::SetTrashSort(*k, reversed));
+                }
                 for (i, resp) in responses {
                     entry_actions(app, ui, &resp, i, &entries[rows[i]]);
                 }

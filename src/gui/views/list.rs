@@ -22,28 +22,68 @@ pub fn thumb_cell(ui: &mut Ui, picture: &Picture, kind_label: &str) {
     }
 }
 
+/// A small triangle after a header: pointing up in the natural order, down turned around
+/// (painted: the bundled fonts have no arrows).
+fn sort_mark(ui: &Ui, header: egui::Rect, turned: bool) {
+    let c = egui::pos2(header.right() + 8.0, header.center().y);
+    let (tip, base) = if turned { (4.0, -3.0) } else { (-4.0, 3.0) };
+    let points = vec![
+        egui::pos2(c.x, c.y + tip),
+        egui::pos2(c.x - 4.0, c.y + base),
+        egui::pos2(c.x + 4.0, c.y + base),
+    ];
+    let color = ui.visuals().strong_text_color();
+    ui.painter().add(egui::Shape::convex_polygon(
+        points,
+        color,
+        egui::Stroke::NONE,
+    ));
+}
+
+/// A collection's mark in a list row: a small folder, painted.
+pub fn collection_cell(ui: &mut Ui) {
+    let (rect, r) = ui.allocate_exact_size(egui::vec2(28.0, 22.0), Sense::hover());
+    let color = ui.visuals().weak_text_color();
+    let body = egui::Rect::from_min_max(
+        rect.min + egui::vec2(2.0, 6.0),
+        rect.max - egui::vec2(2.0, 2.0),
+    );
+    let tab = egui::Rect::from_min_size(rect.min + egui::vec2(2.0, 3.0), egui::vec2(10.0, 4.0));
+    ui.painter().rect_filled(tab, 1.0, color);
+    ui.painter().rect_filled(body, 2.0, color);
+    r.on_hover_text("Collection");
+}
+
 /// What a table shows: its id, column headers, row count, and a row to bring into view.
 pub struct TableSpec<'a> {
     pub id_salt: &'a str,
     pub headers: &'a [&'a str],
     pub count: usize,
     pub scroll_to: Option<usize>,
+    /// Columns a click on the header sorts by, and the one sorted by now (with its
+    /// direction: true when turned around).
+    pub sortable: &'a [usize],
+    pub sorted: Option<(usize, bool)>,
 }
 
 /// A table; `row` draws row `i`, `on_response(i, response)` receives each row's response.
+/// Returns the sortable column whose header was clicked.
 pub fn table_ui(
     ui: &mut Ui,
     spec: TableSpec<'_>,
     is_selected: impl Fn(usize) -> bool,
     mut row: impl FnMut(usize, &mut egui_extras::TableRow<'_, '_>),
     mut on_response: impl FnMut(usize, &egui::Response),
-) {
+) -> Option<usize> {
     let TableSpec {
         id_salt,
         headers,
         count,
         scroll_to,
+        sortable,
+        sorted,
     } = spec;
+    let mut clicked = None;
     let mut table = TableBuilder::new(ui)
         .id_salt(id_salt)
         .striped(true)
@@ -71,9 +111,22 @@ pub fn table_ui(
     }
     table
         .header(22.0, |mut header| {
-            for h in headers {
+            for (i, h) in headers.iter().enumerate() {
                 header.col(|ui| {
-                    ui.strong(*h);
+                    if !sortable.contains(&i) {
+                        ui.strong(*h);
+                        return;
+                    }
+                    let current = sorted.filter(|(c, _)| *c == i);
+                    let r = ui
+                        .selectable_label(current.is_some(), *h)
+                        .on_hover_text("Sort by this column; again to turn the order around");
+                    if let Some((_, turned)) = current {
+                        sort_mark(ui, r.rect, turned);
+                    }
+                    if r.clicked() {
+                        clicked = Some(i);
+                    }
                 });
             }
         })
@@ -85,4 +138,5 @@ pub fn table_ui(
                 on_response(i, &r.response());
             });
         });
+    clicked
 }
