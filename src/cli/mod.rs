@@ -132,7 +132,7 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
         return crate::thumbs::serve_helper(std::io::stdin().lock(), std::io::stdout().lock())
             .map_err(anyhow::Error::from);
     }
-    let root = library_root(args.library)?;
+    let root = library::root_or_default(args.library)?;
     if let Command::Repair = command {
         return repair::run(&root, args.json);
     }
@@ -200,13 +200,6 @@ fn name_full_disk(e: anyhow::Error, root: &std::path::Path) -> anyhow::Error {
 }
 
 /// The library folder: `--library`, else `SHOEBOX_LIBRARY`, else the platform default.
-pub fn library_root(flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    match flag {
-        Some(dir) => Ok(dir),
-        None => Ok(library::default_root()?),
-    }
-}
-
 fn parse_ids(ids: &[String]) -> anyhow::Result<Vec<ItemId>> {
     ids.iter()
         .map(|s| s.parse::<ItemId>().map_err(anyhow::Error::msg))

@@ -164,6 +164,8 @@ pub enum Command {
         to: Option<CollectionId>,
     },
     ExportCopy(PathBuf, String),
+    /// Choose a folder for a restore whose place is lost.
+    PickRestoreFolder,
     OpenExternally(PathBuf),
     CloseDialog,
     DismissToast,
@@ -224,6 +226,8 @@ pub struct ShoeboxApp {
     pub(crate) collection_counts: std::collections::HashMap<CollectionId, usize>,
     /// Content hashes already handed to the thumbnail service to be made ahead.
     made_ahead: HashSet<String>,
+    /// File dialogs and exports, off the UI thread.
+    pickers: super::pickers::Pickers,
     /// Changes made to the files outside Shoebox.
     watch: super::watch::FileWatch,
     /// The library's folder.
@@ -292,7 +296,8 @@ impl ShoeboxApp {
             now: 0.0,
             collection_counts: std::collections::HashMap::new(),
             made_ahead: HashSet::new(),
-            watch: super::watch::FileWatch::new(wake_watch),
+            watch: super::watch::FileWatch::new(wake_watch.clone()),
+            pickers: super::pickers::Pickers::new(wake_watch),
             root: root.clone(),
             changed_outside_at: None,
             last_check: 0.0,
@@ -331,6 +336,43 @@ impl ShoeboxApp {
             }
         }
         thumbs.make_ahead(reqs);
+    }
+
+    /// What a file dialog or an export came back with.
+    fn on_picked(&mut self, picked: super::pickers::Picked) {
+        use super::pickers::Picked;
+        match picked {
+            Picked::ImportFiles(Some(paths)) | Picked::ImportFolders(Some(paths)) => {
+                self.start_import(paths, false)
+            }
+            Picked::ImportFiles(None) | Picked::ImportFolders(None) => {
+                self.status = Some(NO_PICKER.into())
+            }
+            Picked::ExportTo {
+                from,
+                dest: Some(dest),
+            } => {
+                self.status = Some(format!("Exporting a copy to {}…", dest.display()));
+                self.pickers.export_copy(from, dest);
+            }
+            Picked::ExportTo { dest: None, .. } => self.status = Some(NO_EXPORT_PICKER.into()),
+            Picked::Exported(Ok(dest)) => {
+                self.status = Some(format!("Exported a copy to {}", dest.display()))
+            }
+            Picked::Exported(Err(text)) => {
+                self.dialog = Some(Dialog::Message {
+                    title: "Export failed".into(),
+                    text,
+                })
+            }
+            Picked::RestoreFolder(dir) => match (&mut self.dialog, dir) {
+                (Some(Dialog::PickLocation { choice, .. }), Some(dir)) => {
+                    *choice = Some(super::dialogs::LocationChoice::Folder(dir));
+                }
+                (_, None) => self.status = Some(NO_PICKER.into()),
+                _ => {}
+            },
+        }
     }
 
     /// Watches `media/` and every folder holding in-place items.
@@ -385,6 +427,9 @@ impl ShoeboxApp {
             self.on_reply(reply);
         }
         self.check_for_changes_outside(ctx);
+        for picked in self.pickers.poll() {
+            self.on_picked(picked);
+        }
         if let Some(t) = self.thumbs.as_mut() {
             // What the last frame did not ask for again has left the screen.
             t.end_frame();
@@ -969,24 +1014,9 @@ impl ShoeboxApp {
                 self.dialog = None;
                 self.handle.send(Job::EmptyTrash);
             }
-            Command::ImportFiles => {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Import files")
-                    .pick_files();
-                match picked {
-                    Some(paths) => self.start_import(paths, false),
-                    None => self.status = Some(NO_PICKER.into()),
-                }
-            }
-            Command::ImportFolder => {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Import folder")
-                    .pick_folders();
-                match picked {
-                    Some(paths) => self.start_import(paths, false),
-                    None => self.status = Some(NO_PICKER.into()),
-                }
-            }
+            Command::ImportFiles => self.pickers.import_files(),
+            Command::ImportFolder => self.pickers.import_folders(),
+            Command::PickRestoreFolder => self.pickers.restore_folder(),
             Command::Import {
                 paths,
                 allow_trash_duplicates,
@@ -1049,26 +1079,7 @@ impl ShoeboxApp {
                 self.handle.send(Job::MoveCollection { id, parent })
             }
             Command::MoveAssets { ids, to } => self.handle.send(Job::MoveAssets { ids, to }),
-            Command::ExportCopy(path, name) => {
-                match rfd::FileDialog::new()
-                    .set_title("Export a copy")
-                    .set_file_name(&name)
-                    .save_file()
-                {
-                    Some(dest) => match std::fs::copy(&path, &dest) {
-                        Ok(_) => {
-                            self.status = Some(format!("Exported a copy to {}", dest.display()))
-                        }
-                        Err(e) => {
-                            self.dialog = Some(Dialog::Message {
-                                title: "Export failed".into(),
-                                text: format!("Could not export a copy: {e}: {}", dest.display()),
-                            })
-                        }
-                    },
-                    None => self.status = Some(NO_EXPORT_PICKER.into()),
-                }
-            }
+            Command::ExportCopy(path, name) => self.pickers.export_to(path, name),
             Command::OpenExternally(path) => {
                 if let Err(e) = open_externally(&path) {
                     self.dialog = Some(Dialog::Message {

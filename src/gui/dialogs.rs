@@ -187,11 +187,7 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                     ui.radio_value(choice, Some(LocationChoice::RecreateFolder), "Recreate the original folder");
                     ui.horizontal(|ui| {
                         if ui.button("Choose a folder…").clicked() {
-                            if let Some(dir) = rfd::FileDialog::new().pick_folder() {
-                                *choice = Some(LocationChoice::Folder(dir));
-                            } else {
-                                ui.label(super::app::NO_PICKER);
-                            }
+                            cmds.push(Command::PickRestoreFolder);
                         }
                         if let Some(LocationChoice::Folder(dir)) = choice {
                             ui.label(dir.display().to_string());

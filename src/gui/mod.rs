@@ -5,6 +5,7 @@
 pub mod app;
 pub mod dialogs;
 mod logging;
+pub mod pickers;
 pub mod repair;
 pub mod selection;
 pub mod tabs;
@@ -28,7 +29,7 @@ const PREFS_KEY: &str = "shoebox-prefs";
 pub fn run(library: Option<PathBuf>) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     logging::init();
-    let root = crate::cli::library_root(library)?;
+    let root = crate::library::root_or_default(library)?;
     log::info!("opening the library at {}", root.display());
     let clock = crate::clock::from_env();
     let lib = match crate::library::Library::open_with_clock(&root, clock.clone()) {

@@ -192,6 +192,14 @@ impl std::fmt::Debug for Library {
     }
 }
 
+/// The library folder: `flag` when given (`--library`), else [`default_root`].
+pub fn root_or_default(flag: Option<PathBuf>) -> Result<PathBuf> {
+    match flag {
+        Some(dir) => Ok(dir),
+        None => default_root(),
+    }
+}
+
 /// The default library folder: the platform data dir for Shoebox, unless
 /// `SHOEBOX_LIBRARY` names another.
 pub fn default_root() -> Result<PathBuf> {
