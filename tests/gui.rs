@@ -994,3 +994,67 @@ fn walk09_a_click_on_a_list_header_sorts_by_it_and_again_turns_the_order_around(
     g.click("Name");
     assert!(y(&g, "b.txt") < y(&g, "a.txt"));
 }
+
+/// The window on the real threaded path: the library works on its own thread, the status
+/// line says so while a job is in flight, and the replies arrive in later frames.
+#[test]
+fn gui_on_the_library_thread_shows_work_in_flight_and_its_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(T0);
+    let lib = Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let ctx = egui::Context::default();
+    let app = ShoeboxApp::new(lib, &ctx, Prefs::default(), true).unwrap();
+    let mut g = Gui {
+        dir,
+        clock,
+        harness: Harness::builder()
+            .with_size([1100.0, 760.0])
+            .build_ui_state(
+                |ui, app: &mut ShoeboxApp| {
+                    app.logic(ui.ctx());
+                    app_ui(app, ui);
+                },
+                app,
+            ),
+    };
+    // Frames go on while the library thread works; true once `done` holds.
+    let wait = |g: &mut Gui, done: &dyn Fn(&Gui) -> bool, seen: &mut bool| {
+        for _ in 0..1000 {
+            g.harness.step();
+            *seen |= g.shows_text("Working…") || g.shows_text("Importing");
+            if done(g) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        false
+    };
+    let mut busy = false;
+    assert!(wait(
+        &mut g,
+        &|g| g.shows_text("Welcome to Shoebox"),
+        &mut busy
+    ));
+    let paths: Vec<_> = (0..400)
+        .map(|i| {
+            let p = src.join(format!("f{i:03}.txt"));
+            std::fs::write(&p, format!("file {i}")).unwrap();
+            p
+        })
+        .collect();
+    let mut busy = false;
+    g.harness.state_mut().send(Job::Import {
+        paths,
+        opts: ImportOptions::default(),
+    });
+    assert!(
+        wait(&mut g, &|g| g.shows_text("Imported 400 items"), &mut busy),
+        "the import's reply arrived"
+    );
+    assert!(busy, "the status line said work was in flight");
+    g.trash("f000.txt");
+    assert!(wait(&mut g, &|g| g.shows("Trash (1)"), &mut busy));
+    assert!(!g.shows("f000.txt"));
+}
