@@ -1058,3 +1058,26 @@ fn gui_on_the_library_thread_shows_work_in_flight_and_its_results() {
     assert!(wait(&mut g, &|g| g.shows("Trash (1)"), &mut busy));
     assert!(!g.shows("f000.txt"));
 }
+
+/// Walk-through finding 9: a RAW+JPEG pair could say so on its tile.
+#[test]
+fn walk09_a_raw_and_jpeg_pair_says_so_on_its_tile() {
+    let png = {
+        let mut bytes = Vec::new();
+        image::RgbImage::from_pixel(4, 4, image::Rgb([9, 9, 9]))
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .unwrap();
+        bytes
+    };
+    let g = gui_with(&[
+        ("IMG_1.jpg", &png),
+        ("IMG_1.CR2", b"raw bytes"),
+        ("b.txt", b"b"),
+    ]);
+    assert!(g.shows("IMG_1.jpg"));
+    assert!(!g.shows("IMG_1.CR2"), "the pair is one item");
+    assert_eq!(g.harness.query_all_by_label("RAW+JPEG").count(), 1);
+}

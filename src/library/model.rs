@@ -128,6 +128,15 @@ pub struct AssetInfo {
 }
 
 impl AssetInfo {
+    /// Whether a camera RAW file travels with this picture (a RAW+JPEG pair).
+    pub fn has_raw_companion(&self) -> bool {
+        self.companions.iter().any(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| super::probe::RAW.contains(&e.to_lowercase().as_str()))
+        })
+    }
+
     /// The file names of the companions as the user knows them: a copy in `media/` is
     /// stored as `{first 12 of the content hash}-{name}`, which is Shoebox's business.
     pub fn companion_names(&self) -> Vec<String> {

@@ -277,11 +277,13 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                         name: &a.name,
                         picture: picture(app, a),
                         kind_label: kind_label(a.asset_kind),
-                        // A video's playing time, where known.
+                        // A video's playing time, where known; a RAW+JPEG pair says so.
                         badge: a
                             .duration_ms
                             .filter(|_| a.asset_kind == Kind::Video)
-                            .map(|ms| (clock::duration(ms), egui::Color32::from_gray(40))),
+                            .map(clock::duration)
+                            .or_else(|| a.has_raw_companion().then(|| "RAW+JPEG".to_string()))
+                            .map(|text| (text, egui::Color32::from_gray(40))),
                         selected: app.gallery.sel.contains(a.id),
                         focused: app.gallery.sel.focus == Some(i),
                         subtitle: None,
