@@ -145,6 +145,26 @@ impl Fixture {
         v
     }
 
+    /// The active asset named `name`.
+    pub fn asset_named(&self, name: &str) -> shoebox::library::AssetInfo {
+        self.lib
+            .assets(Default::default())
+            .expect("assets")
+            .into_iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("no asset named {name}"))
+    }
+
+    /// A collection "Album" holding `early.txt` and `late.txt`: (early, the album).
+    pub fn album_with_early_and_late(&mut self) -> (ItemId, ItemId) {
+        self.file("Album/early.txt", b"e");
+        self.file("Album/late.txt", b"l");
+        self.import(&[self.src().join("Album")], None);
+        let early = self.asset_named("early.txt").id;
+        let album = self.lib.collections().expect("collections")[0].id;
+        (early, album)
+    }
+
     pub fn asset_path(&self, id: ItemId) -> PathBuf {
         self.lib
             .assets(Default::default())

@@ -203,14 +203,7 @@ fn finding04_an_emptied_or_missing_library_db_is_refused_and_repair_brings_it_ba
         f.lib
             .restore(trash[0].id, &RestoreOptions::default())
             .unwrap();
-        let id = f
-            .lib
-            .assets(Default::default())
-            .unwrap()
-            .into_iter()
-            .find(|a| a.name == "trashed.jpg")
-            .unwrap()
-            .id;
+        let id = f.asset_named("trashed.jpg").id;
         f.lib.trash(&[id]).unwrap();
     }
     let _ = kept;
@@ -234,13 +227,7 @@ fn finding04_an_emptied_or_missing_library_db_is_refused_and_repair_brings_it_ba
         "kept, never deleted"
     );
     f.lib = Library::open_with_clock(&root, clock).unwrap();
-    let trip = f
-        .lib
-        .assets(Default::default())
-        .unwrap()
-        .into_iter()
-        .find(|a| a.name == "trip.jpg")
-        .unwrap();
+    let trip = f.asset_named("trip.jpg");
     assert_eq!(trip.location, "Trips");
     f.assert_integrity();
 }

@@ -108,6 +108,18 @@ impl Gui {
         self.harness.run_steps(12);
     }
 
+    /// Writes `rel` under `src/` and imports it, as a later import would.
+    fn import_later(&mut self, rel: &str, bytes: &[u8]) {
+        let path = self.dir.path().join("src").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        self.harness.state_mut().send(Job::Import {
+            paths: vec![path],
+            opts: ImportOptions::default(),
+        });
+        self.harness.run();
+    }
+
     /// Selects a tile and moves it to the Trash through the delete dialog.
     fn trash(&mut self, name: &str) {
         self.click(name);
@@ -257,14 +269,7 @@ fn gui_empty_trash_asks_delete_all_count_items() {
 fn gui_restore_with_a_name_conflict_asks_for_a_new_name() {
     let mut g = gui_with(&[("a.txt", b"alpha")]);
     g.trash("a.txt");
-    let other = g.dir.path().join("src/other/a.txt");
-    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
-    std::fs::write(&other, b"a different a.txt").unwrap();
-    g.harness.state_mut().send(Job::Import {
-        paths: vec![other],
-        opts: ImportOptions::default(),
-    });
-    g.harness.run();
+    g.import_later("other/a.txt", b"a different a.txt");
     g.open_trash();
     g.click("a.txt");
     g.click("Restore");
@@ -756,14 +761,7 @@ fn walk04_enter_confirms_a_dialog_and_esc_cancels_it() {
     g.key(egui::Key::Escape);
     assert!(!g.shows("Delete permanently instead (skip Trash)"));
     // The rename on restore: Enter takes the suggested name.
-    let other = g.dir.path().join("src/other/a.txt");
-    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
-    std::fs::write(&other, b"a different a.txt").unwrap();
-    g.harness.state_mut().send(Job::Import {
-        paths: vec![other],
-        opts: ImportOptions::default(),
-    });
-    g.harness.run();
+    g.import_later("other/a.txt", b"a different a.txt");
     g.open_trash();
     g.click("a.txt");
     g.click_top("Restore");

@@ -352,18 +352,7 @@ fn rule9_delete_permanently_refuses_active_items() {
 #[test]
 fn rule9_permanently_deleting_a_collection_takes_items_trashed_before_from_it() {
     let mut f = Fixture::new();
-    f.file("Album/early.txt", b"e");
-    f.file("Album/late.txt", b"l");
-    f.import(&[f.src().join("Album")], None);
-    let early = f
-        .lib
-        .assets(Default::default())
-        .unwrap()
-        .into_iter()
-        .find(|a| a.name == "early.txt")
-        .unwrap()
-        .id;
-    let album = f.lib.collections().unwrap()[0].id;
+    let (early, album) = f.album_with_early_and_late();
     let unrelated = f.import_one("other.txt", b"o");
     f.lib.trash(&[early]).unwrap();
     f.lib.trash(&[album, unrelated]).unwrap();
@@ -648,13 +637,7 @@ fn import_makes_nested_collections_and_reads_dimensions() {
         .map(|c| c.path)
         .collect();
     assert_eq!(paths, vec!["Trips", "Trips/2024"]);
-    let beach = f
-        .lib
-        .assets(Default::default())
-        .unwrap()
-        .into_iter()
-        .find(|a| a.name == "beach.png")
-        .unwrap();
+    let beach = f.asset_named("beach.png");
     assert_eq!((beach.width, beach.height), (Some(40), Some(30)));
     assert_eq!(beach.location, "Trips/2024");
     assert!(beach.path.starts_with(f.root().join("media")));
@@ -894,18 +877,7 @@ fn a_new_library_does_not_read_its_photos_again_to_correct_dimensions() {
 #[test]
 fn walk05_the_sweep_counts_every_entry_that_left_the_trash() {
     let mut f = Fixture::new();
-    f.file("Album/early.txt", b"e");
-    f.file("Album/late.txt", b"l");
-    f.import(&[f.src().join("Album")], None);
-    let early = f
-        .lib
-        .assets(Default::default())
-        .unwrap()
-        .into_iter()
-        .find(|a| a.name == "early.txt")
-        .unwrap()
-        .id;
-    let album = f.lib.collections().unwrap()[0].id;
+    let (early, album) = f.album_with_early_and_late();
     let others: Vec<_> = (0..3)
         .map(|i| f.import_one(&format!("o{i}.txt"), format!("other {i}").as_bytes()))
         .collect();
@@ -925,11 +897,7 @@ fn walk05_the_sweep_counts_every_entry_that_left_the_trash() {
 #[test]
 fn walk05_a_permanent_delete_reports_the_entries_it_took_along() {
     let mut f = Fixture::new();
-    f.file("Album/early.txt", b"e");
-    f.file("Album/late.txt", b"l");
-    f.import(&[f.src().join("Album")], None);
-    let early = f.lib.assets(Default::default()).unwrap()[0].id;
-    let album = f.lib.collections().unwrap()[0].id;
+    let (early, album) = f.album_with_early_and_late();
     f.lib.trash(&[early]).unwrap();
     f.lib.trash(&[album]).unwrap();
     let report = f.lib.delete_permanently(&[album]).unwrap();
@@ -956,13 +924,7 @@ fn walk09_companions_are_named_as_the_user_named_them() {
             &mut |_| {},
         )
         .unwrap();
-    let asset = f
-        .lib
-        .assets(Default::default())
-        .unwrap()
-        .into_iter()
-        .find(|a| a.name == "IMG_1.jpg")
-        .unwrap();
+    let asset = f.asset_named("IMG_1.jpg");
     assert!(!asset.in_place, "copied into media/");
     let mut names = asset.companion_names();
     names.sort();

@@ -141,6 +141,17 @@ fn request(key: &str, path: &std::path::Path) -> Request {
     }
 }
 
+/// A named pipe nobody writes to: opening it to read waits forever, as a decoder stuck on
+/// a network drive would.
+#[cfg(unix)]
+fn stuck_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let stuck = dir.join("stuck.jpg");
+    let c = std::ffi::CString::new(stuck.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo only reads the path it is given.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    stuck
+}
+
 fn small_photos(dir: &std::path::Path, n: usize) -> Vec<std::path::PathBuf> {
     (0..n)
         .map(|i| {
@@ -196,12 +207,7 @@ fn a_helper_that_hangs_is_killed_and_the_next_picture_still_comes() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("thumbs");
     std::fs::create_dir_all(&cache).unwrap();
-    // A named pipe nobody writes to: opening it to read waits forever, as a decoder stuck
-    // on a network drive would.
-    let stuck = dir.path().join("stuck.jpg");
-    let c = std::ffi::CString::new(stuck.to_str().unwrap()).unwrap();
-    // SAFETY: mkfifo only reads the path it is given.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let stuck = stuck_file(dir.path());
     let photo = small_photos(dir.path(), 1).remove(0);
     let isolation = helpers_with(Duration::from_millis(1500), &[]);
     let mut service = ThumbService::start(cache.clone(), 1, isolation, Arc::new(|| {}));
@@ -224,10 +230,7 @@ fn requests_for_tiles_that_left_the_screen_are_dropped() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("thumbs");
     std::fs::create_dir_all(&cache).unwrap();
-    let stuck = dir.path().join("stuck.jpg");
-    let c = std::ffi::CString::new(stuck.to_str().unwrap()).unwrap();
-    // SAFETY: mkfifo only reads the path it is given.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let stuck = stuck_file(dir.path());
     let photos = small_photos(dir.path(), 10);
     let isolation = helpers_with(Duration::from_millis(1500), &[]);
     let mut service = ThumbService::start(cache.clone(), 1, isolation, Arc::new(|| {}));
