@@ -14,6 +14,8 @@ struct Scene {
     copies: Vec<ItemId>,
     in_place: ItemId,
     trashed: ItemId,
+    /// An item inside a trashed collection's entry ("Album").
+    inside: ItemId,
     new_files: Vec<PathBuf>,
     /// Contents that must survive any crash (everything but what the user deletes).
     keep: Vec<String>,
@@ -38,6 +40,11 @@ fn scene() -> Scene {
     let in_place = f.import_in_place(&in_place_path);
     let trashed = copies[2];
     f.lib.trash(&[trashed]).unwrap();
+    let album = f.lib.create_collection(None, "Album").unwrap();
+    let in_album = f.file("album/d.jpg", b"content of d.jpg");
+    keep.push(shoebox_hash(&in_album).unwrap());
+    let inside = f.import(&[in_album], Some(album))[0];
+    f.lib.trash(&[ItemId::Collection(album)]).unwrap();
     let new_files: Vec<PathBuf> = (0..3)
         .map(|i| f.file(&format!("new/n{i}.jpg"), format!("new {i}").as_bytes()))
         .collect();
@@ -49,6 +56,7 @@ fn scene() -> Scene {
         copies,
         in_place,
         trashed,
+        inside,
         new_files,
         keep,
     }
@@ -64,8 +72,16 @@ fn run_to(point: &str, s: &mut Scene, variant: usize) {
         "trash" => {
             let _ = f.lib.trash(&[s.copies[0], s.in_place]);
         }
-        "restore" => {
+        "restore" if variant == 0 => {
             let _ = f.lib.restore(s.trashed, &RestoreOptions::default());
+        }
+        "restore" => {
+            // On its own, out of its collection's entry, to the top (rule 8's answer).
+            let to_top = RestoreOptions {
+                to: Some(None),
+                ..Default::default()
+            };
+            let _ = f.lib.restore(s.inside, &to_top);
         }
         "purge" => {
             f.clock.advance_days(31);
@@ -89,7 +105,11 @@ fn run_to(point: &str, s: &mut Scene, variant: usize) {
 fn every_failpoint_crashed_in_turn_loses_nothing_and_leaves_nothing_stuck() {
     let mut crashes = 0;
     for &point in failpoint::ALL {
-        let variants = if point.starts_with("purge.") { 3 } else { 1 };
+        let variants = match point.split('.').next() {
+            Some("purge") => 3,
+            Some("restore") => 2,
+            _ => 1,
+        };
         for variant in 0..variants {
             let mut s = scene();
             failpoint::arm(point, 0);
@@ -121,7 +141,18 @@ fn every_failpoint_crashed_in_turn_loses_nothing_and_leaves_nothing_stuck() {
                     .any(|e| e.id == s.trashed);
             match point.split('.').next() {
                 Some("purge") => assert!(!trashed_left, "{point}: purged in the end"),
-                Some("restore") => assert!(!trashed_left, "{point}: restored in the end"),
+                Some("restore") if variant == 0 => {
+                    assert!(!trashed_left, "{point}: restored in the end")
+                }
+                Some("restore") => {
+                    let back = s.f.lib.assets(Default::default()).unwrap();
+                    let it = back.iter().find(|a| a.id == s.inside);
+                    assert_eq!(
+                        it.map(|a| a.location.as_str()),
+                        Some(""),
+                        "{point}: restored to the top in the end"
+                    );
+                }
                 _ => {}
             }
         }

@@ -930,3 +930,123 @@ fn walk09_companions_are_named_as_the_user_named_them() {
     names.sort();
     assert_eq!(names, ["IMG_1.CR2", "IMG_1.jpg.xmp"]);
 }
+
+/// "Trips" (a.txt, and 2024 holding b.txt and deep/c.txt) trashed as one entry.
+fn trips_in_the_trash(f: &mut Fixture) -> ItemId {
+    f.file("Trips/a.txt", b"a");
+    f.file("Trips/2024/b.txt", b"bb");
+    f.file("Trips/2024/deep/c.txt", b"ccc");
+    f.import(&[f.src().join("Trips")], None);
+    let trips = f
+        .lib
+        .collections()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.path == "Trips")
+        .unwrap()
+        .id;
+    f.lib.trash(&[trips]).unwrap();
+    trips
+}
+
+#[test]
+fn walk02_what_a_trashed_collection_holds_is_listed_with_where_it_is() {
+    let mut f = Fixture::new();
+    let trips = trips_in_the_trash(&mut f);
+    assert_eq!(f.lib.trash_entries(TrashSort::Name).unwrap().len(), 1);
+    let inside = f.lib.trash_inside().unwrap();
+    let mut seen: Vec<(String, String, u64, u64)> = inside
+        .iter()
+        .map(|e| {
+            let within = e.within.clone().expect("inside an entry");
+            assert_eq!(Some(within.entry), trips.collection());
+            (e.name.clone(), within.path, e.item_count, e.size)
+        })
+        .collect();
+    seen.sort();
+    let expect = [
+        ("2024", "Trips", 2, 5),
+        ("a.txt", "Trips", 1, 1),
+        ("b.txt", "Trips/2024", 1, 2),
+        ("c.txt", "Trips/2024/deep", 1, 3),
+        ("deep", "Trips/2024", 1, 3),
+    ];
+    let expect: Vec<(String, String, u64, u64)> = expect
+        .iter()
+        .map(|(n, p, c, s)| (n.to_string(), p.to_string(), *c, *s))
+        .collect();
+    assert_eq!(seen, expect);
+    // Each item's file is there to preview or export a copy of.
+    for e in inside.iter().filter(|e| e.asset_kind.is_some()) {
+        let path = e.trash_path.clone().expect("a trash path");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), e.size, "{e:?}");
+    }
+    // Entries of their own are not listed as inside.
+    assert!(
+        f.lib
+            .trash_entries(TrashSort::Name)
+            .unwrap()
+            .iter()
+            .all(|e| e.within.is_none())
+    );
+}
+
+#[test]
+fn walk02_an_item_restored_from_inside_a_trashed_collection_asks_where_then_goes_alone() {
+    let mut f = Fixture::new();
+    let trips = trips_in_the_trash(&mut f);
+    let inside = f.lib.trash_inside().unwrap();
+    let b = inside.iter().find(|e| e.name == "b.txt").unwrap().id;
+    // Its collection is in the Trash: rule 8's question, nothing changed.
+    let err = f.lib.restore(b, &RestoreOptions::default()).unwrap_err();
+    assert!(
+        matches!(&err, LibraryError::LostLocation { folder: false, reason, .. } if reason.contains("\"2024\" is in the Trash")),
+        "{err}"
+    );
+    assert_eq!(f.lib.trash_inside().unwrap().len(), 5);
+    // Told where, it comes back there, on its own.
+    let keep = f.lib.create_collection(None, "Keep").unwrap();
+    f.lib
+        .restore(
+            b,
+            &RestoreOptions {
+                to: Some(Some(keep)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let back = f.asset_named("b.txt");
+    assert_eq!(back.location, "Keep");
+    assert_eq!(std::fs::read(&back.path).unwrap(), b"bb");
+    let entry = f.entry(trips);
+    assert_eq!((entry.item_count, entry.size), (2, 4));
+    assert_eq!(f.lib.trash_inside().unwrap().len(), 4);
+    f.assert_integrity();
+    // Restoring the collection later brings back the rest, not b.txt a second time.
+    f.lib.restore(trips, &RestoreOptions::default()).unwrap();
+    let mut names = f.active_names();
+    names.sort();
+    assert_eq!(names, ["a.txt", "b.txt", "c.txt"]);
+    assert_eq!(f.asset_named("b.txt").location, "Keep");
+    assert!(f.lib.trash_entries(TrashSort::Name).unwrap().is_empty());
+    f.assert_integrity();
+}
+
+#[test]
+fn walk02_an_item_inside_a_trashed_collection_can_be_deleted_permanently_on_its_own() {
+    let mut f = Fixture::new();
+    let trips = trips_in_the_trash(&mut f);
+    let inside = f.lib.trash_inside().unwrap();
+    let c = inside.iter().find(|e| e.name == "c.txt").unwrap();
+    let deep = inside.iter().find(|e| e.name == "deep").unwrap().id;
+    let path = c.trash_path.clone().unwrap();
+    let report = f.lib.delete_permanently(&[c.id]).unwrap();
+    assert_eq!(report.succeeded, vec![c.id]);
+    assert!(!path.exists());
+    assert_eq!(f.entry(trips).item_count, 2);
+    // A sub-collection goes only with the collection it was trashed with.
+    let report = f.lib.delete_permanently(&[deep]).unwrap();
+    assert!(report.succeeded.is_empty());
+    assert_eq!(report.failed.len(), 1);
+    f.assert_integrity();
+}

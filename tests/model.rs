@@ -1,5 +1,6 @@
 //! Model-based test: random sequences of import (by copy and in place), trash, restore
-//! (with a new name or a new location when asked), delete permanently, Empty Trash, sweep,
+//! (with a new name or a new location when asked), delete permanently (of Trash entries and
+//! of items inside a trashed collection's entry, restore too), Empty Trash, sweep,
 //! retention changes, clock moves (forward, back, confirmed) and reopening, run against the
 //! real library and a small reference model. After every step the two must agree and the
 //! invariants of RELIABILITY.md must hold.
@@ -108,6 +109,15 @@ impl Model {
         );
         out.sort();
         out
+    }
+
+    /// Items inside trashed collections' entries (they went with the collection).
+    fn inside(&self) -> Vec<ItemId> {
+        self.assets
+            .iter()
+            .filter(|(_, a)| matches!(a.state, State::Trashed { via: Some(_), .. }))
+            .map(|(id, _)| ItemId::Asset(*id))
+            .collect()
     }
 
     fn deleted_at(&self, id: ItemId) -> Option<i64> {
@@ -409,9 +419,18 @@ impl Run {
         Ok(())
     }
 
-    fn restore(&mut self) -> Result<(), String> {
+    /// A Trash entry, or now and then an item inside a trashed collection's entry.
+    fn pick_trashed(&mut self) -> Option<ItemId> {
+        let inside = self.model.inside();
+        if !inside.is_empty() && self.rng.u8(..4) == 0 {
+            return self.pick(&inside);
+        }
         let entries = self.model.entries();
-        let Some(id) = self.pick(&entries) else {
+        self.pick(&entries)
+    }
+
+    fn restore(&mut self) -> Result<(), String> {
+        let Some(id) = self.pick_trashed() else {
             return Ok(());
         };
         self.log.push(format!("restore {id}"));
@@ -491,8 +510,7 @@ impl Run {
     }
 
     fn delete_permanently(&mut self) -> Result<(), String> {
-        let entries = self.model.entries();
-        let Some(id) = self.pick(&entries) else {
+        let Some(id) = self.pick_trashed() else {
             return Ok(());
         };
         self.log.push(format!("delete permanently {id}"));
@@ -508,6 +526,10 @@ impl Run {
         // collection go with it).
         let after = self.model.entries();
         let mut gone: Vec<ItemId> = before.into_iter().filter(|e| !after.contains(e)).collect();
+        if !gone.contains(&id) {
+            // An item from inside a trashed collection: it goes alone.
+            gone.push(id);
+        }
         let mut got = report.succeeded.clone();
         gone.sort();
         got.sort();
@@ -607,6 +629,28 @@ impl Run {
             return Err(format!(
                 "Trash entries differ:\n library {got_entries:?}\n model   {:?}",
                 self.model.entries()
+            ));
+        }
+        // What the trashed collections hold: the model's items that went with them.
+        let mut inside: Vec<(ItemId, Option<CollectionId>)> = lib
+            .trash_inside()
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|e| (e.id, e.within.as_ref().map(|w| w.entry)))
+            .collect();
+        inside.sort();
+        let want_inside: Vec<(ItemId, Option<CollectionId>)> = self
+            .model
+            .assets
+            .iter()
+            .filter_map(|(id, a)| match a.state {
+                State::Trashed { via: Some(c), .. } => Some((ItemId::Asset(*id), Some(c))),
+                _ => None,
+            })
+            .collect();
+        if inside != want_inside {
+            return Err(format!(
+                "inside trashed collections differ:\n library {inside:?}\n model   {want_inside:?}"
             ));
         }
         for e in &entries {

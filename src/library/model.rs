@@ -166,7 +166,7 @@ pub struct CollectionInfo {
 }
 
 /// One item of the Trash: something deleted directly (the contents of a trashed
-/// collection travel inside its entry).
+/// collection travel inside its entry), or, with `within`, something inside such an entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct TrashEntry {
     pub id: ItemId,
@@ -194,6 +194,19 @@ pub struct TrashEntry {
     pub hash: Option<String>,
     /// Why recovery left this entry alone (it cannot be restored or purged until repaired).
     pub quarantine: Option<String>,
+    /// For an item that went to the Trash inside a collection: where it is in there.
+    pub within: Option<Within>,
+}
+
+/// Where an item trashed with a collection is inside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Within {
+    /// The trashed collection that holds it directly.
+    pub collection: CollectionId,
+    /// The Trash entry it went with (a trashed collection).
+    pub entry: CollectionId,
+    /// The path of `collection` from the entry down, e.g. `2025/Summer`.
+    pub path: String,
 }
 
 /// One batch of deletions: a single user action.

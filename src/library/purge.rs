@@ -84,10 +84,14 @@ impl Library {
                     id,
                     "is not in the Trash; move it to the Trash first".into(),
                 )),
-                Some((_, Some(c))) => report.failed.push(outcome(
-                    id,
-                    format!("was trashed as part of collection {c}; delete that collection"),
-                )),
+                // An item inside a trashed collection can go on its own; a sub-collection
+                // goes with the collection it was trashed with.
+                Some((_, Some(c))) if matches!(id, ItemId::Collection(_)) => {
+                    report.failed.push(outcome(
+                        id,
+                        format!("was trashed as part of collection {c}; delete that collection"),
+                    ))
+                }
                 Some(_) => entries.push(id),
             }
         }

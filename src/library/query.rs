@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{
     AssetId, AssetInfo, BatchInfo, CollectionId, CollectionInfo, ItemId, Kind, Library,
-    LibraryError, Result, TrashEntry,
+    LibraryError, Result, TrashEntry, Within,
 };
 use crate::store::AssetState;
 
@@ -63,7 +63,7 @@ impl Library {
         Ok(out)
     }
 
-    fn collection_map(&self) -> Result<HashMap<CollectionId, (Option<CollectionId>, String)>> {
+    fn collection_map(&self) -> Result<CollectionMap> {
         let mut stmt = self
             .conn
             .prepare("SELECT id, parent_id, name FROM collections")?;
@@ -144,17 +144,61 @@ impl Library {
 
     /// The Trash: one entry per directly deleted item, sorted.
     pub fn trash_entries(&self, sort: TrashSort) -> Result<Vec<TrashEntry>> {
-        let retention = self.retention_days()?;
-        let now = self.clock.now();
-        let cols = self.collection_map()?;
+        let listing = self.trash_listing()?;
+        let mut out = self.trashed_assets(&listing, "a.via_id IS NULL")?;
+        out.extend(self.trashed_collections(&listing, "c.via_id IS NULL")?);
+        sort_trash(&mut out, sort);
+        Ok(out)
+    }
+
+    /// What the trashed collections of the Trash hold: their items and sub-collections, each
+    /// with `within` saying where it is in there. Unsorted.
+    pub fn trash_inside(&self) -> Result<Vec<TrashEntry>> {
+        let listing = self.trash_listing()?;
+        let mut assets = self.trashed_assets(&listing, "a.via_id IS NOT NULL")?;
+        let mut collections = self.trashed_collections(&listing, "c.via_id IS NOT NULL")?;
+        // A sub-collection carries what is below it.
+        let mut carried: HashMap<CollectionId, (u64, u64)> = HashMap::new();
+        for a in &assets {
+            let Some(within) = &a.within else { continue };
+            let mut cur = Some(within.collection);
+            while let Some(c) = cur
+                && c != within.entry
+            {
+                let slot = carried.entry(c).or_default();
+                slot.0 += 1;
+                slot.1 += a.size;
+                cur = listing.cols.get(&c).and_then(|(parent, _)| *parent);
+            }
+        }
+        for c in &mut collections {
+            if let Some(&(count, size)) = c.id.collection().and_then(|id| carried.get(&id)) {
+                c.item_count = count;
+                c.size = size;
+            }
+        }
+        assets.append(&mut collections);
+        Ok(assets)
+    }
+
+    fn trash_listing(&self) -> Result<TrashListing> {
+        Ok(TrashListing {
+            retention: self.retention_days()?,
+            now: self.clock.now(),
+            cols: self.collection_map()?,
+        })
+    }
+
+    /// Trashed assets matching `filter` (on `assets a`), as Trash entries.
+    fn trashed_assets(&self, listing: &TrashListing, filter: &str) -> Result<Vec<TrashEntry>> {
         let mut out = Vec::new();
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT a.id, a.name, a.kind, a.size, a.deleted_at, a.deleted_by, a.orig_location,
                     a.batch_id, a.width, a.height, a.captured_at, a.camera, a.hash, a.storage = 'in_place',
-                    f.path, f.trash_root_id, f.trash_name, a.quarantine
+                    f.path, f.trash_root_id, f.trash_name, a.quarantine, a.collection_id, a.via_id
              FROM assets a LEFT JOIN files f ON f.asset_id = a.id AND f.role = 'main'
-             WHERE a.state = 'trashed' AND a.via_id IS NULL",
-        )?;
+             WHERE a.state = 'trashed' AND {filter}"
+        ))?;
         let mut rows = stmt.query([])?;
         let mut roots: HashMap<i64, Option<PathBuf>> = HashMap::new();
         while let Some(r) = rows.next()? {
@@ -180,7 +224,7 @@ impl Library {
                 item_count: 1,
                 deleted_at,
                 deleted_by: r.get(5)?,
-                days_left: Library::days_left(retention, deleted_at, now),
+                days_left: Library::days_left(listing.retention, deleted_at, listing.now),
                 original_location: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
                 original_path,
                 trash_path,
@@ -191,14 +235,21 @@ impl Library {
                 camera: r.get(11)?,
                 hash: r.get(12)?,
                 quarantine: r.get(17)?,
+                within: listing.within(r.get(18)?, r.get(19)?),
             });
         }
-        let mut stmt = self.conn.prepare(
+        Ok(out)
+    }
+
+    /// Trashed collections matching `filter` (on `collections c`), as Trash entries.
+    fn trashed_collections(&self, listing: &TrashListing, filter: &str) -> Result<Vec<TrashEntry>> {
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT c.id, c.name, c.deleted_at, c.deleted_by, c.orig_location, c.batch_id, c.parent_id,
                     (SELECT ifnull(sum(size), 0) FROM assets WHERE via_id = c.id),
-                    (SELECT count(*) FROM assets WHERE via_id = c.id)
-             FROM collections c WHERE c.state = 'trashed' AND c.via_id IS NULL",
-        )?;
+                    (SELECT count(*) FROM assets WHERE via_id = c.id), c.via_id
+             FROM collections c WHERE c.state = 'trashed' AND {filter}"
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let deleted_at: i64 = r.get(2)?;
@@ -211,10 +262,10 @@ impl Library {
                 item_count: r.get::<_, i64>(8)?.max(0) as u64,
                 deleted_at,
                 deleted_by: r.get(3)?,
-                days_left: Library::days_left(retention, deleted_at, now),
+                days_left: Library::days_left(listing.retention, deleted_at, listing.now),
                 original_location: r
                     .get::<_, Option<String>>(4)?
-                    .unwrap_or_else(|| path_in(&cols, parent)),
+                    .unwrap_or_else(|| path_in(&listing.cols, parent)),
                 original_path: None,
                 trash_path: None,
                 batch_id: r.get(5)?,
@@ -224,9 +275,9 @@ impl Library {
                 camera: None,
                 hash: None,
                 quarantine: None,
+                within: listing.within(parent, r.get(9)?),
             });
         }
-        sort_trash(&mut out, sort);
         Ok(out)
     }
 
@@ -283,10 +334,43 @@ impl Library {
     }
 }
 
-fn path_in(
-    map: &HashMap<CollectionId, (Option<CollectionId>, String)>,
-    id: Option<CollectionId>,
-) -> String {
+/// What listing the Trash reads once: the retention, the time, and every collection.
+struct TrashListing {
+    retention: i64,
+    now: i64,
+    cols: CollectionMap,
+}
+
+impl TrashListing {
+    /// Where an item held by `collection` is inside the trashed collection `entry`.
+    fn within(
+        &self,
+        collection: Option<CollectionId>,
+        entry: Option<CollectionId>,
+    ) -> Option<Within> {
+        let (collection, entry) = (collection?, entry?);
+        let mut names = Vec::new();
+        let mut cur = Some(collection);
+        while let Some(c) = cur {
+            let (parent, name) = self.cols.get(&c)?;
+            names.push(name.as_str());
+            if c == entry {
+                break;
+            }
+            cur = *parent;
+        }
+        names.reverse();
+        Some(Within {
+            collection,
+            entry,
+            path: names.join("/"),
+        })
+    }
+}
+
+type CollectionMap = HashMap<CollectionId, (Option<CollectionId>, String)>;
+
+fn path_in(map: &CollectionMap, id: Option<CollectionId>) -> String {
     super::rows::path_of(id, |c| {
         Ok::<_, std::convert::Infallible>(map.get(&c).cloned())
     })

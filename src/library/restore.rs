@@ -186,12 +186,8 @@ impl Library {
         if asset.state != AssetState::Trashed {
             return Err(LibraryError::NotInTrash(id));
         }
-        if let Some(c) = asset.via_id {
-            return Err(LibraryError::InsideTrashedCollection {
-                id,
-                collection: ItemId::Collection(c),
-            });
-        }
+        // An item that went with a collection still in the Trash comes back on its own: its
+        // collection is in the Trash, so its location is lost and `opts.to` must say where.
         if let Some(reason) = asset.quarantine.clone() {
             return Err(LibraryError::FileProblem { id, reason });
         }
@@ -283,6 +279,15 @@ impl Library {
                     params![p.asset.id, p.name, name_key(&p.name), p.parent],
                 )?;
             }
+            if p.asset.via_id.is_some() {
+                // Out of its collection's batch: if it stays in the Trash after all, it is an
+                // entry of its own (restoring that collection no longer brings it back).
+                store::exec(
+                    &tx,
+                    "UPDATE assets SET via_id = NULL WHERE id = ?1",
+                    [p.asset.id],
+                )?;
+            }
             for (file_id, _, stored) in &p.files {
                 let unchanged = p
                     .asset
@@ -318,12 +323,14 @@ impl Library {
             // Its files are all back in the Trash: so is its record, as it was.
             store::exec(
                 &tx,
-                "UPDATE assets SET state = 'trashed', name = ?2, name_key = ?3, collection_id = ?4 WHERE id = ?1",
+                "UPDATE assets SET state = 'trashed', name = ?2, name_key = ?3, collection_id = ?4,
+                    via_id = ?5 WHERE id = ?1",
                 params![
                     asset.id,
                     asset.name,
                     name_key(&asset.name),
-                    asset.collection_id
+                    asset.collection_id,
+                    asset.via_id
                 ],
             )?;
             for f in &asset.files {
