@@ -1079,3 +1079,136 @@ fn walk09_a_raw_and_jpeg_pair_says_so_on_its_tile() {
     assert!(!g.shows("IMG_1.CR2"), "the pair is one item");
     assert_eq!(g.harness.query_all_by_label("RAW+JPEG").count(), 1);
 }
+
+/// "Trips" (a.txt, and 2024 holding b.txt and d.txt) moved to the Trash as one entry, the
+/// Trash shown.
+fn trips_in_the_trash() -> Gui {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(T0);
+    let mut lib =
+        Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).unwrap();
+    let trips = lib.create_collection(None, "Trips").unwrap();
+    let year = lib.create_collection(Some(trips), "2024").unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for (name, into) in [("a.txt", trips), ("b.txt", year), ("d.txt", year)] {
+        let p = src.join(name);
+        std::fs::write(&p, name).unwrap();
+        let opts = ImportOptions {
+            into: Some(into),
+            ..Default::default()
+        };
+        lib.import(&[p], &opts, &mut |_| {}).unwrap();
+    }
+    lib.trash(&[shoebox::library::ItemId::Collection(trips)])
+        .unwrap();
+    let mut g = gui_on(dir, clock, lib);
+    g.open_trash();
+    g
+}
+
+/// Walk-through finding 2: a trashed collection was one closed entry; what it held could not
+/// be seen. It opens (Enter, double-click, or "Open") read-only, sub-collections too, with a
+/// path back up (Backspace goes up one).
+#[test]
+fn walk02_a_trashed_collection_opens_read_only_to_show_what_it_holds() {
+    let mut g = trips_in_the_trash();
+    assert!(g.shows("Trips"));
+    assert!(!g.shows("a.txt"), "the entry is closed");
+    g.click("Trips");
+    g.key(egui::Key::Enter);
+    assert!(g.shows("a.txt"));
+    assert!(g.shows("2024"), "its sub-collection is shown");
+    assert!(!g.shows("b.txt"), "what 2024 holds is inside 2024");
+    assert!(g.shows_text("In the Trash, read-only"));
+    assert!(g.shows_text("2 items in \"Trips\""));
+    assert!(g.shows("Trash (1)"), "the Trash still counts one entry");
+    // Down into the sub-collection, and back up.
+    g.click("2024");
+    g.key(egui::Key::Enter);
+    assert!(g.shows("b.txt"));
+    assert!(!g.shows("a.txt"));
+    g.key(egui::Key::Backspace);
+    assert!(g.shows("a.txt"));
+    g.click("Trash");
+    assert!(g.shows("Trips"));
+    assert!(!g.shows("a.txt"));
+    // Restored (an Undo, say) while its sub-collection is open: the Trash shows what is left.
+    g.click("Trips");
+    g.key(egui::Key::Enter);
+    g.click("2024");
+    g.key(egui::Key::Enter);
+    assert!(g.shows("b.txt"));
+    let trips = shoebox::library::ItemId::Collection(shoebox::library::CollectionId(1));
+    g.harness.state_mut().send(Job::Restore {
+        id: trips,
+        opts: Default::default(),
+    });
+    g.harness.run();
+    assert!(g.shows("The Trash is empty"));
+    assert!(
+        !g.shows_text("In the Trash, read-only"),
+        "nothing is left open"
+    );
+}
+
+/// Walk-through finding 2: searching the Trash for a photo inside a trashed collection said
+/// nothing matched. It is found, and says which collection it went with; it can be previewed.
+#[test]
+fn walk02_the_trash_search_finds_what_trashed_collections_hold() {
+    let mut g = trips_in_the_trash();
+    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    search.focus();
+    search.type_text("b.t");
+    g.harness.run();
+    assert!(g.shows("b.txt"));
+    assert!(g.shows_text("1 item found"));
+    g.click("List");
+    assert!(
+        g.shows("Trips/2024 (went with \"Trips\")"),
+        "it says which entry it went with"
+    );
+    g.click("b.txt");
+    g.key(egui::Key::Enter);
+    assert!(g.shows("Trips/2024"), "the preview's properties");
+    assert!(g.shows("Export a copy…"));
+}
+
+/// Walk-through finding 2: one item from inside a trashed collection is restored on its own:
+/// its collection is in the Trash, so SPEC rule 8 asks where; several are asked once.
+#[test]
+fn walk02_items_from_inside_a_trashed_collection_are_restored_on_their_own() {
+    let mut g = trips_in_the_trash();
+    g.click("Trips");
+    g.key(egui::Key::Enter);
+    g.click("a.txt");
+    g.click("Restore");
+    assert!(g.shows("Choose where to restore"));
+    assert!(g.shows_text("its collection \"Trips\" is in the Trash"));
+    g.click("Top of the library");
+    g.click("Restore here");
+    assert!(g.shows("Restored 1 item"));
+    assert!(!g.shows("a.txt"), "it left the Trash");
+    assert!(g.shows("2024"), "the rest is still inside");
+    // Two at once: one question for both.
+    g.click("2024");
+    g.key(egui::Key::Enter);
+    g.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    g.harness.run();
+    assert!(g.shows("2 selected"));
+    g.click("Restore");
+    assert!(g.shows_text("These 2 items went to the Trash with their collection"));
+    g.click("Top of the library");
+    g.click("Restore here");
+    assert!(g.shows("Restored 2 items"));
+    assert!(g.shows("Nothing is left in here"));
+    assert!(
+        g.shows("Trash (1)"),
+        "the emptied collections are still in the Trash"
+    );
+    g.click("Gallery");
+    for name in ["a.txt", "b.txt", "d.txt"] {
+        assert!(g.shows(name), "{name} is back, at the top");
+    }
+}

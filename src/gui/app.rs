@@ -112,6 +112,10 @@ pub enum Command {
     SelectAll,
     ClearSelection,
     OpenPreview(usize),
+    /// Double-click, Enter: a trashed collection opens, anything else is previewed.
+    Activate(usize),
+    /// Show what a trashed collection holds (`None`: the Trash's entries).
+    OpenTrashed(Option<CollectionId>),
     ClosePreview,
     PreviewStep(isize),
     /// Open the delete dialog (Delete key, Delete buttons).
@@ -123,8 +127,9 @@ pub enum Command {
     DeleteNow(Vec<ItemId>),
     Undo,
     Restore(Vec<ItemId>),
+    /// Restore told how: a new name (one item) or a place for items whose place is lost.
     RestoreWith {
-        id: ItemId,
+        ids: Vec<ItemId>,
         opts: RestoreOptions,
     },
     RestoreBatch(BatchId),
@@ -191,6 +196,22 @@ fn nearest_present(
     None
 }
 
+/// `c`, or its nearest ancestor (as `before` knew them) still in the Trash in `now`: the
+/// trashed collection to keep showing after a change. `None`: the Trash's entries.
+fn nearest_trashed(c: CollectionId, before: &Snapshot, now: &Snapshot) -> Option<CollectionId> {
+    let mut cur = Some(c);
+    while let Some(id) = cur {
+        if now.trashed_collection(id).is_some() {
+            return Some(id);
+        }
+        cur = before
+            .trashed_collection(id)
+            .and_then(|e| e.within.as_ref())
+            .map(|w| w.collection);
+    }
+    None
+}
+
 /// How long after the last picture arrived the textures off screen are released.
 const SETTLE_SECONDS: f64 = 2.0;
 
@@ -205,6 +226,8 @@ pub struct ShoeboxApp {
     pub(crate) collection: Option<CollectionId>,
     pub(crate) gallery: Shown,
     pub(crate) trash: Shown,
+    /// The trashed collection whose contents the Trash shows (read-only); `None`: its entries.
+    pub(crate) trash_open: Option<CollectionId>,
     pub(crate) dialog: Option<Dialog>,
     pub(crate) preview: Option<Preview>,
     pub(crate) toast: Option<Toast>,
@@ -280,6 +303,7 @@ impl ShoeboxApp {
             collection: None,
             gallery: Shown::default(),
             trash: Shown::default(),
+            trash_open: None,
             dialog: None,
             preview: None,
             toast: None,
@@ -321,9 +345,8 @@ impl ShoeboxApp {
             });
         let trash = self
             .snap
-            .trash
-            .iter()
-            .filter_map(|e| Some((e.asset_kind?, e.hash.as_ref()?, e.trash_path.as_ref()?)));
+            .trash_items()
+            .filter_map(|(_, e)| Some((e.asset_kind?, e.hash.as_ref()?, e.trash_path.as_ref()?)));
         let mut reqs = Vec::new();
         for (kind, hash, path) in gallery.chain(trash) {
             if matches!(kind, Kind::Image | Kind::Video) && self.made_ahead.insert(hash.clone()) {
@@ -595,7 +618,19 @@ impl ShoeboxApp {
                         Tab::Trash => self.trash.sel.focus,
                     }
                 {
-                    cmds.push(Command::OpenPreview(f));
+                    cmds.push(Command::Activate(f));
+                }
+                // Up from a trashed collection's contents, as in a file manager.
+                if self.prefs.tab == Tab::Trash
+                    && let Some(c) = self.trash_open
+                    && i.consume_key(Modifiers::NONE, Key::Backspace)
+                {
+                    let up = self
+                        .snap
+                        .trashed_collection(c)
+                        .and_then(|e| e.within.as_ref())
+                        .map(|w| w.collection);
+                    cmds.push(Command::OpenTrashed(up));
                 }
                 if i.consume_key(Modifiers::NONE, Key::Escape) {
                     cmds.push(Command::ClearSelection);
@@ -616,6 +651,14 @@ impl ShoeboxApp {
                     if still != self.collection {
                         self.collection = still;
                         self.gallery.sel.clear();
+                    }
+                }
+                // Likewise the trashed collection opened in the Trash (restored or purged).
+                if let Some(c) = self.trash_open {
+                    let still = nearest_trashed(c, &self.snap, &s);
+                    if still != self.trash_open {
+                        self.trash_open = still;
+                        self.trash.sel.clear();
                     }
                 }
                 self.snap = s;
@@ -685,7 +728,7 @@ impl ShoeboxApp {
                 self.status = Some(format!("Moved {}", items(r.succeeded.len())));
                 self.report_problems("Move", &r);
             }
-            Reply::Restored { id, result } => match result {
+            Reply::Restored { id, opts, result } => match result {
                 Ok(()) => {
                     self.trash.sel.clear();
                     self.status = Some("Restored 1 item".into());
@@ -704,11 +747,15 @@ impl ShoeboxApp {
                         id,
                         message,
                         name: suggestion,
+                        opts: RestoreOptions {
+                            rename: None,
+                            ..opts
+                        },
                     });
                 }
                 Err(RestoreError::LostLocation { message, folder }) => {
                     self.dialog = Some(Dialog::PickLocation {
-                        id,
+                        ids: vec![id],
                         message,
                         folder,
                         choice: None,
@@ -814,10 +861,9 @@ impl ShoeboxApp {
             .map(|a| format!("\"{}\"", a.name))
             .or_else(|| {
                 self.snap
-                    .trash
-                    .iter()
-                    .find(|e| e.id == item)
-                    .map(|e| format!("\"{}\"", e.name))
+                    .trash_items()
+                    .find(|(_, e)| e.id == item)
+                    .map(|(_, e)| format!("\"{}\"", e.name))
             })
             .unwrap_or_else(|| id.to_string())
     }
@@ -852,19 +898,13 @@ impl ShoeboxApp {
         if self.trash.dirty {
             self.trash.dirty = false;
             let needle = self.trash.search.to_lowercase();
-            let mut entries: Vec<(usize, &crate::library::TrashEntry)> = self
-                .snap
-                .trash
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| needle.is_empty() || e.name.to_lowercase().contains(&needle))
-                .collect();
+            let mut entries = super::tabs::trash::listed(&self.snap, self.trash_open, &needle);
             let key = self.prefs.trash_sort;
             entries.sort_by(|(_, a), (_, b)| crate::library::trash_order(a, b, key));
             if self.prefs.trash_reversed {
                 entries.reverse();
             }
-            if self.prefs.group_by_batch {
+            if self.prefs.group_by_batch && self.trash_open.is_none() {
                 entries.sort_by_key(|(_, e)| std::cmp::Reverse(e.batch_id));
             }
             self.trash.ids = entries.iter().map(|(_, e)| e.id).collect();
@@ -937,6 +977,27 @@ impl ShoeboxApp {
                 let ids = shown.ids.clone();
                 shown.sel.click(&ids, pos, false, false);
             }
+            Command::Activate(pos) => {
+                let collection = match self.prefs.tab {
+                    Tab::Trash => self
+                        .trash
+                        .rows
+                        .get(pos)
+                        .and_then(|&row| self.snap.trash_item(row))
+                        .and_then(|e| e.id.collection()),
+                    Tab::Gallery => None,
+                };
+                match collection {
+                    Some(c) => self.apply(Command::OpenTrashed(Some(c))),
+                    None => self.apply(Command::OpenPreview(pos)),
+                }
+            }
+            Command::OpenTrashed(c) => {
+                self.trash_open = c;
+                self.trash.sel.clear();
+                self.trash.dirty = true;
+                self.preview = None;
+            }
             Command::ClosePreview => self.preview = None,
             Command::PreviewStep(delta) => {
                 let len = self.shown_mut().ids.len();
@@ -987,17 +1048,47 @@ impl ShoeboxApp {
                 }
             }
             Command::Restore(ids) => {
-                // An open preview stays: it shows the next item once this one has gone.
-                if ids.len() == 1 {
-                    self.handle.send(Job::Restore {
-                        id: ids[0],
-                        opts: RestoreOptions::default(),
+                // Several items from inside trashed collections have lost their place (their
+                // collection is in the Trash): where they go is asked once, for all of them.
+                let inside: HashSet<ItemId> = self
+                    .snap
+                    .trash_inside
+                    .iter()
+                    .filter(|e| e.asset_kind.is_some())
+                    .map(|e| e.id)
+                    .collect();
+                let (lost, mut rest): (Vec<ItemId>, Vec<ItemId>) =
+                    ids.into_iter().partition(|id| inside.contains(id));
+                if lost.len() > 1 {
+                    self.dialog = Some(Dialog::PickLocation {
+                        message: format!(
+                            "These {} went to the Trash with their collection, which is still there.",
+                            items(lost.len())
+                        ),
+                        ids: lost,
+                        folder: false,
+                        choice: None,
                     });
                 } else {
-                    self.handle.send(Job::RestoreMany(ids));
+                    rest.extend(lost);
+                }
+                // An open preview stays: it shows the next item once this one has gone.
+                match rest.as_slice() {
+                    [] => {}
+                    [id] => self.handle.send(Job::Restore {
+                        id: *id,
+                        opts: RestoreOptions::default(),
+                    }),
+                    _ => self.handle.send(Job::RestoreMany(rest)),
                 }
             }
-            Command::RestoreWith { id, opts } => self.handle.send(Job::Restore { id, opts }),
+            Command::RestoreWith { ids, opts } => match ids.as_slice() {
+                [id] => self.handle.send(Job::Restore { id: *id, opts }),
+                _ => {
+                    self.dialog = None;
+                    self.handle.send(Job::RestoreManyWith { ids, opts });
+                }
+            },
             Command::RestoreBatch(b) => self.handle.send(Job::RestoreBatch(b)),
             Command::DeletePermanently(ids) => {
                 self.dialog = None;

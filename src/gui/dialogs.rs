@@ -38,10 +38,13 @@ pub enum Dialog {
         id: ItemId,
         message: String,
         name: String,
+        /// The place already chosen, if any (after a lost location).
+        opts: RestoreOptions,
     },
     /// Pick a new location, after a lost location.
     PickLocation {
-        id: ItemId,
+        /// One item, or several whose collection is in the Trash.
+        ids: Vec<ItemId>,
         message: String,
         folder: bool,
         choice: Option<LocationChoice>,
@@ -157,7 +160,7 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                     }
                 });
             }
-            Dialog::RenameRestore { id, message, name } => {
+            Dialog::RenameRestore { id, message, name, opts } => {
                 ui.heading("That name is taken");
                 ui.label(message.as_str());
                 ui.add_space(6.0);
@@ -170,8 +173,8 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                     let ok = !name.trim().is_empty();
                     if ui.add_enabled(ok, egui::Button::new("Rename and restore")).clicked() || (ok && enter) {
                         cmds.push(Command::RestoreWith {
-                            id: *id,
-                            opts: RestoreOptions { rename: Some(name.trim().to_string()), ..Default::default() },
+                            ids: vec![*id],
+                            opts: RestoreOptions { rename: Some(name.trim().to_string()), ..opts.clone() },
                         });
                     }
                     if ui.button("Cancel").clicked() {
@@ -179,7 +182,7 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                     }
                 });
             }
-            Dialog::PickLocation { id, message, folder, choice } => {
+            Dialog::PickLocation { ids, message, folder, choice } => {
                 ui.heading("Choose where to restore");
                 ui.label(message.as_str());
                 ui.add_space(6.0);
@@ -212,7 +215,7 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                             Some(LocationChoice::Folder(d)) => RestoreOptions { folder: Some(FolderChoice::Use(d)), ..Default::default() },
                             None => RestoreOptions::default(),
                         };
-                        cmds.push(Command::RestoreWith { id: *id, opts });
+                        cmds.push(Command::RestoreWith { ids: ids.clone(), opts });
                     }
                     if ui.button("Cancel").clicked() {
                         cmds.push(Command::CloseDialog);

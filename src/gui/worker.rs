@@ -18,6 +18,8 @@ pub struct Snapshot {
     pub assets: Arc<Vec<AssetInfo>>,
     pub collections: Arc<Vec<CollectionInfo>>,
     pub trash: Arc<Vec<TrashEntry>>,
+    /// What the trashed collections hold (each with `within`).
+    pub trash_inside: Arc<Vec<TrashEntry>>,
     pub batches: Arc<Vec<BatchInfo>>,
     pub library_size: u64,
     pub trash_size: u64,
@@ -25,6 +27,32 @@ pub struct Snapshot {
     pub sweep_interval_minutes: i64,
     /// Why automatic purging waits (a clock problem), if it does.
     pub clock_hold: Option<crate::library::ClockHold>,
+}
+
+impl Snapshot {
+    /// A row of the Trash's listing: an entry (`i < trash.len()`), or after them an item
+    /// inside a trashed collection.
+    pub fn trash_item(&self, i: usize) -> Option<&TrashEntry> {
+        match i.checked_sub(self.trash.len()) {
+            None => self.trash.get(i),
+            Some(j) => self.trash_inside.get(j),
+        }
+    }
+
+    /// Every row of the Trash's listing, with its index: the entries, then what is inside.
+    pub fn trash_items(&self) -> impl Iterator<Item = (usize, &TrashEntry)> {
+        self.trash
+            .iter()
+            .chain(self.trash_inside.iter())
+            .enumerate()
+    }
+
+    /// A trashed collection, an entry or inside one.
+    pub fn trashed_collection(&self, c: CollectionId) -> Option<&TrashEntry> {
+        self.trash_items()
+            .map(|(_, e)| e)
+            .find(|e| e.id == ItemId::Collection(c))
+    }
 }
 
 /// Work for the library thread. Each variant says what the user asked for.
@@ -45,6 +73,11 @@ pub enum Job {
         opts: RestoreOptions,
     },
     RestoreMany(Vec<ItemId>),
+    /// Several items whose location is lost, to the place the user chose.
+    RestoreManyWith {
+        ids: Vec<ItemId>,
+        opts: RestoreOptions,
+    },
     RestoreBatch(BatchId),
     DeletePermanently(Vec<ItemId>),
     EmptyTrash,
@@ -89,6 +122,8 @@ pub enum Reply {
     /// A single restore: Ok, or the error (conflict, lost location, …) to resolve.
     Restored {
         id: ItemId,
+        /// As asked: a question that follows (a new name) keeps the place already chosen.
+        opts: RestoreOptions,
         result: Result<(), RestoreError>,
     },
     RestoredMany(BulkReport),
@@ -143,8 +178,13 @@ pub fn execute(
                     what, suggestion, ..
                 } => RestoreError::NameConflict {
                     message: format!(
-                        "{} is already at its original place. Restore it under another name:",
-                        capitalized(&what)
+                        "{} is already {}. Restore it under another name:",
+                        capitalized(&what),
+                        if opts.to.is_some() || opts.folder.is_some() {
+                            "there"
+                        } else {
+                            "at its original place"
+                        }
                     ),
                     suggestion,
                 },
@@ -154,13 +194,19 @@ pub fn execute(
                 },
                 other => RestoreError::Other(capitalized(&other.to_string())),
             });
-            out.push(Reply::Restored { id, result });
+            out.push(Reply::Restored { id, opts, result });
             true
         }
         Job::RestoreMany(ids) => push(
             &mut out,
             "Restore",
             lib.restore_many(&ids),
+            Reply::RestoredMany,
+        ),
+        Job::RestoreManyWith { ids, opts } => push(
+            &mut out,
+            "Restore",
+            lib.restore_many_with(&ids, &opts),
             Reply::RestoredMany,
         ),
         Job::RestoreBatch(b) => push(&mut out, "Undo", lib.restore_batch(b), Reply::RestoredMany),
@@ -268,6 +314,7 @@ pub fn snapshot(lib: &mut Library) -> Result<Snapshot, LibraryError> {
         assets: Arc::new(lib.assets(Sort::default())?),
         collections: Arc::new(lib.collections()?),
         trash: Arc::new(lib.trash_entries(TrashSort::DeletedAt)?),
+        trash_inside: Arc::new(lib.trash_inside()?),
         batches: Arc::new(lib.batches()?),
         library_size: lib.library_size()?,
         trash_size: lib.trash_size()?,

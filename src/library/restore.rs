@@ -43,6 +43,22 @@ impl Library {
     /// Restores items with their original name and place; conflicts and lost locations
     /// are reported per item.
     pub fn restore_many(&mut self, ids: &[ItemId]) -> Result<BulkReport> {
+        self.restore_many_with(ids, &RestoreOptions::default())
+    }
+
+    /// [`Library::restore_many`] with every item going where `opts` says (`to`, `folder`):
+    /// the answer to a lost location given once for several items, e.g. out of a trashed
+    /// collection. A new name is only for one item at a time.
+    pub fn restore_many_with(
+        &mut self,
+        ids: &[ItemId],
+        opts: &RestoreOptions,
+    ) -> Result<BulkReport> {
+        if opts.rename.is_some() && ids.len() > 1 {
+            return Err(LibraryError::Invalid(
+                "a new name is given to one item at a time".into(),
+            ));
+        }
         let mut report = BulkReport::default();
         let mut ctx = RestoreCtx::default();
         let mut plans = Vec::new();
@@ -63,10 +79,8 @@ impl Library {
                 ctx.assets = Some(self.load_assets(&asset_ids)?);
             }
             let planned = match id {
-                ItemId::Asset(a) => self
-                    .plan_asset_restore(a, &RestoreOptions::default(), &mut ctx)
-                    .map(Some),
-                ItemId::Collection(_) => self.restore(id, &RestoreOptions::default()).map(|()| {
+                ItemId::Asset(a) => self.plan_asset_restore(a, opts, &mut ctx).map(Some),
+                ItemId::Collection(_) => self.restore(id, opts).map(|()| {
                     report.succeeded.push(id);
                     None
                 }),

@@ -10,14 +10,18 @@ use crate::gui::tabs::gallery::kind_label;
 use crate::gui::textures::Picture;
 use crate::gui::theme;
 use crate::gui::views::{grid, list};
-use crate::library::{Kind, TrashEntry, TrashSort, human_size, items};
+use crate::gui::worker::Snapshot;
+use crate::library::{CollectionId, Kind, TrashEntry, TrashSort, human_size, items};
 use crate::thumbs::{Request, THUMB_PX};
 
 pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
     ui.horizontal_wrapped(|ui| {
         let search = ui.add(
             egui::TextEdit::singleline(&mut app.trash.search)
-                .hint_text("Search the Trash")
+                .hint_text(match app.trash_open {
+                    Some(_) => "Search in here",
+                    None => "Search the Trash",
+                })
                 .desired_width(160.0),
         );
         if search.changed() {
@@ -68,6 +72,9 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
             }
         });
     });
+    if let Some(open) = app.trash_open {
+        path_ui(app, ui, open);
+    }
     // Always its row, so the content never moves under the pointer (see the Gallery's).
     ui.horizontal(|ui| {
         let sel = app.trash.sel.selected();
@@ -107,6 +114,76 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
     }
 }
 
+/// Where the Trash is showing: "Trash › Trips › 2024", each part a way back up, and what
+/// can be done in here.
+fn path_ui(app: &mut ShoeboxApp, ui: &mut Ui, open: CollectionId) {
+    let mut parts = Vec::new();
+    let mut cur = Some(open);
+    while let Some(c) = cur {
+        let Some(e) = app.snap.trashed_collection(c) else {
+            break;
+        };
+        parts.push((c, e.name.clone()));
+        cur = e.within.as_ref().map(|w| w.collection);
+    }
+    parts.reverse();
+    ui.horizontal(|ui| {
+        if ui
+            .button("Trash")
+            .on_hover_text("Back to the Trash (Backspace goes up)")
+            .clicked()
+        {
+            app.commands.push(Command::OpenTrashed(None));
+        }
+        for (i, (c, name)) in parts.iter().enumerate() {
+            ui.label("›");
+            if i + 1 == parts.len() {
+                ui.strong(name.as_str());
+            } else if ui.button(name.as_str()).clicked() {
+                app.commands.push(Command::OpenTrashed(Some(*c)));
+            }
+        }
+        ui.weak(
+            "In the Trash, read-only: restore or delete what is in here on its own, \
+             or the whole collection from the Trash.",
+        );
+    });
+}
+
+/// What the Trash lists, with each row's index in [`Snapshot::trash_item`]: its entries;
+/// inside an opened trashed collection, what that holds directly; with a search, every match
+/// among the entries and what they hold (below the opened collection, when one is open).
+pub fn listed<'a>(
+    snap: &'a Snapshot,
+    open: Option<CollectionId>,
+    needle: &str,
+) -> Vec<(usize, &'a TrashEntry)> {
+    let parents: std::collections::HashMap<CollectionId, CollectionId> = snap
+        .trash_inside
+        .iter()
+        .filter_map(|e| Some((e.id.collection()?, e.within.as_ref()?.collection)))
+        .collect();
+    let below = |e: &TrashEntry, c: CollectionId| {
+        let mut cur = e.within.as_ref().map(|w| w.collection);
+        while let Some(x) = cur {
+            if x == c {
+                return true;
+            }
+            cur = parents.get(&x).copied();
+        }
+        false
+    };
+    let matches = |e: &TrashEntry| e.name.to_lowercase().contains(needle);
+    snap.trash_items()
+        .filter(|(_, e)| match (open, needle.is_empty()) {
+            (None, true) => e.within.is_none(),
+            (None, false) => matches(e),
+            (Some(c), true) => e.within.as_ref().is_some_and(|w| w.collection == c),
+            (Some(c), false) => matches(e) && below(e, c),
+        })
+        .collect()
+}
+
 fn sort_name(k: TrashSort) -> &'static str {
     match k {
         TrashSort::DeletedAt => "Deleted date",
@@ -126,11 +203,19 @@ pub fn badge(e: &TrashEntry) -> (String, egui::Color32) {
     (format!("{}d", e.days_left.max(0)), color)
 }
 
-fn location_text(e: &TrashEntry) -> String {
-    if e.original_location.is_empty() {
-        "Top of the library".into()
+/// Where an entry was; for an item inside a trashed collection, also which entry it went with.
+pub fn location_text(e: &TrashEntry) -> String {
+    let place = if e.original_location.is_empty() {
+        "Top of the library".to_string()
     } else {
         e.original_location.clone()
+    };
+    match &e.within {
+        Some(w) => {
+            let entry = w.path.split('/').next().unwrap_or_default();
+            format!("{place} (went with \"{entry}\")")
+        }
+        None => place,
     }
 }
 
@@ -148,19 +233,26 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
     }
     if app.trash.rows.is_empty() {
         ui.centered_and_justified(|ui| {
-            super::cell(ui, "Nothing in the Trash matches the search");
+            super::cell(
+                ui,
+                match (app.trash.search.is_empty(), app.trash_open) {
+                    (true, Some(_)) => "Nothing is left in here",
+                    (false, Some(_)) => "Nothing in here matches the search",
+                    _ => "Nothing in the Trash matches the search",
+                },
+            );
         });
         return;
     }
-    let entries = app.snap.trash.clone();
+    let snap = app.snap.clone();
     let rows = std::mem::take(&mut app.trash.rows);
     let scroll_to = app
         .trash
         .sel
         .focus
         .filter(|_| std::mem::take(&mut app.trash.focus_moved));
-    if app.prefs.group_by_batch {
-        grouped_ui(app, ui, &entries, &rows);
+    if app.prefs.group_by_batch && app.trash_open.is_none() {
+        grouped_ui(app, ui, &snap, &rows);
     } else {
         match app.prefs.view {
             ViewMode::Grid => {
@@ -172,7 +264,9 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     (tile_size, 2),
                     scroll_to,
                     |ui, i, rect| {
-                        let e = &entries[rows[i]];
+                        let Some(e) = snap.trash_item(rows[i]) else {
+                            return;
+                        };
                         let label = entry_kind_label(e);
                         let tile = grid::Tile {
                             name: &e.name,
@@ -233,9 +327,11 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                         sortable: &[1, 2, 3, 6],
                         sorted,
                     },
-                    |i| sel.contains(entries[rows[i]].id),
+                    |i| snap.trash_item(rows[i]).is_some_and(|e| sel.contains(e.id)),
                     |i, r| {
-                        let e = &entries[rows[i]];
+                        let Some(e) = snap.trash_item(rows[i]) else {
+                            return;
+                        };
                         let pic = picture(app, e);
                         r.col(|ui| match e.asset_kind {
                             Some(kind) => list::thumb_cell(ui, &pic, kind_label(kind)),
@@ -271,7 +367,9 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     app.commands.push(Command::SetTrashSort(*k, reversed));
                 }
                 for (i, resp) in responses {
-                    entry_actions(app, ui, &resp, i, &entries[rows[i]]);
+                    if let Some(e) = snap.trash_item(rows[i]) {
+                        entry_actions(app, ui, &resp, i, e);
+                    }
                 }
             }
         }
@@ -279,7 +377,8 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
     app.trash.rows = rows;
 }
 
-fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, entries: &[TrashEntry], rows: &[usize]) {
+fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, snap: &Snapshot, rows: &[usize]) {
+    let batch_of = |i: usize| snap.trash_item(rows[i]).map(|e| e.batch_id);
     let batches = app.snap.batches.clone();
     egui::ScrollArea::vertical()
         .id_salt("trash-batches")
@@ -287,24 +386,28 @@ fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, entries: &[TrashEntry], rows: &
         .show(ui, |ui| {
             let mut i = 0;
             while i < rows.len() {
-                let batch = entries[rows[i]].batch_id;
+                let batch = batch_of(i);
                 let start = i;
-                while i < rows.len() && entries[rows[i]].batch_id == batch {
+                while i < rows.len() && batch_of(i) == batch {
                     i += 1;
                 }
-                let info = batches.iter().find(|b| b.id == batch);
+                let info = batches.iter().find(|b| Some(b.id) == batch);
                 let title = match info {
                     Some(b) => format!("{}, {}", b.label, clock::display(b.created_at)),
                     None => items(i - start),
                 };
                 ui.horizontal(|ui| {
                     ui.strong(title);
-                    if ui.small_button("Restore all").clicked() {
+                    if let Some(batch) = batch
+                        && ui.small_button("Restore all").clicked()
+                    {
                         app.commands.push(Command::RestoreBatch(batch));
                     }
                 });
                 for (pos, &row) in rows.iter().enumerate().take(i).skip(start) {
-                    let e = &entries[row];
+                    let Some(e) = snap.trash_item(row) else {
+                        continue;
+                    };
                     let selected = app.trash.sel.contains(e.id);
                     let (text, color) = badge(e);
                     ui.horizontal(|ui| {
@@ -326,13 +429,28 @@ fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, entries: &[TrashEntry], rows: &
 
 fn entry_actions(app: &mut ShoeboxApp, ui: &Ui, resp: &egui::Response, i: usize, e: &TrashEntry) {
     if resp.double_clicked() {
-        app.commands.push(Command::OpenPreview(i));
+        app.commands.push(Command::Activate(i));
     } else if resp.clicked() {
         app.commands.push(click_command(ui, i));
     }
+    // A sub-collection goes back (or away) only with the collection it was trashed with.
+    let on_its_own = !(e.within.is_some() && e.asset_kind.is_none());
     resp.context_menu(|ui| {
-        if ui.button("Preview and properties").clicked() {
+        if let Some(c) = e.id.collection()
+            && ui.button("Open").clicked()
+        {
+            app.commands.push(Command::OpenTrashed(Some(c)));
+        }
+        let label = match e.asset_kind {
+            Some(_) => "Preview and properties",
+            None => "Properties",
+        };
+        if ui.button(label).clicked() {
             app.commands.push(Command::OpenPreview(i));
+        }
+        if !on_its_own {
+            ui.weak("Restored or deleted with the collection it went with");
+            return;
         }
         if ui.button("Restore").clicked() {
             app.commands.push(Command::Restore(vec![e.id]));
@@ -374,6 +492,24 @@ fn picture(app: &mut ShoeboxApp, e: &TrashEntry) -> Picture {
 
 /// The Trash's part of the status line.
 pub fn status_text(app: &ShoeboxApp) -> String {
+    if let Some(e) = app.trash_open.and_then(|c| app.snap.trashed_collection(c)) {
+        return format!(
+            "{} in \"{}\" · {}, in the Trash",
+            items(app.trash.rows.len()),
+            e.name,
+            human_size(app.trash.bytes)
+        );
+    }
+    if !app.trash.search.is_empty() {
+        // A search also finds what is inside the entries: not a part of them to count.
+        return format!(
+            "{} found · {}; the Trash holds {} · {}",
+            items(app.trash.rows.len()),
+            human_size(app.trash.bytes),
+            items(app.snap.trash.len()),
+            human_size(app.snap.trash_size)
+        );
+    }
     super::shown_text(
         &app.trash,
         app.snap.trash.len(),

@@ -85,7 +85,7 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
             })
         }
         Tab::Trash => {
-            let e = app.snap.trash.get(*app.trash.rows.get(pos)?)?;
+            let e = app.snap.trash_item(*app.trash.rows.get(pos)?)?;
             let mut properties = vec![
                 ("Days left", format!("{}d", e.days_left)),
                 ("Deleted", clock::display(e.deleted_at)),
