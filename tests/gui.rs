@@ -1165,7 +1165,7 @@ fn walk02_the_trash_search_finds_what_trashed_collections_hold() {
     assert!(g.shows_text("1 item found"));
     g.click("List");
     assert!(
-        g.shows("Trips/2024 (went with \"Trips\")"),
+        g.shows("Trips/2024 (in the Trash with \"Trips\")"),
         "it says which entry it went with"
     );
     g.click("b.txt");
@@ -1211,4 +1211,39 @@ fn walk02_items_from_inside_a_trashed_collection_are_restored_on_their_own() {
     for name in ["a.txt", "b.txt", "d.txt"] {
         assert!(g.shows(name), "{name} is back, at the top");
     }
+}
+
+/// Walk-through finding 9: a trashed collection's tile had no picture. It shows the first (by
+/// name) of the pictures it holds at any depth, and each sub-collection its own.
+#[test]
+fn walk09_a_trashed_collection_tile_shows_a_picture_it_holds() {
+    let mut f = common::Fixture::new();
+    f.png("Trips/m.png", 8, 8);
+    f.png("Trips/2024/b.png", 8, 8);
+    f.file("Trips/2024/a-notes.txt", b"not a picture");
+    f.png("Trips/2025/c.png", 8, 8);
+    f.import(&[f.src().join("Trips")], None);
+    let id = |f: &common::Fixture, path: &str| {
+        f.lib
+            .collections()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.path == path)
+            .and_then(|c| c.id.collection())
+            .unwrap()
+    };
+    let (trips, y2024, y2025) = (id(&f, "Trips"), id(&f, "Trips/2024"), id(&f, "Trips/2025"));
+    f.lib
+        .trash(&[shoebox::library::ItemId::Collection(trips)])
+        .unwrap();
+    let snap = shoebox::gui::worker::snapshot(&mut f.lib).unwrap();
+    let covers = shoebox::gui::tabs::trash::covers(&snap);
+    let cover = |c| covers.get(&c).map(|&i| snap.trash_inside[i].name.as_str());
+    assert_eq!(
+        cover(trips),
+        Some("b.png"),
+        "the first picture by name, at any depth"
+    );
+    assert_eq!(cover(y2024), Some("b.png"), "not the text file");
+    assert_eq!(cover(y2025), Some("c.png"));
 }

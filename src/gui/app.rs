@@ -228,6 +228,8 @@ pub struct ShoeboxApp {
     pub(crate) trash: Shown,
     /// The trashed collection whose contents the Trash shows (read-only); `None`: its entries.
     pub(crate) trash_open: Option<CollectionId>,
+    /// Each trashed collection's cover picture (see `tabs::trash::covers`).
+    pub(crate) trash_covers: std::collections::HashMap<CollectionId, usize>,
     pub(crate) dialog: Option<Dialog>,
     pub(crate) preview: Option<Preview>,
     pub(crate) toast: Option<Toast>,
@@ -304,6 +306,7 @@ impl ShoeboxApp {
             gallery: Shown::default(),
             trash: Shown::default(),
             trash_open: None,
+            trash_covers: std::collections::HashMap::new(),
             dialog: None,
             preview: None,
             toast: None,
@@ -671,6 +674,7 @@ impl ShoeboxApp {
                 self.trash.dirty = true;
                 self.make_thumbnails_ahead();
                 self.watch_folders();
+                self.trash_covers = super::tabs::trash::covers(&self.snap);
                 self.collection_counts.clear();
                 for a in self.snap.assets.iter() {
                     if let Some(c) = a.collection_id {

@@ -288,9 +288,9 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                         focused: app.gallery.sel.focus == Some(i),
                         subtitle: None,
                         flag: if a.offline {
-                            Some("offline")
+                            Some(("offline", crate::gui::theme::DANGER))
                         } else {
-                            a.missing.then_some("missing")
+                            a.missing.then_some(("missing", crate::gui::theme::DANGER))
                         },
                     };
                     let resp = grid::tile_ui(ui, rect, egui::Id::unique(("asset", a.id)), &tile);

@@ -1,6 +1,8 @@
 //! The Trash: days-left badges, deleted at / by, original location; restore, delete
 //! permanently, Empty Trash; grid, list, or grouped by batch.
 
+use std::collections::HashMap;
+
 use egui::{RichText, Ui};
 
 use super::{click_command, view_controls_ui};
@@ -158,11 +160,7 @@ pub fn listed<'a>(
     open: Option<CollectionId>,
     needle: &str,
 ) -> Vec<(usize, &'a TrashEntry)> {
-    let parents: std::collections::HashMap<CollectionId, CollectionId> = snap
-        .trash_inside
-        .iter()
-        .filter_map(|e| Some((e.id.collection()?, e.within.as_ref()?.collection)))
-        .collect();
+    let parents = parents(snap);
     let below = |e: &TrashEntry, c: CollectionId| {
         let mut cur = e.within.as_ref().map(|w| w.collection);
         while let Some(x) = cur {
@@ -182,6 +180,43 @@ pub fn listed<'a>(
             (Some(c), false) => matches(e) && below(e, c),
         })
         .collect()
+}
+
+/// Each sub-collection inside a trashed collection, with the collection holding it.
+fn parents(snap: &Snapshot) -> HashMap<CollectionId, CollectionId> {
+    snap.trash_inside
+        .iter()
+        .filter_map(|e| Some((e.id.collection()?, e.within.as_ref()?.collection)))
+        .collect()
+}
+
+/// A picture for each trashed collection's tile: the first by name of the pictures it holds
+/// (at any depth), as an index into the snapshot's `trash_inside`.
+pub fn covers(snap: &Snapshot) -> HashMap<CollectionId, usize> {
+    let parents = parents(snap);
+    let mut pictures: Vec<(usize, &TrashEntry)> = snap
+        .trash_inside
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            matches!(e.asset_kind, Some(Kind::Image | Kind::Video))
+                && e.hash.is_some()
+                && e.trash_path.is_some()
+        })
+        .collect();
+    pictures.sort_by_cached_key(|(_, e)| e.name.to_lowercase());
+    let mut out = HashMap::new();
+    for (i, e) in pictures {
+        let mut cur = e.within.as_ref().map(|w| w.collection);
+        // A collection with a cover already has one for each collection above it too.
+        while let Some(c) = cur
+            && !out.contains_key(&c)
+        {
+            out.insert(c, i);
+            cur = parents.get(&c).copied();
+        }
+    }
+    out
 }
 
 fn sort_name(k: TrashSort) -> &'static str {
@@ -211,9 +246,11 @@ pub fn location_text(e: &TrashEntry) -> String {
         e.original_location.clone()
     };
     match &e.within {
+        // Its collection is the entry itself: "Trips (in the Trash)".
+        Some(w) if w.collection == w.entry => format!("{place} (in the Trash)"),
         Some(w) => {
             let entry = w.path.split('/').next().unwrap_or_default();
-            format!("{place} (went with \"{entry}\")")
+            format!("{place} (in the Trash with \"{entry}\")")
         }
         None => place,
     }
@@ -257,6 +294,7 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         match app.prefs.view {
             ViewMode::Grid => {
                 let tile_size = app.prefs.thumb_size;
+                let opened = app.trash_open.is_some();
                 grid::grid_ui(
                     ui,
                     "trash-grid",
@@ -275,12 +313,11 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                             badge: Some(badge(e)),
                             selected: app.trash.sel.contains(e.id),
                             focused: app.trash.sel.focus == Some(i),
-                            flag: None,
-                            subtitle: Some(format!(
-                                "{} · {}",
-                                location_text(e),
-                                clock::display(e.deleted_at).get(..10).unwrap_or_default()
-                            )),
+                            flag: e
+                                .asset_kind
+                                .is_none()
+                                .then_some(("Collection", egui::Color32::from_gray(230))),
+                            subtitle: Some(tile_subtitle(e, opened)),
                         };
                         let resp =
                             grid::tile_ui(ui, rect, egui::Id::unique(("trash", e.id)), &tile);
@@ -301,14 +338,15 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                     "Days left",
                     "Deleted",
                     "Deleted by",
-                    "Original location",
                     "Size",
+                    // Last: the widest text takes what the window has left.
+                    "Original location",
                 ];
                 let columns = [
                     (1, TrashSort::Name),
                     (2, TrashSort::DaysLeft),
                     (3, TrashSort::DeletedAt),
-                    (6, TrashSort::Size),
+                    (5, TrashSort::Size),
                 ];
                 let (key, reversed) = (app.prefs.trash_sort, app.prefs.trash_reversed);
                 let sorted = columns
@@ -324,7 +362,7 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                         headers: &headers,
                         count: rows.len(),
                         scroll_to,
-                        sortable: &[1, 2, 3, 6],
+                        sortable: &[1, 2, 3, 5],
                         sorted,
                     },
                     |i| snap.trash_item(rows[i]).is_some_and(|e| sel.contains(e.id)),
@@ -352,10 +390,10 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                             super::cell(ui, e.deleted_by.as_str());
                         });
                         r.col(|ui| {
-                            super::cell(ui, location_text(e));
+                            super::cell(ui, human_size(e.size));
                         });
                         r.col(|ui| {
-                            super::cell(ui, human_size(e.size));
+                            super::cell(ui, location_text(e));
                         });
                     },
                     |i, resp| responses.push((i, resp.clone())),
@@ -467,6 +505,18 @@ fn entry_actions(app: &mut ShoeboxApp, ui: &Ui, resp: &egui::Response, i: usize,
     });
 }
 
+/// The dimmer line under a tile's name: where it was (and which entry it went with) and when
+/// it was deleted; inside an opened collection, where it was goes without saying.
+fn tile_subtitle(e: &TrashEntry, opened: bool) -> String {
+    let date = clock::display(e.deleted_at);
+    let date = date.get(..10).unwrap_or_default();
+    match (e.asset_kind, opened) {
+        (None, _) => format!("{} · {date}", items(e.item_count as usize)),
+        (Some(_), true) => format!("{} · {date}", human_size(e.size)),
+        (Some(_), false) => format!("{} · {date}", location_text(e)),
+    }
+}
+
 /// What a tile without a picture says: the kind, or what a collection holds.
 fn entry_kind_label(e: &TrashEntry) -> String {
     match e.asset_kind {
@@ -476,6 +526,19 @@ fn entry_kind_label(e: &TrashEntry) -> String {
 }
 
 fn picture(app: &mut ShoeboxApp, e: &TrashEntry) -> Picture {
+    // A collection shows its cover: a picture it holds.
+    let snap = app.snap.clone();
+    let e = match e.id.collection() {
+        Some(c) => match app
+            .trash_covers
+            .get(&c)
+            .and_then(|&i| snap.trash_inside.get(i))
+        {
+            Some(cover) => cover,
+            None => return Picture::Pending,
+        },
+        None => e,
+    };
     match (e.asset_kind, &e.hash, &e.trash_path) {
         (Some(kind @ (Kind::Image | Kind::Video)), Some(hash), Some(path)) => app.textures.get(
             app.thumbs.as_mut(),

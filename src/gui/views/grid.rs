@@ -23,8 +23,8 @@ pub struct Tile<'a> {
     pub badge: Option<(String, Color32)>,
     pub selected: bool,
     pub focused: bool,
-    /// A small mark at the bottom-left (e.g. "missing").
-    pub flag: Option<&'a str>,
+    /// A small mark at the bottom-left and its colour (e.g. "missing" in red).
+    pub flag: Option<(&'a str, Color32)>,
     /// A second, dimmer line under the name (the Trash: where from, when).
     pub subtitle: Option<String>,
 }
@@ -89,7 +89,7 @@ pub fn tile_ui(ui: &mut Ui, rect: Rect, id: egui::Id, tile: &Tile<'_>) -> Respon
     resp.widget_info(|| {
         let mut info = WidgetInfo::selected(Role::Button, true, selected, &name);
         // Said to assistive technology too: "missing", "offline".
-        info.current_text_value = flag.map(str::to_string);
+        info.current_text_value = flag.map(|(text, _)| text.to_string());
         info
     });
     if !ui.is_rect_visible(rect) {
@@ -159,14 +159,16 @@ pub fn tile_ui(ui: &mut Ui, rect: Rect, id: egui::Id, tile: &Tile<'_>) -> Respon
                 .selectable(false),
         );
     }
-    if let Some(flag) = tile.flag {
-        painter.text(
-            pic_rect.left_bottom() + vec2(6.0, -6.0),
-            Align2::LEFT_BOTTOM,
-            flag,
-            FontId::proportional(11.0),
-            theme::DANGER,
+    if let Some((flag, color)) = tile.flag {
+        // On a dark plate, so it reads over any picture.
+        let galley = painter.layout_no_wrap(flag.to_string(), FontId::proportional(11.0), color);
+        let at = pic_rect.left_bottom() + vec2(6.0, -6.0 - galley.size().y);
+        painter.rect_filled(
+            Rect::from_min_size(at, galley.size()).expand(3.0),
+            CornerRadius::same(3),
+            Color32::from_black_alpha(170),
         );
+        painter.galley(at, galley, color);
     }
     if tile.selected {
         painter.rect_stroke(
