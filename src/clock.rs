@@ -80,41 +80,33 @@ pub fn parse_time(text: &str) -> Option<UnixSecs> {
     if let Ok(secs) = text.trim().parse::<i64>() {
         return Some(secs);
     }
-    time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
+    chrono::DateTime::parse_from_rfc3339(text.trim())
         .ok()
-        .map(|t| t.unix_timestamp())
+        .map(|t| t.timestamp())
 }
 
 /// Formats a time as RFC 3339 in UTC, e.g. `2026-11-22T14:02:00Z`.
 pub fn rfc3339(t: UnixSecs) -> String {
-    time::OffsetDateTime::from_unix_timestamp(t)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_else(|| t.to_string())
 }
 
-static LOCAL_OFFSET: std::sync::OnceLock<time::UtcOffset> = std::sync::OnceLock::new();
-
-/// Reads the computer's time zone offset. Call once at startup, before any thread starts
-/// (reading it later is refused on some systems); until then times show in UTC.
-pub fn init_local_offset() {
-    if let Ok(offset) = time::UtcOffset::current_local_offset() {
-        let _ = LOCAL_OFFSET.set(offset);
-    }
-}
-
-/// Formats a time for people, in local time when known: `2026-11-22 14:02`.
+/// Formats a time for people, in the computer's time zone: `2026-11-22 14:02`. Times are
+/// stored in UTC; only what is shown is local.
 pub fn display(t: UnixSecs) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    let offset = LOCAL_OFFSET.get().copied().unwrap_or(time::UtcOffset::UTC);
-    time::OffsetDateTime::from_unix_timestamp(t)
-        .ok()
-        .map(|t| t.to_offset(offset))
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_else(|| t.to_string())
+    display_in(t, &chrono::Local)
+}
+
+/// [`display`] in a given time zone.
+pub fn display_in<Tz: chrono::TimeZone>(t: UnixSecs, zone: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    match chrono::DateTime::from_timestamp(t, 0) {
+        Some(utc) => utc.with_timezone(zone).format("%Y-%m-%d %H:%M").to_string(),
+        None => t.to_string(),
+    }
 }
 
 /// A playing time for people: `0:03`, `12:07`, `1:02:03`.
@@ -125,5 +117,32 @@ pub fn duration(ms: i64) -> String {
         format!("{h}:{m:02}:{s:02}")
     } else {
         format!("{m}:{s:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2026-11-01T12:00:00Z.
+    const T0: UnixSecs = 1_793_534_400;
+
+    #[test]
+    fn stored_times_are_utc_and_written_as_rfc3339() {
+        assert_eq!(rfc3339(T0), "2026-11-01T12:00:00Z");
+        assert_eq!(parse_time("2026-11-01T12:00:00Z"), Some(T0));
+        // Another zone's writing of the same instant reads as the same time.
+        assert_eq!(parse_time("2026-11-01T21:00:00+09:00"), Some(T0));
+        assert_eq!(parse_time(&T0.to_string()), Some(T0));
+        assert_eq!(parse_time("yesterday"), None);
+    }
+
+    #[test]
+    fn times_are_shown_in_the_zone_asked_for() {
+        let tokyo = chrono::FixedOffset::east_opt(9 * 3600).expect("offset");
+        let new_york = chrono::FixedOffset::west_opt(5 * 3600).expect("offset");
+        assert_eq!(display_in(T0, &chrono::Utc), "2026-11-01 12:00");
+        assert_eq!(display_in(T0, &tokyo), "2026-11-01 21:00");
+        assert_eq!(display_in(T0, &new_york), "2026-11-01 07:00");
     }
 }

@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    shoebox::clock::init_local_offset();
     shoebox::failpoint::arm_from_env();
     let mut args = shoebox::cli::Args::parse();
     let result = match args.command.take() {

@@ -480,3 +480,29 @@ fn cli_thumbnails_makes_every_one_of_more_pictures_than_the_screen_queue_holds()
         .count();
     assert_eq!(cached, n as usize);
 }
+
+/// Times are stored in UTC and shown in the computer's time zone (here a POSIX `TZ` string,
+/// which needs no time zone database): the clock-held message of `sweep` names local times.
+#[test]
+fn cli_shows_times_in_the_local_time_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    assert!(shoebox(&lib, T0, &["ls"]).status.success());
+    let out = Command::new(env!("CARGO_BIN_EXE_shoebox"))
+        .arg("--library")
+        .arg(&lib)
+        .arg("sweep")
+        .env("SHOEBOX_NOW", (T0 - 2 * DAY).to_string())
+        .env("TZ", "JST-9")
+        .output()
+        .expect("run shoebox");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("the system clock reads 2026-10-30 21:00 but this library has already seen 2026-11-01 21:00"),
+        "{text}"
+    );
+}

@@ -142,14 +142,17 @@ fn read_exif(path: &Path) -> Option<(Option<UnixSecs>, Option<String>)> {
 /// `2024:07:14 18:03:22` as seconds, read as UTC (EXIF carries no zone).
 fn parse_exif_time(bytes: &[u8]) -> Option<UnixSecs> {
     let dt = exif::DateTime::from_ascii(bytes).ok()?;
-    let month = time::Month::try_from(dt.month).ok()?;
-    let date = time::Date::from_calendar_date(dt.year as i32, month, dt.day).ok()?;
-    let t = time::Time::from_hms(dt.hour, dt.minute, dt.second).ok()?;
-    Some(
-        time::PrimitiveDateTime::new(date, t)
-            .assume_utc()
-            .unix_timestamp(),
-    )
+    let date = chrono::NaiveDate::from_ymd_opt(
+        i32::from(dt.year),
+        u32::from(dt.month),
+        u32::from(dt.day),
+    )?;
+    let at = date.and_hms_opt(
+        u32::from(dt.hour),
+        u32::from(dt.minute),
+        u32::from(dt.second),
+    )?;
+    Some(at.and_utc().timestamp())
 }
 
 /// Whether `ffprobe` can be run (checked once).
