@@ -3,11 +3,13 @@
 //! thread, thumbnails on theirs.
 
 pub mod app;
+pub mod command;
 pub mod dialogs;
 mod logging;
 pub mod pickers;
 pub mod repair;
 pub mod selection;
+pub mod state;
 pub mod tabs;
 pub mod textures;
 pub mod theme;

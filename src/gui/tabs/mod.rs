@@ -45,7 +45,7 @@ pub fn selection_label(ui: &mut egui::Ui, selected: usize) {
 /// What the status line says of a tab: all of it ("20 items · 5.1 MB"), or what a search or
 /// a collection shows of it ("3 of 20 items · 1.2 MB of 5.1 MB").
 pub fn shown_text(
-    shown: &crate::gui::app::Shown,
+    shown: &crate::gui::state::Shown,
     all: usize,
     all_bytes: u64,
     place: &str,

@@ -1,180 +1,14 @@
-//! The app: state, the `logic` phase (replies, thumbnails, timers, keys), and the one
-//! `match` that applies the commands the UI recorded while drawing.
+//! The phase before drawing: replies from the library, pictures, timers, changes made
+//! outside, dropped files and keys; then what each tab shows is worked out again.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
-use super::dialogs::Dialog;
-use super::selection::Selection;
-use super::textures::TextureCache;
-use super::worker::{Job, LibraryHandle, Reply, RestoreError, Snapshot};
-use crate::library::{
-    BatchId, BulkReport, CollectionId, ImportOptions, ImportProgress, ItemId, Kind, Library,
-    RestoreOptions, Sort, TrashSort, human_size, items,
-};
-use crate::thumbs::{Output, Request, THUMB_PX, ThumbService};
-
-/// The two tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Tab {
-    #[default]
-    Gallery,
-    Trash,
-}
-
-/// Grid of tiles or a table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum ViewMode {
-    #[default]
-    Grid,
-    List,
-}
-
-/// What is remembered between launches (eframe remembers the window size).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Prefs {
-    pub tab: Tab,
-    pub view: ViewMode,
-    pub thumb_size: f32,
-    pub sort: Sort,
-    pub trash_sort: TrashSort,
-    /// The Trash's order turned around (each sort has its natural direction).
-    pub trash_reversed: bool,
-    pub group_by_batch: bool,
-}
-
-impl Default for Prefs {
-    fn default() -> Self {
-        Prefs {
-            tab: Tab::Gallery,
-            view: ViewMode::Grid,
-            thumb_size: 140.0,
-            sort: Sort::default(),
-            trash_sort: TrashSort::default(),
-            trash_reversed: false,
-            group_by_batch: false,
-        }
-    }
-}
-
-/// What one tab shows: a filtered, sorted list of indices into the snapshot.
-#[derive(Debug, Default)]
-pub struct Shown {
-    pub search: String,
-    /// Indices into the snapshot's list, in display order.
-    pub rows: Vec<usize>,
-    /// The ids of `rows`, for selection.
-    pub ids: Vec<ItemId>,
-    pub dirty: bool,
-    pub sel: Selection,
-    /// The focus moved by a key this frame: the view scrolls to it.
-    pub focus_moved: bool,
-    /// Bytes of what is shown.
-    pub bytes: u64,
-}
-
-/// The lightbox.
-#[derive(Debug, Clone)]
-pub struct Preview {
-    pub tab: Tab,
-    /// Position in the tab's shown list.
-    pub pos: usize,
-    pub fit: bool,
-}
-
-/// A short message at the bottom, maybe with Undo.
-#[derive(Debug, Clone)]
-pub struct Toast {
-    pub text: String,
-    pub undo_batch: Option<BatchId>,
-    pub until: f64,
-}
-
-/// Everything the user can ask for; recorded while drawing, applied after.
-#[derive(Debug, Clone)]
-pub enum Command {
-    SwitchTab(Tab),
-    /// `None`: all items.
-    ShowCollection(Option<CollectionId>),
-    /// The Gallery's order (a click on a list header).
-    SetSort(Sort),
-    /// The Trash's order, and whether it is turned around.
-    SetTrashSort(TrashSort, bool),
-    Click {
-        index: usize,
-        toggle: bool,
-        range: bool,
-    },
-    SelectAll,
-    ClearSelection,
-    OpenPreview(usize),
-    /// Double-click, Enter: a trashed collection opens, anything else is previewed.
-    Activate(usize),
-    /// Show what a trashed collection holds (`None`: the Trash's entries).
-    OpenTrashed(Option<CollectionId>),
-    ClosePreview,
-    PreviewStep(isize),
-    /// Open the delete dialog (Delete key, Delete buttons).
-    AskDelete(Vec<ItemId>),
-    /// Open the irreversible warning (Shift+Delete, Trash's Delete permanently).
-    AskDeletePermanently(Vec<ItemId>),
-    MoveToTrash(Vec<ItemId>),
-    /// Skip the Trash, confirmed.
-    DeleteNow(Vec<ItemId>),
-    Undo,
-    Restore(Vec<ItemId>),
-    /// Restore told how: a new name (one item) or a place for items whose place is lost.
-    RestoreWith {
-        ids: Vec<ItemId>,
-        opts: RestoreOptions,
-    },
-    RestoreBatch(BatchId),
-    /// From the Trash, confirmed.
-    DeletePermanently(Vec<ItemId>),
-    AskEmptyTrash,
-    EmptyTrash,
-    ImportFiles,
-    ImportFolder,
-    Import {
-        paths: Vec<PathBuf>,
-        allow_trash_duplicates: bool,
-    },
-    OpenSettings,
-    CountExpired(i64),
-    SaveSettings {
-        retention_days: i64,
-        sweep_interval_minutes: i64,
-    },
-    ConfirmClock,
-    AskNewCollection(Option<CollectionId>),
-    AskRenameCollection(CollectionId),
-    CreateCollection {
-        parent: Option<CollectionId>,
-        name: String,
-    },
-    RenameCollection {
-        id: CollectionId,
-        name: String,
-    },
-    MoveCollection {
-        id: CollectionId,
-        parent: Option<CollectionId>,
-    },
-    MoveAssets {
-        ids: Vec<ItemId>,
-        to: Option<CollectionId>,
-    },
-    ExportCopy(PathBuf, String),
-    /// Choose a folder for a restore whose place is lost.
-    PickRestoreFolder,
-    OpenExternally(PathBuf),
-    CloseDialog,
-    DismissToast,
-}
+use super::{Command, NO_EXPORT_PICKER, NO_PICKER, PREFS_SAVE_DELAY, ShoeboxApp};
+use crate::gui::dialogs::Dialog;
+use crate::gui::state::{Tab, Toast, ViewMode};
+use crate::gui::worker::{Job, Reply, RestoreError, Snapshot};
+use crate::library::{BulkReport, CollectionId, ItemId, Kind, RestoreOptions, human_size, items};
+use crate::thumbs::{Output, Request, THUMB_PX};
 
 /// `c`, or its nearest ancestor (as `before` knew them) that `now` still holds; `None` for
 /// the top of the library.
@@ -215,126 +49,7 @@ fn nearest_trashed(c: CollectionId, before: &Snapshot, now: &Snapshot) -> Option
 /// How long after the last picture arrived the textures off screen are released.
 const SETTLE_SECONDS: f64 = 2.0;
 
-/// The desktop app.
-pub struct ShoeboxApp {
-    pub(crate) handle: LibraryHandle,
-    pub(crate) thumbs: Option<ThumbService>,
-    pub(crate) textures: TextureCache,
-    pub(crate) snap: Snapshot,
-    pub(crate) loaded: bool,
-    pub(crate) prefs: Prefs,
-    pub(crate) collection: Option<CollectionId>,
-    pub(crate) gallery: Shown,
-    pub(crate) trash: Shown,
-    /// The trashed collection whose contents the Trash shows (read-only); `None`: its entries.
-    pub(crate) trash_open: Option<CollectionId>,
-    /// Each trashed collection's cover picture (see `tabs::trash::covers`).
-    pub(crate) trash_covers: std::collections::HashMap<CollectionId, usize>,
-    pub(crate) dialog: Option<Dialog>,
-    pub(crate) preview: Option<Preview>,
-    pub(crate) toast: Option<Toast>,
-    pub(crate) progress: Option<ImportProgress>,
-    pub(crate) status: Option<String>,
-    pub(crate) commands: Vec<Command>,
-    pub(crate) last_batch: Option<BatchId>,
-    /// The preferences as last saved; a difference wakes a frame so they are saved soon.
-    pub(crate) saved_prefs: Prefs,
-    /// The missing/offline check waits until the first frame with the library is drawn.
-    check_files_next_frame: bool,
-    check_files_due: bool,
-    /// When the process started, until the first frame with the library is logged.
-    pub(crate) started: Option<std::time::Instant>,
-    last_sweep: Option<f64>,
-    last_refresh: f64,
-    now: f64,
-    /// Items directly in each collection, for the tree.
-    pub(crate) collection_counts: std::collections::HashMap<CollectionId, usize>,
-    /// Content hashes already handed to the thumbnail service to be made ahead.
-    made_ahead: HashSet<String>,
-    /// File dialogs and exports, off the UI thread.
-    pickers: super::pickers::Pickers,
-    /// Changes made to the files outside Shoebox.
-    watch: super::watch::FileWatch,
-    /// The library's folder.
-    root: PathBuf,
-    /// When a change outside was noticed, until the check it asks for is sent.
-    changed_outside_at: Option<f64>,
-    last_check: f64,
-    /// When the last thumbnail or preview arrived (seconds of the UI clock), until the
-    /// textures have settled after it.
-    pictures_arrived_at: Option<f64>,
-    /// When to hand the memory of released textures back to the system.
-    return_memory_at: Option<f64>,
-}
-
 impl ShoeboxApp {
-    /// The app on a library; `threaded` runs the library on its own thread (the real app)
-    /// or inline (tests).
-    pub fn new(
-        lib: Library,
-        ctx: &egui::Context,
-        prefs: Prefs,
-        threaded: bool,
-    ) -> anyhow::Result<Self> {
-        let root = lib.root().to_path_buf();
-        let wake_ctx = ctx.clone();
-        let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || wake_ctx.request_repaint());
-        let wake_watch = wake.clone();
-        let (handle, thumbs) = if threaded {
-            let isolation = match std::env::current_exe() {
-                Ok(exe) => crate::thumbs::Isolation::Helper(crate::thumbs::Helpers::new(exe)),
-                Err(_) => crate::thumbs::Isolation::InProcess,
-            };
-            let thumbs = ThumbService::start(
-                root.join(crate::library::THUMBS_DIR),
-                2,
-                isolation,
-                wake.clone(),
-            );
-            (LibraryHandle::spawn(lib, wake)?, Some(thumbs))
-        } else {
-            (LibraryHandle::inline(lib), None)
-        };
-        let mut app = ShoeboxApp {
-            handle,
-            thumbs,
-            textures: TextureCache::new(super::textures::TEXTURE_BUDGET_BYTES),
-            snap: Snapshot::default(),
-            loaded: false,
-            prefs: prefs.clone(),
-            collection: None,
-            gallery: Shown::default(),
-            trash: Shown::default(),
-            trash_open: None,
-            trash_covers: std::collections::HashMap::new(),
-            dialog: None,
-            preview: None,
-            toast: None,
-            progress: None,
-            status: None,
-            commands: Vec::new(),
-            last_batch: None,
-            saved_prefs: prefs.clone(),
-            started: None,
-            check_files_next_frame: false,
-            check_files_due: false,
-            last_sweep: None,
-            last_refresh: 0.0,
-            now: 0.0,
-            collection_counts: std::collections::HashMap::new(),
-            made_ahead: HashSet::new(),
-            watch: super::watch::FileWatch::new(wake_watch.clone()),
-            pickers: super::pickers::Pickers::new(wake_watch),
-            root: root.clone(),
-            changed_outside_at: None,
-            last_check: 0.0,
-            pictures_arrived_at: None,
-            return_memory_at: None,
-        };
-        app.handle.send(Job::Refresh);
-        Ok(app)
-    }
-
     /// Hands every picture not handed over yet (new after an import, or all of them at
     /// open) to the thumbnail service, which makes those not in the cache in the
     /// background, behind the tiles on screen.
@@ -365,8 +80,8 @@ impl ShoeboxApp {
     }
 
     /// What a file dialog or an export came back with.
-    fn on_picked(&mut self, picked: super::pickers::Picked) {
-        use super::pickers::Picked;
+    fn on_picked(&mut self, picked: crate::gui::pickers::Picked) {
+        use crate::gui::pickers::Picked;
         match picked {
             Picked::ImportFiles(Some(paths)) | Picked::ImportFolders(Some(paths)) => {
                 self.start_import(paths, false)
@@ -393,7 +108,7 @@ impl ShoeboxApp {
             }
             Picked::RestoreFolder(dir) => match (&mut self.dialog, dir) {
                 (Some(Dialog::PickLocation { choice, .. }), Some(dir)) => {
-                    *choice = Some(super::dialogs::LocationChoice::Folder(dir));
+                    *choice = Some(crate::gui::dialogs::LocationChoice::Folder(dir));
                 }
                 (_, None) => self.status = Some(NO_PICKER.into()),
                 _ => {}
@@ -482,7 +197,7 @@ impl ShoeboxApp {
         if let Some(at) = self.return_memory_at
             && self.now >= at
         {
-            super::textures::return_freed_memory();
+            crate::gui::textures::return_freed_memory();
             self.return_memory_at = None;
         }
         let next = [
@@ -643,7 +358,7 @@ impl ShoeboxApp {
         self.commands.extend(cmds);
     }
 
-    fn on_reply(&mut self, reply: Reply) {
+    pub(super) fn on_reply(&mut self, reply: Reply) {
         match reply {
             Reply::Snapshot(s) => {
                 let first = !self.loaded;
@@ -674,7 +389,7 @@ impl ShoeboxApp {
                 self.trash.dirty = true;
                 self.make_thumbnails_ahead();
                 self.watch_folders();
-                self.trash_covers = super::tabs::trash::covers(&self.snap);
+                self.trash_covers = crate::gui::tabs::trash::covers(&self.snap);
                 self.collection_counts.clear();
                 for a in self.snap.assets.iter() {
                     if let Some(c) = a.collection_id {
@@ -902,7 +617,7 @@ impl ShoeboxApp {
         if self.trash.dirty {
             self.trash.dirty = false;
             let needle = self.trash.search.to_lowercase();
-            let mut entries = super::tabs::trash::listed(&self.snap, self.trash_open, &needle);
+            let mut entries = crate::gui::tabs::trash::listed(&self.snap, self.trash_open, &needle);
             let key = self.prefs.trash_sort;
             entries.sort_by(|(_, a), (_, b)| crate::library::trash_order(a, b, key));
             if self.prefs.trash_reversed {
@@ -918,335 +633,4 @@ impl ShoeboxApp {
             self.trash.sel.retain_shown(&ids);
         }
     }
-
-    /// Applies the commands recorded this frame.
-    pub fn apply_commands(&mut self) {
-        for cmd in std::mem::take(&mut self.commands) {
-            self.apply(cmd);
-        }
-    }
-
-    fn shown_mut(&mut self) -> &mut Shown {
-        match self.prefs.tab {
-            Tab::Gallery => &mut self.gallery,
-            Tab::Trash => &mut self.trash,
-        }
-    }
-
-    fn apply(&mut self, cmd: Command) {
-        match cmd {
-            Command::SwitchTab(tab) => {
-                if self.prefs.tab != tab {
-                    self.prefs.tab = tab;
-                    self.preview = None;
-                    self.handle.send(Job::Refresh);
-                }
-            }
-            Command::SetSort(sort) => {
-                self.prefs.sort = sort;
-                self.gallery.dirty = true;
-            }
-            Command::SetTrashSort(key, reversed) => {
-                self.prefs.trash_sort = key;
-                self.prefs.trash_reversed = reversed;
-                self.trash.dirty = true;
-            }
-            Command::ShowCollection(c) => {
-                self.collection = c;
-                self.gallery.dirty = true;
-                self.gallery.sel.clear();
-            }
-            Command::Click {
-                index,
-                toggle,
-                range,
-            } => {
-                let shown = self.shown_mut();
-                let ids = shown.ids.clone();
-                shown.sel.click(&ids, index, toggle, range);
-            }
-            Command::SelectAll => {
-                let shown = self.shown_mut();
-                let ids = shown.ids.clone();
-                shown.sel.select_all(&ids);
-            }
-            Command::ClearSelection => self.shown_mut().sel.clear(),
-            Command::OpenPreview(pos) => {
-                self.preview = Some(Preview {
-                    tab: self.prefs.tab,
-                    pos,
-                    fit: true,
-                });
-                let shown = self.shown_mut();
-                let ids = shown.ids.clone();
-                shown.sel.click(&ids, pos, false, false);
-            }
-            Command::Activate(pos) => {
-                let collection = match self.prefs.tab {
-                    Tab::Trash => self
-                        .trash
-                        .rows
-                        .get(pos)
-                        .and_then(|&row| self.snap.trash_item(row))
-                        .and_then(|e| e.id.collection()),
-                    Tab::Gallery => None,
-                };
-                match collection {
-                    Some(c) => self.apply(Command::OpenTrashed(Some(c))),
-                    None => self.apply(Command::OpenPreview(pos)),
-                }
-            }
-            Command::OpenTrashed(c) => {
-                self.trash_open = c;
-                self.trash.sel.clear();
-                self.trash.dirty = true;
-                self.preview = None;
-            }
-            Command::ClosePreview => self.preview = None,
-            Command::PreviewStep(delta) => {
-                let len = self.shown_mut().ids.len();
-                if let Some(p) = &mut self.preview
-                    && len > 0
-                {
-                    p.pos = (p.pos as isize + delta).clamp(0, len as isize - 1) as usize;
-                    let pos = p.pos;
-                    let shown = self.shown_mut();
-                    let ids = shown.ids.clone();
-                    shown.sel.click(&ids, pos, false, false);
-                }
-            }
-            Command::AskDelete(ids) => {
-                if !ids.is_empty() {
-                    self.dialog = Some(Dialog::Delete {
-                        ids,
-                        permanent: false,
-                    });
-                }
-            }
-            Command::AskDeletePermanently(ids) => {
-                if !ids.is_empty() {
-                    let from_trash = self.prefs.tab == Tab::Trash;
-                    self.dialog = Some(Dialog::Irreversible { ids, from_trash });
-                }
-            }
-            Command::MoveToTrash(ids) => {
-                self.dialog = None;
-                // An open preview stays: it shows the next item once this one has gone.
-                self.handle.send(Job::Trash(ids));
-            }
-            Command::DeleteNow(ids) => {
-                self.dialog = None;
-                // An open preview stays: it shows the next item once this one has gone.
-                self.handle.send(Job::DeleteNow(ids));
-            }
-            Command::Undo => {
-                if let Some(b) = self
-                    .toast
-                    .as_ref()
-                    .and_then(|t| t.undo_batch)
-                    .or(self.last_batch)
-                {
-                    self.toast = None;
-                    self.last_batch = None;
-                    self.handle.send(Job::RestoreBatch(b));
-                }
-            }
-            Command::Restore(ids) => {
-                // Several items from inside trashed collections have lost their place (their
-                // collection is in the Trash): where they go is asked once, for all of them.
-                let inside: HashSet<ItemId> = self
-                    .snap
-                    .trash_inside
-                    .iter()
-                    .filter(|e| e.asset_kind.is_some())
-                    .map(|e| e.id)
-                    .collect();
-                let (lost, mut rest): (Vec<ItemId>, Vec<ItemId>) =
-                    ids.into_iter().partition(|id| inside.contains(id));
-                if lost.len() > 1 {
-                    self.dialog = Some(Dialog::PickLocation {
-                        message: format!(
-                            "These {} went to the Trash with their collection, which is still there.",
-                            items(lost.len())
-                        ),
-                        ids: lost,
-                        folder: false,
-                        choice: None,
-                    });
-                } else {
-                    rest.extend(lost);
-                }
-                // An open preview stays: it shows the next item once this one has gone.
-                match rest.as_slice() {
-                    [] => {}
-                    [id] => self.handle.send(Job::Restore {
-                        id: *id,
-                        opts: RestoreOptions::default(),
-                    }),
-                    _ => self.handle.send(Job::RestoreMany(rest)),
-                }
-            }
-            Command::RestoreWith { ids, opts } => match ids.as_slice() {
-                [id] => self.handle.send(Job::Restore { id: *id, opts }),
-                _ => {
-                    self.dialog = None;
-                    self.handle.send(Job::RestoreManyWith { ids, opts });
-                }
-            },
-            Command::RestoreBatch(b) => self.handle.send(Job::RestoreBatch(b)),
-            Command::DeletePermanently(ids) => {
-                self.dialog = None;
-                // An open preview stays: it shows the next item once this one has gone.
-                self.handle.send(Job::DeletePermanently(ids));
-            }
-            Command::AskEmptyTrash => {
-                let count = self.snap.trash.len();
-                if count > 0 {
-                    self.dialog = Some(Dialog::EmptyTrash { count });
-                }
-            }
-            Command::EmptyTrash => {
-                self.dialog = None;
-                self.handle.send(Job::EmptyTrash);
-            }
-            Command::ImportFiles => self.pickers.import_files(),
-            Command::ImportFolder => self.pickers.import_folders(),
-            Command::PickRestoreFolder => self.pickers.restore_folder(),
-            Command::Import {
-                paths,
-                allow_trash_duplicates,
-            } => {
-                self.dialog = None;
-                self.start_import(paths, allow_trash_duplicates);
-            }
-            Command::OpenSettings => {
-                self.dialog = Some(Dialog::Settings {
-                    retention_days: self.snap.retention_days,
-                    sweep_interval_minutes: self.snap.sweep_interval_minutes,
-                    purge_preview: None,
-                });
-            }
-            Command::CountExpired(days) => self.handle.send(Job::CountExpired(days)),
-            Command::SaveSettings {
-                retention_days,
-                sweep_interval_minutes,
-            } => {
-                self.dialog = None;
-                self.handle.send(Job::SaveSettings {
-                    retention_days,
-                    sweep_interval_minutes,
-                });
-            }
-            Command::ConfirmClock => {
-                self.handle.send(Job::ConfirmClock);
-                self.last_sweep = None;
-            }
-            Command::AskNewCollection(parent) => {
-                self.dialog = Some(Dialog::CollectionName {
-                    id: None,
-                    parent,
-                    name: String::new(),
-                });
-            }
-            Command::AskRenameCollection(id) => {
-                let name = self
-                    .snap
-                    .collections
-                    .iter()
-                    .find(|c| c.id == ItemId::Collection(id))
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default();
-                self.dialog = Some(Dialog::CollectionName {
-                    id: Some(id),
-                    parent: None,
-                    name,
-                });
-            }
-            Command::CreateCollection { parent, name } => {
-                self.dialog = None;
-                self.handle.send(Job::CreateCollection { parent, name });
-            }
-            Command::RenameCollection { id, name } => {
-                self.dialog = None;
-                self.handle.send(Job::RenameCollection { id, name });
-            }
-            Command::MoveCollection { id, parent } => {
-                self.handle.send(Job::MoveCollection { id, parent })
-            }
-            Command::MoveAssets { ids, to } => self.handle.send(Job::MoveAssets { ids, to }),
-            Command::ExportCopy(path, name) => self.pickers.export_to(path, name),
-            Command::OpenExternally(path) => {
-                if let Err(e) = open_externally(&path) {
-                    self.dialog = Some(Dialog::Message {
-                        title: "Could not open".into(),
-                        text: format!("{e}: {}", path.display()),
-                    });
-                }
-            }
-            Command::CloseDialog => self.dialog = None,
-            Command::DismissToast => self.toast = None,
-        }
-    }
-
-    fn start_import(&mut self, paths: Vec<PathBuf>, allow_trash_duplicates: bool) {
-        if paths.is_empty() {
-            return;
-        }
-        let into = if self.prefs.tab == Tab::Gallery {
-            self.collection
-        } else {
-            None
-        };
-        self.progress = Some(ImportProgress {
-            done: 0,
-            total: 0,
-            current: String::new(),
-        });
-        self.handle.send(Job::Import {
-            paths,
-            opts: ImportOptions {
-                into,
-                allow_trash_duplicates,
-                ..Default::default()
-            },
-        });
-    }
-
-    /// Handles a reply as if the library thread had sent it (benchmarks feed snapshots).
-    pub fn receive(&mut self, reply: Reply) {
-        self.on_reply(reply);
-    }
-
-    /// Sends a job to the library (as the UI does).
-    pub fn send(&mut self, job: Job) {
-        self.handle.send(job);
-    }
-
-    /// Whether the library thread is working.
-    pub fn is_busy(&self) -> bool {
-        self.handle.is_busy()
-    }
-}
-
-/// How soon changed preferences are saved (eframe's auto-save interval).
-pub const PREFS_SAVE_DELAY: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// What the status line says when no file dialog came back.
-/// When "Export a copy…" got no destination.
-pub const NO_EXPORT_PICKER: &str = "No copy was made (if no dialog appeared, this system has no file picker: install zenity or a desktop portal)";
-pub const NO_PICKER: &str = "No file was chosen (if no dialog appeared, this system has no file picker: drag files onto the window instead)";
-
-/// Opens a file in the system's default program (e.g. a video player).
-fn open_externally(path: &std::path::Path) -> std::io::Result<()> {
-    #[cfg(target_os = "macos")]
-    let mut cmd = std::process::Command::new("open");
-    #[cfg(target_os = "windows")]
-    let mut cmd = {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    };
-    #[cfg(not(any(target_os = "macos", target_os = "windows")))]
-    let mut cmd = std::process::Command::new("xdg-open");
-    cmd.arg(path).spawn().map(|_| ())
 }

@@ -1,0 +1,321 @@
+//! The phase after drawing: the one `match` that applies the commands recorded while the
+//! window was drawn.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use super::{Command, ShoeboxApp};
+use crate::gui::dialogs::Dialog;
+use crate::gui::state::{Preview, Shown, Tab};
+use crate::gui::worker::Job;
+use crate::library::{ImportOptions, ImportProgress, ItemId, RestoreOptions, items};
+
+impl ShoeboxApp {
+    /// Applies the commands recorded this frame.
+    pub fn apply_commands(&mut self) {
+        for cmd in std::mem::take(&mut self.commands) {
+            self.apply(cmd);
+        }
+    }
+
+    fn shown_mut(&mut self) -> &mut Shown {
+        match self.prefs.tab {
+            Tab::Gallery => &mut self.gallery,
+            Tab::Trash => &mut self.trash,
+        }
+    }
+
+    fn apply(&mut self, cmd: Command) {
+        match cmd {
+            Command::SwitchTab(tab) => {
+                if self.prefs.tab != tab {
+                    self.prefs.tab = tab;
+                    self.preview = None;
+                    self.handle.send(Job::Refresh);
+                }
+            }
+            Command::SetSort(sort) => {
+                self.prefs.sort = sort;
+                self.gallery.dirty = true;
+            }
+            Command::SetTrashSort(key, reversed) => {
+                self.prefs.trash_sort = key;
+                self.prefs.trash_reversed = reversed;
+                self.trash.dirty = true;
+            }
+            Command::ShowCollection(c) => {
+                self.collection = c;
+                self.gallery.dirty = true;
+                self.gallery.sel.clear();
+            }
+            Command::Click {
+                index,
+                toggle,
+                range,
+            } => {
+                let shown = self.shown_mut();
+                let ids = shown.ids.clone();
+                shown.sel.click(&ids, index, toggle, range);
+            }
+            Command::SelectAll => {
+                let shown = self.shown_mut();
+                let ids = shown.ids.clone();
+                shown.sel.select_all(&ids);
+            }
+            Command::ClearSelection => self.shown_mut().sel.clear(),
+            Command::OpenPreview(pos) => {
+                self.preview = Some(Preview {
+                    tab: self.prefs.tab,
+                    pos,
+                    fit: true,
+                });
+                let shown = self.shown_mut();
+                let ids = shown.ids.clone();
+                shown.sel.click(&ids, pos, false, false);
+            }
+            Command::Activate(pos) => {
+                let collection = match self.prefs.tab {
+                    Tab::Trash => self
+                        .trash
+                        .rows
+                        .get(pos)
+                        .and_then(|&row| self.snap.trash_item(row))
+                        .and_then(|e| e.id.collection()),
+                    Tab::Gallery => None,
+                };
+                match collection {
+                    Some(c) => self.apply(Command::OpenTrashed(Some(c))),
+                    None => self.apply(Command::OpenPreview(pos)),
+                }
+            }
+            Command::OpenTrashed(c) => {
+                self.trash_open = c;
+                self.trash.sel.clear();
+                self.trash.dirty = true;
+                self.preview = None;
+            }
+            Command::ClosePreview => self.preview = None,
+            Command::PreviewStep(delta) => {
+                let len = self.shown_mut().ids.len();
+                if let Some(p) = &mut self.preview
+                    && len > 0
+                {
+                    p.pos = (p.pos as isize + delta).clamp(0, len as isize - 1) as usize;
+                    let pos = p.pos;
+                    let shown = self.shown_mut();
+                    let ids = shown.ids.clone();
+                    shown.sel.click(&ids, pos, false, false);
+                }
+            }
+            Command::AskDelete(ids) => {
+                if !ids.is_empty() {
+                    self.dialog = Some(Dialog::Delete {
+                        ids,
+                        permanent: false,
+                    });
+                }
+            }
+            Command::AskDeletePermanently(ids) => {
+                if !ids.is_empty() {
+                    let from_trash = self.prefs.tab == Tab::Trash;
+                    self.dialog = Some(Dialog::Irreversible { ids, from_trash });
+                }
+            }
+            Command::MoveToTrash(ids) => {
+                self.dialog = None;
+                // An open preview stays: it shows the next item once this one has gone.
+                self.handle.send(Job::Trash(ids));
+            }
+            Command::DeleteNow(ids) => {
+                self.dialog = None;
+                // An open preview stays: it shows the next item once this one has gone.
+                self.handle.send(Job::DeleteNow(ids));
+            }
+            Command::Undo => {
+                if let Some(b) = self
+                    .toast
+                    .as_ref()
+                    .and_then(|t| t.undo_batch)
+                    .or(self.last_batch)
+                {
+                    self.toast = None;
+                    self.last_batch = None;
+                    self.handle.send(Job::RestoreBatch(b));
+                }
+            }
+            Command::Restore(ids) => {
+                // Several items from inside trashed collections have lost their place (their
+                // collection is in the Trash): where they go is asked once, for all of them.
+                let inside: HashSet<ItemId> = self
+                    .snap
+                    .trash_inside
+                    .iter()
+                    .filter(|e| e.asset_kind.is_some())
+                    .map(|e| e.id)
+                    .collect();
+                let (lost, mut rest): (Vec<ItemId>, Vec<ItemId>) =
+                    ids.into_iter().partition(|id| inside.contains(id));
+                if lost.len() > 1 {
+                    self.dialog = Some(Dialog::PickLocation {
+                        message: format!(
+                            "These {} went to the Trash with their collection, which is still there.",
+                            items(lost.len())
+                        ),
+                        ids: lost,
+                        folder: false,
+                        choice: None,
+                    });
+                } else {
+                    rest.extend(lost);
+                }
+                // An open preview stays: it shows the next item once this one has gone.
+                match rest.as_slice() {
+                    [] => {}
+                    [id] => self.handle.send(Job::Restore {
+                        id: *id,
+                        opts: RestoreOptions::default(),
+                    }),
+                    _ => self.handle.send(Job::RestoreMany(rest)),
+                }
+            }
+            Command::RestoreWith { ids, opts } => match ids.as_slice() {
+                [id] => self.handle.send(Job::Restore { id: *id, opts }),
+                _ => {
+                    self.dialog = None;
+                    self.handle.send(Job::RestoreManyWith { ids, opts });
+                }
+            },
+            Command::RestoreBatch(b) => self.handle.send(Job::RestoreBatch(b)),
+            Command::DeletePermanently(ids) => {
+                self.dialog = None;
+                // An open preview stays: it shows the next item once this one has gone.
+                self.handle.send(Job::DeletePermanently(ids));
+            }
+            Command::AskEmptyTrash => {
+                let count = self.snap.trash.len();
+                if count > 0 {
+                    self.dialog = Some(Dialog::EmptyTrash { count });
+                }
+            }
+            Command::EmptyTrash => {
+                self.dialog = None;
+                self.handle.send(Job::EmptyTrash);
+            }
+            Command::ImportFiles => self.pickers.import_files(),
+            Command::ImportFolder => self.pickers.import_folders(),
+            Command::PickRestoreFolder => self.pickers.restore_folder(),
+            Command::Import {
+                paths,
+                allow_trash_duplicates,
+            } => {
+                self.dialog = None;
+                self.start_import(paths, allow_trash_duplicates);
+            }
+            Command::OpenSettings => {
+                self.dialog = Some(Dialog::Settings {
+                    retention_days: self.snap.retention_days,
+                    sweep_interval_minutes: self.snap.sweep_interval_minutes,
+                    purge_preview: None,
+                });
+            }
+            Command::CountExpired(days) => self.handle.send(Job::CountExpired(days)),
+            Command::SaveSettings {
+                retention_days,
+                sweep_interval_minutes,
+            } => {
+                self.dialog = None;
+                self.handle.send(Job::SaveSettings {
+                    retention_days,
+                    sweep_interval_minutes,
+                });
+            }
+            Command::ConfirmClock => {
+                self.handle.send(Job::ConfirmClock);
+                self.last_sweep = None;
+            }
+            Command::AskNewCollection(parent) => {
+                self.dialog = Some(Dialog::CollectionName {
+                    id: None,
+                    parent,
+                    name: String::new(),
+                });
+            }
+            Command::AskRenameCollection(id) => {
+                let name = self
+                    .snap
+                    .collections
+                    .iter()
+                    .find(|c| c.id == ItemId::Collection(id))
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                self.dialog = Some(Dialog::CollectionName {
+                    id: Some(id),
+                    parent: None,
+                    name,
+                });
+            }
+            Command::CreateCollection { parent, name } => {
+                self.dialog = None;
+                self.handle.send(Job::CreateCollection { parent, name });
+            }
+            Command::RenameCollection { id, name } => {
+                self.dialog = None;
+                self.handle.send(Job::RenameCollection { id, name });
+            }
+            Command::MoveCollection { id, parent } => {
+                self.handle.send(Job::MoveCollection { id, parent })
+            }
+            Command::MoveAssets { ids, to } => self.handle.send(Job::MoveAssets { ids, to }),
+            Command::ExportCopy(path, name) => self.pickers.export_to(path, name),
+            Command::OpenExternally(path) => {
+                if let Err(e) = open_externally(&path) {
+                    self.dialog = Some(Dialog::Message {
+                        title: "Could not open".into(),
+                        text: format!("{e}: {}", path.display()),
+                    });
+                }
+            }
+            Command::CloseDialog => self.dialog = None,
+            Command::DismissToast => self.toast = None,
+        }
+    }
+
+    pub(super) fn start_import(&mut self, paths: Vec<PathBuf>, allow_trash_duplicates: bool) {
+        if paths.is_empty() {
+            return;
+        }
+        let into = if self.prefs.tab == Tab::Gallery {
+            self.collection
+        } else {
+            None
+        };
+        self.progress = Some(ImportProgress {
+            done: 0,
+            total: 0,
+            current: String::new(),
+        });
+        self.handle.send(Job::Import {
+            paths,
+            opts: ImportOptions {
+                into,
+                allow_trash_duplicates,
+                ..Default::default()
+            },
+        });
+    }
+}
+
+/// Opens a file in the system's default program (e.g. a video player).
+fn open_externally(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(target_os = "macos")]
+    let mut cmd = std::process::Command::new("open");
+    #[cfg(target_os = "windows")]
+    let mut cmd = {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    };
+    #[cfg(not(any(target_os = "macos", target_os = "windows")))]
+    let mut cmd = std::process::Command::new("xdg-open");
+    cmd.arg(path).spawn().map(|_| ())
+}

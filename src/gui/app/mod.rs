@@ -1,0 +1,164 @@
+//! The app: its state ([`ShoeboxApp`]), the `logic` phase before drawing ([`logic`]: replies,
+//! thumbnails, timers, keys), and the phase after it ([`command_handling`]: the one `match`
+//! that applies what the user asked for while the window was drawn).
+
+mod command_handling;
+mod logic;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::state::{Preview, Shown, Toast};
+use super::worker::{Job, LibraryHandle, Reply, Snapshot};
+use crate::gui::dialogs::Dialog;
+use crate::gui::textures::TextureCache;
+use crate::library::{BatchId, CollectionId, ImportProgress, Library};
+use crate::thumbs::ThumbService;
+
+pub use super::command::Command;
+pub use super::state::{Prefs, Tab, ViewMode};
+
+/// The desktop app.
+pub struct ShoeboxApp {
+    pub(crate) handle: LibraryHandle,
+    pub(crate) thumbs: Option<ThumbService>,
+    pub(crate) textures: TextureCache,
+    pub(crate) snap: Snapshot,
+    pub(crate) loaded: bool,
+    pub(crate) prefs: Prefs,
+    pub(crate) collection: Option<CollectionId>,
+    pub(crate) gallery: Shown,
+    pub(crate) trash: Shown,
+    /// The trashed collection whose contents the Trash shows (read-only); `None`: its entries.
+    pub(crate) trash_open: Option<CollectionId>,
+    /// Each trashed collection's cover picture (see `tabs::trash::covers`).
+    pub(crate) trash_covers: std::collections::HashMap<CollectionId, usize>,
+    pub(crate) dialog: Option<Dialog>,
+    pub(crate) preview: Option<Preview>,
+    pub(crate) toast: Option<Toast>,
+    pub(crate) progress: Option<ImportProgress>,
+    pub(crate) status: Option<String>,
+    pub(crate) commands: Vec<Command>,
+    pub(crate) last_batch: Option<BatchId>,
+    /// The preferences as last saved; a difference wakes a frame so they are saved soon.
+    pub(crate) saved_prefs: Prefs,
+    /// The missing/offline check waits until the first frame with the library is drawn.
+    check_files_next_frame: bool,
+    check_files_due: bool,
+    /// When the process started, until the first frame with the library is logged.
+    pub(crate) started: Option<std::time::Instant>,
+    last_sweep: Option<f64>,
+    last_refresh: f64,
+    now: f64,
+    /// Items directly in each collection, for the tree.
+    pub(crate) collection_counts: std::collections::HashMap<CollectionId, usize>,
+    /// Content hashes already handed to the thumbnail service to be made ahead.
+    made_ahead: HashSet<String>,
+    /// File dialogs and exports, off the UI thread.
+    pickers: crate::gui::pickers::Pickers,
+    /// Changes made to the files outside Shoebox.
+    watch: crate::gui::watch::FileWatch,
+    /// The library's folder.
+    root: PathBuf,
+    /// When a change outside was noticed, until the check it asks for is sent.
+    changed_outside_at: Option<f64>,
+    last_check: f64,
+    /// When the last thumbnail or preview arrived (seconds of the UI clock), until the
+    /// textures have settled after it.
+    pictures_arrived_at: Option<f64>,
+    /// When to hand the memory of released textures back to the system.
+    return_memory_at: Option<f64>,
+}
+
+impl ShoeboxApp {
+    /// The app on a library; `threaded` runs the library on its own thread (the real app)
+    /// or inline (tests).
+    pub fn new(
+        lib: Library,
+        ctx: &egui::Context,
+        prefs: Prefs,
+        threaded: bool,
+    ) -> anyhow::Result<Self> {
+        let root = lib.root().to_path_buf();
+        let wake_ctx = ctx.clone();
+        let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || wake_ctx.request_repaint());
+        let wake_watch = wake.clone();
+        let (handle, thumbs) = if threaded {
+            let isolation = match std::env::current_exe() {
+                Ok(exe) => crate::thumbs::Isolation::Helper(crate::thumbs::Helpers::new(exe)),
+                Err(_) => crate::thumbs::Isolation::InProcess,
+            };
+            let thumbs = ThumbService::start(
+                root.join(crate::library::THUMBS_DIR),
+                2,
+                isolation,
+                wake.clone(),
+            );
+            (LibraryHandle::spawn(lib, wake)?, Some(thumbs))
+        } else {
+            (LibraryHandle::inline(lib), None)
+        };
+        let mut app = ShoeboxApp {
+            handle,
+            thumbs,
+            textures: TextureCache::new(crate::gui::textures::TEXTURE_BUDGET_BYTES),
+            snap: Snapshot::default(),
+            loaded: false,
+            prefs: prefs.clone(),
+            collection: None,
+            gallery: Shown::default(),
+            trash: Shown::default(),
+            trash_open: None,
+            trash_covers: std::collections::HashMap::new(),
+            dialog: None,
+            preview: None,
+            toast: None,
+            progress: None,
+            status: None,
+            commands: Vec::new(),
+            last_batch: None,
+            saved_prefs: prefs.clone(),
+            started: None,
+            check_files_next_frame: false,
+            check_files_due: false,
+            last_sweep: None,
+            last_refresh: 0.0,
+            now: 0.0,
+            collection_counts: std::collections::HashMap::new(),
+            made_ahead: HashSet::new(),
+            watch: crate::gui::watch::FileWatch::new(wake_watch.clone()),
+            pickers: crate::gui::pickers::Pickers::new(wake_watch),
+            root: root.clone(),
+            changed_outside_at: None,
+            last_check: 0.0,
+            pictures_arrived_at: None,
+            return_memory_at: None,
+        };
+        app.handle.send(Job::Refresh);
+        Ok(app)
+    }
+
+    /// Handles a reply as if the library thread had sent it (benchmarks feed snapshots).
+    pub fn receive(&mut self, reply: Reply) {
+        self.on_reply(reply);
+    }
+
+    /// Sends a job to the library (as the UI does).
+    pub fn send(&mut self, job: Job) {
+        self.handle.send(job);
+    }
+
+    /// Whether the library thread is working.
+    pub fn is_busy(&self) -> bool {
+        self.handle.is_busy()
+    }
+}
+
+/// How soon changed preferences are saved (eframe's auto-save interval).
+pub const PREFS_SAVE_DELAY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// What the status line says when no file dialog came back.
+/// When "Export a copy…" got no destination.
+pub const NO_EXPORT_PICKER: &str = "No copy was made (if no dialog appeared, this system has no file picker: install zenity or a desktop portal)";
+pub const NO_PICKER: &str = "No file was chosen (if no dialog appeared, this system has no file picker: drag files onto the window instead)";

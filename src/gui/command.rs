@@ -1,0 +1,89 @@
+//! Everything the user can ask for. The UI records commands while drawing and changes
+//! nothing itself; the app applies them after the frame is drawn.
+
+use std::path::PathBuf;
+
+use super::state::Tab;
+use crate::library::{BatchId, CollectionId, ItemId, RestoreOptions, Sort, TrashSort};
+
+/// Everything the user can ask for; recorded while drawing, applied after.
+#[derive(Debug, Clone)]
+pub enum Command {
+    SwitchTab(Tab),
+    /// `None`: all items.
+    ShowCollection(Option<CollectionId>),
+    /// The Gallery's order (a click on a list header).
+    SetSort(Sort),
+    /// The Trash's order, and whether it is turned around.
+    SetTrashSort(TrashSort, bool),
+    Click {
+        index: usize,
+        toggle: bool,
+        range: bool,
+    },
+    SelectAll,
+    ClearSelection,
+    OpenPreview(usize),
+    /// Double-click, Enter: a trashed collection opens, anything else is previewed.
+    Activate(usize),
+    /// Show what a trashed collection holds (`None`: the Trash's entries).
+    OpenTrashed(Option<CollectionId>),
+    ClosePreview,
+    PreviewStep(isize),
+    /// Open the delete dialog (Delete key, Delete buttons).
+    AskDelete(Vec<ItemId>),
+    /// Open the irreversible warning (Shift+Delete, Trash's Delete permanently).
+    AskDeletePermanently(Vec<ItemId>),
+    MoveToTrash(Vec<ItemId>),
+    /// Skip the Trash, confirmed.
+    DeleteNow(Vec<ItemId>),
+    Undo,
+    Restore(Vec<ItemId>),
+    /// Restore told how: a new name (one item) or a place for items whose place is lost.
+    RestoreWith {
+        ids: Vec<ItemId>,
+        opts: RestoreOptions,
+    },
+    RestoreBatch(BatchId),
+    /// From the Trash, confirmed.
+    DeletePermanently(Vec<ItemId>),
+    AskEmptyTrash,
+    EmptyTrash,
+    ImportFiles,
+    ImportFolder,
+    Import {
+        paths: Vec<PathBuf>,
+        allow_trash_duplicates: bool,
+    },
+    OpenSettings,
+    CountExpired(i64),
+    SaveSettings {
+        retention_days: i64,
+        sweep_interval_minutes: i64,
+    },
+    ConfirmClock,
+    AskNewCollection(Option<CollectionId>),
+    AskRenameCollection(CollectionId),
+    CreateCollection {
+        parent: Option<CollectionId>,
+        name: String,
+    },
+    RenameCollection {
+        id: CollectionId,
+        name: String,
+    },
+    MoveCollection {
+        id: CollectionId,
+        parent: Option<CollectionId>,
+    },
+    MoveAssets {
+        ids: Vec<ItemId>,
+        to: Option<CollectionId>,
+    },
+    ExportCopy(PathBuf, String),
+    /// Choose a folder for a restore whose place is lost.
+    PickRestoreFolder,
+    OpenExternally(PathBuf),
+    CloseDialog,
+    DismissToast,
+}
