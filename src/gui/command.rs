@@ -16,6 +16,17 @@ pub enum Command {
     SetSort(Sort),
     /// The Trash's order, and whether it is turned around.
     SetTrashSort(TrashSort, bool),
+    /// A tab's search text.
+    Search {
+        tab: Tab,
+        text: String,
+    },
+    SetView(super::state::ViewMode),
+    SetThumbSize(f32),
+    /// The Trash grouped by deletion (batch).
+    GroupByBatch(bool),
+    /// The preview fits the picture to the window (or shows it at 100 %).
+    PreviewFit(bool),
     Click {
         index: usize,
         toggle: bool,

@@ -5,8 +5,9 @@
 
 use egui::{Id, Modal, RichText};
 
-use super::app::{Command, ShoeboxApp};
+use super::command::Command;
 use super::theme;
+use super::view::{Acts, View};
 use crate::library::{CollectionId, FolderChoice, ImportReport, ItemId, RestoreOptions, items};
 
 /// Where a restore with a lost location should go.
@@ -67,12 +68,13 @@ pub enum Dialog {
     },
 }
 
-/// Draws the open dialog.
-pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
-    let collections = app.snap.collections.clone();
-    let assets = app.snap.assets.clone();
-    let current_retention = app.snap.retention_days;
-    let Some(dialog) = app.dialog.as_mut() else {
+/// Draws the open dialog. Its own fields (text, choices) change as the user edits them;
+/// anything else it asks for is a command.
+pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &egui::Context) {
+    let collections = &v.snap.collections;
+    let assets = &v.snap.assets;
+    let current_retention = v.snap.retention_days;
+    let Some(dialog) = dialog.as_mut() else {
         return;
     };
     let mut cmds = Vec::new();
@@ -334,5 +336,5 @@ pub fn dialog_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
     if modal.should_close() && cmds.is_empty() {
         cmds.push(Command::CloseDialog);
     }
-    app.commands.extend(cmds);
+    acts.commands.extend(cmds);
 }

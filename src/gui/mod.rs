@@ -13,6 +13,7 @@ pub mod state;
 pub mod tabs;
 pub mod textures;
 pub mod theme;
+pub mod view;
 pub mod views;
 pub mod watch;
 pub mod worker;
@@ -21,7 +22,10 @@ use std::path::PathBuf;
 
 use egui::{Align2, RichText};
 
-pub use app::{Command, Prefs, ShoeboxApp, Tab, ViewMode};
+pub use app::ShoeboxApp;
+pub use command::Command;
+pub use state::{Prefs, Tab, ViewMode};
+use view::{Acts, View};
 
 /// The app's icon (also installed with the `.desktop` entry).
 pub const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
@@ -181,65 +185,68 @@ impl eframe::App for ShoeboxApp {
     }
 }
 
-/// Draws the whole window, then applies what the user asked for.
+/// Draws the whole window from what the app holds, then applies what the user asked for.
 pub fn app_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
     let ctx = ui.ctx().clone();
+    let (v, mut acts, dialog) = app.for_drawing();
     egui::Panel::top("tabs").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.add_space(4.0);
             ui.label(RichText::new("Shoebox").strong().size(16.0));
             ui.add_space(12.0);
-            let tab = app.prefs.tab;
+            let tab = v.prefs.tab;
             if ui
                 .selectable_label(tab == Tab::Gallery, "Gallery")
                 .clicked()
             {
-                app.commands.push(Command::SwitchTab(Tab::Gallery));
+                acts.ask(Command::SwitchTab(Tab::Gallery));
             }
-            let trash_label = format!("Trash ({})", app.snap.trash.len());
+            let trash_label = format!("Trash ({})", v.snap.trash.len());
             if ui
                 .selectable_label(tab == Tab::Trash, trash_label)
                 .clicked()
             {
-                app.commands.push(Command::SwitchTab(Tab::Trash));
+                acts.ask(Command::SwitchTab(Tab::Trash));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Settings").clicked() {
-                    app.commands.push(Command::OpenSettings);
+                    acts.ask(Command::OpenSettings);
                 }
             });
         });
     });
-    egui::Panel::top("toolbar").show(ui, |ui| match app.prefs.tab {
-        Tab::Gallery => tabs::gallery::toolbar_ui(app, ui),
-        Tab::Trash => tabs::trash::toolbar_ui(app, ui),
+    egui::Panel::top("toolbar").show(ui, |ui| match v.prefs.tab {
+        Tab::Gallery => tabs::gallery::toolbar_ui(&v, &mut acts, ui),
+        Tab::Trash => tabs::trash::toolbar_ui(&v, &mut acts, ui),
     });
-    egui::Panel::bottom("status").show(ui, |ui| status_ui(app, ui));
-    if app.prefs.tab == Tab::Gallery {
+    egui::Panel::bottom("status").show(ui, |ui| status_ui(&v, ui));
+    if v.prefs.tab == Tab::Gallery {
         egui::Panel::left("collections")
             .resizable(true)
             .default_size(200.0)
             .show(ui, |ui| {
-                tabs::gallery::tree_ui(app, ui);
+                tabs::gallery::tree_ui(&v, &mut acts, ui);
             });
     }
-    egui::CentralPanel::default().show(ui, |ui| match app.prefs.tab {
-        Tab::Gallery => tabs::gallery::content_ui(app, ui),
-        Tab::Trash => tabs::trash::content_ui(app, ui),
+    egui::CentralPanel::default().show(ui, |ui| match v.prefs.tab {
+        Tab::Gallery => tabs::gallery::content_ui(&v, &mut acts, ui),
+        Tab::Trash => tabs::trash::content_ui(&v, &mut acts, ui),
     });
-    views::preview::preview_ui(app, &ctx);
-    dialogs::dialog_ui(app, &ctx);
-    toast_ui(app, &ctx);
+    views::preview::preview_ui(&v, &mut acts, &ctx);
+    dialogs::dialog_ui(&v, &mut acts, dialog, &ctx);
+    toast_ui(&v, &mut acts, &ctx);
+    let asked = acts.commands;
+    app.commands.extend(asked);
     app.apply_commands();
 }
 
-fn status_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
+fn status_ui(v: &View, ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
-        ui.label(match app.prefs.tab {
-            Tab::Gallery => tabs::gallery::status_text(app),
-            Tab::Trash => tabs::trash::status_text(app),
+        ui.label(match v.prefs.tab {
+            Tab::Gallery => tabs::gallery::status_text(v),
+            Tab::Trash => tabs::trash::status_text(v),
         });
-        if let Some(p) = &app.progress {
+        if let Some(p) = v.progress {
             ui.separator();
             let fraction = if p.total > 0 {
                 p.done as f32 / p.total as f32
@@ -251,11 +258,11 @@ fn status_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
                     .desired_width(180.0)
                     .text(format!("Importing {}/{}", p.done, p.total)),
             );
-        } else if app.is_busy() {
+        } else if v.busy {
             ui.separator();
             ui.label("Working…");
         }
-        if let Some((done, total)) = app.thumbs.as_ref().and_then(|t| t.ahead_progress()) {
+        if let Some((done, total)) = v.making_thumbnails {
             ui.separator();
             ui.label(format!(
                 "Making thumbnails {} of {}",
@@ -263,15 +270,15 @@ fn status_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
                 crate::library::thousands(total)
             ));
         }
-        if let Some(msg) = &app.status {
+        if let Some(msg) = v.status {
             ui.separator();
-            ui.label(msg.as_str());
+            ui.label(msg);
         }
     });
 }
 
-fn toast_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
-    let Some(toast) = app.toast.clone() else {
+fn toast_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
+    let Some(toast) = v.toast else {
         return;
     };
     egui::Area::new(egui::Id::unique("toast"))
@@ -281,10 +288,10 @@ fn toast_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
                 ui.horizontal(|ui| {
                     ui.label(toast.text.as_str());
                     if toast.undo_batch.is_some() && ui.button("Undo").clicked() {
-                        app.commands.push(Command::Undo);
+                        acts.ask(Command::Undo);
                     }
                     if ui.small_button("Dismiss").clicked() {
-                        app.commands.push(Command::DismissToast);
+                        acts.ask(Command::DismissToast);
                     }
                 });
             });

@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use super::{Command, ShoeboxApp};
+use super::ShoeboxApp;
+use crate::gui::command::Command;
 use crate::gui::dialogs::Dialog;
 use crate::gui::state::{Preview, Shown, Tab};
 use crate::gui::worker::Job;
@@ -16,6 +17,9 @@ impl ShoeboxApp {
         for cmd in std::mem::take(&mut self.commands) {
             self.apply(cmd);
         }
+        // The frame drawn has brought a focus moved by a key into view.
+        self.gallery.focus_moved = false;
+        self.trash.focus_moved = false;
     }
 
     fn shown_mut(&mut self) -> &mut Shown {
@@ -42,6 +46,25 @@ impl ShoeboxApp {
                 self.prefs.trash_sort = key;
                 self.prefs.trash_reversed = reversed;
                 self.trash.dirty = true;
+            }
+            Command::Search { tab, text } => {
+                let shown = match tab {
+                    Tab::Gallery => &mut self.gallery,
+                    Tab::Trash => &mut self.trash,
+                };
+                shown.search = text;
+                shown.dirty = true;
+            }
+            Command::SetView(view) => self.prefs.view = view,
+            Command::SetThumbSize(size) => self.prefs.thumb_size = size.clamp(80.0, 280.0),
+            Command::GroupByBatch(on) => {
+                self.prefs.group_by_batch = on;
+                self.trash.dirty = true;
+            }
+            Command::PreviewFit(fit) => {
+                if let Some(p) = &mut self.preview {
+                    p.fit = fit;
+                }
             }
             Command::ShowCollection(c) => {
                 self.collection = c;

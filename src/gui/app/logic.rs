@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::{Command, NO_EXPORT_PICKER, NO_PICKER, PREFS_SAVE_DELAY, ShoeboxApp};
+use super::{NO_EXPORT_PICKER, NO_PICKER, PREFS_SAVE_DELAY, ShoeboxApp};
+use crate::gui::command::Command;
 use crate::gui::dialogs::Dialog;
 use crate::gui::state::{Tab, Toast, ViewMode};
 use crate::gui::worker::{Job, Reply, RestoreError, Snapshot};
@@ -254,6 +255,29 @@ impl ShoeboxApp {
         }
         self.keyboard(ctx);
         self.refresh_shown();
+        self.settle_preview();
+    }
+
+    /// After a delete or a restore the item the preview showed has gone: the one after it
+    /// takes its place (the one before, at the end); with none left the preview closes. The
+    /// item shown is the one selected (Delete acts on it), as when stepping.
+    fn settle_preview(&mut self) {
+        let Some(p) = &mut self.preview else {
+            return;
+        };
+        let shown = match p.tab {
+            Tab::Gallery => &mut self.gallery,
+            Tab::Trash => &mut self.trash,
+        };
+        let Some(last) = shown.ids.len().checked_sub(1) else {
+            self.preview = None;
+            return;
+        };
+        p.pos = p.pos.min(last);
+        if !shown.sel.contains(shown.ids[p.pos]) {
+            let ids = shown.ids.clone();
+            shown.sel.click(&ids, p.pos, false, false);
+        }
     }
 
     fn keyboard(&mut self, ctx: &egui::Context) {

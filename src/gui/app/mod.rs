@@ -9,15 +9,14 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::state::{Preview, Shown, Toast};
+use super::command::Command;
+use super::state::{Prefs, Preview, Shown, Toast};
 use super::worker::{Job, LibraryHandle, Reply, Snapshot};
 use crate::gui::dialogs::Dialog;
 use crate::gui::textures::TextureCache;
+use crate::gui::view::{Acts, Pictures, View};
 use crate::library::{BatchId, CollectionId, ImportProgress, Library};
 use crate::thumbs::ThumbService;
-
-pub use super::command::Command;
-pub use super::state::{Prefs, Tab, ViewMode};
 
 /// The desktop app.
 pub struct ShoeboxApp {
@@ -137,6 +136,36 @@ impl ShoeboxApp {
         };
         app.handle.send(Job::Refresh);
         Ok(app)
+    }
+
+    /// The state a frame draws from, what it may do, and the open dialog's own fields
+    /// (its text and choices), borrowed apart.
+    pub fn for_drawing(&mut self) -> (View<'_>, Acts<'_>, &mut Option<Dialog>) {
+        let view = View {
+            snap: &self.snap,
+            prefs: &self.prefs,
+            loaded: self.loaded,
+            gallery: &self.gallery,
+            trash: &self.trash,
+            collection: self.collection,
+            collection_counts: &self.collection_counts,
+            trash_open: self.trash_open,
+            trash_covers: &self.trash_covers,
+            preview: self.preview.as_ref(),
+            toast: self.toast.as_ref(),
+            progress: self.progress.as_ref(),
+            status: self.status.as_deref(),
+            busy: self.handle.is_busy(),
+            making_thumbnails: self.thumbs.as_ref().and_then(|t| t.ahead_progress()),
+        };
+        let acts = Acts {
+            pictures: Pictures {
+                textures: &mut self.textures,
+                thumbs: self.thumbs.as_mut(),
+            },
+            commands: Vec::new(),
+        };
+        (view, acts, &mut self.dialog)
     }
 
     /// Handles a reply as if the library thread had sent it (benchmarks feed snapshots).

@@ -3,28 +3,37 @@
 pub mod gallery;
 pub mod trash;
 
-use crate::gui::app::{Command, ViewMode};
+use crate::gui::command::Command;
+use crate::gui::state::{Prefs, Tab, ViewMode};
+use crate::gui::view::Acts;
 
 /// Grid/list toggle and thumbnail size, shared by both tabs' toolbars.
-pub fn view_controls_ui(ui: &mut egui::Ui, view: &mut ViewMode, thumb_size: &mut f32) {
-    ui.selectable_value(view, ViewMode::Grid, "Grid");
-    ui.selectable_value(view, ViewMode::List, "List");
-    if *view == ViewMode::Grid {
-        ui.add(
-            egui::Slider::new(thumb_size, 80.0..=280.0)
-                .show_value(false)
-                .text("Size"),
-        );
+pub fn view_controls_ui(ui: &mut egui::Ui, acts: &mut Acts, prefs: &Prefs) {
+    let mut view = prefs.view;
+    ui.selectable_value(&mut view, ViewMode::Grid, "Grid");
+    ui.selectable_value(&mut view, ViewMode::List, "List");
+    if view != prefs.view {
+        acts.ask(Command::SetView(view));
+    }
+    if view == ViewMode::Grid {
+        let mut size = prefs.thumb_size;
+        let slider = egui::Slider::new(&mut size, 80.0..=280.0)
+            .show_value(false)
+            .text("Size");
+        if ui.add(slider).changed() {
+            acts.ask(Command::SetThumbSize(size));
+        }
     }
 }
 
-/// Modifier state of a click, as a selection command.
-pub fn click_command(ui: &egui::Ui, index: usize) -> Command {
-    let m = ui.input(|i| i.modifiers);
-    Command::Click {
-        index,
-        toggle: m.command,
-        range: m.shift,
+/// A tab's search field: each change is a command.
+pub fn search_ui(ui: &mut egui::Ui, acts: &mut Acts, tab: Tab, current: &str, hint: &str) {
+    let mut text = current.to_string();
+    let field = egui::TextEdit::singleline(&mut text)
+        .hint_text(hint)
+        .desired_width(160.0);
+    if ui.add(field).changed() {
+        acts.ask(Command::Search { tab, text });
     }
 }
 

@@ -5,64 +5,55 @@ use std::collections::HashMap;
 
 use egui::{RichText, Ui};
 
-use super::{click_command, view_controls_ui};
+use super::view_controls_ui;
 use crate::clock;
-use crate::gui::app::{Command, ShoeboxApp, ViewMode};
+use crate::gui::command::Command;
+use crate::gui::state::Tab;
 use crate::gui::tabs::gallery::kind_label;
 use crate::gui::textures::Picture;
 use crate::gui::theme;
+use crate::gui::view::{Acts, Pictures, View};
+use crate::gui::views::items::{self, Items, Layout};
 use crate::gui::views::{grid, list};
 use crate::gui::worker::Snapshot;
-use crate::library::{CollectionId, Kind, TrashEntry, TrashSort, human_size, items};
+use crate::library::{CollectionId, ItemId, Kind, TrashEntry, TrashSort, human_size, items};
 use crate::thumbs::{Request, THUMB_PX};
 
-pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
+pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
     ui.horizontal_wrapped(|ui| {
-        let search = ui.add(
-            egui::TextEdit::singleline(&mut app.trash.search)
-                .hint_text(match app.trash_open {
-                    Some(_) => "Search in here",
-                    None => "Search the Trash",
-                })
-                .desired_width(160.0),
-        );
-        if search.changed() {
-            app.trash.dirty = true;
-        }
-        let before = (
-            app.prefs.trash_sort,
-            app.prefs.trash_reversed,
-            app.prefs.group_by_batch,
-        );
+        let hint = match v.trash_open {
+            Some(_) => "Search in here",
+            None => "Search the Trash",
+        };
+        super::search_ui(ui, acts, Tab::Trash, &v.trash.search, hint);
+        let (mut key, mut reversed) = (v.prefs.trash_sort, v.prefs.trash_reversed);
         egui::ComboBox::new("trash-sort", "Sort")
-            .selected_text(sort_name(app.prefs.trash_sort))
+            .selected_text(sort_name(key))
             .show_ui(ui, |ui| {
-                for key in [
+                for k in [
                     TrashSort::DeletedAt,
                     TrashSort::DaysLeft,
                     TrashSort::Name,
                     TrashSort::Size,
                 ] {
-                    ui.selectable_value(&mut app.prefs.trash_sort, key, sort_name(key));
+                    ui.selectable_value(&mut key, k, sort_name(k));
                 }
             });
-        ui.toggle_value(&mut app.prefs.trash_reversed, "Reversed")
+        ui.toggle_value(&mut reversed, "Reversed")
             .on_hover_text("Reverse the order");
-        ui.checkbox(&mut app.prefs.group_by_batch, "Group by deletion");
-        let now = (
-            app.prefs.trash_sort,
-            app.prefs.trash_reversed,
-            app.prefs.group_by_batch,
-        );
-        if now != before {
-            app.trash.dirty = true;
+        if (key, reversed) != (v.prefs.trash_sort, v.prefs.trash_reversed) {
+            acts.ask(Command::SetTrashSort(key, reversed));
+        }
+        let mut grouped = v.prefs.group_by_batch;
+        if ui.checkbox(&mut grouped, "Group by deletion").changed() {
+            acts.ask(Command::GroupByBatch(grouped));
         }
         ui.separator();
-        if !app.prefs.group_by_batch {
-            view_controls_ui(ui, &mut app.prefs.view, &mut app.prefs.thumb_size);
+        if !v.prefs.group_by_batch {
+            view_controls_ui(ui, acts, v.prefs);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let enabled = !app.snap.trash.is_empty();
+            let enabled = !v.snap.trash.is_empty();
             if ui
                 .add_enabled(
                     enabled,
@@ -70,39 +61,38 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
                 )
                 .clicked()
             {
-                app.commands.push(Command::AskEmptyTrash);
+                acts.ask(Command::AskEmptyTrash);
             }
         });
     });
-    if let Some(open) = app.trash_open {
-        path_ui(app, ui, open);
+    if let Some(open) = v.trash_open {
+        path_ui(v, acts, ui, open);
     }
     // Always its row, so the content never moves under the pointer (see the Gallery's).
     ui.horizontal(|ui| {
-        let sel = app.trash.sel.selected();
+        let sel = v.trash.sel.selected();
         let any = !sel.is_empty();
         super::selection_label(ui, sel.len());
         if ui.add_enabled(any, egui::Button::new("Restore")).clicked() {
-            app.commands.push(Command::Restore(sel.clone()));
+            acts.ask(Command::Restore(sel.clone()));
         }
         let delete = egui::Button::new(RichText::new("Delete permanently…").color(theme::DANGER));
         if ui.add_enabled(any, delete).clicked() {
-            app.commands
-                .push(Command::AskDeletePermanently(sel.clone()));
+            acts.ask(Command::AskDeletePermanently(sel.clone()));
         }
         if ui
             .add_enabled(any, egui::Button::new("Clear selection"))
             .clicked()
         {
-            app.commands.push(Command::ClearSelection);
+            acts.ask(Command::ClearSelection);
         }
     });
     ui.small(format!(
         "Items are deleted permanently {} after they were moved here. The Trash holds {}.",
-        crate::library::days(app.snap.retention_days),
-        human_size(app.snap.trash_size)
+        crate::library::days(v.snap.retention_days),
+        human_size(v.snap.trash_size)
     ));
-    if let Some(why) = &app.snap.clock_hold {
+    if let Some(why) = &v.snap.clock_hold {
         ui.horizontal(|ui| {
             ui.colored_label(
                 theme::BADGE_SOON,
@@ -110,7 +100,7 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
             );
             // Either way the user can say the clock is right now; the library then trusts it.
             if ui.button("The time is right: resume").clicked() {
-                app.commands.push(Command::ConfirmClock);
+                acts.ask(Command::ConfirmClock);
             }
         });
     }
@@ -118,11 +108,11 @@ pub fn toolbar_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
 
 /// Where the Trash is showing: "Trash › Trips › 2024", each part a way back up, and what
 /// can be done in here.
-fn path_ui(app: &mut ShoeboxApp, ui: &mut Ui, open: CollectionId) {
+fn path_ui(v: &View, acts: &mut Acts, ui: &mut Ui, open: CollectionId) {
     let mut parts = Vec::new();
     let mut cur = Some(open);
     while let Some(c) = cur {
-        let Some(e) = app.snap.trashed_collection(c) else {
+        let Some(e) = v.snap.trashed_collection(c) else {
             break;
         };
         parts.push((c, e.name.clone()));
@@ -135,14 +125,14 @@ fn path_ui(app: &mut ShoeboxApp, ui: &mut Ui, open: CollectionId) {
             .on_hover_text("Back to the Trash (Backspace goes up)")
             .clicked()
         {
-            app.commands.push(Command::OpenTrashed(None));
+            acts.ask(Command::OpenTrashed(None));
         }
         for (i, (c, name)) in parts.iter().enumerate() {
             ui.label("›");
             if i + 1 == parts.len() {
                 ui.strong(name.as_str());
             } else if ui.button(name.as_str()).clicked() {
-                app.commands.push(Command::OpenTrashed(Some(*c)));
+                acts.ask(Command::OpenTrashed(Some(*c)));
             }
         }
         ui.weak(
@@ -256,8 +246,8 @@ pub fn location_text(e: &TrashEntry) -> String {
     }
 }
 
-pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
-    if app.snap.trash.is_empty() {
+pub fn content_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
+    if v.snap.trash.is_empty() {
         ui.vertical_centered(|ui| {
             ui.add_space(ui.available_height() * 0.3);
             ui.heading("The Trash is empty");
@@ -268,11 +258,11 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         });
         return;
     }
-    if app.trash.rows.is_empty() {
+    if v.trash.rows.is_empty() {
         ui.centered_and_justified(|ui| {
             super::cell(
                 ui,
-                match (app.trash.search.is_empty(), app.trash_open) {
+                match (v.trash.search.is_empty(), v.trash_open) {
                     (true, Some(_)) => "Nothing is left in here",
                     (false, Some(_)) => "Nothing in here matches the search",
                     _ => "Nothing in the Trash matches the search",
@@ -281,143 +271,123 @@ pub fn content_ui(app: &mut ShoeboxApp, ui: &mut Ui) {
         });
         return;
     }
-    let snap = app.snap.clone();
-    let rows = std::mem::take(&mut app.trash.rows);
-    let scroll_to = app
-        .trash
-        .sel
-        .focus
-        .filter(|_| std::mem::take(&mut app.trash.focus_moved));
-    if app.prefs.group_by_batch && app.trash_open.is_none() {
-        grouped_ui(app, ui, &snap, &rows);
-    } else {
-        match app.prefs.view {
-            ViewMode::Grid => {
-                let tile_size = app.prefs.thumb_size;
-                let opened = app.trash_open.is_some();
-                grid::grid_ui(
-                    ui,
-                    "trash-grid",
-                    rows.len(),
-                    (tile_size, 2),
-                    scroll_to,
-                    |ui, i, rect| {
-                        let Some(e) = snap.trash_item(rows[i]) else {
-                            return;
-                        };
-                        let label = entry_kind_label(e);
-                        let tile = grid::Tile {
-                            name: &e.name,
-                            picture: picture(app, e),
-                            kind_label: &label,
-                            badge: Some(badge(e)),
-                            selected: app.trash.sel.contains(e.id),
-                            focused: app.trash.sel.focus == Some(i),
-                            flag: e
-                                .asset_kind
-                                .is_none()
-                                .then_some(("Collection", egui::Color32::from_gray(230))),
-                            subtitle: Some(tile_subtitle(e, opened)),
-                        };
-                        let resp =
-                            grid::tile_ui(ui, rect, egui::Id::unique(("trash", e.id)), &tile);
-                        let resp = resp.on_hover_text(format!(
-                            "Deleted {} by {}\nFrom {}",
-                            clock::display(e.deleted_at),
-                            e.deleted_by,
-                            location_text(e)
-                        ));
-                        entry_actions(app, ui, &resp, i, e);
-                    },
-                );
-            }
-            ViewMode::List => {
-                let headers = [
-                    "",
-                    "Name",
-                    "Days left",
-                    "Deleted",
-                    "Deleted by",
-                    "Size",
-                    // Last: the widest text takes what the window has left.
-                    "Original location",
-                ];
-                let columns = [
-                    (1, TrashSort::Name),
-                    (2, TrashSort::DaysLeft),
-                    (3, TrashSort::DeletedAt),
-                    (5, TrashSort::Size),
-                ];
-                let (key, reversed) = (app.prefs.trash_sort, app.prefs.trash_reversed);
-                let sorted = columns
-                    .iter()
-                    .find(|(_, k)| *k == key)
-                    .map(|(c, _)| (*c, reversed));
-                let sel = app.trash.sel.clone();
-                let mut responses = Vec::new();
-                let header = list::table_ui(
-                    ui,
-                    list::TableSpec {
-                        id_salt: "trash-list",
-                        headers: &headers,
-                        count: rows.len(),
-                        scroll_to,
-                        sortable: &[1, 2, 3, 5],
-                        sorted,
-                    },
-                    |i| snap.trash_item(rows[i]).is_some_and(|e| sel.contains(e.id)),
-                    |i, r| {
-                        let Some(e) = snap.trash_item(rows[i]) else {
-                            return;
-                        };
-                        let pic = picture(app, e);
-                        r.col(|ui| match e.asset_kind {
-                            Some(kind) => list::thumb_cell(ui, &pic, kind_label(kind)),
-                            // The word does not fit the column: a folder mark.
-                            None => list::collection_cell(ui),
-                        });
-                        r.col(|ui| {
-                            super::cell(ui, e.name.as_str());
-                        });
-                        r.col(|ui| {
-                            let (text, color) = badge(e);
-                            super::cell(ui, RichText::new(text).color(color).strong());
-                        });
-                        r.col(|ui| {
-                            super::cell(ui, clock::display(e.deleted_at));
-                        });
-                        r.col(|ui| {
-                            super::cell(ui, e.deleted_by.as_str());
-                        });
-                        r.col(|ui| {
-                            super::cell(ui, human_size(e.size));
-                        });
-                        r.col(|ui| {
-                            super::cell(ui, location_text(e));
-                        });
-                    },
-                    |i, resp| responses.push((i, resp.clone())),
-                );
-                if let Some(c) = header
-                    && let Some((_, k)) = columns.iter().find(|(col, _)| *col == c)
-                {
-                    let reversed = key == *k && !reversed;
-                    app.commands.push(Command::SetTrashSort(*k, reversed));
-                }
-                for (i, resp) in responses {
-                    if let Some(e) = snap.trash_item(rows[i]) {
-                        entry_actions(app, ui, &resp, i, e);
-                    }
-                }
-            }
-        }
+    if v.prefs.group_by_batch && v.trash_open.is_none() {
+        grouped_ui(v, acts, ui);
+        return;
     }
-    app.trash.rows = rows;
+    let columns = [
+        (1, TrashSort::Name),
+        (2, TrashSort::DaysLeft),
+        (3, TrashSort::DeletedAt),
+        (5, TrashSort::Size),
+    ];
+    let (key, reversed) = (v.prefs.trash_sort, v.prefs.trash_reversed);
+    let layout = Layout {
+        id_salt: "trash",
+        mode: v.prefs.view,
+        tile_size: v.prefs.thumb_size,
+        lines: 2,
+        headers: &[
+            "",
+            "Name",
+            "Days left",
+            "Deleted",
+            "Deleted by",
+            "Size",
+            // Last: the widest text takes what the window has left.
+            "Original location",
+        ],
+        sortable: &[1, 2, 3, 5],
+        sorted: columns
+            .iter()
+            .find(|(_, k)| *k == key)
+            .map(|(c, _)| (*c, reversed)),
+    };
+    let clicked = items::items_ui(ui, &Entries(v), layout, v.trash, acts);
+    if let Some(c) = clicked
+        && let Some((_, k)) = columns.iter().find(|(col, _)| *col == c)
+    {
+        acts.ask(Command::SetTrashSort(*k, key == *k && !reversed));
+    }
 }
 
-fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, snap: &Snapshot, rows: &[usize]) {
-    let batch_of = |i: usize| snap.trash_item(rows[i]).map(|e| e.batch_id);
-    let batches = app.snap.batches.clone();
+/// The Trash's items: its entries, or what an opened trashed collection holds, or what a
+/// search found.
+struct Entries<'v, 'a>(&'v View<'a>);
+
+impl Entries<'_, '_> {
+    fn get(&self, i: usize) -> Option<&TrashEntry> {
+        self.0.snap.trash_item(*self.0.trash.rows.get(i)?)
+    }
+}
+
+impl Items for Entries<'_, '_> {
+    fn id(&self, i: usize) -> Option<ItemId> {
+        self.get(i).map(|e| e.id)
+    }
+
+    fn tile(&self, i: usize, pictures: &mut Pictures<'_>) -> Option<grid::Tile<'_>> {
+        let e = self.get(i)?;
+        Some(grid::Tile {
+            name: &e.name,
+            picture: picture(self.0, pictures, e),
+            kind_label: match e.asset_kind {
+                Some(k) => kind_label(k),
+                None => "COLLECTION",
+            },
+            badge: Some(badge(e)),
+            selected: false,
+            focused: false,
+            flag: e
+                .asset_kind
+                .is_none()
+                .then_some(("Collection", egui::Color32::from_gray(230))),
+            subtitle: Some(tile_subtitle(e, self.0.trash_open.is_some())),
+        })
+    }
+
+    fn cells(&self, i: usize, pictures: &mut Pictures<'_>, r: &mut egui_extras::TableRow<'_, '_>) {
+        let Some(e) = self.get(i) else {
+            return;
+        };
+        let pic = picture(self.0, pictures, e);
+        r.col(|ui| match e.asset_kind {
+            Some(kind) => list::thumb_cell(ui, &pic, kind_label(kind)),
+            // The word does not fit the column: a folder mark.
+            None => list::collection_cell(ui),
+        });
+        r.col(|ui| {
+            super::cell(ui, e.name.as_str());
+        });
+        r.col(|ui| {
+            let (text, color) = badge(e);
+            super::cell(ui, RichText::new(text).color(color).strong());
+        });
+        r.col(|ui| {
+            super::cell(ui, clock::display(e.deleted_at));
+        });
+        r.col(|ui| {
+            super::cell(ui, e.deleted_by.as_str());
+        });
+        r.col(|ui| {
+            super::cell(ui, human_size(e.size));
+        });
+        r.col(|ui| {
+            super::cell(ui, location_text(e));
+        });
+    }
+
+    fn menu(&self, i: usize, ui: &mut Ui, acts: &mut Acts<'_>) {
+        if let Some(e) = self.get(i) {
+            entry_menu(ui, acts, i, e);
+        }
+    }
+}
+
+fn grouped_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
+    let entries = Entries(v);
+    let rows = &v.trash.rows;
+    let batch_of = |i: usize| entries.get(i).map(|e| e.batch_id);
     egui::ScrollArea::vertical()
         .id_salt("trash-batches")
         .auto_shrink(false)
@@ -429,7 +399,7 @@ fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, snap: &Snapshot, rows: &[usize]
                 while i < rows.len() && batch_of(i) == batch {
                     i += 1;
                 }
-                let info = batches.iter().find(|b| Some(b.id) == batch);
+                let info = v.snap.batches.iter().find(|b| Some(b.id) == batch);
                 let title = match info {
                     Some(b) => format!("{}, {}", b.label, clock::display(b.created_at)),
                     None => items(i - start),
@@ -439,14 +409,14 @@ fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, snap: &Snapshot, rows: &[usize]
                     if let Some(batch) = batch
                         && ui.small_button("Restore all").clicked()
                     {
-                        app.commands.push(Command::RestoreBatch(batch));
+                        acts.ask(Command::RestoreBatch(batch));
                     }
                 });
-                for (pos, &row) in rows.iter().enumerate().take(i).skip(start) {
-                    let Some(e) = snap.trash_item(row) else {
+                for pos in start..i {
+                    let Some(e) = entries.get(pos) else {
                         continue;
                     };
-                    let selected = app.trash.sel.contains(e.id);
+                    let selected = v.trash.sel.contains(e.id);
                     let (text, color) = badge(e);
                     ui.horizontal(|ui| {
                         ui.add_space(16.0);
@@ -457,7 +427,7 @@ fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, snap: &Snapshot, rows: &[usize]
                             human_size(e.size),
                             location_text(e)
                         ));
-                        entry_actions(app, ui, &resp, pos, e);
+                        items::respond(ui, &resp, pos, &entries, acts);
                     });
                 }
                 ui.separator();
@@ -465,44 +435,37 @@ fn grouped_ui(app: &mut ShoeboxApp, ui: &mut Ui, snap: &Snapshot, rows: &[usize]
         });
 }
 
-fn entry_actions(app: &mut ShoeboxApp, ui: &Ui, resp: &egui::Response, i: usize, e: &TrashEntry) {
-    if resp.double_clicked() {
-        app.commands.push(Command::Activate(i));
-    } else if resp.clicked() {
-        app.commands.push(click_command(ui, i));
-    }
+/// The context menu of the Trash item at `i`.
+fn entry_menu(ui: &mut Ui, acts: &mut Acts, i: usize, e: &TrashEntry) {
     // A sub-collection goes back (or away) only with the collection it was trashed with.
     let on_its_own = !(e.within.is_some() && e.asset_kind.is_none());
-    resp.context_menu(|ui| {
-        if let Some(c) = e.id.collection()
-            && ui.button("Open").clicked()
-        {
-            app.commands.push(Command::OpenTrashed(Some(c)));
-        }
-        let label = match e.asset_kind {
-            Some(_) => "Preview and properties",
-            None => "Properties",
-        };
-        if ui.button(label).clicked() {
-            app.commands.push(Command::OpenPreview(i));
-        }
-        if !on_its_own {
-            ui.weak("Restored or deleted with the collection it went with");
-            return;
-        }
-        if ui.button("Restore").clicked() {
-            app.commands.push(Command::Restore(vec![e.id]));
-        }
-        if let (Some(path), Some(_)) = (&e.trash_path, e.asset_kind)
-            && ui.button("Export a copy…").clicked()
-        {
-            app.commands
-                .push(Command::ExportCopy(path.clone(), e.name.clone()));
-        }
-        if ui.button("Delete permanently…").clicked() {
-            app.commands.push(Command::AskDeletePermanently(vec![e.id]));
-        }
-    });
+    if let Some(c) = e.id.collection()
+        && ui.button("Open").clicked()
+    {
+        acts.ask(Command::OpenTrashed(Some(c)));
+    }
+    let label = match e.asset_kind {
+        Some(_) => "Preview and properties",
+        None => "Properties",
+    };
+    if ui.button(label).clicked() {
+        acts.ask(Command::OpenPreview(i));
+    }
+    if !on_its_own {
+        ui.weak("Restored or deleted with the collection it went with");
+        return;
+    }
+    if ui.button("Restore").clicked() {
+        acts.ask(Command::Restore(vec![e.id]));
+    }
+    if let (Some(path), Some(_)) = (&e.trash_path, e.asset_kind)
+        && ui.button("Export a copy…").clicked()
+    {
+        acts.ask(Command::ExportCopy(path.clone(), e.name.clone()));
+    }
+    if ui.button("Delete permanently…").clicked() {
+        acts.ask(Command::AskDeletePermanently(vec![e.id]));
+    }
 }
 
 /// The dimmer line under a tile's name: where it was (and which entry it went with) and when
@@ -517,22 +480,13 @@ fn tile_subtitle(e: &TrashEntry, opened: bool) -> String {
     }
 }
 
-/// What a tile without a picture says: the kind, or what a collection holds.
-fn entry_kind_label(e: &TrashEntry) -> String {
-    match e.asset_kind {
-        Some(k) => kind_label(k).to_string(),
-        None => format!("COLLECTION\n{}", items(e.item_count as usize)),
-    }
-}
-
-fn picture(app: &mut ShoeboxApp, e: &TrashEntry) -> Picture {
+fn picture(v: &View, pictures: &mut Pictures<'_>, e: &TrashEntry) -> Picture {
     // A collection shows its cover: a picture it holds.
-    let snap = app.snap.clone();
     let e = match e.id.collection() {
-        Some(c) => match app
+        Some(c) => match v
             .trash_covers
             .get(&c)
-            .and_then(|&i| snap.trash_inside.get(i))
+            .and_then(|&i| v.snap.trash_inside.get(i))
         {
             Some(cover) => cover,
             None => return Picture::Pending,
@@ -540,43 +494,42 @@ fn picture(app: &mut ShoeboxApp, e: &TrashEntry) -> Picture {
         None => e,
     };
     match (e.asset_kind, &e.hash, &e.trash_path) {
-        (Some(kind @ (Kind::Image | Kind::Video)), Some(hash), Some(path)) => app.textures.get(
-            app.thumbs.as_mut(),
-            Request {
+        (Some(kind @ (Kind::Image | Kind::Video)), Some(hash), Some(path)) => {
+            pictures.get(Request {
                 key: hash.clone(),
                 path: path.clone(),
                 kind,
                 size: THUMB_PX,
-            },
-        ),
+            })
+        }
         _ => Picture::Pending,
     }
 }
 
 /// The Trash's part of the status line.
-pub fn status_text(app: &ShoeboxApp) -> String {
-    if let Some(e) = app.trash_open.and_then(|c| app.snap.trashed_collection(c)) {
+pub fn status_text(v: &View) -> String {
+    if let Some(e) = v.trash_open.and_then(|c| v.snap.trashed_collection(c)) {
         return format!(
             "{} in \"{}\" · {}, in the Trash",
-            items(app.trash.rows.len()),
+            items(v.trash.rows.len()),
             e.name,
-            human_size(app.trash.bytes)
+            human_size(v.trash.bytes)
         );
     }
-    if !app.trash.search.is_empty() {
+    if !v.trash.search.is_empty() {
         // A search also finds what is inside the entries: not a part of them to count.
         return format!(
             "{} found · {}; the Trash holds {} · {}",
-            items(app.trash.rows.len()),
-            human_size(app.trash.bytes),
-            items(app.snap.trash.len()),
-            human_size(app.snap.trash_size)
+            items(v.trash.rows.len()),
+            human_size(v.trash.bytes),
+            items(v.snap.trash.len()),
+            human_size(v.snap.trash_size)
         );
     }
     super::shown_text(
-        &app.trash,
-        app.snap.trash.len(),
-        app.snap.trash_size,
+        v.trash,
+        v.snap.trash.len(),
+        v.snap.trash_size,
         " in the Trash",
     )
 }

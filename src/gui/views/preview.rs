@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use egui::{Id, Modal, RichText};
 
 use crate::clock;
-use crate::gui::app::{Command, ShoeboxApp, Tab};
+use crate::gui::command::Command;
+use crate::gui::state::Tab;
 use crate::gui::textures::Picture;
 use crate::gui::theme;
+use crate::gui::view::{Acts, View};
 use crate::library::{ItemId, Kind, human_size};
 use crate::thumbs::{PREVIEW_PX, Request};
 
@@ -25,10 +27,10 @@ struct Item {
     unavailable: Option<&'static str>,
 }
 
-fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
+fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
     match tab {
         Tab::Gallery => {
-            let a = app.snap.assets.get(*app.gallery.rows.get(pos)?)?;
+            let a = v.snap.assets.get(*v.gallery.rows.get(pos)?)?;
             let mut properties = vec![
                 ("File", a.path.display().to_string()),
                 ("Size", human_size(a.size)),
@@ -85,7 +87,7 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
             })
         }
         Tab::Trash => {
-            let e = app.snap.trash_item(*app.trash.rows.get(pos)?)?;
+            let e = v.snap.trash_item(*v.trash.rows.get(pos)?)?;
             let mut properties = vec![
                 ("Days left", format!("{}d", e.days_left)),
                 ("Deleted", clock::display(e.deleted_at)),
@@ -129,48 +131,31 @@ fn item_at(app: &ShoeboxApp, tab: Tab, pos: usize) -> Option<Item> {
 }
 
 /// Draws the lightbox when open.
-pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
-    let Some(mut preview) = app.preview.clone() else {
+/// Draws the lightbox when open. Which item it shows, and that it is the one selected, is
+/// settled before drawing (after a delete the next takes its place).
+pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
+    let Some(preview) = v.preview else {
         return;
     };
     let count = match preview.tab {
-        Tab::Gallery => app.gallery.rows.len(),
-        Tab::Trash => app.trash.rows.len(),
+        Tab::Gallery => v.gallery.rows.len(),
+        Tab::Trash => v.trash.rows.len(),
     };
-    // After a delete or a restore the item shown has gone: the one after it takes its
-    // place (the one before, at the end); with none left the preview closes.
-    let pos = preview.pos.min(count.saturating_sub(1));
-    let Some(item) = item_at(app, preview.tab, pos) else {
-        app.preview = None;
+    let Some(item) = item_at(v, preview.tab, preview.pos) else {
+        acts.ask(Command::ClosePreview);
         return;
     };
-    preview.pos = pos;
-    if let Some(p) = &mut app.preview {
-        p.pos = pos;
-    }
-    // The item shown is the one selected (Delete acts on it), as when stepping.
-    let shown = match preview.tab {
-        Tab::Gallery => &mut app.gallery,
-        Tab::Trash => &mut app.trash,
-    };
-    if !shown.sel.contains(item.id) {
-        let ids = shown.ids.clone();
-        shown.sel.click(&ids, pos, false, false);
-    }
     let picture = match (&item.key, &item.path, item.kind) {
         _ if item.unavailable.is_some() => {
             Picture::Failed(item.unavailable.unwrap_or_default().to_string())
         }
         (Some(key), Some(path), Some(kind)) if matches!(kind, Kind::Image | Kind::Video) => {
-            app.textures.get(
-                app.thumbs.as_mut(),
-                Request {
-                    key: key.clone(),
-                    path: path.clone(),
-                    kind,
-                    size: PREVIEW_PX,
-                },
-            )
+            acts.pictures.get(Request {
+                key: key.clone(),
+                path: path.clone(),
+                kind,
+                size: PREVIEW_PX,
+            })
         }
         _ => Picture::Failed("no preview for this kind of item".into()),
     };
@@ -291,11 +276,11 @@ pub fn preview_ui(app: &mut ShoeboxApp, ctx: &egui::Context) {
             }
         });
     });
-    if let Some(p) = &mut app.preview {
-        p.fit = fit;
+    if fit != preview.fit {
+        cmds.push(Command::PreviewFit(fit));
     }
     if modal.should_close() && cmds.is_empty() {
         cmds.push(Command::ClosePreview);
     }
-    app.commands.extend(cmds);
+    acts.commands.extend(cmds);
 }
