@@ -506,3 +506,71 @@ fn cli_shows_times_in_the_local_time_zone() {
         "{text}"
     );
 }
+
+/// Walk-through finding 2, on the command line: `ls --trash --inside` shows what a trashed
+/// collection holds, with where; one of them is restored on its own with `--to`, and without
+/// it the command says why and how.
+#[test]
+fn walk02_cli_lists_what_trashed_collections_hold_and_restores_one_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("Trips/2024")).unwrap();
+    std::fs::write(src.join("Trips/2024/a.txt"), b"alpha").unwrap();
+    std::fs::write(src.join("Trips/b.txt"), b"bravo").unwrap();
+    let trips_src = src.join("Trips");
+    json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "import", trips_src.to_str().unwrap()],
+    ));
+    let ls = json(&shoebox(&lib, T0, &["--json", "ls"]));
+    let trips = ls
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "Trips")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(&shoebox(&lib, T0, &["--json", "trash", &trips]));
+    let entries = json(&shoebox(&lib, T0, &["--json", "ls", "--trash"]));
+    assert_eq!(entries.as_array().unwrap().len(), 1, "one entry: {entries}");
+    let all = json(&shoebox(&lib, T0, &["--json", "ls", "--trash", "--inside"]));
+    let all = all.as_array().unwrap();
+    let a = all.iter().find(|i| i["name"] == "a.txt").unwrap();
+    assert_eq!(a["within"], "Trips/2024");
+    assert_eq!(a["days_left"], 30);
+    assert!(Path::new(a["path"].as_str().unwrap()).exists());
+    let a_id = a["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        all.iter().find(|i| i["name"] == "2024").unwrap()["within"],
+        "Trips"
+    );
+    // Without a place: rule 8's message, and the way out.
+    let out = shoebox(&lib, T0, &["restore", &a_id]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("its collection \"2024\" is in the Trash") && err.contains("--to"),
+        "{err}"
+    );
+    json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "restore", "--to", "", &a_id],
+    ));
+    let ls = json(&shoebox(&lib, T0, &["--json", "ls"]));
+    let back = ls
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "a.txt")
+        .unwrap();
+    assert_eq!(back["location"], "");
+    assert_eq!(
+        std::fs::read(back["path"].as_str().unwrap()).unwrap(),
+        b"alpha"
+    );
+}

@@ -6,14 +6,14 @@ use super::print_json;
 use crate::clock;
 use crate::library::{Library, Sort, SortKey, TrashSort, human_size};
 
-pub fn run(lib: &mut Library, as_json: bool, trash: bool) -> anyhow::Result<()> {
+pub fn run(lib: &mut Library, as_json: bool, trash: bool, inside: bool) -> anyhow::Result<()> {
     // What is listed is checked now (one lstat per file), not only by the app's background
     // check: a file gone or on an unplugged drive says so.
     if !trash {
         lib.check_files()?;
     }
     let items = if trash {
-        trash_items(lib)?
+        trash_items(lib, inside)?
     } else {
         active_items(lib)?
     };
@@ -34,6 +34,9 @@ pub fn run(lib: &mut Library, as_json: bool, trash: bool) -> anyhow::Result<()> 
             );
             if let Some(q) = item["quarantine"].as_str() {
                 println!("\t(left alone: {q})");
+            }
+            if let Some(w) = item["within"].as_str() {
+                println!("\t(inside the trashed collection {w})");
             }
         } else {
             let location = item["location"].as_str().unwrap_or_default();
@@ -58,7 +61,7 @@ pub fn run(lib: &mut Library, as_json: bool, trash: bool) -> anyhow::Result<()> 
     if trash {
         eprintln!(
             "{} in the Trash, {}",
-            crate::library::items(items.len()),
+            crate::library::items(lib.trash_count()? as usize),
             human_size(lib.trash_size()?)
         );
     }
@@ -99,9 +102,25 @@ fn active_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
     Ok(out)
 }
 
-fn trash_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
+/// The Trash's entries; with `inside`, then what its trashed collections hold (each with
+/// `within`: the path of the trashed collection it is in).
+fn trash_items(lib: &Library, inside: bool) -> anyhow::Result<Vec<Value>> {
     let mut out = Vec::new();
-    for e in lib.trash_entries(TrashSort::DeletedAt)? {
+    let mut listed = lib.trash_entries(TrashSort::DeletedAt)?;
+    if inside {
+        let mut held = lib.trash_inside()?;
+        held.sort_by(|a, b| {
+            let path = |e: &crate::library::TrashEntry| {
+                e.within
+                    .as_ref()
+                    .map(|w| w.path.clone())
+                    .unwrap_or_default()
+            };
+            (path(a), a.name.to_lowercase()).cmp(&(path(b), b.name.to_lowercase()))
+        });
+        listed.extend(held);
+    }
+    for e in listed {
         let kind = if e.asset_kind.is_some() {
             "asset"
         } else {
@@ -130,6 +149,9 @@ fn trash_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
         }
         if let Some(q) = &e.quarantine {
             v["quarantine"] = json!(q);
+        }
+        if let Some(w) = &e.within {
+            v["within"] = json!(w.path);
         }
         out.push(v);
     }

@@ -53,6 +53,10 @@ pub enum Command {
         /// List the Trash.
         #[arg(long)]
         trash: bool,
+        /// With --trash: also what trashed collections hold, each with the collection it is
+        /// in (such an item can be restored on its own with --to).
+        #[arg(long, requires = "trash")]
+        inside: bool,
     },
     /// Move items to the Trash.
     Trash {
@@ -152,7 +156,7 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
             allow_trash_duplicates,
             &paths,
         ),
-        Command::Ls { trash } => ls::run(&mut lib, json, trash),
+        Command::Ls { trash, inside } => ls::run(&mut lib, json, trash, inside),
         Command::Trash { ids } => trash::trash(&mut lib, json, &parse_ids(&ids)?),
         Command::Restore {
             rename,
