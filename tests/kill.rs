@@ -1,5 +1,6 @@
-//! The kill -9 harness: the real `shoebox` binary runs random commands (import by copy and
-//! in place, trash, restore, delete permanently, Empty Trash, sweep) and is killed with
+//! The kill -9 harness: the real `shoebox` binary runs random commands (import by copy, of
+//! folders that become collections, and in place; trash, collections too; restore, of items
+//! inside trashed collections too; delete permanently, Empty Trash, sweep) and is killed with
 //! SIGKILL at a random moment, or aborted at a random failpoint (`SHOEBOX_FAILPOINT`). After
 //! every kill the library is opened (which runs recovery) and checked: nothing lost that the
 //! user did not delete, no orphan copy, no record claiming a move that did not happen, the
@@ -75,7 +76,21 @@ impl Harness {
             .map(|a| a.id)
             .collect();
         let entries = lib.trash_entries(Default::default()).unwrap();
-        let trashed: Vec<ItemId> = entries.iter().map(|e| e.id).collect();
+        let mut trashed: Vec<ItemId> = entries.iter().map(|e| e.id).collect();
+        let collections: Vec<ItemId> = lib.collections().unwrap().iter().map(|c| c.id).collect();
+        // Items inside trashed collections: now and then one is restored (to the top) or
+        // deleted on its own.
+        let inside: Vec<ItemId> = lib
+            .trash_inside()
+            .unwrap()
+            .iter()
+            .filter(|e| e.asset_kind.is_some())
+            .map(|e| e.id)
+            .collect();
+        let with_inside = !inside.is_empty() && self.rng.bool();
+        if with_inside {
+            trashed = inside;
+        }
         let trashed_hashes: Vec<String> = lib
             .file_places()
             .unwrap()
@@ -96,12 +111,20 @@ impl Harness {
         match self.rng.u32(..100) {
             0..=29 => {
                 let n = self.rng.usize(1..40);
-                let src = self.src();
-                let files = self.new_files(&src, n);
-                args = ["import".to_string()]
-                    .into_iter()
-                    .chain(files.iter().map(|p| p.display().to_string()))
-                    .collect();
+                if self.rng.u8(..3) == 0 {
+                    // A folder: it becomes a collection.
+                    self.counter += 1;
+                    let album = self.src().join(format!("album-{}", self.counter));
+                    self.new_files(&album, n);
+                    args = vec!["import".to_string(), album.display().to_string()];
+                } else {
+                    let src = self.src();
+                    let files = self.new_files(&src, n);
+                    args = ["import".to_string()]
+                        .into_iter()
+                        .chain(files.iter().map(|p| p.display().to_string()))
+                        .collect();
+                }
             }
             30..=39 => {
                 let n = self.rng.usize(1..10);
@@ -114,15 +137,19 @@ impl Harness {
             }
             40..=64 if !active.is_empty() => {
                 let n = self.rng.usize(1..60);
-                args = ["trash".to_string()]
-                    .into_iter()
-                    .chain(pick(&mut self.rng, &active, n))
-                    .collect();
+                let mut ids = pick(&mut self.rng, &active, n);
+                if !collections.is_empty() && self.rng.bool() {
+                    ids.push(collections[self.rng.usize(..collections.len())].to_string());
+                }
+                args = ["trash".to_string()].into_iter().chain(ids).collect();
             }
             65..=82 if !trashed.is_empty() => {
                 let n = self.rng.usize(1..30);
+                // Items from inside a trashed collection have lost their place: to the top.
+                let to: &[&str] = if with_inside { &["--to", ""] } else { &[] };
                 args = ["restore".to_string()]
                     .into_iter()
+                    .chain(to.iter().map(|s| s.to_string()))
                     .chain(pick(&mut self.rng, &trashed, n))
                     .collect();
             }
@@ -239,8 +266,12 @@ fn kill_9_at_random_moments_loses_no_file_and_leaves_no_orphan() {
     };
     drop(h.open());
     let mut interrupted = 0;
+    let mut from_inside = 0;
     for round in 0..kills {
         let (args, may_destroy) = h.command();
+        if args.iter().any(|a| a == "--to") {
+            from_inside += 1;
+        }
         for hash in &may_destroy {
             h.keep.remove(hash);
         }
@@ -262,6 +293,9 @@ fn kill_9_at_random_moments_loses_no_file_and_leaves_no_orphan() {
         }
         h.drop_imported_sources(&lib);
     }
-    eprintln!("kill harness: {kills} rounds, {interrupted} interrupted mid-command, no file lost");
+    eprintln!(
+        "kill harness: {kills} rounds ({from_inside} restores from inside trashed collections), \
+         {interrupted} interrupted mid-command, no file lost"
+    );
     assert!(interrupted > 0, "no command was ever interrupted");
 }
