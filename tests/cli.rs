@@ -1,6 +1,6 @@
 //! The real `shoebox` binary on a temporary library: JSON out, files on disk checked.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -28,20 +28,26 @@ fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).expect("one JSON document on stdout")
 }
 
-#[test]
-fn cli_import_ls_trash_restore_sweep_and_empty_trash() {
-    let dir = tempfile::tempdir().unwrap();
-    let lib = dir.path().join("lib");
-    let src = dir.path().join("src");
+/// A library in `dir` holding the folder `Trips` (`b.txt`, and `2024/a.txt`), imported:
+/// the library's folder, `src/`, and what the import printed.
+fn trips_imported(dir: &Path) -> (PathBuf, PathBuf, Value) {
+    let lib = dir.join("lib");
+    let src = dir.join("src");
     std::fs::create_dir_all(src.join("Trips/2024")).unwrap();
     std::fs::write(src.join("Trips/2024/a.txt"), b"alpha").unwrap();
     std::fs::write(src.join("Trips/b.txt"), b"bravo").unwrap();
-
     let imported = json(&shoebox(
         &lib,
         T0,
         &["--json", "import", src.join("Trips").to_str().unwrap()],
     ));
+    (lib, src, imported)
+}
+
+#[test]
+fn cli_import_ls_trash_restore_sweep_and_empty_trash() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lib, src, imported) = trips_imported(dir.path());
     assert_eq!(imported["imported"].as_array().unwrap().len(), 2);
 
     let ls = json(&shoebox(&lib, T0, &["--json", "ls"]));
@@ -513,17 +519,7 @@ fn cli_shows_times_in_the_local_time_zone() {
 #[test]
 fn walk02_cli_lists_what_trashed_collections_hold_and_restores_one_on_its_own() {
     let dir = tempfile::tempdir().unwrap();
-    let lib = dir.path().join("lib");
-    let src = dir.path().join("src");
-    std::fs::create_dir_all(src.join("Trips/2024")).unwrap();
-    std::fs::write(src.join("Trips/2024/a.txt"), b"alpha").unwrap();
-    std::fs::write(src.join("Trips/b.txt"), b"bravo").unwrap();
-    let trips_src = src.join("Trips");
-    json(&shoebox(
-        &lib,
-        T0,
-        &["--json", "import", trips_src.to_str().unwrap()],
-    ));
+    let (lib, _, _) = trips_imported(dir.path());
     let ls = json(&shoebox(&lib, T0, &["--json", "ls"]));
     let trips = ls
         .as_array()

@@ -18,6 +18,16 @@ struct Gui {
     harness: Harness<'static, ShoeboxApp>,
 }
 
+/// A fresh library in a temporary folder, on a test clock.
+fn library() -> (tempfile::TempDir, ManualClock, Library) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(T0);
+    let mut lib =
+        Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).unwrap();
+    lib.set_user("tester");
+    (dir, clock, lib)
+}
+
 /// The app on a fresh library holding the given files (imported by copy).
 fn gui_with(files: &[(&str, &[u8])]) -> Gui {
     gui_with_step(files, 0.25)
@@ -25,11 +35,7 @@ fn gui_with(files: &[(&str, &[u8])]) -> Gui {
 
 /// The same, each event handled in a frame `step` seconds after the last.
 fn gui_with_step(files: &[(&str, &[u8])], step: f32) -> Gui {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new(T0);
-    let mut lib =
-        Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).unwrap();
-    lib.set_user("tester");
+    let (dir, clock, mut lib) = library();
     let src = dir.path().join("src");
     std::fs::create_dir_all(&src).unwrap();
     let mut paths = Vec::new();
@@ -43,6 +49,26 @@ fn gui_with_step(files: &[(&str, &[u8])], step: f32) -> Gui {
             .unwrap();
     }
     gui_stepping(dir, clock, lib, step)
+}
+
+/// Writes each named file (its name as its content) under `src/` and imports it into its
+/// collection.
+fn import_into(
+    dir: &tempfile::TempDir,
+    lib: &mut Library,
+    files: &[(&str, shoebox::library::CollectionId)],
+) {
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for (name, into) in files {
+        let p = src.join(name);
+        std::fs::write(&p, name).unwrap();
+        let opts = ImportOptions {
+            into: Some(*into),
+            ..Default::default()
+        };
+        lib.import(&[p], &opts, &mut |_| {}).unwrap();
+    }
 }
 
 /// The app on `lib`.
@@ -592,10 +618,7 @@ fn finding01_the_window_says_the_trash_drive_is_unplugged_and_keeps_the_item() {
     let Some(mut drive) = common::Drive::new("8m") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new(T0);
-    let mut lib =
-        Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).unwrap();
+    let (dir, clock, mut lib) = library();
     lib.set_user("tester");
     let photo = drive.mount_point.join("portrait.jpg");
     std::fs::write(&photo, b"a photo on a removable drive").unwrap();
@@ -775,25 +798,16 @@ fn walk04_enter_confirms_a_dialog_and_esc_cancels_it() {
 /// collections said it was empty.
 #[test]
 fn walk06_trashing_the_collection_shown_goes_to_its_parent() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new(T0);
-    let mut lib =
-        Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).unwrap();
+    let (dir, clock, mut lib) = library();
     let trips = lib.create_collection(None, "Trips").unwrap();
     let year = lib.create_collection(Some(trips), "2024").unwrap();
     let archive = lib.create_collection(None, "Archive").unwrap();
     let old = lib.create_collection(Some(archive), "Old").unwrap();
-    let src = dir.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    for (name, into) in [("a.txt", trips), ("b.txt", year), ("c.txt", old)] {
-        let p = src.join(name);
-        std::fs::write(&p, name).unwrap();
-        let opts = ImportOptions {
-            into: Some(into),
-            ..Default::default()
-        };
-        lib.import(&[p], &opts, &mut |_| {}).unwrap();
-    }
+    import_into(
+        &dir,
+        &mut lib,
+        &[("a.txt", trips), ("b.txt", year), ("c.txt", old)],
+    );
     let mut g = gui_on(dir, clock, lib);
     // Only collections inside: they are shown, and open from there.
     g.click("Archive");
@@ -1083,23 +1097,14 @@ fn walk09_a_raw_and_jpeg_pair_says_so_on_its_tile() {
 /// "Trips" (a.txt, and 2024 holding b.txt and d.txt) moved to the Trash as one entry, the
 /// Trash shown.
 fn trips_in_the_trash() -> Gui {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new(T0);
-    let mut lib =
-        Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).unwrap();
+    let (dir, clock, mut lib) = library();
     let trips = lib.create_collection(None, "Trips").unwrap();
     let year = lib.create_collection(Some(trips), "2024").unwrap();
-    let src = dir.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    for (name, into) in [("a.txt", trips), ("b.txt", year), ("d.txt", year)] {
-        let p = src.join(name);
-        std::fs::write(&p, name).unwrap();
-        let opts = ImportOptions {
-            into: Some(into),
-            ..Default::default()
-        };
-        lib.import(&[p], &opts, &mut |_| {}).unwrap();
-    }
+    import_into(
+        &dir,
+        &mut lib,
+        &[("a.txt", trips), ("b.txt", year), ("d.txt", year)],
+    );
     lib.trash(&[shoebox::library::ItemId::Collection(trips)])
         .unwrap();
     let mut g = gui_on(dir, clock, lib);

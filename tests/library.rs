@@ -58,25 +58,17 @@ fn rule2_trashed_items_are_read_only() {
 #[test]
 fn rule3_deleting_a_collection_trashes_its_subtree_as_one_batch() {
     let mut f = Fixture::new();
-    f.file("Trips/2024/a.txt", b"a");
-    f.file("Trips/2024/deep/b.txt", b"bb");
-    f.file("Trips/c.txt", b"ccc");
-    f.import(&[f.src().join("Trips")], None);
-    let trips = f
-        .lib
-        .collections()
-        .unwrap()
-        .into_iter()
-        .find(|c| c.path == "Trips")
-        .unwrap()
-        .id;
-    let report = f.lib.trash(&[trips]).unwrap();
-    assert_eq!(report.succeeded, vec![trips]);
+    let trips = trips_in_the_trash(&mut f);
     let entries = f.lib.trash_entries(TrashSort::DeletedAt).unwrap();
     assert_eq!(entries.len(), 1, "one entry carries the whole sub-tree");
+    assert_eq!(entries[0].id, trips);
     assert_eq!(entries[0].item_count, 3);
     assert_eq!(entries[0].size, 6);
     assert!(f.lib.assets(Default::default()).unwrap().is_empty());
+    assert!(
+        f.lib.collections().unwrap().is_empty(),
+        "its sub-collections too"
+    );
     assert_eq!(files_under(&f.root().join("trash")).len(), 3);
     assert_eq!(f.lib.batches().unwrap().len(), 1);
 }
