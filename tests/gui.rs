@@ -1252,3 +1252,18 @@ fn walk09_a_trashed_collection_tile_shows_a_picture_it_holds() {
     assert_eq!(cover(y2024), Some("b.png"), "not the text file");
     assert_eq!(cover(y2025), Some("c.png"));
 }
+
+/// Walk-through finding 2: a sub-collection inside a trashed collection goes back only with
+/// it; asking to restore it alone says so in words, not ids, and changes nothing.
+#[test]
+fn walk02_a_sub_collection_in_the_trash_says_it_goes_back_with_its_collection() {
+    let mut g = trips_in_the_trash();
+    g.click("Trips");
+    g.key(egui::Key::Enter);
+    g.click("2024");
+    g.click("Restore");
+    assert!(g.shows_text("It went to the Trash with the collection holding it"));
+    assert!(!g.shows_text("c2"), "no ids in the window");
+    g.click("OK");
+    assert!(g.shows("2024"), "still in the Trash, inside Trips");
+}
