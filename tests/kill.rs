@@ -158,11 +158,17 @@ impl Harness {
                 let ids = pick(&mut self.rng, &trashed, n);
                 let lib = self.open();
                 let places = lib.file_places().unwrap();
-                may_destroy = places
-                    .iter()
-                    .filter(|p| ids.contains(&p.id.to_string()))
-                    .map(|p| p.hash.clone())
-                    .collect();
+                may_destroy = if ids.iter().any(|id| id.starts_with('c')) {
+                    // A collection takes along what it holds, and what was trashed from
+                    // inside it before (SPEC rule 9): any trashed file may go.
+                    trashed_hashes
+                } else {
+                    places
+                        .iter()
+                        .filter(|p| ids.contains(&p.id.to_string()))
+                        .map(|p| p.hash.clone())
+                        .collect()
+                };
                 args = ["delete".to_string(), "--permanent".to_string()]
                     .into_iter()
                     .chain(ids)
