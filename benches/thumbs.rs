@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use shoebox::library::Kind;
+use shoebox::thumbs::formats::Tools;
 use shoebox::thumbs::{Helpers, Isolation, Output, Request, THUMB_PX, ThumbService, render};
 
 /// Wall time and CPU time (user + system, of this process and its children).
@@ -112,7 +113,7 @@ fn on_threads(files: &[PathBuf], threads: usize, work: impl Fn(usize, &Path) + S
 fn shoebox_in_process(files: &[PathBuf], threads: usize, out: &Path) -> Cost {
     measure(|| {
         on_threads(files, threads, |i, f| {
-            let thumb = render(f, Kind::Image, THUMB_PX, false).expect("thumbnail");
+            let thumb = render(f, Kind::Image, THUMB_PX, Tools::default()).expect("thumbnail");
             thumb
                 .save_with_format(out.join(format!("{i}.png")), image::ImageFormat::Png)
                 .expect("save");

@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod faults;
 mod findings;
+mod formats;
 mod gui;
 mod kill;
 mod library;

@@ -336,7 +336,7 @@ fn every_exif_orientation_is_shown_upright_in_thumbnails_and_the_preview() {
         assert_eq!(full.dimensions(), want, "orientation {o}");
         common::assert_upright(&full, o);
         // A grid thumbnail, made the way the helper makes it.
-        let thumb = shoebox::thumbs::render(&path, Kind::Image, 16, false).unwrap();
+        let thumb = shoebox::thumbs::render(&path, Kind::Image, 16, Default::default()).unwrap();
         let want = if o >= 5 { (8, 16) } else { (16, 8) };
         assert_eq!(thumb.dimensions(), want, "orientation {o}");
         common::assert_upright(&thumb, o);

@@ -11,12 +11,14 @@ pub use super::model::Kind;
 use crate::clock::UnixSecs;
 
 const IMAGE: &[&str] = &[
-    "jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "heic", "heif", "avif",
+    "jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "heic", "heif", "avif", "psd",
 ];
 /// Camera RAW formats: images, and the RAW half of a RAW+JPEG pair.
 pub const RAW: &[&str] = &[
     "dng", "cr2", "cr3", "nef", "arw", "raf", "orf", "rw2", "pef", "srw",
 ];
+/// Documents shown by a picture of them (a PDF's first page).
+const DOCUMENT: &[&str] = &["pdf"];
 const VIDEO: &[&str] = &["mp4", "mov", "m4v", "avi", "mkv", "webm", "mts", "3gp"];
 const AUDIO: &[&str] = &["mp3", "wav", "flac", "aac", "m4a", "ogg", "opus", "aiff"];
 
@@ -24,7 +26,7 @@ const AUDIO: &[&str] = &["mp3", "wav", "flac", "aac", "m4a", "ogg", "opus", "aif
 pub fn kind_of(name: &str) -> Kind {
     let ext = ext_lower(name);
     let ext = ext.as_str();
-    if IMAGE.contains(&ext) || RAW.contains(&ext) {
+    if IMAGE.contains(&ext) || RAW.contains(&ext) || DOCUMENT.contains(&ext) {
         Kind::Image
     } else if VIDEO.contains(&ext) {
         Kind::Video
@@ -75,7 +77,21 @@ pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
         meta.captured_at = t;
         meta.camera = camera;
     }
-    if RAW.contains(&ext.as_str()) || ["heic", "heif", "avif"].contains(&ext.as_str()) {
+    if ["heic", "heif", "avif"].contains(&ext.as_str()) {
+        if let Some((w, h)) = heif_dimensions(path) {
+            meta.width = Some(w);
+            meta.height = Some(h);
+        }
+        return Ok(meta);
+    }
+    if ext == "psd" {
+        if let Some((w, h)) = crate::thumbs::formats::psd_dimensions(path) {
+            meta.width = Some(w);
+            meta.height = Some(h);
+        }
+        return Ok(meta);
+    }
+    if RAW.contains(&ext.as_str()) || DOCUMENT.contains(&ext.as_str()) {
         // No header reader for these here; EXIF is all we know.
         return Ok(meta);
     }
@@ -99,6 +115,43 @@ pub fn oriented_dimensions(path: &Path) -> Result<(u32, u32), String> {
         Ok(o) if turns_sideways(o) => (h, w),
         _ => (w, h),
     })
+}
+
+/// A HEIF/AVIF photo's size as it is meant to be seen: the largest image size property
+/// (`ispe`) in the file — the main picture's; tiles and thumbnails are smaller — turned by a
+/// quarter when a rotation property (`irot`) says so. Read from the first 1 MiB, where the
+/// boxes describing the images are.
+pub fn heif_dimensions(path: &Path) -> Option<(u32, u32)> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    File::open(path)
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut head)
+        .ok()?;
+    // Where each box of a type starts its content (just after its four-letter type).
+    let boxes = |tag: [u8; 4]| -> Vec<usize> {
+        head.windows(4)
+            .enumerate()
+            .filter(|(_, w)| *w == tag)
+            .map(|(at, _)| at + 4)
+            .collect()
+    };
+    let u32_at = |at: usize| {
+        head.get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    // ispe: version and flags (4 bytes), width, height.
+    let (w, h) = boxes(*b"ispe")
+        .into_iter()
+        .filter_map(|at| Some((u32_at(at + 4)?, u32_at(at + 8)?)))
+        .filter(|(w, h)| *w > 0 && *h > 0)
+        .max_by_key(|(w, h)| u64::from(*w) * u64::from(*h))?;
+    // irot: one byte, the angle in quarter turns (anticlockwise).
+    let quarter = boxes(*b"irot")
+        .into_iter()
+        .any(|at| head.get(at).is_some_and(|a| a & 1 == 1));
+    Some(if quarter { (h, w) } else { (w, h) })
 }
 
 /// Whether an EXIF orientation turns the picture by a quarter (so width and height swap).

@@ -212,6 +212,11 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO settings(key, value) SELECT 'dimensions_oriented', '1'
         WHERE NOT EXISTS (SELECT 1 FROM assets);
     "#,
+    // 6: PDFs (by their first page) and Photoshop files are shown, like pictures.
+    r#"
+    UPDATE assets SET kind = 'image'
+        WHERE kind = 'other' AND (lower(name) LIKE '%.pdf' OR lower(name) LIKE '%.psd');
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

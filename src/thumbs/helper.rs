@@ -4,7 +4,8 @@
 //! answers each with the picture's pixels or the reason there is none. A helper that dies
 //! or takes too long is killed and a new one is started for the next request.
 //!
-//! The wire format is small and binary. A request: size (u32), ffmpeg (u8), kind (u8
+//! The wire format is small and binary. A request: size (u32), the programs found (u8, see
+//! `Tools::bits`), kind (u8
 //! length, bytes), path (u32 length, bytes). An answer: 0, width (u32), height (u32),
 //! RGBA pixels; or 1, reason (u32 length, UTF-8). Integers are little-endian.
 
@@ -15,6 +16,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::time::Duration;
 
+use super::formats::Tools;
 use crate::library::Kind;
 
 /// How helpers are started.
@@ -111,13 +113,13 @@ impl Helper {
         path: &Path,
         kind: Kind,
         size: u32,
-        ffmpeg: bool,
+        tools: Tools,
         timeout: Duration,
     ) -> Result<Answer, Lost> {
         if !matches!(self.child.try_wait(), Ok(None)) {
             return Err(Lost::Unavailable("the picture helper had ended".into()));
         }
-        write_request(&mut self.to, path, kind, size, ffmpeg)
+        write_request(&mut self.to, path, kind, size, tools)
             .and_then(|()| self.to.flush())
             .map_err(|e| Lost::Unavailable(format!("could not reach the picture helper: {e}")))?;
         match self.answers.recv_timeout(timeout) {
@@ -195,9 +197,9 @@ fn limit_memory(_cmd: &mut Command, _bytes: u64) {}
 pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
     let mut input = BufReader::new(input);
     let mut output = BufWriter::with_capacity(256 * 1024, output);
-    while let Some((path, kind, size, ffmpeg)) = read_request(&mut input)? {
+    while let Some((path, kind, size, tools)) = read_request(&mut input)? {
         crate::failpoint::hit("thumbs.render");
-        let answer = match super::render::render(&path, kind, size, ffmpeg) {
+        let answer = match super::render::render(&path, kind, size, tools) {
             Ok(img) => Answer::Picture(img),
             Err(reason) => Answer::Failed(reason),
         };
@@ -212,19 +214,19 @@ fn write_request(
     path: &Path,
     kind: Kind,
     size: u32,
-    ffmpeg: bool,
+    tools: Tools,
 ) -> io::Result<()> {
     let kind = kind.as_str().as_bytes();
     let path = path_bytes(path);
     w.write_all(&size.to_le_bytes())?;
-    w.write_all(&[u8::from(ffmpeg), kind.len() as u8])?;
+    w.write_all(&[tools.bits(), kind.len() as u8])?;
     w.write_all(kind)?;
     w.write_all(&(path.len() as u32).to_le_bytes())?;
     w.write_all(&path)
 }
 
 /// The next request, or `None` when the input has ended between requests.
-fn read_request(r: &mut impl Read) -> io::Result<Option<(PathBuf, Kind, u32, bool)>> {
+fn read_request(r: &mut impl Read) -> io::Result<Option<(PathBuf, Kind, u32, Tools)>> {
     let mut size = [0u8; 4];
     match r.read_exact(&mut size) {
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
@@ -246,7 +248,7 @@ fn read_request(r: &mut impl Read) -> io::Result<Option<(PathBuf, Kind, u32, boo
         path_from_bytes(path),
         Kind::parse(&String::from_utf8_lossy(&kind)),
         u32::from_le_bytes(size),
-        flags[0] != 0,
+        Tools::from_bits(flags[0]),
     )))
 }
 
@@ -332,12 +334,17 @@ mod tests {
     fn requests_and_answers_cross_the_wire_unchanged() {
         let mut wire = Vec::new();
         let path = Path::new("/photos/été/IMG_0001.JPG");
-        write_request(&mut wire, path, Kind::Video, 256, true).expect("write");
+        let tools = Tools {
+            ffmpeg: true,
+            heif: false,
+            pdf: true,
+        };
+        write_request(&mut wire, path, Kind::Video, 256, tools).expect("write");
         let mut r = &wire[..];
-        let (p, kind, size, ffmpeg) = read_request(&mut r).expect("read").expect("one");
+        let (p, kind, size, got) = read_request(&mut r).expect("read").expect("one");
         assert_eq!(
-            (p.as_path(), kind, size, ffmpeg),
-            (path, Kind::Video, 256, true)
+            (p.as_path(), kind, size, got),
+            (path, Kind::Video, 256, tools)
         );
         assert!(read_request(&mut r).expect("end").is_none());
 

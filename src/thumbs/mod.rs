@@ -6,6 +6,7 @@
 //! frame from `ffmpeg` when it is installed. Nothing here knows about egui: results carry
 //! plain RGBA pixels.
 
+pub mod formats;
 mod helper;
 mod render;
 
@@ -132,7 +133,7 @@ impl ThumbService {
             ready: Condvar::new(),
         });
         let (tx, rx) = channel();
-        let ffmpeg = render::has_ffmpeg();
+        let tools = formats::Tools::find();
         let mut handles = Vec::new();
         for n in 0..workers.max(1) {
             let shared = shared.clone();
@@ -148,7 +149,7 @@ impl ThumbService {
                         tx: &tx,
                         wake: &*wake,
                         cache_dir: &cache_dir,
-                        ffmpeg,
+                        tools,
                         isolation: &isolation,
                     };
                     worker(&env)
@@ -331,7 +332,7 @@ struct Env<'a> {
     tx: &'a Sender<Output>,
     wake: &'a (dyn Fn() + Send + Sync),
     cache_dir: &'a Path,
-    ffmpeg: bool,
+    tools: formats::Tools,
     isolation: &'a Isolation,
 }
 
@@ -349,7 +350,7 @@ fn worker(env: &Env) {
         };
         match job {
             Job::OnScreen(req) => {
-                let out = match make(&req, env.cache_dir, env.ffmpeg, env.isolation, &mut helper) {
+                let out = match make(&req, env.cache_dir, env.tools, env.isolation, &mut helper) {
                     Ok(img) => Output::Ready {
                         key: req.key,
                         size: req.size,
@@ -372,7 +373,7 @@ fn worker(env: &Env) {
                 let out = if cache_path(env.cache_dir, &req).exists() {
                     Ok(())
                 } else {
-                    make(&req, env.cache_dir, env.ffmpeg, env.isolation, &mut helper).map(drop)
+                    make(&req, env.cache_dir, env.tools, env.isolation, &mut helper).map(drop)
                 };
                 let out = match out {
                     Ok(()) => Output::Made {
@@ -481,7 +482,7 @@ fn failed_marker(cache_dir: &Path, req: &Request) -> PathBuf {
 fn make(
     req: &Request,
     cache_dir: &Path,
-    ffmpeg: bool,
+    tools: formats::Tools,
     isolation: &Isolation,
     helper: &mut Option<Helper>,
 ) -> Result<image::RgbaImage, String> {
@@ -502,14 +503,14 @@ fn make(
     let made = match isolation {
         Isolation::InProcess => {
             match std::panic::catch_unwind(AssertUnwindSafe(|| {
-                render(&req.path, req.kind, req.size, ffmpeg)
+                render(&req.path, req.kind, req.size, tools)
             })) {
                 Ok(Ok(img)) => Ok(img),
                 Ok(Err(reason)) => Err((reason, true)),
                 Err(_) => Err(("the decoder crashed on this file".to_string(), true)),
             }
         }
-        Isolation::Helper(cfg) => in_helper(cfg, helper, req, ffmpeg),
+        Isolation::Helper(cfg) => in_helper(cfg, helper, req, tools),
     };
     match made {
         Ok(img) => {
@@ -519,8 +520,12 @@ fn make(
             Ok(img)
         }
         Err((reason, remember)) => {
-            // "Install ffmpeg" belongs to this computer, not to the file: ask again later.
-            let about_the_file = req.kind != Kind::Video || ffmpeg;
+            // "Install ffmpeg" (or another program) belongs to this computer, not to the
+            // file: ask again later. (Told by the name: opening the file here could hang.)
+            let about_the_file = match req.kind {
+                Kind::Video => tools.ffmpeg,
+                _ => formats::Format::of_name(&req.path).is_none_or(|f| tools.has(f)),
+            };
             if remember && about_the_file {
                 let _ = std::fs::write(&marker, &reason);
             }
@@ -569,7 +574,7 @@ fn in_helper(
     cfg: &Helpers,
     slot: &mut Option<Helper>,
     req: &Request,
-    ffmpeg: bool,
+    tools: formats::Tools,
 ) -> Result<image::RgbaImage, (String, bool)> {
     // A helper that ended while idle is noticed when it is spoken to: one fresh start.
     for attempt in 0..2 {
@@ -580,7 +585,7 @@ fn in_helper(
                 Err(e) => return Err((format!("could not start the picture helper: {e}"), false)),
             },
         };
-        let answer = helper.render(&req.path, req.kind, req.size, ffmpeg, cfg.timeout);
+        let answer = helper.render(&req.path, req.kind, req.size, tools, cfg.timeout);
         match answer {
             Ok(Answer::Picture(img)) => return Ok(img),
             Ok(Answer::Failed(reason)) => return Err((reason, true)),
@@ -641,7 +646,11 @@ mod tests {
             kind: Kind::Video,
             size: THUMB_PX,
         };
-        let img = make(&req, dir.path(), true, &Isolation::InProcess, &mut None).expect("poster");
+        let tools = formats::Tools {
+            ffmpeg: true,
+            ..Default::default()
+        };
+        let img = make(&req, dir.path(), tools, &Isolation::InProcess, &mut None).expect("poster");
         assert_eq!((img.width(), img.height()), (256, 192));
         assert!(
             dir.path().join("k-256-v2.png").exists(),

@@ -8,10 +8,10 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::process::Command;
 
 use image::metadata::Orientation;
 
+use super::formats::{self, Format, Tools};
 use crate::library::Kind;
 
 /// Images larger than this (either edge) are refused.
@@ -19,24 +19,37 @@ pub(crate) const MAX_EDGE: u32 = 20_000;
 /// Most memory one decode may allocate.
 pub(crate) const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
-/// Decodes (or takes a video poster) and scales to at most `size` pixels along the longer
-/// edge, upright as the camera meant it.
+/// Decodes (or takes a video poster, or has a program of the system draw it) and scales to
+/// at most `size` pixels along the longer edge, upright as the camera meant it.
 pub fn render(
     path: &Path,
     kind: Kind,
     size: u32,
-    ffmpeg: bool,
+    tools: Tools,
 ) -> Result<image::RgbaImage, String> {
     let img = match kind {
         Kind::Video => {
-            if !ffmpeg {
+            if !tools.ffmpeg {
                 return Err("no poster frame: install ffmpeg to see video previews".into());
             }
             video_poster(path, size)?
         }
-        _ => match fast_path(path, size) {
-            Some(img) => img,
-            None => decode(path)?,
+        _ => match Format::of_file(path) {
+            Some(format) if !tools.has(format) => return Err(format.missing().into()),
+            Some(Format::Heif) => {
+                let jpeg = formats::heif_as_jpeg(path)?;
+                match std::panic::catch_unwind(AssertUnwindSafe(|| scaled_jpeg(&jpeg, size))) {
+                    Ok(Some(img)) => img,
+                    _ => image::load_from_memory(&jpeg)
+                        .map_err(|e| format!("heif-convert's picture is unreadable: {e}"))?,
+                }
+            }
+            Some(Format::Pdf) => formats::pdf_first_page(path, size)?,
+            Some(Format::Psd) => formats::psd_composite(path)?,
+            None => match fast_path(path, size) {
+                Some(img) => img,
+                None => decode(path)?,
+            },
         },
     };
     let img = if img.width() > size || img.height() > size {
@@ -343,19 +356,9 @@ fn riff_exif(bytes: &[u8]) -> Option<&[u8]> {
     None
 }
 
-/// Whether `ffmpeg` can be run on this computer.
-pub(crate) fn has_ffmpeg() -> bool {
-    Command::new("ffmpeg")
-        .arg("-version")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 /// A frame one second in (or the first), scaled, via ffmpeg.
 fn video_poster(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
-    let out = Command::new("ffmpeg")
+    let out = formats::tool("ffmpeg")
         .args(["-v", "error", "-ss", "1", "-i"])
         .arg(path)
         .args([
@@ -369,8 +372,6 @@ fn video_poster(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
             "png",
             "-",
         ])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
         .output()
         .map_err(|e| format!("ffmpeg failed: {e}"))?;
     if !out.status.success() || out.stdout.is_empty() {
@@ -419,7 +420,7 @@ mod tests {
         let bytes = std::fs::read(&path).expect("read");
         let scaled = scaled_jpeg(&bytes, THUMB).expect("the fast path takes a JPEG");
         assert_eq!((scaled.width(), scaled.height()), (400, 200));
-        let thumb = render(&path, Kind::Image, THUMB, false).expect("thumbnail");
+        let thumb = render(&path, Kind::Image, THUMB, Tools::default()).expect("thumbnail");
         assert_eq!(thumb.dimensions(), (256, 128));
         assert_like_full_decode(&path, &thumb);
         // Not a JPEG: the fast path declines and the full decoder decides.
@@ -427,7 +428,7 @@ mod tests {
         img.save(&png).expect("save");
         assert!(fast_path(&png, THUMB).is_none());
         assert_eq!(
-            render(&png, Kind::Image, THUMB, false)
+            render(&png, Kind::Image, THUMB, Tools::default())
                 .expect("png")
                 .dimensions(),
             (256, 128)
@@ -492,7 +493,7 @@ mod tests {
         let bytes = std::fs::read(&path).expect("read");
         let scaled = scaled_webp(&bytes, THUMB).expect("the fast path takes a WebP");
         assert_eq!((scaled.width(), scaled.height()), (256, 128));
-        let thumb = render(&path, Kind::Image, THUMB, false).expect("thumbnail");
+        let thumb = render(&path, Kind::Image, THUMB, Tools::default()).expect("thumbnail");
         assert_like_full_decode(&path, &thumb);
     }
 
@@ -505,7 +506,7 @@ mod tests {
         // Only the headers: libjpeg gives up, the fast path declines without a panic.
         std::fs::write(&path, &bytes[..bytes.len().min(300)]).expect("write");
         assert!(fast_path(&path, THUMB).is_none());
-        let err = render(&path, Kind::Image, THUMB, false).expect_err("cut short");
+        let err = render(&path, Kind::Image, THUMB, Tools::default()).expect_err("cut short");
         assert!(err.starts_with("can't read this image"), "{err}");
     }
 

@@ -1,0 +1,433 @@
+//! Formats beyond what the `image` crate reads. HEIC/HEIF and AVIF go through libheif's
+//! `heif-convert`, PDF (its first page) through poppler's `pdftoppm`: like videos through
+//! ffmpeg, each uses a program Debian ships when it is installed, and says which to install
+//! when it is not. The programs run inside the picture helper, so they inherit its memory
+//! limit, and die with it when a timeout kills it. Photoshop files are read here (the
+//! composite image they store).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Formats made into pictures by a program of the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// HEIC/HEIF (iPhone photos) and AVIF.
+    Heif,
+    /// A PDF's first page.
+    Pdf,
+    /// A Photoshop document's composite image.
+    Psd,
+}
+
+impl Format {
+    /// The format of a file, from its first bytes (the extension decides nothing).
+    pub fn of(magic: &[u8]) -> Option<Format> {
+        if magic.starts_with(b"%PDF-") {
+            return Some(Format::Pdf);
+        }
+        if magic.starts_with(b"8BPS") {
+            return Some(Format::Psd);
+        }
+        // An ISO media file whose brand is an image one: `....ftypheic`, `ftypavif`, ...
+        if magic.len() >= 12 && &magic[4..8] == b"ftyp" {
+            let brand = &magic[8..12];
+            const IMAGE_BRANDS: [&[u8; 4]; 8] = [
+                b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis",
+            ];
+            if IMAGE_BRANDS.iter().any(|b| b.as_slice() == brand) {
+                return Some(Format::Heif);
+            }
+        }
+        None
+    }
+
+    /// The format of the file at `path`, from its first bytes.
+    pub fn of_file(path: &Path) -> Option<Format> {
+        use std::io::Read;
+        let mut magic = [0u8; 12];
+        let mut file = std::fs::File::open(path).ok()?;
+        let n = file.read(&mut magic).ok()?;
+        Format::of(&magic[..n])
+    }
+
+    /// The format a file's name says it has (for decisions that must not open the file).
+    pub fn of_name(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "heic" | "heif" | "avif" => Some(Format::Heif),
+            "pdf" => Some(Format::Pdf),
+            "psd" => Some(Format::Psd),
+            _ => None,
+        }
+    }
+
+    /// What to install when the program is missing.
+    pub fn missing(self) -> &'static str {
+        match self {
+            Format::Heif => {
+                "no preview: install libheif's heif-convert (libheif-examples) to see HEIC and AVIF photos"
+            }
+            Format::Pdf => "no preview: install poppler's pdftoppm (poppler-utils) to see PDFs",
+            Format::Psd => "no preview for this Photoshop file",
+        }
+    }
+}
+
+/// The programs found on this computer (each looked for once per process).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tools {
+    pub ffmpeg: bool,
+    pub heif: bool,
+    pub pdf: bool,
+}
+
+impl Tools {
+    /// Looks for each program.
+    pub fn find() -> Tools {
+        Tools {
+            ffmpeg: runs("ffmpeg", "-version"),
+            heif: runs("heif-convert", "--help"),
+            pdf: runs("pdftoppm", "-v"),
+        }
+    }
+
+    /// Whether the program a format needs is here.
+    pub fn has(self, format: Format) -> bool {
+        match format {
+            Format::Heif => self.heif,
+            Format::Pdf => self.pdf,
+            Format::Psd => true,
+        }
+    }
+
+    /// As one byte, for the helper's wire.
+    pub fn bits(self) -> u8 {
+        u8::from(self.ffmpeg) | (u8::from(self.heif) << 1) | (u8::from(self.pdf) << 2)
+    }
+
+    pub fn from_bits(b: u8) -> Tools {
+        Tools {
+            ffmpeg: b & 1 != 0,
+            heif: b & 2 != 0,
+            pdf: b & 4 != 0,
+        }
+    }
+}
+
+fn runs(program: &str, arg: &str) -> bool {
+    Command::new(program)
+        .arg(arg)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A command that dies with the process that started it (a helper killed for taking too
+/// long takes its program along).
+pub fn tool(program: &str) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.stdin(Stdio::null()).stderr(Stdio::null());
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    cmd
+}
+
+/// A HEIC/HEIF or AVIF photo as a JPEG file's bytes, through `heif-convert` (which applies
+/// the file's rotation and mirroring, and assembles the tiles iPhones write).
+pub fn heif_as_jpeg(path: &Path) -> Result<Vec<u8>, String> {
+    let dir = Scratch::new()?;
+    let out = dir.0.join("picture.jpg");
+    let status = tool("heif-convert")
+        .args(["-q", "92"])
+        .arg(path)
+        .arg(&out)
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("heif-convert failed: {e}"))?;
+    // A file holding several images is written as picture-1.jpg, picture-2.jpg, …: the
+    // first is the main one.
+    let written = [out.clone(), dir.0.join("picture-1.jpg")]
+        .into_iter()
+        .find(|p| p.is_file());
+    match written {
+        Some(p) if status.success() => {
+            std::fs::read(&p).map_err(|e| format!("heif-convert's picture is unreadable: {e}"))
+        }
+        _ => Err("can't read this HEIC/AVIF file (heif-convert could not decode it)".into()),
+    }
+}
+
+/// A PDF's first page, fitted into `size`×`size`, through `pdftoppm`.
+pub fn pdf_first_page(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
+    let out = tool("pdftoppm")
+        .args(["-f", "1", "-l", "1", "-singlefile", "-png", "-scale-to"])
+        .arg(size.to_string())
+        .arg(path)
+        .output()
+        .map_err(|e| format!("pdftoppm failed: {e}"))?;
+    if !out.status.success() || out.stdout.is_empty() {
+        return Err("can't read this PDF (pdftoppm could not draw its first page)".into());
+    }
+    image::load_from_memory(&out.stdout).map_err(|e| format!("pdftoppm gave no picture: {e}"))
+}
+
+/// A Photoshop document's composite image: the flattened picture Photoshop stores after the
+/// layers (for "maximize compatibility", its default), raw or PackBits-compressed, 8 or 16
+/// bits a channel, in RGB, grayscale, indexed colour or CMYK. Within the same size limits as every other
+/// decoder; anything else is said plainly.
+pub fn psd_composite(path: &Path) -> Result<image::DynamicImage, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("can't read the file: {e}"))?;
+    psd_decode(&bytes).map_err(|why| format!("can't read this Photoshop file: {why}"))
+}
+
+fn psd_decode(bytes: &[u8]) -> Result<image::DynamicImage, &'static str> {
+    let mut r = Bytes { bytes, at: 0 };
+    if r.take(4)? != b"8BPS" {
+        return Err("not a Photoshop file");
+    }
+    // 1: PSD; 2: PSB ("large document"), whose lengths are longer.
+    let big = match r.u16()? {
+        1 => false,
+        2 => true,
+        _ => return Err("an unknown version"),
+    };
+    r.take(6)?;
+    let channels = usize::from(r.u16()?);
+    let (height, width) = (r.u32()?, r.u32()?);
+    let depth = r.u16()?;
+    let mode = r.u16()?;
+    let edge = super::render::MAX_EDGE;
+    if width == 0 || height == 0 || width > edge || height > edge {
+        return Err("too large to preview safely");
+    }
+    let bps = match depth {
+        8 => 1,
+        16 => 2,
+        _ => return Err("no preview for this bit depth"),
+    };
+    // The colour planes used (alpha and extra channels are left out: the composite is
+    // already matted).
+    let used = match mode {
+        1 | 2 => 1,
+        3 => 3,
+        4 => 4,
+        _ => return Err("no preview for this colour mode"),
+    };
+    if mode == 2 && bps != 1 {
+        return Err("a damaged indexed-colour image");
+    }
+    if channels < used {
+        return Err("fewer channels than its colour mode needs");
+    }
+    let (w, h) = (width as usize, height as usize);
+    if (w * h * used * bps) as u64 > super::render::MAX_ALLOC {
+        return Err("too large to preview safely");
+    }
+    // Colour mode data (an indexed image's palette: 256 reds, then greens, then blues),
+    // then image resources, layers and masks (skipped).
+    let mut palette: &[u8] = &[];
+    for section in 0..3 {
+        let len = if big && section == 2 {
+            r.u64()?
+        } else {
+            u64::from(r.u32()?)
+        };
+        let data = r.take(usize::try_from(len).map_err(|_| "a damaged section length")?)?;
+        if section == 0 {
+            palette = data;
+        }
+    }
+    if mode == 2 && palette.len() < 768 {
+        return Err("an indexed-colour image without its palette");
+    }
+    let row = w * bps;
+    let mut planes = vec![vec![0u8; row * h]; used];
+    match r.u16()? {
+        0 => {
+            for plane in &mut planes {
+                plane.copy_from_slice(r.take(row * h)?);
+            }
+        }
+        1 => {
+            // Every row's compressed length first (all channels), then the rows.
+            let mut lengths = Vec::with_capacity(channels * h);
+            for _ in 0..channels * h {
+                lengths.push(if big {
+                    r.u32()? as usize
+                } else {
+                    usize::from(r.u16()?)
+                });
+            }
+            for (c, plane) in planes.iter_mut().enumerate() {
+                for y in 0..h {
+                    let packed = r.take(lengths[c * h + y])?;
+                    unpack_bits(packed, &mut plane[y * row..(y + 1) * row])?;
+                }
+            }
+        }
+        _ => return Err("no preview for this compression"),
+    }
+    // The high byte of a 16-bit sample is plenty for a picture on screen.
+    let at = |plane: &[u8], i: usize| plane[i * bps];
+    let pixels = w * h;
+    Ok(match mode {
+        2 => {
+            let mut rgb = Vec::with_capacity(pixels * 3);
+            for &v in &planes[0] {
+                let v = usize::from(v);
+                rgb.extend([palette[v], palette[256 + v], palette[512 + v]]);
+            }
+            image::DynamicImage::ImageRgb8(
+                image::RgbImage::from_raw(width, height, rgb).ok_or("a damaged image")?,
+            )
+        }
+        1 => image::DynamicImage::ImageLuma8(
+            image::GrayImage::from_raw(
+                width,
+                height,
+                (0..pixels).map(|i| at(&planes[0], i)).collect(),
+            )
+            .ok_or("a damaged image")?,
+        ),
+        3 => {
+            let mut rgb = Vec::with_capacity(pixels * 3);
+            for i in 0..pixels {
+                rgb.extend([at(&planes[0], i), at(&planes[1], i), at(&planes[2], i)]);
+            }
+            image::DynamicImage::ImageRgb8(
+                image::RgbImage::from_raw(width, height, rgb).ok_or("a damaged image")?,
+            )
+        }
+        _ => {
+            // CMYK is stored inverted (255 is no ink): each colour is its value times black's.
+            let mut rgb = Vec::with_capacity(pixels * 3);
+            for i in 0..pixels {
+                let k = u16::from(at(&planes[3], i));
+                for plane in &planes[..3] {
+                    rgb.push(((u16::from(at(plane, i)) * k) / 255) as u8);
+                }
+            }
+            image::DynamicImage::ImageRgb8(
+                image::RgbImage::from_raw(width, height, rgb).ok_or("a damaged image")?,
+            )
+        }
+    })
+}
+
+/// PackBits: a count n, then n+1 literal bytes (n < 128) or one byte repeated 257-n times
+/// (n > 128); 128 is nothing. Fills `out` exactly or fails.
+fn unpack_bits(mut packed: &[u8], out: &mut [u8]) -> Result<(), &'static str> {
+    let mut at = 0;
+    while at < out.len() {
+        let (&n, rest) = packed.split_first().ok_or("a damaged compressed row")?;
+        packed = rest;
+        match n {
+            0..=127 => {
+                let len = usize::from(n) + 1;
+                if at + len > out.len() || packed.len() < len {
+                    return Err("a damaged compressed row");
+                }
+                out[at..at + len].copy_from_slice(&packed[..len]);
+                packed = &packed[len..];
+                at += len;
+            }
+            128 => {}
+            _ => {
+                let len = 257 - usize::from(n);
+                let (&v, rest) = packed.split_first().ok_or("a damaged compressed row")?;
+                packed = rest;
+                if at + len > out.len() {
+                    return Err("a damaged compressed row");
+                }
+                out[at..at + len].fill(v);
+                at += len;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads big-endian numbers and slices from a file's bytes, never past their end.
+struct Bytes<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Bytes<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], &'static str> {
+        let end = self.at.checked_add(n).ok_or("a damaged length")?;
+        let got = self
+            .bytes
+            .get(self.at..end)
+            .ok_or("the file ends too soon")?;
+        self.at = end;
+        Ok(got)
+    }
+
+    fn u16(&mut self) -> Result<u16, &'static str> {
+        let b = self.take(2)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+
+    fn u32(&mut self) -> Result<u32, &'static str> {
+        let b = self.take(4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn u64(&mut self) -> Result<u64, &'static str> {
+        Ok((u64::from(self.u32()?) << 32) | u64::from(self.u32()?))
+    }
+}
+
+/// A Photoshop document's width and height, from its header.
+pub fn psd_dimensions(path: &Path) -> Option<(u32, u32)> {
+    use std::io::Read;
+    let mut head = [0u8; 26];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    if &head[..4] != b"8BPS" {
+        return None;
+    }
+    let be = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    Some((be(18), be(14)))
+}
+
+/// A folder of its own for a program's output, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Scratch, String> {
+        let dir = std::env::temp_dir().join(format!(
+            "shoebox-{}-{:?}-{}",
+            std::process::id(),
+            std::thread::current().id(),
+            fastrand_u64()
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("no room for a preview: {e}"))?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A number unlikely to repeat, without a random-number dependency.
+fn fastrand_u64() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now())
+}

@@ -1,0 +1,251 @@
+//! Formats beyond JPEG, PNG, WebP, GIF, TIFF and BMP, each with real files: HEIC and AVIF
+//! made by libheif's and libavif's encoders, an iPhone's tiled HEIC, and a PDF written by
+//! librsvg. The programs that read them (heif-convert, pdftoppm) are installed by CI; where
+//! one is missing a test says it skipped, unless `SHOEBOX_REQUIRE_TOOLS` is set (as CI does).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use shoebox::library::Kind;
+use shoebox::thumbs::formats::{Format, Tools};
+use shoebox::thumbs::render;
+
+/// Runs a program that makes a test file; false (after saying so) when it is not installed.
+fn made_with(program: &str, args: &[&str]) -> bool {
+    match Command::new(program).args(args).output() {
+        Ok(out) if out.status.success() => true,
+        Ok(out) => panic!("{program} failed: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(_) if std::env::var_os("SHOEBOX_REQUIRE_TOOLS").is_some() => {
+            panic!("{program} is required here (SHOEBOX_REQUIRE_TOOLS is set)")
+        }
+        Err(_) => {
+            eprintln!("skipped: {program} is not installed");
+            false
+        }
+    }
+}
+
+/// The programs found, which must include those named when CI requires them.
+fn tools() -> Tools {
+    let tools = Tools::find();
+    if std::env::var_os("SHOEBOX_REQUIRE_TOOLS").is_some() {
+        assert!(
+            tools.heif && tools.pdf,
+            "heif-convert and pdftoppm are required here"
+        );
+    }
+    tools
+}
+
+/// A 640×480 PNG, dark on the left and light on the right.
+fn halves_png(dir: &Path) -> PathBuf {
+    let path = dir.join("halves.png");
+    image::RgbImage::from_fn(640, 480, |x, _| {
+        if x < 320 {
+            image::Rgb([30, 60, 120])
+        } else {
+            image::Rgb([230, 220, 200])
+        }
+    })
+    .save(&path)
+    .unwrap();
+    path
+}
+
+/// Dark on the left, light on the right, as the test pictures are.
+fn assert_halves(img: &image::RgbaImage) {
+    let (w, h) = img.dimensions();
+    let left = img.get_pixel(w / 6, h / 2).0;
+    let right = img.get_pixel(w - w / 6, h / 2).0;
+    assert!(
+        left[..3].iter().all(|&c| c < 140) && right[..3].iter().all(|&c| c > 180),
+        "left {left:?}, right {right:?}"
+    );
+}
+
+#[test]
+fn heic_and_avif_photos_are_shown_with_their_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = halves_png(dir.path());
+    let heic = dir.path().join("photo.heic");
+    let avif = dir.path().join("photo.avif");
+    if !made_with(
+        "heif-enc",
+        &[
+            "-q",
+            "90",
+            "-o",
+            heic.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ],
+    ) || !made_with("avifenc", &[png.to_str().unwrap(), avif.to_str().unwrap()])
+    {
+        return;
+    }
+    let tools = tools();
+    if !tools.heif {
+        return;
+    }
+    for path in [&heic, &avif] {
+        assert_eq!(Format::of_file(path), Some(Format::Heif), "{path:?}");
+        let thumb = render(path, Kind::Image, 256, tools).expect("a thumbnail");
+        assert_eq!(thumb.dimensions(), (256, 192), "{path:?}");
+        assert_halves(&thumb);
+        let meta = shoebox::library::read_meta(path, Kind::Image).unwrap();
+        assert_eq!(
+            (meta.width, meta.height),
+            (Some(640), Some(480)),
+            "{path:?}"
+        );
+    }
+}
+
+#[test]
+fn an_iphone_heic_made_of_tiles_is_shown_whole_with_its_camera_and_date() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/iphone-grid.heic");
+    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+    assert_eq!((meta.width, meta.height), (Some(4032), Some(3024)));
+    assert!(
+        meta.camera.as_deref().is_some_and(|c| c.contains("iPhone")),
+        "{:?}",
+        meta.camera
+    );
+    assert!(meta.captured_at.is_some());
+    let tools = tools();
+    if !tools.heif {
+        eprintln!("skipped: heif-convert is not installed");
+        return;
+    }
+    let thumb = render(&path, Kind::Image, 256, tools).expect("a thumbnail");
+    assert_eq!(thumb.dimensions(), (256, 192));
+    // The tiles are all there: no quarter of the picture is left blank.
+    let (w, h) = thumb.dimensions();
+    for (x, y) in [
+        (w / 4, h / 4),
+        (3 * w / 4, h / 4),
+        (w / 4, 3 * h / 4),
+        (3 * w / 4, 3 * h / 4),
+    ] {
+        let p = thumb.get_pixel(x, y).0;
+        assert_eq!(p[3], 255, "opaque at {x},{y}");
+    }
+}
+
+#[test]
+fn a_pdf_is_shown_by_its_first_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("page.svg");
+    std::fs::write(
+        &svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">
+  <rect width="200" height="300" fill="#1e3c78"/>
+  <rect x="200" width="200" height="300" fill="#e6dcc8"/>
+</svg>"##,
+    )
+    .unwrap();
+    let pdf = dir.path().join("doc.pdf");
+    if !made_with(
+        "rsvg-convert",
+        &[
+            "-f",
+            "pdf",
+            "-o",
+            pdf.to_str().unwrap(),
+            svg.to_str().unwrap(),
+        ],
+    ) {
+        return;
+    }
+    assert_eq!(Format::of_file(&pdf), Some(Format::Pdf));
+    assert_eq!(shoebox::library::kind_of("Report.PDF"), Kind::Image);
+    let tools = tools();
+    if !tools.pdf {
+        eprintln!("skipped: pdftoppm is not installed");
+        return;
+    }
+    let thumb = render(&pdf, Kind::Image, 256, tools).expect("a thumbnail");
+    assert_eq!(thumb.dimensions(), (256, 192));
+    assert_halves(&thumb);
+}
+
+#[test]
+fn without_its_program_a_format_says_which_to_install() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/iphone-grid.heic");
+    let none = Tools::default();
+    let err = render(&path, Kind::Image, 256, none).unwrap_err();
+    assert!(
+        err.contains("heif-convert") && err.contains("libheif-examples"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_photoshop_file_is_shown_by_its_composite_image() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/photoshop.psd");
+    assert_eq!(Format::of_file(&path), Some(Format::Psd));
+    assert_eq!(shoebox::library::kind_of("poster.PSD"), Kind::Image);
+    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+    assert_eq!((meta.width, meta.height), (Some(150), Some(91)));
+    // Needs no program.
+    let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a picture");
+    assert_eq!(thumb.dimensions(), (150, 91), "not enlarged");
+    // Photoshop stored its own small JPEG of the same picture: the two agree.
+    let bytes = std::fs::read(&path).unwrap();
+    let start = bytes
+        .windows(3)
+        .position(|w| w == [0xFF, 0xD8, 0xFF])
+        .unwrap();
+    let own = image::load_from_memory(&bytes[start..])
+        .unwrap()
+        .into_rgba8();
+    let ours = image::imageops::resize(
+        &thumb,
+        own.width(),
+        own.height(),
+        image::imageops::FilterType::Triangle,
+    );
+    let (w, h) = own.dimensions();
+    let mut far = 0;
+    for y in (0..h).step_by(7) {
+        for x in (0..w).step_by(7) {
+            let (a, b) = (own.get_pixel(x, y).0, ours.get_pixel(x, y).0);
+            if (0..3).any(|c| a[c].abs_diff(b[c]) > 40) {
+                far += 1;
+            }
+        }
+    }
+    assert!(
+        far <= 3,
+        "{far} sampled points differ from Photoshop's own thumbnail"
+    );
+}
+
+#[test]
+fn photoshop_files_compressed_indexed_grey_cmyk_and_16_bit_are_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = halves_png(dir.path());
+    let png = png.to_str().unwrap();
+    let variants: [(&str, &[&str]); 5] = [
+        ("rgb.psd", &["-type", "TrueColor"]),
+        ("rgb16.psd", &["-type", "TrueColor", "-depth", "16"]),
+        ("indexed.psd", &["-type", "Palette"]),
+        ("grey.psd", &["-colorspace", "Gray"]),
+        ("cmyk.psd", &["-colorspace", "CMYK"]),
+    ];
+    for (name, how) in variants {
+        let out = dir.path().join(name);
+        let mut args = vec![png];
+        args.extend(how);
+        args.push(out.to_str().unwrap());
+        if !made_with("convert", &args) {
+            return;
+        }
+        // ImageMagick writes the composite PackBits-compressed.
+        let thumb = render(&out, Kind::Image, 256, Tools::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(thumb.dimensions(), (256, 192), "{name}");
+        assert_halves(&thumb);
+        let meta = shoebox::library::read_meta(&out, Kind::Image).unwrap();
+        assert_eq!((meta.width, meta.height), (Some(640), Some(480)), "{name}");
+    }
+}
