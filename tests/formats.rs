@@ -249,3 +249,111 @@ fn photoshop_files_compressed_indexed_grey_cmyk_and_16_bit_are_shown() {
         assert_eq!((meta.width, meta.height), (Some(640), Some(480)), "{name}");
     }
 }
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// The preview inside a RAW, decoded whole by the image crate, for comparison.
+fn own_preview(path: &Path) -> image::RgbaImage {
+    let bytes = std::fs::read(path).unwrap();
+    let mut best: Option<image::DynamicImage> = None;
+    for (i, w) in bytes.windows(3).enumerate() {
+        if w == [0xFF, 0xD8, 0xFF]
+            && let Ok(img) = image::load_from_memory(&bytes[i..])
+            && best.as_ref().is_none_or(|b| img.width() > b.width())
+        {
+            best = Some(img);
+        }
+    }
+    best.expect("a preview").into_rgba8()
+}
+
+/// Most sampled points of `a` and `b` (the same size) are the same colour, give or take.
+fn assert_same_picture(a: &image::RgbaImage, b: &image::RgbaImage) {
+    assert_eq!(a.dimensions(), b.dimensions());
+    let (w, h) = a.dimensions();
+    let (mut far, mut all) = (0, 0);
+    for y in (0..h).step_by(5) {
+        for x in (0..w).step_by(5) {
+            let (p, q) = (a.get_pixel(x, y).0, b.get_pixel(x, y).0);
+            all += 1;
+            if (0..3).any(|c| p[c].abs_diff(q[c]) > 40) {
+                far += 1;
+            }
+        }
+    }
+    assert!(far * 50 <= all, "{far} of {all} sampled points differ");
+}
+
+#[test]
+fn a_canon_cr3_is_shown_by_its_preview_with_its_camera_and_date() {
+    let path = data("canon-r6.cr3");
+    assert_eq!(Format::of_file(&path), Some(Format::Raw));
+    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+    assert_eq!((meta.width, meta.height), (Some(1620), Some(1080)));
+    assert_eq!(meta.camera.as_deref(), Some("Canon EOS R6"));
+    assert!(meta.captured_at.is_some());
+    // Needs no program; the grid's thumbnail comes from the preview at a reduced scale.
+    let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
+    assert_eq!(thumb.dimensions(), (256, 171));
+    let own = own_preview(&path);
+    let own = image::imageops::thumbnail(&own, 256, 171);
+    assert_same_picture(&thumb, &own);
+}
+
+#[test]
+fn a_raw_is_turned_as_the_camera_recorded() {
+    // The same CR3, its orientation set to "turned a quarter clockwise" (6).
+    let mut bytes = std::fs::read(data("canon-r6.cr3")).unwrap();
+    let at = bytes.windows(4).position(|w| w == b"CMT1").unwrap() + 4;
+    let ifd = at + u32::from_le_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
+    let entries = u16::from_le_bytes([bytes[ifd], bytes[ifd + 1]]) as usize;
+    let entry = (0..entries)
+        .map(|i| ifd + 2 + 12 * i)
+        .find(|&e| bytes[e..e + 2] == [0x12, 0x01])
+        .expect("an orientation tag");
+    bytes[entry + 8] = 6;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("portrait.cr3");
+    std::fs::write(&path, &bytes).unwrap();
+    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+    assert_eq!((meta.width, meta.height), (Some(1080), Some(1620)));
+    let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
+    assert_eq!(thumb.dimensions(), (171, 256));
+    let own = image::DynamicImage::ImageRgba8(own_preview(&path))
+        .rotate90()
+        .into_rgba8();
+    assert_same_picture(&thumb, &image::imageops::thumbnail(&own, 171, 256));
+}
+
+#[test]
+fn a_fujifilm_raf_is_shown_by_its_preview_with_its_camera() {
+    let path = data("fujifilm.raf");
+    assert_eq!(Format::of_file(&path), Some(Format::Raw));
+    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+    assert_eq!((meta.width, meta.height), (Some(160), Some(120)));
+    assert!(
+        meta.camera
+            .as_deref()
+            .is_some_and(|c| c.starts_with("FUJIFILM")),
+        "{:?}",
+        meta.camera
+    );
+    let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
+    assert_eq!(thumb.dimensions(), (160, 120), "not enlarged");
+    assert_same_picture(&thumb, &own_preview(&path));
+}
+
+#[test]
+fn a_raw_without_a_preview_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.nef");
+    // A TIFF header and nothing else.
+    std::fs::write(&path, b"II*\0\x08\0\0\0\0\0\0\0\0\0").unwrap();
+    assert_eq!(Format::of_file(&path), Some(Format::Raw));
+    let err = render(&path, Kind::Image, 256, Tools::default()).unwrap_err();
+    assert_eq!(err, "no preview inside this RAW file");
+}

@@ -10,7 +10,7 @@ mod fsops;
 mod import;
 mod model;
 mod moves;
-mod probe;
+pub(crate) mod probe;
 mod purge;
 mod query;
 mod recovery;

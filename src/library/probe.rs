@@ -91,8 +91,24 @@ pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
         }
         return Ok(meta);
     }
-    if RAW.contains(&ext.as_str()) || DOCUMENT.contains(&ext.as_str()) {
-        // No header reader for these here; EXIF is all we know.
+    if RAW.contains(&ext.as_str()) {
+        // The size of the preview the camera stored, as the grid shows it.
+        if let Some((w, h)) = crate::thumbs::formats::raw_dimensions(path) {
+            meta.width = Some(w);
+            meta.height = Some(h);
+        }
+        // A RAW whose metadata is not a plain TIFF (CR3, RAF) keeps it elsewhere.
+        if meta.captured_at.is_none() && meta.camera.is_none() {
+            for exif in crate::thumbs::formats::raw_exif(path) {
+                let (t, camera) = exif_fields(&exif);
+                meta.captured_at = meta.captured_at.or(t);
+                meta.camera = meta.camera.or(camera);
+            }
+        }
+        return Ok(meta);
+    }
+    if DOCUMENT.contains(&ext.as_str()) {
+        // Nothing cheap to read: its first page is drawn when it is shown.
         return Ok(meta);
     }
     let (w, h) = oriented_dimensions(path)?;
@@ -165,6 +181,11 @@ fn read_exif(path: &Path) -> Option<(Option<UnixSecs>, Option<String>)> {
     let exif = exif::Reader::new()
         .read_from_container(&mut BufReader::new(file))
         .ok()?;
+    Some(exif_fields(&exif))
+}
+
+/// Capture time and camera from one EXIF structure.
+fn exif_fields(exif: &exif::Exif) -> (Option<UnixSecs>, Option<String>) {
     let captured = [exif::Tag::DateTimeOriginal, exif::Tag::DateTime]
         .iter()
         .find_map(|tag| exif.get_field(*tag, exif::In::PRIMARY))
@@ -189,7 +210,7 @@ fn read_exif(path: &Path) -> Option<(Option<UnixSecs>, Option<String>)> {
         (None, None) => None,
     }
     .filter(|c| !c.is_empty());
-    Some((captured, camera))
+    (captured, camera)
 }
 
 /// `2024:07:14 18:03:22` as seconds, read as UTC (EXIF carries no zone).

@@ -2,8 +2,9 @@
 //! `heif-convert`, PDF (its first page) through poppler's `pdftoppm`: like videos through
 //! ffmpeg, each uses a program Debian ships when it is installed, and says which to install
 //! when it is not. The programs run inside the picture helper, so they inherit its memory
-//! limit, and die with it when a timeout kills it. Photoshop files are read here (the
-//! composite image they store).
+//! limit, and die with it when a timeout kills it. Read here: Photoshop files (the composite
+//! image they store) and camera RAW files (the JPEG preview the camera stores in them, as
+//! digiKam and Lightroom show in their grids, turned by the RAW's own orientation).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -17,6 +18,8 @@ pub enum Format {
     Pdf,
     /// A Photoshop document's composite image.
     Psd,
+    /// A camera RAW file's embedded JPEG preview.
+    Raw,
 }
 
 impl Format {
@@ -41,13 +44,21 @@ impl Format {
         None
     }
 
-    /// The format of the file at `path`, from its first bytes.
+    /// The format of the file at `path`, from its first bytes; a RAW file (often a TIFF
+    /// inside) also by its name.
     pub fn of_file(path: &Path) -> Option<Format> {
         use std::io::Read;
-        let mut magic = [0u8; 12];
+        let mut magic = [0u8; 16];
         let mut file = std::fs::File::open(path).ok()?;
         let n = file.read(&mut magic).ok()?;
-        Format::of(&magic[..n])
+        let magic = &magic[..n];
+        Format::of(magic).or_else(|| {
+            let raw_magic = magic.starts_with(b"FUJIFILMCCD-RAW")
+                || (magic.len() >= 12 && &magic[4..12] == b"ftypcrx ")
+                || magic.starts_with(b"II")
+                || magic.starts_with(b"MM");
+            (raw_magic && Format::of_name(path) == Some(Format::Raw)).then_some(Format::Raw)
+        })
     }
 
     /// The format a file's name says it has (for decisions that must not open the file).
@@ -57,6 +68,7 @@ impl Format {
             "heic" | "heif" | "avif" => Some(Format::Heif),
             "pdf" => Some(Format::Pdf),
             "psd" => Some(Format::Psd),
+            raw if crate::library::probe::RAW.contains(&raw) => Some(Format::Raw),
             _ => None,
         }
     }
@@ -69,6 +81,7 @@ impl Format {
             }
             Format::Pdf => "no preview: install poppler's pdftoppm (poppler-utils) to see PDFs",
             Format::Psd => "no preview for this Photoshop file",
+            Format::Raw => "no preview inside this RAW file",
         }
     }
 }
@@ -96,7 +109,7 @@ impl Tools {
         match format {
             Format::Heif => self.heif,
             Format::Pdf => self.pdf,
-            Format::Psd => true,
+            Format::Psd | Format::Raw => true,
         }
     }
 
@@ -402,6 +415,185 @@ pub fn psd_dimensions(path: &Path) -> Option<(u32, u32)> {
     }
     let be = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
     Some((be(18), be(14)))
+}
+
+/// A camera RAW file's largest embedded JPEG preview (its bytes) and the RAW's own
+/// orientation (`None`: the preview's own EXIF says).
+pub fn raw_preview(path: &Path) -> Result<(Vec<u8>, Option<image::metadata::Orientation>), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("can't read the file: {e}"))?;
+    let (start, end, ..) = largest_jpeg(&bytes).ok_or(Format::Raw.missing())?;
+    let orientation = raw_orientation(&bytes);
+    Ok((bytes[start..end].to_vec(), orientation))
+}
+
+/// A RAW file's size as meant to be seen: its largest preview's, turned by its orientation.
+pub fn raw_dimensions(path: &Path) -> Option<(u32, u32)> {
+    let bytes = std::fs::read(path).ok()?;
+    let (start, _, w, h) = largest_jpeg(&bytes)?;
+    let orientation = raw_orientation(&bytes).unwrap_or_else(|| jpeg_orientation(&bytes[start..]));
+    Some(if crate::library::probe::turns_sideways(orientation) {
+        (h, w)
+    } else {
+        (w, h)
+    })
+}
+
+/// The metadata of a RAW that is not a plain TIFF: a CR3's (in its `CMT1` and `CMT2` boxes),
+/// else that of the first JPEG inside carrying EXIF (a RAF's preview).
+pub fn raw_exif(path: &Path) -> Vec<exif::Exif> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let mut found: Vec<exif::Exif> = [b"CMT1", b"CMT2"]
+        .iter()
+        .filter_map(|tag| iso_box(&bytes, tag))
+        .filter_map(|tiff| exif::Reader::new().read_raw(tiff.to_vec()).ok())
+        .collect();
+    // Else the first JPEG inside that carries EXIF (a RAF's preview does).
+    let mut from = 0;
+    while found.is_empty()
+        && let Some(at) = find(&bytes[from..], &[0xFF, 0xD8, 0xFF]).map(|i| i + from)
+    {
+        if let Ok(e) =
+            exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&bytes[at..]))
+        {
+            found.push(e);
+        }
+        from = at + 3;
+    }
+    found
+}
+
+/// The content of the first ISO media box of type `tag` (searched for, not walked).
+fn iso_box<'a>(bytes: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
+    let at = bytes.windows(4).position(|w| w == tag)?;
+    let size = bytes.get(at.checked_sub(4)?..at)?;
+    let size = u32::from_be_bytes([size[0], size[1], size[2], size[3]]) as usize;
+    bytes.get(at + 4..(at - 4).checked_add(size)?)
+}
+
+/// The orientation a RAW records for itself: in its TIFF structure (DNG, CR2, NEF, ARW, PEF,
+/// SRW; ORF and RW2 with their own magic numbers), or in a CR3's `CMT1` box.
+fn raw_orientation(bytes: &[u8]) -> Option<image::metadata::Orientation> {
+    let tiff = if bytes.starts_with(b"II") || bytes.starts_with(b"MM") {
+        let mut tiff = bytes.to_vec();
+        // ORF ("IIRO", "IIRS", "MMOR") and RW2 ("IIU\0") are TIFF but for the number.
+        if bytes.starts_with(b"II") {
+            tiff[2..4].copy_from_slice(&[0x2A, 0x00]);
+        } else {
+            tiff[2..4].copy_from_slice(&[0x00, 0x2A]);
+        }
+        tiff
+    } else {
+        iso_box(bytes, b"CMT1")?.to_vec()
+    };
+    let exif = exif::Reader::new().read_raw(tiff).ok()?;
+    let value = exif
+        .get_field(exif::Tag::Orientation, exif::In::PRIMARY)?
+        .value
+        .get_uint(0)?;
+    image::metadata::Orientation::from_exif(u8::try_from(value).ok()?)
+}
+
+/// The orientation in a JPEG's own EXIF (upright when none).
+fn jpeg_orientation(jpeg: &[u8]) -> image::metadata::Orientation {
+    exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(jpeg))
+        .ok()
+        .and_then(|e| {
+            e.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?
+                .value
+                .get_uint(0)
+        })
+        .and_then(|v| image::metadata::Orientation::from_exif(u8::try_from(v).ok()?))
+        .unwrap_or(image::metadata::Orientation::NoTransforms)
+}
+
+/// The largest baseline or progressive JPEG inside `bytes`: its start, end, width and
+/// height. A lossless JPEG (the sensor data of some RAWs) is not a preview and is passed
+/// over; so is anything that does not parse as a whole JPEG.
+fn largest_jpeg(bytes: &[u8]) -> Option<(usize, usize, u32, u32)> {
+    let mut best: Option<(usize, usize, u32, u32)> = None;
+    let mut from = 0;
+    while let Some(at) = find(&bytes[from..], &[0xFF, 0xD8, 0xFF]).map(|i| i + from) {
+        if let Some((end, w, h)) = jpeg_extent(bytes, at) {
+            let area = u64::from(w) * u64::from(h);
+            if best.is_none_or(|(.., bw, bh)| area > u64::from(bw) * u64::from(bh)) {
+                best = Some((at, end, w, h));
+            }
+        }
+        // A JPEG may hold another (an EXIF thumbnail), which may be the larger.
+        from = at + 3;
+    }
+    best
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let first = needle[0];
+    let mut at = 0;
+    while let Some(i) = hay[at..].iter().position(|&b| b == first) {
+        let i = at + i;
+        if hay[i..].starts_with(needle) {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
+
+/// Where the JPEG starting at `start` ends, and its size, if it is a whole baseline (or
+/// extended, or progressive) JPEG.
+fn jpeg_extent(bytes: &[u8], start: usize) -> Option<(usize, u32, u32)> {
+    let mut at = start + 2;
+    let mut size = None;
+    loop {
+        if *bytes.get(at)? != 0xFF {
+            return None;
+        }
+        let marker = *bytes.get(at + 1)?;
+        match marker {
+            0xFF => at += 1,
+            0xD9 => return size.map(|(w, h)| (at + 2, w, h)),
+            0xD0..=0xD7 | 0x01 => at += 2,
+            _ => {
+                let len = usize::from(u16::from_be_bytes([
+                    *bytes.get(at + 2)?,
+                    *bytes.get(at + 3)?,
+                ]));
+                if len < 2 {
+                    return None;
+                }
+                match marker {
+                    // Baseline, extended, progressive.
+                    0xC0..=0xC2 => {
+                        let seg = bytes.get(at + 4..at + 2 + len)?;
+                        let h = u32::from(u16::from_be_bytes([*seg.get(1)?, *seg.get(2)?]));
+                        let w = u32::from(u16::from_be_bytes([*seg.get(3)?, *seg.get(4)?]));
+                        if w == 0 || h == 0 {
+                            return None;
+                        }
+                        size = Some((w, h));
+                    }
+                    // Lossless, hierarchical, arithmetic: not a preview.
+                    0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
+                    _ => {}
+                }
+                at += 2 + len;
+                if marker == 0xDA {
+                    // Entropy-coded data: up to the next marker that is not a stuffed byte
+                    // or a restart.
+                    loop {
+                        let i = bytes.get(at..)?.iter().position(|&b| b == 0xFF)?;
+                        at += i;
+                        match *bytes.get(at + 1)? {
+                            0x00 | 0xD0..=0xD7 | 0xFF => at += 1,
+                            _ => break,
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A folder of its own for a program's output, removed when dropped.

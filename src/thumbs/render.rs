@@ -46,6 +46,23 @@ pub fn render(
             }
             Some(Format::Pdf) => formats::pdf_first_page(path, size)?,
             Some(Format::Psd) => formats::psd_composite(path)?,
+            Some(Format::Raw) => {
+                let (jpeg, orientation) = formats::raw_preview(path)?;
+                let scaled = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    scaled_jpeg_turned(&jpeg, size, orientation)
+                }));
+                match scaled {
+                    Ok(Some(img)) => img,
+                    _ => {
+                        let mut img = image::load_from_memory(&jpeg)
+                            .map_err(|e| format!("can't read this RAW file's preview: {e}"))?;
+                        if let Some(o) = orientation {
+                            img.apply_orientation(o);
+                        }
+                        img
+                    }
+                }
+            }
             None => match fast_path(path, size) {
                 Some(img) => img,
                 None => decode(path)?,
@@ -130,15 +147,27 @@ fn wanted(w: u32, h: u32, size: u32) -> (u32, u32) {
 /// A JPEG at the smallest scale M/8 (M = 1..8) whose picture is at least `size` along its
 /// longer edge, turned by its EXIF orientation.
 fn scaled_jpeg(bytes: &[u8], size: u32) -> Option<image::DynamicImage> {
+    scaled_jpeg_turned(bytes, size, None)
+}
+
+/// [`scaled_jpeg`], turned by `orientation` when given (a RAW's preview is turned as the RAW
+/// says), else by the JPEG's own.
+fn scaled_jpeg_turned(
+    bytes: &[u8],
+    size: u32,
+    orientation: Option<Orientation>,
+) -> Option<image::DynamicImage> {
     let header = mozjpeg::Decompress::with_markers(&[mozjpeg::Marker::APP(1)])
         .from_mem(bytes)
         .ok()?;
     let (w, h) = header.size();
-    let orientation = header
-        .markers()
-        .find_map(|m| m.data.strip_prefix(b"Exif\0\0"))
-        .and_then(Orientation::from_exif_chunk)
-        .unwrap_or(Orientation::NoTransforms);
+    let orientation = orientation.unwrap_or_else(|| {
+        header
+            .markers()
+            .find_map(|m| m.data.strip_prefix(b"Exif\0\0"))
+            .and_then(Orientation::from_exif_chunk)
+            .unwrap_or(Orientation::NoTransforms)
+    });
     drop(header);
     let (w, h) = (u32::try_from(w).ok()?, u32::try_from(h).ok()?);
     if w == 0 || h == 0 || w > MAX_EDGE || h > MAX_EDGE {
