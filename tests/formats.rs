@@ -357,3 +357,52 @@ fn a_raw_without_a_preview_says_so() {
     let err = render(&path, Kind::Image, 256, Tools::default()).unwrap_err();
     assert_eq!(err, "no preview inside this RAW file");
 }
+
+#[test]
+fn an_svg_is_drawn_at_the_size_asked_like_librsvg_draws_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("logo.svg");
+    std::fs::write(
+        &svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" viewBox="0 0 40 30">
+  <rect width="20" height="30" fill="#1e3c78"/>
+  <rect x="20" width="20" height="30" fill="#e6dcc8"/>
+  <circle cx="30" cy="15" r="6" fill="#e6dcc8" stroke="#c0b090" stroke-width="0.5"/>
+  <text x="3" y="27" font-size="4" fill="#e6dcc8">Shoebox</text>
+</svg>"##,
+    )
+    .unwrap();
+    assert_eq!(Format::of_file(&svg), Some(Format::Svg));
+    assert_eq!(shoebox::library::kind_of("logo.SVG"), Kind::Image);
+    let meta = shoebox::library::read_meta(&svg, Kind::Image).unwrap();
+    assert_eq!((meta.width, meta.height), (Some(400), Some(300)));
+    // Drawn at the size asked, larger than the drawing says too: no blur.
+    let thumb = render(&svg, Kind::Image, 256, Tools::default()).expect("a thumbnail");
+    assert_eq!(thumb.dimensions(), (256, 192));
+    assert_halves(&thumb);
+    let big = render(&svg, Kind::Image, 800, Tools::default()).expect("a preview");
+    assert_eq!(big.dimensions(), (800, 600));
+    // Its text is drawn, in a font of the system: light strokes on the dark half.
+    let light = (470..540)
+        .flat_map(|y| (60..390).map(move |x| (x, y)))
+        .filter(|&(x, y)| big.get_pixel(x, y).0[0] > 150)
+        .count();
+    assert!(light > 500, "the text was not drawn ({light} light pixels)");
+    let reference = dir.path().join("reference.png");
+    if !made_with(
+        "rsvg-convert",
+        &[
+            "-w",
+            "800",
+            "-h",
+            "600",
+            "-o",
+            reference.to_str().unwrap(),
+            svg.to_str().unwrap(),
+        ],
+    ) {
+        return;
+    }
+    let reference = image::open(&reference).unwrap().into_rgba8();
+    assert_same_picture(&big, &reference);
+}

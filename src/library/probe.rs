@@ -12,6 +12,7 @@ use crate::clock::UnixSecs;
 
 const IMAGE: &[&str] = &[
     "jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "heic", "heif", "avif", "psd",
+    "svg", "svgz",
 ];
 /// Camera RAW formats: images, and the RAW half of a RAW+JPEG pair.
 pub const RAW: &[&str] = &[
@@ -79,6 +80,13 @@ pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
     }
     if ["heic", "heif", "avif"].contains(&ext.as_str()) {
         if let Some((w, h)) = heif_dimensions(path) {
+            meta.width = Some(w);
+            meta.height = Some(h);
+        }
+        return Ok(meta);
+    }
+    if ext == "svg" || ext == "svgz" {
+        if let Some((w, h)) = crate::thumbs::formats::svg_dimensions(path) {
             meta.width = Some(w);
             meta.height = Some(h);
         }

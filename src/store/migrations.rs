@@ -217,6 +217,11 @@ pub const MIGRATIONS: &[&str] = &[
     UPDATE assets SET kind = 'image'
         WHERE kind = 'other' AND (lower(name) LIKE '%.pdf' OR lower(name) LIKE '%.psd');
     "#,
+    // 7: SVG drawings are shown, like pictures.
+    r#"
+    UPDATE assets SET kind = 'image'
+        WHERE kind = 'other' AND (lower(name) LIKE '%.svg' OR lower(name) LIKE '%.svgz');
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -2,9 +2,10 @@
 //! `heif-convert`, PDF (its first page) through poppler's `pdftoppm`: like videos through
 //! ffmpeg, each uses a program Debian ships when it is installed, and says which to install
 //! when it is not. The programs run inside the picture helper, so they inherit its memory
-//! limit, and die with it when a timeout kills it. Read here: Photoshop files (the composite
-//! image they store) and camera RAW files (the JPEG preview the camera stores in them, as
-//! digiKam and Lightroom show in their grids, turned by the RAW's own orientation).
+//! limit, and die with it when a timeout kills it. Read here: SVG drawings (drawn by resvg at
+//! the size asked), Photoshop files (the composite image they store) and camera RAW files (the
+//! JPEG preview the camera stores in them, as digiKam and Lightroom show in their grids,
+//! turned by the RAW's own orientation).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -20,6 +21,8 @@ pub enum Format {
     Psd,
     /// A camera RAW file's embedded JPEG preview.
     Raw,
+    /// An SVG drawing (or a gzipped one, `.svgz`).
+    Svg,
 }
 
 impl Format {
@@ -57,7 +60,12 @@ impl Format {
                 || (magic.len() >= 12 && &magic[4..12] == b"ftypcrx ")
                 || magic.starts_with(b"II")
                 || magic.starts_with(b"MM");
-            (raw_magic && Format::of_name(path) == Some(Format::Raw)).then_some(Format::Raw)
+            match Format::of_name(path) {
+                Some(Format::Raw) if raw_magic => Some(Format::Raw),
+                // Text (or gzip): the name says it.
+                Some(Format::Svg) => Some(Format::Svg),
+                _ => None,
+            }
         })
     }
 
@@ -68,6 +76,7 @@ impl Format {
             "heic" | "heif" | "avif" => Some(Format::Heif),
             "pdf" => Some(Format::Pdf),
             "psd" => Some(Format::Psd),
+            "svg" | "svgz" => Some(Format::Svg),
             raw if crate::library::probe::RAW.contains(&raw) => Some(Format::Raw),
             _ => None,
         }
@@ -82,6 +91,7 @@ impl Format {
             Format::Pdf => "no preview: install poppler's pdftoppm (poppler-utils) to see PDFs",
             Format::Psd => "no preview for this Photoshop file",
             Format::Raw => "no preview inside this RAW file",
+            Format::Svg => "no preview for this drawing",
         }
     }
 }
@@ -109,7 +119,7 @@ impl Tools {
         match format {
             Format::Heif => self.heif,
             Format::Pdf => self.pdf,
-            Format::Psd | Format::Raw => true,
+            Format::Psd | Format::Raw | Format::Svg => true,
         }
     }
 
@@ -416,6 +426,118 @@ pub fn psd_dimensions(path: &Path) -> Option<(u32, u32)> {
     let be = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
     Some((be(18), be(14)))
 }
+
+/// An SVG drawing rendered by resvg to fit `size`×`size` (a drawing is drawn at the size
+/// asked, so the preview is as sharp as the grid), text in the system's fonts.
+pub fn svg_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
+    let tree = svg_tree(path, true)?;
+    let s = tree.size();
+    let scale = size as f32 / s.width().max(s.height());
+    let w = ((s.width() * scale).round() as u32).clamp(1, size);
+    let h = ((s.height() * scale).round() as u32).clamp(1, size);
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or("no preview for this drawing")?;
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    // tiny-skia keeps colours premultiplied by their opacity.
+    let pixels = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    image::RgbaImage::from_raw(w, h, pixels)
+        .map(image::DynamicImage::ImageRgba8)
+        .ok_or_else(|| "no preview for this drawing".into())
+}
+
+/// An SVG drawing's width and height, in pixels, as it says (rounded).
+pub fn svg_dimensions(path: &Path) -> Option<(u32, u32)> {
+    let s = svg_tree(path, false).ok()?.size();
+    Some((
+        s.width().round().max(1.0) as u32,
+        s.height().round().max(1.0) as u32,
+    ))
+}
+
+/// A drawing parsed by usvg (with the system's fonts when its text is to be drawn).
+fn svg_tree(path: &Path, with_text: bool) -> Result<resvg::usvg::Tree, String> {
+    use std::io::Read;
+    use std::sync::{Arc, OnceLock};
+    // Fonts are looked for once per process.
+    static FONTS: OnceLock<(Arc<resvg::usvg::fontdb::Database>, Option<String>)> = OnceLock::new();
+    let mut data = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_SVG_BYTES + 1).read_to_end(&mut data))
+        .map_err(|e| format!("can't read the file: {e}"))?;
+    if data.len() as u64 > MAX_SVG_BYTES {
+        return Err("too large to preview safely".into());
+    }
+    let mut opt = resvg::usvg::Options::default();
+    if with_text {
+        let (fonts, default) = FONTS.get_or_init(|| {
+            let mut db = resvg::usvg::fontdb::Database::new();
+            db.load_system_fonts();
+            let default = use_common_families(&mut db);
+            (Arc::new(db), default)
+        });
+        opt.fontdb = fonts.clone();
+        if let Some(family) = default {
+            opt.font_family = family.clone();
+        }
+    }
+    resvg::usvg::Tree::from_data(&data, &opt).map_err(|e| format!("can't read this drawing: {e}"))
+}
+
+/// Points the generic families (`sans-serif`, ...) at fonts this computer has; fontdb's own
+/// defaults (Arial, Times New Roman, ...) are rarely installed on Linux. Returns the family
+/// for text that names none.
+fn use_common_families(db: &mut resvg::usvg::fontdb::Database) -> Option<String> {
+    let have = |name: &str| {
+        db.faces()
+            .any(|f| f.families.iter().any(|(family, _)| family == name))
+    };
+    let pick = |names: &[&str]| names.iter().find(|n| have(n)).map(|n| n.to_string());
+    let sans = pick(&[
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Noto Sans",
+        "Cantarell",
+        "Arial",
+    ]);
+    let serif = pick(&[
+        "DejaVu Serif",
+        "Liberation Serif",
+        "Noto Serif",
+        "Times New Roman",
+    ]);
+    let mono = pick(&[
+        "DejaVu Sans Mono",
+        "Liberation Mono",
+        "Noto Sans Mono",
+        "Courier New",
+    ]);
+    if let Some(f) = &sans {
+        db.set_sans_serif_family(f.as_str());
+        db.set_cursive_family(f.as_str());
+        db.set_fantasy_family(f.as_str());
+    }
+    let serif = serif.or(sans);
+    if let Some(f) = &serif {
+        db.set_serif_family(f.as_str());
+    }
+    if let Some(f) = mono {
+        db.set_monospace_family(f);
+    }
+    serif
+}
+
+/// The largest SVG file drawn (a drawing larger than this is unusual, and slow).
+const MAX_SVG_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A camera RAW file's largest embedded JPEG preview (its bytes) and the RAW's own
 /// orientation (`None`: the preview's own EXIF says).

@@ -46,6 +46,7 @@ pub fn render(
             }
             Some(Format::Pdf) => formats::pdf_first_page(path, size)?,
             Some(Format::Psd) => formats::psd_composite(path)?,
+            Some(Format::Svg) => formats::svg_picture(path, size)?,
             Some(Format::Raw) => {
                 let (jpeg, orientation) = formats::raw_preview(path)?;
                 let scaled = std::panic::catch_unwind(AssertUnwindSafe(|| {
