@@ -30,8 +30,8 @@ fn tools() -> Tools {
     let tools = Tools::find();
     if std::env::var_os("SHOEBOX_REQUIRE_TOOLS").is_some() {
         assert!(
-            tools.heif && tools.pdf,
-            "heif-convert and pdftoppm are required here"
+            tools.heif && tools.heif_thumbs && tools.pdf,
+            "heif-convert, heif-thumbnailer and pdftoppm are required here"
         );
     }
     tools
@@ -116,17 +116,38 @@ fn an_iphone_heic_made_of_tiles_is_shown_whole_with_its_camera_and_date() {
         eprintln!("skipped: heif-convert is not installed");
         return;
     }
+    // The grid's thumbnail (from the small picture the iPhone stored, when heif-thumbnailer
+    // is here), and the preview, decoded from the tiles.
     let thumb = render(&path, Kind::Image, 256, tools).expect("a thumbnail");
     assert_eq!(thumb.dimensions(), (256, 192));
-    // The tiles are all there: no quarter of the picture is left blank.
-    let (w, h) = thumb.dimensions();
+    let preview = render(&path, Kind::Image, 1600, tools).expect("a preview");
+    assert_eq!(preview.dimensions(), (1600, 1200));
+    // The stored picture is the same scene, framed a little wider than the photo by the
+    // iPhone: the same colours overall.
+    let mean = |img: &image::RgbaImage| {
+        let n = f64::from(img.width() * img.height());
+        let mut sum = [0f64; 3];
+        for p in img.pixels() {
+            for (s, v) in sum.iter_mut().zip(p.0) {
+                *s += f64::from(v);
+            }
+        }
+        sum.map(|s| s / n)
+    };
+    let (a, b) = (mean(&thumb), mean(&preview));
+    assert!(
+        (0..3).all(|c| (a[c] - b[c]).abs() < 12.0),
+        "thumbnail {a:?} vs preview {b:?}"
+    );
+    // The tiles are all there: no quarter of the picture is left blank or out of place.
+    let (w, h) = preview.dimensions();
     for (x, y) in [
         (w / 4, h / 4),
         (3 * w / 4, h / 4),
         (w / 4, 3 * h / 4),
         (3 * w / 4, 3 * h / 4),
     ] {
-        let p = thumb.get_pixel(x, y).0;
+        let p = preview.get_pixel(x, y).0;
         assert_eq!(p[3], 255, "opaque at {x},{y}");
     }
 }
@@ -405,4 +426,102 @@ fn an_svg_is_drawn_at_the_size_asked_like_librsvg_draws_it() {
     }
     let reference = image::open(&reference).unwrap().into_rgba8();
     assert_same_picture(&big, &reference);
+}
+
+/// A damaged file of each new format gets a clear reason, never a crash or a hang.
+#[test]
+fn a_damaged_file_of_each_format_says_so_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let cut = |name: &str, from: &Path, keep: usize| {
+        let bytes = std::fs::read(from).unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes[..keep.min(bytes.len())]).unwrap();
+        path
+    };
+    let tools = tools();
+    let mut cases = vec![
+        (
+            cut("cut.psd", &data("photoshop.psd"), 12_000),
+            "can't read this Photoshop file",
+        ),
+        (cut("cut.cr3", &data("canon-r6.cr3"), 200_000), ""),
+    ];
+    let garbage = dir.path().join("garbage.svg");
+    std::fs::write(&garbage, b"<svg xmlns='http://www.w3.org/2000/svg'><rect").unwrap();
+    cases.push((garbage, "can't read this drawing"));
+    if tools.heif {
+        cases.push((cut("cut.heic", &data("iphone-grid.heic"), 300_000), "HEIC"));
+    }
+    let pdf = dir.path().join("cut.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj << /Type /Catalog").unwrap();
+    if tools.pdf {
+        cases.push((pdf, "can't read this PDF"));
+    }
+    for (path, says) in cases {
+        match render(&path, Kind::Image, 256, tools) {
+            Err(reason) => assert!(reason.contains(says), "{path:?}: {reason}"),
+            // A RAW cut after its small preview still shows that one.
+            Ok(img) => assert!(
+                path.extension().is_some_and(|e| e == "cr3") && img.width() <= 256,
+                "{path:?} gave a picture"
+            ),
+        }
+    }
+}
+
+/// Found by the format benchmark: heif-thumbnailer refuses a HEIC carrying the old HP/Microsoft
+/// sRGB profile (libpng: "known incorrect sRGB profile"), as photos often do. The thumbnail is
+/// then made from the photo itself.
+#[test]
+fn bench_finding_a_heic_with_the_old_srgb_profile_still_gets_a_thumbnail() {
+    use image::ImageEncoder;
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("profiled.png");
+    let img = image::RgbImage::from_fn(640, 480, |x, _| {
+        if x < 320 {
+            image::Rgb([30, 60, 120])
+        } else {
+            image::Rgb([230, 220, 200])
+        }
+    });
+    let mut encoder = image::codecs::png::PngEncoder::new(std::fs::File::create(&png).unwrap());
+    encoder
+        .set_icc_profile(std::fs::read(data("srgb-hp.icc")).unwrap())
+        .unwrap();
+    encoder
+        .write_image(&img, 640, 480, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let heic = dir.path().join("profiled.heic");
+    if !made_with(
+        "heif-enc",
+        &[
+            "-q",
+            "90",
+            "-o",
+            heic.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ],
+    ) {
+        return;
+    }
+    let tools = tools();
+    if !tools.heif {
+        return;
+    }
+    if tools.heif_thumbs {
+        // The finding itself: heif-thumbnailer cannot make this one.
+        let refused = Command::new("heif-thumbnailer")
+            .args(["-s", "256"])
+            .arg(&heic)
+            .arg(dir.path().join("t.png"))
+            .output()
+            .unwrap();
+        assert!(
+            !refused.status.success(),
+            "heif-thumbnailer took it after all"
+        );
+    }
+    let thumb = render(&heic, Kind::Image, 256, tools).expect("a thumbnail");
+    assert_eq!(thumb.dimensions(), (256, 192));
+    assert_halves(&thumb);
 }

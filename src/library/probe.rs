@@ -142,27 +142,47 @@ pub fn oriented_dimensions(path: &Path) -> Result<(u32, u32), String> {
 }
 
 /// A HEIF/AVIF photo's size as it is meant to be seen: the largest image size property
-/// (`ispe`) in the file — the main picture's; tiles and thumbnails are smaller — turned by a
-/// quarter when a rotation property (`irot`) says so. Read from the first 1 MiB, where the
-/// boxes describing the images are.
+/// (`ispe`) in its `meta` box — the main picture's; tiles and thumbnails are smaller —
+/// turned by a quarter when a rotation property (`irot`) says so. Only the boxes describing
+/// the images are read, not the pictures.
 pub fn heif_dimensions(path: &Path) -> Option<(u32, u32)> {
-    use std::io::Read;
-    let mut head = Vec::new();
-    File::open(path)
-        .ok()?
-        .take(1 << 20)
-        .read_to_end(&mut head)
-        .ok()?;
-    // Where each box of a type starts its content (just after its four-letter type).
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = File::open(path).ok()?;
+    // The top-level boxes, to the `meta` box.
+    let mut at = 0u64;
+    let meta = loop {
+        let mut head = [0u8; 16];
+        file.seek(SeekFrom::Start(at)).ok()?;
+        file.read_exact(&mut head).ok()?;
+        let size = u64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]));
+        let (size, header) = match size {
+            1 => (u64::from_be_bytes(head[8..16].try_into().ok()?), 16),
+            0 => return None,
+            n => (n, 8),
+        };
+        if size < header {
+            return None;
+        }
+        if &head[4..8] == b"meta" {
+            // Descriptions are small; a huge one is not read whole.
+            let len = usize::try_from((size - header).min(4 << 20)).ok()?;
+            let mut body = vec![0u8; len];
+            file.seek(SeekFrom::Start(at + header)).ok()?;
+            file.read_exact(&mut body).ok()?;
+            break body;
+        }
+        at = at.checked_add(size)?;
+    };
+    // Where each property of a type starts its content (just after its four-letter type).
     let boxes = |tag: [u8; 4]| -> Vec<usize> {
-        head.windows(4)
+        meta.windows(4)
             .enumerate()
             .filter(|(_, w)| *w == tag)
             .map(|(at, _)| at + 4)
             .collect()
     };
     let u32_at = |at: usize| {
-        head.get(at..at + 4)
+        meta.get(at..at + 4)
             .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     };
     // ispe: version and flags (4 bytes), width, height.
@@ -174,7 +194,7 @@ pub fn heif_dimensions(path: &Path) -> Option<(u32, u32)> {
     // irot: one byte, the angle in quarter turns (anticlockwise).
     let quarter = boxes(*b"irot")
         .into_iter()
-        .any(|at| head.get(at).is_some_and(|a| a & 1 == 1));
+        .any(|at| meta.get(at).is_some_and(|a| a & 1 == 1));
     Some(if quarter { (h, w) } else { (w, h) })
 }
 

@@ -101,6 +101,9 @@ impl Format {
 pub struct Tools {
     pub ffmpeg: bool,
     pub heif: bool,
+    /// libheif's `heif-thumbnailer`: a grid thumbnail from the small picture an iPhone
+    /// stores beside the photo, without decoding the photo.
+    pub heif_thumbs: bool,
     pub pdf: bool,
 }
 
@@ -110,6 +113,7 @@ impl Tools {
         Tools {
             ffmpeg: runs("ffmpeg", "-version"),
             heif: runs("heif-convert", "--help"),
+            heif_thumbs: has_program("heif-thumbnailer"),
             pdf: runs("pdftoppm", "-v"),
         }
     }
@@ -125,7 +129,10 @@ impl Tools {
 
     /// As one byte, for the helper's wire.
     pub fn bits(self) -> u8 {
-        u8::from(self.ffmpeg) | (u8::from(self.heif) << 1) | (u8::from(self.pdf) << 2)
+        u8::from(self.ffmpeg)
+            | (u8::from(self.heif) << 1)
+            | (u8::from(self.pdf) << 2)
+            | (u8::from(self.heif_thumbs) << 3)
     }
 
     pub fn from_bits(b: u8) -> Tools {
@@ -133,8 +140,27 @@ impl Tools {
             ffmpeg: b & 1 != 0,
             heif: b & 2 != 0,
             pdf: b & 4 != 0,
+            heif_thumbs: b & 8 != 0,
         }
     }
+}
+
+/// Whether a program is on the `PATH` (for one that has no harmless way to be run).
+fn has_program(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            std::fs::metadata(dir.join(program)).is_ok_and(|m| {
+                #[cfg(unix)]
+                let runnable = {
+                    use std::os::unix::fs::PermissionsExt;
+                    m.permissions().mode() & 0o111 != 0
+                };
+                #[cfg(not(unix))]
+                let runnable = true;
+                m.is_file() && runnable
+            })
+        })
+    })
 }
 
 fn runs(program: &str, arg: &str) -> bool {
@@ -191,6 +217,26 @@ pub fn heif_as_jpeg(path: &Path) -> Result<Vec<u8>, String> {
         }
         _ => Err("can't read this HEIC/AVIF file (heif-convert could not decode it)".into()),
     }
+}
+
+/// A grid thumbnail of a HEIC/HEIF or AVIF photo through `heif-thumbnailer`: from the small
+/// picture stored beside the photo when it is large enough (iPhones store one), else from
+/// the photo itself.
+pub fn heif_thumbnail(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
+    let dir = Scratch::new()?;
+    let out = dir.0.join("thumbnail.png");
+    let status = tool("heif-thumbnailer")
+        .arg("-s")
+        .arg(size.to_string())
+        .arg(path)
+        .arg(&out)
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("heif-thumbnailer failed: {e}"))?;
+    if !status.success() {
+        return Err("can't read this HEIC/AVIF file (heif-thumbnailer could not decode it)".into());
+    }
+    image::open(&out).map_err(|e| format!("heif-thumbnailer's picture is unreadable: {e}"))
 }
 
 /// A PDF's first page, fitted into `size`×`size`, through `pdftoppm`.

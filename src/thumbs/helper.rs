@@ -337,6 +337,7 @@ mod tests {
         let tools = Tools {
             ffmpeg: true,
             heif: false,
+            heif_thumbs: true,
             pdf: true,
         };
         write_request(&mut wire, path, Kind::Video, 256, tools).expect("write");

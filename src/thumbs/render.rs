@@ -37,11 +37,14 @@ pub fn render(
         _ => match Format::of_file(path) {
             Some(format) if !tools.has(format) => return Err(format.missing().into()),
             Some(Format::Heif) => {
-                let jpeg = formats::heif_as_jpeg(path)?;
-                match std::panic::catch_unwind(AssertUnwindSafe(|| scaled_jpeg(&jpeg, size))) {
-                    Ok(Some(img)) => img,
-                    _ => image::load_from_memory(&jpeg)
-                        .map_err(|e| format!("heif-convert's picture is unreadable: {e}"))?,
+                // A grid thumbnail: from the small picture the file may hold (heif-thumbnailer
+                // refuses some colour profiles: then as a preview is made).
+                let small = (tools.heif_thumbs && size <= super::THUMB_PX)
+                    .then(|| formats::heif_thumbnail(path, size).ok())
+                    .flatten();
+                match small {
+                    Some(img) => img,
+                    None => heif_picture(path, size)?,
                 }
             }
             Some(Format::Pdf) => formats::pdf_first_page(path, size)?,
@@ -76,6 +79,16 @@ pub fn render(
         img
     };
     Ok(img.into_rgba8())
+}
+
+/// A HEIC/HEIF or AVIF photo decoded whole by heif-convert, then scaled.
+fn heif_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
+    let jpeg = formats::heif_as_jpeg(path)?;
+    match std::panic::catch_unwind(AssertUnwindSafe(|| scaled_jpeg(&jpeg, size))) {
+        Ok(Some(img)) => Ok(img),
+        _ => image::load_from_memory(&jpeg)
+            .map_err(|e| format!("heif-convert's picture is unreadable: {e}")),
+    }
 }
 
 /// Decodes an image whole with explicit limits, turned upright.
