@@ -37,9 +37,8 @@ fn tools() -> Tools {
     tools
 }
 
-/// A 640×480 PNG, dark on the left and light on the right.
-fn halves_png(dir: &Path) -> PathBuf {
-    let path = dir.join("halves.png");
+/// A 640×480 picture, dark on the left and light on the right.
+fn halves() -> image::RgbImage {
     image::RgbImage::from_fn(640, 480, |x, _| {
         if x < 320 {
             image::Rgb([30, 60, 120])
@@ -47,9 +46,27 @@ fn halves_png(dir: &Path) -> PathBuf {
             image::Rgb([230, 220, 200])
         }
     })
-    .save(&path)
-    .unwrap();
+}
+
+/// [`halves`] as a PNG.
+fn halves_png(dir: &Path) -> PathBuf {
+    let path = dir.join("halves.png");
+    halves().save(&path).unwrap();
     path
+}
+
+/// A HEIC made from a picture by libheif's encoder; false when it is not installed.
+fn heif_enc(from: &Path, to: &Path) -> bool {
+    made_with(
+        "heif-enc",
+        &[
+            "-q",
+            "90",
+            "-o",
+            to.to_str().unwrap(),
+            from.to_str().unwrap(),
+        ],
+    )
 }
 
 /// Dark on the left, light on the right, as the test pictures are.
@@ -69,16 +86,8 @@ fn heic_and_avif_photos_are_shown_with_their_size() {
     let png = halves_png(dir.path());
     let heic = dir.path().join("photo.heic");
     let avif = dir.path().join("photo.avif");
-    if !made_with(
-        "heif-enc",
-        &[
-            "-q",
-            "90",
-            "-o",
-            heic.to_str().unwrap(),
-            png.to_str().unwrap(),
-        ],
-    ) || !made_with("avifenc", &[png.to_str().unwrap(), avif.to_str().unwrap()])
+    if !heif_enc(&png, &heic)
+        || !made_with("avifenc", &[png.to_str().unwrap(), avif.to_str().unwrap()])
     {
         return;
     }
@@ -477,13 +486,7 @@ fn bench_finding_a_heic_with_the_old_srgb_profile_still_gets_a_thumbnail() {
     use image::ImageEncoder;
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("profiled.png");
-    let img = image::RgbImage::from_fn(640, 480, |x, _| {
-        if x < 320 {
-            image::Rgb([30, 60, 120])
-        } else {
-            image::Rgb([230, 220, 200])
-        }
-    });
+    let img = halves();
     let mut encoder = image::codecs::png::PngEncoder::new(std::fs::File::create(&png).unwrap());
     encoder
         .set_icc_profile(std::fs::read(data("srgb-hp.icc")).unwrap())
@@ -492,16 +495,7 @@ fn bench_finding_a_heic_with_the_old_srgb_profile_still_gets_a_thumbnail() {
         .write_image(&img, 640, 480, image::ExtendedColorType::Rgb8)
         .unwrap();
     let heic = dir.path().join("profiled.heic");
-    if !made_with(
-        "heif-enc",
-        &[
-            "-q",
-            "90",
-            "-o",
-            heic.to_str().unwrap(),
-            png.to_str().unwrap(),
-        ],
-    ) {
+    if !heif_enc(&png, &heic) {
         return;
     }
     let tools = tools();
