@@ -126,9 +126,13 @@ pub fn tile_ui(ui: &mut Ui, rect: Rect, id: egui::Id, tile: &Tile<'_>) -> Respon
                 Color32::from_gray(130),
             );
         }
-        Picture::Failed(_) => {
+        Picture::Failed(reason) => {
+            // A file this computer has no program for is not a damaged file (the reason, on
+            // hover, says what to install).
             let label = if tile.kind_label == "VIDEO" {
                 "VIDEO\nno preview"
+            } else if reason.starts_with("no preview") {
+                "no preview"
             } else {
                 "can't read"
             };
