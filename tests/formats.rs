@@ -519,3 +519,66 @@ fn bench_finding_a_heic_with_the_old_srgb_profile_still_gets_a_thumbnail() {
     assert_eq!(thumb.dimensions(), (256, 192));
     assert_halves(&thumb);
 }
+
+/// A program that hangs on a file ends with the helper a timeout kills: nothing is left
+/// running. (A stand-in `pdftoppm` that only sleeps is put first on the helper's `PATH`.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_program_that_hangs_dies_with_the_helper_killed_for_it() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use shoebox::thumbs::{Helpers, Isolation, Output, Request, ThumbService};
+    if !tools().pdf {
+        eprintln!("skipped: pdftoppm is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let fake = bin.join("pdftoppm");
+    std::fs::write(&fake, "#!/bin/sh\nexec sleep 313.37\n").unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let pdf = dir.path().join("doc.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n").unwrap();
+    let mut helpers = Helpers::new(env!("CARGO_BIN_EXE_shoebox").into());
+    helpers.timeout = Duration::from_millis(1500);
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    helpers.env = vec![("PATH".into(), path.into())];
+    let cache = dir.path().join("thumbs");
+    std::fs::create_dir_all(&cache).unwrap();
+    let mut service = ThumbService::start(cache, 1, Isolation::Helper(helpers), Arc::new(|| {}));
+    service.request(Request {
+        key: "doc".into(),
+        path: pdf,
+        kind: Kind::Image,
+        size: 256,
+    });
+    let started = Instant::now();
+    let mut got = Vec::new();
+    while got.is_empty() && started.elapsed() < Duration::from_secs(30) {
+        got.extend(service.poll());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        matches!(&got[..], [Output::Failed { reason, .. }] if reason == "took too long to read; skipped"),
+        "{got:?}"
+    );
+    // The stand-in is gone with its helper.
+    let sleeping = || {
+        std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|e| std::fs::read(e.ok()?.path().join("cmdline")).ok())
+            .any(|cmd| String::from_utf8_lossy(&cmd).contains("313.37"))
+    };
+    let wait = Instant::now();
+    while sleeping() && wait.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!sleeping(), "the hanging program outlived its helper");
+}

@@ -10,7 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// Formats made into pictures by a program of the system.
+/// The formats read here rather than by the `image` crate (HEIF and PDF through a program of
+/// the system).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// HEIC/HEIF (iPhone photos) and AVIF.
@@ -82,7 +83,7 @@ impl Format {
         }
     }
 
-    /// What to install when the program is missing.
+    /// What a tile says when there is no picture: for HEIF and PDF, which program to install.
     pub fn missing(self) -> &'static str {
         match self {
             Format::Heif => {
