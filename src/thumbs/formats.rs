@@ -113,7 +113,7 @@ impl Tools {
     pub fn find() -> Tools {
         Tools {
             ffmpeg: runs("ffmpeg", "-version"),
-            heif: runs("heif-convert", "--help"),
+            heif: runs(heif_decoder(), "--help"),
             heif_thumbs: has_program("heif-thumbnailer"),
             pdf: runs("pdftoppm", "-v"),
         }
@@ -144,6 +144,18 @@ impl Tools {
             heif_thumbs: b & 8 != 0,
         }
     }
+}
+
+/// libheif's decoding program: `heif-dec` since libheif 1.17, `heif-convert` before.
+fn heif_decoder() -> &'static str {
+    static NAME: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        if has_program("heif-dec") {
+            "heif-dec"
+        } else {
+            "heif-convert"
+        }
+    })
 }
 
 /// Whether a program is on the `PATH` (for one that has no harmless way to be run).
@@ -200,7 +212,7 @@ pub fn tool(program: &str) -> Command {
 pub fn heif_as_jpeg(path: &Path) -> Result<Vec<u8>, String> {
     let dir = Scratch::new()?;
     let out = dir.0.join("picture.jpg");
-    let status = tool("heif-convert")
+    let status = tool(heif_decoder())
         .args(["-q", "92"])
         .arg(path)
         .arg(&out)
