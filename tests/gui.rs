@@ -134,6 +134,12 @@ impl Gui {
         self.harness.run_steps(12);
     }
 
+    /// Selects a tile and presses Enter: it opens (the preview, or a trashed collection).
+    fn activate(&mut self, label: &str) {
+        self.click(label);
+        self.key(egui::Key::Enter);
+    }
+
     /// Writes `rel` under `src/` and imports it, as a later import would.
     fn import_later(&mut self, rel: &str, bytes: &[u8]) {
         let path = self.dir.path().join("src").join(rel);
@@ -775,8 +781,7 @@ fn walk04_enter_confirms_a_dialog_and_esc_cancels_it() {
     // With "skip Trash" ticked, Enter does not destroy anything.
     g.click("b.txt");
     g.key(egui::Key::Delete);
-    g.click("Delete permanently instead (skip Trash)");
-    g.key(egui::Key::Enter);
+    g.activate("Delete permanently instead (skip Trash)");
     assert!(
         g.shows("b.txt") && g.shows("Trash (1)"),
         "b.txt is untouched"
@@ -1120,8 +1125,7 @@ fn walk02_a_trashed_collection_opens_read_only_to_show_what_it_holds() {
     let mut g = trips_in_the_trash();
     assert!(g.shows("Trips"));
     assert!(!g.shows("a.txt"), "the entry is closed");
-    g.click("Trips");
-    g.key(egui::Key::Enter);
+    g.activate("Trips");
     assert!(g.shows("a.txt"));
     assert!(g.shows("2024"), "its sub-collection is shown");
     assert!(!g.shows("b.txt"), "what 2024 holds is inside 2024");
@@ -1129,8 +1133,7 @@ fn walk02_a_trashed_collection_opens_read_only_to_show_what_it_holds() {
     assert!(g.shows_text("2 items in \"Trips\""));
     assert!(g.shows("Trash (1)"), "the Trash still counts one entry");
     // Down into the sub-collection, and back up.
-    g.click("2024");
-    g.key(egui::Key::Enter);
+    g.activate("2024");
     assert!(g.shows("b.txt"));
     assert!(!g.shows("a.txt"));
     g.key(egui::Key::Backspace);
@@ -1139,10 +1142,8 @@ fn walk02_a_trashed_collection_opens_read_only_to_show_what_it_holds() {
     assert!(g.shows("Trips"));
     assert!(!g.shows("a.txt"));
     // Restored (an Undo, say) while its sub-collection is open: the Trash shows what is left.
-    g.click("Trips");
-    g.key(egui::Key::Enter);
-    g.click("2024");
-    g.key(egui::Key::Enter);
+    g.activate("Trips");
+    g.activate("2024");
     assert!(g.shows("b.txt"));
     let trips = shoebox::library::ItemId::Collection(shoebox::library::CollectionId(1));
     g.harness.state_mut().send(Job::Restore {
@@ -1173,8 +1174,7 @@ fn walk02_the_trash_search_finds_what_trashed_collections_hold() {
         g.shows("Trips/2024 (in the Trash with \"Trips\")"),
         "it says which entry it went with"
     );
-    g.click("b.txt");
-    g.key(egui::Key::Enter);
+    g.activate("b.txt");
     assert!(g.shows("Trips/2024"), "the preview's properties");
     assert!(g.shows("Export a copy…"));
 }
@@ -1184,8 +1184,7 @@ fn walk02_the_trash_search_finds_what_trashed_collections_hold() {
 #[test]
 fn walk02_items_from_inside_a_trashed_collection_are_restored_on_their_own() {
     let mut g = trips_in_the_trash();
-    g.click("Trips");
-    g.key(egui::Key::Enter);
+    g.activate("Trips");
     g.click("a.txt");
     g.click("Restore");
     assert!(g.shows("Choose where to restore"));
@@ -1196,8 +1195,7 @@ fn walk02_items_from_inside_a_trashed_collection_are_restored_on_their_own() {
     assert!(!g.shows("a.txt"), "it left the Trash");
     assert!(g.shows("2024"), "the rest is still inside");
     // Two at once: one question for both.
-    g.click("2024");
-    g.key(egui::Key::Enter);
+    g.activate("2024");
     g.harness
         .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     g.harness.run();
@@ -1258,8 +1256,7 @@ fn walk09_a_trashed_collection_tile_shows_a_picture_it_holds() {
 #[test]
 fn walk02_a_sub_collection_in_the_trash_says_it_goes_back_with_its_collection() {
     let mut g = trips_in_the_trash();
-    g.click("Trips");
-    g.key(egui::Key::Enter);
+    g.activate("Trips");
     g.click("2024");
     g.click("Restore");
     assert!(g.shows_text("It went to the Trash with the collection holding it"));

@@ -973,6 +973,11 @@ fn walk02_what_a_trashed_collection_holds_is_listed_with_where_it_is() {
         let path = e.trash_path.clone().expect("a trash path");
         assert_eq!(std::fs::metadata(&path).unwrap().len(), e.size, "{e:?}");
     }
+    // What may go on its own, and what needs to be told where: decided here, not by a window.
+    for e in &inside {
+        assert_eq!(e.goes_alone(), e.asset_kind.is_some(), "{e:?}");
+        assert_eq!(e.place_is_lost(), e.asset_kind.is_some(), "{e:?}");
+    }
     // Entries of their own are not listed as inside.
     assert!(
         f.lib

@@ -20,6 +20,8 @@ pub struct Snapshot {
     pub trash: Arc<Vec<TrashEntry>>,
     /// What the trashed collections hold (each with `within`).
     pub trash_inside: Arc<Vec<TrashEntry>>,
+    /// Where each trashed collection (an entry or inside one) is in the Trash's listing.
+    pub trashed_collections: Arc<std::collections::HashMap<CollectionId, usize>>,
     pub batches: Arc<Vec<BatchInfo>>,
     pub library_size: u64,
     pub trash_size: u64,
@@ -49,9 +51,7 @@ impl Snapshot {
 
     /// A trashed collection, an entry or inside one.
     pub fn trashed_collection(&self, c: CollectionId) -> Option<&TrashEntry> {
-        self.trash_items()
-            .map(|(_, e)| e)
-            .find(|e| e.id == ItemId::Collection(c))
+        self.trash_item(*self.trashed_collections.get(&c)?)
     }
 }
 
@@ -316,18 +316,26 @@ fn push_unit(out: &mut Vec<Reply>, what: &str, r: Result<(), LibraryError>) -> b
 
 /// Reads everything the UI shows.
 pub fn snapshot(lib: &mut Library) -> Result<Snapshot, LibraryError> {
-    Ok(Snapshot {
+    let mut snap = Snapshot {
         assets: Arc::new(lib.assets(Sort::default())?),
         collections: Arc::new(lib.collections()?),
         trash: Arc::new(lib.trash_entries(TrashSort::DeletedAt)?),
         trash_inside: Arc::new(lib.trash_inside()?),
+        trashed_collections: Arc::default(),
         batches: Arc::new(lib.batches()?),
         library_size: lib.library_size()?,
         trash_size: lib.trash_size()?,
         retention_days: lib.retention_days()?,
         sweep_interval_minutes: lib.sweep_interval_minutes()?,
         clock_hold: lib.clock_hold()?,
-    })
+    };
+    // Looked up while drawing (the Trash's path, its status line): indexed once here.
+    snap.trashed_collections = Arc::new(
+        snap.trash_items()
+            .filter_map(|(i, e)| Some((e.id.collection()?, i)))
+            .collect(),
+    );
+    Ok(snap)
 }
 
 /// The UI's end of the library: a thread, or (in tests) the library itself.

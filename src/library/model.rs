@@ -198,6 +198,21 @@ pub struct TrashEntry {
     pub within: Option<Within>,
 }
 
+impl TrashEntry {
+    /// Whether it can be restored or deleted permanently on its own: an entry, or an item
+    /// from inside a trashed collection. A sub-collection goes (back or away) only with the
+    /// collection it was trashed with.
+    pub fn goes_alone(&self) -> bool {
+        !(self.within.is_some() && self.asset_kind.is_none())
+    }
+
+    /// An item from inside a trashed collection: its place (its collection) is in the Trash,
+    /// so restoring it needs to be told where (SPEC rule 8).
+    pub fn place_is_lost(&self) -> bool {
+        self.within.is_some() && self.asset_kind.is_some()
+    }
+}
+
 /// Where an item trashed with a collection is inside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Within {

@@ -101,13 +101,14 @@ pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
     }
     if RAW.contains(&ext.as_str()) {
         // The size of the preview the camera stored, as the grid shows it.
-        if let Some((w, h)) = crate::thumbs::formats::raw_dimensions(path) {
+        let (size, elsewhere) = crate::thumbs::formats::raw_meta(path);
+        if let Some((w, h)) = size {
             meta.width = Some(w);
             meta.height = Some(h);
         }
         // A RAW whose metadata is not a plain TIFF (CR3, RAF) keeps it elsewhere.
         if meta.captured_at.is_none() && meta.camera.is_none() {
-            for exif in crate::thumbs::formats::raw_exif(path) {
+            for exif in elsewhere {
                 let (t, camera) = exif_fields(&exif);
                 meta.captured_at = meta.captured_at.or(t);
                 meta.camera = meta.camera.or(camera);

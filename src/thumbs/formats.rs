@@ -607,11 +607,19 @@ pub fn raw_preview(path: &Path) -> Result<(Vec<u8>, Option<image::metadata::Orie
     Ok((bytes[start..end].to_vec(), orientation))
 }
 
+/// What import learns of a RAW file, reading it once: its size as meant to be seen (its
+/// largest preview's, turned by its orientation), and the metadata [`raw_exif`] finds.
+pub fn raw_meta(path: &Path) -> (Option<(u32, u32)>, Vec<exif::Exif>) {
+    match std::fs::read(path) {
+        Ok(bytes) => (raw_dimensions(&bytes), raw_exif(&bytes)),
+        Err(_) => (None, Vec::new()),
+    }
+}
+
 /// A RAW file's size as meant to be seen: its largest preview's, turned by its orientation.
-pub fn raw_dimensions(path: &Path) -> Option<(u32, u32)> {
-    let bytes = std::fs::read(path).ok()?;
-    let (start, _, w, h) = largest_jpeg(&bytes)?;
-    let orientation = raw_orientation(&bytes).unwrap_or_else(|| jpeg_orientation(&bytes[start..]));
+fn raw_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    let (start, _, w, h) = largest_jpeg(bytes)?;
+    let orientation = raw_orientation(bytes).unwrap_or_else(|| jpeg_orientation(&bytes[start..]));
     Some(if crate::library::probe::turns_sideways(orientation) {
         (h, w)
     } else {
@@ -621,13 +629,10 @@ pub fn raw_dimensions(path: &Path) -> Option<(u32, u32)> {
 
 /// The metadata of a RAW that is not a plain TIFF: a CR3's (in its `CMT1` and `CMT2` boxes),
 /// else that of the first JPEG inside carrying EXIF (a RAF's preview).
-pub fn raw_exif(path: &Path) -> Vec<exif::Exif> {
-    let Ok(bytes) = std::fs::read(path) else {
-        return Vec::new();
-    };
+fn raw_exif(bytes: &[u8]) -> Vec<exif::Exif> {
     let mut found: Vec<exif::Exif> = [b"CMT1", b"CMT2"]
         .iter()
-        .filter_map(|tag| iso_box(&bytes, tag))
+        .filter_map(|tag| iso_box(bytes, tag))
         .filter_map(|tiff| exif::Reader::new().read_raw(tiff.to_vec()).ok())
         .collect();
     // Else the first JPEG inside that carries EXIF (a RAF's preview does).

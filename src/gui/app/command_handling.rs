@@ -173,7 +173,7 @@ impl ShoeboxApp {
                     .snap
                     .trash_inside
                     .iter()
-                    .filter(|e| e.asset_kind.is_some())
+                    .filter(|e| e.place_is_lost())
                     .map(|e| e.id)
                     .collect();
                 let (lost, mut rest): (Vec<ItemId>, Vec<ItemId>) =

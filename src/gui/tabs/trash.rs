@@ -437,8 +437,6 @@ fn grouped_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
 
 /// The context menu of the Trash item at `i`.
 fn entry_menu(ui: &mut Ui, acts: &mut Acts, i: usize, e: &TrashEntry) {
-    // A sub-collection goes back (or away) only with the collection it was trashed with.
-    let on_its_own = !(e.within.is_some() && e.asset_kind.is_none());
     if let Some(c) = e.id.collection()
         && ui.button("Open").clicked()
     {
@@ -451,7 +449,7 @@ fn entry_menu(ui: &mut Ui, acts: &mut Acts, i: usize, e: &TrashEntry) {
     if ui.button(label).clicked() {
         acts.ask(Command::OpenPreview(i));
     }
-    if !on_its_own {
+    if !e.goes_alone() {
         ui.weak("Restored or deleted with the collection it went with");
         return;
     }
