@@ -1,12 +1,15 @@
 //! Time per grid thumbnail (256 px) for each format, next to a JPEG's, in the same run: the
 //! same photos as JPEG (as the camera wrote them), HEIC and AVIF (made by heif-enc and
 //! avifenc), PSD (made by ImageMagick) and PDF (a page holding the photo, made by librsvg); an
-//! iPhone's HEIC and a Canon CR3 (the samples the tests use) and an SVG drawing with text. One thread, decoding in this process; the median of
-//! each file's time, and the ratio to the JPEG's.
+//! iPhone's HEIC and a Canon CR3 (the samples the tests use), a whole Canon CR2 and an SVG
+//! drawing with text. One thread, decoding in this process; the median of each file's time,
+//! and the ratio to the JPEG's.
 //!
 //! - `SHOEBOX_BENCH_PHOTOS=DIR`: JPEG photos to convert (e.g. Debian's wallpaper packages);
 //!   without it the bench makes a few camera-sized JPEGs itself.
 //! - `SHOEBOX_BENCH_N`: how many photos (default 12).
+//! - `SHOEBOX_BENCH_CR2=FILE`: a whole camera RAW; by default `IMG_5952.CR2` of Debian's
+//!   `rawtran-doc` (`apt-get download rawtran-doc && dpkg -x rawtran-doc_*.deb /`).
 //!
 //! Run with `cargo bench --bench formats`.
 
@@ -64,6 +67,14 @@ fn main() {
     sets.push(("HEIC, iPhone 12 MP (tiled)", vec![iphone; n]));
     let cr3 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/canon-r6.cr3");
     sets.push(("CR3 (1620×1080 preview)", vec![cr3; n]));
+    let cr2 = std::env::var_os("SHOEBOX_BENCH_CR2")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/share/doc/rawtran/IMG_5952.CR2"));
+    let whole_cr2 = cr2.is_file().then(|| cr2.clone());
+    match &whole_cr2 {
+        Some(cr2) => sets.push(("CR2, whole 7.5 MB file", vec![cr2.clone(); n])),
+        None => println!("CR2: skipped (no {}; see the doc comment)", cr2.display()),
+    }
     let svg = dir.path().join("drawing.svg");
     std::fs::write(&svg, DRAWING).expect("write svg");
     sets.push(("SVG", vec![svg; n]));
@@ -87,6 +98,42 @@ fn main() {
         let base = *jpeg_ms.get_or_insert(ms);
         println!("{name:<26} {ms:>12.1} {:>10.1}", ms / base);
     }
+    // The bare cost of reading the whole CR2, which the thumbnail does not pay, and what
+    // import reads of it (size, camera, date) next to what it reads of a JPEG.
+    if let (Some(cr2), Some(base)) = (&whole_cr2, jpeg_ms) {
+        let read = median(n, || {
+            std::fs::read(cr2).expect("read the CR2");
+        });
+        println!(
+            "{:<26} {read:>12.2} {:>10.2}",
+            "(reading all of the CR2)",
+            read / base
+        );
+        let jpeg_meta = median(n, || {
+            shoebox::library::read_meta(&jpegs[0], Kind::Image).expect("JPEG metadata");
+        });
+        let cr2_meta = median(n, || {
+            shoebox::library::read_meta(cr2, Kind::Image).expect("CR2 metadata");
+        });
+        println!(
+            "import metadata, ms / file: JPEG {jpeg_meta:.2}, CR2 {cr2_meta:.2} ({:.1} × JPEG)",
+            cr2_meta / jpeg_meta
+        );
+    }
+}
+
+/// The median time of `n` runs of `f`, in milliseconds (after one to warm up).
+fn median(n: usize, mut f: impl FnMut()) -> f64 {
+    f();
+    let mut times: Vec<Duration> = (0..n.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2].as_secs_f64() * 1000.0
 }
 
 /// `n` JPEG photos: from `SHOEBOX_BENCH_PHOTOS`, or made here (4000×3000, camera-sized).

@@ -323,7 +323,8 @@ fn a_canon_cr3_is_shown_by_its_preview_with_its_camera_and_date() {
     let path = data("canon-r6.cr3");
     assert_eq!(Format::of_file(&path), Some(Format::Raw));
     let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
-    assert_eq!((meta.width, meta.height), (Some(1620), Some(1080)));
+    // The size the camera recorded (a crop mode's), not its preview's (1620×1080).
+    assert_eq!((meta.width, meta.height), (Some(3408), Some(2272)));
     assert_eq!(meta.camera.as_deref(), Some("Canon EOS R6"));
     assert!(meta.captured_at.is_some());
     // Needs no program; the grid's thumbnail comes from the preview at a reduced scale.
@@ -350,7 +351,7 @@ fn a_raw_is_turned_as_the_camera_recorded() {
     let path = dir.path().join("portrait.cr3");
     std::fs::write(&path, &bytes).unwrap();
     let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
-    assert_eq!((meta.width, meta.height), (Some(1080), Some(1620)));
+    assert_eq!((meta.width, meta.height), (Some(2272), Some(3408)));
     let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
     assert_eq!(thumb.dimensions(), (171, 256));
     let own = image::DynamicImage::ImageRgba8(own_preview(&path))
@@ -360,11 +361,99 @@ fn a_raw_is_turned_as_the_camera_recorded() {
 }
 
 #[test]
+fn a_canon_cr2_is_shown_by_its_preview_with_its_camera_date_and_size() {
+    let path = data("canon-30d.cr2");
+    assert_eq!(Format::of_file(&path), Some(Format::Raw));
+    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+    // The picture's size as the camera recorded it, not its preview's (1728×1152).
+    assert_eq!((meta.width, meta.height), (Some(3504), Some(2336)));
+    assert_eq!(meta.camera.as_deref(), Some("Canon EOS 30D"));
+    // 2009:07:21 13:03:20, as the camera's clock said.
+    assert_eq!(meta.captured_at, Some(1_248_181_400));
+    let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
+    assert_eq!(thumb.dimensions(), (256, 171));
+    let own = own_preview(&path);
+    assert_eq!(
+        own.dimensions(),
+        (1728, 1152),
+        "the larger of its two previews"
+    );
+    assert_same_picture(&thumb, &image::imageops::thumbnail(&own, 256, 171));
+}
+
+#[test]
+fn a_tiff_based_raw_is_turned_as_its_first_directory_says() {
+    // The CR2, its orientation (in its first TIFF directory) set to "turned a quarter
+    // anticlockwise" (8): the way NEF, ARW, DNG, ORF, RW2, PEF and SRW record it too.
+    let mut bytes = std::fs::read(data("canon-30d.cr2")).unwrap();
+    let ifd = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
+    let entries = u16::from_le_bytes([bytes[ifd], bytes[ifd + 1]]) as usize;
+    let entry = (0..entries)
+        .map(|i| ifd + 2 + 12 * i)
+        .find(|&e| bytes[e..e + 2] == [0x12, 0x01])
+        .expect("an orientation tag");
+    bytes[entry + 8] = 8;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("portrait.cr2");
+    std::fs::write(&path, &bytes).unwrap();
+    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+    assert_eq!((meta.width, meta.height), (Some(2336), Some(3504)));
+    let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
+    assert_eq!(thumb.dimensions(), (171, 256));
+    let own = image::DynamicImage::ImageRgba8(own_preview(&path))
+        .rotate270()
+        .into_rgba8();
+    assert_same_picture(&thumb, &image::imageops::thumbnail(&own, 171, 256));
+}
+
+/// ExifTool's NEF, DNG and RW2 keep their directories and metadata but not their pictures:
+/// the size, camera and date still come from them, and the tile says what is missing.
+#[test]
+fn nef_dng_and_rw2_give_their_size_camera_and_date_from_their_directories() {
+    let cases = [
+        // The sensor area its raw directory describes.
+        (
+            "nikon-d70.nef",
+            (3040, 2014),
+            "NIKON CORPORATION NIKON D70",
+            1_086_796_955,
+        ),
+        // The DNG's default crop.
+        (
+            "canon-350d.dng",
+            (3456, 2304),
+            "Canon EOS 350D DIGITAL",
+            1_123_095_558,
+        ),
+        // Inside the RW2's sensor borders.
+        (
+            "panasonic-lx3.rw2",
+            (3648, 2736),
+            "Panasonic DMC-LX3",
+            1_218_036_116,
+        ),
+    ];
+    for (name, (w, h), camera, at) in cases {
+        let path = data(name);
+        assert_eq!(Format::of_file(&path), Some(Format::Raw), "{name}");
+        let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+        assert_eq!((meta.width, meta.height), (Some(w), Some(h)), "{name}");
+        assert_eq!(meta.camera.as_deref(), Some(camera), "{name}");
+        assert_eq!(meta.captured_at, Some(at), "{name}");
+    }
+    for name in ["nikon-d70.nef", "canon-350d.dng"] {
+        let err = render(&data(name), Kind::Image, 256, Tools::default()).unwrap_err();
+        assert_eq!(err, "no preview inside this RAW file", "{name}");
+    }
+}
+
+#[test]
 fn a_fujifilm_raf_is_shown_by_its_preview_with_its_camera() {
     let path = data("fujifilm.raf");
     assert_eq!(Format::of_file(&path), Some(Format::Raw));
     let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
-    assert_eq!((meta.width, meta.height), (Some(160), Some(120)));
+    // The size its metadata records (ExifTool cut its preview down to 160×120).
+    assert_eq!((meta.width, meta.height), (Some(1440), Some(960)));
     assert!(
         meta.camera
             .as_deref()
@@ -454,7 +543,25 @@ fn a_damaged_file_of_each_format_says_so_plainly() {
             "can't read this Photoshop file",
         ),
         (cut("cut.cr3", &data("canon-r6.cr3"), 200_000), ""),
+        (cut("cut.cr2", &data("canon-30d.cr2"), 300_000), ""),
+        (
+            cut("early.cr2", &data("canon-30d.cr2"), 70_000),
+            "no preview inside this RAW file",
+        ),
     ];
+    // Directories that loop, and entries claiming billions of values.
+    let mut looping = b"II*\0\x08\0\0\0".to_vec();
+    looping.extend_from_slice(&2u16.to_le_bytes());
+    for tag in [0x014Au16, 0x0111] {
+        looping.extend_from_slice(&tag.to_le_bytes());
+        looping.extend_from_slice(&4u16.to_le_bytes());
+        looping.extend_from_slice(&u32::MAX.to_le_bytes());
+        looping.extend_from_slice(&8u32.to_le_bytes());
+    }
+    looping.extend_from_slice(&8u32.to_le_bytes());
+    let path = dir.path().join("looping.nef");
+    std::fs::write(&path, &looping).unwrap();
+    cases.push((path, "no preview inside this RAW file"));
     let garbage = dir.path().join("garbage.svg");
     std::fs::write(&garbage, b"<svg xmlns='http://www.w3.org/2000/svg'><rect").unwrap();
     cases.push((garbage, "can't read this drawing"));
@@ -471,7 +578,7 @@ fn a_damaged_file_of_each_format_says_so_plainly() {
             Err(reason) => assert!(reason.contains(says), "{path:?}: {reason}"),
             // A RAW cut after its small preview still shows that one.
             Ok(img) => assert!(
-                path.extension().is_some_and(|e| e == "cr3") && img.width() <= 256,
+                path.extension().is_some_and(|e| e == "cr3" || e == "cr2") && img.width() <= 256,
                 "{path:?} gave a picture"
             ),
         }

@@ -74,6 +74,20 @@ pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
         return Ok(meta);
     }
     let ext = ext_lower(&path.to_string_lossy());
+    if RAW.contains(&ext.as_str()) {
+        // Read from the RAW's own structure: not the whole file, as a generic reader would.
+        let (size, exif) = crate::thumbs::raw::meta(path);
+        if let Some((w, h)) = size {
+            meta.width = Some(w);
+            meta.height = Some(h);
+        }
+        for exif in exif {
+            let (t, camera) = exif_fields(&exif);
+            meta.captured_at = meta.captured_at.or(t);
+            meta.camera = meta.camera.or(camera);
+        }
+        return Ok(meta);
+    }
     if let Some((t, camera)) = read_exif(path) {
         meta.captured_at = t;
         meta.camera = camera;
@@ -96,23 +110,6 @@ pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
         if let Some((w, h)) = crate::thumbs::formats::psd_dimensions(path) {
             meta.width = Some(w);
             meta.height = Some(h);
-        }
-        return Ok(meta);
-    }
-    if RAW.contains(&ext.as_str()) {
-        // The size of the preview the camera stored, as the grid shows it.
-        let (size, elsewhere) = crate::thumbs::formats::raw_meta(path);
-        if let Some((w, h)) = size {
-            meta.width = Some(w);
-            meta.height = Some(h);
-        }
-        // A RAW whose metadata is not a plain TIFF (CR3, RAF) keeps it elsewhere.
-        if meta.captured_at.is_none() && meta.camera.is_none() {
-            for exif in elsewhere {
-                let (t, camera) = exif_fields(&exif);
-                meta.captured_at = meta.captured_at.or(t);
-                meta.camera = meta.camera.or(camera);
-            }
         }
         return Ok(meta);
     }

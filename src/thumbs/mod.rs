@@ -8,6 +8,7 @@
 
 pub mod formats;
 mod helper;
+pub mod raw;
 mod render;
 
 use std::collections::{HashSet, VecDeque};

@@ -51,7 +51,7 @@ pub fn render(
             Some(Format::Psd) => formats::psd_composite(path)?,
             Some(Format::Svg) => formats::svg_picture(path, size)?,
             Some(Format::Raw) => {
-                let (jpeg, orientation) = formats::raw_preview(path)?;
+                let (jpeg, orientation) = super::raw::preview(path)?;
                 let scaled = std::panic::catch_unwind(AssertUnwindSafe(|| {
                     scaled_jpeg_turned(&jpeg, size, orientation)
                 }));

@@ -1,0 +1,623 @@
+//! Camera RAW files, read for the JPEG preview the camera stores in them (as digiKam and
+//! Lightroom show in their grids), the picture's size and the camera's orientation.
+//!
+//! Most RAWs are a TIFF inside (CR2, NEF, ARW, DNG, PEF, SRW; ORF and RW2 with their own
+//! magic numbers): their directories say where each preview is and how large the picture is,
+//! so only those bytes are read, not the tens of megabytes of sensor data. A RAF's header
+//! says where its preview is. Anything else — a CR3, whose previews sit in ISO media boxes,
+//! or a RAW whose only large preview is known to its maker note — is searched whole for
+//! JPEGs, the largest whole one winning.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use image::metadata::Orientation;
+
+use super::formats::Format;
+
+/// A preview whose longer side is at least this is good enough for the grid and the
+/// preview; a smaller one sends the search through the whole file for a larger one.
+const ENOUGH: u32 = 1000;
+/// The first bytes of a RAW, read at once: its directories and metadata are there.
+const HEAD: u64 = 256 * 1024;
+/// The largest preview read (a camera's full-size JPEG is a few megabytes).
+const MAX_PREVIEW: u64 = 64 * 1024 * 1024;
+/// The most directories followed in one file (a loop of them ends here).
+const MAX_DIRS: usize = 32;
+/// The most entries read from one directory.
+const MAX_ENTRIES: usize = 1024;
+
+/// A camera RAW file's largest embedded JPEG preview (its bytes) and the RAW's own
+/// orientation (`None`: the preview's own EXIF says).
+pub fn preview(path: &Path) -> Result<(Vec<u8>, Option<Orientation>), String> {
+    let mut raw = RawFile::open(path)?;
+    let layout = raw.layout();
+    let (jpeg, _, _) = raw.largest_preview(&layout).ok_or(Format::Raw.missing())?;
+    let orientation = layout.orientation.or_else(|| exif_orientation(&raw.exif()));
+    Ok((jpeg, orientation))
+}
+
+/// What import learns of a RAW file: the picture's size as meant to be seen (as the camera
+/// recorded it, else its largest preview's; turned by its orientation), and its metadata.
+pub fn meta(path: &Path) -> (Option<(u32, u32)>, Vec<exif::Exif>) {
+    let Ok(mut raw) = RawFile::open(path) else {
+        return (None, Vec::new());
+    };
+    let layout = raw.layout();
+    let exif = raw.exif();
+    let recorded = layout.size.or_else(|| exif_size(&exif));
+    let orientation = layout.orientation.or_else(|| exif_orientation(&exif));
+    let (size, orientation) = match recorded {
+        Some(size) => (Some(size), orientation),
+        None => match raw.largest_preview(&layout) {
+            Some((jpeg, w, h)) => (
+                Some((w, h)),
+                orientation.or_else(|| Some(jpeg_orientation(&jpeg))),
+            ),
+            None => (None, orientation),
+        },
+    };
+    let size = size.map(|(w, h)| match orientation {
+        Some(o) if crate::library::probe::turns_sideways(o) => (h, w),
+        _ => (w, h),
+    });
+    (size, exif)
+}
+
+/// An open RAW file and its first bytes.
+struct RawFile {
+    file: File,
+    len: u64,
+    head: Vec<u8>,
+    /// The whole file, once read.
+    whole: Option<Vec<u8>>,
+}
+
+/// What a RAW's directories say.
+#[derive(Debug, Default)]
+struct Layout {
+    /// Where JPEG pictures are said to be: offset and length.
+    jpegs: Vec<(u64, u64)>,
+    /// The picture's size as the camera recorded it (not turned).
+    size: Option<(u32, u32)>,
+    orientation: Option<Orientation>,
+}
+
+impl RawFile {
+    fn open(path: &Path) -> Result<RawFile, String> {
+        let mut file = File::open(path).map_err(|e| format!("can't read the file: {e}"))?;
+        let len = file
+            .metadata()
+            .map_err(|e| format!("can't read the file: {e}"))?
+            .len();
+        let mut head = Vec::new();
+        (&mut file)
+            .take(HEAD)
+            .read_to_end(&mut head)
+            .map_err(|e| format!("can't read the file: {e}"))?;
+        Ok(RawFile {
+            file,
+            len,
+            head,
+            whole: None,
+        })
+    }
+
+    /// `len` bytes at `at`, if the file has them.
+    fn bytes(&mut self, at: u64, len: u64) -> Option<Vec<u8>> {
+        let end = at.checked_add(len)?;
+        if end > self.len {
+            return None;
+        }
+        if end <= self.head.len() as u64 {
+            return Some(self.head[at as usize..end as usize].to_vec());
+        }
+        let mut buf = vec![0; usize::try_from(len).ok()?];
+        self.file.seek(SeekFrom::Start(at)).ok()?;
+        self.file.read_exact(&mut buf).ok()?;
+        Some(buf)
+    }
+
+    /// The whole file (read once).
+    fn whole(&mut self) -> Option<&[u8]> {
+        if self.whole.is_none() {
+            self.whole = if self.len <= self.head.len() as u64 {
+                Some(self.head.clone())
+            } else {
+                Some(self.bytes(0, self.len)?)
+            };
+        }
+        self.whole.as_deref()
+    }
+
+    /// Whether this is a TIFF inside (with ORF's and RW2's own numbers), and its byte order.
+    fn tiff_order(&self) -> Option<bool> {
+        match self.head.get(..2)? {
+            b"II" => Some(false),
+            b"MM" => Some(true),
+            _ => None,
+        }
+    }
+
+    fn layout(&mut self) -> Layout {
+        if let Some(big) = self.tiff_order() {
+            return self.tiff_layout(big);
+        }
+        let mut layout = Layout::default();
+        // A RAF's header: the preview's offset and length at 84, big-endian.
+        if self.head.starts_with(b"FUJIFILMCCD-RAW")
+            && let Some(b) = self.head.get(84..92)
+        {
+            let offset = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+            let len = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+            layout.jpegs.push((u64::from(offset), u64::from(len)));
+        }
+        layout
+    }
+
+    fn tiff_layout(&mut self, big: bool) -> Layout {
+        let mut layout = Layout::default();
+        let rw2 = self.head.get(2..4) == Some(b"U\0");
+        let Some(first) = self.head.get(4..8).map(|b| u32_of(big, b)) else {
+            return layout;
+        };
+        let mut queue = vec![(u64::from(first), true)];
+        let mut seen = Vec::new();
+        let mut raw_sizes = Vec::new();
+        let mut exif_size = None;
+        let mut crop = None;
+        while let Some((at, chained)) = queue.pop() {
+            if at == 0 || seen.contains(&at) || seen.len() >= MAX_DIRS {
+                continue;
+            }
+            seen.push(at);
+            let Some(dir) = self.dir(big, at) else {
+                continue;
+            };
+            let first_dir = seen.len() == 1;
+            let mut d = Dir::default();
+            for e in &dir.entries {
+                let v = |raw: &mut RawFile| raw.values(big, e);
+                match e.tag {
+                    0x00FE => d.subfile = e.first(big),
+                    0x0100 => d.width = e.first(big),
+                    0x0101 => d.height = e.first(big),
+                    0x0103 => d.compression = e.first(big),
+                    0x0106 => d.photometric = e.first(big),
+                    0x0111 => d.strips = v(self),
+                    0x0117 => d.strip_lens = v(self),
+                    0x0112 if first_dir => {
+                        layout.orientation = e
+                            .first(big)
+                            .and_then(|o| Orientation::from_exif(u8::try_from(o).ok()?));
+                    }
+                    0x0201 => d.jpeg = e.first(big),
+                    0x0202 => d.jpeg_len = e.first(big),
+                    0x014A => {
+                        for sub in v(self) {
+                            queue.push((u64::from(sub), false));
+                        }
+                    }
+                    0x8769 if first_dir => {
+                        if let Some(exif) = e.first(big) {
+                            exif_size = self.exif_dir_size(big, u64::from(exif));
+                        }
+                    }
+                    0xC620 => {
+                        if let [w, h] = v(self)[..] {
+                            d.crop = Some((w, h));
+                        }
+                    }
+                    // RW2: the sensor's borders, and the full-size JPEG it carries whole.
+                    0x0004..=0x0007 if rw2 && first_dir => {
+                        d.borders[usize::from(e.tag - 4)] = e.first(big);
+                    }
+                    0x002E if rw2 && first_dir => {
+                        d.jpeg = Some(e.offset(big));
+                        d.jpeg_len = Some(e.count);
+                    }
+                    _ => {}
+                }
+            }
+            if let (Some(at), Some(len)) = (d.jpeg, d.jpeg_len) {
+                layout.jpegs.push((u64::from(at), u64::from(len)));
+            }
+            // A picture stored as one JPEG strip (a CR2's preview; the sensor data of some
+            // RAWs is a lossless JPEG, which the reading passes over).
+            let sensor = matches!(d.photometric, Some(32803 | 34892));
+            if matches!(d.compression, Some(6 | 7))
+                && !sensor
+                && let ([at], [len]) = (&d.strips[..], &d.strip_lens[..])
+            {
+                layout.jpegs.push((u64::from(*at), u64::from(*len)));
+            }
+            let main = d.subfile.is_none_or(|s| s == 0);
+            if main {
+                crop = crop.or(d.crop);
+                if let (Some(w), Some(h)) = (d.width, d.height)
+                    && w > 0
+                    && h > 0
+                {
+                    raw_sizes.push((w, h));
+                }
+            }
+            if let [Some(top), Some(left), Some(bottom), Some(right)] = d.borders
+                && right > left
+                && bottom > top
+            {
+                crop = crop.or(Some((right - left, bottom - top)));
+            }
+            if chained {
+                queue.push((u64::from(dir.next), true));
+            }
+        }
+        // The DNG's (or RW2's) crop is the picture; else the size EXIF records; else the
+        // largest main image the directories describe.
+        layout.size = crop.or(exif_size).or_else(|| {
+            raw_sizes
+                .into_iter()
+                .max_by_key(|(w, h)| u64::from(*w) * u64::from(*h))
+        });
+        layout
+    }
+
+    /// The entries of the directory at `at`, and where the next one is.
+    fn dir(&mut self, big: bool, at: u64) -> Option<Directory> {
+        let count = usize::from(u16_of(big, &self.bytes(at, 2)?));
+        if count == 0 || count > MAX_ENTRIES {
+            return None;
+        }
+        let body = self.bytes(at + 2, count as u64 * 12)?;
+        let entries = body
+            .chunks_exact(12)
+            .map(|e| Entry {
+                tag: u16_of(big, &e[0..2]),
+                typ: u16_of(big, &e[2..4]),
+                count: u32_of(big, &e[4..8]),
+                value: [e[8], e[9], e[10], e[11]],
+            })
+            .collect();
+        // A last directory at the very end of a file may lack the next one's offset.
+        let next = self
+            .bytes(at + 2 + count as u64 * 12, 4)
+            .map_or(0, |b| u32_of(big, &b));
+        Some(Directory { entries, next })
+    }
+
+    /// An entry's numbers (short, long, or rational rounded), at most a few hundred.
+    fn values(&mut self, big: bool, e: &Entry) -> Vec<u32> {
+        let width = match e.typ {
+            3 => 2,
+            4 | 13 => 4,
+            5 => 8,
+            _ => return Vec::new(),
+        };
+        let count = e.count.min(512) as u64;
+        let len = count * width;
+        let bytes = if len <= 4 {
+            e.value[..len as usize].to_vec()
+        } else {
+            match self.bytes(u64::from(e.offset(big)), len) {
+                Some(b) => b,
+                None => return Vec::new(),
+            }
+        };
+        bytes
+            .chunks_exact(width as usize)
+            .map(|c| match width {
+                2 => u32::from(u16_of(big, c)),
+                4 => u32_of(big, c),
+                _ => {
+                    // A rational, rounded (0 when it divides by zero).
+                    let (n, d) = (
+                        u64::from(u32_of(big, &c[..4])),
+                        u64::from(u32_of(big, &c[4..])),
+                    );
+                    (n + d / 2)
+                        .checked_div(d)
+                        .and_then(|v| u32::try_from(v).ok())
+                        .unwrap_or(0)
+                }
+            })
+            .collect()
+    }
+
+    /// The picture size an EXIF directory records (`PixelXDimension`, `PixelYDimension`).
+    fn exif_dir_size(&mut self, big: bool, at: u64) -> Option<(u32, u32)> {
+        let dir = self.dir(big, at)?;
+        let get = |tag| dir.entries.iter().find(|e| e.tag == tag)?.first(big);
+        match (get(0xA002)?, get(0xA003)?) {
+            (w, h) if w > 0 && h > 0 => Some((w, h)),
+            _ => None,
+        }
+    }
+
+    /// The largest whole JPEG of the file: those its directories name, else (none of them
+    /// large enough) the largest found anywhere in it. Its bytes, width and height.
+    fn largest_preview(&mut self, layout: &Layout) -> Option<(Vec<u8>, u32, u32)> {
+        let mut best: Option<(Vec<u8>, u32, u32)> = None;
+        let mut spans = layout.jpegs.clone();
+        spans.sort_unstable();
+        spans.dedup();
+        for (at, len) in spans {
+            if !(4..=MAX_PREVIEW).contains(&len) {
+                continue;
+            }
+            let Some(bytes) = self.bytes(at, len) else {
+                continue;
+            };
+            if let Some((end, w, h)) = jpeg_extent(&bytes, 0)
+                && best.as_ref().is_none_or(|b| area(w, h) > area(b.1, b.2))
+            {
+                let mut bytes = bytes;
+                bytes.truncate(end);
+                best = Some((bytes, w, h));
+            }
+        }
+        if best.as_ref().is_some_and(|b| b.1.max(b.2) >= ENOUGH) {
+            return best;
+        }
+        let whole = self.whole()?;
+        match largest_jpeg(whole) {
+            Some((start, end, w, h))
+                if best.as_ref().is_none_or(|b| area(w, h) > area(b.1, b.2)) =>
+            {
+                Some((whole[start..end].to_vec(), w, h))
+            }
+            _ => best,
+        }
+    }
+
+    /// The RAW's metadata: its TIFF's (read from its first bytes when they hold it), a
+    /// CR3's (in its `CMT1` and `CMT2` boxes), else that of the first JPEG inside carrying
+    /// EXIF (a RAF's preview).
+    fn exif(&mut self) -> Vec<exif::Exif> {
+        if self.tiff_order().is_some() {
+            let tiff = |mut bytes: Vec<u8>| {
+                if bytes.len() < 8 {
+                    return None;
+                }
+                // ORF ("IIRO", "IIRS", "MMOR") and RW2 ("IIU\0") are TIFF but for the number.
+                if bytes.starts_with(b"II") {
+                    bytes[2..4].copy_from_slice(&[0x2A, 0x00]);
+                } else {
+                    bytes[2..4].copy_from_slice(&[0x00, 0x2A]);
+                }
+                exif::Reader::new()
+                    .continue_on_error(true)
+                    .read_raw(bytes)
+                    .or_else(|e| e.distill_partial_result(|_| {}))
+                    .ok()
+                    .filter(|e| e.fields().next().is_some())
+            };
+            let head = self.head.clone();
+            let found = tiff(head).or_else(|| self.whole().map(|w| w.to_vec()).and_then(tiff));
+            return found.into_iter().collect();
+        }
+        let Some(bytes) = self.whole() else {
+            return Vec::new();
+        };
+        let mut found: Vec<exif::Exif> = [b"CMT1", b"CMT2"]
+            .iter()
+            .filter_map(|tag| iso_box(bytes, tag))
+            .filter_map(|tiff| exif::Reader::new().read_raw(tiff.to_vec()).ok())
+            .collect();
+        let mut from = 0;
+        while found.is_empty()
+            && let Some(at) = find(&bytes[from..], &[0xFF, 0xD8, 0xFF]).map(|i| i + from)
+        {
+            if let Ok(e) =
+                exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&bytes[at..]))
+            {
+                found.push(e);
+            }
+            from = at + 3;
+        }
+        found
+    }
+}
+
+#[derive(Default)]
+struct Dir {
+    subfile: Option<u32>,
+    width: Option<u32>,
+    height: Option<u32>,
+    compression: Option<u32>,
+    photometric: Option<u32>,
+    strips: Vec<u32>,
+    strip_lens: Vec<u32>,
+    jpeg: Option<u32>,
+    jpeg_len: Option<u32>,
+    crop: Option<(u32, u32)>,
+    /// RW2: top, left, bottom, right.
+    borders: [Option<u32>; 4],
+}
+
+struct Directory {
+    entries: Vec<Entry>,
+    next: u32,
+}
+
+struct Entry {
+    tag: u16,
+    typ: u16,
+    count: u32,
+    value: [u8; 4],
+}
+
+impl Entry {
+    /// The first number of a short or long entry held in the entry itself.
+    fn first(&self, big: bool) -> Option<u32> {
+        match self.typ {
+            3 => Some(u32::from(u16_of(big, &self.value[..2]))),
+            4 | 13 => Some(u32_of(big, &self.value)),
+            _ => None,
+        }
+    }
+
+    /// The entry's value read as an offset.
+    fn offset(&self, big: bool) -> u32 {
+        u32_of(big, &self.value)
+    }
+}
+
+fn u16_of(big: bool, b: &[u8]) -> u16 {
+    let b = [b[0], b[1]];
+    if big {
+        u16::from_be_bytes(b)
+    } else {
+        u16::from_le_bytes(b)
+    }
+}
+
+fn u32_of(big: bool, b: &[u8]) -> u32 {
+    let b = [b[0], b[1], b[2], b[3]];
+    if big {
+        u32::from_be_bytes(b)
+    } else {
+        u32::from_le_bytes(b)
+    }
+}
+
+fn area(w: u32, h: u32) -> u64 {
+    u64::from(w) * u64::from(h)
+}
+
+/// The picture size a CR3's or a RAF preview's metadata records.
+fn exif_size(exif: &[exif::Exif]) -> Option<(u32, u32)> {
+    let pairs = [
+        (exif::Tag::PixelXDimension, exif::Tag::PixelYDimension),
+        (exif::Tag::ImageWidth, exif::Tag::ImageLength),
+    ];
+    pairs.iter().find_map(|(x, y)| {
+        exif.iter().find_map(|e| {
+            let get = |tag| e.get_field(tag, exif::In::PRIMARY)?.value.get_uint(0);
+            match (get(*x)?, get(*y)?) {
+                (w, h) if w > 0 && h > 0 => Some((w, h)),
+                _ => None,
+            }
+        })
+    })
+}
+
+/// The orientation the first metadata found records (a CR3's `CMT1` box, a RAF preview's).
+fn exif_orientation(exif: &[exif::Exif]) -> Option<Orientation> {
+    let value = exif
+        .first()?
+        .get_field(exif::Tag::Orientation, exif::In::PRIMARY)?
+        .value
+        .get_uint(0)?;
+    Orientation::from_exif(u8::try_from(value).ok()?)
+}
+
+/// The content of the first ISO media box of type `tag` (searched for, not walked).
+fn iso_box<'a>(bytes: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
+    let at = bytes.windows(4).position(|w| w == tag)?;
+    let size = bytes.get(at.checked_sub(4)?..at)?;
+    let size = u32::from_be_bytes([size[0], size[1], size[2], size[3]]) as usize;
+    bytes.get(at + 4..(at - 4).checked_add(size)?)
+}
+
+/// The orientation in a JPEG's own EXIF (upright when none).
+fn jpeg_orientation(jpeg: &[u8]) -> Orientation {
+    exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(jpeg))
+        .ok()
+        .and_then(|e| {
+            e.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?
+                .value
+                .get_uint(0)
+        })
+        .and_then(|v| Orientation::from_exif(u8::try_from(v).ok()?))
+        .unwrap_or(Orientation::NoTransforms)
+}
+
+/// The largest baseline or progressive JPEG inside `bytes`: its start, end, width and
+/// height. A lossless JPEG (the sensor data of some RAWs) is not a preview and is passed
+/// over; so is anything that does not parse as a whole JPEG.
+fn largest_jpeg(bytes: &[u8]) -> Option<(usize, usize, u32, u32)> {
+    let mut best: Option<(usize, usize, u32, u32)> = None;
+    let mut from = 0;
+    while let Some(at) = find(&bytes[from..], &[0xFF, 0xD8, 0xFF]).map(|i| i + from) {
+        if let Some((end, w, h)) = jpeg_extent(bytes, at)
+            && best.is_none_or(|(.., bw, bh)| area(w, h) > area(bw, bh))
+        {
+            best = Some((at, end, w, h));
+        }
+        // A JPEG may hold another (an EXIF thumbnail), which may be the larger.
+        from = at + 3;
+    }
+    best
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let first = needle[0];
+    let mut at = 0;
+    while let Some(i) = hay[at..].iter().position(|&b| b == first) {
+        let i = at + i;
+        if hay[i..].starts_with(needle) {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
+
+/// Where the JPEG starting at `start` ends, and its size, if it is a whole baseline (or
+/// extended, or progressive) JPEG.
+fn jpeg_extent(bytes: &[u8], start: usize) -> Option<(usize, u32, u32)> {
+    if bytes.get(start..start + 2)? != [0xFF, 0xD8] {
+        return None;
+    }
+    let mut at = start + 2;
+    let mut size = None;
+    loop {
+        if *bytes.get(at)? != 0xFF {
+            return None;
+        }
+        let marker = *bytes.get(at + 1)?;
+        match marker {
+            0xFF => at += 1,
+            0xD9 => return size.map(|(w, h)| (at + 2, w, h)),
+            0xD0..=0xD7 | 0x01 => at += 2,
+            _ => {
+                let len = usize::from(u16::from_be_bytes([
+                    *bytes.get(at + 2)?,
+                    *bytes.get(at + 3)?,
+                ]));
+                if len < 2 {
+                    return None;
+                }
+                match marker {
+                    // Baseline, extended, progressive.
+                    0xC0..=0xC2 => {
+                        let seg = bytes.get(at + 4..at + 2 + len)?;
+                        let h = u32::from(u16::from_be_bytes([*seg.get(1)?, *seg.get(2)?]));
+                        let w = u32::from(u16::from_be_bytes([*seg.get(3)?, *seg.get(4)?]));
+                        if w == 0 || h == 0 {
+                            return None;
+                        }
+                        size = Some((w, h));
+                    }
+                    // Lossless, hierarchical, arithmetic: not a preview.
+                    0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
+                    _ => {}
+                }
+                at += 2 + len;
+                if marker == 0xDA {
+                    // Entropy-coded data: up to the next marker that is not a stuffed byte
+                    // or a restart.
+                    loop {
+                        let i = bytes.get(at..)?.iter().position(|&b| b == 0xFF)?;
+                        at += i;
+                        match *bytes.get(at + 1)? {
+                            0x00 | 0xD0..=0xD7 | 0xFF => at += 1,
+                            _ => break,
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
