@@ -3,7 +3,8 @@
 //! avifenc), PSD (made by ImageMagick) and PDF (a page holding the photo, made by librsvg); an
 //! iPhone's HEIC and a Canon CR3 (the samples the tests use), a whole Canon CR2 and an SVG
 //! drawing with text. One thread, decoding in this process; the median of each file's time,
-//! and the ratio to the JPEG's.
+//! and the ratio to the JPEG's; beside it `vipsthumbnail` making the same thumbnails (one
+//! process over all the files, so its start is shared), where it reads the format.
 //!
 //! - `SHOEBOX_BENCH_PHOTOS=DIR`: JPEG photos to convert (e.g. Debian's wallpaper packages);
 //!   without it the bench makes a few camera-sized JPEGs itself.
@@ -80,7 +81,12 @@ fn main() {
     sets.push(("SVG", vec![svg; n]));
 
     let mut jpeg_ms = None;
-    println!("{:<26} {:>12} {:>10}", "format", "ms / thumb", "× JPEG");
+    let out = dir.path().join("vips");
+    std::fs::create_dir_all(&out).expect("vips output dir");
+    println!(
+        "{:<26} {:>12} {:>10} {:>16} {:>14}",
+        "format", "ms / thumb", "× JPEG", "vipsthumbnail ms", "vips / Shoebox"
+    );
     for (name, files) in &sets {
         // Once to warm the page cache and any program's start, then measured.
         let _ = render(&files[0], Kind::Image, THUMB_PX, tools);
@@ -96,7 +102,14 @@ fn main() {
         times.sort();
         let ms = times[times.len() / 2].as_secs_f64() * 1000.0;
         let base = *jpeg_ms.get_or_insert(ms);
-        println!("{name:<26} {ms:>12.1} {:>10.1}", ms / base);
+        let (vips_ms, ratio) = match vips(files, &out) {
+            Some(v) => (format!("{v:.1}"), format!("{:.2}", v / ms)),
+            None => ("can't read".to_string(), "-".to_string()),
+        };
+        println!(
+            "{name:<26} {ms:>12.1} {:>10.1} {vips_ms:>16} {ratio:>14}",
+            ms / base
+        );
     }
     // The bare cost of reading the whole CR2, which the thumbnail does not pay, and what
     // import reads of it (size, camera, date) next to what it reads of a JPEG.
@@ -120,6 +133,22 @@ fn main() {
             cr2_meta / jpeg_meta
         );
     }
+}
+
+/// `vipsthumbnail` (libvips, one worker thread) making the same thumbnails, in one run over
+/// all the files: milliseconds per file. `None` when it is not installed or can't read them.
+fn vips(files: &[PathBuf], out: &Path) -> Option<f64> {
+    let t = Instant::now();
+    let status = Command::new("vipsthumbnail")
+        .env("VIPS_CONCURRENCY", "1")
+        .args(["-s", "256", "-o"])
+        .arg(format!("{}/%s.png", out.display()))
+        .args(files)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    let ms = t.elapsed().as_secs_f64() * 1000.0 / files.len() as f64;
+    status.success().then_some(ms)
 }
 
 /// The median time of `n` runs of `f`, in milliseconds (after one to warm up).

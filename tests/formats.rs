@@ -196,6 +196,26 @@ fn a_pdf_is_shown_by_its_first_page() {
     let thumb = render(&pdf, Kind::Image, 256, tools).expect("a thumbnail");
     assert_eq!(thumb.dimensions(), (256, 192));
     assert_halves(&thumb);
+    // Its page size, in points: 400×300 CSS pixels are 300×225 points.
+    let meta = shoebox::library::read_meta(&pdf, Kind::Image).unwrap();
+    assert_eq!((meta.width, meta.height), (Some(300), Some(225)));
+    assert_eq!(
+        shoebox::library::dimensions_text("doc.pdf", 300, 225),
+        "300 × 225 pt"
+    );
+    // A page turned a quarter (`/Rotate 90`) is as wide as it is stored tall.
+    let bytes = std::fs::read(&pdf).unwrap();
+    let at = bytes
+        .windows(9)
+        .position(|w| w == b"/Type /Pa")
+        .expect("a page object");
+    let mut turned = bytes[..at].to_vec();
+    turned.extend_from_slice(b"/Rotate 90 ");
+    turned.extend_from_slice(&bytes[at..]);
+    let turned_pdf = dir.path().join("turned.pdf");
+    std::fs::write(&turned_pdf, &turned).unwrap();
+    let meta = shoebox::library::read_meta(&turned_pdf, Kind::Image).unwrap();
+    assert_eq!((meta.width, meta.height), (Some(225), Some(300)));
 }
 
 #[test]

@@ -57,6 +57,15 @@ pub struct Meta {
     pub duration_ms: Option<i64>,
 }
 
+/// Width and height as shown: a document's page in points (1/72 inch), a picture's in pixels.
+pub fn dimensions_text(name: &str, width: u32, height: u32) -> String {
+    if DOCUMENT.contains(&ext_lower(name).as_str()) {
+        format!("{width} × {height} pt")
+    } else {
+        format!("{width} × {height}")
+    }
+}
+
 /// Reads dimensions and EXIF of an image. `Err` carries a message for the user when the
 /// image header cannot be read (the file is still imported).
 pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
@@ -114,7 +123,11 @@ pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
         return Ok(meta);
     }
     if DOCUMENT.contains(&ext.as_str()) {
-        // Nothing cheap to read: its first page is drawn when it is shown.
+        // The first page's size, in points; the page itself is drawn when it is shown.
+        if let Some((w, h)) = crate::thumbs::formats::pdf_page_size(path) {
+            meta.width = Some(w);
+            meta.height = Some(h);
+        }
         return Ok(meta);
     }
     let (w, h) = oriented_dimensions(path)?;

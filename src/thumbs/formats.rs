@@ -265,6 +265,71 @@ pub fn pdf_first_page(path: &Path, size: u32) -> Result<image::DynamicImage, Str
     image::load_from_memory(&out.stdout).map_err(|e| format!("pdftoppm gave no picture: {e}"))
 }
 
+/// The longest `pdfinfo` may take to describe a PDF at import before it is given up on.
+const PDFINFO_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A PDF's first page size in points (1/72 inch), turned by its rotation, through poppler's
+/// `pdfinfo` (installed with `pdftoppm`). `None` when it is not installed, can't read the
+/// file, or takes longer than [`PDFINFO_LIMIT`] (it is then killed).
+pub fn pdf_page_size(path: &Path) -> Option<(u32, u32)> {
+    if !Tools::find().pdf {
+        return None;
+    }
+    let mut child = tool("pdfinfo")
+        .args(["-f", "1", "-l", "1"])
+        .arg(path)
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let started = std::time::Instant::now();
+    // Its report is a few lines, well within what the pipe holds until it is read.
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < PDFINFO_LIMIT => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    };
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut text).ok()?;
+    status.success().then_some(())?;
+    parse_pdf_page_size(&text)
+}
+
+/// `Page    1 size: 595.276 x 841.89 pts (A4)` and `Page    1 rot:  90` of `pdfinfo`.
+fn parse_pdf_page_size(text: &str) -> Option<(u32, u32)> {
+    let (mut size, mut turned) = (None, false);
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("Page") else {
+            continue;
+        };
+        let rest = rest
+            .trim_start()
+            .trim_start_matches(|c: char| c.is_ascii_digit());
+        if let Some(dims) = rest.trim_start().strip_prefix("size:") {
+            let mut numbers = dims
+                .split_whitespace()
+                .filter_map(|w| w.parse::<f64>().ok())
+                .filter(|v| v.is_finite() && *v >= 0.5 && *v < 1e7);
+            if let (Some(w), Some(h)) = (numbers.next(), numbers.next()) {
+                size = Some((w.round() as u32, h.round() as u32));
+            }
+        } else if let Some(rot) = rest.trim_start().strip_prefix("rot:") {
+            turned = rot
+                .trim()
+                .parse::<i64>()
+                .is_ok_and(|r| r.rem_euclid(180) == 90);
+        }
+    }
+    size.map(|(w, h)| if turned { (h, w) } else { (w, h) })
+}
+
 /// A Photoshop document's composite image: the flattened picture Photoshop stores after the
 /// layers (for "maximize compatibility", its default), raw or PackBits-compressed, 8 or 16
 /// bits a channel, in RGB, grayscale, indexed colour or CMYK. Within the same size limits as every other

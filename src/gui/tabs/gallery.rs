@@ -336,7 +336,7 @@ impl Items for Assets<'_, '_> {
             super::cell(
                 ui,
                 match (a.width, a.height) {
-                    (Some(w), Some(h)) => format!("{w} × {h}"),
+                    (Some(w), Some(h)) => crate::library::dimensions_text(&a.name, w, h),
                     _ => String::new(),
                 },
             );

@@ -12,7 +12,7 @@ use crate::gui::state::Tab;
 use crate::gui::textures::Picture;
 use crate::gui::theme;
 use crate::gui::view::{Acts, View};
-use crate::library::{ItemId, Kind, human_size};
+use crate::library::{ItemId, Kind, dimensions_text, human_size};
 use crate::thumbs::{PREVIEW_PX, Request};
 
 /// What the lightbox needs to know about an item.
@@ -46,7 +46,7 @@ fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
                 ("Imported", clock::display(a.imported_at)),
             ];
             if let (Some(w), Some(h)) = (a.width, a.height) {
-                properties.push(("Dimensions", format!("{w} × {h}")));
+                properties.push(("Dimensions", dimensions_text(&a.name, w, h)));
             }
             if let Some(t) = a.captured_at {
                 properties.push(("Captured", clock::display(t)));
@@ -109,7 +109,7 @@ fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
                 properties.push(("Contains", crate::library::items(e.item_count as usize)));
             }
             if let (Some(w), Some(h)) = (e.width, e.height) {
-                properties.push(("Dimensions", format!("{w} × {h}")));
+                properties.push(("Dimensions", dimensions_text(&e.name, w, h)));
             }
             if let Some(t) = e.captured_at {
                 properties.push(("Captured", clock::display(t)));
