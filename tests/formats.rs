@@ -401,6 +401,40 @@ fn a_canon_cr2_is_shown_by_its_preview_with_its_camera_date_and_size() {
     assert_same_picture(&thumb, &image::imageops::thumbnail(&own, 256, 171));
 }
 
+/// SPEC rule 13: a RAW and the JPEG the camera wrote beside it are one asset, shown by the
+/// JPEG (its picture, size and date), the RAW travelling with it.
+#[test]
+fn a_raw_and_jpeg_pair_is_one_asset_shown_by_its_jpeg() {
+    let mut f = crate::common::Fixture::new();
+    let raw = f.file(
+        "IMG_5952.CR2",
+        &std::fs::read(data("canon-30d.cr2")).unwrap(),
+    );
+    let jpeg = f.src().join("IMG_5952.JPG");
+    image::RgbImage::from_pixel(300, 200, image::Rgb([200, 30, 30]))
+        .save_with_format(&jpeg, image::ImageFormat::Jpeg)
+        .unwrap();
+    f.import(&[raw, jpeg], None);
+    let assets = f.lib.assets(Default::default()).unwrap();
+    assert_eq!(assets.len(), 1, "one asset");
+    let a = &assets[0];
+    assert_eq!(a.name, "IMG_5952.JPG");
+    assert_eq!(
+        (a.width, a.height),
+        (Some(300), Some(200)),
+        "the JPEG's size"
+    );
+    assert_eq!(a.companion_names(), vec!["IMG_5952.CR2".to_string()]);
+    let sources = f.lib.picture_sources().unwrap();
+    assert_eq!(sources.len(), 1);
+    let tile = render(&sources[0].path, sources[0].kind, 256, Tools::default()).unwrap();
+    let p = tile.get_pixel(tile.width() / 2, tile.height() / 2).0;
+    assert!(
+        p[0] > 150 && p[1] < 80 && p[2] < 80,
+        "the JPEG's red, not the RAW: {p:?}"
+    );
+}
+
 #[test]
 fn a_tiff_based_raw_is_turned_as_its_first_directory_says() {
     // The CR2, its orientation (in its first TIFF directory) set to "turned a quarter
@@ -424,6 +458,40 @@ fn a_tiff_based_raw_is_turned_as_its_first_directory_says() {
         .rotate270()
         .into_rgba8();
     assert_same_picture(&thumb, &image::imageops::thumbnail(&own, 171, 256));
+}
+
+/// The preview, size and date of a RAW come from where its own structure says (a TIFF's
+/// directories, a CR3's boxes), not from reading its tens of megabytes of sensor data: the
+/// same files followed by a gigabyte of it (a sparse file, larger than any RAW that would be
+/// searched whole) are shown all the same.
+#[test]
+fn a_raw_is_read_through_its_own_structure_not_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, thumb, size) in [
+        ("canon-30d.cr2", (256, 171), (3504, 2336)),
+        ("canon-r6.cr3", (256, 171), (3408, 2272)),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::copy(data(name), &path).unwrap();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(1 << 30)
+            .unwrap();
+        let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+        assert_eq!(
+            (meta.width, meta.height),
+            (Some(size.0), Some(size.1)),
+            "{name}"
+        );
+        assert!(
+            meta.captured_at.is_some() && meta.camera.is_some(),
+            "{name}"
+        );
+        let img = render(&path, Kind::Image, 256, Tools::default()).expect(name);
+        assert_eq!(img.dimensions(), thumb, "{name}");
+    }
 }
 
 /// ExifTool's NEF, DNG and RW2 keep their directories and metadata but not their pictures:

@@ -23,6 +23,8 @@ const ENOUGH: u32 = 1000;
 const HEAD: u64 = 256 * 1024;
 /// The largest preview read (a camera's full-size JPEG is a few megabytes).
 const MAX_PREVIEW: u64 = 64 * 1024 * 1024;
+/// The largest file searched whole (the largest cameras' RAWs are a few hundred megabytes).
+const MAX_WHOLE: u64 = 512 * 1024 * 1024;
 /// The most directories followed in one file (a loop of them ends here).
 const MAX_DIRS: usize = 32;
 /// The most entries read from one directory.
@@ -119,8 +121,11 @@ impl RawFile {
         Some(buf)
     }
 
-    /// The whole file (read once).
+    /// The whole file (read once), unless it is larger than any RAW ([`MAX_WHOLE`]).
     fn whole(&mut self) -> Option<&[u8]> {
+        if self.len > MAX_WHOLE {
+            return None;
+        }
         if self.whole.is_none() {
             self.whole = if self.len <= self.head.len() as u64 {
                 Some(self.head.clone())
@@ -152,6 +157,19 @@ impl RawFile {
             let offset = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
             let len = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
             layout.jpegs.push((u64::from(offset), u64::from(len)));
+        }
+        // A CR3's `PRVW` box (in a box of its own before the sensor data): the JPEG starts
+        // within its first bytes and ends with it.
+        if let Some(at) = find(&self.head, b"PRVW").and_then(|at| at.checked_sub(4))
+            && let Some(b) = self.head.get(at..at + 64)
+        {
+            let size = u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+            if let Some(start) = find(b, &[0xFF, 0xD8, 0xFF]) {
+                let start = start as u64;
+                if size > start {
+                    layout.jpegs.push((at as u64 + start, size - start));
+                }
+            }
         }
         layout
     }
@@ -395,27 +413,35 @@ impl RawFile {
             let found = tiff(head).or_else(|| self.whole().map(|w| w.to_vec()).and_then(tiff));
             return found.into_iter().collect();
         }
-        let Some(bytes) = self.whole() else {
-            return Vec::new();
-        };
-        let mut found: Vec<exif::Exif> = [b"CMT1", b"CMT2"]
-            .iter()
-            .filter_map(|tag| iso_box(bytes, tag))
-            .filter_map(|tiff| exif::Reader::new().read_raw(tiff.to_vec()).ok())
-            .collect();
-        let mut from = 0;
-        while found.is_empty()
-            && let Some(at) = find(&bytes[from..], &[0xFF, 0xD8, 0xFF]).map(|i| i + from)
-        {
-            if let Ok(e) =
-                exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&bytes[at..]))
-            {
-                found.push(e);
-            }
-            from = at + 3;
+        // In the first bytes, where a CR3 and a RAF keep it; else anywhere.
+        let found = exif_in(&self.head);
+        if !found.is_empty() || self.len <= self.head.len() as u64 {
+            return found;
         }
-        found
+        self.whole().map(exif_in).unwrap_or_default()
     }
+}
+
+/// The metadata in a CR3's `CMT1` and `CMT2` boxes, else that of the first JPEG carrying
+/// EXIF.
+fn exif_in(bytes: &[u8]) -> Vec<exif::Exif> {
+    let mut found: Vec<exif::Exif> = [b"CMT1", b"CMT2"]
+        .iter()
+        .filter_map(|tag| iso_box(bytes, tag))
+        .filter_map(|tiff| exif::Reader::new().read_raw(tiff.to_vec()).ok())
+        .collect();
+    let mut from = 0;
+    while found.is_empty()
+        && let Some(at) = find(&bytes[from..], &[0xFF, 0xD8, 0xFF]).map(|i| i + from)
+    {
+        if let Ok(e) =
+            exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&bytes[at..]))
+        {
+            found.push(e);
+        }
+        from = at + 3;
+    }
+    found
 }
 
 #[derive(Default)]
