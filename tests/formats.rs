@@ -492,6 +492,26 @@ fn a_raw_is_read_through_its_own_structure_not_whole() {
         let img = render(&path, Kind::Image, 256, Tools::default()).expect(name);
         assert_eq!(img.dimensions(), thumb, "{name}");
     }
+    // Its large preview's directory entry spoilt, the CR2 too large to search whole still
+    // shows the small one its directories name (160×120).
+    let mut bytes = std::fs::read(data("canon-30d.cr2")).unwrap();
+    let ifd = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
+    let entries = u16::from_le_bytes([bytes[ifd], bytes[ifd + 1]]) as usize;
+    let strip = (0..entries)
+        .map(|i| ifd + 2 + 12 * i)
+        .find(|&e| bytes[e..e + 2] == [0x11, 0x01])
+        .expect("a strip offset");
+    bytes[strip + 8..strip + 12].copy_from_slice(&16u32.to_le_bytes());
+    let path = dir.path().join("spoilt.cr2");
+    std::fs::write(&path, &bytes).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let img = render(&path, Kind::Image, 256, Tools::default()).expect("the small preview");
+    assert_eq!(img.dimensions(), (160, 120));
 }
 
 /// ExifTool's NEF, DNG and RW2 keep their directories and metadata but not their pictures:

@@ -4,9 +4,9 @@
 //! Most RAWs are a TIFF inside (CR2, NEF, ARW, DNG, PEF, SRW; ORF and RW2 with their own
 //! magic numbers): their directories say where each preview is and how large the picture is,
 //! so only those bytes are read, not the tens of megabytes of sensor data. A RAF's header
-//! says where its preview is. Anything else — a CR3, whose previews sit in ISO media boxes,
-//! or a RAW whose only large preview is known to its maker note — is searched whole for
-//! JPEGs, the largest whole one winning.
+//! says where its preview is; a CR3 keeps its in a `PRVW` box near its start. When none of
+//! those is large enough (an ORF or a PEF keeps its large preview where only its maker note
+//! says), the file is searched whole for JPEGs, the largest whole one winning.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -376,7 +376,9 @@ impl RawFile {
         if best.as_ref().is_some_and(|b| b.1.max(b.2) >= ENOUGH) {
             return best;
         }
-        let whole = self.whole()?;
+        let Some(whole) = self.whole() else {
+            return best;
+        };
         match largest_jpeg(whole) {
             Some((start, end, w, h))
                 if best.as_ref().is_none_or(|b| area(w, h) > area(b.1, b.2)) =>
