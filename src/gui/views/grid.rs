@@ -127,19 +127,10 @@ pub fn tile_ui(ui: &mut Ui, rect: Rect, id: egui::Id, tile: &Tile<'_>) -> Respon
             );
         }
         Picture::Failed(reason) => {
-            // A file this computer has no program for is not a damaged file (the reason, on
-            // hover, says what to install).
-            let label = if tile.kind_label == "VIDEO" {
-                "VIDEO\nno preview"
-            } else if reason.starts_with("no preview") {
-                "no preview"
-            } else {
-                "can't read"
-            };
             painter.text(
                 inner.center(),
                 Align2::CENTER_CENTER,
-                label,
+                failure_label(tile.kind_label, reason),
                 FontId::proportional(12.0),
                 Color32::from_rgb(0xC0, 0x80, 0x80),
             );
@@ -231,4 +222,32 @@ fn one_line(
     );
     job.wrap = egui::text::TextWrapping::truncate_at_width(width);
     ui.fonts_mut(|f| f.layout_job(job))
+}
+
+/// What a tile without a picture says. A file this computer has no program for, or that
+/// holds no picture (a RAW without a preview), is not a damaged file: it says "no preview",
+/// and the reason, on hover, says what to install or what is missing.
+pub fn failure_label(kind_label: &str, reason: &str) -> &'static str {
+    if kind_label == "VIDEO" {
+        "VIDEO\nno preview"
+    } else if reason.starts_with("no preview") {
+        "no preview"
+    } else {
+        "can't read"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failure_label;
+
+    #[test]
+    fn a_file_without_a_preview_is_not_called_unreadable() {
+        let raw = crate::thumbs::formats::Format::Raw.missing();
+        assert_eq!(failure_label("IMAGE", raw), "no preview");
+        let heif = crate::thumbs::formats::Format::Heif.missing();
+        assert_eq!(failure_label("IMAGE", heif), "no preview");
+        assert_eq!(failure_label("IMAGE", "not a readable image"), "can't read");
+        assert_eq!(failure_label("VIDEO", "ffmpeg failed"), "VIDEO\nno preview");
+    }
 }

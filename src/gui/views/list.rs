@@ -17,7 +17,16 @@ pub fn thumb_cell(ui: &mut Ui, picture: &Picture, kind_label: &str) {
             ui.small(kind_label);
         }
         Picture::Failed(reason) => {
-            ui.small("can't read").on_hover_text(reason.as_str());
+            // The grid's words, on two lines to fit the column.
+            let label = match super::grid::failure_label(kind_label, reason) {
+                "can't read" => "can't\nread",
+                _ => "no\npreview",
+            };
+            ui.add(
+                egui::Label::new(egui::RichText::new(label).small())
+                    .wrap_mode(egui::TextWrapMode::Extend),
+            )
+            .on_hover_text(reason.as_str());
         }
     }
 }
