@@ -300,6 +300,74 @@ fn photoshop_files_compressed_indexed_grey_cmyk_and_16_bit_are_shown() {
     }
 }
 
+/// A designer's Photoshop file may hold layers many times the size of its composite image:
+/// only the composite is read. ImageMagick's PSD, its layer section grown by 3 GiB (a hole
+/// of a sparse file), is shown by a helper allowed 1 GiB of memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_photoshop_file_with_layers_larger_than_memory_shows_its_composite() {
+    use std::io::{Seek, SeekFrom, Write};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use shoebox::thumbs::{Helpers, Isolation, Output, Request, ThumbService};
+    let dir = tempfile::tempdir().unwrap();
+    let png = halves_png(dir.path());
+    let made = dir.path().join("made.psd");
+    if !made_with("convert", &[png.to_str().unwrap(), made.to_str().unwrap()]) {
+        return;
+    }
+    let bytes = std::fs::read(&made).unwrap();
+    let be = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    let colours = 26;
+    let resources = colours + 4 + be(colours);
+    let layers = resources + 4 + be(resources);
+    let layers_end = layers + 4 + be(layers);
+    const GROWN: u64 = 3 << 30;
+    let grown = dir.path().join("layered.psd");
+    let mut file = std::fs::File::create(&grown).unwrap();
+    file.write_all(&bytes[..layers]).unwrap();
+    file.write_all(&((be(layers) as u64 + GROWN) as u32).to_be_bytes())
+        .unwrap();
+    file.write_all(&bytes[layers + 4..layers_end]).unwrap();
+    file.seek(SeekFrom::Current(GROWN as i64)).unwrap();
+    file.write_all(&bytes[layers_end..]).unwrap();
+    drop(file);
+
+    let mut helpers = Helpers::new(env!("CARGO_BIN_EXE_shoebox").into());
+    helpers.memory_bytes = 1 << 30;
+    let cache = dir.path().join("thumbs");
+    std::fs::create_dir_all(&cache).unwrap();
+    let mut service = ThumbService::start(cache, 1, Isolation::Helper(helpers), Arc::new(|| {}));
+    service.request(Request {
+        key: "layered".into(),
+        path: grown,
+        kind: Kind::Image,
+        size: 256,
+    });
+    let started = Instant::now();
+    let mut got = Vec::new();
+    while got.is_empty() && started.elapsed() < Duration::from_secs(60) {
+        got.extend(service.poll());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    match &got[..] {
+        [
+            Output::Ready {
+                width,
+                height,
+                rgba,
+                ..
+            },
+        ] => {
+            let img = image::RgbaImage::from_raw(*width, *height, rgba.clone()).unwrap();
+            assert_eq!(img.dimensions(), (256, 192));
+            assert_halves(&img);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")

@@ -335,8 +335,61 @@ fn parse_pdf_page_size(text: &str) -> Option<(u32, u32)> {
 /// bits a channel, in RGB, grayscale, indexed colour or CMYK. Within the same size limits as every other
 /// decoder; anything else is said plainly.
 pub fn psd_composite(path: &Path) -> Result<image::DynamicImage, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("can't read the file: {e}"))?;
+    let bytes =
+        psd_without_layers(path).map_err(|why| format!("can't read this Photoshop file: {why}"))?;
     psd_decode(&bytes).map_err(|why| format!("can't read this Photoshop file: {why}"))
+}
+
+/// A Photoshop file as [`psd_decode`] reads it, without its image resources and its layers
+/// (which may be many times the size of the composite; a designer's file of a gigabyte is
+/// not read whole): its header, its colour mode data, those two sections empty, then the
+/// composite image.
+fn psd_without_layers(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let ends = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => "it ends early".to_string(),
+        _ => e.to_string(),
+    };
+    let mut out = vec![0u8; 26];
+    file.read_exact(&mut out).map_err(ends)?;
+    if &out[..4] != b"8BPS" {
+        return Err("not a Photoshop file".into());
+    }
+    let big = out[4..6] == [0, 2];
+    let length = |file: &mut std::fs::File, long: bool| -> Result<u64, String> {
+        let mut b = [0u8; 8];
+        let n = if long { 8 } else { 4 };
+        file.read_exact(&mut b[8 - n..]).map_err(ends)?;
+        Ok(u64::from_be_bytes(b))
+    };
+    // Colour mode data (an indexed image's palette): small, kept.
+    let colours = length(&mut file, false)?;
+    if colours > 1 << 20 {
+        return Err("a damaged section length".into());
+    }
+    out.extend_from_slice(&(colours as u32).to_be_bytes());
+    let at = out.len();
+    out.resize(at + colours as usize, 0);
+    file.read_exact(&mut out[at..]).map_err(ends)?;
+    // Image resources, then layers and masks: skipped, written as empty.
+    let resources = length(&mut file, false)?;
+    file.seek(SeekFrom::Current(
+        i64::try_from(resources).map_err(|_| "a damaged section length")?,
+    ))
+    .map_err(ends)?;
+    out.extend_from_slice(&0u32.to_be_bytes());
+    let layers = length(&mut file, big)?;
+    file.seek(SeekFrom::Current(
+        i64::try_from(layers).map_err(|_| "a damaged section length")?,
+    ))
+    .map_err(ends)?;
+    out.extend_from_slice(if big { &[0u8; 8][..] } else { &[0u8; 4][..] });
+    // The composite: at most what the largest picture decoded could take, compressed or not.
+    file.take(2 * super::render::MAX_ALLOC + (1 << 20))
+        .read_to_end(&mut out)
+        .map_err(ends)?;
+    Ok(out)
 }
 
 fn psd_decode(bytes: &[u8]) -> Result<image::DynamicImage, &'static str> {
