@@ -33,7 +33,7 @@ const MAX_ENTRIES: usize = 1024;
 /// A camera RAW file's largest embedded JPEG preview (its bytes) and the RAW's own
 /// orientation (`None`: the preview's own EXIF says).
 pub fn preview(path: &Path) -> Result<(Vec<u8>, Option<Orientation>), String> {
-    let mut raw = RawFile::open(path)?;
+    let mut raw = RawFile::open(path, true)?;
     let layout = raw.layout();
     let (jpeg, _, _) = raw.largest_preview(&layout).ok_or(Format::Raw.missing())?;
     let orientation = layout.orientation.or_else(|| exif_orientation(&raw.exif()));
@@ -42,8 +42,9 @@ pub fn preview(path: &Path) -> Result<(Vec<u8>, Option<Orientation>), String> {
 
 /// What import learns of a RAW file: the picture's size as meant to be seen (as the camera
 /// recorded it, else its largest preview's; turned by its orientation), and its metadata.
+/// Only what its structure points to and its first bytes are read: never the whole file.
 pub fn meta(path: &Path) -> (Option<(u32, u32)>, Vec<exif::Exif>) {
-    let Ok(mut raw) = RawFile::open(path) else {
+    let Ok(mut raw) = RawFile::open(path, false) else {
         return (None, Vec::new());
     };
     let layout = raw.layout();
@@ -74,6 +75,8 @@ struct RawFile {
     head: Vec<u8>,
     /// The whole file, once read.
     whole: Option<Vec<u8>>,
+    /// Reading for the picture (in a helper), not for import's metadata.
+    for_picture: bool,
 }
 
 /// What a RAW's directories say.
@@ -87,7 +90,7 @@ struct Layout {
 }
 
 impl RawFile {
-    fn open(path: &Path) -> Result<RawFile, String> {
+    fn open(path: &Path, for_picture: bool) -> Result<RawFile, String> {
         let mut file = File::open(path).map_err(|e| format!("can't read the file: {e}"))?;
         let len = file
             .metadata()
@@ -103,6 +106,7 @@ impl RawFile {
             len,
             head,
             whole: None,
+            for_picture,
         })
     }
 
@@ -121,8 +125,13 @@ impl RawFile {
         Some(buf)
     }
 
-    /// The whole file (read once), unless it is larger than any RAW ([`MAX_WHOLE`]).
+    /// The bytes searched where the file's structure says nothing: the whole file (read
+    /// once) when its picture is wanted, unless it is larger than any RAW ([`MAX_WHOLE`]);
+    /// only its first bytes at import, which must stay quick and small.
     fn whole(&mut self) -> Option<&[u8]> {
+        if !self.for_picture {
+            return Some(&self.head);
+        }
         if self.len > MAX_WHOLE {
             return None;
         }
