@@ -642,6 +642,30 @@ fn a_fujifilm_raf_is_shown_by_its_preview_with_its_camera() {
     assert_same_picture(&thumb, &own_preview(&path));
 }
 
+/// Some programs write JPEGs with a RAW's name (a `.nef` that is a JPEG): it is shown and
+/// sized as the JPEG it is.
+#[test]
+fn a_jpeg_named_as_a_raw_is_read_as_a_jpeg() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("DSC_0001.NEF");
+    // Larger than the first bytes a RAW is searched in at import.
+    let mut seed = 7u32;
+    let noise = image::RgbImage::from_fn(1200, 900, |_, _| {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let [a, b, c, _] = seed.to_le_bytes();
+        image::Rgb([a, b, c])
+    });
+    noise
+        .save_with_format(&path, image::ImageFormat::Jpeg)
+        .unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() > 512 * 1024);
+    assert_eq!(Format::of_file(&path), None);
+    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+    assert_eq!((meta.width, meta.height), (Some(1200), Some(900)));
+    let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
+    assert_eq!(thumb.dimensions(), (256, 192));
+}
+
 #[test]
 fn a_raw_without_a_preview_says_so() {
     let dir = tempfile::tempdir().unwrap();

@@ -83,7 +83,11 @@ pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
         return Ok(meta);
     }
     let ext = ext_lower(&path.to_string_lossy());
-    if RAW.contains(&ext.as_str()) {
+    // (A file named as a RAW that is something else, such as a JPEG, is read as what it is.)
+    if RAW.contains(&ext.as_str())
+        && crate::thumbs::formats::Format::of_file(path)
+            == Some(crate::thumbs::formats::Format::Raw)
+    {
         // Read from the RAW's own structure: not the whole file, as a generic reader would.
         let (size, exif) = crate::thumbs::raw::meta(path);
         if let Some((w, h)) = size {
