@@ -425,26 +425,46 @@ fn a_canon_cr3_is_shown_by_its_preview_with_its_camera_and_date() {
 
 #[test]
 fn a_raw_is_turned_as_the_camera_recorded() {
-    // The same CR3, its orientation set to "turned a quarter clockwise" (6).
+    // The same CR3, its orientation (in its CMT1 box, a TIFF) set to "turned a quarter
+    // clockwise" (6).
     let mut bytes = std::fs::read(data("canon-r6.cr3")).unwrap();
     let at = bytes.windows(4).position(|w| w == b"CMT1").unwrap() + 4;
-    let ifd = at + u32::from_le_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
-    let entries = u16::from_le_bytes([bytes[ifd], bytes[ifd + 1]]) as usize;
-    let entry = (0..entries)
-        .map(|i| ifd + 2 + 12 * i)
-        .find(|&e| bytes[e..e + 2] == [0x12, 0x01])
-        .expect("an orientation tag");
+    let entry = at + le_entry(&bytes[at..], 0x0112);
     bytes[entry + 8] = 6;
+    assert_shown_turned(
+        "portrait.cr3",
+        &bytes,
+        (2272, 3408),
+        image::DynamicImage::rotate90,
+    );
+}
+
+/// Where the entry `tag` of the first directory of the little-endian TIFF `tiff` is.
+fn le_entry(tiff: &[u8], tag: u16) -> usize {
+    let ifd = u32::from_le_bytes(tiff[4..8].try_into().unwrap()) as usize;
+    let entries = u16::from_le_bytes([tiff[ifd], tiff[ifd + 1]]) as usize;
+    (0..entries)
+        .map(|i| ifd + 2 + 12 * i)
+        .find(|&e| tiff[e..e + 2] == tag.to_le_bytes())
+        .unwrap_or_else(|| panic!("no entry {tag:#x}"))
+}
+
+/// A RAW of `bytes` (a sample whose orientation was changed) is sized `size` and its
+/// thumbnail is its preview turned by `turn`.
+fn assert_shown_turned(
+    name: &str,
+    bytes: &[u8],
+    size: (u32, u32),
+    turn: fn(&image::DynamicImage) -> image::DynamicImage,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("portrait.cr3");
-    std::fs::write(&path, &bytes).unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
     let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
-    assert_eq!((meta.width, meta.height), (Some(2272), Some(3408)));
+    assert_eq!((meta.width, meta.height), (Some(size.0), Some(size.1)));
     let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
     assert_eq!(thumb.dimensions(), (171, 256));
-    let own = image::DynamicImage::ImageRgba8(own_preview(&path))
-        .rotate90()
-        .into_rgba8();
+    let own = turn(&image::DynamicImage::ImageRgba8(own_preview(&path))).into_rgba8();
     assert_same_picture(&thumb, &image::imageops::thumbnail(&own, 171, 256));
 }
 
@@ -508,24 +528,14 @@ fn a_tiff_based_raw_is_turned_as_its_first_directory_says() {
     // The CR2, its orientation (in its first TIFF directory) set to "turned a quarter
     // anticlockwise" (8): the way NEF, ARW, DNG, ORF, RW2, PEF and SRW record it too.
     let mut bytes = std::fs::read(data("canon-30d.cr2")).unwrap();
-    let ifd = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
-    let entries = u16::from_le_bytes([bytes[ifd], bytes[ifd + 1]]) as usize;
-    let entry = (0..entries)
-        .map(|i| ifd + 2 + 12 * i)
-        .find(|&e| bytes[e..e + 2] == [0x12, 0x01])
-        .expect("an orientation tag");
+    let entry = le_entry(&bytes, 0x0112);
     bytes[entry + 8] = 8;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("portrait.cr2");
-    std::fs::write(&path, &bytes).unwrap();
-    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
-    assert_eq!((meta.width, meta.height), (Some(2336), Some(3504)));
-    let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
-    assert_eq!(thumb.dimensions(), (171, 256));
-    let own = image::DynamicImage::ImageRgba8(own_preview(&path))
-        .rotate270()
-        .into_rgba8();
-    assert_same_picture(&thumb, &image::imageops::thumbnail(&own, 171, 256));
+    assert_shown_turned(
+        "portrait.cr2",
+        &bytes,
+        (2336, 3504),
+        image::DynamicImage::rotate270,
+    );
 }
 
 /// The preview, size and date of a RAW come from where its own structure says (a TIFF's
@@ -563,12 +573,7 @@ fn a_raw_is_read_through_its_own_structure_not_whole() {
     // Its large preview's directory entry spoilt, the CR2 too large to search whole still
     // shows the small one its directories name (160×120).
     let mut bytes = std::fs::read(data("canon-30d.cr2")).unwrap();
-    let ifd = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
-    let entries = u16::from_le_bytes([bytes[ifd], bytes[ifd + 1]]) as usize;
-    let strip = (0..entries)
-        .map(|i| ifd + 2 + 12 * i)
-        .find(|&e| bytes[e..e + 2] == [0x11, 0x01])
-        .expect("a strip offset");
+    let strip = le_entry(&bytes, 0x0111);
     bytes[strip + 8..strip + 12].copy_from_slice(&16u32.to_le_bytes());
     let path = dir.path().join("spoilt.cr2");
     std::fs::write(&path, &bytes).unwrap();
