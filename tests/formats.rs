@@ -307,10 +307,8 @@ fn photoshop_files_compressed_indexed_grey_cmyk_and_16_bit_are_shown() {
 #[test]
 fn a_photoshop_file_with_layers_larger_than_memory_shows_its_composite() {
     use std::io::{Seek, SeekFrom, Write};
-    use std::sync::Arc;
-    use std::time::{Duration, Instant};
 
-    use shoebox::thumbs::{Helpers, Isolation, Output, Request, ThumbService};
+    use shoebox::thumbs::{Helpers, Output};
     let dir = tempfile::tempdir().unwrap();
     let png = halves_png(dir.path());
     let made = dir.path().join("made.psd");
@@ -336,22 +334,7 @@ fn a_photoshop_file_with_layers_larger_than_memory_shows_its_composite() {
 
     let mut helpers = Helpers::new(env!("CARGO_BIN_EXE_shoebox").into());
     helpers.memory_bytes = 1 << 30;
-    let cache = dir.path().join("thumbs");
-    std::fs::create_dir_all(&cache).unwrap();
-    let mut service = ThumbService::start(cache, 1, Isolation::Helper(helpers), Arc::new(|| {}));
-    service.request(Request {
-        key: "layered".into(),
-        path: grown,
-        kind: Kind::Image,
-        size: 256,
-    });
-    let started = Instant::now();
-    let mut got = Vec::new();
-    while got.is_empty() && started.elapsed() < Duration::from_secs(60) {
-        got.extend(service.poll());
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    match &got[..] {
+    match &through_a_helper(helpers, grown, dir.path())[..] {
         [
             Output::Ready {
                 width,
@@ -366,6 +349,39 @@ fn a_photoshop_file_with_layers_larger_than_memory_shows_its_composite() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// What the thumbnail service, its pictures made by `helpers`, answers for a grid thumbnail
+/// of `path` (within a minute); its cache in `dir`.
+#[cfg(target_os = "linux")]
+fn through_a_helper(
+    helpers: shoebox::thumbs::Helpers,
+    path: PathBuf,
+    dir: &Path,
+) -> Vec<shoebox::thumbs::Output> {
+    use shoebox::thumbs::{Isolation, Request, ThumbService};
+    use std::time::{Duration, Instant};
+    let cache = dir.join("thumbs");
+    std::fs::create_dir_all(&cache).unwrap();
+    let mut service = ThumbService::start(
+        cache,
+        1,
+        Isolation::Helper(helpers),
+        std::sync::Arc::new(|| {}),
+    );
+    service.request(Request {
+        key: "one".into(),
+        path,
+        kind: Kind::Image,
+        size: 256,
+    });
+    let started = Instant::now();
+    let mut got = Vec::new();
+    while got.is_empty() && started.elapsed() < Duration::from_secs(60) {
+        got.extend(service.poll());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    got
 }
 
 fn data(name: &str) -> PathBuf {
@@ -838,10 +854,9 @@ fn bench_finding_a_heic_with_the_old_srgb_profile_still_gets_a_thumbnail() {
 #[test]
 fn a_program_that_hangs_dies_with_the_helper_killed_for_it() {
     use std::os::unix::fs::PermissionsExt;
-    use std::sync::Arc;
     use std::time::{Duration, Instant};
 
-    use shoebox::thumbs::{Helpers, Isolation, Output, Request, ThumbService};
+    use shoebox::thumbs::{Helpers, Output};
     if !tools().pdf {
         eprintln!("skipped: pdftoppm is not installed");
         return;
@@ -862,21 +877,7 @@ fn a_program_that_hangs_dies_with_the_helper_killed_for_it() {
         std::env::var("PATH").unwrap_or_default()
     );
     helpers.env = vec![("PATH".into(), path.into())];
-    let cache = dir.path().join("thumbs");
-    std::fs::create_dir_all(&cache).unwrap();
-    let mut service = ThumbService::start(cache, 1, Isolation::Helper(helpers), Arc::new(|| {}));
-    service.request(Request {
-        key: "doc".into(),
-        path: pdf,
-        kind: Kind::Image,
-        size: 256,
-    });
-    let started = Instant::now();
-    let mut got = Vec::new();
-    while got.is_empty() && started.elapsed() < Duration::from_secs(30) {
-        got.extend(service.poll());
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let got = through_a_helper(helpers, pdf, dir.path());
     assert!(
         matches!(&got[..], [Output::Failed { reason, .. }] if reason == "took too long to read; skipped"),
         "{got:?}"
