@@ -603,6 +603,202 @@ fn a_raw_is_read_through_its_own_structure_not_whole() {
     assert_eq!(img.dimensions(), (160, 120));
 }
 
+/// A value of a TIFF directory entry, for [`Tiff`].
+enum Value {
+    Short(u16),
+    Long(u32),
+    Ascii(&'static str),
+    Undefined(Vec<u8>),
+}
+
+/// A little-endian TIFF laid out as cameras lay out their RAWs: the header, the directories
+/// and their small values in the first 64 KiB, the pictures after.
+struct Tiff {
+    front: Vec<u8>,
+    back: Vec<u8>,
+}
+
+/// Where [`Tiff`]'s pictures start.
+const BACK: usize = 64 * 1024;
+
+impl Tiff {
+    fn new(magic: &[u8; 4]) -> Tiff {
+        let mut front = magic.to_vec();
+        front.extend_from_slice(&[0; 4]);
+        Tiff {
+            front,
+            back: Vec::new(),
+        }
+    }
+
+    /// Places `data` (a picture after the directories, a small value among them); where it
+    /// starts.
+    fn blob(&mut self, data: &[u8]) -> u32 {
+        let (area, base) = if data.len() > 4096 {
+            (&mut self.back, BACK)
+        } else {
+            (&mut self.front, 0)
+        };
+        if area.len() % 2 == 1 {
+            area.push(0);
+        }
+        let at = (base + area.len()) as u32;
+        area.extend_from_slice(data);
+        at
+    }
+
+    /// Adds a directory of `entries`; where it starts.
+    fn dir(&mut self, mut entries: Vec<(u16, Value)>) -> u32 {
+        entries.sort_by_key(|(tag, _)| *tag);
+        let mut packed = Vec::new();
+        for (tag, value) in entries {
+            let (kind, count, field) = match value {
+                Value::Short(v) => (3u16, 1u32, u32::from(v)),
+                Value::Long(v) => (4, 1, v),
+                Value::Ascii(text) => {
+                    let mut b = text.as_bytes().to_vec();
+                    b.push(0);
+                    let n = b.len() as u32;
+                    (2, n, self.blob(&b))
+                }
+                Value::Undefined(b) => {
+                    let n = b.len() as u32;
+                    (7, n, self.blob(&b))
+                }
+            };
+            packed.push((tag, kind, count, field));
+        }
+        let at = self.blob(&(packed.len() as u16).to_le_bytes());
+        for (tag, kind, count, field) in packed {
+            self.front.extend_from_slice(&tag.to_le_bytes());
+            self.front.extend_from_slice(&kind.to_le_bytes());
+            self.front.extend_from_slice(&count.to_le_bytes());
+            self.front.extend_from_slice(&field.to_le_bytes());
+        }
+        self.front.extend_from_slice(&0u32.to_le_bytes());
+        at
+    }
+
+    /// The file, its first directory at `first`.
+    fn finish(self, first: u32) -> Vec<u8> {
+        let mut bytes = self.front;
+        assert!(bytes.len() <= BACK);
+        bytes[4..8].copy_from_slice(&first.to_le_bytes());
+        bytes.resize(BACK, 0);
+        bytes.extend_from_slice(&self.back);
+        bytes
+    }
+}
+
+/// The Canon 30D's own 1728×1152 preview, as the JPEG bytes its CR2 holds.
+fn real_preview() -> Vec<u8> {
+    let cr2 = std::fs::read(data("canon-30d.cr2")).unwrap();
+    let field = |tag| {
+        let e = le_entry(&cr2, tag);
+        u32::from_le_bytes(cr2[e + 8..e + 12].try_into().unwrap()) as usize
+    };
+    let (at, len) = (field(0x0111), field(0x0117));
+    cr2[at..at + len].to_vec()
+}
+
+/// No ARW or ORF with its preview could be found that a public project ships; these are laid
+/// out as a Sony ILCE-7M3 and an Olympus E-M10 write them (after ExifTool's descriptions),
+/// holding a real camera preview: an ARW's preview where its first directory points, an
+/// ORF's inside its maker note (where only the maker's notes say, so the file is searched).
+#[test]
+fn an_arw_and_an_orf_laid_out_as_their_cameras_write_them_are_shown() {
+    let preview = real_preview();
+    let sensor = vec![0x5Au8; 64 * 1024];
+
+    let mut arw = Tiff::new(b"II*\0");
+    let jpeg = arw.blob(&preview);
+    let raw = arw.blob(&sensor);
+    let sub = arw.dir(vec![
+        (0x00FE, Value::Long(0)),
+        (0x0100, Value::Long(6048)),
+        (0x0101, Value::Long(4024)),
+        (0x0103, Value::Short(32767)),
+        (0x0106, Value::Short(32803)),
+        (0x0111, Value::Long(raw)),
+        (0x0117, Value::Long(sensor.len() as u32)),
+    ]);
+    let exif = arw.dir(vec![(0x9003, Value::Ascii("2024:05:01 10:00:00"))]);
+    let ifd0 = arw.dir(vec![
+        (0x00FE, Value::Long(1)),
+        (0x0103, Value::Short(6)),
+        (0x010F, Value::Ascii("SONY")),
+        (0x0110, Value::Ascii("ILCE-7M3")),
+        (0x0112, Value::Short(6)),
+        (0x014A, Value::Long(sub)),
+        (0x0201, Value::Long(jpeg)),
+        (0x0202, Value::Long(preview.len() as u32)),
+        (0x8769, Value::Long(exif)),
+    ]);
+    let arw = arw.finish(ifd0);
+
+    let mut orf = Tiff::new(b"IIRO");
+    let raw = orf.blob(&sensor);
+    let mut maker_note = b"OLYMPUS\0II\x03\0".to_vec();
+    maker_note.extend_from_slice(&[0; 64]);
+    maker_note.extend_from_slice(&preview);
+    let exif = orf.dir(vec![
+        (0x9003, Value::Ascii("2024:05:02 11:00:00")),
+        (0x927C, Value::Undefined(maker_note)),
+    ]);
+    let ifd0 = orf.dir(vec![
+        (0x0100, Value::Long(4640)),
+        (0x0101, Value::Long(3472)),
+        (0x0103, Value::Short(1)),
+        (0x0106, Value::Short(32803)),
+        (0x010F, Value::Ascii("OLYMPUS IMAGING CORP.")),
+        (0x0110, Value::Ascii("E-M10")),
+        (0x0111, Value::Long(raw)),
+        (0x0112, Value::Short(1)),
+        (0x0117, Value::Long(sensor.len() as u32)),
+        (0x8769, Value::Long(exif)),
+    ]);
+    let orf = orf.finish(ifd0);
+
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, size, camera, thumb) in [
+        // Turned a quarter clockwise (6): as tall as it is stored wide.
+        (
+            "DSC00001.ARW",
+            arw,
+            (4024, 6048),
+            "SONY ILCE-7M3",
+            (171, 256),
+        ),
+        (
+            "P5020001.ORF",
+            orf,
+            (4640, 3472),
+            "OLYMPUS IMAGING CORP. E-M10",
+            (256, 171),
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(Format::of_file(&path), Some(Format::Raw), "{name}");
+        let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+        assert_eq!(
+            (meta.width, meta.height),
+            (Some(size.0), Some(size.1)),
+            "{name}"
+        );
+        assert_eq!(meta.camera.as_deref(), Some(camera), "{name}");
+        assert!(meta.captured_at.is_some(), "{name}");
+        let img = render(&path, Kind::Image, 256, Tools::default()).expect(name);
+        assert_eq!(img.dimensions(), thumb, "{name}");
+        let mut own = image::DynamicImage::ImageRgba8(own_preview(&path));
+        if thumb.0 < thumb.1 {
+            own = own.rotate90();
+        }
+        let own = image::imageops::thumbnail(&own.into_rgba8(), thumb.0, thumb.1);
+        assert_same_picture(&img, &own);
+    }
+}
+
 /// ExifTool's NEF, DNG and RW2 keep their directories and metadata but not their pictures:
 /// the size, camera and date still come from them, and the tile says what is missing.
 #[test]
