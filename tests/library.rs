@@ -846,20 +846,66 @@ fn dimensions_recorded_sideways_by_an_earlier_shoebox_are_corrected_once() {
     assert_eq!(f.lib.check_files().unwrap().reoriented, 0, "only once");
 }
 
+/// A library made before Shoebox read RAWs through their own structure recorded a RAW's
+/// preview size (or none) and no date or camera: its next file check reads them again, once,
+/// keeping what a file does not say.
+#[test]
+fn raw_sizes_dates_and_cameras_recorded_by_an_earlier_shoebox_are_read_again_once() {
+    let mut f = Fixture::new();
+    let cr2 = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/canon-30d.cr2"),
+    )
+    .unwrap();
+    let raw = f.file("IMG_5952.CR2", &cr2);
+    let photo = f.file("photo.jpg", &crate::common::oriented_jpeg(1));
+    f.import(&[raw, photo], None);
+    f.close();
+    {
+        let db = rusqlite::Connection::open(f.root().join("library.db")).unwrap();
+        db.execute(
+            "UPDATE assets SET width = 1728, height = 1152, captured_at = NULL, camera = NULL",
+            [],
+        )
+        .unwrap();
+        db.execute("DELETE FROM settings WHERE key = 'formats_read'", [])
+            .unwrap();
+    }
+    f.open_again();
+    let check = f.lib.check_files().unwrap();
+    assert_eq!(check.reread, 1, "the RAW, not the JPEG");
+    let raw = f.asset_named("IMG_5952.CR2");
+    assert_eq!((raw.width, raw.height), (Some(3504), Some(2336)));
+    assert_eq!(raw.camera.as_deref(), Some("Canon EOS 30D"));
+    assert_eq!(raw.captured_at, Some(1_248_181_400));
+    let photo = f.asset_named("photo.jpg");
+    assert_eq!(
+        (photo.width, photo.height),
+        (Some(1728), Some(1152)),
+        "not read again"
+    );
+    assert_eq!(f.lib.check_files().unwrap().reread, 0, "only once");
+}
+
 #[test]
 fn a_new_library_does_not_read_its_photos_again_to_correct_dimensions() {
     let mut f = Fixture::new();
     let p = f.file("p.jpg", &crate::common::oriented_jpeg(6));
-    f.import(&[p], None);
-    // Even with the record made wrong behind its back, nothing is re-read: the library was
-    // made by a Shoebox that records dimensions as seen.
+    let cr2 = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/canon-30d.cr2"),
+    )
+    .unwrap();
+    let raw = f.file("IMG_5952.CR2", &cr2);
+    f.import(&[p, raw], None);
+    // Even with the records made wrong behind its back, nothing is re-read: the library was
+    // made by a Shoebox that records dimensions as seen and reads RAWs' own structure.
     f.close();
     rusqlite::Connection::open(f.root().join("library.db"))
         .unwrap()
         .execute("UPDATE assets SET width = 1, height = 1", [])
         .unwrap();
     f.open_again();
-    assert_eq!(f.lib.check_files().unwrap().reoriented, 0);
+    let check = f.lib.check_files().unwrap();
+    assert_eq!((check.reoriented, check.reread), (0, 0));
 }
 
 /// Walk-through finding 5: "Sweep purged 4 items" after five entries left the Trash — an

@@ -18,6 +18,11 @@ pub(crate) const OFFLINE: i64 = 2;
 /// (set by migration 5 for a library made empty, by the first check for an older one).
 const ORIENTED: &str = "dimensions_oriented";
 
+/// The setting that says a library's RAW, HEIC/AVIF, PDF, PSD and SVG files were read as
+/// their own structure records them (set by migration 8 for a library made empty, by the
+/// first check for an older one).
+const FORMATS_READ: &str = "formats_read";
+
 /// What a check found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct FileCheck {
@@ -27,6 +32,9 @@ pub struct FileCheck {
     /// Photos whose recorded dimensions were corrected for their EXIF orientation (once,
     /// for libraries made before Shoebox read it).
     pub reoriented: usize,
+    /// RAW, HEIC/AVIF, PDF, PSD and SVG files whose size, date or camera were read again
+    /// (once, for libraries made before Shoebox read them from the files' own structure).
+    pub reread: usize,
 }
 
 impl Library {
@@ -77,7 +85,63 @@ impl Library {
             tx.commit()?;
         }
         check.reoriented = self.orient_stored_dimensions()?;
+        check.reread = self.reread_formats()?;
         Ok(check)
+    }
+
+    /// Once per library: reads again the size, date and camera of the files of the formats
+    /// Shoebox reads from their own structure (an earlier Shoebox recorded a RAW's preview
+    /// size, no page size for a PDF). What cannot be read now (an unplugged drive) or is not
+    /// in the file keeps what was recorded.
+    fn reread_formats(&mut self) -> Result<usize> {
+        type Recorded = (Option<u32>, Option<u32>, Option<i64>, Option<String>);
+        if store::get_setting(&self.conn, FORMATS_READ)?.is_some() {
+            return Ok(0);
+        }
+        let recorded: std::collections::HashMap<AssetId, Recorded> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, width, height, captured_at, camera FROM assets WHERE kind = 'image'",
+            )?;
+            stmt.query_map([], |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?
+        };
+        let mut changes = Vec::new();
+        for source in self.picture_sources()? {
+            let Some(id) = source.id.asset() else {
+                continue;
+            };
+            let Some(was) = recorded.get(&id) else {
+                continue;
+            };
+            if !super::probe::read_from_own_structure(&source.name) {
+                continue;
+            }
+            let Ok(meta) = super::probe::read_meta(&source.path, super::probe::Kind::Image) else {
+                continue;
+            };
+            let now: Recorded = (
+                meta.width.or(was.0),
+                meta.height.or(was.1),
+                meta.captured_at.or(was.2),
+                meta.camera.or_else(|| was.3.clone()),
+            );
+            if &now != was {
+                changes.push((id, now));
+            }
+        }
+        let tx = store::write_tx(&mut self.conn)?;
+        for (id, (w, h, t, camera)) in &changes {
+            tx.execute(
+                "UPDATE assets SET width = ?2, height = ?3, captured_at = ?4, camera = ?5
+                 WHERE id = ?1",
+                rusqlite::params![id, w, h, t, camera],
+            )?;
+        }
+        store::set_setting(&tx, FORMATS_READ, "1")?;
+        tx.commit()?;
+        Ok(changes.len())
     }
 
     /// Once per library: records every photo's dimensions as it is meant to be seen (an

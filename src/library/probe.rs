@@ -57,6 +57,17 @@ pub struct Meta {
     pub duration_ms: Option<i64>,
 }
 
+/// Whether a file is of a format whose size, date and camera Shoebox reads from its own
+/// structure since library version 8 (RAW, HEIC/AVIF, PDF, PSD, SVG): a library made before
+/// reads them again once.
+pub(crate) fn read_from_own_structure(name: &str) -> bool {
+    let ext = ext_lower(name);
+    let ext = ext.as_str();
+    RAW.contains(&ext)
+        || DOCUMENT.contains(&ext)
+        || ["heic", "heif", "avif", "psd", "svg", "svgz"].contains(&ext)
+}
+
 /// Width and height as shown: a document's page in points (1/72 inch), a picture's in pixels.
 pub fn dimensions_text(name: &str, width: u32, height: u32) -> String {
     if DOCUMENT.contains(&ext_lower(name).as_str()) {

@@ -222,6 +222,13 @@ pub const MIGRATIONS: &[&str] = &[
     UPDATE assets SET kind = 'image'
         WHERE kind = 'other' AND (lower(name) LIKE '%.svg' OR lower(name) LIKE '%.svgz');
     "#,
+    // 8: the size, date and camera of RAW, HEIC/AVIF, PDF, PSD and SVG files are read as
+    // their own structure records them. A library with no assets yet has nothing to read
+    // again; an older one reads them again once, at its next file check (library::check).
+    r#"
+    INSERT INTO settings(key, value) SELECT 'formats_read', '1'
+        WHERE NOT EXISTS (SELECT 1 FROM assets);
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.
