@@ -351,6 +351,32 @@ fn a_photoshop_file_with_layers_larger_than_memory_shows_its_composite() {
     }
 }
 
+/// Import asks programs about some files (`pdfinfo`, `ffprobe`): one that hangs on a hostile
+/// file is killed after its time, the file imported without what it would have said; what a
+/// program prints before failing is still heard.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_program_describing_a_file_is_killed_after_its_time_limit() {
+    use shoebox::thumbs::formats::output_within;
+    use std::time::{Duration, Instant};
+    let mut hang = Command::new("sh");
+    hang.args(["-c", "echo started; exec sleep 271.82"]);
+    let started = Instant::now();
+    assert_eq!(output_within(hang, Duration::from_millis(300)), None);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let alive = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| std::fs::read(e.ok()?.path().join("cmdline")).ok())
+        .any(|cmd| String::from_utf8_lossy(&cmd).contains("271.82"));
+    assert!(!alive, "the hanging program was left running");
+    let mut fails = Command::new("sh");
+    fails.args(["-c", "echo width=640; exit 3"]);
+    assert_eq!(
+        output_within(fails, Duration::from_secs(5)).as_deref(),
+        Some("width=640\n")
+    );
+}
+
 /// What the thumbnail service, its pictures made by `helpers`, answers for a grid thumbnail
 /// of `path` (within a minute); its cache in `dir`.
 #[cfg(target_os = "linux")]

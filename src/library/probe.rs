@@ -311,24 +311,21 @@ pub fn av_meta(path: &Path) -> AvMeta {
     if !has_ffprobe() {
         return AvMeta::default();
     }
-    let out = std::process::Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-select_streams",
-            "v:0",
-            "-show_entries",
-            "stream=width,height:stream_side_data=rotation:format=duration",
-            "-of",
-            "default=noprint_wrappers=1",
-        ])
-        .arg(path)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output();
-    match out {
-        Ok(out) => parse_av_meta(&String::from_utf8_lossy(&out.stdout)),
-        Err(_) => AvMeta::default(),
+    let mut cmd = crate::thumbs::formats::tool("ffprobe");
+    cmd.args([
+        "-v",
+        "error",
+        "-select_streams",
+        "v:0",
+        "-show_entries",
+        "stream=width,height:stream_side_data=rotation:format=duration",
+        "-of",
+        "default=noprint_wrappers=1",
+    ])
+    .arg(path);
+    match crate::thumbs::formats::output_within(cmd, crate::thumbs::formats::DESCRIBE_LIMIT) {
+        Some(text) => parse_av_meta(&text),
+        None => AvMeta::default(),
     }
 }
 

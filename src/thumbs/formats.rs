@@ -265,41 +265,50 @@ pub fn pdf_first_page(path: &Path, size: u32) -> Result<image::DynamicImage, Str
     image::load_from_memory(&out.stdout).map_err(|e| format!("pdftoppm gave no picture: {e}"))
 }
 
-/// The longest `pdfinfo` may take to describe a PDF at import before it is given up on.
-const PDFINFO_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+/// The longest a program may take to describe a file at import (`pdfinfo`, `ffprobe`)
+/// before it is killed and the file imported without what it would have said.
+pub const DESCRIBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// A PDF's first page size in points (1/72 inch), turned by its rotation, through poppler's
-/// `pdfinfo` (installed with `pdftoppm`). `None` when it is not installed, can't read the
-/// file, or takes longer than [`PDFINFO_LIMIT`] (it is then killed).
-pub fn pdf_page_size(path: &Path) -> Option<(u32, u32)> {
-    if !Tools::find().pdf {
-        return None;
-    }
-    let mut child = tool("pdfinfo")
-        .args(["-f", "1", "-l", "1"])
-        .arg(path)
-        .stdout(Stdio::piped())
-        .spawn()
-        .ok()?;
+/// What `cmd` printed on its standard output, if it ended within `limit` (however it ended:
+/// a program may say something of a damaged file); killed when it takes longer (a hostile
+/// file must not stall an import).
+pub fn output_within(mut cmd: Command, limit: std::time::Duration) -> Option<String> {
+    let mut child = cmd.stdout(Stdio::piped()).spawn().ok()?;
+    let mut stdout = child.stdout.take()?;
+    // Read as it comes, so a long report never blocks the program on a full pipe.
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stdout, &mut text);
+        text
+    });
     let started = std::time::Instant::now();
-    // Its report is a few lines, well within what the pipe holds until it is read.
     let status = loop {
         match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() < PDFINFO_LIMIT => {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() < limit => {
                 std::thread::sleep(std::time::Duration::from_millis(5));
             }
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return None;
+                break None;
             }
         }
     };
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut text).ok()?;
-    status.success().then_some(())?;
-    parse_pdf_page_size(&text)
+    let text = reader.join().ok()?;
+    status.map(|_| String::from_utf8_lossy(&text).into_owned())
+}
+
+/// A PDF's first page size in points (1/72 inch), turned by its rotation, through poppler's
+/// `pdfinfo` (installed with `pdftoppm`). `None` when it is not installed, can't read the
+/// file, or takes longer than [`DESCRIBE_LIMIT`].
+pub fn pdf_page_size(path: &Path) -> Option<(u32, u32)> {
+    if !Tools::find().pdf {
+        return None;
+    }
+    let mut cmd = tool("pdfinfo");
+    cmd.args(["-f", "1", "-l", "1"]).arg(path);
+    parse_pdf_page_size(&output_within(cmd, DESCRIBE_LIMIT)?)
 }
 
 /// `Page    1 size: 595.276 x 841.89 pts (A4)` and `Page    1 rot:  90` of `pdfinfo`.
