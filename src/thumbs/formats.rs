@@ -1,8 +1,9 @@
 //! Formats beyond what the `image` crate reads. HEIC/HEIF and AVIF go through libheif's
 //! `heif-convert`, PDF (its first page) through poppler's `pdftoppm`: like videos through
 //! ffmpeg, each uses a program Debian ships when it is installed, and says which to install
-//! when it is not. The programs run inside the picture helper, so they inherit its memory
-//! limit, and die with it when a timeout kills it. Read here: SVG drawings (drawn by resvg at
+//! when it is not. The programs drawing pictures run inside the picture helper, so they
+//! inherit its memory limit, and die with it when a timeout kills it; those describing a file
+//! at import (`pdfinfo`, `ffprobe`) are killed after [`DESCRIBE_LIMIT`]. Read here: SVG drawings (drawn by resvg at
 //! the size asked) and Photoshop files (the composite image they store); camera RAW files in
 //! [`super::raw`].
 
