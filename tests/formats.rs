@@ -450,19 +450,16 @@ fn assert_same_picture(a: &image::RgbaImage, b: &image::RgbaImage) {
 
 #[test]
 fn a_canon_cr3_is_shown_by_its_preview_with_its_camera_and_date() {
-    let path = data("canon-r6.cr3");
-    assert_eq!(Format::of_file(&path), Some(Format::Raw));
-    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
-    // The size the camera recorded (a crop mode's), not its preview's (1620×1080).
-    assert_eq!((meta.width, meta.height), (Some(3408), Some(2272)));
-    assert_eq!(meta.camera.as_deref(), Some("Canon EOS R6"));
-    assert!(meta.captured_at.is_some());
-    // Needs no program; the grid's thumbnail comes from the preview at a reduced scale.
-    let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
-    assert_eq!(thumb.dimensions(), (256, 171));
-    let own = own_preview(&path);
-    let own = image::imageops::thumbnail(&own, 256, 171);
-    assert_same_picture(&thumb, &own);
+    // The size the camera recorded (a crop mode's), not its preview's (1620×1080). Needs no
+    // program; the grid's thumbnail comes from the preview at a reduced scale.
+    let captured = assert_raw_shown(
+        &data("canon-r6.cr3"),
+        (3408, 2272),
+        "Canon EOS R6",
+        (256, 171),
+        upright,
+    );
+    assert!(captured.is_some());
 }
 
 #[test]
@@ -502,33 +499,56 @@ fn assert_shown_turned(
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
-    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
-    assert_eq!((meta.width, meta.height), (Some(size.0), Some(size.1)));
-    let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
-    assert_eq!(thumb.dimensions(), (171, 256));
-    let own = turn(&image::DynamicImage::ImageRgba8(own_preview(&path))).into_rgba8();
-    assert_same_picture(&thumb, &image::imageops::thumbnail(&own, 171, 256));
+    let camera = shoebox::library::read_meta(&path, Kind::Image)
+        .unwrap()
+        .camera
+        .unwrap();
+    assert_raw_shown(&path, size, &camera, (171, 256), turn);
+}
+
+/// Leaves a picture as it is.
+fn upright(img: &image::DynamicImage) -> image::DynamicImage {
+    img.clone()
+}
+
+/// The file at `path` is a RAW whose metadata says it is `size` (as meant to be seen) and
+/// made by `camera`, and whose `thumb`-sized thumbnail is its own largest preview turned by
+/// `turn`. When it was taken.
+fn assert_raw_shown(
+    path: &Path,
+    size: (u32, u32),
+    camera: &str,
+    thumb: (u32, u32),
+    turn: fn(&image::DynamicImage) -> image::DynamicImage,
+) -> Option<i64> {
+    let name = path.display();
+    assert_eq!(Format::of_file(path), Some(Format::Raw), "{name}");
+    let meta = shoebox::library::read_meta(path, Kind::Image).unwrap();
+    assert_eq!(
+        (meta.width, meta.height),
+        (Some(size.0), Some(size.1)),
+        "{name}"
+    );
+    assert_eq!(meta.camera.as_deref(), Some(camera), "{name}");
+    let img = render(path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
+    assert_eq!(img.dimensions(), thumb, "{name}");
+    let own = turn(&image::DynamicImage::ImageRgba8(own_preview(path))).into_rgba8();
+    assert_same_picture(&img, &image::imageops::thumbnail(&own, thumb.0, thumb.1));
+    meta.captured_at
 }
 
 #[test]
 fn a_canon_cr2_is_shown_by_its_preview_with_its_camera_date_and_size() {
     let path = data("canon-30d.cr2");
-    assert_eq!(Format::of_file(&path), Some(Format::Raw));
-    let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
-    // The picture's size as the camera recorded it, not its preview's (1728×1152).
-    assert_eq!((meta.width, meta.height), (Some(3504), Some(2336)));
-    assert_eq!(meta.camera.as_deref(), Some("Canon EOS 30D"));
-    // 2009:07:21 13:03:20, as the camera's clock said.
-    assert_eq!(meta.captured_at, Some(1_248_181_400));
-    let thumb = render(&path, Kind::Image, 256, Tools::default()).expect("a thumbnail");
-    assert_eq!(thumb.dimensions(), (256, 171));
-    let own = own_preview(&path);
     assert_eq!(
-        own.dimensions(),
+        own_preview(&path).dimensions(),
         (1728, 1152),
         "the larger of its two previews"
     );
-    assert_same_picture(&thumb, &image::imageops::thumbnail(&own, 256, 171));
+    // The picture's size as the camera recorded it, not its preview's.
+    let captured = assert_raw_shown(&path, (3504, 2336), "Canon EOS 30D", (256, 171), upright);
+    // 2009:07:21 13:03:20, as the camera's clock said.
+    assert_eq!(captured, Some(1_248_181_400));
 }
 
 /// SPEC rule 13: a RAW and the JPEG the camera wrote beside it are one asset, shown by the
@@ -786,7 +806,8 @@ fn an_arw_and_an_orf_laid_out_as_their_cameras_write_them_are_shown() {
     let orf = orf.finish(ifd0);
 
     let dir = tempfile::tempdir().unwrap();
-    for (name, bytes, size, camera, thumb) in [
+    type Turn = fn(&image::DynamicImage) -> image::DynamicImage;
+    let cases = [
         // Turned a quarter clockwise (6): as tall as it is stored wide.
         (
             "DSC00001.ARW",
@@ -794,6 +815,7 @@ fn an_arw_and_an_orf_laid_out_as_their_cameras_write_them_are_shown() {
             (4024, 6048),
             "SONY ILCE-7M3",
             (171, 256),
+            image::DynamicImage::rotate90 as Turn,
         ),
         (
             "P5020001.ORF",
@@ -801,27 +823,14 @@ fn an_arw_and_an_orf_laid_out_as_their_cameras_write_them_are_shown() {
             (4640, 3472),
             "OLYMPUS IMAGING CORP. E-M10",
             (256, 171),
+            upright as Turn,
         ),
-    ] {
+    ];
+    for (name, bytes, size, camera, thumb, turn) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, &bytes).unwrap();
-        assert_eq!(Format::of_file(&path), Some(Format::Raw), "{name}");
-        let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
-        assert_eq!(
-            (meta.width, meta.height),
-            (Some(size.0), Some(size.1)),
-            "{name}"
-        );
-        assert_eq!(meta.camera.as_deref(), Some(camera), "{name}");
-        assert!(meta.captured_at.is_some(), "{name}");
-        let img = render(&path, Kind::Image, 256, Tools::default()).expect(name);
-        assert_eq!(img.dimensions(), thumb, "{name}");
-        let mut own = image::DynamicImage::ImageRgba8(own_preview(&path));
-        if thumb.0 < thumb.1 {
-            own = own.rotate90();
-        }
-        let own = image::imageops::thumbnail(&own.into_rgba8(), thumb.0, thumb.1);
-        assert_same_picture(&img, &own);
+        let captured = assert_raw_shown(&path, size, camera, thumb, turn);
+        assert!(captured.is_some(), "{name}");
     }
 }
 
