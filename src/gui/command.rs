@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::state::Tab;
+use super::worker::Job;
 use crate::library::{BatchId, CollectionId, ItemId, RestoreOptions, Sort, TrashSort};
 
 /// Everything the user can ask for; recorded while drawing, applied after.
@@ -67,30 +68,13 @@ pub enum Command {
         allow_trash_duplicates: bool,
     },
     OpenSettings,
-    CountExpired(i64),
-    SaveSettings {
-        retention_days: i64,
-        sweep_interval_minutes: i64,
-    },
     ConfirmClock,
+    /// Work for the library thread as it is, nothing else changing on screen (counting what
+    /// a retention would purge, saving settings, making, renaming and moving collections,
+    /// moving assets).
+    Library(Job),
     AskNewCollection(Option<CollectionId>),
     AskRenameCollection(CollectionId),
-    CreateCollection {
-        parent: Option<CollectionId>,
-        name: String,
-    },
-    RenameCollection {
-        id: CollectionId,
-        name: String,
-    },
-    MoveCollection {
-        id: CollectionId,
-        parent: Option<CollectionId>,
-    },
-    MoveAssets {
-        ids: Vec<ItemId>,
-        to: Option<CollectionId>,
-    },
     ExportCopy(PathBuf, String),
     /// Choose a folder for a restore whose place is lost.
     PickRestoreFolder,

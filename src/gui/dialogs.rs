@@ -8,6 +8,7 @@ use egui::{Id, Modal, RichText};
 use super::command::Command;
 use super::theme;
 use super::view::{Acts, View};
+use super::worker::Job;
 use crate::library::{CollectionId, FolderChoice, ImportReport, ItemId, RestoreOptions, items};
 
 /// Where a restore with a lost location should go.
@@ -246,7 +247,7 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                             );
                         }
                         None => {
-                            cmds.push(Command::CountExpired(*retention_days));
+                            cmds.push(Command::Library(Job::CountExpired(*retention_days)));
                             ui.label("Counting what a shorter retention would purge…");
                         }
                     }
@@ -254,10 +255,11 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     if ui.button("Save").clicked() || enter {
-                        cmds.push(Command::SaveSettings {
+                        cmds.push(Command::CloseDialog);
+                        cmds.push(Command::Library(Job::SaveSettings {
                             retention_days: *retention_days,
                             sweep_interval_minutes: *sweep_interval_minutes,
-                        });
+                        }));
                     }
                     if ui.button("Cancel").clicked() {
                         cmds.push(Command::CloseDialog);
@@ -273,10 +275,11 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                     let ok = !name.trim().is_empty();
                     if ui.add_enabled(ok, egui::Button::new("OK")).clicked() || (ok && enter) {
                         let name = name.trim().to_string();
-                        cmds.push(match id {
-                            Some(id) => Command::RenameCollection { id: *id, name },
-                            None => Command::CreateCollection { parent: *parent, name },
-                        });
+                        cmds.push(Command::CloseDialog);
+                        cmds.push(Command::Library(match id {
+                            Some(id) => Job::RenameCollection { id: *id, name },
+                            None => Job::CreateCollection { parent: *parent, name },
+                        }));
                     }
                     if ui.button("Cancel").clicked() {
                         cmds.push(Command::CloseDialog);

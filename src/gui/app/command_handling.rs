@@ -241,17 +241,7 @@ impl ShoeboxApp {
                     purge_preview: None,
                 });
             }
-            Command::CountExpired(days) => self.handle.send(Job::CountExpired(days)),
-            Command::SaveSettings {
-                retention_days,
-                sweep_interval_minutes,
-            } => {
-                self.dialog = None;
-                self.handle.send(Job::SaveSettings {
-                    retention_days,
-                    sweep_interval_minutes,
-                });
-            }
+            Command::Library(job) => self.handle.send(job),
             Command::ConfirmClock => {
                 self.handle.send(Job::ConfirmClock);
                 self.last_sweep = None;
@@ -277,18 +267,6 @@ impl ShoeboxApp {
                     name,
                 });
             }
-            Command::CreateCollection { parent, name } => {
-                self.dialog = None;
-                self.handle.send(Job::CreateCollection { parent, name });
-            }
-            Command::RenameCollection { id, name } => {
-                self.dialog = None;
-                self.handle.send(Job::RenameCollection { id, name });
-            }
-            Command::MoveCollection { id, parent } => {
-                self.handle.send(Job::MoveCollection { id, parent })
-            }
-            Command::MoveAssets { ids, to } => self.handle.send(Job::MoveAssets { ids, to }),
             Command::ExportCopy(path, name) => self.pickers.export_to(path, name),
             Command::OpenExternally(path) => {
                 if let Err(e) = open_externally(&path) {

@@ -10,6 +10,7 @@ use crate::gui::textures::Picture;
 use crate::gui::view::{Acts, Pictures, View};
 use crate::gui::views::items::{self, Items, Layout};
 use crate::gui::views::{grid, list};
+use crate::gui::worker::Job;
 use crate::library::{AssetInfo, CollectionId, CollectionInfo, ItemId, Kind, SortKey, human_size};
 use crate::thumbs::{Request, THUMB_PX};
 
@@ -60,19 +61,19 @@ pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
         ui.add_enabled_ui(any, |ui| {
             ui.menu_button("Move to", |ui| {
                 if ui.button("Top of the library").clicked() {
-                    acts.ask(Command::MoveAssets {
+                    acts.ask(Command::Library(Job::MoveAssets {
                         ids: sel.clone(),
                         to: None,
-                    });
+                    }));
                 }
                 for c in collections.iter() {
                     if let ItemId::Collection(cid) = c.id
                         && ui.button(c.path.as_str()).clicked()
                     {
-                        acts.ask(Command::MoveAssets {
+                        acts.ask(Command::Library(Job::MoveAssets {
                             ids: sel.clone(),
                             to: Some(cid),
-                        });
+                        }));
                     }
                 }
             });
@@ -163,7 +164,7 @@ fn children_ui(
                 }
                 ui.menu_button("Move to", |ui| {
                     if ui.button("Top of the library").clicked() {
-                        acts.ask(Command::MoveCollection { id, parent: None });
+                        acts.ask(Command::Library(Job::MoveCollection { id, parent: None }));
                     }
                     for other in all
                         .iter()
@@ -172,10 +173,10 @@ fn children_ui(
                         if let ItemId::Collection(oid) = other.id
                             && ui.button(other.path.as_str()).clicked()
                         {
-                            acts.ask(Command::MoveCollection {
+                            acts.ask(Command::Library(Job::MoveCollection {
                                 id,
                                 parent: Some(oid),
-                            });
+                            }));
                         }
                     }
                 });
