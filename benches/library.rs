@@ -85,9 +85,7 @@ fn ids(s: &Setup) -> Vec<ItemId> {
 }
 
 fn fsync_dir(dir: &Path) {
-    std::fs::File::open(dir)
-        .and_then(|f| f.sync_all())
-        .expect("fsync");
+    shoebox::platform::fsync_dir(dir).expect("fsync");
 }
 
 /// The bare cost of moving N files and making it durable: one no-replace rename each and
@@ -108,22 +106,9 @@ fn bare_rename(dir: &Path) -> Duration {
     t
 }
 
+/// The system's own no-replace rename (`renameat2(RENAME_NOREPLACE)` on Linux).
 fn rename_noreplace(from: &Path, to: &Path) {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let f = CString::new(from.as_os_str().as_bytes()).expect("path");
-    let t = CString::new(to.as_os_str().as_bytes()).expect("path");
-    // SAFETY: valid NUL-terminated paths for the duration of the call.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            f.as_ptr(),
-            libc::AT_FDCWD,
-            t.as_ptr(),
-            libc::RENAME_NOREPLACE,
-        )
-    };
-    assert_eq!(rc, 0, "rename");
+    shoebox::platform::rename_noreplace(from, to).expect("rename");
 }
 
 /// The bare cost of deleting N files durably: one unlink each and a flush of the folder.

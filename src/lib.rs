@@ -4,11 +4,13 @@
 //! - [`store`]: SQLite — opening, pragmas, migrations.
 //! - [`cli`]: the `shoebox` commands for scripts.
 //! - [`gui`]: the desktop app.
+//! - [`platform`]: what differs between Linux, macOS and Windows.
 
 pub mod cli;
 pub mod clock;
 pub mod failpoint;
 pub mod gui;
 pub mod library;
+pub mod platform;
 pub mod store;
 pub mod thumbs;

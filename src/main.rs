@@ -10,11 +10,12 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     shoebox::failpoint::arm_from_env();
+    // Before the arguments are read, so `--help` and usage errors show in the console too.
+    shoebox::platform::attach_console();
     let mut args = shoebox::cli::Args::parse();
     let result = match args.command.take() {
         Some(command) => {
-            attach_console();
-            restore_sigpipe();
+            shoebox::platform::quiet_broken_pipe();
             shoebox::cli::run(args, command)
         }
         None => shoebox::gui::run(args.library),
@@ -24,30 +25,6 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("shoebox: {e:#}");
             ExitCode::FAILURE
-        }
-    }
-}
-
-/// Commands end quietly when their output pipe closes (`shoebox ls | head`), as Unix tools do.
-fn restore_sigpipe() {
-    #[cfg(unix)]
-    // SAFETY: setting a signal's disposition to the default has no preconditions.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
-}
-
-/// On Windows, commands print to the console they were started from.
-fn attach_console() {
-    #[cfg(windows)]
-    {
-        unsafe extern "system" {
-            fn AttachConsole(process_id: u32) -> i32;
-        }
-        const ATTACH_PARENT_PROCESS: u32 = u32::MAX;
-        // SAFETY: AttachConsole has no preconditions; failure (no parent console) is harmless.
-        unsafe {
-            AttachConsole(ATTACH_PARENT_PROCESS);
         }
     }
 }

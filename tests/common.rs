@@ -465,3 +465,42 @@ pub fn assert_upright(img: &image::RgbaImage, o: u16) {
         );
     }
 }
+
+/// Makes a symbolic link at `link` to `target`. Where the system does not let a test make
+/// one (Windows, without the privilege or developer mode), says so and returns `false`.
+pub fn symlink(target: &Path, link: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(target, link).expect("symlink");
+        true
+    }
+    #[cfg(windows)]
+    {
+        let made = if target.is_dir() {
+            std::os::windows::fs::symlink_dir(target, link)
+        } else {
+            std::os::windows::fs::symlink_file(target, link)
+        };
+        match made {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("not applicable: this system lets no test make a symbolic link ({e})");
+                false
+            }
+        }
+    }
+}
+
+/// Whether a process ended on its own by crashing or aborting (a signal on Unix; on
+/// Windows an exit code that is neither success nor Shoebox's error exit, 1).
+pub fn ended_abnormally(status: std::process::ExitStatus) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        status.signal().is_some()
+    }
+    #[cfg(windows)]
+    {
+        status.code().is_some_and(|c| c != 0 && c != 1)
+    }
+}

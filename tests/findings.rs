@@ -98,7 +98,9 @@ fn finding02_purge_never_follows_a_symlink_in_a_parent_of_a_trash_area() {
     let victim = decoy.join(&area_name).join(&trash_name);
     std::fs::write(&victim, b"not Shoebox's").unwrap();
     std::fs::remove_dir(&drive.mount_point).unwrap();
-    std::os::unix::fs::symlink(&decoy, &drive.mount_point).unwrap();
+    if !crate::common::symlink(&decoy, &drive.mount_point) {
+        return;
+    }
 
     f.clock.advance_days(31);
     let swept = f.lib.sweep().unwrap();
@@ -371,7 +373,9 @@ fn finding10_restore_never_brings_back_a_link_or_another_file_at_the_trash_name(
     std::fs::write(&elsewhere, b"secret").unwrap();
     let real = f.dir.path().join("kept.jpg");
     std::fs::rename(&at, &real).unwrap();
-    std::os::unix::fs::symlink(&elsewhere, &at).unwrap();
+    if !crate::common::symlink(&elsewhere, &at) {
+        return;
+    }
     let err = f.lib.restore(a, &RestoreOptions::default()).unwrap_err();
     assert!(matches!(err, LibraryError::FileProblem { .. }), "{err}");
     assert!(
@@ -405,7 +409,9 @@ fn finding11_adoption_never_follows_a_symlinked_trash_folder() {
     f.close();
     let trash = f.root().join("trash");
     std::fs::rename(&trash, f.dir.path().join("real-trash")).unwrap();
-    std::os::unix::fs::symlink(&foreign, &trash).unwrap();
+    if !crate::common::symlink(&foreign, &trash) {
+        return;
+    }
     f.open_again();
     assert_eq!(
         f.lib.trash_count().unwrap(),

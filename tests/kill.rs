@@ -216,8 +216,10 @@ impl Harness {
         let started = Instant::now();
         loop {
             if let Ok(Some(status)) = child.try_wait() {
-                use std::os::unix::process::ExitStatusExt;
-                return (format!("{how} ended ({status})"), status.signal().is_some());
+                return (
+                    format!("{how} ended ({status})"),
+                    crate::common::ended_abnormally(status),
+                );
             }
             if how.is_empty() && started.elapsed() >= wait {
                 let _ = child.kill(); // SIGKILL

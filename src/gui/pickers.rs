@@ -142,7 +142,7 @@ fn copy_whole(from: &std::path::Path, dest: &std::path::Path) -> Result<PathBuf,
         .unwrap_or_default();
     let partial = dest.with_file_name(format!(".{name}.shoebox-partial"));
     let copied = std::fs::copy(from, &partial)
-        .and_then(|_| std::fs::File::open(&partial)?.sync_all())
+        .and_then(|_| crate::platform::fsync_file(&partial))
         .and_then(|()| std::fs::rename(&partial, dest));
     match copied {
         Ok(()) => Ok(dest.to_path_buf()),

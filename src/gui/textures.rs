@@ -160,11 +160,7 @@ impl TextureCache {
 /// Hands memory the allocator keeps for reuse back to the system: after textures were
 /// released (and the renderer has freed them, a frame later) it is not needed.
 pub fn return_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free memory of the allocator to the system.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    crate::platform::return_freed_memory();
 }
 
 #[cfg(test)]

@@ -94,14 +94,11 @@ impl Library {
         let token = new_token(path);
         let marker = path.join(AREA_MARKER);
         let write = || -> std::io::Result<()> {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .custom_flags_nofollow()
-                .open(&marker)?;
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create(true).truncate(true);
+            let mut f = crate::platform::no_follow(&mut opts).open(&marker)?;
             f.write_all(token.as_bytes())?;
-            f.sync_all()?;
+            crate::platform::sync_file(&f)?;
             fsops::fsync_dir(path)
         };
         write().map_err(|e| LibraryError::io("could not mark the trash area", &marker, e))?;
@@ -136,25 +133,6 @@ impl Library {
     }
 }
 
-/// Opens a file for writing without following a link at its place.
-trait NoFollow {
-    fn custom_flags_nofollow(&mut self) -> &mut Self;
-}
-
-impl NoFollow for std::fs::OpenOptions {
-    fn custom_flags_nofollow(&mut self) -> &mut Self {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            self.custom_flags(libc::O_NOFOLLOW)
-        }
-        #[cfg(not(unix))]
-        {
-            self
-        }
-    }
-}
-
 fn read_marker(dir: &SafeDir) -> Option<String> {
     let mut f = dir.open_file(AREA_MARKER).ok()?;
     let mut text = String::new();
@@ -172,13 +150,10 @@ fn new_token(path: &Path) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let mut seed = Vec::new();
-    let _ = std::fs::File::open("/dev/urandom").and_then(|mut f| {
-        let mut buf = [0u8; 16];
-        f.read_exact(&mut buf)?;
-        seed.extend_from_slice(&buf);
-        Ok(())
-    });
+    let mut seed = vec![0u8; 16];
+    if crate::platform::random_bytes(&mut seed).is_err() {
+        seed.clear();
+    }
     seed.extend_from_slice(format!("{nanos}-{}-{}", std::process::id(), path.display()).as_bytes());
     blake3::hash(&seed).to_hex()[..32].to_string()
 }

@@ -174,7 +174,7 @@ impl Library {
             backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
             drop(backup);
             drop(dst);
-            let flush = fs::File::open(&tmp).and_then(|f| f.sync_all());
+            let flush = super::fsops::fsync_file(&tmp);
             flush.map_err(|e| LibraryError::io("could not flush the backup", &tmp, e))
         };
         if let Err(e) = copy() {
@@ -244,7 +244,7 @@ pub fn repair(root: &Path, clock: Arc<dyn Clock>) -> Result<RepairReport> {
         if check_db_file(&backup).is_ok_and(|v| v > 0) {
             fs::copy(&backup, &db)
                 .map_err(|e| LibraryError::io("could not restore the backup", &backup, e))?;
-            let _ = fs::File::open(&db).and_then(|f| f.sync_all());
+            let _ = super::fsops::fsync_file(&db);
             report.from_backup = Some(backup);
             break;
         }
@@ -314,9 +314,7 @@ impl Library {
             let name = super::import::free_name(&name, &taken);
             let key = super::import::name_key(&name);
             taken.insert(key.clone());
-            let (dev, ino) = fs::symlink_metadata(path)
-                .map(|m| super::fsops::dev_ino(&m))
-                .unwrap_or((None, None));
+            let (dev, ino) = super::fsops::identity_of(path);
             store::insert_asset_tx(
                 &tx,
                 &store::NewAsset {

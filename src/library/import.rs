@@ -501,9 +501,7 @@ impl Library {
                 match fsops::copy_new(src, &abs, false) {
                     Ok(_) => {
                         made.push(abs.clone());
-                        if let Ok(m) = fs::symlink_metadata(&abs) {
-                            (f.dev, f.ino) = fsops::dev_ino(&m);
-                        }
+                        (f.dev, f.ino) = fsops::identity_of(&abs);
                     }
                     Err(e) => {
                         result = Err(copy_failed(&e));

@@ -219,39 +219,13 @@ pub fn default_root() -> Result<PathBuf> {
 /// the process's user as the system knows it (systemd timers and some launchers set no
 /// `USER`), the environment only where the system cannot say.
 pub fn os_user() -> String {
-    account_name()
+    crate::platform::account_name()
         .or_else(|| {
             ["USER", "USERNAME", "LOGNAME"]
                 .iter()
                 .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
         })
         .unwrap_or_else(|| "unknown".to_string())
-}
-
-#[cfg(unix)]
-fn account_name() -> Option<String> {
-    // SAFETY: getuid has no preconditions.
-    let uid = unsafe { libc::getuid() };
-    let mut buf = vec![0 as libc::c_char; 4096];
-    // SAFETY: an all-zero passwd is a valid value to be filled in.
-    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut result: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: every pointer is valid for the call; `buf` outlives the use of `pwd` below.
-    let rc = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
-    if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
-        return None;
-    }
-    // SAFETY: on success pw_name points to a NUL-terminated string inside `buf`.
-    let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
-    name.to_str()
-        .ok()
-        .filter(|n| !n.is_empty())
-        .map(str::to_string)
-}
-
-#[cfg(not(unix))]
-fn account_name() -> Option<String> {
-    None
 }
 
 impl Library {
@@ -543,6 +517,6 @@ pub(crate) fn take_lock(root: &Path) -> Result<File> {
     }
     let _ = file.set_len(0);
     let _ = write!(file, "{}", std::process::id());
-    let _ = file.sync_all();
+    let _ = crate::platform::sync_file(&file);
     Ok(file)
 }

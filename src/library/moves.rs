@@ -49,7 +49,7 @@ pub(crate) fn check_file(path: &Path, expect: &Expect) -> io::Result<Found> {
     if meta.len() != expect.size {
         return Ok(Found::Changed);
     }
-    let (dev, ino) = fsops::dev_ino(&meta);
+    let (dev, ino) = fsops::identity(path, &meta);
     let hint_matches = expect.ino.is_some() && (expect.dev, expect.ino) == (dev, ino);
     if !hint_matches {
         let (_, hash) = fsops::hash_file(path)?;
@@ -141,9 +141,7 @@ pub(crate) fn sync_dirs(dirs: &BTreeSet<PathBuf>) -> Result<()> {
     let mut by_device: std::collections::BTreeMap<Option<i64>, Vec<&PathBuf>> =
         std::collections::BTreeMap::new();
     for d in dirs {
-        let dev = fs::symlink_metadata(d)
-            .ok()
-            .and_then(|m| fsops::dev_ino(&m).0);
+        let dev = fsops::identity_of(d).0;
         by_device.entry(dev).or_default().push(d);
     }
     for (dev, group) in by_device {

@@ -447,9 +447,7 @@ impl Library {
             return Ok(hit.clone());
         }
         let own = self.root.join(TRASH_DIR);
-        let own_dev = fs::symlink_metadata(&own)
-            .ok()
-            .and_then(|m| fsops::dev_ino(&m).0);
+        let own_dev = fsops::identity_of(&own).0;
         let chosen = if dev.is_none() || dev == own_dev {
             (1, own)
         } else {
@@ -459,16 +457,21 @@ impl Library {
             // The highest folder on the same device, then the file's own folder.
             let mut top = parent.clone();
             for a in parent.ancestors() {
-                match fs::symlink_metadata(a) {
-                    Ok(m) if fsops::dev_ino(&m).0 == dev => top = a.to_path_buf(),
-                    _ => break,
+                if fsops::identity_of(a).0 == dev {
+                    top = a.to_path_buf();
+                } else {
+                    break;
                 }
             }
             let mut picked = None;
             for base in [top, parent] {
                 let candidate = base.join(&dir_name);
                 let made = match fs::create_dir(&candidate) {
-                    Ok(()) => true,
+                    Ok(()) => {
+                        // Out of sight beside the user's files (best effort).
+                        let _ = crate::platform::hide(&candidate);
+                        true
+                    }
                     Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                         fs::symlink_metadata(&candidate).is_ok_and(|m| m.is_dir())
                     }
@@ -538,6 +541,12 @@ pub(crate) fn validate_name(name: &str) -> Result<()> {
     let trimmed = name.trim();
     if trimmed.is_empty() || trimmed != name || fsops::validate_component(name).is_err() {
         return Err(LibraryError::InvalidName(name.to_string()));
+    }
+    // A name becomes a file's name on restore: it must be one this system accepts.
+    if let Some(why) = crate::platform::refused_name(name) {
+        return Err(LibraryError::Invalid(format!(
+            "invalid name {name:?}: {why}"
+        )));
     }
     Ok(())
 }

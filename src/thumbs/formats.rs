@@ -161,18 +161,7 @@ fn heif_decoder() -> &'static str {
 /// Whether a program is on the `PATH` (for one that has no harmless way to be run).
 fn has_program(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| {
-            std::fs::metadata(dir.join(program)).is_ok_and(|m| {
-                #[cfg(unix)]
-                let runnable = {
-                    use std::os::unix::fs::PermissionsExt;
-                    m.permissions().mode() & 0o111 != 0
-                };
-                #[cfg(not(unix))]
-                let runnable = true;
-                m.is_file() && runnable
-            })
-        })
+        std::env::split_paths(&paths).any(|dir| crate::platform::program_in(&dir, program))
     })
 }
 
@@ -191,19 +180,7 @@ fn runs(program: &str, arg: &str) -> bool {
 pub fn tool(program: &str) -> Command {
     let mut cmd = Command::new(program);
     cmd.stdin(Stdio::null()).stderr(Stdio::null());
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
-        // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
+    crate::platform::tie_to_parent(&mut cmd);
     cmd
 }
 

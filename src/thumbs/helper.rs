@@ -81,8 +81,9 @@ impl Helper {
         for (k, v) in &cfg.env {
             cmd.env(k, v);
         }
-        limit_memory(&mut cmd, cfg.memory_bytes);
-        let (mut child, to, from) = spawn_connected(&mut cmd)?;
+        // Where the system cannot limit the helper from outside, it limits itself.
+        cmd.env(MEMORY_ENV, cfg.memory_bytes.to_string());
+        let (mut child, to, from) = crate::platform::spawn_helper(&mut cmd, cfg.memory_bytes)?;
         // Answers are read on their own thread so a silent helper can be timed out.
         let (tx, answers) = sync_channel(1);
         let reader = std::thread::Builder::new()
@@ -96,8 +97,7 @@ impl Helper {
                 }
             });
         if let Err(e) = reader {
-            let _ = child.kill();
-            let _ = child.wait();
+            crate::platform::kill_helper(&mut child);
             return Err(e);
         }
         Ok(Helper {
@@ -132,69 +132,24 @@ impl Helper {
 
 impl Drop for Helper {
     fn drop(&mut self) {
-        // A helper holds nothing worth keeping: it is stopped at once and reaped.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // A helper holds nothing worth keeping: it is stopped at once (with the programs it
+        // started) and reaped.
+        crate::platform::kill_helper(&mut self.child);
     }
 }
 
-/// A started helper, what goes to it and what comes from it.
-type Connected = (Child, Box<dyn Write + Send>, Box<dyn Read + Send>);
-
-/// Starts `cmd` with its standard input and output connected to this process. On Unix a
-/// socket pair: writing to a helper that has died then fails with an error instead of
-/// raising SIGPIPE (which the command line leaves at its default, ending the process).
-#[cfg(unix)]
-fn spawn_connected(cmd: &mut Command) -> io::Result<Connected> {
-    use std::os::fd::OwnedFd;
-    use std::os::unix::net::UnixStream;
-    let (ours, theirs) = UnixStream::pair()?;
-    cmd.stdin(Stdio::from(OwnedFd::from(theirs.try_clone()?)))
-        .stdout(Stdio::from(OwnedFd::from(theirs)));
-    let child = cmd.spawn()?;
-    // The command above still holds the helper's ends; they close when it is dropped, so
-    // a helper's death is seen here as the end of its output.
-    let to = ours.try_clone()?;
-    Ok((child, Box::new(to), Box::new(ours)))
-}
-
-#[cfg(not(unix))]
-fn spawn_connected(cmd: &mut Command) -> io::Result<Connected> {
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped());
-    let mut child = cmd.spawn()?;
-    let to = child
-        .stdin
-        .take()
-        .ok_or_else(|| io::Error::other("no helper input"))?;
-    let from = child
-        .stdout
-        .take()
-        .ok_or_else(|| io::Error::other("no helper output"))?;
-    Ok((child, Box::new(to), Box::new(from)))
-}
-
-#[cfg(unix)]
-fn limit_memory(cmd: &mut Command, bytes: u64) {
-    use std::os::unix::process::CommandExt;
-    // SAFETY: only async-signal-safe setrlimit runs between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            let limit = libc::rlimit {
-                rlim_cur: bytes as _,
-                rlim_max: bytes as _,
-            };
-            libc::setrlimit(libc::RLIMIT_AS, &limit);
-            Ok(())
-        });
-    }
-}
-
-#[cfg(not(unix))]
-fn limit_memory(_cmd: &mut Command, _bytes: u64) {}
+/// The environment variable that tells a helper its memory limit.
+const MEMORY_ENV: &str = "SHOEBOX_HELPER_MEMORY";
 
 /// The helper's side (`shoebox __render-server`): answers requests from `input` on
 /// `output` until `input` ends.
 pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
+    if let Some(bytes) = std::env::var(MEMORY_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        crate::platform::enter_helper(bytes);
+    }
     let mut input = BufReader::new(input);
     let mut output = BufWriter::with_capacity(256 * 1024, output);
     while let Some((path, kind, size, tools)) = read_request(&mut input)? {
@@ -217,7 +172,7 @@ fn write_request(
     tools: Tools,
 ) -> io::Result<()> {
     let kind = kind.as_str().as_bytes();
-    let path = path_bytes(path);
+    let path = crate::platform::path_to_bytes(path);
     w.write_all(&size.to_le_bytes())?;
     w.write_all(&[tools.bits(), kind.len() as u8])?;
     w.write_all(kind)?;
@@ -245,7 +200,7 @@ fn read_request(r: &mut impl Read) -> io::Result<Option<(PathBuf, Kind, u32, Too
     let mut path = vec![0u8; len];
     r.read_exact(&mut path)?;
     Ok(Some((
-        path_from_bytes(path),
+        crate::platform::path_from_bytes(path),
         Kind::parse(&String::from_utf8_lossy(&kind)),
         u32::from_le_bytes(size),
         Tools::from_bits(flags[0]),
@@ -302,28 +257,6 @@ fn read_u32(r: &mut impl Read) -> io::Result<u32> {
     let mut b = [0u8; 4];
     r.read_exact(&mut b)?;
     Ok(u32::from_le_bytes(b))
-}
-
-#[cfg(unix)]
-fn path_bytes(path: &Path) -> Vec<u8> {
-    use std::os::unix::ffi::OsStrExt;
-    path.as_os_str().as_bytes().to_vec()
-}
-
-#[cfg(unix)]
-fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
-    use std::os::unix::ffi::OsStringExt;
-    PathBuf::from(OsString::from_vec(bytes))
-}
-
-#[cfg(not(unix))]
-fn path_bytes(path: &Path) -> Vec<u8> {
-    path.to_string_lossy().as_bytes().to_vec()
-}
-
-#[cfg(not(unix))]
-fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
-    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]

@@ -269,10 +269,20 @@ impl ShoeboxApp {
             }
             Command::ExportCopy(path, name) => self.pickers.export_to(path, name),
             Command::OpenExternally(path) => {
-                if let Err(e) = open_externally(&path) {
+                if let Err(e) = crate::platform::open_externally(&path) {
+                    // "Not found" is the opener program's, not the file's.
+                    let text = if e.kind() == std::io::ErrorKind::NotFound {
+                        format!(
+                            "No program to open it was found ({} is not installed): {}",
+                            crate::platform::opener_name(),
+                            path.display()
+                        )
+                    } else {
+                        format!("{e}: {}", path.display())
+                    };
                     self.dialog = Some(Dialog::Message {
                         title: "Could not open".into(),
-                        text: format!("{e}: {}", path.display()),
+                        text,
                     });
                 }
             }
@@ -304,19 +314,4 @@ impl ShoeboxApp {
             },
         });
     }
-}
-
-/// Opens a file in the system's default program (e.g. a video player).
-fn open_externally(path: &std::path::Path) -> std::io::Result<()> {
-    #[cfg(target_os = "macos")]
-    let mut cmd = std::process::Command::new("open");
-    #[cfg(target_os = "windows")]
-    let mut cmd = {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    };
-    #[cfg(not(any(target_os = "macos", target_os = "windows")))]
-    let mut cmd = std::process::Command::new("xdg-open");
-    cmd.arg(path).spawn().map(|_| ())
 }
