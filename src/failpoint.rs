@@ -111,7 +111,7 @@ pub fn hit(name: &str) {
     match fire {
         Some(true) => {
             eprintln!("shoebox: failpoint {name} reached; aborting");
-            std::process::abort();
+            crate::platform::crash_now();
         }
         Some(false) => panic!("failpoint {name}"),
         None => {}

@@ -490,6 +490,10 @@ fn cli_thumbnails_makes_every_one_of_more_pictures_than_the_screen_queue_holds()
 /// Times are stored in UTC and shown in the computer's time zone (here a POSIX `TZ` string,
 /// which needs no time zone database): the clock-held message of `sweep` names local times.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "not applicable: Windows takes the time zone from its settings, not from TZ"
+)]
 fn cli_shows_times_in_the_local_time_zone() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");

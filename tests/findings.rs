@@ -433,13 +433,7 @@ fn finding14_a_library_copied_with_cp_a_can_trash_and_restore() {
     let a = f.import_one("a.jpg", b"moved with the library");
     f.close();
     let copy = f.dir.path().join("copied-lib");
-    let status = std::process::Command::new("cp")
-        .arg("-a")
-        .arg(f.root())
-        .arg(&copy)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    crate::common::copy_folder_as_people_do(&f.root(), &copy);
     let mut lib = Library::open_with_clock(&copy, Arc::new(ManualClock::new(T0))).unwrap();
     let report = lib.trash(&[a]).unwrap();
     assert_eq!(report.succeeded, vec![a], "{report:?}");

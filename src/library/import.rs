@@ -898,7 +898,7 @@ fn in_place_path(path: &Path, folders: &mut HashMap<PathBuf, PathBuf>) -> Result
     let resolved = match folders.get(&parent) {
         Some(r) => r.clone(),
         None => {
-            let r = fs::canonicalize(&parent)
+            let r = crate::platform::resolve(&parent)
                 .map_err(|e| format!("could not resolve its folder: {e}"))?;
             folders.insert(parent, r.clone());
             r

@@ -254,7 +254,7 @@ impl Library {
                 .map_err(|e| LibraryError::io("could not create the library folder", &dir, e))?;
         }
         // Resolved once: every path below it is then walked without following links.
-        let root = &fs::canonicalize(root)
+        let root = &crate::platform::resolve(root)
             .map_err(|e| LibraryError::io("could not open the library folder", root, e))?;
         let lock = take_lock(root)?;
         let conn = store::open(&root.join(DB_FILE))?;

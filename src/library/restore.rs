@@ -505,7 +505,7 @@ impl Library {
                             dir.display()
                         )));
                     }
-                    fs::canonicalize(dir)
+                    crate::platform::resolve(dir)
                         .map_err(|e| LibraryError::io("could not use the folder", dir, e))?
                 }
                 Some(FolderChoice::Recreate) => {

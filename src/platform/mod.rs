@@ -107,6 +107,13 @@ pub fn identity_of_file(file: &File) -> (Option<i64>, Option<i64>) {
     family::identity_of_file(file)
 }
 
+/// The absolute path of `path` with every link in it resolved, in the form people know:
+/// on Windows `C:\Users\…`, not the `\\?\C:\…` form the system returns (which treats `/`
+/// as part of a name and so breaks every path later joined to it).
+pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+    family::resolve(path)
+}
+
 /// Hides a folder Shoebox made beside the user's files (a trash area). Its name starts
 /// with a dot, which hides it on Linux and macOS; Windows needs the hidden attribute.
 pub fn hide(path: &Path) -> io::Result<()> {
@@ -195,6 +202,13 @@ pub fn enter_helper(memory_bytes: u64) {
 /// Makes a program a helper starts (a decoder such as `heif-convert`) end with that helper.
 pub fn tie_to_parent(cmd: &mut Command) {
     os::tie_to_parent(cmd);
+}
+
+/// Ends this process at once, as a crash or `kill -9` would: nothing is flushed, no
+/// destructor runs. Failpoints use it. (Windows' `abort` ends through a fast-fail exception
+/// whose exit code Wine reports as 0, which would read as a clean exit.)
+pub fn crash_now() -> ! {
+    family::crash_now()
 }
 
 /// Hands memory the allocator keeps for reuse back to the system (glibc keeps it).

@@ -53,6 +53,10 @@ pub fn identity_of_file(file: &File) -> (Option<i64>, Option<i64>) {
     file.metadata().map(|m| dev_ino(&m)).unwrap_or((None, None))
 }
 
+pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+    fs::canonicalize(path)
+}
+
 pub fn hide(_path: &Path) -> io::Result<()> {
     // A name starting with a dot is hidden already.
     Ok(())
@@ -143,6 +147,10 @@ pub fn kill_helper(child: &mut Child) {
 }
 
 pub fn attach_console() {}
+
+pub fn crash_now() -> ! {
+    std::process::abort()
+}
 
 pub fn quiet_broken_pipe() {
     // SAFETY: setting a signal's disposition to the default has no preconditions.

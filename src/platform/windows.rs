@@ -148,6 +148,29 @@ pub fn identity_of_file(file: &File) -> (Option<i64>, Option<i64>) {
     )
 }
 
+pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let full = fs::canonicalize(path)?;
+    let text = full.as_os_str().to_string_lossy();
+    let plain = if let Some(unc) = text.strip_prefix(r"\\?\UNC\") {
+        PathBuf::from(format!(r"\\{unc}"))
+    } else if let Some(local) = text.strip_prefix(r"\\?\") {
+        PathBuf::from(local)
+    } else {
+        return Ok(full);
+    };
+    // Kept verbatim when the plain form would not name the same place: a name Windows
+    // refuses in a component, or a path that is too long for the plain form.
+    let same = plain.as_os_str().len() < 248
+        && full.to_str().is_some()
+        && plain.components().all(|c| match c {
+            std::path::Component::Normal(n) => {
+                n.to_str().is_some_and(|n| refused_name(n).is_none())
+            }
+            _ => true,
+        });
+    Ok(if same { plain } else { full })
+}
+
 pub fn hide(path: &Path) -> io::Result<()> {
     let w = wide(path);
     // SAFETY: a valid NUL-terminated UTF-16 path.
@@ -350,6 +373,18 @@ pub fn attach_console() {
 }
 
 pub fn quiet_broken_pipe() {}
+
+/// The exit code of a process ended by [`crash_now`].
+const CRASH_EXIT_CODE: u32 = 3;
+
+pub fn crash_now() -> ! {
+    use windows_sys::Win32::System::Threading::{GetCurrentProcess, TerminateProcess};
+    // SAFETY: ending this very process has no preconditions.
+    unsafe {
+        TerminateProcess(GetCurrentProcess(), CRASH_EXIT_CODE);
+    }
+    std::process::abort()
+}
 
 /// Opens `path` itself (a link is not followed) as a folder, held open so that it cannot be
 /// renamed, removed or swapped for a link while the handle lives.

@@ -657,7 +657,8 @@ fn svg_tree(path: &Path, with_text: bool) -> Result<resvg::usvg::Tree, String> {
 }
 
 /// Points the generic families (`sans-serif`, ...) at fonts this computer has; fontdb's own
-/// defaults (Arial, Times New Roman, ...) are rarely installed on Linux. Returns the family
+/// defaults (Arial, Times New Roman, ...) are rarely installed on Linux; Windows and macOS
+/// have their own (Segoe UI, Helvetica Neue). Returns the family
 /// for text that names none.
 fn use_common_families(db: &mut resvg::usvg::fontdb::Database) -> Option<String> {
     let have = |name: &str| {
@@ -670,6 +671,8 @@ fn use_common_families(db: &mut resvg::usvg::fontdb::Database) -> Option<String>
         "Liberation Sans",
         "Noto Sans",
         "Cantarell",
+        "Segoe UI",
+        "Helvetica Neue",
         "Arial",
     ]);
     let serif = pick(&[
@@ -682,6 +685,8 @@ fn use_common_families(db: &mut resvg::usvg::fontdb::Database) -> Option<String>
         "DejaVu Sans Mono",
         "Liberation Mono",
         "Noto Sans Mono",
+        "Consolas",
+        "Menlo",
         "Courier New",
     ]);
     if let Some(f) = &sans {
