@@ -7,7 +7,8 @@
 ; Defined by the build script: VERSION, EXE (the window build), CONSOLE (the same program
 ; for cmd and PowerShell), ICON, README, LICENSE, OUTFILE.
 
-Unicode true
+; Shoebox is a 64-bit program: so is its installer (and it runs where only 64-bit Windows does).
+Target amd64-unicode
 SetCompressor /SOLID lzma
 RequestExecutionLevel user
 
