@@ -11,3 +11,4 @@ mod library;
 mod model;
 mod reliability;
 mod thumbs;
+mod windows;

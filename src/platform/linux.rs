@@ -67,7 +67,17 @@ pub fn open_command(path: &Path) -> Command {
 }
 
 pub fn prepare_helper(cmd: &mut Command, memory_bytes: u64) {
-    super::unix::limit_address_space(cmd, memory_bytes);
+    // SAFETY: only async-signal-safe setrlimit runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: memory_bytes as _,
+                rlim_max: memory_bytes as _,
+            };
+            libc::setrlimit(libc::RLIMIT_AS, &limit);
+            Ok(())
+        });
+    }
     tie_to_parent(cmd);
 }
 

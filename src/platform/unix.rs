@@ -305,26 +305,3 @@ impl SafeDir {
         Ok(names)
     }
 }
-
-/// The part of a helper's limits a Unix parent sets before the helper runs.
-pub fn limit_address_space(cmd: &mut Command, bytes: u64) {
-    use std::os::unix::process::CommandExt;
-    // SAFETY: only async-signal-safe setrlimit runs between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            let limit = libc::rlimit {
-                rlim_cur: bytes as _,
-                rlim_max: bytes as _,
-            };
-            libc::setrlimit(libc::RLIMIT_AS, &limit);
-            Ok(())
-        });
-    }
-}
-
-#[allow(dead_code)] // used by the systems without a parent-death signal
-/// The process that started this one is gone (this one was handed to `init` or a reaper).
-pub fn parent_is_gone(original_parent: libc::pid_t) -> bool {
-    // SAFETY: getppid has no preconditions.
-    unsafe { libc::getppid() != original_parent }
-}

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use windows_sys::Win32::Foundation::{
-    ERROR_LOCK_VIOLATION, ERROR_NOT_SAME_DEVICE, ERROR_SHARING_VIOLATION, HANDLE,
+    ERROR_LOCK_VIOLATION, ERROR_MORE_DATA, ERROR_NOT_SAME_DEVICE, ERROR_SHARING_VIOLATION, HANDLE,
 };
 use windows_sys::Win32::Storage::FileSystem as wfs;
 use windows_sys::Win32::System::JobObjects as job;
@@ -149,7 +149,14 @@ pub fn identity_of_file(file: &File) -> (Option<i64>, Option<i64>) {
 }
 
 pub fn resolve(path: &Path) -> io::Result<PathBuf> {
-    let full = fs::canonicalize(path)?;
+    let full = match fs::canonicalize(path) {
+        Ok(full) => full,
+        // Wine answers a long path's final name with "more data" instead of its length.
+        Err(e) if e.raw_os_error() == Some(ERROR_MORE_DATA as i32) => {
+            return absolute_without_links(path).ok_or(e);
+        }
+        Err(e) => return Err(e),
+    };
     let text = full.as_os_str().to_string_lossy();
     let plain = if let Some(unc) = text.strip_prefix(r"\\?\UNC\") {
         PathBuf::from(format!(r"\\{unc}"))
@@ -169,6 +176,15 @@ pub fn resolve(path: &Path) -> io::Result<PathBuf> {
             _ => true,
         });
     Ok(if same { plain } else { full })
+}
+
+/// `path` made absolute, when no folder on it is a link (so there is nothing to resolve).
+fn absolute_without_links(path: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(path).ok()?;
+    let no_links = abs
+        .ancestors()
+        .all(|a| fs::symlink_metadata(a).is_ok_and(|m| !is_reparse(&m)));
+    no_links.then_some(abs)
 }
 
 pub fn hide(path: &Path) -> io::Result<()> {
@@ -564,4 +580,77 @@ pub fn refused_name(name: &str) -> Option<&'static str> {
         return Some("it holds a character Windows does not allow in a name");
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether this runs under Wine (whose ntdll has `wine_get_version`).
+    fn under_wine() -> bool {
+        use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleA, GetProcAddress};
+        // SAFETY: NUL-terminated names; a null result is an answer, not an error.
+        unsafe {
+            let ntdll = GetModuleHandleA(c"ntdll.dll".as_ptr().cast());
+            !ntdll.is_null() && GetProcAddress(ntdll, c"wine_get_version".as_ptr().cast()).is_some()
+        }
+    }
+
+    /// A helper runs in a Job Object that caps each process's memory and ends it with
+    /// Shoebox (the job's handle closes when Shoebox ends).
+    #[test]
+    fn a_helper_runs_in_a_job_that_caps_its_memory_and_ends_with_shoebox() {
+        let cap = 768 << 20;
+        let mut cmd = Command::new("cmd.exe");
+        cmd.arg("/Q");
+        let (mut child, _to, _from) = super::super::spawn_helper(&mut cmd, cap).expect("start");
+        let mut in_job = 0;
+        // SAFETY: a valid process handle; a null job asks about any job.
+        let ok = unsafe {
+            job::IsProcessInJob(
+                child.as_raw_handle() as HANDLE,
+                std::ptr::null_mut(),
+                &mut in_job,
+            )
+        };
+        assert!(ok != 0 && in_job != 0, "the helper is in a job");
+        let handle = JOBS
+            .lock()
+            .expect("jobs")
+            .iter()
+            .find(|(m, _)| *m == cap)
+            .map(|&(_, h)| h as HANDLE)
+            .expect("a job for this cap");
+        // SAFETY: an all-zero structure is valid to be filled in.
+        let mut limits: job::JOBOBJECT_EXTENDED_LIMIT_INFORMATION = unsafe { std::mem::zeroed() };
+        // SAFETY: `handle` is a job; the structure and its size match the class.
+        let ok = unsafe {
+            job::QueryInformationJobObject(
+                handle,
+                job::JobObjectExtendedLimitInformation,
+                std::ptr::from_mut(&mut limits).cast(),
+                std::mem::size_of_val(&limits) as u32,
+                std::ptr::null_mut(),
+            )
+        };
+        assert!(ok != 0, "{}", io::Error::last_os_error());
+        if under_wine() {
+            eprintln!("not verifiable under Wine: it does not report a job's limits");
+            super::super::kill_helper(&mut child);
+            return;
+        }
+        let flags = limits.BasicLimitInformation.LimitFlags;
+        assert_ne!(
+            flags & job::JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+            0,
+            "{flags:#x}"
+        );
+        assert_ne!(
+            flags & job::JOB_OBJECT_LIMIT_PROCESS_MEMORY,
+            0,
+            "{flags:#x}"
+        );
+        assert_eq!(limits.ProcessMemoryLimit as u64, cap);
+        super::super::kill_helper(&mut child);
+    }
 }
