@@ -78,8 +78,14 @@ pub fn dimensions_text(name: &str, width: u32, height: u32) -> String {
 }
 
 /// Reads dimensions and EXIF of an image. `Err` carries a message for the user when the
-/// image header cannot be read (the file is still imported).
+/// image header cannot be read (the file is still imported). A reader that panics on a
+/// strange file is caught here, quietly: import and the file check go on with the rest.
 pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
+    crate::thumbs::panics::quietly(|| read_meta_unguarded(path, kind))
+        .unwrap_or_else(|why| Err(format!("could not read its size: {why}")))
+}
+
+fn read_meta_unguarded(path: &Path, kind: Kind) -> Result<Meta, String> {
     let mut meta = Meta::default();
     if matches!(kind, Kind::Video | Kind::Audio) {
         let av = av_meta(path);

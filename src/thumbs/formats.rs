@@ -639,11 +639,14 @@ pub fn svg_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String
     let w = ((s.width() * scale).round() as u32).clamp(1, size);
     let h = ((s.height() * scale).round() as u32).clamp(1, size);
     let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or("no preview for this drawing")?;
-    resvg::render(
-        &tree,
-        resvg::tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
+    super::panics::quietly(|| {
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::from_scale(scale, scale),
+            &mut pixmap.as_mut(),
+        )
+    })
+    .map_err(|why| format!("can't draw this drawing: {why}"))?;
     // tiny-skia keeps colours premultiplied by their opacity.
     let pixels = pixmap
         .pixels()
@@ -693,7 +696,11 @@ fn svg_tree(path: &Path, with_text: bool) -> Result<resvg::usvg::Tree, String> {
             opt.font_family = family.clone();
         }
     }
-    resvg::usvg::Tree::from_data(&data, &opt).map_err(|e| format!("can't read this drawing: {e}"))
+    // usvg and tiny-skia panic on some drawings (an embedded image of zero size): that
+    // drawing has no size and no picture, and the app goes on.
+    super::panics::quietly(|| resvg::usvg::Tree::from_data(&data, &opt))
+        .map_err(|why| format!("can't read this drawing: {why}"))?
+        .map_err(|e| format!("can't read this drawing: {e}"))
 }
 
 /// Points the generic families (`sans-serif`, ...) at fonts this computer has; fontdb's own

@@ -6,7 +6,6 @@
 //! Everything else, and anything unusual for those two, goes to the `image` crate's full
 //! decoders under explicit limits, which also explain what they cannot read.
 
-use std::panic::AssertUnwindSafe;
 use std::path::Path;
 
 use image::metadata::Orientation;
@@ -52,9 +51,8 @@ pub fn render(
             Some(Format::Svg) => formats::svg_picture(path, size)?,
             Some(Format::Raw) => {
                 let (jpeg, orientation) = super::raw::preview(path)?;
-                let scaled = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    scaled_jpeg_turned(&jpeg, size, orientation)
-                }));
+                let scaled =
+                    super::panics::quietly(|| scaled_jpeg_turned(&jpeg, size, orientation));
                 match scaled {
                     Ok(Some(img)) => img,
                     _ => {
@@ -84,7 +82,7 @@ pub fn render(
 /// A HEIC/HEIF or AVIF photo decoded whole by heif-convert, then scaled.
 fn heif_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
     let jpeg = formats::heif_as_jpeg(path)?;
-    match std::panic::catch_unwind(AssertUnwindSafe(|| scaled_jpeg(&jpeg, size))) {
+    match super::panics::quietly(|| scaled_jpeg(&jpeg, size)) {
         Ok(Some(img)) => Ok(img),
         _ => image::load_from_memory(&jpeg)
             .map_err(|e| format!("heif-convert's picture is unreadable: {e}")),
@@ -136,13 +134,13 @@ fn fast_path(path: &Path, size: u32) -> Option<image::DynamicImage> {
     let mut bytes = magic.to_vec();
     file.read_to_end(&mut bytes).ok()?;
     // The native decoders report fatal errors by unwinding; that only costs the fast path.
-    std::panic::catch_unwind(AssertUnwindSafe(|| {
+    super::panics::quietly(|| {
         if jpeg {
             scaled_jpeg(&bytes, size)
         } else {
             scaled_webp(&bytes, size)
         }
-    }))
+    })
     .ok()
     .flatten()
 }
