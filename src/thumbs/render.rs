@@ -15,6 +15,8 @@ use crate::library::Kind;
 
 /// Images larger than this (either edge) are refused.
 pub(crate) const MAX_EDGE: u32 = 20_000;
+/// The most components libjpeg decodes in one picture (`MAX_COMPONENTS` in jmorecfg.h).
+const MAX_COMPONENTS: usize = 10;
 /// Most memory one decode may allocate.
 pub(crate) const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
@@ -262,6 +264,10 @@ fn dc_scans_only(bytes: &[u8]) -> Option<Vec<u8>> {
                 let len = be16(at + 2)?;
                 let header = bytes.get(at..at + 2 + len)?;
                 let n = usize::from(*header.get(4)?);
+                // A scan has at most four components (ITU T.81, B.2.3).
+                if n > 4 {
+                    return None;
+                }
                 let ss = *header.get(5 + 2 * n)?;
                 let comps = header.get(5..5 + 2 * n)?.chunks(2).map(|c| c[0]);
                 let needed = ss == 0
@@ -294,8 +300,12 @@ fn dc_scans_only(bytes: &[u8]) -> Option<Vec<u8>> {
                 let len = be16(at + 2)?;
                 let segment = bytes.get(at..at + 2 + len)?;
                 if marker == 0xC2 {
-                    progressive = true;
+                    // One frame, of at most the components libjpeg decodes.
                     let n = usize::from(*segment.get(9)?);
+                    if progressive || n > MAX_COMPONENTS {
+                        return None;
+                    }
+                    progressive = true;
                     let comps = segment.get(10..10 + 3 * n)?;
                     let factors = |c: &[u8]| (u32::from(c[1] >> 4), u32::from(c[1] & 15));
                     let max_h = comps.chunks(3).map(|c| factors(c).0).max()?;
