@@ -841,3 +841,136 @@ impl<'a> Jpegs<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk from `start` taken afresh, marker by marker, as the search did before it
+    /// remembered anything: where the JPEG ends with the size of its last frame header, and
+    /// the first EXIF segment on the way.
+    fn walked_afresh(bytes: &[u8], start: usize) -> Walk {
+        let mut jpegs = Jpegs::new(bytes);
+        if bytes.get(start..start + 2) != Some(&[0xFF, 0xD8][..]) {
+            return Walk::BROKEN;
+        }
+        let (mut at, mut size, mut exif) = (start + 2, None, None);
+        loop {
+            match jpegs.step(at) {
+                Step::Ends(walk) => {
+                    return Walk {
+                        end: walk.end.map(|(end, _)| (end, size)),
+                        exif: exif.or(walk.exif),
+                    };
+                }
+                Step::On {
+                    next,
+                    size: s,
+                    exif: e,
+                } => {
+                    size = s.or(size);
+                    exif = exif.or(e);
+                    at = next;
+                }
+            }
+        }
+    }
+
+    /// Bytes made of pieces of JPEGs in an order given by `seed`: starts, EXIF segments,
+    /// frame headers, scans, ends, fill and noise, overlapping as a fuzzer makes them.
+    fn jumble(seed: u32, pieces: usize) -> Vec<u8> {
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            state >> 16
+        };
+        let mut out = Vec::new();
+        for _ in 0..pieces {
+            match next() % 9 {
+                0 => out.extend([0xFF, 0xD8]),
+                1 => out.extend(b"\xFF\xE1\x00\x10Exif\0\0II*\0\x08\0\0\0"),
+                2 => out.extend([0xFF, 0xE1, 0x00, 0x04]),
+                3 => {
+                    let (w, h) = ((next() % 3000) as u16, (next() % 2000) as u16);
+                    out.extend([0xFF, 0xC0, 0x00, 0x0B, 0x08]);
+                    out.extend(h.to_be_bytes());
+                    out.extend(w.to_be_bytes());
+                    out.extend([0x01, 0x01, 0x11, 0x00]);
+                }
+                4 => out.extend([0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD3]),
+                5 => out.extend([0xFF, 0xD9]),
+                6 => out.extend([0xFF, 0xFF]),
+                7 => out.extend([0xFF, 0xC3, 0x00, 0x02]),
+                _ => out.push(next() as u8),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_remembered_walk_finds_what_walking_afresh_from_each_start_finds() {
+        let (mut whole, mut with_exif) = (0, 0);
+        for seed in 0..200 {
+            let bytes = jumble(seed, 300);
+            let mut jpegs = Jpegs::new(&bytes);
+            for start in jpeg_starts(&bytes) {
+                let (got, want) = (jpegs.walk(start), walked_afresh(&bytes, start));
+                assert_eq!(got.end, want.end, "seed {seed}, start {start}");
+                assert_eq!(got.exif, want.exif, "seed {seed}, start {start}");
+                whole += usize::from(matches!(got.end, Some((_, Some(_)))));
+                with_exif += usize::from(got.exif.is_some());
+            }
+        }
+        // The jumbles hold whole JPEGs and EXIF segments, not only damage.
+        assert!(
+            whole > 100 && with_exif > 100,
+            "{whole} whole, {with_exif} EXIF"
+        );
+    }
+
+    #[test]
+    fn the_largest_jpeg_may_be_inside_another() {
+        // A 16×8 JPEG whose EXIF segment carries a 640×480 one (as a preview may carry a
+        // thumbnail, here the other way round).
+        let inner: &[u8] = &[
+            0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x01, 0xE0, 0x02, 0x80, 0x01, 0x01, 0x11,
+            0x00, 0xFF, 0xD9,
+        ];
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(inner);
+        let mut outer = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        outer.extend(((app1.len() + 2) as u16).to_be_bytes());
+        outer.extend(&app1);
+        outer.extend([
+            0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x08, 0x00, 0x10, 0x01, 0x01, 0x11, 0x00,
+        ]);
+        outer.extend([0xFF, 0xDA, 0x00, 0x02, 0x12, 0x34, 0xFF, 0xD9]);
+        let inner_at = 4 + 2 + 6;
+        assert_eq!(
+            largest_jpeg(&outer),
+            Some((inner_at, inner_at + inner.len(), 640, 480))
+        );
+        assert_eq!(jpeg_extent(&outer, 0), Some((outer.len(), 16, 8)));
+    }
+
+    #[test]
+    fn overlapping_jpeg_starts_are_searched_in_linear_time() {
+        // A RAF's first bytes of FF D8 FF E1 00 04 over and over: every start walked to
+        // the end of them made a quarter of a megabyte take minutes.
+        let mut bytes = b"FUJIFILMCCD-RAW ".to_vec();
+        bytes.resize(100, 0);
+        while bytes.len() < 1 << 20 {
+            bytes.extend([0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x04]);
+        }
+        let mut jpegs = Jpegs::new(&bytes);
+        let starts = jpeg_starts(&bytes).count();
+        for start in jpeg_starts(&bytes) {
+            jpegs.walk(start);
+        }
+        // Each marker walked about once: a step per start, give or take the cut-off.
+        let steps = bytes.len() * 4 + (1 << 16) - jpegs.steps_left;
+        assert!(steps <= 2 * starts, "{steps} steps for {starts} starts");
+        assert_eq!(largest_jpeg(&bytes), None);
+        assert!(exif_in(&bytes).is_empty());
+    }
+}
