@@ -29,8 +29,10 @@ pub fn quietly<T>(decode: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-/// Puts a panic hook in front of the one in place (once per process) that says nothing
-/// for a panic [`quietly`] catches and hands every other panic to the hook before it.
+/// Puts a panic hook in front of the one in place (once per process, at the first
+/// [`quietly`]) that says nothing for a panic [`quietly`] catches and hands every other
+/// panic to the hook before it. A hook the app sets later would replace it: one set at
+/// start-up comes first and is kept behind this one.
 fn keep_caught_panics_quiet() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
