@@ -27,16 +27,25 @@ fn hostile(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The processor time this thread has used.
-fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid timespec for clock_gettime to write.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime");
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+/// The processor time this thread has used (where the system tells it; elsewhere the time
+/// since `since`, which a busy machine lengthens).
+fn thread_cpu(since: Instant) -> Duration {
+    #[cfg(unix)]
+    {
+        let _ = since;
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` is a valid timespec for clock_gettime to write.
+        let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        assert_eq!(rc, 0, "clock_gettime");
+        Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    }
+    #[cfg(not(unix))]
+    {
+        since.elapsed()
+    }
 }
 
 /// Runs `work` on a thread of its own and returns what it gave; fails the test when it
@@ -47,9 +56,10 @@ fn bounded<T: Send + 'static>(what: &str, work: impl FnOnce() -> T + Send + 'sta
     std::thread::Builder::new()
         .name(format!("hostile: {what}"))
         .spawn(move || {
-            let start = thread_cpu();
+            let started = Instant::now();
+            let start = thread_cpu(started);
             let got = work();
-            let _ = tx.send((got, thread_cpu() - start));
+            let _ = tx.send((got, thread_cpu(started) - start));
         })
         .expect("a thread");
     match rx.recv_timeout(HANG) {
@@ -78,7 +88,8 @@ fn import_in_place(paths: &[PathBuf]) -> (tempfile::TempDir, shoebox::library::I
 /// The `shoebox` binary run on a new library in `dir` with `args`, killed after [`HANG`]:
 /// whether it succeeded, its standard output and its standard error.
 fn shoebox_within(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let child = Command::new(env!("CARGO_BIN_EXE_shoebox"))
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shoebox"))
         .arg("--library")
         .arg(dir.join("lib"))
         .args(args)
@@ -88,26 +99,34 @@ fn shoebox_within(dir: &Path, args: &[&str]) -> (bool, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run shoebox");
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(HANG) {
-        Ok(out) => {
-            let out = out.expect("shoebox's output");
-            (
-                out.status.success(),
-                String::from_utf8_lossy(&out.stdout).into_owned(),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            )
+    let read_all = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let out = read_all(child.stdout.take().map(|p| Box::new(p) as _));
+    let err = read_all(child.stderr.take().map(|p| Box::new(p) as _));
+    let deadline = Instant::now() + HANG;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for shoebox") {
+            break status;
         }
-        Err(_) => {
-            // SAFETY: kill(2) on the child this test started (it has not been waited for).
-            unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
             panic!("shoebox {args:?} still running after {HANG:?}");
         }
-    }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (
+        status.success(),
+        out.join().expect("standard output"),
+        err.join().expect("standard error"),
+    )
 }
 
 /// A 256 KB file of overlapping JPEG starts (`FF D8 FF E1 00 04` over and over) after a RAF
