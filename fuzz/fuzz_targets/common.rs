@@ -1,5 +1,6 @@
 //! Shoebox's readers take a path: each input is written to a file of its own (in a folder
-//! of this process's, in memory when `/dev/shm` is there) and read from it.
+//! of this process's, in memory when `/dev/shm` is there) and read from it. The folder,
+//! holding the last input, is left behind: `rm -r /dev/shm/shoebox-fuzz-*` after a run.
 
 use std::path::PathBuf;
 
