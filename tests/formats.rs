@@ -380,7 +380,7 @@ fn a_program_describing_a_file_is_killed_after_its_time_limit() {
 /// What the thumbnail service, its pictures made by `helpers`, answers for a grid thumbnail
 /// of `path` (within a minute); its cache in `dir`.
 #[cfg(target_os = "linux")]
-fn through_a_helper(
+pub(crate) fn through_a_helper(
     helpers: shoebox::thumbs::Helpers,
     path: PathBuf,
     dir: &Path,

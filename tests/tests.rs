@@ -6,6 +6,7 @@ mod faults;
 mod findings;
 mod formats;
 mod gui;
+mod hostile;
 mod kill;
 mod library;
 mod model;

@@ -118,6 +118,7 @@ impl Library {
             if !super::probe::read_from_own_structure(&source.name) {
                 continue;
             }
+            // (A reader that panics on a file is caught there: that file keeps its record.)
             let Ok(meta) = super::probe::read_meta(&source.path, super::probe::Kind::Image) else {
                 continue;
             };
@@ -167,7 +168,9 @@ impl Library {
             let Some(&was) = recorded.get(&id) else {
                 continue;
             };
-            if let Ok(seen) = super::probe::oriented_dimensions(&source.path)
+            let read =
+                crate::thumbs::panics::quietly(|| super::probe::oriented_dimensions(&source.path));
+            if let Ok(Ok(seen)) = read
                 && seen != was
             {
                 changes.push((id, seen));

@@ -798,7 +798,7 @@ impl<'env> ReadAhead<'env> {
                     .spawn_scoped(scope, move || {
                         for group in groups.iter().skip(lane).step_by(workers) {
                             // A decoder that panics on a strange file costs that file only.
-                            let read = std::panic::catch_unwind(|| read_group(group))
+                            let read = crate::thumbs::panics::quietly(|| read_group(group))
                                 .unwrap_or_else(|_| GroupRead::failed("reading it failed"));
                             if tx.send(read).is_err() {
                                 break;

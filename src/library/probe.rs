@@ -78,8 +78,14 @@ pub fn dimensions_text(name: &str, width: u32, height: u32) -> String {
 }
 
 /// Reads dimensions and EXIF of an image. `Err` carries a message for the user when the
-/// image header cannot be read (the file is still imported).
+/// image header cannot be read (the file is still imported). A reader that panics on a
+/// strange file is caught here, quietly: import and the file check go on with the rest.
 pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
+    crate::thumbs::panics::quietly(|| read_meta_unguarded(path, kind))
+        .unwrap_or_else(|why| Err(format!("could not read its size: {why}")))
+}
+
+fn read_meta_unguarded(path: &Path, kind: Kind) -> Result<Meta, String> {
     let mut meta = Meta::default();
     if matches!(kind, Kind::Video | Kind::Audio) {
         let av = av_meta(path);
@@ -174,9 +180,12 @@ pub fn oriented_dimensions(path: &Path) -> Result<(u32, u32), String> {
 pub fn heif_dimensions(path: &Path) -> Option<(u32, u32)> {
     use std::io::{Read, Seek, SeekFrom};
     let mut file = File::open(path).ok()?;
-    // The top-level boxes, to the `meta` box.
+    let file_len = file.metadata().ok()?.len();
+    // The top-level boxes, to the `meta` box (a photo has a handful: `ftyp`, `meta`, `mdat`).
     let mut at = 0u64;
+    let mut boxes_left = MAX_TOP_BOXES;
     let meta = loop {
+        boxes_left = boxes_left.checked_sub(1)?;
         let mut head = [0u8; 16];
         file.seek(SeekFrom::Start(at)).ok()?;
         file.read_exact(&mut head).ok()?;
@@ -186,12 +195,12 @@ pub fn heif_dimensions(path: &Path) -> Option<(u32, u32)> {
             0 => return None,
             n => (n, 8),
         };
-        if size < header {
+        if size < header || at.checked_add(size)? > file_len {
             return None;
         }
         if &head[4..8] == b"meta" {
             // Descriptions are small; a huge one is not read whole.
-            let len = usize::try_from((size - header).min(4 << 20)).ok()?;
+            let len = usize::try_from((size - header).min(MAX_META_BYTES)).ok()?;
             let mut body = vec![0u8; len];
             file.seek(SeekFrom::Start(at + header)).ok()?;
             file.read_exact(&mut body).ok()?;
@@ -223,6 +232,11 @@ pub fn heif_dimensions(path: &Path) -> Option<(u32, u32)> {
         .any(|at| meta.get(at).is_some_and(|a| a & 1 == 1));
     Some(if quarter { (h, w) } else { (w, h) })
 }
+
+/// The most top-level boxes of a HEIF/AVIF file passed on the way to its `meta` box.
+const MAX_TOP_BOXES: u32 = 64;
+/// The most of a `meta` box read (descriptions are a few kilobytes).
+const MAX_META_BYTES: u64 = 4 << 20;
 
 /// Whether an EXIF orientation turns the picture by a quarter (so width and height swap).
 pub fn turns_sideways(o: image::metadata::Orientation) -> bool {

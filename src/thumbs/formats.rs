@@ -440,31 +440,43 @@ fn psd_decode(bytes: &[u8]) -> Result<image::DynamicImage, &'static str> {
         return Err("an indexed-colour image without its palette");
     }
     let row = w * bps;
-    let mut planes = vec![vec![0u8; row * h]; used];
-    match r.u16()? {
-        0 => {
-            for plane in &mut planes {
-                plane.copy_from_slice(r.take(row * h)?);
-            }
-        }
+    let compression = r.u16()?;
+    // PackBits: every row's compressed length first (all channels), then the rows.
+    let length_bytes = if big { 4 } else { 2 };
+    // The fewest bytes the picture can take (a PackBits run gives at most 128 bytes for
+    // two), checked against what the file holds before anything is allocated: a header of
+    // a few bytes can claim gigabytes.
+    let (rows, planes_used) = (h as u64, used as u64);
+    let least = match compression {
+        0 => row as u64 * rows * planes_used,
         1 => {
-            // Every row's compressed length first (all channels), then the rows.
-            let mut lengths = Vec::with_capacity(channels * h);
-            for _ in 0..channels * h {
-                lengths.push(if big {
-                    r.u32()? as usize
-                } else {
-                    usize::from(r.u16()?)
-                });
-            }
-            for (c, plane) in planes.iter_mut().enumerate() {
-                for y in 0..h {
-                    let packed = r.take(lengths[c * h + y])?;
-                    unpack_bits(packed, &mut plane[y * row..(y + 1) * row])?;
-                }
-            }
+            channels as u64 * rows * length_bytes as u64
+                + planes_used * rows * 2 * (row as u64).div_ceil(128)
         }
         _ => return Err("no preview for this compression"),
+    };
+    if least > r.left() as u64 {
+        return Err("the file ends too soon");
+    }
+    let mut planes = vec![vec![0u8; row * h]; used];
+    if compression == 0 {
+        for plane in &mut planes {
+            plane.copy_from_slice(r.take(row * h)?);
+        }
+    } else {
+        let lengths = r.take(channels * h * length_bytes)?;
+        // A big-endian number of `length_bytes` bytes.
+        let length = |i: usize| {
+            lengths[i * length_bytes..(i + 1) * length_bytes]
+                .iter()
+                .fold(0usize, |n, &b| (n << 8) | usize::from(b))
+        };
+        for (c, plane) in planes.iter_mut().enumerate() {
+            for y in 0..h {
+                let packed = r.take(length(c * h + y))?;
+                unpack_bits(packed, &mut plane[y * row..(y + 1) * row])?;
+            }
+        }
     }
     // The high byte of a 16-bit sample is plenty for a picture on screen.
     let at = |plane: &[u8], i: usize| plane[i * bps];
@@ -563,6 +575,11 @@ impl<'a> Bytes<'a> {
         Ok(got)
     }
 
+    /// How many bytes are left to read.
+    fn left(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+
     fn u16(&mut self) -> Result<u16, &'static str> {
         let b = self.take(2)?;
         Ok(u16::from_be_bytes([b[0], b[1]]))
@@ -599,11 +616,14 @@ pub fn svg_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String
     let w = ((s.width() * scale).round() as u32).clamp(1, size);
     let h = ((s.height() * scale).round() as u32).clamp(1, size);
     let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or("no preview for this drawing")?;
-    resvg::render(
-        &tree,
-        resvg::tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
+    super::panics::quietly(|| {
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::from_scale(scale, scale),
+            &mut pixmap.as_mut(),
+        )
+    })
+    .map_err(|why| format!("can't draw this drawing: {why}"))?;
     // tiny-skia keeps colours premultiplied by their opacity.
     let pixels = pixmap
         .pixels()
@@ -653,7 +673,11 @@ fn svg_tree(path: &Path, with_text: bool) -> Result<resvg::usvg::Tree, String> {
             opt.font_family = family.clone();
         }
     }
-    resvg::usvg::Tree::from_data(&data, &opt).map_err(|e| format!("can't read this drawing: {e}"))
+    // usvg and tiny-skia panic on some drawings (an embedded image of zero size): that
+    // drawing has no size and no picture, and the app goes on.
+    super::panics::quietly(|| resvg::usvg::Tree::from_data(&data, &opt))
+        .map_err(|why| format!("can't read this drawing: {why}"))?
+        .map_err(|e| format!("can't read this drawing: {e}"))
 }
 
 /// Points the generic families (`sans-serif`, ...) at fonts this computer has; fontdb's own

@@ -8,11 +8,11 @@
 
 pub mod formats;
 mod helper;
+pub mod panics;
 pub mod raw;
 mod render;
 
 use std::collections::{HashSet, VecDeque};
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex};
@@ -78,7 +78,7 @@ impl Output {
 /// Where decoding happens.
 #[derive(Debug, Clone)]
 pub enum Isolation {
-    /// In the worker thread, under `catch_unwind` (tests, benchmarks).
+    /// In the worker thread, under [`panics::quietly`] (tests, benchmarks).
     InProcess,
     /// In long-lived helper processes with a memory limit and a timeout, so no decoder
     /// crash, hang or out-of-memory can end the app.
@@ -503,9 +503,7 @@ fn make(
     }
     let made = match isolation {
         Isolation::InProcess => {
-            match std::panic::catch_unwind(AssertUnwindSafe(|| {
-                render(&req.path, req.kind, req.size, tools)
-            })) {
+            match panics::quietly(|| render(&req.path, req.kind, req.size, tools)) {
                 Ok(Ok(img)) => Ok(img),
                 Ok(Err(reason)) => Err((reason, true)),
                 Err(_) => Err(("the decoder crashed on this file".to_string(), true)),

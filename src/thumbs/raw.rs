@@ -29,6 +29,13 @@ const MAX_WHOLE: u64 = 512 * 1024 * 1024;
 const MAX_DIRS: usize = 32;
 /// The most entries read from one directory.
 const MAX_ENTRIES: usize = 1024;
+/// The most segments walked in one JPEG (a camera's has a few dozen; a progressive one a
+/// few hundred).
+const MAX_SEGMENTS: usize = 1 << 16;
+/// The most markers whose walk a JPEG search remembers (some 64 bytes each). The first
+/// bytes read at import have fewer; past this a search may walk again what it walked, and
+/// its budget of steps ends it sooner.
+const MAX_REMEMBERED: usize = 1 << 20;
 
 /// A camera RAW file's largest embedded JPEG preview (its bytes) and the RAW's own
 /// orientation (`None`: the preview's own EXIF says).
@@ -77,6 +84,9 @@ struct RawFile {
     whole: Option<Vec<u8>>,
     /// Reading for the picture (in a helper), not for import's metadata.
     for_picture: bool,
+    /// Bytes that may still be read past the first ones: twice the file's length, however
+    /// often its directories name the same bytes.
+    unread: u64,
 }
 
 /// What a RAW's directories say.
@@ -107,6 +117,7 @@ impl RawFile {
             head,
             whole: None,
             for_picture,
+            unread: len.saturating_mul(2),
         })
     }
 
@@ -119,6 +130,7 @@ impl RawFile {
         if end <= self.head.len() as u64 {
             return Some(self.head[at as usize..end as usize].to_vec());
         }
+        self.unread = self.unread.checked_sub(len)?;
         let mut buf = vec![0; usize::try_from(len).ok()?];
         self.file.seek(SeekFrom::Start(at)).ok()?;
         self.file.read_exact(&mut buf).ok()?;
@@ -143,6 +155,11 @@ impl RawFile {
             };
         }
         self.whole.as_deref()
+    }
+
+    /// Whether [`RawFile::whole`] holds more than the first bytes (already searched).
+    fn beyond_head(&self) -> bool {
+        self.for_picture && self.len > self.head.len() as u64
     }
 
     /// Whether this is a TIFF inside (with ORF's and RW2's own numbers), and its byte order.
@@ -222,8 +239,11 @@ impl RawFile {
                     0x0201 => d.jpeg = e.first(big),
                     0x0202 => d.jpeg_len = e.first(big),
                     0x014A => {
+                        // Only as many queued as could still be read.
                         for sub in v(self) {
-                            queue.push((u64::from(sub), false));
+                            if queue.len() + seen.len() < MAX_DIRS {
+                                queue.push((u64::from(sub), false));
+                            }
                         }
                     }
                     0x8769 if first_dir => {
@@ -275,7 +295,7 @@ impl RawFile {
             {
                 crop = crop.or(Some((right - left, bottom - top)));
             }
-            if chained {
+            if chained && queue.len() + seen.len() < MAX_DIRS {
                 queue.push((u64::from(dir.next), true));
             }
         }
@@ -421,12 +441,17 @@ impl RawFile {
                     .filter(|e| e.fields().next().is_some())
             };
             let head = self.head.clone();
-            let found = tiff(head).or_else(|| self.whole().map(|w| w.to_vec()).and_then(tiff));
+            let found = tiff(head).or_else(|| {
+                self.beyond_head()
+                    .then(|| self.whole().map(|w| w.to_vec()))
+                    .flatten()
+                    .and_then(tiff)
+            });
             return found.into_iter().collect();
         }
         // In the first bytes, where a CR3 and a RAF keep it; else anywhere.
         let found = exif_in(&self.head);
-        if !found.is_empty() || self.len <= self.head.len() as u64 {
+        if !found.is_empty() || !self.beyond_head() {
             return found;
         }
         self.whole().map(exif_in).unwrap_or_default()
@@ -436,23 +461,38 @@ impl RawFile {
 /// The metadata in a CR3's `CMT1` and `CMT2` boxes, else that of the first JPEG carrying
 /// EXIF.
 fn exif_in(bytes: &[u8]) -> Vec<exif::Exif> {
-    let mut found: Vec<exif::Exif> = [b"CMT1", b"CMT2"]
+    let found: Vec<exif::Exif> = [b"CMT1", b"CMT2"]
         .iter()
         .filter_map(|tag| iso_box(bytes, tag))
         .filter_map(|tiff| exif::Reader::new().read_raw(tiff.to_vec()).ok())
         .collect();
-    let mut from = 0;
-    while found.is_empty()
-        && let Some(at) = find(&bytes[from..], &[0xFF, 0xD8, 0xFF]).map(|i| i + from)
-    {
-        if let Ok(e) =
-            exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&bytes[at..]))
-        {
-            found.push(e);
-        }
-        from = at + 3;
+    if !found.is_empty() {
+        return found;
     }
-    found
+    let mut jpegs = Jpegs::new(bytes);
+    // An EXIF segment is read once, however many JPEG starts lead to it, and all of them
+    // together no more than the bytes searched.
+    let mut tried = std::collections::HashSet::new();
+    let mut to_read = bytes.len();
+    for start in jpeg_starts(bytes) {
+        if jpegs.spent() {
+            break;
+        }
+        let Some((from, to)) = jpegs.walk(start).exif else {
+            continue;
+        };
+        if !tried.insert(from) {
+            continue;
+        }
+        let Some(rest) = to_read.checked_sub(to - from) else {
+            break;
+        };
+        to_read = rest;
+        if let Ok(e) = exif::Reader::new().read_raw(bytes[from..to].to_vec()) {
+            return vec![e];
+        }
+    }
+    Vec::new()
 }
 
 #[derive(Default)]
@@ -575,86 +615,362 @@ fn jpeg_orientation(jpeg: &[u8]) -> Orientation {
 /// over; so is anything that does not parse as a whole JPEG.
 fn largest_jpeg(bytes: &[u8]) -> Option<(usize, usize, u32, u32)> {
     let mut best: Option<(usize, usize, u32, u32)> = None;
-    let mut from = 0;
-    while let Some(at) = find(&bytes[from..], &[0xFF, 0xD8, 0xFF]).map(|i| i + from) {
-        if let Some((end, w, h)) = jpeg_extent(bytes, at)
+    let mut jpegs = Jpegs::new(bytes);
+    // A JPEG may hold another (an EXIF thumbnail), which may be the larger: every start is
+    // tried.
+    for at in jpeg_starts(bytes) {
+        if jpegs.spent() {
+            break;
+        }
+        if let Some((end, Some((w, h)))) = jpegs.walk(at).end
             && best.is_none_or(|(.., bw, bh)| area(w, h) > area(bw, bh))
         {
             best = Some((at, end, w, h));
         }
-        // A JPEG may hold another (an EXIF thumbnail), which may be the larger.
-        from = at + 3;
     }
     best
 }
 
+/// Where JPEGs may start in `bytes` (an SOI marker and the next marker's first byte), in
+/// order.
+fn jpeg_starts(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| *w == [0xFF, 0xD8, 0xFF])
+        .map(|(at, _)| at)
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let first = needle[0];
-    let mut at = 0;
-    while let Some(i) = hay[at..].iter().position(|&b| b == first) {
-        let i = at + i;
-        if hay[i..].starts_with(needle) {
-            return Some(i);
-        }
-        at = i + 1;
-    }
-    None
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Where the JPEG starting at `start` ends, and its size, if it is a whole baseline (or
 /// extended, or progressive) JPEG.
 fn jpeg_extent(bytes: &[u8], start: usize) -> Option<(usize, u32, u32)> {
-    if bytes.get(start..start + 2)? != [0xFF, 0xD8] {
-        return None;
-    }
-    let mut at = start + 2;
-    let mut size = None;
-    loop {
-        if *bytes.get(at)? != 0xFF {
-            return None;
+    let (end, size) = Jpegs::new(bytes).walk(start).end?;
+    let (w, h) = size?;
+    Some((end, w, h))
+}
+
+/// The JPEGs in some bytes, walked marker by marker. The walk from a marker on does not
+/// depend on where it started, so what each marker leads to is remembered: a search from
+/// every JPEG start in the bytes walks each marker once, not once for each start before it
+/// (overlapping JPEG starts made that take minutes for a quarter of a megabyte). The work
+/// is bounded as well: at most a few times the bytes' length in all.
+struct Jpegs<'a> {
+    bytes: &'a [u8],
+    /// What the walk from a marker's position found.
+    walked: std::collections::HashMap<usize, Walk>,
+    /// Markers and bytes of scan data this search may still walk.
+    steps_left: usize,
+}
+
+/// What a walk from a marker to the end of its JPEG finds.
+#[derive(Clone, Copy, Debug)]
+struct Walk {
+    /// Where the JPEG ends (just past its EOI marker) and the size its frame header gives;
+    /// `None` when it is not a whole JPEG to be shown (damaged, cut short, lossless).
+    end: Option<(usize, Option<(u32, u32)>)>,
+    /// Where the TIFF of the first EXIF segment on the way starts and ends.
+    exif: Option<(usize, usize)>,
+}
+
+impl Walk {
+    const BROKEN: Walk = Walk {
+        end: None,
+        exif: None,
+    };
+}
+
+/// One step of a walk: the marker at a position leads on to the next, or ends it.
+enum Step {
+    On {
+        next: usize,
+        /// A frame header's picture size.
+        size: Option<(u32, u32)>,
+        /// An EXIF segment's TIFF.
+        exif: Option<(usize, usize)>,
+    },
+    Ends(Walk),
+}
+
+impl<'a> Jpegs<'a> {
+    fn new(bytes: &'a [u8]) -> Jpegs<'a> {
+        Jpegs {
+            bytes,
+            walked: std::collections::HashMap::new(),
+            steps_left: bytes.len().saturating_mul(4).saturating_add(1 << 16),
         }
-        let marker = *bytes.get(at + 1)?;
-        match marker {
-            0xFF => at += 1,
-            0xD9 => return size.map(|(w, h)| (at + 2, w, h)),
-            0xD0..=0xD7 | 0x01 => at += 2,
-            _ => {
-                let len = usize::from(u16::from_be_bytes([
-                    *bytes.get(at + 2)?,
-                    *bytes.get(at + 3)?,
-                ]));
-                if len < 2 {
-                    return None;
+    }
+
+    /// Whether this search has done all the work it may.
+    fn spent(&self) -> bool {
+        self.steps_left == 0
+    }
+
+    /// What the JPEG starting at `start` (its SOI marker) holds.
+    fn walk(&mut self, start: usize) -> Walk {
+        if self.bytes.get(start..start.saturating_add(2)) != Some(&[0xFF, 0xD8][..]) {
+            return Walk::BROKEN;
+        }
+        let mut path = Vec::new();
+        let mut at = start + 2;
+        let mut walk = loop {
+            if let Some(walk) = self.walked.get(&at) {
+                break *walk;
+            }
+            if self.steps_left == 0 || path.len() >= MAX_SEGMENTS {
+                break Walk::BROKEN;
+            }
+            self.steps_left -= 1;
+            match self.step(at) {
+                Step::Ends(walk) => {
+                    self.remember(at, walk);
+                    break walk;
                 }
+                Step::On { next, size, exif } => {
+                    path.push((at, size, exif));
+                    at = next;
+                }
+            }
+        };
+        // Back from the end: the last frame header on the way gives the size, the first
+        // EXIF segment the metadata.
+        for (at, size, exif) in path.into_iter().rev() {
+            walk = Walk {
+                end: walk.end.map(|(end, later)| (end, later.or(size))),
+                exif: exif.or(walk.exif),
+            };
+            self.remember(at, walk);
+        }
+        walk
+    }
+
+    fn remember(&mut self, at: usize, walk: Walk) {
+        if self.walked.len() < MAX_REMEMBERED {
+            self.walked.insert(at, walk);
+        }
+    }
+
+    /// The marker at `at`, and where the next one is.
+    fn step(&mut self, mut at: usize) -> Step {
+        let bytes = self.bytes;
+        let broken = Step::Ends(Walk::BROKEN);
+        if bytes.get(at) != Some(&0xFF) {
+            return broken;
+        }
+        // Fill bytes before the marker.
+        while bytes.get(at + 1) == Some(&0xFF) {
+            at += 1;
+            self.steps_left = self.steps_left.saturating_sub(1);
+        }
+        let Some(&marker) = bytes.get(at + 1) else {
+            return broken;
+        };
+        let on = |next| Step::On {
+            next,
+            size: None,
+            exif: None,
+        };
+        match marker {
+            0xD9 => Step::Ends(Walk {
+                end: Some((at + 2, None)),
+                exif: None,
+            }),
+            // A second start, or no marker at all.
+            0xD8 | 0x00 => broken,
+            0xD0..=0xD7 | 0x01 => on(at + 2),
+            _ => {
+                let Some(len) = bytes
+                    .get(at + 2..at + 4)
+                    .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+                else {
+                    return broken;
+                };
+                if len < 2 {
+                    return broken;
+                }
+                let Some(segment) = bytes.get(at + 4..at + 2 + len) else {
+                    return broken;
+                };
+                let mut size = None;
+                let mut exif = None;
                 match marker {
                     // Baseline, extended, progressive.
                     0xC0..=0xC2 => {
-                        let seg = bytes.get(at + 4..at + 2 + len)?;
-                        let h = u32::from(u16::from_be_bytes([*seg.get(1)?, *seg.get(2)?]));
-                        let w = u32::from(u16::from_be_bytes([*seg.get(3)?, *seg.get(4)?]));
+                        let [_, h1, h2, w1, w2, ..] = *segment else {
+                            return broken;
+                        };
+                        let h = u32::from(u16::from_be_bytes([h1, h2]));
+                        let w = u32::from(u16::from_be_bytes([w1, w2]));
                         if w == 0 || h == 0 {
-                            return None;
+                            return broken;
                         }
                         size = Some((w, h));
                     }
                     // Lossless, hierarchical, arithmetic: not a preview.
-                    0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
+                    0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return broken,
+                    0xE1 if segment.starts_with(b"Exif\0\0") => {
+                        exif = Some((at + 10, at + 2 + len));
+                    }
                     _ => {}
                 }
-                at += 2 + len;
+                let mut next = at + 2 + len;
                 if marker == 0xDA {
                     // Entropy-coded data: up to the next marker that is not a stuffed byte
                     // or a restart.
                     loop {
-                        let i = bytes.get(at..)?.iter().position(|&b| b == 0xFF)?;
-                        at += i;
-                        match *bytes.get(at + 1)? {
-                            0x00 | 0xD0..=0xD7 | 0xFF => at += 1,
-                            _ => break,
+                        let Some(i) = bytes
+                            .get(next..)
+                            .and_then(|rest| rest.iter().position(|&b| b == 0xFF))
+                        else {
+                            return broken;
+                        };
+                        self.steps_left = self.steps_left.saturating_sub(i);
+                        next += i;
+                        match bytes.get(next + 1) {
+                            Some(0x00 | 0xD0..=0xD7 | 0xFF) => next += 1,
+                            Some(_) => break,
+                            None => return broken,
                         }
                     }
                 }
+                Step::On { next, size, exif }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk from `start` taken afresh, marker by marker, as the search did before it
+    /// remembered anything: where the JPEG ends with the size of its last frame header, and
+    /// the first EXIF segment on the way.
+    fn walked_afresh(bytes: &[u8], start: usize) -> Walk {
+        let mut jpegs = Jpegs::new(bytes);
+        if bytes.get(start..start + 2) != Some(&[0xFF, 0xD8][..]) {
+            return Walk::BROKEN;
+        }
+        let (mut at, mut size, mut exif) = (start + 2, None, None);
+        loop {
+            match jpegs.step(at) {
+                Step::Ends(walk) => {
+                    return Walk {
+                        end: walk.end.map(|(end, _)| (end, size)),
+                        exif: exif.or(walk.exif),
+                    };
+                }
+                Step::On {
+                    next,
+                    size: s,
+                    exif: e,
+                } => {
+                    size = s.or(size);
+                    exif = exif.or(e);
+                    at = next;
+                }
+            }
+        }
+    }
+
+    /// Bytes made of pieces of JPEGs in an order given by `seed`: starts, EXIF segments,
+    /// frame headers, scans, ends, fill and noise, overlapping as a fuzzer makes them.
+    fn jumble(seed: u32, pieces: usize) -> Vec<u8> {
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            state >> 16
+        };
+        let mut out = Vec::new();
+        for _ in 0..pieces {
+            match next() % 9 {
+                0 => out.extend([0xFF, 0xD8]),
+                1 => out.extend(b"\xFF\xE1\x00\x10Exif\0\0II*\0\x08\0\0\0"),
+                2 => out.extend([0xFF, 0xE1, 0x00, 0x04]),
+                3 => {
+                    let (w, h) = ((next() % 3000) as u16, (next() % 2000) as u16);
+                    out.extend([0xFF, 0xC0, 0x00, 0x0B, 0x08]);
+                    out.extend(h.to_be_bytes());
+                    out.extend(w.to_be_bytes());
+                    out.extend([0x01, 0x01, 0x11, 0x00]);
+                }
+                4 => out.extend([0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD3]),
+                5 => out.extend([0xFF, 0xD9]),
+                6 => out.extend([0xFF, 0xFF]),
+                7 => out.extend([0xFF, 0xC3, 0x00, 0x02]),
+                _ => out.push(next() as u8),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_remembered_walk_finds_what_walking_afresh_from_each_start_finds() {
+        let (mut whole, mut with_exif) = (0, 0);
+        for seed in 0..200 {
+            let bytes = jumble(seed, 300);
+            let mut jpegs = Jpegs::new(&bytes);
+            for start in jpeg_starts(&bytes) {
+                let (got, want) = (jpegs.walk(start), walked_afresh(&bytes, start));
+                assert_eq!(got.end, want.end, "seed {seed}, start {start}");
+                assert_eq!(got.exif, want.exif, "seed {seed}, start {start}");
+                whole += usize::from(matches!(got.end, Some((_, Some(_)))));
+                with_exif += usize::from(got.exif.is_some());
+            }
+        }
+        // The jumbles hold whole JPEGs and EXIF segments, not only damage.
+        assert!(
+            whole > 100 && with_exif > 100,
+            "{whole} whole, {with_exif} EXIF"
+        );
+    }
+
+    #[test]
+    fn the_largest_jpeg_may_be_inside_another() {
+        // A 16×8 JPEG whose EXIF segment carries a 640×480 one (as a preview may carry a
+        // thumbnail, here the other way round).
+        let inner: &[u8] = &[
+            0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x01, 0xE0, 0x02, 0x80, 0x01, 0x01, 0x11,
+            0x00, 0xFF, 0xD9,
+        ];
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(inner);
+        let mut outer = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        outer.extend(((app1.len() + 2) as u16).to_be_bytes());
+        outer.extend(&app1);
+        outer.extend([
+            0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x08, 0x00, 0x10, 0x01, 0x01, 0x11, 0x00,
+        ]);
+        outer.extend([0xFF, 0xDA, 0x00, 0x02, 0x12, 0x34, 0xFF, 0xD9]);
+        let inner_at = 4 + 2 + 6;
+        assert_eq!(
+            largest_jpeg(&outer),
+            Some((inner_at, inner_at + inner.len(), 640, 480))
+        );
+        assert_eq!(jpeg_extent(&outer, 0), Some((outer.len(), 16, 8)));
+    }
+
+    #[test]
+    fn overlapping_jpeg_starts_are_searched_in_linear_time() {
+        // A RAF's first bytes of FF D8 FF E1 00 04 over and over: every start walked to
+        // the end of them made a quarter of a megabyte take minutes.
+        let mut bytes = b"FUJIFILMCCD-RAW ".to_vec();
+        bytes.resize(100, 0);
+        while bytes.len() < 1 << 20 {
+            bytes.extend([0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x04]);
+        }
+        let mut jpegs = Jpegs::new(&bytes);
+        let starts = jpeg_starts(&bytes).count();
+        for start in jpeg_starts(&bytes) {
+            jpegs.walk(start);
+        }
+        // Each marker walked about once: a step per start, give or take the cut-off.
+        let steps = bytes.len() * 4 + (1 << 16) - jpegs.steps_left;
+        assert!(steps <= 2 * starts, "{steps} steps for {starts} starts");
+        assert_eq!(largest_jpeg(&bytes), None);
+        assert!(exif_in(&bytes).is_empty());
     }
 }

@@ -6,7 +6,6 @@
 //! Everything else, and anything unusual for those two, goes to the `image` crate's full
 //! decoders under explicit limits, which also explain what they cannot read.
 
-use std::panic::AssertUnwindSafe;
 use std::path::Path;
 
 use image::metadata::Orientation;
@@ -16,6 +15,8 @@ use crate::library::Kind;
 
 /// Images larger than this (either edge) are refused.
 pub(crate) const MAX_EDGE: u32 = 20_000;
+/// The most components libjpeg decodes in one picture (`MAX_COMPONENTS` in jmorecfg.h).
+const MAX_COMPONENTS: usize = 10;
 /// Most memory one decode may allocate.
 pub(crate) const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
@@ -52,9 +53,8 @@ pub fn render(
             Some(Format::Svg) => formats::svg_picture(path, size)?,
             Some(Format::Raw) => {
                 let (jpeg, orientation) = super::raw::preview(path)?;
-                let scaled = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    scaled_jpeg_turned(&jpeg, size, orientation)
-                }));
+                let scaled =
+                    super::panics::quietly(|| scaled_jpeg_turned(&jpeg, size, orientation));
                 match scaled {
                     Ok(Some(img)) => img,
                     _ => {
@@ -84,7 +84,7 @@ pub fn render(
 /// A HEIC/HEIF or AVIF photo decoded whole by heif-convert, then scaled.
 fn heif_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
     let jpeg = formats::heif_as_jpeg(path)?;
-    match std::panic::catch_unwind(AssertUnwindSafe(|| scaled_jpeg(&jpeg, size))) {
+    match super::panics::quietly(|| scaled_jpeg(&jpeg, size)) {
         Ok(Some(img)) => Ok(img),
         _ => image::load_from_memory(&jpeg)
             .map_err(|e| format!("heif-convert's picture is unreadable: {e}")),
@@ -136,13 +136,13 @@ fn fast_path(path: &Path, size: u32) -> Option<image::DynamicImage> {
     let mut bytes = magic.to_vec();
     file.read_to_end(&mut bytes).ok()?;
     // The native decoders report fatal errors by unwinding; that only costs the fast path.
-    std::panic::catch_unwind(AssertUnwindSafe(|| {
+    super::panics::quietly(|| {
         if jpeg {
             scaled_jpeg(&bytes, size)
         } else {
             scaled_webp(&bytes, size)
         }
-    }))
+    })
     .ok()
     .flatten()
 }
@@ -264,6 +264,10 @@ fn dc_scans_only(bytes: &[u8]) -> Option<Vec<u8>> {
                 let len = be16(at + 2)?;
                 let header = bytes.get(at..at + 2 + len)?;
                 let n = usize::from(*header.get(4)?);
+                // A scan has at most four components (ITU T.81, B.2.3).
+                if n > 4 {
+                    return None;
+                }
                 let ss = *header.get(5 + 2 * n)?;
                 let comps = header.get(5..5 + 2 * n)?.chunks(2).map(|c| c[0]);
                 let needed = ss == 0
@@ -296,8 +300,12 @@ fn dc_scans_only(bytes: &[u8]) -> Option<Vec<u8>> {
                 let len = be16(at + 2)?;
                 let segment = bytes.get(at..at + 2 + len)?;
                 if marker == 0xC2 {
-                    progressive = true;
+                    // One frame, of at most the components libjpeg decodes.
                     let n = usize::from(*segment.get(9)?);
+                    if progressive || n > MAX_COMPONENTS {
+                        return None;
+                    }
+                    progressive = true;
                     let comps = segment.get(10..10 + 3 * n)?;
                     let factors = |c: &[u8]| (u32::from(c[1] >> 4), u32::from(c[1] & 15));
                     let max_h = comps.chunks(3).map(|c| factors(c).0).max()?;
