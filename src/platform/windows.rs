@@ -413,6 +413,29 @@ fn hold_folder(path: &Path) -> io::Result<File> {
     Ok(f)
 }
 
+/// Sets one class of information of an open file; `info` is that class's structure.
+fn set_file_info<T>(
+    handle: HANDLE,
+    class: wfs::FILE_INFO_BY_HANDLE_CLASS,
+    info: &T,
+) -> io::Result<()> {
+    // SAFETY: the handle is open for the duration of the call; callers pass the structure
+    // that goes with `class`, and its size.
+    let ok = unsafe {
+        wfs::SetFileInformationByHandle(
+            handle,
+            class,
+            std::ptr::from_ref(info).cast(),
+            std::mem::size_of_val(info) as u32,
+        )
+    };
+    if ok == 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
 fn is_reparse(meta: &Metadata) -> bool {
     meta.file_attributes() & wfs::FILE_ATTRIBUTE_REPARSE_POINT != 0
 }
@@ -494,32 +517,15 @@ impl SafeDir {
             } else {
                 attrs
             };
-            // SAFETY: the handle is open with FILE_WRITE_ATTRIBUTES; the structure matches.
-            let ok = unsafe {
-                wfs::SetFileInformationByHandle(
-                    handle,
-                    wfs::FileBasicInfo,
-                    std::ptr::from_ref(&basic).cast(),
-                    std::mem::size_of_val(&basic) as u32,
-                )
-            };
-            if ok == 0 {
-                return Err(io::Error::last_os_error());
-            }
+            // The handle is open with FILE_WRITE_ATTRIBUTES.
+            set_file_info(handle, wfs::FileBasicInfo, &basic)?;
         }
-        let disposition = wfs::FILE_DISPOSITION_INFO { DeleteFile: true };
-        // SAFETY: the handle is open with DELETE access; the structure matches the class.
-        let ok = unsafe {
-            wfs::SetFileInformationByHandle(
-                handle,
-                wfs::FileDispositionInfo,
-                std::ptr::from_ref(&disposition).cast(),
-                std::mem::size_of_val(&disposition) as u32,
-            )
-        };
-        if ok == 0 {
-            return Err(io::Error::last_os_error());
-        }
+        // The handle is open with DELETE access.
+        set_file_info(
+            handle,
+            wfs::FileDispositionInfo,
+            &wfs::FILE_DISPOSITION_INFO { DeleteFile: true },
+        )?;
         // The file goes when the handle closes.
         drop(f);
         Ok(true)
