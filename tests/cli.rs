@@ -574,3 +574,95 @@ fn walk02_cli_lists_what_trashed_collections_hold_and_restores_one_on_its_own() 
         b"alpha"
     );
 }
+
+/// New-user finding 13: plain `ls` printed newlines and carriage returns inside names raw,
+/// breaking its columns. Text output escapes them; `--json` gives the name exactly.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "not applicable: Windows file names cannot hold control characters"
+)]
+fn newuser13_plain_ls_escapes_control_characters_in_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let odd = "two\nlines\rand\ttab.jpg";
+    std::fs::write(src.join(odd), b"pixels").unwrap();
+    let out = shoebox(&lib, T0, &["import", src.join(odd).to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(printed.lines().count(), 1, "{printed:?}");
+    let out = shoebox(&lib, T0, &["ls"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("tab.jpg")).collect();
+    assert_eq!(lines.len(), 1, "{text:?}");
+    assert!(lines[0].contains("two\\nlines\\rand\\ttab.jpg"), "{text:?}");
+    assert_eq!(lines[0].split('\t').count(), 4, "{text:?}");
+    let listed = json(&shoebox(&lib, T0, &["--json", "ls"]));
+    assert!(
+        listed.as_array().unwrap().iter().any(|i| i["name"] == odd),
+        "{listed}"
+    );
+}
+
+/// New-user finding 4: after `delete --permanent`, the sweep and Empty Trash, the item's
+/// thumbnail stayed in `thumbs/`: a picture of a photo the user destroyed. It stays while
+/// the item is in the Trash (the Trash shows it), and goes with the item's last copy.
+#[test]
+fn newuser04_a_purged_item_leaves_no_picture_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for (i, how) in ["delete", "sweep", "empty"].iter().enumerate() {
+        let lib = dir.path().join(format!("lib-{how}"));
+        let pictures = || -> usize {
+            std::fs::read_dir(lib.join("thumbs"))
+                .map(|d| {
+                    d.flatten()
+                        .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
+                        .count()
+                })
+                .unwrap_or(0)
+        };
+        let photo = src.join(format!("photo-{i}.png"));
+        image::RgbImage::from_pixel(64, 48, image::Rgb([i as u8 * 60, 90, 200]))
+            .save(&photo)
+            .unwrap();
+        let imported = json(&shoebox(
+            &lib,
+            T0,
+            &["--json", "import", photo.to_str().unwrap()],
+        ));
+        let id = imported["imported"][0]["id"].as_str().unwrap().to_string();
+        let out = dir.path().join(format!("thumb-{i}.png"));
+        let made = shoebox(&lib, T0, &["thumbnail", &id, out.to_str().unwrap()]);
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        assert_eq!(pictures(), 1, "{how}: the thumbnail is cached");
+        assert!(shoebox(&lib, T0, &["trash", &id]).status.success());
+        assert_eq!(pictures(), 1, "{how}: kept while in the Trash");
+        let gone = match *how {
+            "delete" => shoebox(&lib, T0, &["delete", "--permanent", &id]),
+            "sweep" => {
+                assert!(shoebox(&lib, T0 + 29 * DAY, &["sweep"]).status.success());
+                assert_eq!(pictures(), 1, "not yet expired");
+                shoebox(&lib, T0 + 30 * DAY, &["sweep"])
+            }
+            _ => shoebox(&lib, T0, &["empty-trash", "--yes"]),
+        };
+        assert!(
+            gone.status.success(),
+            "{how}: {}",
+            String::from_utf8_lossy(&gone.stderr)
+        );
+        assert_eq!(pictures(), 0, "{how}: the picture went with the item");
+    }
+}

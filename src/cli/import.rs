@@ -29,7 +29,7 @@ pub fn run(
         print_json(&report)?;
     } else {
         for item in &report.imported {
-            println!("{}\t{}", item.id, item.name);
+            println!("{}\t{}", item.id, super::shown(&item.name));
         }
         for m in &report.in_trash {
             eprintln!(

@@ -22,24 +22,26 @@ pub fn run(lib: &mut Library, as_json: bool, trash: bool, inside: bool) -> anyho
     }
     for item in &items {
         let id = item["id"].as_str().unwrap_or_default();
-        let name = item["name"].as_str().unwrap_or_default();
+        let name = super::shown(item["name"].as_str().unwrap_or_default());
         let size = human_size(item["size"].as_u64().unwrap_or(0));
         if trash {
             println!(
                 "{id}\t{}d\t{name}\t{size}\tfrom {}\tdeleted {} by {}",
                 item["days_left"],
-                display_location(item["original_location"].as_str().unwrap_or_default()),
+                super::shown(display_location(
+                    item["original_location"].as_str().unwrap_or_default()
+                )),
                 item["deleted_at"].as_str().unwrap_or_default(),
-                item["deleted_by"].as_str().unwrap_or_default(),
+                super::shown(item["deleted_by"].as_str().unwrap_or_default()),
             );
             if let Some(q) = item["quarantine"].as_str() {
                 println!("\t(left alone: {q})");
             }
             if let Some(w) = item["within"].as_str() {
-                println!("\t(inside the trashed collection {w})");
+                println!("\t(inside the trashed collection {})", super::shown(w));
             }
         } else {
-            let location = item["location"].as_str().unwrap_or_default();
+            let location = super::shown(item["location"].as_str().unwrap_or_default());
             let full = if location.is_empty() {
                 name.to_string()
             } else {

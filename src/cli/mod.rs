@@ -286,3 +286,33 @@ fn finish_bulk(report: &library::BulkReport, json: bool, verb: &str) -> anyhow::
     }
     Ok(())
 }
+
+/// A name as text output shows it: control characters escaped (a newline prints as `\n`),
+/// so one item stays on one line and its columns stay in place. `--json` gives names exactly.
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_in_names_are_escaped_for_text_output() {
+        assert_eq!(super::shown("IMG_1.jpg"), "IMG_1.jpg");
+        assert_eq!(super::shown("a\nb\rc\td"), "a\\nb\\rc\\td");
+        assert_eq!(super::shown("bell\u{7}\u{85}"), "bell\\u{7}\\u{85}");
+        assert_eq!(super::shown("Été"), "Été");
+    }
+}

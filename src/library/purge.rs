@@ -365,9 +365,12 @@ impl Library {
         crate::failpoint::hit("purge.after_unlink");
         // Log and forget.
         let tx = store::write_tx(&mut self.conn)?;
+        let mut purged_hashes = Vec::new();
         for (set, files) in done {
             for &a in &set.assets {
-                report.freed_bytes += log_and_forget_tx(&tx, a, reason.as_str(), now)?;
+                let (bytes, hash) = log_and_forget_tx(&tx, a, reason.as_str(), now)?;
+                report.freed_bytes += bytes;
+                purged_hashes.push(hash);
             }
             for &c in &set.collections {
                 store::exec(
@@ -388,6 +391,23 @@ impl Library {
             [],
         )?;
         tx.commit()?;
+        self.forget_pictures(&purged_hashes)?;
+        Ok(())
+    }
+
+    /// A purged item leaves nothing viewable behind (rule 20): its thumbnails and preview
+    /// go, unless another item (in the Gallery or the Trash) has the same content and so
+    /// shows the same picture.
+    fn forget_pictures(&self, hashes: &[String]) -> Result<()> {
+        let cache = self.root.join(super::THUMBS_DIR);
+        let mut still_used = self
+            .conn
+            .prepare_cached("SELECT 1 FROM assets WHERE hash = ?1 LIMIT 1")?;
+        for hash in hashes {
+            if !still_used.exists([hash])? {
+                crate::thumbs::forget_all(&cache, hash);
+            }
+        }
         Ok(())
     }
 
@@ -482,11 +502,14 @@ impl Library {
         }
         let now = self.guarded_now()?;
         let tx = store::write_tx(&mut self.conn)?;
+        let mut hashes = Vec::new();
         for a in ids {
-            report.freed_bytes += log_and_forget_tx(&tx, a, "finished after a crash", now)?;
+            let (bytes, hash) = log_and_forget_tx(&tx, a, "finished after a crash", now)?;
+            report.freed_bytes += bytes;
+            hashes.push(hash);
         }
         tx.commit()?;
-        Ok(())
+        self.forget_pictures(&hashes)
     }
 
     /// The purge log, newest first.
@@ -527,13 +550,13 @@ pub struct PurgeLogEntry {
 }
 
 /// Writes an asset's line in the purge log and deletes its record (its files are gone).
-/// Returns the bytes it held.
+/// Returns the bytes it held and its content's hash.
 fn log_and_forget_tx(
     tx: &rusqlite::Transaction<'_>,
     a: AssetId,
     reason: &str,
     now: i64,
-) -> rusqlite::Result<u64> {
+) -> rusqlite::Result<(u64, String)> {
     let (name, location, in_place, size, hash): (String, Option<String>, bool, i64, String) = tx
         .prepare_cached(
             "SELECT name, orig_location, storage = 'in_place', size, hash FROM assets WHERE id = ?1",
@@ -569,7 +592,7 @@ fn log_and_forget_tx(
     )?;
     store::exec(tx, "DELETE FROM files WHERE asset_id = ?1", [a])?;
     store::exec(tx, "DELETE FROM assets WHERE id = ?1", [a])?;
-    Ok(size.max(0) as u64)
+    Ok((size.max(0) as u64, hash))
 }
 
 fn page_key(page: &[ItemId], last: (i64, i64)) -> (i64, i64) {

@@ -473,6 +473,14 @@ pub fn forget(cache_dir: &Path, key: &str, size: u32) {
     }
 }
 
+/// Forgets every picture of `key` (the grid thumbnail and the preview) and every failure
+/// remembered for it: its content is gone for good.
+pub fn forget_all(cache_dir: &Path, key: &str) {
+    for size in [THUMB_PX, PREVIEW_PX] {
+        forget(cache_dir, key, size);
+    }
+}
+
 /// Where the reason a file could not be pictured is remembered, so it is not retried.
 fn failed_marker(cache_dir: &Path, req: &Request) -> PathBuf {
     cache_dir.join(format!("{}-{}.failed", req.key, req.size))
