@@ -1264,3 +1264,37 @@ fn walk02_a_sub_collection_in_the_trash_says_it_goes_back_with_its_collection() 
     g.click("OK");
     assert!(g.shows("2024"), "still in the Trash, inside Trips");
 }
+
+/// New-user finding 1: "Nothing selected" became the shorter "1 selected", so the buttons
+/// after it moved left and a click where "Restore" was landed on "Delete permanently…".
+/// Nothing in the selection bar moves when the selection changes.
+#[test]
+fn newuser01_the_selection_bars_buttons_stay_put_when_something_is_selected() {
+    let mut g = gui_with(&[("a.txt", b"a"), ("b.txt", b"b")]);
+    let before = g.harness.get_by_label("Delete…").rect();
+    g.click("a.txt");
+    assert!(g.shows("1 selected"));
+    assert_eq!(g.harness.get_by_label("Delete…").rect(), before, "Gallery");
+    g.trash("a.txt");
+    g.trash("b.txt");
+    g.open_trash();
+    let restore = g.harness.get_by_label("Restore").rect();
+    let delete = g.harness.get_by_label("Delete permanently…").rect();
+    g.click("a.txt");
+    assert!(g.shows("1 selected"));
+    assert_eq!(g.harness.get_by_label("Restore").rect(), restore, "Trash");
+    assert_eq!(
+        g.harness.get_by_label("Delete permanently…").rect(),
+        delete,
+        "Trash"
+    );
+    g.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    g.harness.run();
+    assert!(g.shows("2 selected"));
+    assert_eq!(
+        g.harness.get_by_label("Restore").rect(),
+        restore,
+        "Trash, all"
+    );
+}

@@ -42,13 +42,34 @@ pub fn cell(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) {
     ui.add(egui::Label::new(text).selectable(false));
 }
 
-/// "3 selected", or a quiet "Nothing selected" holding the selection bar's place.
+/// "3 selected", or a quiet "Nothing selected" holding the selection bar's place. The label
+/// has one width for every count, so the buttons after it never move under the pointer (a
+/// click meant for "Restore" must not land on "Delete permanently…").
 pub fn selection_label(ui: &mut egui::Ui, selected: usize) {
-    if selected == 0 {
-        ui.label(egui::RichText::new("Nothing selected").weak());
+    let text = if selected == 0 {
+        egui::RichText::new("Nothing selected").weak()
     } else {
-        ui.label(egui::RichText::new(format!("{selected} selected")).strong());
-    }
+        egui::RichText::new(format!("{} selected", crate::library::thousands(selected))).strong()
+    };
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let width = ["Nothing selected", "8,888,888 selected"]
+        .into_iter()
+        .map(|t| {
+            ui.painter()
+                .layout_no_wrap(t.to_string(), font.clone(), egui::Color32::PLACEHOLDER)
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max);
+    let size = egui::vec2(width, ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(
+        size,
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_width(width);
+            ui.label(text);
+        },
+    );
 }
 
 /// What the status line says of a tab: all of it ("20 items · 5.1 MB"), or what a search or
