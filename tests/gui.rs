@@ -1298,3 +1298,17 @@ fn newuser01_the_selection_bars_buttons_stay_put_when_something_is_selected() {
         "Trash, all"
     );
 }
+
+/// New-user finding 21: the list's Kind said "image" for a PDF, a PSD and a RAW.
+#[test]
+fn newuser21_the_list_names_the_format_of_a_pdf_a_psd_and_a_raw() {
+    let mut g = gui_with(&[
+        ("brochure.pdf", b"%PDF-1.4 not really"),
+        ("poster.psd", b"8BPS not really"),
+        ("IMG_0004.CR2", b"II*\0 not really"),
+    ]);
+    g.click("List");
+    for kind in ["PDF document", "Photoshop image", "RAW image (CR2)"] {
+        assert!(g.shows(kind), "{kind}");
+    }
+}

@@ -33,7 +33,7 @@ pub use backup::{BACKUP_DIR, DbHealth, RepairReport, backups, db_health, repair}
 pub use check::FileCheck;
 pub use import::{ImportOptions, ImportProgress, ImportReport, InTrashMatch};
 pub use model::*;
-pub use probe::{Kind as ProbeKind, dimensions_text, kind_of, read_meta};
+pub use probe::{Kind as ProbeKind, dimensions_text, kind_name, kind_of, read_meta};
 pub use purge::{PurgeReason, SweepReport};
 pub use query::{FilePlace, PictureSource, Sort, SortKey, TrashSort, asset_sort_key, trash_order};
 pub use restore::{FolderChoice, RestoreOptions};

@@ -269,12 +269,12 @@ pub struct ItemOutcome {
     pub reason: String,
 }
 
-/// `1 item`, `3 items`.
+/// `1 item`, `3 items`, `1,000,000 items`.
 pub fn items(n: usize) -> String {
     if n == 1 {
         "1 item".to_string()
     } else {
-        format!("{n} items")
+        format!("{} items", thousands(n))
     }
 }
 
@@ -330,5 +330,13 @@ mod tests {
             shown,
             ["0", "7", "999", "1,000", "1,234", "20,000", "1,234,567"]
         );
+    }
+
+    /// New-user finding 21: "1000000 items" had no separator while "2,000" had.
+    #[test]
+    fn newuser21_item_counts_are_grouped_by_thousands_too() {
+        assert_eq!(items(1), "1 item");
+        assert_eq!(items(999), "999 items");
+        assert_eq!(items(1_000_000), "1,000,000 items");
     }
 }

@@ -38,6 +38,24 @@ pub fn kind_of(name: &str) -> Kind {
     }
 }
 
+/// What a file is, for people: its kind, and for an image the format when it is not a plain
+/// picture ("PDF document", "RAW image (CR2)", "Photoshop image", "SVG drawing").
+pub fn kind_name(kind: Kind, name: &str) -> String {
+    if kind != Kind::Image {
+        return kind.as_str().to_string();
+    }
+    let ext = ext_lower(name);
+    match ext.as_str() {
+        "pdf" => "PDF document".to_string(),
+        "psd" => "Photoshop image".to_string(),
+        "svg" | "svgz" => "SVG drawing".to_string(),
+        "heic" | "heif" => "HEIC image".to_string(),
+        "avif" => "AVIF image".to_string(),
+        raw if RAW.contains(&raw) => format!("RAW image ({})", raw.to_ascii_uppercase()),
+        _ => "image".to_string(),
+    }
+}
+
 /// The lowercase extension of a file name ("" when none).
 pub fn ext_lower(name: &str) -> String {
     super::fsops::split_ext(name)
@@ -373,6 +391,24 @@ fn parse_av_meta(text: &str) -> AvMeta {
         }
     });
     meta
+}
+
+#[cfg(test)]
+mod kind_name_tests {
+    use super::*;
+
+    /// New-user finding 21: Kind said "image" for a PDF, a PSD and a RAW.
+    #[test]
+    fn newuser21_the_kind_names_the_format_of_a_pdf_a_psd_and_a_raw() {
+        let named = |n: &str| kind_name(kind_of(n), n);
+        assert_eq!(named("IMG_1.JPG"), "image");
+        assert_eq!(named("brochure.pdf"), "PDF document");
+        assert_eq!(named("poster.PSD"), "Photoshop image");
+        assert_eq!(named("IMG_0004.CR2"), "RAW image (CR2)");
+        assert_eq!(named("logo.svg"), "SVG drawing");
+        assert_eq!(named("IMG_5.heic"), "HEIC image");
+        assert_eq!(named("clip.mp4"), "video");
+    }
 }
 
 #[cfg(test)]

@@ -328,7 +328,7 @@ impl Items for Assets<'_, '_> {
             super::cell(ui, a.name.as_str());
         });
         r.col(|ui| {
-            super::cell(ui, a.asset_kind.as_str());
+            super::cell(ui, crate::library::kind_name(a.asset_kind, &a.name));
         });
         r.col(|ui| {
             super::cell(ui, human_size(a.size));

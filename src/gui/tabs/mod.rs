@@ -88,7 +88,7 @@ pub fn shown_text(
         format!(
             "{} of {}{place} · {} of {}",
             thousands(n),
-            items(all).replacen(&all.to_string(), &thousands(all), 1),
+            items(all),
             human_size(shown.bytes),
             human_size(all_bytes)
         )

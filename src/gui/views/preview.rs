@@ -34,7 +34,7 @@ fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
             let mut properties = vec![
                 ("File", a.path.display().to_string()),
                 ("Size", human_size(a.size)),
-                ("Kind", a.asset_kind.as_str().to_string()),
+                ("Kind", crate::library::kind_name(a.asset_kind, &a.name)),
                 (
                     "Location",
                     if a.location.is_empty() {
