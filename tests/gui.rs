@@ -1312,3 +1312,28 @@ fn newuser21_the_list_names_the_format_of_a_pdf_a_psd_and_a_raw() {
         assert!(g.shows(kind), "{kind}");
     }
 }
+
+/// New-user finding 21: Ctrl+Q did nothing. It closes the window, as in every desktop app.
+#[test]
+fn newuser21_ctrl_q_quits() {
+    let mut g = gui_with(&[("a.txt", b"a")]);
+    let closes = |g: &Gui| {
+        g.harness.output().viewport_output.values().any(|v| {
+            v.commands
+                .iter()
+                .any(|c| matches!(c, egui::ViewportCommand::Close))
+        })
+    };
+    g.harness.step();
+    assert!(!closes(&g));
+    // Only the key going down: its frame is the last one, whose output is kept.
+    g.harness.event(egui::Event::Key {
+        key: egui::Key::Q,
+        pressed: true,
+        modifiers: egui::Modifiers::COMMAND,
+        repeat: false,
+        physical_key: None,
+    });
+    g.harness.step();
+    assert!(closes(&g), "Ctrl+Q asks the window to close");
+}

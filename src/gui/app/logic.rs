@@ -281,6 +281,11 @@ impl ShoeboxApp {
     }
 
     fn keyboard(&mut self, ctx: &egui::Context) {
+        // Ctrl/Cmd+Q quits from anywhere, as in every desktop app.
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q)) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
+        }
         if ctx.egui_wants_keyboard_input() || self.dialog.is_some() {
             return;
         }
