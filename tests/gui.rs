@@ -1337,3 +1337,24 @@ fn newuser21_ctrl_q_quits() {
     g.harness.step();
     assert!(closes(&g), "Ctrl+Q asks the window to close");
 }
+
+/// New-user finding 21: status-line messages ("freed 0 B", "2 items missing") stayed after
+/// later actions. A message goes by itself after a few seconds.
+#[test]
+fn newuser21_a_status_message_goes_by_itself() {
+    let mut g = gui_with(&[("a.txt", b"a")]);
+    g.trash("a.txt");
+    g.open_trash();
+    g.click("a.txt");
+    g.click("Restore");
+    assert!(g.shows_text("Restored 1 item"), "the message is shown");
+    // Five seconds on (frames a quarter of a second apart) it is still there…
+    g.harness.run_steps(20);
+    assert!(g.shows_text("Restored 1 item"));
+    // …and after fifteen it has gone.
+    g.harness.run_steps(40);
+    assert!(
+        !g.shows_text("Restored 1 item"),
+        "the message went by itself"
+    );
+}

@@ -50,6 +50,9 @@ fn nearest_trashed(c: CollectionId, before: &Snapshot, now: &Snapshot) -> Option
 /// How long after the last picture arrived the textures off screen are released.
 const SETTLE_SECONDS: f64 = 2.0;
 
+/// How long a status-line message stays.
+const STATUS_SECS: f64 = 12.0;
+
 impl ShoeboxApp {
     /// Hands every picture not handed over yet (new after an import, or all of them at
     /// open) to the thumbnail service, which makes those not in the cache in the
@@ -87,19 +90,17 @@ impl ShoeboxApp {
             Picked::ImportFiles(Some(paths)) | Picked::ImportFolders(Some(paths)) => {
                 self.start_import(paths, false)
             }
-            Picked::ImportFiles(None) | Picked::ImportFolders(None) => {
-                self.status = Some(NO_PICKER.into())
-            }
+            Picked::ImportFiles(None) | Picked::ImportFolders(None) => self.say(NO_PICKER.into()),
             Picked::ExportTo {
                 from,
                 dest: Some(dest),
             } => {
-                self.status = Some(format!("Exporting a copy to {}…", dest.display()));
+                self.say(format!("Exporting a copy to {}…", dest.display()));
                 self.pickers.export_copy(from, dest);
             }
-            Picked::ExportTo { dest: None, .. } => self.status = Some(NO_EXPORT_PICKER.into()),
+            Picked::ExportTo { dest: None, .. } => self.say(NO_EXPORT_PICKER.into()),
             Picked::Exported(Ok(dest)) => {
-                self.status = Some(format!("Exported a copy to {}", dest.display()))
+                self.say(format!("Exported a copy to {}", dest.display()))
             }
             Picked::Exported(Err(text)) => {
                 self.dialog = Some(Dialog::Message {
@@ -111,7 +112,7 @@ impl ShoeboxApp {
                 (Some(Dialog::PickLocation { choice, .. }), Some(dir)) => {
                     *choice = Some(crate::gui::dialogs::LocationChoice::Folder(dir));
                 }
-                (_, None) => self.status = Some(NO_PICKER.into()),
+                (_, None) => self.say(NO_PICKER.into()),
                 _ => {}
             },
         }
@@ -156,6 +157,12 @@ impl ShoeboxApp {
     }
 
     /// Runs every frame before drawing: replies, thumbnails, timers, dropped files, keys.
+    /// Says `text` on the status line for a while: a later message replaces it, and it goes
+    /// by itself after [`STATUS_SECS`] (a "freed 0 B" must not stay after later actions).
+    pub(crate) fn say(&mut self, text: String) {
+        self.status = Some((text, self.now + STATUS_SECS));
+    }
+
     pub fn logic(&mut self, ctx: &egui::Context) {
         self.now = ctx.input(|i| i.time);
         if std::mem::take(&mut self.check_files_due) {
@@ -167,6 +174,13 @@ impl ShoeboxApp {
         }
         for reply in self.handle.poll() {
             self.on_reply(reply);
+        }
+        if let Some((_, until)) = self.status {
+            if self.now >= until {
+                self.status = None;
+            } else {
+                ctx.request_repaint_after(std::time::Duration::from_secs_f64(until - self.now));
+            }
         }
         self.check_for_changes_outside(ctx);
         for picked in self.pickers.poll() {
@@ -428,7 +442,7 @@ impl ShoeboxApp {
                 // A file that came back may have failed to show while it was gone.
                 self.textures.forget_failures();
                 if first && let Some(why) = &self.snap.clock_hold {
-                    self.status = Some(format!("Automatic purging paused: {why}"));
+                    self.say(format!("Automatic purging paused: {why}"));
                 }
             }
             Reply::Progress(p) => self.progress = Some(p),
@@ -444,7 +458,7 @@ impl ShoeboxApp {
                         r.already_imported.len()
                     ));
                 }
-                self.status = Some(text);
+                self.say(text);
                 if !r.in_trash.is_empty() || !r.failed.is_empty() || !r.warnings.is_empty() {
                     self.dialog = Some(Dialog::ImportResult(r));
                 }
@@ -465,7 +479,7 @@ impl ShoeboxApp {
             Reply::DeletedNow(r) | Reply::Deleted(r) | Reply::Emptied(r) => {
                 self.trash.sel.clear();
                 self.gallery.sel.clear();
-                self.status = Some(format!(
+                self.say(format!(
                     "Deleted {} permanently, freed {}",
                     items(r.succeeded.len()),
                     human_size(r.freed_bytes)
@@ -473,13 +487,13 @@ impl ShoeboxApp {
                 self.report_problems("Delete permanently", &r);
             }
             Reply::Moved(r) => {
-                self.status = Some(format!("Moved {}", items(r.succeeded.len())));
+                self.say(format!("Moved {}", items(r.succeeded.len())));
                 self.report_problems("Move", &r);
             }
             Reply::Restored { id, opts, result } => match result {
                 Ok(()) => {
                     self.trash.sel.clear();
-                    self.status = Some("Restored 1 item".into());
+                    self.say("Restored 1 item".into());
                     if matches!(
                         self.dialog,
                         Some(Dialog::RenameRestore { .. } | Dialog::PickLocation { .. })
@@ -518,7 +532,7 @@ impl ShoeboxApp {
             },
             Reply::RestoredMany(r) => {
                 self.trash.sel.clear();
-                self.status = Some(format!("Restored {}", items(r.succeeded.len())));
+                self.say(format!("Restored {}", items(r.succeeded.len())));
                 if r.failed.len() == 1 && r.succeeded.is_empty() {
                     // One item that needs a decision: ask the way a single restore does.
                     if let Ok(id) = r.failed[0].id.parse::<ItemId>() {
@@ -533,9 +547,9 @@ impl ShoeboxApp {
             }
             Reply::Swept(s) => {
                 if let Some(why) = s.held {
-                    self.status = Some(format!("Automatic purging paused: {why}"));
+                    self.say(format!("Automatic purging paused: {why}"));
                 } else if s.purged > 0 {
-                    self.status = Some(format!(
+                    self.say(format!(
                         "Sweep purged {} expired from the Trash, freed {}",
                         items(s.purged),
                         human_size(s.freed_bytes)
@@ -554,7 +568,7 @@ impl ShoeboxApp {
                             items(c.offline)
                         ));
                     }
-                    self.status = Some(parts.join(", "));
+                    self.say(parts.join(", "));
                 }
             }
             Reply::ExpiredCount {

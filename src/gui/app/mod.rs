@@ -37,7 +37,8 @@ pub struct ShoeboxApp {
     pub(crate) preview: Option<Preview>,
     pub(crate) toast: Option<Toast>,
     pub(crate) progress: Option<ImportProgress>,
-    pub(crate) status: Option<String>,
+    /// A message on the status line, and the time (egui's clock) it goes away.
+    pub(crate) status: Option<(String, f64)>,
     pub(crate) commands: Vec<Command>,
     pub(crate) last_batch: Option<BatchId>,
     /// The preferences as last saved; a difference wakes a frame so they are saved soon.
@@ -154,7 +155,7 @@ impl ShoeboxApp {
             preview: self.preview.as_ref(),
             toast: self.toast.as_ref(),
             progress: self.progress.as_ref(),
-            status: self.status.as_deref(),
+            status: self.status.as_ref().map(|(text, _)| text.as_str()),
             busy: self.handle.is_busy(),
             making_thumbnails: self.thumbs.as_ref().and_then(|t| t.ahead_progress()),
         };
