@@ -880,10 +880,10 @@ fn walk09_the_words_say_what_happens() {
     ]);
     g.click("a.txt");
     g.key(egui::Key::Delete);
-    assert!(g.shows("Move 1 item to the Trash?"));
+    assert!(g.shows("Move \"a.txt\" to the Trash?"));
     g.click("Delete permanently instead (skip Trash)");
-    assert!(g.shows("Delete 1 item permanently?"));
-    assert!(!g.shows("Move 1 item to the Trash?"));
+    assert!(g.shows("Delete \"a.txt\" permanently?"));
+    assert!(!g.shows("Move \"a.txt\" to the Trash?"));
     g.key(egui::Key::Escape);
     // A search shows part of the library: the status line says which part.
     let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
@@ -1357,4 +1357,71 @@ fn newuser21_a_status_message_goes_by_itself() {
         !g.shows_text("Restored 1 item"),
         "the message went by itself"
     );
+}
+
+/// New-user findings 16 and 21: the delete dialog names the item and says how long it
+/// stays; a collection's dialog, with "Delete permanently instead" ticked, no longer asks
+/// "Move … to the Trash?".
+#[test]
+fn newuser16_the_delete_dialog_names_the_item_and_a_collections_says_permanently() {
+    let (dir, clock, mut lib) = library();
+    let c = lib.create_collection(None, "Lisbon").unwrap();
+    import_into(&dir, &mut lib, &[("IMG_0004.jpg", c), ("IMG_0005.jpg", c)]);
+    let mut g = gui_on(dir, clock, lib);
+    g.click("Lisbon");
+    g.click("IMG_0004.jpg");
+    g.key(egui::Key::Delete);
+    assert!(g.shows("Move \"IMG_0004.jpg\" to the Trash?"));
+    assert!(g.shows_text("It stays in the Trash 30 days"));
+    g.key(egui::Key::Escape);
+    g.harness.get_by_label("Lisbon").click_secondary();
+    g.harness.run();
+    g.click("Delete collection…");
+    assert!(g.shows("Move the collection \"Lisbon\" to the Trash?"));
+    g.click("Delete permanently instead (skip Trash)");
+    assert!(g.shows("Delete the collection \"Lisbon\" permanently?"));
+    assert!(!g.shows("Move the collection \"Lisbon\" to the Trash?"));
+    assert!(g.shows_text("Everything in it (2 items) is deleted with it."));
+}
+
+/// New-user finding 16: culling in the grid, after Delete → Enter nothing was selected, so
+/// the next Delete did nothing. The item that takes the deleted one's place is selected.
+#[test]
+fn newuser16_after_delete_and_enter_the_next_item_is_selected() {
+    let mut g = gui_with(&[("a.txt", b"a"), ("b.txt", b"b"), ("c.txt", b"c")]);
+    g.harness.get_by_value("Date").click();
+    g.harness.run();
+    g.click("Name");
+    g.click("a.txt");
+    for (gone, next) in [("a.txt", "b.txt"), ("b.txt", "c.txt")] {
+        g.key(egui::Key::Delete);
+        assert!(g.shows(&format!("Move \"{gone}\" to the Trash?")));
+        g.key(egui::Key::Enter);
+        assert!(!g.shows(gone), "{gone} went to the Trash");
+        assert!(g.shows("1 selected"), "after {gone}, {next} is selected");
+    }
+    // The last one: Delete still has something to act on.
+    g.key(egui::Key::Delete);
+    assert!(g.shows("Move \"c.txt\" to the Trash?"));
+    g.key(egui::Key::Enter);
+    assert!(g.shows("Trash (3)"));
+}
+
+/// New-user finding 16: a right-click opened a tile's menu without selecting the tile. It
+/// selects it (a tile already in a larger selection keeps that selection).
+#[test]
+fn newuser16_a_right_click_selects_the_tile_it_opens_a_menu_on() {
+    let mut g = gui_with(&[("a.txt", b"a"), ("b.txt", b"b"), ("c.txt", b"c")]);
+    g.harness.get_by_label("b.txt").click_secondary();
+    g.harness.run();
+    assert!(g.shows("1 selected"));
+    assert!(g.shows("Move to Trash…"), "its menu is open");
+    g.key(egui::Key::Escape);
+    g.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    g.harness.run();
+    assert!(g.shows("3 selected"));
+    g.harness.get_by_label("c.txt").click_secondary();
+    g.harness.run();
+    assert!(g.shows("3 selected"), "the selection it is part of stays");
 }

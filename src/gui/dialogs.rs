@@ -86,6 +86,7 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
         match dialog {
             Dialog::Delete { ids, permanent } => {
                 let n = ids.len();
+                let stays = format!("stays in the Trash {}; you can restore it until then.", crate::library::days(current_retention));
                 match ids.as_slice() {
                     [ItemId::Collection(c)] => {
                         let c = *c;
@@ -97,17 +98,31 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                                 loc == &path || loc.starts_with(&format!("{path}/"))
                             })
                             .count();
-                        ui.heading(format!("Move the collection \"{path}\" to the Trash?"));
-                        ui.label(format!("It goes with everything in it ({}), as one deletion.", items(inside)));
+                        if *permanent {
+                            ui.heading(format!("Delete the collection \"{path}\" permanently?"));
+                            ui.label(format!("Everything in it ({}) is deleted with it.", items(inside)));
+                        } else {
+                            ui.heading(format!("Move the collection \"{path}\" to the Trash?"));
+                            ui.label(format!("It goes with everything in it ({}), as one deletion, and {stays}", items(inside)));
+                        }
+                    }
+                    [one] => {
+                        let name = assets.iter().find(|a| a.id == *one).map(|a| a.name.as_str()).unwrap_or("this item");
+                        if *permanent {
+                            ui.heading(format!("Delete \"{name}\" permanently?"));
+                        } else {
+                            ui.heading(format!("Move \"{name}\" to the Trash?"));
+                            ui.label(format!("It {stays}"));
+                        }
                     }
                     _ if *permanent => {
                         ui.heading(format!("Delete {} permanently?", items(n)));
                     }
                     _ => {
                         ui.heading(format!("Move {} to the Trash?", items(n)));
+                        ui.label(format!("Each {stays}"));
                     }
                 }
-                ui.label("Items stay in the Trash until they expire; you can restore them until then.");
                 ui.add_space(6.0);
                 ui.checkbox(permanent, "Delete permanently instead (skip Trash)");
                 if *permanent {

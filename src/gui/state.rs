@@ -64,6 +64,38 @@ pub struct Shown {
     pub focus_moved: bool,
     /// Bytes of what is shown.
     pub bytes: u64,
+    /// After items leave (a move to the Trash): the position they were at and their ids.
+    /// Once the list no longer shows them, the item now at that position is selected and
+    /// focused, so culling goes on with the next Delete.
+    pub reselect: Option<(usize, Vec<ItemId>)>,
+}
+
+impl Shown {
+    /// Remembers where `leaving` are, to select what takes their place (see `reselect`).
+    pub fn reselect_after(&mut self, leaving: &[ItemId]) {
+        self.reselect = self
+            .ids
+            .iter()
+            .position(|id| leaving.contains(id))
+            .map(|pos| (pos, leaving.to_vec()));
+    }
+
+    /// Selects what took the place of the items that left, once they have.
+    pub fn settle_reselect(&mut self) {
+        let Some((pos, leaving)) = &self.reselect else {
+            return;
+        };
+        if self.ids.iter().any(|id| leaving.contains(id)) {
+            return; // Not gone yet (or the move failed: then it stays selected).
+        }
+        let pos = *pos;
+        self.reselect = None;
+        if let Some(last) = self.ids.len().checked_sub(1) {
+            let ids = self.ids.clone();
+            self.sel.click(&ids, pos.min(last), false, false);
+            self.focus_moved = true;
+        }
+    }
 }
 
 /// The lightbox.

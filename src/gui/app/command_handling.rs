@@ -147,6 +147,10 @@ impl ShoeboxApp {
             Command::MoveToTrash(ids) => {
                 self.dialog = None;
                 // An open preview stays: it shows the next item once this one has gone.
+                // Without one, the next item is selected in the grid or list.
+                if self.preview.is_none() {
+                    self.gallery.reselect_after(&ids);
+                }
                 self.handle.send(Job::Trash(ids));
             }
             Command::DeleteNow(ids) => {

@@ -656,6 +656,7 @@ impl ShoeboxApp {
             self.gallery.rows = rows;
             let ids = self.gallery.ids.clone();
             self.gallery.sel.retain_shown(&ids);
+            self.gallery.settle_reselect();
         }
         if self.trash.dirty {
             self.trash.dirty = false;

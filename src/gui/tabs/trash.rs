@@ -427,7 +427,7 @@ fn grouped_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
                             human_size(e.size),
                             location_text(e)
                         ));
-                        items::respond(ui, &resp, pos, &entries, acts);
+                        items::respond(ui, &resp, pos, selected, &entries, acts);
                     });
                 }
                 ui.separator();

@@ -64,7 +64,7 @@ pub fn items_ui(
                     tile.focused = shown.sel.focus == Some(i);
                     let resp =
                         grid::tile_ui(ui, rect, egui::Id::unique((layout.id_salt, id)), &tile);
-                    respond(ui, &resp, i, items, acts);
+                    respond(ui, &resp, i, tile.selected, items, acts);
                 },
             );
             None
@@ -86,7 +86,8 @@ pub fn items_ui(
                 |i, resp| responses.push((i, resp.clone())),
             );
             for (i, resp) in responses {
-                respond(ui, &resp, i, items, acts);
+                let selected = items.id(i).is_some_and(|id| shown.sel.contains(id));
+                respond(ui, &resp, i, selected, items, acts);
             }
             clicked
         }
@@ -94,12 +95,26 @@ pub fn items_ui(
 }
 
 /// What a click on item `i` asks for: a double-click opens it, a click selects (with
-/// Ctrl/Cmd and Shift as everywhere), a right-click shows its menu.
-pub fn respond(ui: &Ui, resp: &egui::Response, i: usize, items: &impl Items, acts: &mut Acts<'_>) {
+/// Ctrl/Cmd and Shift as everywhere), a right-click selects it (unless it is part of the
+/// selection already, which its menu then acts on) and shows its menu.
+pub fn respond(
+    ui: &Ui,
+    resp: &egui::Response,
+    i: usize,
+    selected: bool,
+    items: &impl Items,
+    acts: &mut Acts<'_>,
+) {
     if resp.double_clicked() {
         acts.ask(Command::Activate(i));
     } else if resp.clicked() {
         acts.ask(click_command(ui, i));
+    } else if resp.secondary_clicked() && !selected {
+        acts.ask(Command::Click {
+            index: i,
+            toggle: false,
+            range: false,
+        });
     }
     resp.context_menu(|ui| items.menu(i, ui, acts));
 }
