@@ -1425,3 +1425,23 @@ fn newuser16_a_right_click_selects_the_tile_it_opens_a_menu_on() {
     g.harness.run();
     assert!(g.shows("3 selected"), "the selection it is part of stays");
 }
+
+/// New-user finding 14: a 250-character name pushed the preview's buttons off screen (only
+/// Esc got out). The name is cut with an ellipsis and the buttons stay in the window.
+#[test]
+fn newuser14_a_long_name_leaves_the_previews_buttons_in_the_window() {
+    let long = format!("{}.txt", "a-very-long-name-".repeat(14));
+    let mut g = gui_with(&[(long.as_str(), b"long")]);
+    g.click(&long);
+    g.key(egui::Key::Space);
+    assert!(g.shows("Properties"), "the preview opened");
+    let width = 1100.0;
+    for button in ["Close", "Delete…", "Export a copy…", "Next ›"] {
+        // The preview's own (the last one: it is drawn over the window).
+        let node = g.harness.query_all_by_label(button).last();
+        let rect = node.unwrap_or_else(|| panic!("no {button}")).rect();
+        assert!(rect.right() <= width, "{button} at {rect:?}");
+    }
+    g.click_top("Close");
+    assert!(!g.shows("Properties"), "Close works");
+}

@@ -182,7 +182,6 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
             ui.selectable_value(&mut fit, true, "Fit");
             ui.selectable_value(&mut fit, false, "100 %");
             ui.separator();
-            ui.strong(item.name.as_str());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Close").clicked() {
                     cmds.push(Command::ClosePreview);
@@ -215,6 +214,11 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
                         cmds.push(Command::OpenExternally(path.clone()));
                     }
                 }
+                // The name takes what the buttons leave: a long one is cut with an ellipsis
+                // (whole on hover), never pushing the buttons off the window.
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.add(egui::Label::new(RichText::new(item.name.as_str()).strong()).truncate());
+                });
             });
         });
         ui.separator();
