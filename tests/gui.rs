@@ -1445,3 +1445,34 @@ fn newuser14_a_long_name_leaves_the_previews_buttons_in_the_window() {
     g.click_top("Close");
     assert!(!g.shows("Properties"), "Close works");
 }
+
+/// New-user finding 3: trashing a 58-photo collection said "Moved 1 item to Trash", and
+/// Empty Trash asked "Delete all 3 items?" while one of them held 56 photos. A collection is
+/// named with what it holds; Empty Trash keeps its exact question and says what it covers
+/// (rule 22).
+#[test]
+fn newuser03_empty_trash_says_the_files_and_bytes_it_covers() {
+    let (dir, clock, mut lib) = library();
+    let c = lib.create_collection(None, "Lisbon").unwrap();
+    import_into(
+        &dir,
+        &mut lib,
+        &[("p1.jpg", c), ("p2.jpg", c), ("p3.jpg", c)],
+    );
+    let mut g = gui_on(dir, clock, lib);
+    g.import_later("loose.txt", b"0123456789");
+    g.trash("loose.txt");
+    g.harness
+        .state_mut()
+        .send(Job::Trash(vec![shoebox::library::ItemId::Collection(c)]));
+    g.harness.run();
+    assert!(
+        g.shows_text("Moved \"Lisbon\" (3 items) to Trash"),
+        "a collection is named with what it holds"
+    );
+    g.open_trash();
+    g.click("Empty Trash…");
+    assert!(g.shows("Delete all 2 items?"));
+    // p1.jpg, p2.jpg and p3.jpg hold their own names (6 bytes each), loose.txt 10 bytes.
+    assert!(g.shows("4 files, 28 B"), "what Empty Trash covers");
+}

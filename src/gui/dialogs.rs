@@ -9,7 +9,9 @@ use super::command::Command;
 use super::theme;
 use super::view::{Acts, View};
 use super::worker::Job;
-use crate::library::{CollectionId, FolderChoice, ImportReport, ItemId, RestoreOptions, items};
+use crate::library::{
+    CollectionId, FolderChoice, ImportReport, ItemId, RestoreOptions, human_size, items,
+};
 
 /// Where a restore with a lost location should go.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +35,11 @@ pub enum Dialog {
         from_trash: bool,
     },
     EmptyTrash {
+        /// Entries in the Trash (a collection is one).
         count: usize,
+        /// Files they cover (a collection's count all it holds) and their bytes.
+        files: u64,
+        bytes: u64,
     },
     /// Rename and restore, after a name conflict.
     RenameRestore {
@@ -89,15 +95,7 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                 let stays = format!("stays in the Trash {}; you can restore it until then.", crate::library::days(current_retention));
                 match ids.as_slice() {
                     [ItemId::Collection(c)] => {
-                        let c = *c;
-                        let path = collections.iter().find(|x| x.id == ItemId::Collection(c)).map(|x| x.path.clone()).unwrap_or_default();
-                        let inside = assets
-                            .iter()
-                            .filter(|a| {
-                                let loc = &a.location;
-                                loc == &path || loc.starts_with(&format!("{path}/"))
-                            })
-                            .count();
+                        let (_, path, inside) = v.snap.collection_holding(*c).unwrap_or(("", "", 0));
                         if *permanent {
                             ui.heading(format!("Delete the collection \"{path}\" permanently?"));
                             ui.label(format!("Everything in it ({}) is deleted with it.", items(inside)));
@@ -160,13 +158,20 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                     }
                 });
             }
-            Dialog::EmptyTrash { count } => {
-                // SPEC's words from two up; one is one item.
+            Dialog::EmptyTrash { count, files, bytes } => {
+                // SPEC's words from two up; one is one item. Then what they cover: a
+                // collection is one item holding many files.
                 ui.heading(if *count == 1 {
                     "Delete 1 item?".to_string()
                 } else {
                     format!("Delete all {count} items?")
                 });
+                let files = if *files == 1 {
+                    "1 file".to_string()
+                } else {
+                    format!("{} files", crate::library::thousands(*files as usize))
+                };
+                ui.label(format!("{files}, {}", human_size(*bytes)));
                 ui.colored_label(theme::DANGER, "This cannot be undone.");
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {

@@ -32,6 +32,26 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A collection's name, path and how many items it holds (in sub-collections too).
+    pub fn collection_holding(&self, c: CollectionId) -> Option<(&str, &str, usize)> {
+        let info = self
+            .collections
+            .iter()
+            .find(|x| x.id == ItemId::Collection(c))?;
+        let path = info.path.as_str();
+        let inside = self
+            .assets
+            .iter()
+            .filter(|a| {
+                a.location == path
+                    || a.location
+                        .strip_prefix(path)
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .count();
+        Some((info.name.as_str(), path, inside))
+    }
+
     /// A row of the Trash's listing: an entry (`i < trash.len()`), or after them an item
     /// inside a trashed collection.
     pub fn trash_item(&self, i: usize) -> Option<&TrashEntry> {

@@ -221,7 +221,11 @@ impl ShoeboxApp {
             Command::AskEmptyTrash => {
                 let count = self.snap.trash.len();
                 if count > 0 {
-                    self.dialog = Some(Dialog::EmptyTrash { count });
+                    self.dialog = Some(Dialog::EmptyTrash {
+                        count,
+                        files: self.snap.trash.iter().map(|e| e.item_count).sum(),
+                        bytes: self.snap.trash_size,
+                    });
                 }
             }
             Command::EmptyTrash => {

@@ -467,8 +467,19 @@ impl ShoeboxApp {
                 self.last_batch = r.batch_id;
                 let n = r.succeeded.len();
                 if n > 0 {
+                    // A collection is named with what it holds (rule 22); the snapshot is
+                    // still the one from before the move.
+                    let text = match r.succeeded.as_slice() {
+                        [ItemId::Collection(c)] => match self.snap.collection_holding(*c) {
+                            Some((name, _, inside)) => {
+                                format!("Moved \"{name}\" ({}) to Trash", items(inside))
+                            }
+                            None => format!("Moved {} to Trash", items(n)),
+                        },
+                        _ => format!("Moved {} to Trash", items(n)),
+                    };
                     self.toast = Some(Toast {
-                        text: format!("Moved {} to Trash", items(n)),
+                        text,
                         undo_batch: r.batch_id,
                         until: self.now + 6.0,
                     });
