@@ -1476,3 +1476,51 @@ fn newuser03_empty_trash_says_the_files_and_bytes_it_covers() {
     // p1.jpg, p2.jpg and p3.jpg hold their own names (6 bytes each), loose.txt 10 bytes.
     assert!(g.shows("4 files, 28 B"), "what Empty Trash covers");
 }
+
+/// New-user finding 2: a file already gone from disk could be moved to the Trash and looked
+/// normal there (its cached thumbnail, 30d, its size in the Trash's total). It says
+/// "missing", its bytes are not counted, and restoring says the file is gone.
+#[test]
+fn newuser02_a_missing_file_in_the_trash_says_so_and_holds_no_bytes() {
+    let (dir, clock, mut lib) = library();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let (kept, gone) = (src.join("kept.txt"), src.join("gone.txt"));
+    std::fs::write(&kept, b"0123456789").unwrap();
+    std::fs::write(&gone, b"01234567890123456789").unwrap();
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    let report = lib
+        .import(&[kept.clone(), gone.clone()], &opts, &mut |_| {})
+        .unwrap();
+    let ids: Vec<_> = report.imported.iter().map(|i| i.id).collect();
+    std::fs::remove_file(&gone).unwrap();
+    lib.trash(&ids).unwrap();
+    let entries = lib.trash_entries(Default::default()).unwrap();
+    let missing: Vec<_> = entries
+        .iter()
+        .filter(|e| e.missing)
+        .map(|e| &e.name)
+        .collect();
+    assert_eq!(missing, ["gone.txt"]);
+    assert_eq!(
+        lib.trash_size().unwrap(),
+        10,
+        "only the file that is there counts"
+    );
+    let mut g = gui_on(dir, clock, lib);
+    g.open_trash();
+    assert!(
+        g.harness.query_by_value("missing").is_some(),
+        "the tile says missing"
+    );
+    assert!(g.shows_text("The Trash holds 10 B"));
+    g.click("gone.txt");
+    g.click("Restore");
+    assert!(
+        g.shows_text("its file is gone from disk"),
+        "restoring says so"
+    );
+}

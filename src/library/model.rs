@@ -196,6 +196,9 @@ pub struct TrashEntry {
     pub quarantine: Option<String>,
     /// For an item that went to the Trash inside a collection: where it is in there.
     pub within: Option<Within>,
+    /// Its file was already gone from disk when it went to the Trash (or since): the
+    /// Trash says so, does not count its bytes, and restoring brings back only the record.
+    pub missing: bool,
 }
 
 impl TrashEntry {

@@ -167,7 +167,9 @@ impl Library {
             {
                 let slot = carried.entry(c).or_default();
                 slot.0 += 1;
-                slot.1 += a.size;
+                if !a.missing {
+                    slot.1 += a.size;
+                }
                 cur = listing.cols.get(&c).and_then(|(parent, _)| *parent);
             }
         }
@@ -195,7 +197,8 @@ impl Library {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT a.id, a.name, a.kind, a.size, a.deleted_at, a.deleted_by, a.orig_location,
                     a.batch_id, a.width, a.height, a.captured_at, a.camera, a.hash, a.storage = 'in_place',
-                    f.path, f.trash_root_id, f.trash_name, a.quarantine, a.collection_id, a.via_id
+                    f.path, f.trash_root_id, f.trash_name, a.quarantine, a.collection_id, a.via_id,
+                    a.missing
              FROM assets a LEFT JOIN files f ON f.asset_id = a.id AND f.role = 'main'
              WHERE a.state = 'trashed' AND {filter}"
         ))?;
@@ -236,6 +239,7 @@ impl Library {
                 hash: r.get(12)?,
                 quarantine: r.get(17)?,
                 within: listing.within(r.get(18)?, r.get(19)?),
+                missing: r.get::<_, i64>(20)? == super::check::MISSING,
             });
         }
         Ok(out)
@@ -246,9 +250,10 @@ impl Library {
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare(&format!(
             "SELECT c.id, c.name, c.deleted_at, c.deleted_by, c.orig_location, c.batch_id, c.parent_id,
-                    (SELECT ifnull(sum(size), 0) FROM assets WHERE via_id = c.id),
+                    (SELECT ifnull(sum(size), 0) FROM assets WHERE via_id = c.id AND missing != {missing}),
                     (SELECT count(*) FROM assets WHERE via_id = c.id), c.via_id
-             FROM collections c WHERE c.state = 'trashed' AND {filter}"
+             FROM collections c WHERE c.state = 'trashed' AND {filter}",
+            missing = super::check::MISSING
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -276,6 +281,7 @@ impl Library {
                 hash: None,
                 quarantine: None,
                 within: listing.within(parent, r.get(9)?),
+                missing: false,
             });
         }
         Ok(out)
@@ -304,8 +310,12 @@ impl Library {
 
     /// Bytes held in the Trash.
     pub fn trash_size(&self) -> Result<u64> {
+        // A file missing from disk holds no bytes in the Trash.
         let n: i64 = self.conn.query_row(
-            "SELECT ifnull(sum(size), 0) FROM assets WHERE state = 'trashed'",
+            &format!(
+                "SELECT ifnull(sum(size), 0) FROM assets WHERE state = 'trashed' AND missing != {}",
+                super::check::MISSING
+            ),
             [],
             |r| r.get(0),
         )?;

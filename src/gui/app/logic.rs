@@ -157,6 +157,26 @@ impl ShoeboxApp {
     }
 
     /// Runs every frame before drawing: replies, thumbnails, timers, dropped files, keys.
+    /// What a restore of `ids` must add: those whose file was already missing came back
+    /// as records only (the snapshot is still the one from before the restore).
+    fn still_missing(&self, ids: &[ItemId]) -> String {
+        let missing = self
+            .snap
+            .trash
+            .iter()
+            .chain(self.snap.trash_inside.iter())
+            .filter(|e| e.missing && ids.contains(&e.id))
+            .count();
+        match missing {
+            0 => String::new(),
+            1 if ids.len() == 1 => "; its file is gone from disk (it shows as missing)".into(),
+            n => format!(
+                "; the files of {} are gone from disk (they show as missing)",
+                items(n)
+            ),
+        }
+    }
+
     /// Says `text` on the status line for a while: a later message replaces it, and it goes
     /// by itself after [`STATUS_SECS`] (a "freed 0 B" must not stay after later actions).
     pub(crate) fn say(&mut self, text: String) {
@@ -504,7 +524,8 @@ impl ShoeboxApp {
             Reply::Restored { id, opts, result } => match result {
                 Ok(()) => {
                     self.trash.sel.clear();
-                    self.say("Restored 1 item".into());
+                    let text = format!("Restored 1 item{}", self.still_missing(&[id]));
+                    self.say(text);
                     if matches!(
                         self.dialog,
                         Some(Dialog::RenameRestore { .. } | Dialog::PickLocation { .. })
@@ -543,7 +564,8 @@ impl ShoeboxApp {
             },
             Reply::RestoredMany(r) => {
                 self.trash.sel.clear();
-                self.say(format!("Restored {}", items(r.succeeded.len())));
+                let missing = self.still_missing(&r.succeeded);
+                self.say(format!("Restored {}{missing}", items(r.succeeded.len())));
                 if r.failed.len() == 1 && r.succeeded.is_empty() {
                     // One item that needs a decision: ask the way a single restore does.
                     if let Ok(id) = r.failed[0].id.parse::<ItemId>() {

@@ -338,10 +338,13 @@ impl Items for Entries<'_, '_> {
             badge: Some(badge(e)),
             selected: false,
             focused: false,
-            flag: e
-                .asset_kind
-                .is_none()
-                .then_some(("Collection", egui::Color32::from_gray(230))),
+            flag: if e.missing {
+                Some(("missing", theme::DANGER))
+            } else {
+                e.asset_kind
+                    .is_none()
+                    .then_some(("Collection", egui::Color32::from_gray(230)))
+            },
             subtitle: Some(tile_subtitle(e, self.0.trash_open.is_some())),
         })
     }
@@ -491,6 +494,9 @@ fn picture(v: &View, pictures: &mut Pictures<'_>, e: &TrashEntry) -> Picture {
         },
         None => e,
     };
+    if e.missing {
+        return Picture::Failed("the file was already missing on disk".into());
+    }
     match (e.asset_kind, &e.hash, &e.trash_path) {
         (Some(kind @ (Kind::Image | Kind::Video)), Some(hash), Some(path)) => {
             pictures.get(Request {
