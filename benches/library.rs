@@ -216,7 +216,12 @@ fn main() {
         let (report, t) = timed(|| s.lib.trash(&all).expect("trash"));
         assert_eq!(report.succeeded.len(), N);
         fig.trash.push(t);
-        let (report, t) = timed(|| s.lib.restore_many(&all).expect("restore"));
+        // The path `shoebox restore ID...` and the window take.
+        let (report, t) = timed(|| {
+            s.lib
+                .restore_many_with(&all, &Default::default())
+                .expect("restore")
+        });
         assert_eq!(report.succeeded.len(), N, "{:?}", report.failed.first());
         fig.restore.push(t);
         fig.rename.push(bare_rename(s.dir.path()));

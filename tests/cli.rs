@@ -666,3 +666,69 @@ fn newuser04_a_purged_item_leaves_no_picture_behind() {
         assert_eq!(pictures(), 0, "{how}: the picture went with the item");
     }
 }
+
+/// New-user finding 6: `shoebox restore ID...` restored one item per transaction (10,000
+/// ids took 135× the bare renames). It restores them together, as the window does, and a
+/// conflict among them is reported for that item while the others come back.
+#[test]
+fn newuser06_restore_of_many_ids_restores_them_together_and_reports_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let paths: Vec<PathBuf> = (0..20)
+        .map(|i| {
+            let p = src.join(format!("p{i:02}.txt"));
+            std::fs::write(&p, format!("photo {i}")).unwrap();
+            p
+        })
+        .collect();
+    let mut args = vec!["--json".to_string(), "import".to_string()];
+    args.extend(paths.iter().map(|p| p.to_str().unwrap().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let imported = json(&shoebox(&lib, T0, &args));
+    let ids: Vec<String> = imported["imported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut trash = vec!["trash"];
+    trash.extend(ids.iter().map(String::as_str));
+    assert!(shoebox(&lib, T0, &trash).status.success());
+    // A new p00.txt where the first one was: its restore meets a name conflict.
+    let again = src.join("p00.txt");
+    std::fs::write(&again, b"a new p00").unwrap();
+    assert!(
+        shoebox(&lib, T0, &["import", again.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let mut restore = vec!["--json", "restore"];
+    restore.extend(ids.iter().map(String::as_str));
+    // One recorded intent for all of them: a process that would end at a second one
+    // (as one transaction per item would reach) finishes.
+    let out = Command::new(env!("CARGO_BIN_EXE_shoebox"))
+        .arg("--library")
+        .arg(&lib)
+        .args(&restore)
+        .env("SHOEBOX_NOW", T0.to_string())
+        .env("SHOEBOX_FAILPOINT", "restore.after_intent:1")
+        .output()
+        .expect("run shoebox");
+    assert!(!out.status.success(), "one of them failed");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["succeeded"].as_array().unwrap().len(),
+        19,
+        "{report}"
+    );
+    assert_eq!(report["failed"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["failed"][0]["id"], ids[0].as_str());
+    let ls = json(&shoebox(&lib, T0, &["--json", "ls", "--trash"]));
+    assert_eq!(
+        ls.as_array().unwrap().len(),
+        1,
+        "only the conflicting one stays: {ls}"
+    );
+}

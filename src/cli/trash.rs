@@ -50,13 +50,17 @@ pub fn restore(
     if ids.len() > 1 && opts.rename.is_some() {
         bail!("--rename needs exactly one id");
     }
+    if ids.len() > 1 {
+        // Many at once, as the window restores them: planned together, moved with one
+        // recorded intent and one flush per folder.
+        let report = lib.restore_many_with(ids, &opts)?;
+        return finish_bulk(&report, json, "restored");
+    }
     let mut report = BulkReport::default();
     for &id in ids {
         match lib.restore(id, &opts) {
             Ok(()) => report.succeeded.push(id),
-            Err(e @ (LibraryError::NameConflict { .. } | LibraryError::LostLocation { .. }))
-                if ids.len() == 1 =>
-            {
+            Err(e @ (LibraryError::NameConflict { .. } | LibraryError::LostLocation { .. })) => {
                 let hint = match &e {
                     LibraryError::NameConflict { suggestion, .. } => {
                         format!(" (use --rename \"{suggestion}\")")
