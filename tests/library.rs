@@ -1093,3 +1093,30 @@ fn walk02_an_item_inside_a_trashed_collection_can_be_deleted_permanently_on_its_
     assert_eq!(report.failed.len(), 1);
     f.assert_integrity();
 }
+
+/// New-user finding 10: `import --in-place p.jpg` (a single file) did not take its
+/// `p.xmp` sidecar, while importing the folder did. The sidecar rule is the same for both:
+/// it travels with its photo to the Trash and back.
+#[test]
+fn newuser10_a_file_imported_alone_takes_its_sidecar() {
+    let mut f = Fixture::new();
+    let photo = f.file("shoot/p.jpg", b"the photo");
+    let xmp = f.file("shoot/p.xmp", b"<x:xmpmeta/>");
+    let other = f.file("shoot/q.JPG.XMP", b"<x:xmpmeta/>");
+    let q = f.file("shoot/q.JPG", b"another photo");
+    let id = f.import_in_place(&photo);
+    let qid = f.import_in_place(&q);
+    assert_eq!(
+        f.lib.assets(Default::default()).unwrap().len(),
+        2,
+        "sidecars are no assets"
+    );
+    f.lib.trash(&[id, qid]).unwrap();
+    for gone in [&photo, &xmp, &q, &other] {
+        assert!(!gone.exists(), "{} went to the Trash", gone.display());
+    }
+    f.lib.restore_many(&[id, qid]).unwrap();
+    for back in [&photo, &xmp, &q, &other] {
+        assert!(back.exists(), "{} came back", back.display());
+    }
+}

@@ -132,6 +132,7 @@ impl Library {
                     .push(msg(path, "is not a regular file".into())),
             }
         }
+        let loose = with_sidecars_beside(loose);
         let total = loose.len() + dirs.iter().map(count_files).sum::<usize>();
         let mut done = 0usize;
         self.import_group(
@@ -953,6 +954,48 @@ fn plan_dir(path: &Path, name: String, report: &mut ImportReport) -> DirPlan {
 
 fn count_files(d: &DirPlan) -> usize {
     d.files.len() + d.subdirs.iter().map(count_files).sum::<usize>()
+}
+
+/// Files named one by one, with the sidecars that lie beside them (`IMG_1.xmp`,
+/// `IMG_1.jpg.xmp`, in any case): a file imported alone takes its sidecar as it would in
+/// its folder. Each folder is listed once.
+fn with_sidecars_beside(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut out = files.clone();
+    let mut have: HashSet<PathBuf> = files.iter().cloned().collect();
+    // Per folder: its sidecars by lowercase name.
+    let mut folders: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
+    for f in &files {
+        let (Some(name), Some(dir)) = (f.file_name().and_then(|n| n.to_str()), f.parent()) else {
+            continue;
+        };
+        if probe::ext_lower(name) == "xmp" {
+            continue;
+        }
+        let sidecars = folders.entry(dir.to_path_buf()).or_insert_with(|| {
+            fs::read_dir(dir)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                        .filter_map(|e| {
+                            let n = e.file_name().into_string().ok()?;
+                            (probe::ext_lower(&n) == "xmp").then(|| (n.to_lowercase(), e.path()))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        let lower = name.to_lowercase();
+        let stem = fsops::split_ext(&lower).0;
+        for base in [stem, lower.as_str()] {
+            if let Some(side) = sidecars.get(&format!("{base}.xmp"))
+                && have.insert(side.clone())
+            {
+                out.push(side.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Groups the files of one folder: `IMG_1.xmp` / `IMG_1.jpg.xmp` join `IMG_1.jpg`, and
