@@ -1120,3 +1120,51 @@ fn newuser10_a_file_imported_alone_takes_its_sidecar() {
         assert!(back.exists(), "{} came back", back.display());
     }
 }
+
+/// New-user finding 12: a 255-byte name could not be imported by copy ("File name too
+/// long": the stored name adds a prefix) and, in place, could not be trashed. Stored names
+/// are shortened as needed; the item's name is unchanged everywhere and on restore.
+#[test]
+fn newuser12_a_name_of_255_bytes_is_imported_trashed_and_restored_whole() {
+    let mut f = Fixture::new();
+    let name = format!("{}.jpg", "a".repeat(251));
+    assert_eq!(name.len(), 255);
+    let by_copy = f.file(&format!("copy/{name}"), b"copied photo");
+    let ids = f.import(&[by_copy], None);
+    let other = format!("{}.jpg", "b".repeat(251));
+    let in_place = f.file(&format!("place/{other}"), b"photo kept in place");
+    let kept = f.import_in_place(&in_place);
+    let all = [ids[0], kept];
+    let names = |f: &Fixture| -> Vec<String> {
+        f.lib
+            .assets(Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect()
+    };
+    let mut both = names(&f);
+    both.sort();
+    assert_eq!(both, [name.clone(), other.clone()]);
+    let report = f.lib.trash(&all).unwrap();
+    assert_eq!(report.succeeded.len(), 2, "{report:?}");
+    assert!(!in_place.exists());
+    let mut trashed: Vec<String> = f
+        .lib
+        .trash_entries(Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    trashed.sort();
+    assert_eq!(
+        trashed,
+        [name.clone(), other.clone()],
+        "the Trash shows whole names"
+    );
+    f.lib.restore_many(&all).unwrap();
+    assert_eq!(std::fs::read(&in_place).unwrap(), b"photo kept in place");
+    let mut both = names(&f);
+    both.sort();
+    assert_eq!(both, [name, other]);
+}

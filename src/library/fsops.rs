@@ -201,6 +201,41 @@ pub fn numbered_name(name: &str, n: u32) -> String {
     }
 }
 
+/// The longest file name every system Shoebox runs on takes: 255 bytes of UTF-8 (Linux,
+/// macOS), which is never more than Windows' 255 UTF-16 units.
+pub const NAME_MAX_BYTES: usize = 255;
+
+/// A name Shoebox stores a file under (`{prefix}-{name}`), made to fit [`NAME_MAX_BYTES`]:
+/// a longer one keeps its beginning (where the unique prefix is), its end (a ` (2)`) and its
+/// extension, and loses the middle, marked `~`. The item's own name is kept elsewhere,
+/// whole; this is only the name on disk.
+pub fn fit_name(name: &str) -> String {
+    if name.len() <= NAME_MAX_BYTES {
+        return name.to_string();
+    }
+    let (stem, ext) = match split_ext(name) {
+        (stem, Some(ext)) if ext.len() <= 16 => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    let budget = NAME_MAX_BYTES - ext.len() - 1; // 1 for the `~`
+    let floor = |s: &str, mut i: usize| {
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let ceil = |s: &str, mut i: usize| {
+        while !s.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    };
+    let tail_start = ceil(stem, stem.len() - 24.min(stem.len()));
+    let tail = &stem[tail_start..];
+    let head = &stem[..floor(stem, budget - tail.len())];
+    format!("{head}~{tail}{ext}")
+}
+
 /// Splits `IMG_1.jpg` into (`IMG_1`, Some(`jpg`)); a leading dot is not an extension.
 pub fn split_ext(name: &str) -> (&str, Option<&str>) {
     match name.rfind('.') {
@@ -251,6 +286,25 @@ mod tests {
         assert!(move_file(&src2, &dst2, &hash).is_err());
         assert!(src2.exists());
         assert!(!dst2.exists());
+    }
+
+    #[test]
+    fn a_stored_name_fits_every_system_and_keeps_its_ends() {
+        assert_eq!(fit_name("3f9a-IMG_1.jpg"), "3f9a-IMG_1.jpg");
+        let long = format!("3f9a04c1b2d7-{}é (2).jpeg", "Lisbon at dusk ".repeat(20));
+        let fitted = fit_name(&long);
+        assert!(fitted.len() <= NAME_MAX_BYTES, "{}", fitted.len());
+        assert!(fitted.starts_with("3f9a04c1b2d7-Lisbon"), "{fitted}");
+        assert!(fitted.ends_with("é (2).jpeg"), "{fitted}");
+        assert!(fitted.contains('~'));
+        let no_ext = "x".repeat(400);
+        assert!(fit_name(&no_ext).len() <= NAME_MAX_BYTES);
+        let wide = "写真".repeat(100);
+        let fitted = fit_name(&format!("1-2-{wide}.png"));
+        assert!(
+            fitted.len() <= NAME_MAX_BYTES && fitted.ends_with(".png"),
+            "{fitted}"
+        );
     }
 
     #[test]

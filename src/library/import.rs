@@ -443,7 +443,7 @@ impl Library {
         planned: &mut HashSet<String>,
     ) -> Result<String, String> {
         for n in 1..1000 {
-            let rel = dir.join(fsops::numbered_name(name, n));
+            let rel = dir.join(fsops::fit_name(&fsops::numbered_name(name, n)));
             let rel_text = rel.to_string_lossy().into_owned();
             if planned.contains(&rel_text) || fsops::exists_nofollow(&self.root.join(&rel)) {
                 continue;

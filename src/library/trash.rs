@@ -370,7 +370,7 @@ impl Library {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let name = format!("{}-{}-{}", asset.id.0, f.id, fname);
+            let name = fsops::fit_name(&format!("{}-{}-{}", asset.id.0, f.id, fname));
             let expect = Expect {
                 size: f.size,
                 hash: f.hash.clone(),
