@@ -1524,3 +1524,35 @@ fn newuser02_a_missing_file_in_the_trash_says_so_and_holds_no_bytes() {
         "restoring says so"
     );
 }
+
+/// New-user finding 21: a parent collection showed no count, only the ones with items of
+/// their own did. A collection shows its total, sub-collections included.
+#[test]
+fn newuser21_a_parent_collection_shows_its_total_count() {
+    let (dir, clock, mut lib) = library();
+    let trips = lib.create_collection(None, "Trips").unwrap();
+    let year = lib.create_collection(Some(trips), "2024").unwrap();
+    let deep = lib.create_collection(Some(year), "Porto").unwrap();
+    import_into(
+        &dir,
+        &mut lib,
+        &[
+            ("a.txt", trips),
+            ("b.txt", year),
+            ("c.txt", deep),
+            ("d.txt", deep),
+        ],
+    );
+    let g = gui_on(dir, clock, lib);
+    // A count is a label right of its collection's name, on the same row.
+    let shows_count = |name: &str, count: &str| -> bool {
+        let at = g.harness.get_by_label(name).rect();
+        g.harness.query_all_by_label(count).any(|n| {
+            let r = n.rect();
+            (r.center().y - at.center().y).abs() < 3.0 && r.left() > at.right()
+        })
+    };
+    assert!(shows_count("Trips", "4"), "Trips holds 4 in all");
+    assert!(shows_count("2024", "3"), "2024 holds 3 in all");
+    assert!(shows_count("Porto", "2"));
+}

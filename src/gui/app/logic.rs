@@ -453,12 +453,7 @@ impl ShoeboxApp {
                 self.make_thumbnails_ahead();
                 self.watch_folders();
                 self.trash_covers = crate::gui::tabs::trash::covers(&self.snap);
-                self.collection_counts.clear();
-                for a in self.snap.assets.iter() {
-                    if let Some(c) = a.collection_id {
-                        *self.collection_counts.entry(c).or_default() += 1;
-                    }
-                }
+                self.collection_counts = crate::gui::tabs::gallery::subtree_counts(&self.snap);
                 // A file that came back may have failed to show while it was gone.
                 self.textures.forget_failures();
                 if first && let Some(why) = &self.snap.clock_hold {

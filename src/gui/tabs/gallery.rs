@@ -1,5 +1,7 @@
 //! The Gallery: collection tree, toolbar, selection bar, and the grid or list of assets.
 
+use std::collections::HashMap;
+
 use egui::{RichText, Ui};
 
 use super::view_controls_ui;
@@ -427,6 +429,27 @@ fn welcome_ui(acts: &mut Acts, ui: &mut Ui) {
             }
         });
     });
+}
+
+/// How many items each collection holds, those of its sub-collections included (a parent
+/// shows its total).
+pub fn subtree_counts(snap: &crate::gui::worker::Snapshot) -> HashMap<CollectionId, usize> {
+    let parents: HashMap<CollectionId, Option<CollectionId>> = snap
+        .collections
+        .iter()
+        .filter_map(|c| Some((c.id.collection()?, c.parent_id)))
+        .collect();
+    let mut counts = HashMap::new();
+    for a in snap.assets.iter() {
+        let mut cur = a.collection_id;
+        // Bounded by the number of collections, should the tree ever hold a loop.
+        for _ in 0..=parents.len() {
+            let Some(c) = cur else { break };
+            *counts.entry(c).or_default() += 1;
+            cur = parents.get(&c).copied().flatten();
+        }
+    }
+    counts
 }
 
 /// The Gallery's part of the status line.
