@@ -1475,6 +1475,13 @@ fn newuser03_empty_trash_says_the_files_and_bytes_it_covers() {
     assert!(g.shows("Delete all 2 items?"));
     // p1.jpg, p2.jpg and p3.jpg hold their own names (6 bytes each), loose.txt 10 bytes.
     assert!(g.shows("4 files, 28 B"), "what Empty Trash covers");
+    g.click("Cancel");
+    g.click("Lisbon");
+    g.click("Restore");
+    assert!(
+        g.shows_text("Restored \"Lisbon\" (3 items)"),
+        "a collection restored is named with what it holds"
+    );
 }
 
 /// New-user finding 2: a file already gone from disk could be moved to the Trash and looked

@@ -157,6 +157,21 @@ impl ShoeboxApp {
     }
 
     /// Runs every frame before drawing: replies, thumbnails, timers, dropped files, keys.
+    /// How a restored item is named: a collection with what it holds (rule 22), from the
+    /// snapshot taken before the restore.
+    fn restored_name(&self, id: ItemId) -> String {
+        let entry = self
+            .snap
+            .trash
+            .iter()
+            .chain(self.snap.trash_inside.iter())
+            .find(|e| e.id == id && e.asset_kind.is_none());
+        match entry {
+            Some(e) => format!("\"{}\" ({})", e.name, items(e.item_count as usize)),
+            None => items(1),
+        }
+    }
+
     /// What a restore of `ids` must add: those whose file was already missing came back
     /// as records only (the snapshot is still the one from before the restore).
     fn still_missing(&self, ids: &[ItemId]) -> String {
@@ -519,7 +534,11 @@ impl ShoeboxApp {
             Reply::Restored { id, opts, result } => match result {
                 Ok(()) => {
                     self.trash.sel.clear();
-                    let text = format!("Restored 1 item{}", self.still_missing(&[id]));
+                    let text = format!(
+                        "Restored {}{}",
+                        self.restored_name(id),
+                        self.still_missing(&[id])
+                    );
                     self.say(text);
                     if matches!(
                         self.dialog,
@@ -560,7 +579,11 @@ impl ShoeboxApp {
             Reply::RestoredMany(r) => {
                 self.trash.sel.clear();
                 let missing = self.still_missing(&r.succeeded);
-                self.say(format!("Restored {}{missing}", items(r.succeeded.len())));
+                let what = match r.succeeded.as_slice() {
+                    [one] => self.restored_name(*one),
+                    _ => items(r.succeeded.len()),
+                };
+                self.say(format!("Restored {what}{missing}"));
                 if r.failed.len() == 1 && r.succeeded.is_empty() {
                     // One item that needs a decision: ask the way a single restore does.
                     if let Ok(id) = r.failed[0].id.parse::<ItemId>() {
