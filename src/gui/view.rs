@@ -54,6 +54,8 @@ impl Acts<'_> {
 pub struct Pictures<'a> {
     pub textures: &'a mut TextureCache,
     pub thumbs: Option<&'a mut ThumbService>,
+    /// The size of grid thumbnail the tiles are drawn at (see [`crate::thumbs::grid_px`]).
+    pub grid_px: u32,
 }
 
 impl Pictures<'_> {

@@ -28,6 +28,19 @@ use helper::{Answer, Helper, Lost};
 pub const THUMB_PX: u32 = 256;
 /// Largest edge of a preview image, in pixels.
 pub const PREVIEW_PX: u32 = 2048;
+/// Largest edge of a grid thumbnail for tiles drawn larger than [`THUMB_PX`] pixels (a
+/// HiDPI screen, large tiles): twice as sharp, cached like the others.
+pub const THUMB_HI_PX: u32 = 512;
+
+/// The grid thumbnail for a tile `tile_points` wide on a screen of `pixels_per_point`:
+/// the size it is drawn at, so a picture is never stretched much past its pixels.
+pub fn grid_px(tile_points: f32, pixels_per_point: f32) -> u32 {
+    if tile_points * pixels_per_point > THUMB_PX as f32 * 1.25 {
+        THUMB_HI_PX
+    } else {
+        THUMB_PX
+    }
+}
 /// On-screen requests waiting at most; older ones are dropped (they scrolled off screen).
 const QUEUE_CAP: usize = 512;
 /// A helper with nothing to do for this long is stopped (its memory goes back).
@@ -476,7 +489,7 @@ pub fn forget(cache_dir: &Path, key: &str, size: u32) {
 /// Forgets every picture of `key` (the grid thumbnail and the preview) and every failure
 /// remembered for it: its content is gone for good.
 pub fn forget_all(cache_dir: &Path, key: &str) {
-    for size in [THUMB_PX, PREVIEW_PX] {
+    for size in [THUMB_PX, THUMB_HI_PX, PREVIEW_PX] {
         forget(cache_dir, key, size);
     }
 }
@@ -500,7 +513,7 @@ fn make(
         return Err(reason);
     }
     let cached = cache_path(cache_dir, req);
-    let cacheable = req.size <= THUMB_PX;
+    let cacheable = req.size <= THUMB_HI_PX;
     if cacheable && let Ok(img) = image::open(&cached) {
         return Ok(img.into_rgba8());
     }
@@ -662,6 +675,41 @@ mod tests {
         assert!(
             dir.path().join("k-256-v2.png").exists(),
             "the poster is cached"
+        );
+    }
+
+    /// New-user finding 19: at scale 2, large tiles stretched 256 px thumbnails to ~550 px.
+    /// Tiles drawn larger than the grid thumbnail get one twice as large, cached as well.
+    #[test]
+    fn newuser19_hidpi_tiles_get_thumbnails_at_the_size_they_are_drawn() {
+        assert_eq!(grid_px(160.0, 1.0), THUMB_PX);
+        assert_eq!(grid_px(256.0, 1.0), THUMB_PX);
+        assert_eq!(grid_px(200.0, 2.0), THUMB_HI_PX);
+        assert_eq!(grid_px(275.0, 2.0), THUMB_HI_PX);
+        let dir = tempfile::tempdir().expect("temp");
+        let photo = dir.path().join("wide.png");
+        image::RgbImage::from_pixel(1600, 1000, image::Rgb([20, 120, 220]))
+            .save(&photo)
+            .expect("save");
+        let req = Request {
+            key: "w".into(),
+            path: photo,
+            kind: Kind::Image,
+            size: grid_px(275.0, 2.0),
+        };
+        let cache = dir.path().join("cache");
+        std::fs::create_dir_all(&cache).expect("mkdir");
+        let tools = formats::Tools::default();
+        let img = make(&req, &cache, tools, &Isolation::InProcess, &mut None).expect("thumb");
+        assert_eq!((img.width(), img.height()), (512, 320));
+        assert!(
+            is_cached(&cache, "w", THUMB_HI_PX),
+            "cached like the others"
+        );
+        forget_all(&cache, "w");
+        assert!(
+            !is_cached(&cache, "w", THUMB_HI_PX),
+            "and forgotten with them"
         );
     }
 }

@@ -200,6 +200,7 @@ impl ShoeboxApp {
 
     pub fn logic(&mut self, ctx: &egui::Context) {
         self.now = ctx.input(|i| i.time);
+        self.pixels_per_point = ctx.pixels_per_point();
         if std::mem::take(&mut self.check_files_due) {
             self.handle.send(Job::CheckFiles);
         }

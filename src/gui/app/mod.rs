@@ -39,6 +39,8 @@ pub struct ShoeboxApp {
     pub(crate) progress: Option<ImportProgress>,
     /// A message on the status line, and the time (egui's clock) it goes away.
     pub(crate) status: Option<(String, f64)>,
+    /// Physical pixels per point of the window's screen (2 on a HiDPI screen).
+    pub(crate) pixels_per_point: f32,
     pub(crate) commands: Vec<Command>,
     pub(crate) last_batch: Option<BatchId>,
     /// The preferences as last saved; a difference wakes a frame so they are saved soon.
@@ -116,6 +118,7 @@ impl ShoeboxApp {
             toast: None,
             progress: None,
             status: None,
+            pixels_per_point: 1.0,
             commands: Vec::new(),
             last_batch: None,
             saved_prefs: prefs.clone(),
@@ -163,6 +166,7 @@ impl ShoeboxApp {
             pictures: Pictures {
                 textures: &mut self.textures,
                 thumbs: self.thumbs.as_mut(),
+                grid_px: crate::thumbs::grid_px(self.prefs.thumb_size, self.pixels_per_point),
             },
             commands: Vec::new(),
         };

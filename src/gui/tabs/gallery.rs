@@ -14,7 +14,7 @@ use crate::gui::views::items::{self, Items, Layout};
 use crate::gui::views::{grid, list};
 use crate::gui::worker::Job;
 use crate::library::{AssetInfo, CollectionId, CollectionInfo, ItemId, Kind, SortKey, human_size};
-use crate::thumbs::{Request, THUMB_PX};
+use crate::thumbs::Request;
 
 pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
     ui.horizontal_wrapped(|ui| {
@@ -393,7 +393,7 @@ fn picture(pictures: &mut Pictures<'_>, a: &AssetInfo) -> Picture {
         key: a.hash.clone(),
         path: a.path.clone(),
         kind: a.asset_kind,
-        size: THUMB_PX,
+        size: pictures.grid_px,
     })
 }
 

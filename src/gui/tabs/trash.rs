@@ -17,7 +17,7 @@ use crate::gui::views::items::{self, Items, Layout};
 use crate::gui::views::{grid, list};
 use crate::gui::worker::Snapshot;
 use crate::library::{CollectionId, ItemId, Kind, TrashEntry, TrashSort, human_size, items};
-use crate::thumbs::{Request, THUMB_PX};
+use crate::thumbs::Request;
 
 pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
     ui.horizontal_wrapped(|ui| {
@@ -503,7 +503,7 @@ fn picture(v: &View, pictures: &mut Pictures<'_>, e: &TrashEntry) -> Picture {
                 key: hash.clone(),
                 path: path.clone(),
                 kind,
-                size: THUMB_PX,
+                size: pictures.grid_px,
             })
         }
         _ => Picture::Pending,
