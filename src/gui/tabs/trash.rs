@@ -93,7 +93,8 @@ pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
         human_size(v.snap.trash_size)
     ));
     if let Some(why) = &v.snap.clock_hold {
-        ui.horizontal(|ui| {
+        // Wrapped: in a narrow window the button goes below the words, never off screen.
+        ui.horizontal_wrapped(|ui| {
             ui.colored_label(
                 theme::BADGE_SOON,
                 format!("Automatic purging is paused: {why}."),
