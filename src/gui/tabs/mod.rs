@@ -17,10 +17,16 @@ pub fn view_controls_ui(ui: &mut egui::Ui, acts: &mut Acts, prefs: &Prefs) {
     }
     if view == ViewMode::Grid {
         let mut size = prefs.thumb_size;
-        let slider = egui::Slider::new(&mut size, 80.0..=280.0)
-            .show_value(false)
-            .text("Size");
-        if ui.add(slider).changed() {
+        // A slider never wraps by itself (egui draws it in a row of its own): when the label
+        // and the slider no longer fit, they start the toolbar's next row together.
+        let needed = ui.spacing().slider_width + 3.0 * ui.spacing().item_spacing.x + 40.0;
+        // (In a wrapped row `available_width` is the whole row's; what is left is this.)
+        if ui.max_rect().right() - ui.cursor().left() < needed {
+            ui.end_row();
+        }
+        let label = ui.label("Size");
+        let slider = egui::Slider::new(&mut size, 80.0..=280.0).show_value(false);
+        if ui.add(slider).labelled_by(label.id).changed() {
             acts.ask(Command::SetThumbSize(size));
         }
     }
