@@ -1168,3 +1168,39 @@ fn newuser12_a_name_of_255_bytes_is_imported_trashed_and_restored_whole() {
     both.sort();
     assert_eq!(both, [name, other]);
 }
+
+/// New-user finding 11: after `foo.jpg` was trashed (in place) and a new `foo.jpg` written at
+/// that path, importing it said "already in the library as a1" (a1 is other content, in the
+/// Trash) and imported nothing. It is imported; both can be trashed and restored, the second
+/// restore meeting a name conflict (rule 7).
+#[test]
+fn newuser11_a_new_file_at_a_trashed_items_path_is_imported() {
+    let mut f = Fixture::new();
+    let path = f.file("shoot/foo.jpg", b"the first foo");
+    let first = f.import_in_place(&path);
+    f.lib.trash(&[first]).unwrap();
+    std::fs::write(&path, b"a second foo, new content").unwrap();
+    let second = f.import_in_place(&path);
+    assert_ne!(first, second);
+    f.lib.trash(&[second]).unwrap();
+    assert_eq!(f.lib.trash_count().unwrap(), 2);
+    f.lib.restore(second, &RestoreOptions::default()).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), b"a second foo, new content");
+    let err = f
+        .lib
+        .restore(first, &RestoreOptions::default())
+        .unwrap_err();
+    let LibraryError::NameConflict { suggestion, .. } = err else {
+        panic!("expected a conflict: {err}")
+    };
+    assert_eq!(suggestion, "foo (2).jpg");
+    let opts = RestoreOptions {
+        rename: Some(suggestion),
+        ..Default::default()
+    };
+    f.lib.restore(first, &opts).unwrap();
+    assert_eq!(
+        std::fs::read(path.with_file_name("foo (2).jpg")).unwrap(),
+        b"the first foo"
+    );
+}

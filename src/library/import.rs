@@ -676,8 +676,11 @@ impl Library {
                     std::iter::once(&group.main).chain(group.companions.iter().map(|(_, p)| p));
                 stored.extend(paths.filter_map(|p| in_place_path(p, folders).ok()));
             }
+            // A path belongs to an item in the Gallery; one in the Trash left it free (a new
+            // file written there is a new item: both can be trashed and restored).
             let mut stmt = self.conn.prepare_cached(
-                "SELECT path, asset_id FROM files WHERE path IN (SELECT value FROM json_each(?1))",
+                "SELECT f.path, f.asset_id FROM files f JOIN assets a ON a.id = f.asset_id
+                 WHERE f.path IN (SELECT value FROM json_each(?1)) AND a.state != 'trashed'",
             )?;
             let rows = stmt.query_map([json_list(&stored)?], |r| {
                 Ok((r.get::<_, String>(0)?, ItemId::Asset(r.get(1)?)))
