@@ -1204,3 +1204,78 @@ fn newuser11_a_new_file_at_a_trashed_items_path_is_imported() {
         b"the first foo"
     );
 }
+
+/// New-user finding 9: re-importing a folder duplicated collections: `Acme`, imported in
+/// place as part of `Clients`, became a second top-level `Acme` when imported again alone;
+/// a folder imported into its own collection left an empty `Broken/Broken`. What is new joins
+/// the collection the folder already has, and nothing empty is made.
+#[test]
+fn newuser09_importing_a_folder_again_adds_to_its_collection_and_makes_nothing_empty() {
+    let mut f = Fixture::new();
+    f.file("Clients/Acme/logo.png", b"logo");
+    f.file("Clients/Acme/brief.pdf", b"brief");
+    let clients = f.src().join("Clients");
+    let in_place = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    f.lib.import(&[clients], &in_place, &mut |_| {}).unwrap();
+    let paths = |f: &Fixture| -> Vec<String> {
+        let mut p: Vec<String> = f
+            .lib
+            .collections()
+            .unwrap()
+            .into_iter()
+            .map(|c| c.path)
+            .collect();
+        p.sort();
+        p
+    };
+    assert_eq!(paths(&f), ["Clients", "Clients/Acme"]);
+    // A new file, and the folder imported again on its own.
+    f.file("Clients/Acme/invoice.png", b"invoice");
+    let acme = f.src().join("Clients/Acme");
+    let report = f
+        .lib
+        .import(std::slice::from_ref(&acme), &in_place, &mut |_| {})
+        .unwrap();
+    assert_eq!(report.imported.len(), 1, "{report:?}");
+    assert!(report.collections_created.is_empty(), "{report:?}");
+    assert_eq!(paths(&f), ["Clients", "Clients/Acme"], "no second Acme");
+    let new = f
+        .lib
+        .assets(Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name == "invoice.png")
+        .unwrap();
+    assert_eq!(new.location, "Clients/Acme");
+    // By copy, a folder imported into the collection it already has: nothing new, and no
+    // empty collection inside it.
+    f.file("Broken/a.png", b"a");
+    let broken = f.src().join("Broken");
+    f.lib
+        .import(
+            std::slice::from_ref(&broken),
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+    let into = f
+        .lib
+        .collections()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.path == "Broken")
+        .unwrap();
+    let opts = ImportOptions {
+        into: into.id.collection(),
+        ..Default::default()
+    };
+    f.lib.import(&[broken], &opts, &mut |_| {}).unwrap();
+    assert!(
+        !paths(&f).contains(&"Broken/Broken".to_string()),
+        "{:?}",
+        paths(&f)
+    );
+}

@@ -72,6 +72,8 @@ pub struct ImportReport {
 
 /// A folder to import as a collection.
 struct DirPlan {
+    /// The folder itself.
+    path: PathBuf,
     name: String,
     files: Vec<PathBuf>,
     subdirs: Vec<DirPlan>,
@@ -169,15 +171,69 @@ impl Library {
         total: usize,
         progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<()> {
-        let (id, created) = self.ensure_collection(parent, &dir.name)?;
-        if created {
-            report.collections_created.push(ItemId::Collection(id));
-        }
+        // A folder imported in place before keeps its collection, wherever that is now
+        // (`Clients/Acme` imported again alone adds to `Clients/Acme`, no second `Acme`).
+        let home = if opts.in_place {
+            self.collection_of_folder(&dir.path)?
+        } else {
+            None
+        };
+        let (id, created) = match home {
+            Some(c) => (c, false),
+            None => self.ensure_collection(parent, &dir.name)?,
+        };
         self.import_group(dir.files, Some(id), opts, report, done, total, progress)?;
         for sub in dir.subdirs {
             self.import_dir(sub, Some(id), opts, report, done, total, progress)?;
         }
+        // A collection made for a folder that brought nothing new is not left behind empty.
+        if created {
+            if self.collection_is_empty(id)? {
+                store::exec(&self.conn, "DELETE FROM collections WHERE id = ?1", [id])?;
+            } else {
+                report.collections_created.push(ItemId::Collection(id));
+            }
+        }
         Ok(())
+    }
+
+    /// The collection holding the items of the Gallery imported in place from `folder`
+    /// itself (not from its sub-folders), if any.
+    fn collection_of_folder(&self, folder: &Path) -> Result<Option<CollectionId>> {
+        let Ok(resolved) = crate::platform::resolve(folder) else {
+            return Ok(None);
+        };
+        let Some(prefix) = resolved
+            .join("x")
+            .to_str()
+            .map(|p| p[..p.len() - 1].to_string())
+        else {
+            return Ok(None);
+        };
+        let sep = std::path::MAIN_SEPARATOR.to_string();
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT a.collection_id FROM files f JOIN assets a ON a.id = f.asset_id
+                 WHERE a.state = 'active' AND a.storage = 'in_place' AND f.role = 'main'
+                   AND a.collection_id IS NOT NULL
+                   AND substr(f.path, 1, length(?1)) = ?1
+                   AND instr(substr(f.path, length(?1) + 1), ?2) = 0
+                 LIMIT 1",
+            )?
+            .query_row(params![prefix, sep], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Whether a collection holds nothing at all (no item, no sub-collection, in any state).
+    fn collection_is_empty(&self, id: CollectionId) -> Result<bool> {
+        let used: bool = self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM assets WHERE collection_id = ?1)
+                 OR EXISTS(SELECT 1 FROM collections WHERE parent_id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?;
+        Ok(!used)
     }
 
     /// Finds the active collection `name` under `parent`, or makes it.
@@ -918,6 +974,7 @@ fn in_place_path(path: &Path, folders: &mut HashMap<PathBuf, PathBuf>) -> Result
 /// trash areas).
 fn plan_dir(path: &Path, name: String, report: &mut ImportReport) -> DirPlan {
     let mut plan = DirPlan {
+        path: path.to_path_buf(),
         name,
         files: Vec::new(),
         subdirs: Vec::new(),
