@@ -1036,9 +1036,11 @@ fn gui_on_the_library_thread_shows_work_in_flight_and_its_results() {
                 app,
             ),
     };
-    // Frames go on while the library thread works; true once `done` holds.
+    // Frames go on while the library thread works; true once `done` holds. A minute at
+    // most: a busy machine (or Wine) may take a while.
     let wait = |g: &mut Gui, done: &dyn Fn(&Gui) -> bool, seen: &mut bool| {
-        for _ in 0..1000 {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while std::time::Instant::now() < deadline {
             g.harness.step();
             *seen |= g.shows_text("Working…") || g.shows_text("Importing");
             if done(g) {
