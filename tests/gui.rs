@@ -1661,3 +1661,94 @@ fn newuser18_an_800_by_600_window_shows_every_toolbar_whole() {
         "the button can be clicked"
     );
 }
+
+/// A PNG of `w` × `h` pixels, as bytes.
+fn png_bytes(w: u32, h: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::RgbImage::from_pixel(w, h, image::Rgb([40, 90, 160]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+/// Frames until `label` (or text containing it) shows, for a picture made in the background.
+fn wait_for(g: &mut Gui, text: &str) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        g.harness.step();
+        if g.shows_text(text) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    false
+}
+
+/// New-user finding 17: the preview had only fit and 100 %. `+`/`-` zoom, `0` fits again,
+/// 100 % opens centred, F11 fills the window (no properties) and gives it back, the
+/// properties can be hidden, and the Undo toast shows above the preview.
+#[test]
+fn newuser17_the_preview_zooms_fits_fills_and_hides_its_properties() {
+    let (dir, clock, mut lib) = library();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let photo = src.join("wide.png");
+    std::fs::write(&photo, png_bytes(1200, 800)).unwrap();
+    let other = src.join("b.txt");
+    std::fs::write(&other, b"b").unwrap();
+    lib.import(&[photo, other], &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    // On its own threads, with pictures made by the `shoebox` program's helpers.
+    let ctx = egui::Context::default();
+    let helper = std::path::PathBuf::from(env!("CARGO_BIN_EXE_shoebox"));
+    let app = ShoeboxApp::with_helper(lib, &ctx, Prefs::default(), true, Some(helper)).unwrap();
+    let mut g = Gui {
+        dir,
+        clock,
+        harness: Harness::builder()
+            .with_size([1100.0, 760.0])
+            .build_ui_state(
+                |ui, app: &mut ShoeboxApp| {
+                    app.logic(ui.ctx());
+                    app_ui(app, ui);
+                },
+                app,
+            ),
+    };
+    assert!(wait_for(&mut g, "wide.png"), "the library is shown");
+    g.click("wide.png");
+    g.key(egui::Key::Space);
+    assert!(wait_for(&mut g, "Fit ("), "the picture is shown, fitted");
+    g.key(egui::Key::Plus);
+    assert!(g.shows_text("Zoom "), "+ zooms in");
+    g.key(egui::Key::Num0);
+    assert!(g.shows_text("Fit ("), "0 fits again");
+    g.click_top("100 %");
+    assert!(g.shows_text("Zoom 100 %"));
+    g.key(egui::Key::Minus);
+    assert!(g.shows_text("Zoom 80 %"), "- zooms out");
+    g.key(egui::Key::F11);
+    assert!(
+        !g.shows("Properties"),
+        "filling the window leaves the properties out"
+    );
+    g.key(egui::Key::F11);
+    assert!(g.shows("Properties"));
+    g.click_top("Hide properties");
+    assert!(!g.shows("Properties"), "hidden");
+    g.click_top("Show properties");
+    assert!(g.shows("Properties"));
+    // Deleted from the preview: the toast's Undo is above it and can be clicked.
+    g.click_top("Delete…");
+    g.click("Move to Trash");
+    assert!(wait_for(&mut g, "Trash (1)"));
+    assert!(wait_for(&mut g, "Undo"), "the toast");
+    g.click_top("Undo");
+    assert!(
+        wait_for(&mut g, "Trash (0)"),
+        "Undo, clicked over the preview, worked"
+    );
+}

@@ -27,7 +27,8 @@ pub enum Command {
     /// The Trash grouped by deletion (batch).
     GroupByBatch(bool),
     /// The preview fits the picture to the window (or shows it at 100 %).
-    PreviewFit(bool),
+    /// How the preview shows its picture (zoom, pan, fill, properties).
+    PreviewView(crate::gui::state::PreviewView),
     Click {
         index: usize,
         toggle: bool,

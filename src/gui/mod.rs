@@ -281,7 +281,9 @@ fn toast_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
     let Some(toast) = v.toast else {
         return;
     };
+    // Above everything, the preview included: its Undo must be there to click.
     egui::Area::new(egui::Id::unique("toast"))
+        .order(egui::Order::Tooltip)
         .anchor(Align2::CENTER_BOTTOM, [0.0, -40.0])
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {

@@ -104,7 +104,71 @@ pub struct Preview {
     pub tab: Tab,
     /// Position in the tab's shown list.
     pub pos: usize,
+    pub view: PreviewView,
+}
+
+/// How the preview shows its picture.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PreviewView {
+    /// The whole picture in the space there is; else `zoom`.
     pub fit: bool,
+    /// Screen points per picture pixel when not fitted (1 = 100 %).
+    pub zoom: f32,
+    /// How far the picture's centre is from the view's centre, in points.
+    pub pan: egui::Vec2,
+    /// The picture fills the window: no Properties.
+    pub fill: bool,
+    /// Properties shown beside the picture.
+    pub props: bool,
+}
+
+impl Default for PreviewView {
+    fn default() -> Self {
+        PreviewView {
+            fit: true,
+            zoom: 1.0,
+            pan: egui::Vec2::ZERO,
+            fill: false,
+            props: true,
+        }
+    }
+}
+
+impl PreviewView {
+    /// The least and the most a picture is zoomed.
+    pub const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.05..=16.0;
+
+    /// Zoomed by `factor` from `scale` (what is shown now), keeping the picture's point under
+    /// `at` (relative to the view's centre) where it is.
+    pub fn zoomed(self, scale: f32, factor: f32, at: egui::Vec2) -> PreviewView {
+        let zoom = (scale * factor).clamp(*Self::ZOOM_RANGE.start(), *Self::ZOOM_RANGE.end());
+        let ratio = zoom / scale;
+        PreviewView {
+            fit: false,
+            zoom,
+            pan: at - (at - self.pan) * ratio,
+            ..self
+        }
+    }
+
+    /// At 100 %, centred.
+    pub fn actual_size(self) -> PreviewView {
+        PreviewView {
+            fit: false,
+            zoom: 1.0,
+            pan: egui::Vec2::ZERO,
+            ..self
+        }
+    }
+
+    /// The whole picture, centred.
+    pub fn fitted(self) -> PreviewView {
+        PreviewView {
+            fit: true,
+            pan: egui::Vec2::ZERO,
+            ..self
+        }
+    }
 }
 
 /// A short message at the bottom, maybe with Undo.
@@ -113,4 +177,32 @@ pub struct Toast {
     pub text: String,
     pub undo_batch: Option<BatchId>,
     pub until: f64,
+}
+
+#[cfg(test)]
+mod preview_tests {
+    use super::PreviewView;
+    use egui::vec2;
+
+    /// The wheel zooms around the pointer: the picture's point under it stays under it.
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer_in_place() {
+        let view = PreviewView {
+            fit: false,
+            zoom: 0.5,
+            pan: vec2(30.0, -10.0),
+            ..Default::default()
+        };
+        let at = vec2(120.0, 80.0);
+        // The picture pixel under `at`, before and after.
+        let pixel = |v: PreviewView, scale: f32| (at - v.pan) / scale;
+        let zoomed = view.zoomed(0.5, 2.0, at);
+        assert_eq!(zoomed.zoom, 1.0);
+        assert!((pixel(view, 0.5) - pixel(zoomed, 1.0)).length() < 1e-3);
+        // Clamped at both ends; 100 % is centred; fitting forgets the pan.
+        assert_eq!(view.zoomed(0.5, 1e6, at).zoom, 16.0);
+        assert_eq!(view.zoomed(0.5, 1e-6, at).zoom, 0.05);
+        assert_eq!(view.actual_size().pan, vec2(0.0, 0.0));
+        assert!(view.fitted().fit && view.fitted().pan == vec2(0.0, 0.0));
+    }
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::ShoeboxApp;
 use crate::gui::command::Command;
 use crate::gui::dialogs::Dialog;
-use crate::gui::state::{Preview, Shown, Tab};
+use crate::gui::state::{Preview, PreviewView, Shown, Tab};
 use crate::gui::worker::Job;
 use crate::library::{ImportOptions, ImportProgress, ItemId, RestoreOptions, items};
 
@@ -61,9 +61,9 @@ impl ShoeboxApp {
                 self.prefs.group_by_batch = on;
                 self.trash.dirty = true;
             }
-            Command::PreviewFit(fit) => {
+            Command::PreviewView(view) => {
                 if let Some(p) = &mut self.preview {
-                    p.fit = fit;
+                    p.view = view;
                 }
             }
             Command::ShowCollection(c) => {
@@ -90,7 +90,7 @@ impl ShoeboxApp {
                 self.preview = Some(Preview {
                     tab: self.prefs.tab,
                     pos,
-                    fit: true,
+                    view: Default::default(),
                 });
                 let shown = self.shown_mut();
                 let ids = shown.ids.clone();
@@ -124,6 +124,12 @@ impl ShoeboxApp {
                     && len > 0
                 {
                     p.pos = (p.pos as isize + delta).clamp(0, len as isize - 1) as usize;
+                    // The next picture starts whole, the way of showing it kept.
+                    p.view = PreviewView {
+                        fill: p.view.fill,
+                        props: p.view.props,
+                        ..Default::default()
+                    };
                     let pos = p.pos;
                     let shown = self.shown_mut();
                     let ids = shown.ids.clone();

@@ -82,14 +82,26 @@ impl ShoeboxApp {
         prefs: Prefs,
         threaded: bool,
     ) -> anyhow::Result<Self> {
+        Self::with_helper(lib, ctx, prefs, threaded, std::env::current_exe().ok())
+    }
+
+    /// [`ShoeboxApp::new`] with the program its picture helpers run (this very program in the
+    /// app; the `shoebox` binary for tests, which run inside a test program).
+    pub fn with_helper(
+        lib: Library,
+        ctx: &egui::Context,
+        prefs: Prefs,
+        threaded: bool,
+        helper: Option<PathBuf>,
+    ) -> anyhow::Result<Self> {
         let root = lib.root().to_path_buf();
         let wake_ctx = ctx.clone();
         let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || wake_ctx.request_repaint());
         let wake_watch = wake.clone();
         let (handle, thumbs) = if threaded {
-            let isolation = match std::env::current_exe() {
-                Ok(exe) => crate::thumbs::Isolation::Helper(crate::thumbs::Helpers::new(exe)),
-                Err(_) => crate::thumbs::Isolation::InProcess,
+            let isolation = match helper {
+                Some(exe) => crate::thumbs::Isolation::Helper(crate::thumbs::Helpers::new(exe)),
+                None => crate::thumbs::Isolation::InProcess,
             };
             let thumbs = ThumbService::start(
                 root.join(crate::library::THUMBS_DIR),

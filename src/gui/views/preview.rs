@@ -1,6 +1,8 @@
-//! The lightbox: a large picture with previous/next, fit or 100 %, the item's properties,
-//! and the actions of its tab (Delete in the Gallery; Restore and Delete permanently in the
-//! Trash). Videos show a poster frame and open in the system player on request.
+//! The lightbox: a large picture with previous/next, fit or 100 %, zoom (the mouse wheel
+//! around the pointer, `+`, `-`, `0` to fit) and panning (dragging), filling the window
+//! (F11 or a double-click), the item's properties (which can be hidden), and the actions of
+//! its tab (Delete in the Gallery; Restore and Delete permanently in the Trash). Videos show
+//! a poster frame and open in the system player on request.
 
 use std::path::PathBuf;
 
@@ -8,12 +10,74 @@ use egui::{Id, Modal, RichText};
 
 use crate::clock;
 use crate::gui::command::Command;
-use crate::gui::state::Tab;
+use crate::gui::state::{PreviewView, Tab};
 use crate::gui::textures::Picture;
 use crate::gui::theme;
 use crate::gui::view::{Acts, View};
 use crate::library::{ItemId, Kind, dimensions_text, human_size};
 use crate::thumbs::{PREVIEW_PX, Request};
+
+/// The picture, fitted or zoomed and panned; the wheel zooms around the pointer, a drag
+/// pans, `+`/`-` zoom around the middle, a double-click fills the window (or gives it back).
+fn picture_ui(ui: &mut egui::Ui, tex: &egui::TextureHandle, view: &mut PreviewView) {
+    let area = ui.available_rect_before_wrap();
+    let resp = ui.allocate_rect(area, egui::Sense::click_and_drag());
+    let size = tex.size_vec2();
+    let fit_scale = (area.width() / size.x).min(area.height() / size.y).min(1.0);
+    let scale = if view.fit { fit_scale } else { view.zoom };
+    let pan = if view.fit { egui::Vec2::ZERO } else { view.pan };
+    let shown = egui::Rect::from_center_size(area.center() + pan, size * scale);
+    ui.painter().with_clip_rect(area).image(
+        tex.id(),
+        shown,
+        egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+        egui::Color32::WHITE,
+    );
+    let (wheel, plus, minus) = ui.input_mut(|i| {
+        use egui::{Key, Modifiers};
+        let plus = i.consume_key(Modifiers::NONE, Key::Plus)
+            || i.consume_key(Modifiers::NONE, Key::Equals);
+        let minus = i.consume_key(Modifiers::NONE, Key::Minus);
+        (i.smooth_scroll_delta.y, plus, minus)
+    });
+    if resp.hovered()
+        && wheel != 0.0
+        && let Some(at) = resp.hover_pos()
+    {
+        *view = view.zoomed(scale, (wheel / 200.0).exp(), at - area.center());
+    } else if plus || minus {
+        let factor = if plus { 1.25 } else { 0.8 };
+        *view = view.zoomed(scale, factor, egui::Vec2::ZERO);
+    }
+    if resp.dragged() {
+        *view = PreviewView {
+            fit: false,
+            zoom: scale,
+            pan: pan + resp.drag_delta(),
+            ..*view
+        };
+    }
+    if resp.double_clicked() {
+        view.fill = !view.fill;
+    }
+    // How large it is shown, said in a corner.
+    let text = if view.fit {
+        format!("Fit ({:.0} %)", fit_scale * 100.0)
+    } else {
+        format!("Zoom {:.0} %", view.zoom * 100.0)
+    };
+    ui.put(
+        egui::Rect::from_min_size(
+            area.left_top() + egui::vec2(6.0, 6.0),
+            egui::vec2(140.0, 18.0),
+        ),
+        egui::Label::new(
+            RichText::new(text)
+                .small()
+                .background_color(ui.visuals().extreme_bg_color),
+        ),
+    );
+}
 
 /// What the lightbox needs to know about an item.
 struct Item {
@@ -161,10 +225,21 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
     };
     let screen = ctx.content_rect();
     let mut cmds = Vec::new();
-    let mut fit = preview.fit;
+    let mut view = preview.view;
+    // Keys of the preview: zoom in and out around the middle, fit, fill the window.
+    ctx.input_mut(|i| {
+        use egui::{Key, Modifiers};
+        if i.consume_key(Modifiers::NONE, Key::F11) {
+            view.fill = !view.fill;
+        }
+        if i.consume_key(Modifiers::NONE, Key::Num0) {
+            view = view.fitted();
+        }
+    });
+    let size = if view.fill { 1.0 } else { 0.86 };
     let modal = Modal::new(Id::unique("shoebox-preview")).show(ctx, |ui| {
-        ui.set_width(screen.width() * 0.86);
-        ui.set_height(screen.height() * 0.82);
+        ui.set_width(screen.width() * size);
+        ui.set_height(screen.height() * if view.fill { 0.94 } else { 0.82 });
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(preview.pos > 0, egui::Button::new("‹ Previous"))
@@ -179,12 +254,29 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
                 cmds.push(Command::PreviewStep(1));
             }
             ui.separator();
-            ui.selectable_value(&mut fit, true, "Fit");
-            ui.selectable_value(&mut fit, false, "100 %");
+            if ui.selectable_label(view.fit, "Fit").clicked() {
+                view = view.fitted();
+            }
+            if ui
+                .selectable_label(!view.fit && view.zoom == 1.0, "100 %")
+                .clicked()
+            {
+                view = view.actual_size();
+            }
             ui.separator();
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Close").clicked() {
                     cmds.push(Command::ClosePreview);
+                }
+                if !view.fill {
+                    let words = if view.props {
+                        "Hide properties"
+                    } else {
+                        "Show properties"
+                    };
+                    if ui.button(words).clicked() {
+                        view.props = !view.props;
+                    }
                 }
                 match preview.tab {
                     Tab::Gallery => {
@@ -222,37 +314,26 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
             });
         });
         ui.separator();
-        egui::Panel::right("preview-properties")
-            .resizable(false)
-            .exact_size(260.0)
-            .show(ui, |ui| {
-                ui.heading("Properties");
-                egui::Grid::new("props")
-                    .num_columns(2)
-                    .striped(true)
-                    .show(ui, |ui| {
-                        for (k, v) in &item.properties {
-                            ui.label(*k);
-                            ui.add(egui::Label::new(v.as_str()).wrap());
-                            ui.end_row();
-                        }
-                    });
-            });
+        if view.props && !view.fill {
+            egui::Panel::right("preview-properties")
+                .resizable(false)
+                .exact_size(260.0)
+                .show(ui, |ui| {
+                    ui.heading("Properties");
+                    egui::Grid::new("props")
+                        .num_columns(2)
+                        .striped(true)
+                        .show(ui, |ui| {
+                            for (k, v) in &item.properties {
+                                ui.label(*k);
+                                ui.add(egui::Label::new(v.as_str()).wrap());
+                                ui.end_row();
+                            }
+                        });
+                });
+        }
         egui::CentralPanel::no_frame().show(ui, |ui| match &picture {
-            Picture::Ready(tex) => {
-                let size = tex.size_vec2();
-                if fit {
-                    let avail = ui.available_size();
-                    let scale = (avail.x / size.x).min(avail.y / size.y).min(1.0);
-                    ui.centered_and_justified(|ui| {
-                        ui.add(egui::Image::new((tex.id(), size * scale)));
-                    });
-                } else {
-                    egui::ScrollArea::both().show(ui, |ui| {
-                        ui.add(egui::Image::new((tex.id(), size)));
-                    });
-                }
-            }
+            Picture::Ready(tex) => picture_ui(ui, tex, &mut view),
             Picture::Pending => {
                 ui.centered_and_justified(|ui| {
                     ui.label("Loading…");
@@ -280,8 +361,8 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
             }
         });
     });
-    if fit != preview.fit {
-        cmds.push(Command::PreviewFit(fit));
+    if view != preview.view {
+        cmds.push(Command::PreviewView(view));
     }
     if modal.should_close() && cmds.is_empty() {
         cmds.push(Command::ClosePreview);
