@@ -228,7 +228,9 @@ fn one_line(
 /// holds no picture (a RAW without a preview), is not a damaged file: it says "no preview",
 /// and the reason, on hover, says what to install or what is missing.
 pub fn failure_label(kind_label: &str, reason: &str) -> &'static str {
-    if kind_label == "VIDEO" {
+    if reason.contains("missing on disk") {
+        "file missing"
+    } else if kind_label == "VIDEO" {
         "VIDEO\nno preview"
     } else if reason.starts_with("no preview") {
         "no preview"
@@ -248,6 +250,10 @@ mod tests {
         let heif = crate::thumbs::formats::Format::Heif.missing();
         assert_eq!(failure_label("IMAGE", heif), "no preview");
         assert_eq!(failure_label("IMAGE", "not a readable image"), "can't read");
+        assert_eq!(
+            failure_label("IMAGE", "the file was already missing on disk"),
+            "file missing"
+        );
         assert_eq!(failure_label("VIDEO", "ffmpeg failed"), "VIDEO\nno preview");
     }
 }
