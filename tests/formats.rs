@@ -303,7 +303,7 @@ fn photoshop_files_compressed_indexed_grey_cmyk_and_16_bit_are_shown() {
 /// A designer's Photoshop file may hold layers many times the size of its composite image:
 /// only the composite is read. ImageMagick's PSD, its layer section grown by 3 GiB (a hole
 /// of a sparse file), is shown by a helper allowed 1 GiB of memory.
-#[cfg(target_os = "linux")]
+#[cfg(target_os = "linux")] // a sparse file and RLIMIT_AS (Windows: platform::windows tests)
 #[test]
 fn a_photoshop_file_with_layers_larger_than_memory_shows_its_composite() {
     use std::io::{Seek, SeekFrom, Write};
@@ -354,7 +354,7 @@ fn a_photoshop_file_with_layers_larger_than_memory_shows_its_composite() {
 /// Import asks programs about some files (`pdfinfo`, `ffprobe`): one that hangs on a hostile
 /// file is killed after its time, the file imported without what it would have said; what a
 /// program prints before failing is still heard.
-#[cfg(target_os = "linux")]
+#[cfg(target_os = "linux")] // a stand-in program is a shell script
 #[test]
 fn a_program_describing_a_file_is_killed_after_its_time_limit() {
     use shoebox::thumbs::formats::output_within;
@@ -379,7 +379,7 @@ fn a_program_describing_a_file_is_killed_after_its_time_limit() {
 
 /// What the thumbnail service, its pictures made by `helpers`, answers for a grid thumbnail
 /// of `path` (within a minute); its cache in `dir`.
-#[cfg(target_os = "linux")]
+#[cfg(target_os = "linux")] // used by the Linux-only tests above and below
 pub(crate) fn through_a_helper(
     helpers: shoebox::thumbs::Helpers,
     path: PathBuf,
@@ -1081,7 +1081,7 @@ fn bench_finding_a_heic_with_the_old_srgb_profile_still_gets_a_thumbnail() {
 
 /// A program that hangs on a file ends with the helper a timeout kills: nothing is left
 /// running. (A stand-in `pdftoppm` that only sleeps is put first on the helper's `PATH`.)
-#[cfg(target_os = "linux")]
+#[cfg(target_os = "linux")] // a stand-in program is a shell script
 #[test]
 fn a_program_that_hangs_dies_with_the_helper_killed_for_it() {
     use std::os::unix::fs::PermissionsExt;

@@ -183,7 +183,7 @@ fn hostile_4mb_cr2_of_overlapping_jpeg_starts_says_at_once_it_has_no_preview() {
 /// ask for gigabytes of row lengths (the helper died at its memory limit). Refused before
 /// anything is allocated, through a helper with the app's kind of limit; imported with the
 /// size the header says.
-#[cfg(target_os = "linux")]
+#[cfg(target_os = "linux")] // RLIMIT_AS (Windows' Job Object: platform::windows tests)
 #[test]
 fn hostile_psd_claiming_gigabytes_of_row_lengths_is_refused_before_allocating() {
     use shoebox::thumbs::{Helpers, Output};

@@ -657,7 +657,7 @@ fn import_reports_a_corrupt_image_and_goes_on() {
     assert!(report.warnings[0].path.ends_with("broken.png"));
 }
 
-#[cfg(unix)]
+#[cfg(unix)] // Windows names are UTF-16: a name that is not valid Unicode is made otherwise
 #[test]
 fn import_reports_a_non_utf8_name_and_goes_on() {
     use std::os::unix::ffi::OsStrExt;

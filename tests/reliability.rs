@@ -168,7 +168,7 @@ fn crash_during_purge_is_finished_and_logged_at_open() {
     f.assert_integrity();
 }
 
-#[cfg(unix)]
+#[cfg(unix)] // making a symbolic link on Windows needs a privilege tests do not have
 #[test]
 fn a_symlink_in_place_of_a_file_is_never_followed_or_trashed() {
     let mut f = Fixture::new();

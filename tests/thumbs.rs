@@ -143,7 +143,7 @@ fn request(key: &str, path: &std::path::Path) -> Request {
 
 /// A named pipe nobody writes to: opening it to read waits forever, as a decoder stuck on
 /// a network drive would.
-#[cfg(unix)]
+#[cfg(unix)] // a named pipe
 fn stuck_file(dir: &std::path::Path) -> std::path::PathBuf {
     let stuck = dir.join("stuck.jpg");
     let c = std::ffi::CString::new(stuck.to_str().unwrap()).unwrap();
@@ -201,7 +201,7 @@ fn one_helper_serves_many_pictures_and_a_crashed_one_is_replaced() {
     );
 }
 
-#[cfg(unix)]
+#[cfg(unix)] // a named pipe stands for a file that never answers
 #[test]
 fn a_helper_that_hangs_is_killed_and_the_next_picture_still_comes() {
     let dir = tempfile::tempdir().unwrap();
@@ -224,7 +224,7 @@ fn a_helper_that_hangs_is_killed_and_the_next_picture_still_comes() {
     assert!(matches!(&got[..], [Output::Ready { .. }]), "{got:?}");
 }
 
-#[cfg(unix)]
+#[cfg(unix)] // a named pipe stands for a file that never answers
 #[test]
 fn requests_for_tiles_that_left_the_screen_are_dropped() {
     let dir = tempfile::tempdir().unwrap();
