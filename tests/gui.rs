@@ -81,16 +81,29 @@ fn gui_on(dir: tempfile::TempDir, clock: ManualClock, lib: Library) -> Gui {
 fn gui_stepping(dir: tempfile::TempDir, clock: ManualClock, lib: Library, step: f32) -> Gui {
     let ctx = egui::Context::default();
     let app = ShoeboxApp::new(lib, &ctx, Prefs::default(), false).unwrap();
-    let harness = Harness::builder()
-        .with_size([1100.0, 760.0])
-        .with_step_dt(step)
-        .build_ui_state(
-            |ui, app: &mut ShoeboxApp| {
-                app.logic(ui.ctx());
-                app_ui(app, ui);
-            },
-            app,
-        );
+    window(dir, clock, app, [1100.0, 760.0], Some(step))
+}
+
+/// `app` in a window of `size` points, each event handled in a frame `step` seconds after
+/// the last (egui_kittest's own step when `None`).
+fn window(
+    dir: tempfile::TempDir,
+    clock: ManualClock,
+    app: ShoeboxApp,
+    size: [f32; 2],
+    step: Option<f32>,
+) -> Gui {
+    let mut builder = Harness::builder().with_size(size);
+    if let Some(step) = step {
+        builder = builder.with_step_dt(step);
+    }
+    let harness = builder.build_ui_state(
+        |ui, app: &mut ShoeboxApp| {
+            app.logic(ui.ctx());
+            app_ui(app, ui);
+        },
+        app,
+    );
     Gui {
         dir,
         clock,
@@ -1023,19 +1036,7 @@ fn gui_on_the_library_thread_shows_work_in_flight_and_its_results() {
     std::fs::create_dir_all(&src).unwrap();
     let ctx = egui::Context::default();
     let app = ShoeboxApp::new(lib, &ctx, Prefs::default(), true).unwrap();
-    let mut g = Gui {
-        dir,
-        clock,
-        harness: Harness::builder()
-            .with_size([1100.0, 760.0])
-            .build_ui_state(
-                |ui, app: &mut ShoeboxApp| {
-                    app.logic(ui.ctx());
-                    app_ui(app, ui);
-                },
-                app,
-            ),
-    };
+    let mut g = window(dir, clock, app, [1100.0, 760.0], None);
     // Frames go on while the library thread works; true once `done` holds. A minute at
     // most: a busy machine (or Wine) may take a while.
     let wait = |g: &mut Gui, done: &dyn Fn(&Gui) -> bool, seen: &mut bool| {
@@ -1570,21 +1571,7 @@ fn newuser21_a_parent_collection_shows_its_total_count() {
 fn gui_sized(dir: tempfile::TempDir, clock: ManualClock, lib: Library, size: [f32; 2]) -> Gui {
     let ctx = egui::Context::default();
     let app = ShoeboxApp::new(lib, &ctx, Prefs::default(), false).unwrap();
-    let harness = Harness::builder()
-        .with_size(size)
-        .with_step_dt(0.25)
-        .build_ui_state(
-            |ui, app: &mut ShoeboxApp| {
-                app.logic(ui.ctx());
-                app_ui(app, ui);
-            },
-            app,
-        );
-    Gui {
-        dir,
-        clock,
-        harness,
-    }
+    window(dir, clock, app, size, Some(0.25))
 }
 
 /// Whether the widgets labelled `labels` are whole inside `width` and none overlaps another.
@@ -1705,19 +1692,7 @@ fn newuser17_the_preview_zooms_fits_fills_and_hides_its_properties() {
     let ctx = egui::Context::default();
     let helper = std::path::PathBuf::from(env!("CARGO_BIN_EXE_shoebox"));
     let app = ShoeboxApp::with_helper(lib, &ctx, Prefs::default(), true, Some(helper)).unwrap();
-    let mut g = Gui {
-        dir,
-        clock,
-        harness: Harness::builder()
-            .with_size([1100.0, 760.0])
-            .build_ui_state(
-                |ui, app: &mut ShoeboxApp| {
-                    app.logic(ui.ctx());
-                    app_ui(app, ui);
-                },
-                app,
-            ),
-    };
+    let mut g = window(dir, clock, app, [1100.0, 760.0], None);
     assert!(wait_for(&mut g, "wide.png"), "the library is shown");
     g.click("wide.png");
     g.key(egui::Key::Space);
