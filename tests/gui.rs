@@ -85,7 +85,8 @@ fn gui_stepping(dir: tempfile::TempDir, clock: ManualClock, lib: Library, step: 
 }
 
 /// `app` in a window of `size` points, each event handled in a frame `step` seconds after
-/// the last (egui_kittest's own step when `None`).
+/// the last. `None` is for an app on its own threads: egui_kittest's own step, and frames
+/// enough for replies and pictures to arrive before the window settles.
 fn window(
     dir: tempfile::TempDir,
     clock: ManualClock,
@@ -94,9 +95,10 @@ fn window(
     step: Option<f32>,
 ) -> Gui {
     let mut builder = Harness::builder().with_size(size);
-    if let Some(step) = step {
-        builder = builder.with_step_dt(step);
-    }
+    builder = match step {
+        Some(step) => builder.with_step_dt(step),
+        None => builder.with_max_steps(200),
+    };
     let harness = builder.build_ui_state(
         |ui, app: &mut ShoeboxApp| {
             app.logic(ui.ctx());
