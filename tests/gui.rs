@@ -1037,7 +1037,8 @@ fn gui_on_the_library_thread_shows_work_in_flight_and_its_results() {
     let src = dir.path().join("src");
     std::fs::create_dir_all(&src).unwrap();
     let ctx = egui::Context::default();
-    let app = ShoeboxApp::new(lib, &ctx, Prefs::default(), true).unwrap();
+    let helper = env!("CARGO_BIN_EXE_shoebox").into();
+    let app = ShoeboxApp::with_helper(lib, &ctx, Prefs::default(), true, Some(helper)).unwrap();
     let mut g = window(dir, clock, app, [1100.0, 760.0], None);
     // Frames go on while the library thread works; true once `done` holds. A minute at
     // most: a busy machine (or Wine) may take a while.

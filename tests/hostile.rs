@@ -306,3 +306,56 @@ fn hostile_slow_progressive_jpeg_thumbnail_is_made_within_its_bound() {
         render(&jpeg, Kind::Image, 256, Tools::default())
     });
 }
+
+/// Import reads each file in a helper process: a reader that crashes there (every helper
+/// is made to abort at the file it reads) costs that file its size only. Each file is
+/// imported, says why its size is missing, and the import and this process go on; the
+/// same files read by healthy helpers get their sizes.
+#[test]
+fn hostile_reader_crashing_at_import_costs_each_file_its_size_only() {
+    use shoebox::thumbs::Helpers;
+    let read_with = |env: &[(&str, &str)]| {
+        let mut f = Fixture::new();
+        let photos: Vec<PathBuf> = (0..4)
+            .map(|i| {
+                let p = f.src().join(format!("p{i}.png"));
+                image::RgbImage::new(40 + i, 30).save(&p).unwrap();
+                p
+            })
+            .collect();
+        let mut helpers = Helpers::new(env!("CARGO_BIN_EXE_shoebox").into());
+        helpers.env = env
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        f.lib.read_files_with(helpers);
+        let report = f
+            .lib
+            .import(&photos, &ImportOptions::default(), &mut |_| {});
+        let report = report.expect("import");
+        assert_eq!(report.imported.len(), 4, "{report:?}");
+        assert!(report.failed.is_empty(), "{report:?}");
+        let sizes: Vec<_> = (0..4)
+            .map(|i| {
+                let a = f.asset_named(&format!("p{i}.png"));
+                (a.width, a.height)
+            })
+            .collect();
+        (report.warnings, sizes)
+    };
+    let (warnings, sizes) = read_with(&[("SHOEBOX_FAILPOINT", "probe.describe")]);
+    assert_eq!(sizes, vec![(None, None); 4]);
+    assert_eq!(warnings.len(), 4, "{warnings:?}");
+    for w in &warnings {
+        assert_eq!(
+            w.message,
+            "could not read its size: its reader crashed on it"
+        );
+    }
+    let (warnings, sizes) = read_with(&[]);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        sizes,
+        (0..4).map(|i| (Some(40 + i), Some(30))).collect::<Vec<_>>()
+    );
+}

@@ -141,6 +141,10 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
         return repair::run(&root, args.json);
     }
     let mut lib = Library::open(&root).map_err(|e| name_full_disk(e.into(), &root))?;
+    // Files are read in helper processes, as the window reads them.
+    if let Ok(exe) = std::env::current_exe() {
+        lib.read_files_with(crate::thumbs::Helpers::new(exe));
+    }
     let json = args.json;
     let outcome = match command {
         Command::Import {

@@ -108,6 +108,7 @@ impl Library {
             .collect::<rusqlite::Result<_>>()?
         };
         let mut changes = Vec::new();
+        let mut reader = crate::thumbs::Describer::new(self.readers.clone());
         for source in self.picture_sources()? {
             let Some(id) = source.id.asset() else {
                 continue;
@@ -118,8 +119,8 @@ impl Library {
             if !super::probe::read_from_own_structure(&source.name) {
                 continue;
             }
-            // (A reader that panics on a file is caught there: that file keeps its record.)
-            let Ok(meta) = super::probe::read_meta(&source.path, super::probe::Kind::Image) else {
+            // (A reader that panics or crashes on a file is caught: that file keeps its record.)
+            let Ok(meta) = reader.describe(&source.path, super::probe::Kind::Image) else {
                 continue;
             };
             let now: Recorded = (

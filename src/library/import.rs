@@ -98,6 +98,17 @@ struct Prepared {
     copy_from: Option<PathBuf>,
 }
 
+/// One import under way: what it was asked, what it has found, and its readers.
+struct Run<'a> {
+    opts: &'a ImportOptions,
+    report: &'a mut ImportReport,
+    done: usize,
+    total: usize,
+    progress: &'a mut dyn FnMut(ImportProgress),
+    /// One per reading thread, kept for the whole import (each may hold a helper process).
+    readers: Vec<crate::thumbs::Describer>,
+}
+
 /// Files recorded per transaction (and, for copies, made durable per sync).
 const CHUNK: usize = 4096;
 
@@ -136,41 +147,30 @@ impl Library {
         }
         let loose = with_sidecars_beside(loose);
         let total = loose.len() + dirs.iter().map(count_files).sum::<usize>();
-        let mut done = 0usize;
-        self.import_group(
-            loose,
-            opts.into,
+        let mut run = Run {
             opts,
-            &mut report,
-            &mut done,
+            report: &mut report,
+            done: 0,
             total,
             progress,
-        )?;
+            readers: (0..read_ahead_threads())
+                .map(|_| crate::thumbs::Describer::new(self.readers.clone()))
+                .collect(),
+        };
+        self.import_group(loose, opts.into, &mut run)?;
         for dir in dirs {
-            self.import_dir(
-                dir,
-                opts.into,
-                opts,
-                &mut report,
-                &mut done,
-                total,
-                progress,
-            )?;
+            self.import_dir(dir, opts.into, &mut run)?;
         }
         Ok(report)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn import_dir(
         &mut self,
         dir: DirPlan,
         parent: Option<CollectionId>,
-        opts: &ImportOptions,
-        report: &mut ImportReport,
-        done: &mut usize,
-        total: usize,
-        progress: &mut dyn FnMut(ImportProgress),
+        run: &mut Run<'_>,
     ) -> Result<()> {
+        let opts = run.opts;
         // A folder imported in place before keeps its collection, wherever that is now
         // (`Clients/Acme` imported again alone adds to `Clients/Acme`, no second `Acme`).
         let home = if opts.in_place {
@@ -182,16 +182,16 @@ impl Library {
             Some(c) => (c, false),
             None => self.ensure_collection(parent, &dir.name)?,
         };
-        self.import_group(dir.files, Some(id), opts, report, done, total, progress)?;
+        self.import_group(dir.files, Some(id), run)?;
         for sub in dir.subdirs {
-            self.import_dir(sub, Some(id), opts, report, done, total, progress)?;
+            self.import_dir(sub, Some(id), run)?;
         }
         // A collection made for a folder that brought nothing new is not left behind empty.
         if created {
             if self.collection_is_empty(id)? {
                 store::exec(&self.conn, "DELETE FROM collections WHERE id = ?1", [id])?;
             } else {
-                report.collections_created.push(ItemId::Collection(id));
+                run.report.collections_created.push(ItemId::Collection(id));
             }
         }
         Ok(())
@@ -259,26 +259,30 @@ impl Library {
         Ok((id, true))
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn import_group(
         &mut self,
         files: Vec<PathBuf>,
         collection: Option<CollectionId>,
-        opts: &ImportOptions,
-        report: &mut ImportReport,
-        done: &mut usize,
-        total: usize,
-        progress: &mut dyn FnMut(ImportProgress),
+        run: &mut Run<'_>,
     ) -> Result<()> {
         if files.is_empty() {
             return Ok(());
         }
+        let Run {
+            opts,
+            report,
+            done,
+            total,
+            progress,
+            readers,
+        } = run;
+        let (opts, total) = (*opts, *total);
         let mut taken = self.active_names(collection)?;
         let groups = group_companions(files, report);
         // The files are read (hashed, probed) on other threads, ahead of the records
         // being written here: reading is most of the work and needs no database.
         std::thread::scope(|scope| -> Result<()> {
-            let mut reads = ReadAhead::start(scope, &groups);
+            let mut reads = ReadAhead::start(scope, &groups, readers);
             for chunk in groups.chunks(CHUNK) {
                 let mut ready = Vec::new();
                 let mut planned: HashSet<String> = HashSet::new();
@@ -811,12 +815,12 @@ impl GroupRead {
     }
 }
 
-fn read_group(group: &Group) -> GroupRead {
+fn read_group(group: &Group, reader: &mut crate::thumbs::Describer) -> GroupRead {
     let main = fsops::hash_regular_file(&group.main);
     let meta = match &main {
         Ok(_) => {
             let name = group.main.file_name().unwrap_or_default().to_string_lossy();
-            probe::read_meta(&group.main, probe::kind_of(&name))
+            reader.describe(&group.main, probe::kind_of(&name))
         }
         Err(_) => Ok(probe::Meta::default()),
     };
@@ -843,22 +847,24 @@ struct ReadAhead<'env> {
 }
 
 impl<'env> ReadAhead<'env> {
+    /// Starts one reading thread per reader in `readers`.
     fn start<'scope>(
         scope: &'scope std::thread::Scope<'scope, 'env>,
         groups: &'env [Group],
+        readers: &'env mut [crate::thumbs::Describer],
     ) -> ReadAhead<'env> {
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
-        let lanes = (0..workers)
-            .map(|lane| {
+        let workers = readers.len().max(1);
+        let lanes = readers
+            .iter_mut()
+            .enumerate()
+            .map(|(lane, reader)| {
                 let (tx, rx) = std::sync::mpsc::sync_channel(64);
                 std::thread::Builder::new()
                     .name("shoebox-read".into())
                     .spawn_scoped(scope, move || {
                         for group in groups.iter().skip(lane).step_by(workers) {
                             // A decoder that panics on a strange file costs that file only.
-                            let read = crate::thumbs::panics::quietly(|| read_group(group))
+                            let read = crate::thumbs::panics::quietly(|| read_group(group, reader))
                                 .unwrap_or_else(|_| GroupRead::failed("reading it failed"));
                             if tx.send(read).is_err() {
                                 break;
@@ -886,9 +892,16 @@ impl<'env> ReadAhead<'env> {
             Some(rx) => rx
                 .recv()
                 .unwrap_or_else(|_| GroupRead::failed("the file could not be read")),
-            None => read_group(&self.groups[i]),
+            None => read_group(&self.groups[i], &mut crate::thumbs::Describer::new(None)),
         }
     }
+}
+
+/// How many threads read files ahead of an import: one per core, up to four.
+fn read_ahead_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
 }
 
 fn copy_failed(e: &std::io::Error) -> String {

@@ -33,7 +33,7 @@ pub use backup::{BACKUP_DIR, DbHealth, RepairReport, backups, db_health, repair}
 pub use check::FileCheck;
 pub use import::{ImportOptions, ImportProgress, ImportReport, InTrashMatch};
 pub use model::*;
-pub use probe::{Kind as ProbeKind, dimensions_text, kind_name, kind_of, read_meta};
+pub use probe::{Kind as ProbeKind, Meta, dimensions_text, kind_name, kind_of, read_meta};
 pub use purge::{PurgeReason, SweepReport};
 pub use query::{FilePlace, PictureSource, Sort, SortKey, TrashSort, asset_sort_key, trash_order};
 pub use restore::{FolderChoice, RestoreOptions};
@@ -182,6 +182,8 @@ pub struct Library {
     clock_check: ClockCheck,
     /// Files found in trash areas with no record, adopted when the library was opened.
     adopted_at_open: usize,
+    /// Where files are read at import: helper processes, or (`None`) this one.
+    readers: Option<crate::thumbs::Helpers>,
     /// Held for the life of the library: one writer per library.
     _lock: File,
 }
@@ -265,6 +267,7 @@ impl Library {
             user: os_user(),
             clock_check: ClockCheck::default(),
             adopted_at_open: 0,
+            readers: None,
             _lock: lock,
         };
         lib.init_settings()?;
@@ -286,6 +289,13 @@ impl Library {
     /// The library folder.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Reads files at import (their size, date, camera) in helper processes started from
+    /// `helpers`, so a file no reader can cope with costs that file only. Without this they
+    /// are read in this process.
+    pub fn read_files_with(&mut self, helpers: crate::thumbs::Helpers) {
+        self.readers = Some(helpers);
     }
 
     /// Sets the name recorded as `deleted_by` (defaults to the OS user).

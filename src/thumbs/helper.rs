@@ -4,10 +4,16 @@
 //! answers each with the picture's pixels or the reason there is none. A helper that dies
 //! or takes too long is killed and a new one is started for the next request.
 //!
-//! The wire format is small and binary. A request: size (u32), the programs found (u8, see
-//! `Tools::bits`), kind (u8
+//! Helpers also read what import records of a file (its size, capture date, camera and
+//! playing time, [`probe::read_meta`]), so a file that makes a reader loop, crash or ask for
+//! endless memory costs that file only, never the app or the import.
+//!
+//! The wire format is small and binary. A request: size (u32; 0 asks for the file's
+//! metadata instead of a picture), the programs found (u8, see `Tools::bits`), kind (u8
 //! length, bytes), path (u32 length, bytes). An answer: 0, width (u32), height (u32),
-//! RGBA pixels; or 1, reason (u32 length, UTF-8). Integers are little-endian.
+//! RGBA pixels; or 1, reason (u32 length, UTF-8); or 2, metadata: which fields are there
+//! (u8), width and height (u32 each), capture time (i64), playing time in ms (i64), camera
+//! (u32 length, UTF-8). Integers are little-endian.
 
 use std::ffi::OsString;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -18,6 +24,7 @@ use std::time::Duration;
 
 use super::formats::Tools;
 use crate::library::Kind;
+use crate::library::probe::{self, Meta};
 
 /// How helpers are started.
 #[derive(Debug, Clone)]
@@ -47,6 +54,8 @@ impl Helpers {
 /// What a helper answered.
 pub(crate) enum Answer {
     Picture(image::RgbaImage),
+    /// A file's metadata, for import.
+    Described(Meta),
     /// The file cannot be pictured; the reason is for the user.
     Failed(String),
 }
@@ -116,6 +125,27 @@ impl Helper {
         tools: Tools,
         timeout: Duration,
     ) -> Result<Answer, Lost> {
+        self.ask(path, kind, size.max(1), tools, timeout)
+    }
+
+    /// Asks for one file's metadata and waits at most `timeout` for it.
+    pub(crate) fn describe(
+        &mut self,
+        path: &Path,
+        kind: Kind,
+        timeout: Duration,
+    ) -> Result<Answer, Lost> {
+        self.ask(path, kind, DESCRIBE, Tools::default(), timeout)
+    }
+
+    fn ask(
+        &mut self,
+        path: &Path,
+        kind: Kind,
+        size: u32,
+        tools: Tools,
+        timeout: Duration,
+    ) -> Result<Answer, Lost> {
         if !matches!(self.child.try_wait(), Ok(None)) {
             return Err(Lost::Unavailable("the picture helper had ended".into()));
         }
@@ -138,6 +168,9 @@ impl Drop for Helper {
     }
 }
 
+/// The size a request asks for when it asks for the file's metadata, not a picture.
+const DESCRIBE: u32 = 0;
+
 /// The environment variable that tells a helper its memory limit.
 const MEMORY_ENV: &str = "SHOEBOX_HELPER_MEMORY";
 
@@ -153,10 +186,18 @@ pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
     let mut input = BufReader::new(input);
     let mut output = BufWriter::with_capacity(256 * 1024, output);
     while let Some((path, kind, size, tools)) = read_request(&mut input)? {
-        crate::failpoint::hit("thumbs.render");
-        let answer = match super::render::render(&path, kind, size, tools) {
-            Ok(img) => Answer::Picture(img),
-            Err(reason) => Answer::Failed(reason),
+        let answer = if size == DESCRIBE {
+            crate::failpoint::hit("probe.describe");
+            match probe::read_meta(&path, kind) {
+                Ok(meta) => Answer::Described(meta),
+                Err(reason) => Answer::Failed(reason),
+            }
+        } else {
+            crate::failpoint::hit("thumbs.render");
+            match super::render::render(&path, kind, size, tools) {
+                Ok(img) => Answer::Picture(img),
+                Err(reason) => Answer::Failed(reason),
+            }
         };
         write_answer(&mut output, &answer)?;
         output.flush()?;
@@ -220,6 +261,22 @@ fn write_answer(w: &mut impl Write, answer: &Answer) -> io::Result<()> {
             w.write_all(&(reason.len() as u32).to_le_bytes())?;
             w.write_all(reason.as_bytes())
         }
+        Answer::Described(meta) => {
+            let size = meta.width.zip(meta.height);
+            let camera = meta.camera.as_deref().unwrap_or("");
+            let there = u8::from(size.is_some())
+                | u8::from(meta.captured_at.is_some()) << 1
+                | u8::from(meta.duration_ms.is_some()) << 2
+                | u8::from(meta.camera.is_some()) << 3;
+            let (width, height) = size.unwrap_or((0, 0));
+            w.write_all(&[2, there])?;
+            w.write_all(&width.to_le_bytes())?;
+            w.write_all(&height.to_le_bytes())?;
+            w.write_all(&meta.captured_at.unwrap_or(0).to_le_bytes())?;
+            w.write_all(&meta.duration_ms.unwrap_or(0).to_le_bytes())?;
+            w.write_all(&(camera.len() as u32).to_le_bytes())?;
+            w.write_all(camera.as_bytes())
+        }
     }
 }
 
@@ -249,6 +306,27 @@ fn read_answer(r: &mut impl Read) -> io::Result<Answer> {
             r.read_exact(&mut text)?;
             Ok(Answer::Failed(String::from_utf8_lossy(&text).into_owned()))
         }
+        2 => {
+            let mut there = [0u8; 1];
+            r.read_exact(&mut there)?;
+            let there = there[0];
+            let (width, height) = (read_u32(r)?, read_u32(r)?);
+            let (captured, duration) = (read_i64(r)?, read_i64(r)?);
+            let len = read_u32(r)? as usize;
+            if len > 64 * 1024 {
+                return Err(io::Error::other("the helper sent an endless camera name"));
+            }
+            let mut camera = vec![0u8; len];
+            r.read_exact(&mut camera)?;
+            let size = (there & 1 != 0).then_some((width, height));
+            Ok(Answer::Described(Meta {
+                width: size.map(|s| s.0),
+                height: size.map(|s| s.1),
+                captured_at: (there & 2 != 0).then_some(captured),
+                duration_ms: (there & 4 != 0).then_some(duration),
+                camera: (there & 8 != 0).then(|| String::from_utf8_lossy(&camera).into_owned()),
+            }))
+        }
         _ => Err(io::Error::other("the helper sent something unknown")),
     }
 }
@@ -257,6 +335,12 @@ fn read_u32(r: &mut impl Read) -> io::Result<u32> {
     let mut b = [0u8; 4];
     r.read_exact(&mut b)?;
     Ok(u32::from_le_bytes(b))
+}
+
+fn read_i64(r: &mut impl Read) -> io::Result<i64> {
+    let mut b = [0u8; 8];
+    r.read_exact(&mut b)?;
+    Ok(i64::from_le_bytes(b))
 }
 
 #[cfg(test)]
@@ -290,6 +374,21 @@ mod tests {
         assert!(matches!(read_answer(&mut r), Ok(Answer::Picture(got)) if got == img));
         assert!(
             matches!(read_answer(&mut r), Ok(Answer::Failed(why)) if why == "can't read this image")
+        );
+        let meta = Meta {
+            width: Some(3504),
+            height: Some(2336),
+            captured_at: Some(-86_400),
+            camera: Some("Canon EOS 30D".into()),
+            duration_ms: None,
+        };
+        let mut wire = Vec::new();
+        write_answer(&mut wire, &Answer::Described(meta.clone())).expect("write");
+        write_answer(&mut wire, &Answer::Described(Meta::default())).expect("write");
+        let mut r = &wire[..];
+        assert!(matches!(read_answer(&mut r), Ok(Answer::Described(got)) if got == meta));
+        assert!(
+            matches!(read_answer(&mut r), Ok(Answer::Described(got)) if got == Meta::default())
         );
         // A helper that dies mid-answer is an error, never a short picture.
         let mut cut = Vec::new();

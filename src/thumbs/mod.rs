@@ -609,6 +609,10 @@ fn in_helper(
         match answer {
             Ok(Answer::Picture(img)) => return Ok(img),
             Ok(Answer::Failed(reason)) => return Err((reason, true)),
+            Ok(Answer::Described(_)) => {
+                *slot = None;
+                return Err(("the picture helper answered nonsense".into(), false));
+            }
             Err(lost) => {
                 *slot = None;
                 match lost {
@@ -627,6 +631,68 @@ fn in_helper(
         }
     }
     Err(("could not reach the picture helper".into(), false))
+}
+
+/// Reads files' metadata for import ([`crate::library::read_meta`]): in a helper process
+/// when there are helpers, so a file that makes a reader loop, crash or ask for endless
+/// memory costs that file only; else in this process (tests, and a machine where no helper
+/// can start). One reader thread owns one describer and its helper.
+pub struct Describer {
+    cfg: Option<Helpers>,
+    helper: Option<Helper>,
+}
+
+impl Describer {
+    pub fn new(cfg: Option<Helpers>) -> Describer {
+        Describer { cfg, helper: None }
+    }
+
+    /// What import records of the file at `path`; `Err` says, for the user, why part of it
+    /// could not be read (the file is imported all the same).
+    pub fn describe(&mut self, path: &Path, kind: Kind) -> Result<crate::library::Meta, String> {
+        let Some(cfg) = self.cfg.as_ref().filter(|_| kind != Kind::Other) else {
+            return crate::library::read_meta(path, kind);
+        };
+        for _ in 0..2 {
+            let helper = match &mut self.helper {
+                Some(h) => h,
+                None => match Helper::start(cfg) {
+                    Ok(h) => self.helper.insert(h),
+                    Err(e) => {
+                        log::warn!("could not start a reader helper ({e}); reading in Shoebox");
+                        break;
+                    }
+                },
+            };
+            match helper.describe(path, kind, cfg.timeout) {
+                Ok(Answer::Described(meta)) => return Ok(meta),
+                Ok(Answer::Failed(reason)) => return Err(reason),
+                Ok(Answer::Picture(_)) => {
+                    self.helper = None;
+                    return Err("could not read its size: its reader answered nonsense".into());
+                }
+                Err(lost) => {
+                    self.helper = None;
+                    match lost {
+                        // It ended while idle: one fresh start.
+                        Lost::Unavailable(_) => continue,
+                        Lost::Crashed => {
+                            log::warn!("the reader helper crashed on {}", path.display());
+                            return Err("could not read its size: its reader crashed on it".into());
+                        }
+                        Lost::TimedOut => {
+                            log::warn!("the reader helper timed out on {}", path.display());
+                            return Err(format!(
+                                "could not read its size: reading it took over {} s",
+                                cfg.timeout.as_secs()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        crate::library::read_meta(path, kind)
+    }
 }
 
 #[cfg(test)]

@@ -94,6 +94,10 @@ impl ShoeboxApp {
         threaded: bool,
         helper: Option<PathBuf>,
     ) -> anyhow::Result<Self> {
+        let mut lib = lib;
+        if let Some(exe) = helper.as_ref().filter(|_| threaded) {
+            lib.read_files_with(crate::thumbs::Helpers::new(exe.clone()));
+        }
         let root = lib.root().to_path_buf();
         let wake_ctx = ctx.clone();
         let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || wake_ctx.request_repaint());

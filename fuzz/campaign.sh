@@ -1,0 +1,25 @@
+#!/bin/sh
+# A long campaign: every target in turn, at the lowest priority, until it has run RUNS inputs
+# (default 10 million) or SECONDS seconds (default 3600), whichever comes first. Each run's
+# last lines (inputs run, coverage reached, anything found) go to campaign/<target>.log;
+# findings land in artifacts/<target>/. Usage: ./campaign.sh [RUNS] [SECONDS] [TARGET...]
+set -u
+cd "$(dirname "$0")"
+runs=${1:-10000000}
+secs=${2:-3600}
+shift 2 2>/dev/null || shift $#
+targets=${*:-$(cargo +nightly fuzz list)}
+./seed.sh
+nice -n 19 cargo +nightly fuzz build -s none || exit 1
+mkdir -p campaign
+for t in $targets; do
+    started=$(date +%s)
+    nice -n 19 cargo +nightly fuzz run -s none "$t" "corpus/$t" -- \
+        -runs="$runs" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
+        -print_final_stats=1 >"campaign/$t.full.log" 2>&1
+    rc=$?
+    {
+        echo "target $t: exit $rc after $(($(date +%s) - started)) s"
+        grep -E '^#[0-9]+ +(DONE|INITED)|^stat::|ERROR|SUMMARY|Test unit written' "campaign/$t.full.log"
+    } >"campaign/$t.log"
+done
