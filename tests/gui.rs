@@ -1730,3 +1730,136 @@ fn newuser17_the_preview_zooms_fits_fills_and_hides_its_properties() {
         "Undo, clicked over the preview, worked"
     );
 }
+
+/// A file dropped onto the window.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Drops `paths` onto the window.
+fn drop_files(g: &mut Gui, paths: &[std::path::PathBuf]) {
+    for p in paths {
+        g.harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(Dropped(p.clone())));
+    }
+    g.harness.run();
+}
+
+/// Closes the window and opens its library again, to see what it holds.
+fn library_after(g: Gui) -> (tempfile::TempDir, Library) {
+    let Gui {
+        dir,
+        clock,
+        harness,
+    } = g;
+    drop(harness);
+    let lib = Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock)).unwrap();
+    (dir, lib)
+}
+
+/// New-user finding 20: files dropped (or picked) are imported as the user says — copied
+/// into the library or left where they are (each said in words), into the collection
+/// chosen — and Cancel imports nothing. The last choice is asked again next time.
+#[test]
+fn newuser20_the_import_dialog_asks_copy_or_in_place_and_where() {
+    let mut g = gui_with(&[]);
+    g.harness.state_mut().send(Job::CreateCollection {
+        parent: None,
+        name: "Trips".into(),
+    });
+    g.harness.run();
+    let src = g.dir.path().join("src");
+    let shots: Vec<_> = ["a.txt", "b.txt"]
+        .iter()
+        .map(|n| {
+            let p = src.join(n);
+            std::fs::write(&p, n).unwrap();
+            p
+        })
+        .collect();
+    drop_files(&mut g, &shots);
+    assert!(g.shows("Import 2 files"));
+    assert!(g.shows_text("take twice their space on disk"));
+    assert!(g.shows_text("copies nothing"));
+    g.click_top("Cancel");
+    assert!(!g.shows("Import 2 files"));
+    assert!(!g.shows("a.txt"), "Cancel imported nothing");
+
+    drop_files(&mut g, &shots);
+    g.click("Leave them where they are");
+    // The dialog's "Into:" list (the toolbar has one too, below it).
+    g.harness
+        .query_all_by_role(egui::accesskit::Role::ComboBox)
+        .last()
+        .expect("the Into: list")
+        .click();
+    g.harness.run();
+    g.click_top("Trips");
+    g.click("Import");
+    assert!(g.shows_text("Imported 2 items"));
+    // Asked again, the dialog starts from the last answer.
+    let more = src.join("c.txt");
+    std::fs::write(&more, "c").unwrap();
+    drop_files(&mut g, std::slice::from_ref(&more));
+    assert!(g.shows("Import \"c.txt\""));
+    g.click("Import");
+    let (_dir, lib) = library_after(g);
+    let assets = lib.assets(Default::default()).unwrap();
+    assert_eq!(assets.len(), 3);
+    for a in &assets {
+        assert!(a.in_place, "{} left where it is", a.name);
+        assert!(a.path.starts_with(&src), "{}", a.path.display());
+    }
+    let trips: Vec<&str> = assets
+        .iter()
+        .filter(|a| a.location == "Trips")
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(trips.len(), 2, "a and b went into Trips");
+}
+
+/// New-user finding 20: a long import shows "Cancel import" beside its progress; it stops
+/// at the next file, says what it imported, and leaves the library whole.
+#[test]
+fn newuser20_a_long_import_can_be_cancelled_from_the_status_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(T0);
+    let lib = Library::open_with_clock(&dir.path().join("lib"), Arc::new(clock.clone())).unwrap();
+    let src = dir.path().join("src/Shoot");
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..3000 {
+        std::fs::write(src.join(format!("f{i:04}.txt")), format!("file {i}")).unwrap();
+    }
+    let ctx = egui::Context::default();
+    let helper = env!("CARGO_BIN_EXE_shoebox").into();
+    let app = ShoeboxApp::with_helper(lib, &ctx, Prefs::default(), true, Some(helper)).unwrap();
+    let mut g = window(dir, clock, app, [1100.0, 760.0], None);
+    assert!(wait_for(&mut g, "Welcome to Shoebox"));
+    drop_files(&mut g, std::slice::from_ref(&src));
+    assert!(g.shows("Import the folder \"Shoot\""));
+    g.click("Import");
+    assert!(
+        wait_for(&mut g, "Cancel import"),
+        "the progress has a Cancel"
+    );
+    g.harness.get_by_label("Cancel import").click();
+    assert!(wait_for(&mut g, "Import cancelled: imported"));
+    assert!(!g.shows_text("Cancel import"));
+    let (_dir, lib) = library_after(g);
+    let imported = lib.assets(Default::default()).unwrap().len();
+    assert!(
+        imported < 3000,
+        "stopped before the end: {imported} of 3000"
+    );
+    lib.check_integrity().unwrap().expect("whole");
+}

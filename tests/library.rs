@@ -1279,3 +1279,55 @@ fn newuser09_importing_a_folder_again_adds_to_its_collection_and_makes_nothing_e
         paths(&f)
     );
 }
+
+/// New-user finding 20: a long import can be stopped. It stops at the next file: what was
+/// imported by then is whole (each copy in `media/` and recorded, no half copy), the rest is
+/// left alone, the report says it stopped, and importing the folder again adds the rest to
+/// the same collection.
+#[test]
+fn newuser20_a_stopped_import_keeps_what_it_imported_whole_and_adds_the_rest_later() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let mut f = Fixture::new();
+    for i in 0..30 {
+        f.png(&format!("Shoot/sub/p{i:02}.png"), 8 + i, 6);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let opts = ImportOptions {
+        stop: Some(stop.clone()),
+        ..Default::default()
+    };
+    let folder = f.src().join("Shoot");
+    let report = f
+        .lib
+        .import(std::slice::from_ref(&folder), &opts, &mut |p| {
+            if p.done == 10 {
+                stop.store(true, Ordering::Relaxed);
+            }
+        })
+        .expect("import");
+    assert!(report.stopped);
+    assert_eq!(report.imported.len(), 10, "{report:?}");
+    assert!(report.failed.is_empty());
+    assert_eq!(files_under(&f.root().join("media")).len(), 10);
+    f.assert_integrity();
+    let again = f
+        .lib
+        .import(&[folder], &ImportOptions::default(), &mut |_| {})
+        .expect("import again");
+    assert!(!again.stopped);
+    assert_eq!(
+        (again.imported.len(), again.already_imported.len()),
+        (20, 10)
+    );
+    let paths: Vec<String> = f
+        .lib
+        .collections()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.path)
+        .collect();
+    assert_eq!(paths, vec!["Shoot", "Shoot/sub"]);
+    assert_eq!(f.active_names().len(), 30);
+    f.assert_integrity();
+}

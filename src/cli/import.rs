@@ -23,6 +23,7 @@ pub fn run(
         in_place,
         into,
         allow_trash_duplicates,
+        stop: None,
     };
     let report = lib.import(paths, &opts, &mut |_| {})?;
     if json {

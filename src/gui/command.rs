@@ -64,10 +64,21 @@ pub enum Command {
     EmptyTrash,
     ImportFiles,
     ImportFolder,
+    /// Ask how to import these files and folders (picked or dropped).
+    AskImport(Vec<PathBuf>),
+    /// Import, as the import dialog was answered.
+    StartImport {
+        paths: Vec<PathBuf>,
+        in_place: bool,
+        into: Option<CollectionId>,
+    },
+    /// Import again as the last import did ("Import anyway", for files found in the Trash).
     Import {
         paths: Vec<PathBuf>,
         allow_trash_duplicates: bool,
     },
+    /// Stop the import under way at its next file.
+    StopImport,
     OpenSettings,
     ConfirmClock,
     /// Work for the library thread as it is, nothing else changing on screen (counting what

@@ -68,6 +68,12 @@ pub enum Dialog {
         parent: Option<CollectionId>,
         name: String,
     },
+    /// How to import picked or dropped files: by copy or in place, and into which collection.
+    Import {
+        paths: Vec<std::path::PathBuf>,
+        in_place: bool,
+        into: Option<CollectionId>,
+    },
     ImportResult(ImportReport),
     Message {
         title: String,
@@ -306,6 +312,53 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                     }
                 });
             }
+            Dialog::Import { paths, in_place, into } => {
+                ui.heading(import_heading(paths));
+                ui.add_space(6.0);
+                ui.radio_value(in_place, false, "Copy them into the library");
+                ui.indent("copy", |ui| {
+                    ui.small(
+                        "Shoebox keeps its own copy of each file in the library folder and leaves \
+                         the originals as they are, so the files then take twice their space on disk.",
+                    );
+                });
+                ui.radio_value(in_place, true, "Leave them where they are");
+                ui.indent("in place", |ui| {
+                    ui.small(
+                        "Shoebox shows the files in their own folders and copies nothing. Moving one \
+                         to the Trash takes it out of its folder until it is restored or purged.",
+                    );
+                });
+                ui.add_space(6.0);
+                ui.horizontal(|ui| {
+                    let label = ui.label("Into:");
+                    let shown = into
+                        .and_then(|c| collections.iter().find(|x| x.id == ItemId::Collection(c)))
+                        .map_or("Top of the library", |c| c.path.as_str());
+                    egui::ComboBox::from_id_salt("import into")
+                        .selected_text(shown)
+                        .width(300.0)
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(into, None, "Top of the library");
+                            for c in collections.iter() {
+                                if let ItemId::Collection(cid) = c.id {
+                                    ui.selectable_value(into, Some(cid), c.path.as_str());
+                                }
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                });
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Import").clicked() || enter {
+                        cmds.push(Command::StartImport { paths: paths.clone(), in_place: *in_place, into: *into });
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
             Dialog::ImportResult(r) => {
                 ui.heading(format!("Imported {}", items(r.imported.len())));
                 egui::ScrollArea::vertical().max_height(280.0).show(ui, |ui| {
@@ -360,4 +413,35 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
         cmds.push(Command::CloseDialog);
     }
     acts.commands.extend(cmds);
+}
+
+/// What the import dialog asks about: one file or folder by name, else how many of each.
+fn import_heading(paths: &[std::path::PathBuf]) -> String {
+    let name = |p: &std::path::Path| {
+        p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    let folders = paths.iter().filter(|p| p.is_dir()).count();
+    let files = paths.len() - folders;
+    match (paths, folders) {
+        ([one], 1) => format!("Import the folder \"{}\"", name(one)),
+        ([one], _) => format!("Import \"{}\"", name(one)),
+        (_, 0) => format!("Import {} files", crate::library::thousands(files)),
+        (_, _) if files == 0 => format!("Import {} folders", crate::library::thousands(folders)),
+        _ => format!(
+            "Import {} and {}",
+            plural(files, "file"),
+            plural(folders, "folder")
+        ),
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{} {what}s", crate::library::thousands(n))
+    }
 }

@@ -219,7 +219,7 @@ pub fn app_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
         Tab::Gallery => tabs::gallery::toolbar_ui(&v, &mut acts, ui),
         Tab::Trash => tabs::trash::toolbar_ui(&v, &mut acts, ui),
     });
-    egui::Panel::bottom("status").show(ui, |ui| status_ui(&v, ui));
+    egui::Panel::bottom("status").show(ui, |ui| status_ui(&v, &mut acts, ui));
     if v.prefs.tab == Tab::Gallery {
         egui::Panel::left("collections")
             .resizable(true)
@@ -240,7 +240,7 @@ pub fn app_ui(app: &mut ShoeboxApp, ui: &mut egui::Ui) {
     app.apply_commands();
 }
 
-fn status_ui(v: &View, ui: &mut egui::Ui) {
+fn status_ui(v: &View, acts: &mut Acts, ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
         ui.label(match v.prefs.tab {
             Tab::Gallery => tabs::gallery::status_text(v),
@@ -256,8 +256,15 @@ fn status_ui(v: &View, ui: &mut egui::Ui) {
             ui.add(
                 egui::ProgressBar::new(fraction)
                     .desired_width(180.0)
-                    .text(format!("Importing {}/{}", p.done, p.total)),
+                    .text(format!(
+                        "Importing {}/{}",
+                        crate::library::thousands(p.done),
+                        crate::library::thousands(p.total)
+                    )),
             );
+            if ui.small_button("Cancel import").clicked() {
+                acts.ask(Command::StopImport);
+            }
         } else if v.busy {
             ui.separator();
             ui.label("Working…");

@@ -34,6 +34,8 @@ pub struct Prefs {
     /// The Trash's order turned around (each sort has its natural direction).
     pub trash_reversed: bool,
     pub group_by_batch: bool,
+    /// The import dialog's last answer: leave files where they are (else copy them).
+    pub import_in_place: bool,
 }
 
 impl Default for Prefs {
@@ -46,6 +48,7 @@ impl Default for Prefs {
             trash_sort: TrashSort::default(),
             trash_reversed: false,
             group_by_batch: false,
+            import_in_place: false,
         }
     }
 }

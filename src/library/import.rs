@@ -23,6 +23,17 @@ pub struct ImportOptions {
     pub into: Option<CollectionId>,
     /// Import a file even when its content matches an item in the Trash.
     pub allow_trash_duplicates: bool,
+    /// Set (from another thread) to stop the import at the next file: what is imported by
+    /// then stays, whole; the rest is left alone and [`ImportReport::stopped`] says so.
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+}
+
+impl ImportOptions {
+    fn stop_asked(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 /// Progress of a long import.
@@ -68,6 +79,8 @@ pub struct ImportReport {
     /// Imported, but something about them could not be read.
     pub warnings: Vec<FileMessage>,
     pub failed: Vec<FileMessage>,
+    /// Stopped when asked, before every file was read (the rest were left alone).
+    pub stopped: bool,
 }
 
 /// A folder to import as a collection.
@@ -171,6 +184,10 @@ impl Library {
         run: &mut Run<'_>,
     ) -> Result<()> {
         let opts = run.opts;
+        if opts.stop_asked() {
+            run.report.stopped = true;
+            return Ok(());
+        }
         // A folder imported in place before keeps its collection, wherever that is now
         // (`Clients/Acme` imported again alone adds to `Clients/Acme`, no second `Acme`).
         let home = if opts.in_place {
@@ -268,6 +285,10 @@ impl Library {
         if files.is_empty() {
             return Ok(());
         }
+        if run.opts.stop_asked() {
+            run.report.stopped = true;
+            return Ok(());
+        }
         let Run {
             opts,
             report,
@@ -287,19 +308,22 @@ impl Library {
                 let mut ready = Vec::new();
                 let mut planned: HashSet<String> = HashSet::new();
                 let mut folders: HashMap<PathBuf, PathBuf> = HashMap::new();
-                let chunk_reads: Vec<GroupRead> = chunk
-                    .iter()
-                    .map(|group| {
-                        let read = reads.next_read();
-                        *done += 1 + group.companions.len();
-                        progress(ImportProgress {
-                            done: *done,
-                            total,
-                            current: group.main.display().to_string(),
-                        });
-                        read
-                    })
-                    .collect();
+                let mut chunk_reads: Vec<GroupRead> = Vec::with_capacity(chunk.len());
+                for group in chunk {
+                    if opts.stop_asked() {
+                        report.stopped = true;
+                        break;
+                    }
+                    chunk_reads.push(reads.next_read());
+                    *done += 1 + group.companions.len();
+                    progress(ImportProgress {
+                        done: *done,
+                        total,
+                        current: group.main.display().to_string(),
+                    });
+                }
+                // Stopped: what was read is recorded whole, the rest left alone.
+                let chunk = &chunk[..chunk_reads.len()];
                 let known = self.lookups(chunk, &chunk_reads, opts, &mut folders)?;
                 for (group, read) in chunk.iter().zip(chunk_reads) {
                     match self.prepare(
@@ -388,6 +412,9 @@ impl Library {
                     });
                 }
                 tx.commit()?;
+                if report.stopped {
+                    break;
+                }
             }
             Ok(())
         })

@@ -241,12 +241,50 @@ impl ShoeboxApp {
             Command::ImportFiles => self.pickers.import_files(),
             Command::ImportFolder => self.pickers.import_folders(),
             Command::PickRestoreFolder => self.pickers.restore_folder(),
+            Command::AskImport(paths) => {
+                if !paths.is_empty() {
+                    let into = (self.prefs.tab == Tab::Gallery)
+                        .then_some(self.collection)
+                        .flatten();
+                    self.dialog = Some(Dialog::Import {
+                        paths,
+                        in_place: self.prefs.import_in_place,
+                        into,
+                    });
+                }
+            }
+            Command::StartImport {
+                paths,
+                in_place,
+                into,
+            } => {
+                self.dialog = None;
+                self.prefs.import_in_place = in_place;
+                self.start_import(
+                    paths,
+                    ImportOptions {
+                        in_place,
+                        into,
+                        ..Default::default()
+                    },
+                );
+            }
             Command::Import {
                 paths,
                 allow_trash_duplicates,
             } => {
                 self.dialog = None;
-                self.start_import(paths, allow_trash_duplicates);
+                let opts = ImportOptions {
+                    allow_trash_duplicates,
+                    ..self.last_import.clone()
+                };
+                self.start_import(paths, opts);
+            }
+            Command::StopImport => {
+                if let Some(stop) = &self.last_import.stop {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                    self.say("Cancelling the import after the file it is reading…".into());
+                }
             }
             Command::OpenSettings => {
                 self.dialog = Some(Dialog::Settings {
@@ -305,27 +343,23 @@ impl ShoeboxApp {
         }
     }
 
-    pub(super) fn start_import(&mut self, paths: Vec<PathBuf>, allow_trash_duplicates: bool) {
+    /// Starts an import on the library thread, with a fresh switch to stop it.
+    pub(super) fn start_import(&mut self, paths: Vec<PathBuf>, opts: ImportOptions) {
         if paths.is_empty() {
             return;
         }
-        let into = if self.prefs.tab == Tab::Gallery {
-            self.collection
-        } else {
-            None
+        let opts = ImportOptions {
+            stop: Some(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
+                false,
+            ))),
+            ..opts
         };
+        self.last_import = opts.clone();
         self.progress = Some(ImportProgress {
             done: 0,
             total: 0,
             current: String::new(),
         });
-        self.handle.send(Job::Import {
-            paths,
-            opts: ImportOptions {
-                into,
-                allow_trash_duplicates,
-                ..Default::default()
-            },
-        });
+        self.handle.send(Job::Import { paths, opts });
     }
 }

@@ -88,7 +88,7 @@ impl ShoeboxApp {
         use crate::gui::pickers::Picked;
         match picked {
             Picked::ImportFiles(Some(paths)) | Picked::ImportFolders(Some(paths)) => {
-                self.start_import(paths, false)
+                self.commands.push(Command::AskImport(paths))
             }
             Picked::ImportFiles(None) | Picked::ImportFolders(None) => self.say(NO_PICKER.into()),
             Picked::ExportTo {
@@ -294,10 +294,7 @@ impl ShoeboxApp {
                 .collect()
         });
         if !dropped.is_empty() {
-            self.commands.push(Command::Import {
-                paths: dropped,
-                allow_trash_duplicates: false,
-            });
+            self.commands.push(Command::AskImport(dropped));
         }
         if self.prefs != self.saved_prefs {
             // An idle window draws no frames; wake one so eframe's auto-save runs.
@@ -479,7 +476,14 @@ impl ShoeboxApp {
             Reply::Progress(p) => self.progress = Some(p),
             Reply::Imported(r) => {
                 self.progress = None;
-                let mut text = format!("Imported {}", items(r.imported.len()));
+                let mut text = if r.stopped {
+                    format!(
+                        "Import cancelled: imported {}; the rest were left alone (import again to add them)",
+                        items(r.imported.len())
+                    )
+                } else {
+                    format!("Imported {}", items(r.imported.len()))
+                };
                 if !r.failed.is_empty() {
                     text.push_str(&format!(", {} failed", r.failed.len()));
                 }

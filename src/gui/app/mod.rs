@@ -37,6 +37,9 @@ pub struct ShoeboxApp {
     pub(crate) preview: Option<Preview>,
     pub(crate) toast: Option<Toast>,
     pub(crate) progress: Option<ImportProgress>,
+    /// How the last import was asked for ("Import anyway" imports the same way), and the
+    /// switch that stops it.
+    last_import: crate::library::ImportOptions,
     /// A message on the status line, and the time (egui's clock) it goes away.
     pub(crate) status: Option<(String, f64)>,
     /// Physical pixels per point of the window's screen (2 on a HiDPI screen).
@@ -133,6 +136,7 @@ impl ShoeboxApp {
             preview: None,
             toast: None,
             progress: None,
+            last_import: crate::library::ImportOptions::default(),
             status: None,
             pixels_per_point: 1.0,
             commands: Vec::new(),
