@@ -50,23 +50,11 @@ impl Pickers {
     }
 
     pub fn import_files(&mut self) {
-        self.open(|| {
-            Picked::ImportFiles(
-                rfd::FileDialog::new()
-                    .set_title("Import files")
-                    .pick_files(),
-            )
-        });
+        self.open(|| Picked::ImportFiles(choose("Import files", Choose::Files)));
     }
 
     pub fn import_folders(&mut self) {
-        self.open(|| {
-            Picked::ImportFolders(
-                rfd::FileDialog::new()
-                    .set_title("Import folder")
-                    .pick_folders(),
-            )
-        });
+        self.open(|| Picked::ImportFolders(choose("Import folder", Choose::Folders)));
     }
 
     pub fn export_to(&mut self, from: PathBuf, name: String) {
@@ -81,11 +69,7 @@ impl Pickers {
 
     pub fn restore_folder(&mut self) {
         self.open(|| {
-            Picked::RestoreFolder(
-                rfd::FileDialog::new()
-                    .set_title("Restore into")
-                    .pick_folder(),
-            )
+            Picked::RestoreFolder(choose("Restore into", Choose::Folder).and_then(|mut p| p.pop()))
         });
     }
 
@@ -132,6 +116,133 @@ impl Pickers {
             log::error!("could not open a file dialog: {e}");
             self.open -= 1;
         }
+    }
+}
+
+/// What a chooser picks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Choose {
+    Files,
+    Folders,
+    Folder,
+}
+
+/// The system's chooser titled `title`, opening in the Pictures folder: the desktop's own
+/// (through its portal, or natively on Windows and macOS), else zenity run here, which
+/// passes the title and folder on and any name as its bytes. `None`: nothing was chosen,
+/// or no chooser could be shown.
+fn choose(title: &str, what: Choose) -> Option<Vec<PathBuf>> {
+    let start = start_folder();
+    #[cfg(target_os = "linux")]
+    if !portal_available() && crate::thumbs::formats::has_program("zenity") {
+        return zenity(
+            std::path::Path::new("zenity"),
+            title,
+            what,
+            start.as_deref(),
+        )
+        .unwrap_or_else(|e| {
+            log::warn!("could not run zenity: {e}");
+            None
+        });
+    }
+    let mut dialog = rfd::FileDialog::new().set_title(title);
+    if let Some(dir) = &start {
+        dialog = dialog.set_directory(dir);
+    }
+    match what {
+        Choose::Files => dialog.pick_files(),
+        Choose::Folders => dialog.pick_folders(),
+        Choose::Folder => dialog.pick_folder().map(|p| vec![p]),
+    }
+}
+
+/// Where a chooser opens: the Pictures folder, else the home folder.
+fn start_folder() -> Option<PathBuf> {
+    let dirs = directories::UserDirs::new()?;
+    Some(
+        dirs.picture_dir()
+            .filter(|d| d.is_dir())
+            .unwrap_or(dirs.home_dir())
+            .to_path_buf(),
+    )
+}
+
+/// Whether the desktop's file chooser can be asked for through its portal: a session bus
+/// and the portal's service on it.
+#[cfg(target_os = "linux")]
+fn portal_available() -> bool {
+    let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+        || std::env::var_os("XDG_RUNTIME_DIR")
+            .is_some_and(|d| std::path::Path::new(&d).join("bus").exists());
+    let data_dirs = std::env::var("XDG_DATA_DIRS")
+        .ok()
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "/usr/local/share:/usr/share".into());
+    bus && data_dirs.split(':').any(|d| {
+        std::path::Path::new(d)
+            .join("dbus-1/services/org.freedesktop.portal.Desktop.service")
+            .exists()
+    })
+}
+
+/// What zenity (the program at `program`) chose, one name a line, each as its bytes;
+/// `Ok(None)` when the user cancelled.
+#[cfg(target_os = "linux")]
+fn zenity(
+    program: &std::path::Path,
+    title: &str,
+    what: Choose,
+    start: Option<&std::path::Path>,
+) -> std::io::Result<Option<Vec<PathBuf>>> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(["--file-selection", "--title", title]);
+    if what != Choose::Files {
+        cmd.arg("--directory");
+    }
+    if what != Choose::Folder {
+        cmd.args(["--multiple", "--separator", "\n"]);
+    }
+    if let Some(dir) = start {
+        // A trailing separator opens the folder itself.
+        let mut name = dir.as_os_str().to_owned();
+        name.push("/");
+        cmd.arg("--filename").arg(name);
+    }
+    let out = cmd.stderr(std::process::Stdio::null()).output()?;
+    if !out.status.success() {
+        return Ok(None);
+    }
+    let chosen: Vec<PathBuf> = out
+        .stdout
+        .split(|b| *b == b'\n')
+        .filter(|line| !line.is_empty())
+        .map(|line| PathBuf::from(std::ffi::OsStr::from_bytes(line)))
+        .collect();
+    Ok((!chosen.is_empty()).then_some(chosen))
+}
+
+/// Picked paths a chooser could not pass on (zenity writes "(null)" for a name that is not
+/// valid UTF-8), apart from the rest: (the rest, how many were lost).
+pub fn unpassed(paths: Vec<PathBuf>) -> (Vec<PathBuf>, usize) {
+    let (lost, kept): (Vec<PathBuf>, Vec<PathBuf>) = paths
+        .into_iter()
+        .partition(|p| p.as_os_str() == "(null)" && !p.exists());
+    (kept, lost.len())
+}
+
+/// Said when a chooser could not pass `n` names on.
+pub fn unpassed_message(n: usize) -> String {
+    if n == 1 {
+        "A chosen file's name is not valid UTF-8, so the file chooser could not pass it on: \
+         rename the file, or import the folder that holds it."
+            .into()
+    } else {
+        format!(
+            "{n} chosen files' names are not valid UTF-8, so the file chooser could not pass \
+             them on: rename the files, or import the folder that holds them."
+        )
     }
 }
 
@@ -187,6 +298,70 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(left, vec![std::ffi::OsString::from("copy.mp4")]);
+    }
+
+    /// A stand-in for zenity: records its arguments and answers with two names, one of
+    /// them not UTF-8 (zenity passes names on as their bytes).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn newuser21_zenity_gets_the_title_and_the_start_folder_and_names_come_back_as_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp");
+        let args = dir.path().join("args");
+        let fake = dir.path().join("zenity");
+        std::fs::write(
+            &fake,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nprintf '/p/a b.jpg\\n/p/caf\\351.jpg\\n'\n",
+                args.display()
+            ),
+        )
+        .expect("write");
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let start = dir.path().join("Pictures");
+        let got = zenity(&fake, "Import files", Choose::Files, Some(&start))
+            .expect("ran")
+            .expect("chosen");
+        assert_eq!(
+            got,
+            vec![
+                PathBuf::from("/p/a b.jpg"),
+                PathBuf::from(std::ffi::OsStr::from_bytes(b"/p/caf\xe9.jpg")),
+            ]
+        );
+        let said = std::fs::read_to_string(&args).expect("args");
+        let said: Vec<&str> = said.lines().collect();
+        assert_eq!(
+            said,
+            [
+                "--file-selection",
+                "--title",
+                "Import files",
+                "--multiple",
+                "--separator",
+                "",
+                "",
+                "--filename",
+                &format!("{}/", start.display()),
+            ]
+        );
+        // Cancelled: zenity ends with 1 and nothing is chosen.
+        std::fs::write(&fake, "#!/bin/sh\nexit 1\n").expect("write");
+        assert_eq!(
+            zenity(&fake, "Restore into", Choose::Folder, None).expect("ran"),
+            None
+        );
+    }
+
+    /// New-user finding 15: a name zenity could not pass on came back as "(null)" and was
+    /// reported as a file that does not exist.
+    #[test]
+    fn newuser15_a_name_the_chooser_could_not_pass_on_is_told_apart() {
+        let (kept, lost) = unpassed(vec![PathBuf::from("(null)"), PathBuf::from("/p/a.jpg")]);
+        assert_eq!((kept, lost), (vec![PathBuf::from("/p/a.jpg")], 1));
+        assert!(unpassed_message(1).starts_with("A chosen file's name is not valid UTF-8"));
+        assert!(unpassed_message(2).starts_with("2 chosen files' names are not valid UTF-8"));
     }
 
     fn wait(p: &mut Pickers) -> Picked {

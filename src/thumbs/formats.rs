@@ -159,7 +159,7 @@ fn heif_decoder() -> &'static str {
 }
 
 /// Whether a program is on the `PATH` (for one that has no harmless way to be run).
-fn has_program(program: &str) -> bool {
+pub(crate) fn has_program(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|paths| {
         std::env::split_paths(&paths).any(|dir| crate::platform::program_in(&dir, program))
     })

@@ -88,7 +88,22 @@ impl ShoeboxApp {
         use crate::gui::pickers::Picked;
         match picked {
             Picked::ImportFiles(Some(paths)) | Picked::ImportFolders(Some(paths)) => {
-                self.commands.push(Command::AskImport(paths))
+                let (paths, lost) = crate::gui::pickers::unpassed(paths);
+                let unread = (lost > 0).then(|| crate::gui::pickers::unpassed_message(lost));
+                match unread {
+                    // The rest are asked about; the status line tells of the one left out.
+                    Some(text) if !paths.is_empty() => self.say(text),
+                    Some(text) => {
+                        self.dialog = Some(Dialog::Message {
+                            title: "A name could not be read".into(),
+                            text,
+                        })
+                    }
+                    None => {}
+                }
+                if !paths.is_empty() {
+                    self.commands.push(Command::AskImport(paths));
+                }
             }
             Picked::ImportFiles(None) | Picked::ImportFolders(None) => self.say(NO_PICKER.into()),
             Picked::ExportTo {
