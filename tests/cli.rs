@@ -575,6 +575,57 @@ fn walk02_cli_lists_what_trashed_collections_hold_and_restores_one_on_its_own() 
     );
 }
 
+/// New-user finding 5, on the command line: `restore --to "" ID` brings a sub-collection of a
+/// trashed collection back on its own, with what it holds; without `--to` it says why.
+#[test]
+fn newuser05_cli_restores_a_sub_collection_of_a_trashed_collection_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lib, _, _) = trips_imported(dir.path());
+    let ls = json(&shoebox(&lib, T0, &["--json", "ls"]));
+    let id_of = |ls: &Value, name: &str| {
+        ls.as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {ls}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let trips = id_of(&ls, "Trips");
+    json(&shoebox(&lib, T0, &["--json", "trash", &trips]));
+    let inside = json(&shoebox(&lib, T0, &["--json", "ls", "--trash", "--inside"]));
+    let y2024 = id_of(&inside, "2024");
+    let out = shoebox(&lib, T0, &["restore", &y2024]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("its collection \"Trips\" is in the Trash") && err.contains("--to"),
+        "{err}"
+    );
+    json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "restore", "--to", "", &y2024],
+    ));
+    let ls = json(&shoebox(&lib, T0, &["--json", "ls"]));
+    let a = ls
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "a.txt")
+        .unwrap();
+    assert_eq!(a["location"], "2024");
+    assert_eq!(
+        std::fs::read(a["path"].as_str().unwrap()).unwrap(),
+        b"alpha"
+    );
+    let entries = json(&shoebox(&lib, T0, &["--json", "ls", "--trash"]));
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 1, "Trips keeps b.txt: {entries:?}");
+    assert_eq!(entries[0]["name"], "Trips");
+}
+
 /// New-user finding 13: plain `ls` printed newlines and carriage returns inside names raw,
 /// breaking its columns. Text output escapes them; `--json` gives the name exactly.
 #[test]

@@ -16,6 +16,9 @@ struct Scene {
     trashed: ItemId,
     /// An item inside a trashed collection's entry ("Album").
     inside: ItemId,
+    /// A sub-collection of that entry ("Album/Sub", holding `in_sub`).
+    sub: ItemId,
+    in_sub: ItemId,
     new_files: Vec<PathBuf>,
     /// Contents that must survive any crash (everything but what the user deletes).
     keep: Vec<String>,
@@ -44,6 +47,10 @@ fn scene() -> Scene {
     let in_album = f.file("album/d.jpg", b"content of d.jpg");
     keep.push(shoebox_hash(&in_album).unwrap());
     let inside = f.import(&[in_album], Some(album))[0];
+    let sub = f.lib.create_collection(Some(album), "Sub").unwrap();
+    let in_sub_file = f.file("album/sub/e.jpg", b"content of e.jpg");
+    keep.push(shoebox_hash(&in_sub_file).unwrap());
+    let in_sub = f.import(&[in_sub_file], Some(sub))[0];
     f.lib.trash(&[ItemId::Collection(album)]).unwrap();
     let new_files: Vec<PathBuf> = (0..3)
         .map(|i| f.file(&format!("new/n{i}.jpg"), format!("new {i}").as_bytes()))
@@ -57,6 +64,8 @@ fn scene() -> Scene {
         in_place,
         trashed,
         inside,
+        sub: ItemId::Collection(sub),
+        in_sub,
         new_files,
         keep,
     }
@@ -76,12 +85,15 @@ fn run_to(point: &str, s: &mut Scene, variant: usize) {
             let _ = f.lib.restore(s.trashed, &RestoreOptions::default());
         }
         "restore" => {
-            // On its own, out of its collection's entry, to the top (rule 8's answer).
+            // On its own, out of its collection's entry, to the top (rule 8's answer): an
+            // item, or a sub-collection with what it holds.
             let to_top = RestoreOptions {
                 to: Some(None),
                 ..Default::default()
             };
-            let _ = f.lib.restore(s.inside, &to_top);
+            let _ = f
+                .lib
+                .restore(if variant == 1 { s.inside } else { s.sub }, &to_top);
         }
         "purge" => {
             f.clock.advance_days(31);
@@ -107,7 +119,7 @@ fn every_failpoint_crashed_in_turn_loses_nothing_and_leaves_nothing_stuck() {
     for &point in failpoint::ALL {
         let variants = match point.split('.').next() {
             Some("purge") => 3,
-            Some("restore") => 2,
+            Some("restore") => 3,
             _ => 1,
         };
         for variant in 0..variants {
@@ -146,11 +158,16 @@ fn every_failpoint_crashed_in_turn_loses_nothing_and_leaves_nothing_stuck() {
                 }
                 Some("restore") => {
                     let back = s.f.lib.assets(Default::default()).unwrap();
-                    let it = back.iter().find(|a| a.id == s.inside);
+                    let (it, at) = if variant == 1 {
+                        (s.inside, "")
+                    } else {
+                        (s.in_sub, "Sub")
+                    };
+                    let it = back.iter().find(|a| a.id == it);
                     assert_eq!(
                         it.map(|a| a.location.as_str()),
-                        Some(""),
-                        "{point}: restored to the top in the end"
+                        Some(at),
+                        "{point} (variant {variant}): restored to the top in the end"
                     );
                 }
                 _ => {}

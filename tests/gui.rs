@@ -1257,18 +1257,26 @@ fn walk09_a_trashed_collection_tile_shows_a_picture_it_holds() {
     assert_eq!(cover(y2025), Some("c.png"));
 }
 
-/// Walk-through finding 2: a sub-collection inside a trashed collection goes back only with
-/// it; asking to restore it alone says so in words, not ids, and changes nothing.
+/// New-user finding 5: a sub-collection inside a trashed collection is restored on its
+/// own with what it holds: its place is in the Trash, so the window asks where (in words,
+/// no ids), and the Trash keeps the rest of its collection.
 #[test]
-fn walk02_a_sub_collection_in_the_trash_says_it_goes_back_with_its_collection() {
+fn newuser05_a_sub_collection_in_the_trash_is_restored_on_its_own_where_asked() {
     let mut g = trips_in_the_trash();
     g.activate("Trips");
     g.click("2024");
     g.click("Restore");
-    assert!(g.shows_text("It went to the Trash with the collection holding it"));
+    assert!(g.shows("Choose where to restore"));
+    assert!(g.shows_text("its collection \"Trips\" is in the Trash"));
     assert!(!g.shows_text("c2"), "no ids in the window");
-    g.click("OK");
-    assert!(g.shows("2024"), "still in the Trash, inside Trips");
+    g.click("Top of the library");
+    g.click("Restore here");
+    assert!(!g.shows("2024"), "gone from the Trash");
+    assert!(g.shows("a.txt"), "Trips keeps the rest");
+    g.click("Gallery");
+    assert!(g.shows_text("2024"), "a collection again, at the top");
+    g.click_top("2024");
+    assert!(g.shows("b.txt"));
 }
 
 /// New-user finding 1: "Nothing selected" became the shorter "1 selected", so the buttons

@@ -1331,3 +1331,64 @@ fn newuser20_a_stopped_import_keeps_what_it_imported_whole_and_adds_the_rest_lat
     assert_eq!(f.active_names().len(), 30);
     f.assert_integrity();
 }
+
+/// New-user finding 5: a sub-collection of a trashed collection could not be restored on
+/// its own. It goes back with what it holds, where the user says (its place is in the
+/// Trash); its collection's entry keeps the rest, and restoring that later does not bring
+/// the sub-collection twice.
+#[test]
+fn newuser05_a_sub_collection_in_the_trash_is_restored_on_its_own_with_what_it_holds() {
+    let mut f = Fixture::new();
+    let trips = trips_in_the_trash(&mut f);
+    let inside = f.lib.trash_inside().unwrap();
+    let y2024 = inside.iter().find(|e| e.name == "2024").unwrap().id;
+    // Its place is in the Trash: asked where (rule 8).
+    let err = f
+        .lib
+        .restore(y2024, &RestoreOptions::default())
+        .unwrap_err();
+    assert!(
+        matches!(err, LibraryError::LostLocation { folder: false, .. }),
+        "{err}"
+    );
+    let keep = f.lib.create_collection(None, "Keep").unwrap();
+    let into_keep = RestoreOptions {
+        to: Some(Some(keep)),
+        ..Default::default()
+    };
+    f.lib.restore(y2024, &into_keep).unwrap();
+    let paths: Vec<String> = f
+        .lib
+        .collections()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.path)
+        .collect();
+    assert_eq!(paths, ["Keep", "Keep/2024", "Keep/2024/deep"]);
+    for (name, at, bytes) in [
+        ("b.txt", "Keep/2024", &b"bb"[..]),
+        ("c.txt", "Keep/2024/deep", b"ccc"),
+    ] {
+        let back = f.asset_named(name);
+        assert_eq!(back.location, at);
+        assert_eq!(std::fs::read(&back.path).unwrap(), bytes);
+    }
+    let entry = f.entry(trips);
+    assert_eq!((entry.item_count, entry.size), (1, 1), "Trips keeps a.txt");
+    assert_eq!(f.lib.trash_inside().unwrap().len(), 1);
+    f.assert_integrity();
+    f.lib.restore(trips, &RestoreOptions::default()).unwrap();
+    let paths: Vec<String> = f
+        .lib
+        .collections()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.path)
+        .collect();
+    assert_eq!(paths, ["Keep", "Keep/2024", "Keep/2024/deep", "Trips"]);
+    let mut names = f.active_names();
+    names.sort();
+    assert_eq!(names, ["a.txt", "b.txt", "c.txt"]);
+    assert!(f.lib.trash_entries(TrashSort::Name).unwrap().is_empty());
+    f.assert_integrity();
+}

@@ -212,12 +212,6 @@ pub fn execute(
                     message: format!("Its original place is gone: {reason}."),
                     folder,
                 },
-                // Said without the ids the command line names it by.
-                LibraryError::InsideTrashedCollection { .. } => RestoreError::Other(
-                    "It went to the Trash with the collection holding it: restore that \
-                     collection, or the items in it one by one."
-                        .into(),
-                ),
                 other => RestoreError::Other(capitalized(&other.to_string())),
             });
             out.push(Reply::Restored { id, opts, result });

@@ -73,8 +73,6 @@ pub enum LibraryError {
     NotInTrash(ItemId),
     #[error("{0} is in the Trash; restore it first")]
     InTrash(ItemId),
-    #[error("{id} was trashed as part of collection {collection}; restore that collection")]
-    InsideTrashedCollection { id: ItemId, collection: ItemId },
     #[error(
         "name conflict: {what} already exists at the original location; restore with a new name such as \"{suggestion}\""
     )]

@@ -566,12 +566,8 @@ impl Library {
         if status != CollectionStatus::Trashed {
             return Err(LibraryError::NotInTrash(id));
         }
-        if let Some(v) = via {
-            return Err(LibraryError::InsideTrashedCollection {
-                id,
-                collection: ItemId::Collection(v),
-            });
-        }
+        // A sub-collection of a trashed collection goes back on its own with what it holds
+        // (its place is in the Trash: `opts.to` says where).
         let new_parent = self.restore_parent(id, parent, opts)?;
         let name = opts.rename.clone().unwrap_or_else(|| old_name.clone());
         let taken: HashSet<String> = {
@@ -589,11 +585,29 @@ impl Library {
                 suggestion: free_name(&name, &taken),
             });
         }
+        // The collections going back: this one and those trashed with it below it.
+        let entry = via.unwrap_or(c);
+        let subtree: Vec<CollectionId> = {
+            let mut stmt = self.conn.prepare(
+                "WITH RECURSIVE sub(id) AS (
+                     SELECT ?1
+                     UNION ALL
+                     SELECT k.id FROM collections k JOIN sub ON k.parent_id = sub.id
+                     WHERE k.state = 'trashed' AND k.via_id = ?2
+                 ) SELECT id FROM sub",
+            )?;
+            stmt.query_map(params![c, entry], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
         let members: Vec<AssetId> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id FROM assets WHERE via_id = ?1 AND state = 'trashed'")?;
-            stmt.query_map([c], |r| r.get(0))?
+            let mut stmt = self.conn.prepare(
+                "SELECT id FROM assets WHERE via_id = ?1 AND state = 'trashed'
+                 AND collection_id IN (SELECT value FROM json_each(?2))",
+            )?;
+            let subtree_json =
+                serde_json::to_string(&subtree.iter().map(|k| k.0).collect::<Vec<_>>())
+                    .map_err(|e| LibraryError::Invalid(e.to_string()))?;
+            stmt.query_map(params![entry, subtree_json], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?
         };
         let mut moves = Vec::new();
@@ -631,6 +645,30 @@ impl Library {
             "UPDATE collections SET name = ?2, name_key = ?3, parent_id = ?4 WHERE id = ?1",
             params![c, name, name_key(&name), new_parent],
         )?;
+        if via.is_some() {
+            // Out of its collection's entry, with what it holds: if it stays in the Trash
+            // after all, it is an entry of its own (restoring that collection no longer
+            // brings it back), and recovery finishes it as one.
+            store::exec(
+                &tx,
+                "UPDATE collections SET via_id = NULL WHERE id = ?1",
+                [c],
+            )?;
+            for k in subtree.iter().filter(|k| **k != c) {
+                store::exec(
+                    &tx,
+                    "UPDATE collections SET via_id = ?2 WHERE id = ?1",
+                    params![k, c],
+                )?;
+            }
+            for a in &members {
+                store::exec(
+                    &tx,
+                    "UPDATE assets SET via_id = ?2 WHERE id = ?1",
+                    params![a, c],
+                )?;
+            }
+        }
         for a in &members {
             store::exec(
                 &tx,
