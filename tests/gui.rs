@@ -1105,6 +1105,34 @@ fn walk09_a_raw_and_jpeg_pair_says_so_on_its_tile() {
     assert_eq!(g.harness.query_all_by_label("RAW+JPEG").count(), 1);
 }
 
+/// New-user finding 21: a RAW+JPEG pair showed both files' size together beside the JPEG's
+/// dimensions. Its properties say each file's part and whose dimensions they are.
+#[test]
+fn newuser21_a_raw_and_jpeg_pair_says_each_files_size_and_whose_dimensions() {
+    let png = {
+        let mut bytes = Vec::new();
+        image::RgbImage::from_pixel(4, 3, image::Rgb([9, 9, 9]))
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .unwrap();
+        bytes
+    };
+    let raw = vec![7u8; 3000];
+    let mut g = gui_with(&[("IMG_1.jpg", &png), ("IMG_1.CR2", &raw)]);
+    g.activate("IMG_1.jpg");
+    assert!(g.shows("Properties"));
+    let total = shoebox::library::human_size((png.len() + raw.len()) as u64);
+    let jpg = shoebox::library::human_size(png.len() as u64);
+    let cr2 = shoebox::library::human_size(raw.len() as u64);
+    assert!(
+        g.shows_text(&format!("{total} (JPG {jpg} + CR2 {cr2})")),
+        "each file's part"
+    );
+    assert!(g.shows_text("4 × 3 (the JPG)"));
+}
+
 /// "Trips" (a.txt, and 2024 holding b.txt and d.txt) moved to the Trash as one entry, the
 /// Trash shown.
 fn trips_in_the_trash() -> Gui {

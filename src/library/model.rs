@@ -125,6 +125,9 @@ pub struct AssetInfo {
     pub hash: String,
     /// Companion files (sidecars, RAW of a pair) travelling with this asset.
     pub companions: Vec<PathBuf>,
+    /// The size of the main file alone, and of each companion (in `companions`' order).
+    pub main_size: u64,
+    pub companion_sizes: Vec<u64>,
 }
 
 impl AssetInfo {
@@ -135,6 +138,30 @@ impl AssetInfo {
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| super::probe::RAW.contains(&e.to_lowercase().as_str()))
         })
+    }
+
+    /// The size as people read it: the whole, and for an item of several files each file's
+    /// part by its type ("10.2 MB (JPG 2.1 MB + CR2 8.1 MB)").
+    pub fn size_text(&self) -> String {
+        let whole = super::human_size(self.size);
+        if self.companions.is_empty() {
+            return whole;
+        }
+        let kind = |p: &std::path::Path| {
+            p.extension()
+                .map(|e| e.to_string_lossy().to_uppercase())
+                .unwrap_or_else(|| "file".into())
+        };
+        let parts: Vec<String> = std::iter::once((kind(&self.path), self.main_size))
+            .chain(
+                self.companions
+                    .iter()
+                    .zip(&self.companion_sizes)
+                    .map(|(p, s)| (kind(p), *s)),
+            )
+            .map(|(k, s)| format!("{k} {}", super::human_size(s)))
+            .collect();
+        format!("{whole} ({})", parts.join(" + "))
     }
 
     /// The file names of the companions as the user knows them: a copy in `media/` is

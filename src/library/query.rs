@@ -76,9 +76,9 @@ impl Library {
     /// Every active asset, sorted.
     pub fn assets(&self, sort: Sort) -> Result<Vec<AssetInfo>> {
         let cols = self.collection_map()?;
-        let mut companions: HashMap<AssetId, Vec<(String, String)>> = HashMap::new();
+        let mut companions: HashMap<AssetId, Vec<(String, String, i64)>> = HashMap::new();
         let mut stmt = self.conn.prepare(
-            "SELECT f.asset_id, f.role, f.path FROM files f JOIN assets a ON a.id = f.asset_id
+            "SELECT f.asset_id, f.role, f.path, f.size FROM files f JOIN assets a ON a.id = f.asset_id
              WHERE a.state = 'active'",
         )?;
         let mut rows = stmt.query([])?;
@@ -86,7 +86,7 @@ impl Library {
             companions
                 .entry(r.get(0)?)
                 .or_default()
-                .push((r.get(1)?, r.get(2)?));
+                .push((r.get(1)?, r.get(2)?, r.get(3)?));
         }
         let mut paths_cache: HashMap<Option<CollectionId>, String> = HashMap::new();
         let mut stmt = self.conn.prepare(
@@ -106,15 +106,19 @@ impl Library {
                 .clone();
             let files = companions.remove(&id).unwrap_or_default();
             let mut path = PathBuf::new();
+            let mut main_size = 0;
             let mut others = Vec::new();
-            for (role, stored) in files {
+            let mut other_sizes = Vec::new();
+            for (role, stored, size) in files {
                 let p = self
                     .home_path(&stored, in_place)
                     .unwrap_or_else(|_| PathBuf::from(&stored));
                 if role == "main" {
                     path = p;
+                    main_size = size.max(0) as u64;
                 } else {
                     others.push(p);
+                    other_sizes.push(size.max(0) as u64);
                 }
             }
             out.push(AssetInfo {
@@ -136,6 +140,8 @@ impl Library {
                 hash: r.get(12)?,
                 duration_ms: r.get(13)?,
                 companions: others,
+                main_size,
+                companion_sizes: other_sizes,
             });
         }
         sort_assets(&mut out, sort);

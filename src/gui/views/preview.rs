@@ -97,7 +97,7 @@ fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
             let a = v.snap.assets.get(*v.gallery.rows.get(pos)?)?;
             let mut properties = vec![
                 ("File", a.path.display().to_string()),
-                ("Size", human_size(a.size)),
+                ("Size", a.size_text()),
                 ("Kind", crate::library::kind_name(a.asset_kind, &a.name)),
                 (
                     "Location",
@@ -110,7 +110,13 @@ fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
                 ("Imported", clock::display(a.imported_at)),
             ];
             if let (Some(w), Some(h)) = (a.width, a.height) {
-                properties.push(("Dimensions", dimensions_text(&a.name, w, h)));
+                let mut text = dimensions_text(&a.name, w, h);
+                if a.has_raw_companion() {
+                    // The picture shown is the JPEG's; the RAW beside it is not measured.
+                    let ext = crate::library::probe::ext_lower(&a.name).to_uppercase();
+                    text.push_str(&format!(" (the {ext})"));
+                }
+                properties.push(("Dimensions", text));
             }
             if let Some(t) = a.captured_at {
                 properties.push(("Captured", clock::display(t)));
