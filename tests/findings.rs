@@ -438,12 +438,15 @@ fn finding14_a_library_copied_with_cp_a_can_trash_and_restore() {
     let report = lib.trash(&[a]).unwrap();
     assert_eq!(report.succeeded, vec![a], "{report:?}");
     lib.restore(a, &RestoreOptions::default()).unwrap();
-    // A file really changed outside Shoebox is still refused.
+    // A file really changed outside Shoebox goes as it is now: the item takes the new
+    // version first (new-user finding 7), and it comes back as that.
     let path = lib.assets(Default::default()).unwrap()[0].path.clone();
     std::fs::write(&path, b"edited outside Shoebox!").unwrap();
     let report = lib.trash(&[a]).unwrap();
-    assert_eq!(report.failed.len(), 1, "{report:?}");
-    assert!(path.exists());
+    assert_eq!(report.succeeded, vec![a], "{report:?}");
+    assert!(!path.exists());
+    lib.restore(a, &RestoreOptions::default()).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), b"edited outside Shoebox!");
 }
 
 #[test]

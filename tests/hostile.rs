@@ -278,12 +278,27 @@ fn hostile_svg_read_again_by_the_file_check_keeps_its_record() {
         b"<svg xmlns='http://www.w3.org/2000/svg' width='40' height='30'/>",
     );
     f.import_in_place(&svg);
+    // As if this drawing had been imported by that earlier Shoebox, its size recorded.
     std::fs::copy(hostile("svg_usvg_image_unwrap.svg"), &svg).unwrap();
+    let (size, hash) = (
+        std::fs::metadata(&svg).unwrap().len() as i64,
+        crate::common::shoebox_hash(&svg).unwrap(),
+    );
     f.close();
-    rusqlite::Connection::open(f.root().join("library.db"))
-        .unwrap()
-        .execute("DELETE FROM settings WHERE key = 'formats_read'", [])
+    let db = rusqlite::Connection::open(f.root().join("library.db")).unwrap();
+    db.execute("DELETE FROM settings WHERE key = 'formats_read'", [])
         .unwrap();
+    db.execute(
+        "UPDATE files SET size = ?1, hash = ?2",
+        rusqlite::params![size, hash],
+    )
+    .unwrap();
+    db.execute(
+        "UPDATE assets SET size = ?1, hash = ?2",
+        rusqlite::params![size, hash],
+    )
+    .unwrap();
+    drop(db);
     let root = f.root();
     let clock = f.clock.clone();
     let (check, asset) = bounded("file check", move || {

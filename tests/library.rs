@@ -4,7 +4,7 @@ use shoebox::library::{
     AssetId, FolderChoice, ImportOptions, ItemId, Library, LibraryError, RestoreOptions, TrashSort,
 };
 
-use crate::common::{Fixture, T0, collection_id, files_under};
+use crate::common::{Fixture, T0, collection_id, files_under, shoebox_hash};
 
 #[test]
 fn rule1_delete_moves_to_trash_and_destroys_nothing() {
@@ -1390,5 +1390,106 @@ fn newuser05_a_sub_collection_in_the_trash_is_restored_on_its_own_with_what_it_h
     names.sort();
     assert_eq!(names, ["a.txt", "b.txt", "c.txt"]);
     assert!(f.lib.trash_entries(TrashSort::Name).unwrap().is_empty());
+    f.assert_integrity();
+}
+
+/// New-user finding 7: a photo edited or replaced outside Shoebox was a dead end (old
+/// picture and size, Delete refused). A file check that finds new content at an item's path
+/// gives the item the new version: same id and collection, new size, dimensions and hash,
+/// the old version's thumbnail gone; it then goes to the Trash and back like any other.
+#[test]
+fn newuser07_a_photo_edited_outside_takes_its_new_version() {
+    let mut f = Fixture::new();
+    let shots = f.lib.create_collection(None, "Shots").unwrap();
+    let photo = f.png("shoot/p.png", 40, 30);
+    let report = f
+        .lib
+        .import(
+            std::slice::from_ref(&photo),
+            &ImportOptions {
+                in_place: true,
+                into: Some(shots),
+                ..Default::default()
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+    let id = report.imported[0].id;
+    let before = f.asset_named("p.png");
+    assert!(f.lib.check_files().unwrap().changed.is_empty());
+    // A thumbnail of the first version, as the window would have made.
+    let thumbs = f.root().join("thumbs");
+    std::fs::create_dir_all(&thumbs).unwrap();
+    let old_thumb = thumbs.join(format!("{}-256-v2.png", before.hash));
+    std::fs::write(&old_thumb, b"a picture of the first version").unwrap();
+    // Edited elsewhere: larger now.
+    image::RgbImage::from_pixel(80, 60, image::Rgb([200, 10, 10]))
+        .save(&photo)
+        .unwrap();
+    let check = f.lib.check_files().unwrap();
+    assert_eq!(check.changed, vec!["p.png".to_string()]);
+    let after = f.asset_named("p.png");
+    assert_eq!(
+        (after.id, after.collection_id, after.in_place),
+        (id, Some(shots), true)
+    );
+    assert_eq!((after.width, after.height), (Some(80), Some(60)));
+    assert_eq!(after.size, std::fs::metadata(&photo).unwrap().len());
+    assert_ne!(after.hash, before.hash);
+    assert!(!old_thumb.exists(), "the first version's picture is gone");
+    assert!(f.lib.check_files().unwrap().changed.is_empty(), "once");
+    f.assert_integrity();
+    // Now it goes to the Trash and back like any other.
+    let report = f.lib.trash(&[id]).unwrap();
+    assert_eq!(report.succeeded, vec![id], "{report:?}");
+    f.lib.restore(id, &RestoreOptions::default()).unwrap();
+    assert_eq!(
+        shoebox_hash(&photo).as_deref(),
+        Some(after.hash.as_str()),
+        "the new version came back"
+    );
+    f.assert_integrity();
+}
+
+/// New-user finding 7: an edit that keeps the file's size is noticed by its new time; and
+/// a file replaced just before Delete (no check in between), with its sidecar rewritten by
+/// another program, goes to the Trash as it is now instead of failing.
+#[test]
+fn newuser07_a_same_size_edit_and_a_replace_just_before_delete_are_taken() {
+    let mut f = Fixture::new();
+    let photo = f.file("shoot/p.jpg", b"version one!");
+    let xmp = f.file("shoot/p.xmp", b"<x:xmpmeta rating=1/>");
+    let id = f.import_in_place(&photo);
+    f.lib.check_files().unwrap();
+    std::fs::write(&photo, b"version two!").unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(&photo)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    assert_eq!(
+        f.lib.check_files().unwrap().changed,
+        vec!["p.jpg".to_string()]
+    );
+    assert_eq!(
+        Some(f.asset_named("p.jpg").hash),
+        shoebox_hash(&photo),
+        "same size, new content"
+    );
+    // Replaced (a new, longer file) and its sidecar rewritten, then Delete at once.
+    std::fs::remove_file(&photo).unwrap();
+    std::fs::write(&photo, b"version three, longer").unwrap();
+    std::fs::write(&xmp, b"<x:xmpmeta rating=5 label=red/>").unwrap();
+    let report = f.lib.trash(&[id]).unwrap();
+    assert_eq!(report.succeeded, vec![id], "{report:?}");
+    assert!(!photo.exists() && !xmp.exists());
+    f.lib.restore(id, &RestoreOptions::default()).unwrap();
+    assert_eq!(std::fs::read(&photo).unwrap(), b"version three, longer");
+    assert_eq!(
+        std::fs::read(&xmp).unwrap(),
+        b"<x:xmpmeta rating=5 label=red/>"
+    );
     f.assert_integrity();
 }

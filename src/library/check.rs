@@ -6,7 +6,7 @@ use std::fs;
 
 use serde::Serialize;
 
-use super::{AssetId, Library, Result};
+use super::{AssetId, Library, Result, fsops};
 use crate::store;
 
 /// The `missing` column: 0 present, 1 missing, 2 offline.
@@ -24,11 +24,14 @@ const ORIENTED: &str = "dimensions_oriented";
 const FORMATS_READ: &str = "formats_read";
 
 /// What a check found.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FileCheck {
     pub checked: usize,
     pub missing: usize,
     pub offline: usize,
+    /// Items whose file was changed or replaced outside Shoebox: each took the new version
+    /// (same item, collection and metadata; new size, dimensions and picture).
+    pub changed: Vec<String>,
     /// Photos whose recorded dimensions were corrected for their EXIF orientation (once,
     /// for libraries made before Shoebox read it).
     pub reoriented: usize,
@@ -38,55 +41,195 @@ pub struct FileCheck {
 }
 
 impl Library {
-    /// Looks at the main file of every active asset (without following links) and updates
-    /// its missing/offline flag.
+    /// Looks at every file of every active asset (without following links): updates each
+    /// asset's missing/offline flag, and lets an asset whose file has new content take the
+    /// new version (see [`Library::take_new_versions`]).
     pub fn check_files(&mut self) -> Result<FileCheck> {
-        let rows: Vec<(i64, String, bool, i64)> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT a.id, f.path, a.storage = 'in_place', a.missing FROM assets a
-                 JOIN files f ON f.asset_id = a.id AND f.role = 'main' WHERE a.state = 'active'",
-            )?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        let mut check = FileCheck::default();
-        let mut changes = Vec::new();
-        for (id, stored, in_place, was) in rows {
-            check.checked += 1;
-            let Ok(path) = self.home_path(&stored, in_place) else {
-                continue;
-            };
-            let now = match fs::symlink_metadata(&path) {
-                Ok(m) if m.is_file() => PRESENT,
-                Ok(_) => MISSING,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    let folder_there = path.parent().is_some_and(|p| p.is_dir());
-                    if folder_there { MISSING } else { OFFLINE }
-                }
-                Err(_) => OFFLINE,
-            };
-            match now {
-                MISSING => check.missing += 1,
-                OFFLINE => check.offline += 1,
-                _ => {}
-            }
-            if now != was {
-                changes.push((id, now));
-            }
-        }
-        if !changes.is_empty() {
-            let tx = store::write_tx(&mut self.conn)?;
-            for (id, flag) in changes {
-                tx.execute(
-                    "UPDATE assets SET missing = ?2 WHERE id = ?1 AND state = 'active'",
-                    [id, flag],
-                )?;
-            }
-            tx.commit()?;
-        }
+        let mut check = self.look_at_files(None)?;
         check.reoriented = self.orient_stored_dimensions()?;
         check.reread = self.reread_formats()?;
         Ok(check)
+    }
+
+    /// Lets the given active assets take the content their files hold now, when it was
+    /// changed or replaced outside Shoebox (as [`Library::check_files`] does for all): the
+    /// names of those that changed.
+    pub fn take_new_versions(&mut self, assets: &[AssetId]) -> Result<Vec<String>> {
+        Ok(self.look_at_files(Some(assets))?.changed)
+    }
+
+    /// The file check, of every active asset or of `only` these.
+    fn look_at_files(&mut self, only: Option<&[AssetId]>) -> Result<FileCheck> {
+        let rows: Vec<FileRow> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT a.id, f.id, f.role = 'main', f.path, a.storage = 'in_place', a.missing,
+                        f.size, f.hash, f.seen, a.name
+                 FROM assets a JOIN files f ON f.asset_id = a.id
+                 WHERE a.state = 'active'
+                   AND (?1 IS NULL OR a.id IN (SELECT value FROM json_each(?1)))",
+            )?;
+            let only = only
+                .map(|ids| serde_json::to_string(&ids.iter().map(|a| a.0).collect::<Vec<_>>()))
+                .transpose()
+                .map_err(|e| super::LibraryError::Invalid(e.to_string()))?;
+            stmt.query_map([only], |r| {
+                Ok(FileRow {
+                    asset: r.get(0)?,
+                    file: r.get(1)?,
+                    main: r.get(2)?,
+                    stored: r.get(3)?,
+                    in_place: r.get(4)?,
+                    flag: r.get(5)?,
+                    size: r.get::<_, i64>(6)?.max(0) as u64,
+                    hash: r.get(7)?,
+                    seen: r.get(8)?,
+                    name: r.get(9)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?
+        };
+        let mut check = FileCheck::default();
+        let mut flags = Vec::new();
+        let mut seen = Vec::new();
+        let mut versions: Vec<NewVersion> = Vec::new();
+        let mut reader = crate::thumbs::Describer::new(self.readers.clone());
+        for row in rows {
+            let Ok(path) = self.home_path(&row.stored, row.in_place) else {
+                continue;
+            };
+            let meta = fs::symlink_metadata(&path);
+            if row.main {
+                check.checked += 1;
+                let now = match &meta {
+                    Ok(m) if m.is_file() => PRESENT,
+                    Ok(_) => MISSING,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        let folder_there = path.parent().is_some_and(|p| p.is_dir());
+                        if folder_there { MISSING } else { OFFLINE }
+                    }
+                    Err(_) => OFFLINE,
+                };
+                match now {
+                    MISSING => check.missing += 1,
+                    OFFLINE => check.offline += 1,
+                    _ => {}
+                }
+                if now != row.flag {
+                    flags.push((row.asset, now));
+                }
+            }
+            let Some(meta) = meta.ok().filter(|m| m.is_file()) else {
+                continue;
+            };
+            // Read again only when its size or time says it may hold something new.
+            let print = fingerprint(&meta);
+            if row.seen.as_deref() == Some(print.as_str()) {
+                continue;
+            }
+            if row.seen.is_none() && meta.len() == row.size {
+                // First seen by a check (an import or an older library): its time is learnt.
+                seen.push((row.file, print));
+                continue;
+            }
+            let Ok(hashed) = fsops::hash_regular_file(&path) else {
+                continue;
+            };
+            if hashed.hash == row.hash {
+                seen.push((row.file, print));
+                continue;
+            }
+            let read = row.main.then(|| {
+                reader
+                    .describe(&path, super::probe::kind_of(&row.name))
+                    .unwrap_or_default()
+            });
+            versions.push((row, hashed, print, read));
+        }
+        if flags.is_empty() && seen.is_empty() && versions.is_empty() {
+            return Ok(check);
+        }
+        match self.record_look(&mut check, flags, &seen, &versions) {
+            // What was seen is told all the same; it is recorded at a later check.
+            Err(e) if e.is_disk_full() => {
+                log::warn!("the file check could not record what it saw: {e}");
+                check.changed.clear();
+                Ok(check)
+            }
+            Err(e) => Err(e),
+            Ok(()) => Ok(check),
+        }
+    }
+
+    /// Records what a file check saw.
+    fn record_look(
+        &mut self,
+        check: &mut FileCheck,
+        flags: Vec<(AssetId, i64)>,
+        seen: &[(i64, String)],
+        versions: &[NewVersion],
+    ) -> Result<()> {
+        let tx = store::write_tx(&mut self.conn)?;
+        for (id, flag) in flags {
+            tx.execute(
+                "UPDATE assets SET missing = ?2 WHERE id = ?1 AND state = 'active'",
+                rusqlite::params![id, flag],
+            )?;
+        }
+        for (file, print) in seen {
+            tx.execute(
+                "UPDATE files SET seen = ?2 WHERE id = ?1",
+                rusqlite::params![file, print],
+            )?;
+        }
+        let mut old_pictures = Vec::new();
+        for (row, hashed, print, read) in versions {
+            tx.execute(
+                "UPDATE files SET size = ?2, hash = ?3, dev = ?4, ino = ?5, seen = ?6 WHERE id = ?1",
+                rusqlite::params![
+                    row.file,
+                    hashed.size as i64,
+                    hashed.hash,
+                    hashed.dev,
+                    hashed.ino,
+                    print
+                ],
+            )?;
+            if let Some(meta) = read {
+                // The picture is new: its size is read again; what the new file does not
+                // say (a date, a camera) is kept.
+                tx.execute(
+                    "UPDATE assets SET hash = ?2, width = ?3, height = ?4,
+                        captured_at = coalesce(?5, captured_at), camera = coalesce(?6, camera),
+                        duration_ms = coalesce(?7, duration_ms)
+                     WHERE id = ?1",
+                    rusqlite::params![
+                        row.asset,
+                        hashed.hash,
+                        meta.width,
+                        meta.height,
+                        meta.captured_at,
+                        meta.camera,
+                        meta.duration_ms
+                    ],
+                )?;
+                old_pictures.push(row.hash.clone());
+            }
+            tx.execute(
+                "UPDATE assets SET size = (SELECT sum(size) FROM files WHERE asset_id = ?1)
+                 WHERE id = ?1",
+                [row.asset],
+            )?;
+            if !check.changed.contains(&row.name) {
+                check.changed.push(row.name.clone());
+            }
+        }
+        tx.commit()?;
+        if !versions.is_empty() {
+            log::info!("took the new version of {}", check.changed.join(", "));
+        }
+        // The old version's pictures show what is no longer there.
+        self.forget_pictures(&old_pictures)?;
+        Ok(())
     }
 
     /// Once per library: reads again the size, date and camera of the files of the formats
@@ -188,4 +331,33 @@ impl Library {
         tx.commit()?;
         Ok(changes.len())
     }
+}
+
+/// A file found holding new content: its record, what it holds now, its fingerprint, and
+/// (a main file) what its picture is now.
+type NewVersion = (FileRow, fsops::Hashed, String, Option<super::probe::Meta>);
+
+/// One file of an active asset, as recorded.
+struct FileRow {
+    asset: AssetId,
+    file: i64,
+    main: bool,
+    stored: String,
+    in_place: bool,
+    flag: i64,
+    size: u64,
+    hash: String,
+    /// The file's [`fingerprint`] when last seen holding the recorded content.
+    seen: Option<String>,
+    name: String,
+}
+
+/// What says a file may have changed without reading it: its size and modification time.
+fn fingerprint(meta: &fs::Metadata) -> String {
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("{}:{modified}", meta.len())
 }

@@ -398,7 +398,7 @@ impl Library {
     /// A purged item leaves nothing viewable behind (rule 20): its thumbnails and preview
     /// go, unless another item (in the Gallery or the Trash) has the same content and so
     /// shows the same picture.
-    fn forget_pictures(&self, hashes: &[String]) -> Result<()> {
+    pub(crate) fn forget_pictures(&self, hashes: &[String]) -> Result<()> {
         let cache = self.root.join(super::THUMBS_DIR);
         let mut still_used = self
             .conn

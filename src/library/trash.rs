@@ -17,6 +17,36 @@ use super::{
 };
 use crate::store::{self, AssetState, CollectionStatus};
 
+impl Library {
+    /// The active assets among `ids` and inside the collections among them, at any depth.
+    fn active_assets_within(&self, ids: &[ItemId]) -> Result<Vec<AssetId>> {
+        let mut out: Vec<AssetId> = ids.iter().filter_map(|id| id.asset()).collect();
+        let collections: Vec<i64> = ids
+            .iter()
+            .filter_map(|id| id.collection())
+            .map(|c| c.0)
+            .collect();
+        if collections.is_empty() {
+            return Ok(out);
+        }
+        let list = serde_json::to_string(&collections)
+            .map_err(|e| LibraryError::Invalid(e.to_string()))?;
+        let mut stmt = self.conn.prepare(
+            "WITH RECURSIVE sub(id) AS (
+                 SELECT value FROM json_each(?1)
+                 UNION
+                 SELECT c.id FROM collections c JOIN sub ON c.parent_id = sub.id
+                 WHERE c.state = 'active'
+             ) SELECT a.id FROM assets a JOIN sub ON a.collection_id = sub.id
+               WHERE a.state = 'active'",
+        )?;
+        for a in stmt.query_map([list], |r| r.get(0))? {
+            out.push(a?);
+        }
+        Ok(out)
+    }
+}
+
 /// What one directly selected item carries into the Trash.
 struct Unit {
     root: ItemId,
@@ -69,6 +99,10 @@ impl Library {
             }
             ordered = keep;
         }
+        // A file changed or replaced outside Shoebox since it was last looked at goes as
+        // the version it is now (the item takes it first, as a file check would).
+        let within = self.active_assets_within(&ordered)?;
+        self.take_new_versions(&within)?;
         // The selected assets' records, read together.
         let asset_ids: Vec<AssetId> = ordered.iter().filter_map(|id| id.asset()).collect();
         let mut loaded = self.load_assets(&asset_ids)?;

@@ -229,6 +229,12 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO settings(key, value) SELECT 'formats_read', '1'
         WHERE NOT EXISTS (SELECT 1 FROM assets);
     "#,
+    // 9: each file's size and modification time when last seen holding its recorded
+    // content, so a check notices a file changed outside Shoebox without reading it all
+    // (NULL until a check has seen it).
+    r#"
+    ALTER TABLE files ADD COLUMN seen TEXT;
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -628,8 +628,18 @@ impl ShoeboxApp {
                 }
             }
             Reply::Checked(c) => {
-                if c.missing + c.offline > 0 {
+                if c.missing + c.offline > 0 || !c.changed.is_empty() {
                     let mut parts = Vec::new();
+                    match c.changed.as_slice() {
+                        [] => {}
+                        [one] => parts.push(format!(
+                            "\"{one}\" changed outside Shoebox: showing its new version"
+                        )),
+                        many => parts.push(format!(
+                            "{} changed outside Shoebox: showing their new versions",
+                            items(many.len())
+                        )),
+                    }
                     if c.missing > 0 {
                         parts.push(format!("{} missing from disk", items(c.missing)));
                     }
