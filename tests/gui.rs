@@ -1899,3 +1899,31 @@ fn newuser20_a_long_import_can_be_cancelled_from_the_status_line() {
     );
     lib.check_integrity().unwrap().expect("whole");
 }
+
+/// New-user finding 7: a photo edited outside Shoebox kept its old picture and size in the
+/// window. After the check the watcher asks for, the window says it took the new version
+/// and its properties show the new size.
+#[test]
+fn newuser07_the_window_says_a_photo_edited_outside_now_shows_its_new_version() {
+    let (dir, clock, mut lib) = library();
+    let photo = dir.path().join("shoot/p.png");
+    std::fs::create_dir_all(photo.parent().unwrap()).unwrap();
+    image::RgbImage::from_pixel(40, 30, image::Rgb([1, 2, 3]))
+        .save(&photo)
+        .unwrap();
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    lib.import(std::slice::from_ref(&photo), &opts, &mut |_| {})
+        .unwrap();
+    let mut g = gui_on(dir, clock, lib);
+    image::RgbImage::from_pixel(80, 60, image::Rgb([200, 2, 3]))
+        .save(&photo)
+        .unwrap();
+    g.harness.state_mut().send(Job::CheckFiles);
+    g.harness.run();
+    assert!(g.shows_text("\"p.png\" changed outside Shoebox: showing its new version"));
+    g.activate("p.png");
+    assert!(g.shows_text("80 × 60"));
+}
