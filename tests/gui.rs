@@ -921,6 +921,7 @@ fn walk09_the_words_say_what_happens() {
     g.harness.state_mut().send(Job::SaveSettings {
         retention_days: 1,
         sweep_interval_minutes: 60,
+        join_new_files: true,
     });
     g.harness.run();
     g.open_trash();
@@ -1926,4 +1927,42 @@ fn newuser07_the_window_says_a_photo_edited_outside_now_shows_its_new_version() 
     assert!(g.shows_text("\"p.png\" changed outside Shoebox: showing its new version"));
     g.activate("p.png");
     assert!(g.shows_text("80 × 60"));
+}
+
+/// New-user finding 8: a file that appears in a folder imported in place joins the library,
+/// and a file renamed there is followed; the window says so. In Settings it can be turned
+/// off, and then new files are left alone.
+#[test]
+fn newuser08_the_window_follows_a_folder_imported_in_place() {
+    let (dir, clock, mut lib) = library();
+    let shoot = dir.path().join("Shoot");
+    std::fs::create_dir_all(&shoot).unwrap();
+    std::fs::write(shoot.join("IMG_1.jpg"), b"first").unwrap();
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    lib.import(std::slice::from_ref(&shoot), &opts, &mut |_| {})
+        .unwrap();
+    let mut g = gui_on(dir, clock, lib);
+    std::fs::write(shoot.join("IMG_2.jpg"), b"second").unwrap();
+    g.harness.state_mut().send(Job::CheckFiles);
+    g.harness.run();
+    assert!(
+        g.shows_text("\"IMG_2.jpg\" appeared in a folder Shoebox follows and joined the library")
+    );
+    std::fs::rename(shoot.join("IMG_1.jpg"), shoot.join("IMG_1-final.jpg")).unwrap();
+    g.harness.state_mut().send(Job::CheckFiles);
+    g.harness.run();
+    assert!(
+        g.shows_text("\"IMG_1.jpg\" was renamed outside Shoebox to \"IMG_1-final.jpg\": followed")
+    );
+    assert!(g.shows("IMG_1-final.jpg"));
+    g.click("Settings");
+    g.click("New files in folders imported in place join the library");
+    g.click("Save");
+    std::fs::write(shoot.join("IMG_3.jpg"), b"third").unwrap();
+    g.harness.state_mut().send(Job::CheckFiles);
+    g.harness.run();
+    assert!(!g.shows("IMG_3.jpg"), "left alone with the setting off");
 }

@@ -1493,3 +1493,69 @@ fn newuser07_a_same_size_edit_and_a_replace_just_before_delete_are_taken() {
     );
     f.assert_integrity();
 }
+
+/// New-user finding 8: new files in a folder imported in place were never picked up, and
+/// a file renamed there only showed "missing". Following the folder, a new file joins its
+/// collection (sidecar with it), a new folder becomes a sub-collection, a renamed file
+/// keeps its item (same id, the new name), and nothing is picked up with the setting off.
+#[test]
+fn newuser08_a_folder_imported_in_place_is_followed() {
+    let mut f = Fixture::new();
+    let shoot = f.src().join("Shoot");
+    let first = f.file("Shoot/IMG_1.jpg", b"first photo");
+    f.file("Shoot/IMG_2.jpg", b"second photo");
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    f.lib
+        .import(std::slice::from_ref(&shoot), &opts, &mut |_| {})
+        .unwrap();
+    let one = f.asset_named("IMG_1.jpg").id;
+    assert!(
+        f.lib.follow_folders().unwrap() == Default::default(),
+        "nothing new"
+    );
+    // New: a photo with its sidecar, a folder of one photo, junk that comes and goes.
+    f.file("Shoot/IMG_3.jpg", b"third photo");
+    f.file("Shoot/IMG_3.xmp", b"<x:xmpmeta/>");
+    f.file("Shoot/Picks/IMG_9.jpg", b"a pick");
+    f.file("Shoot/.DS_Store", b"finder");
+    f.file("Shoot/big.mov.part", b"half a download");
+    // Renamed outside Shoebox.
+    std::fs::rename(&first, shoot.join("IMG_1-final.jpg")).unwrap();
+    f.lib.check_files().unwrap();
+    let followed = f.lib.follow_folders().unwrap();
+    assert_eq!(
+        followed.renamed,
+        vec![("IMG_1.jpg".to_string(), "IMG_1-final.jpg".to_string())]
+    );
+    let mut joined = followed.joined.clone();
+    joined.sort();
+    assert_eq!(joined, ["IMG_3.jpg", "IMG_9.jpg"]);
+    let renamed = f.asset_named("IMG_1-final.jpg");
+    assert_eq!((renamed.id, renamed.missing), (one, false));
+    assert_eq!(renamed.location, "Shoot");
+    let third = f.asset_named("IMG_3.jpg");
+    assert_eq!((third.location.as_str(), third.in_place), ("Shoot", true));
+    assert_eq!(third.companions.len(), 1, "its sidecar travels with it");
+    assert_eq!(f.asset_named("IMG_9.jpg").location, "Shoot/Picks");
+    assert_eq!(f.active_names().len(), 4);
+    assert!(
+        f.lib.follow_folders().unwrap() == Default::default(),
+        "once"
+    );
+    f.assert_integrity();
+    // The renamed item goes to the Trash and back as any other.
+    f.lib.trash(&[one]).unwrap();
+    f.lib.restore(one, &RestoreOptions::default()).unwrap();
+    assert!(shoot.join("IMG_1-final.jpg").exists());
+    // Setting off: new files are left alone (renames are still followed).
+    f.lib.set_join_new_files(false).unwrap();
+    f.file("Shoot/IMG_4.jpg", b"fourth photo");
+    assert!(f.lib.follow_folders().unwrap().joined.is_empty());
+    assert_eq!(f.active_names().len(), 4);
+    f.lib.set_join_new_files(true).unwrap();
+    assert_eq!(f.lib.follow_folders().unwrap().joined, ["IMG_4.jpg"]);
+    f.assert_integrity();
+}

@@ -60,6 +60,7 @@ pub enum Dialog {
     Settings {
         retention_days: i64,
         sweep_interval_minutes: i64,
+        join_new_files: bool,
         purge_preview: Option<usize>,
     },
     /// New collection (`id` None) or rename.
@@ -251,7 +252,7 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                     }
                 });
             }
-            Dialog::Settings { retention_days, sweep_interval_minutes, purge_preview } => {
+            Dialog::Settings { retention_days, sweep_interval_minutes, join_new_files, purge_preview } => {
                 ui.heading("Settings");
                 egui::Grid::new("settings").num_columns(2).show(ui, |ui| {
                     ui.label("Keep items in the Trash for");
@@ -264,6 +265,7 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                     ui.add(egui::DragValue::new(sweep_interval_minutes).range(1..=10080).suffix(" minutes"));
                     ui.end_row();
                 });
+                ui.checkbox(join_new_files, "New files in folders imported in place join the library");
                 if *retention_days < current_retention {
                     match purge_preview {
                         Some(n) => {
@@ -285,6 +287,7 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                         cmds.push(Command::Library(Job::SaveSettings {
                             retention_days: *retention_days,
                             sweep_interval_minutes: *sweep_interval_minutes,
+                            join_new_files: *join_new_files,
                         }));
                     }
                     if ui.button("Cancel").clicked() {

@@ -29,14 +29,11 @@ impl FileWatch {
             let Ok(event) = event else {
                 return;
             };
-            // Content written in place does not make a file missing; everything else
-            // (created, removed, renamed) may.
+            // Files created, removed, renamed or written (an edit gives its item the new
+            // version); reads and access times tell nothing.
             if matches!(
                 event.kind,
                 EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(_) | EventKind::Any
-            ) && !matches!(
-                event.kind,
-                EventKind::Modify(notify::event::ModifyKind::Data(_))
             ) {
                 flag.store(true, Ordering::SeqCst);
                 wake();

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::library::{
-    AssetInfo, BatchId, BatchInfo, BulkReport, CollectionId, CollectionInfo, FileCheck,
+    AssetInfo, BatchId, BatchInfo, BulkReport, CollectionId, CollectionInfo, FileCheck, Followed,
     ImportOptions, ImportProgress, ImportReport, ItemId, Library, LibraryError, RestoreOptions,
     Sort, SweepReport, TrashEntry, TrashSort,
 };
@@ -27,6 +27,8 @@ pub struct Snapshot {
     pub trash_size: u64,
     pub retention_days: i64,
     pub sweep_interval_minutes: i64,
+    /// New files in folders imported in place join the library.
+    pub join_new_files: bool,
     /// Why automatic purging waits (a clock problem), if it does.
     pub clock_hold: Option<crate::library::ClockHold>,
 }
@@ -109,6 +111,7 @@ pub enum Job {
     SaveSettings {
         retention_days: i64,
         sweep_interval_minutes: i64,
+        join_new_files: bool,
     },
     /// How many entries a retention of this many days would purge.
     CountExpired(i64),
@@ -151,7 +154,8 @@ pub enum Reply {
     Moved(BulkReport),
     Emptied(BulkReport),
     Swept(SweepReport),
-    Checked(FileCheck),
+    /// A file check, and what following the folders imported in place found.
+    Checked(FileCheck, Followed),
     ExpiredCount {
         retention_days: i64,
         count: usize,
@@ -241,8 +245,13 @@ pub fn execute(
         Job::CheckFiles => push(
             &mut out,
             "Checking files",
-            lib.check_files(),
-            Reply::Checked,
+            lib.check_files().and_then(|mut check| {
+                let followed = lib.follow_folders()?;
+                // A renamed file was missing only until it was followed.
+                check.missing = check.missing.saturating_sub(followed.renamed.len());
+                Ok((check, followed))
+            }),
+            |(check, followed)| Reply::Checked(check, followed),
         ),
         Job::ConfirmClock => push(&mut out, "Confirm the clock", lib.confirm_clock(), |_| {
             Reply::Swept(SweepReport::default())
@@ -250,10 +259,12 @@ pub fn execute(
         Job::SaveSettings {
             retention_days,
             sweep_interval_minutes,
+            join_new_files,
         } => {
             let r = lib
                 .set_retention_days(retention_days)
-                .and_then(|_| lib.set_sweep_interval_minutes(sweep_interval_minutes));
+                .and_then(|_| lib.set_sweep_interval_minutes(sweep_interval_minutes))
+                .and_then(|_| lib.set_join_new_files(join_new_files));
             if let Err(e) = r {
                 out.push(Reply::Failed {
                     what: "Settings".into(),
@@ -341,6 +352,7 @@ pub fn snapshot(lib: &mut Library) -> Result<Snapshot, LibraryError> {
         trash_size: lib.trash_size()?,
         retention_days: lib.retention_days()?,
         sweep_interval_minutes: lib.sweep_interval_minutes()?,
+        join_new_files: lib.join_new_files()?,
         clock_hold: lib.clock_hold()?,
     };
     // Looked up while drawing (the Trash's path, its status line): indexed once here.

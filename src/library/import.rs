@@ -204,12 +204,16 @@ impl Library {
             self.import_dir(sub, Some(id), run)?;
         }
         // A collection made for a folder that brought nothing new is not left behind empty.
+        if created && self.collection_is_empty(id)? {
+            store::exec(&self.conn, "DELETE FROM collections WHERE id = ?1", [id])?;
+            return Ok(());
+        }
         if created {
-            if self.collection_is_empty(id)? {
-                store::exec(&self.conn, "DELETE FROM collections WHERE id = ?1", [id])?;
-            } else {
-                run.report.collections_created.push(ItemId::Collection(id));
-            }
+            run.report.collections_created.push(ItemId::Collection(id));
+        }
+        if opts.in_place {
+            // Followed from now on: what appears in it joins this collection.
+            self.follow_folder(&dir.path, id)?;
         }
         Ok(())
     }

@@ -235,6 +235,14 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE files ADD COLUMN seen TEXT;
     "#,
+    // 10: folders imported in place, followed: files that appear there join the collection,
+    // files renamed there are followed by their items.
+    r#"
+    CREATE TABLE followed_folders (
+        path          TEXT PRIMARY KEY,
+        collection_id INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

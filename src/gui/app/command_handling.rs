@@ -290,6 +290,7 @@ impl ShoeboxApp {
                 self.dialog = Some(Dialog::Settings {
                     retention_days: self.snap.retention_days,
                     sweep_interval_minutes: self.snap.sweep_interval_minutes,
+                    join_new_files: self.snap.join_new_files,
                     purge_preview: None,
                 });
             }

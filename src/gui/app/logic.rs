@@ -627,9 +627,32 @@ impl ShoeboxApp {
                     ));
                 }
             }
-            Reply::Checked(c) => {
-                if c.missing + c.offline > 0 || !c.changed.is_empty() {
-                    let mut parts = Vec::new();
+            Reply::Checked(c, followed) => {
+                let mut parts = Vec::new();
+                match followed.joined.as_slice() {
+                    [] => {}
+                    [one] => parts.push(format!(
+                        "\"{one}\" appeared in a folder Shoebox follows and joined the library"
+                    )),
+                    many => parts.push(format!(
+                        "{} appeared in folders Shoebox follows and joined the library",
+                        items(many.len())
+                    )),
+                }
+                match followed.renamed.as_slice() {
+                    [] => {}
+                    [(was, now)] if was == now => {
+                        parts.push(format!("\"{was}\" was moved outside Shoebox: followed"))
+                    }
+                    [(was, now)] => parts.push(format!(
+                        "\"{was}\" was renamed outside Shoebox to \"{now}\": followed"
+                    )),
+                    many => parts.push(format!(
+                        "{} were renamed or moved outside Shoebox: followed",
+                        items(many.len())
+                    )),
+                }
+                {
                     match c.changed.as_slice() {
                         [] => {}
                         [one] => parts.push(format!(
@@ -649,7 +672,9 @@ impl ShoeboxApp {
                             items(c.offline)
                         ));
                     }
-                    self.say(parts.join(", "));
+                }
+                if !parts.is_empty() {
+                    self.say(parts.join("; "));
                 }
             }
             Reply::ExpiredCount {
