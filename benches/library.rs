@@ -7,6 +7,8 @@
 //!   does; and `b3sum` over the folder, when it is installed)
 //! - move to Trash, restore  vs renaming the same files (no-replace) + fsync of both folders
 //! - sweep, Empty Trash      vs unlinking the same files + fsync of the folder
+//! - import in place of 2,000 small pictures, their size and date read in helper processes
+//!   (as the app and the command line read them) vs read in this process
 //!
 //! Run with `cargo bench --bench library` (a release build). Each figure is the median of
 //! a few runs, each in a fresh temporary library.
@@ -183,6 +185,41 @@ struct Figures {
     empty: Vec<Duration>,
     unlink: Vec<Duration>,
     list: Vec<Duration>,
+    pictures_in_helpers: Vec<Duration>,
+    pictures_in_process: Vec<Duration>,
+}
+
+/// Pictures made for the reading figure.
+const PICTURES: usize = 2_000;
+
+fn make_pictures(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("pictures");
+    for i in 0..PICTURES {
+        image::RgbImage::from_pixel(16 + (i % 7) as u32, 12, image::Rgb([i as u8, 40, 90]))
+            .save(dir.join(format!("p{i:05}.png")))
+            .expect("png");
+    }
+}
+
+/// Imports the pictures in `src` in place into a new library, read in helpers or not.
+fn import_pictures(dir: &Path, src: &Path, helpers: bool) -> Duration {
+    let mut lib = Library::open_with_clock(dir, Arc::new(ManualClock::new(T0))).expect("open");
+    if helpers {
+        lib.read_files_with(shoebox::thumbs::Helpers::new(PathBuf::from(env!(
+            "CARGO_BIN_EXE_shoebox"
+        ))));
+    }
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    let (report, t) = timed(|| {
+        lib.import(std::slice::from_ref(&src.to_path_buf()), &opts, &mut |_| {})
+            .expect("import pictures")
+    });
+    assert_eq!(report.imported.len(), PICTURES);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings.first());
+    t
 }
 
 fn median(v: &[Duration]) -> Duration {
@@ -275,6 +312,20 @@ fn main() {
         fig.in_place.push(t);
         fig.hash.push(bare_hash(&s.src));
         fig.b3sum.extend(bare_b3sum(&s.src));
+
+        // Reading pictures at import: in helper processes, next to in this process.
+        let pictures = s.dir.path().join("pictures");
+        make_pictures(&pictures);
+        fig.pictures_in_helpers.push(import_pictures(
+            &s.dir.path().join("lib-h"),
+            &pictures,
+            true,
+        ));
+        fig.pictures_in_process.push(import_pictures(
+            &s.dir.path().join("lib-p"),
+            &pictures,
+            false,
+        ));
     }
     let row = |what: &str, ours: &[Duration], base_name: &str, base: &[Duration]| {
         let (o, b) = (median(ours), median(base));
@@ -317,6 +368,12 @@ fn main() {
         &fig.unlink,
     );
     row("Empty Trash", &fig.empty, "unlink + fsync", &fig.unlink);
+    row(
+        "2,000 pictures, helpers",
+        &fig.pictures_in_helpers,
+        "read in this process",
+        &fig.pictures_in_process,
+    );
     println!(
         "list active assets       {:>8.1} ms",
         median(&fig.list).as_secs_f64() * 1e3
