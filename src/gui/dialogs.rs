@@ -320,16 +320,24 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                 ui.add_space(6.0);
                 ui.radio_value(in_place, false, "Copy them into the library");
                 ui.indent("copy", |ui| {
-                    ui.small(
-                        "Shoebox keeps its own copy of each file in the library folder and leaves \
-                         the originals as they are, so the files then take twice their space on disk.",
+                    ui.label(
+                        RichText::new(
+                            "Shoebox keeps its own copy of each file in the library folder and \
+                             leaves the originals as they are, so the files then take twice their \
+                             space on disk.",
+                        )
+                        .weak(),
                     );
                 });
                 ui.radio_value(in_place, true, "Leave them where they are");
                 ui.indent("in place", |ui| {
-                    ui.small(
-                        "Shoebox shows the files in their own folders and copies nothing. Moving one \
-                         to the Trash takes it out of its folder until it is restored or purged.",
+                    ui.label(
+                        RichText::new(
+                            "Shoebox shows the files in their own folders and copies nothing; what \
+                             appears in a folder later joins too. Moving one to the Trash takes it \
+                             out of its folder until it is restored or purged.",
+                        )
+                        .weak(),
                     );
                 });
                 ui.add_space(6.0);
@@ -446,5 +454,35 @@ fn plural(n: usize, what: &str) -> String {
         format!("1 {what}")
     } else {
         format!("{} {what}s", crate::library::thousands(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_import_dialog_names_one_folder_or_file_and_counts_the_rest() {
+        let dir = tempfile::tempdir().expect("temp");
+        let shoot = dir.path().join("Shoot");
+        std::fs::create_dir(&shoot).expect("folder");
+        let photo = dir.path().join("IMG_1.jpg");
+        std::fs::write(&photo, b"photo").expect("file");
+        assert_eq!(
+            import_heading(std::slice::from_ref(&shoot)),
+            "Import the folder \"Shoot\""
+        );
+        assert_eq!(
+            import_heading(std::slice::from_ref(&photo)),
+            "Import \"IMG_1.jpg\""
+        );
+        assert_eq!(
+            import_heading(&[photo.clone(), photo.clone()]),
+            "Import 2 files"
+        );
+        assert_eq!(
+            import_heading(&[photo, shoot]),
+            "Import 1 file and 1 folder"
+        );
     }
 }
