@@ -323,19 +323,9 @@ impl ShoeboxApp {
             Command::ExportCopy(path, name) => self.pickers.export_to(path, name),
             Command::OpenExternally(path) => {
                 if let Err(e) = crate::platform::open_externally(&path) {
-                    // "Not found" is the opener program's, not the file's.
-                    let text = if e.kind() == std::io::ErrorKind::NotFound {
-                        format!(
-                            "No program to open it was found ({} is not installed): {}",
-                            crate::platform::opener_name(),
-                            path.display()
-                        )
-                    } else {
-                        format!("{e}: {}", path.display())
-                    };
                     self.dialog = Some(Dialog::Message {
                         title: "Could not open".into(),
-                        text,
+                        text: open_failed(&e, &path, crate::platform::opener_name()),
                     });
                 }
             }
@@ -362,5 +352,37 @@ impl ShoeboxApp {
             current: String::new(),
         });
         self.handle.send(Job::Import { paths, opts });
+    }
+}
+
+/// Why a file could not be opened in the system's program for it: "not found" is the
+/// opener program's (`opener`), never the file's.
+fn open_failed(e: &std::io::Error, path: &std::path::Path, opener: &str) -> String {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        format!(
+            "No program to open it was found ({opener} is not installed): {}",
+            path.display()
+        )
+    } else {
+        format!("{e}: {}", path.display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// New-user finding 21: "Play in system player" said the video was not there ("No such
+    /// file or directory") when the program that opens files was not installed.
+    #[test]
+    fn newuser21_a_missing_opener_is_named_not_the_video() {
+        let gone = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let clip = std::path::Path::new("/photos/clip.mp4");
+        assert_eq!(
+            open_failed(&gone, clip, "xdg-open"),
+            "No program to open it was found (xdg-open is not installed): /photos/clip.mp4"
+        );
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(open_failed(&denied, clip, "xdg-open").ends_with(": /photos/clip.mp4"));
     }
 }
