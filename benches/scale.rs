@@ -1,0 +1,317 @@
+//! A library at scale: 100,000 and 1,000,000 items side by side, so a cost that grows with
+//! the number of items shows as a ratio. Each library (items in place in 1,000 folders, their
+//! files on disk, one byte each) is made once under `target/scale/` and reused.
+//!
+//! For each size: the window from opening the library to its first frame, and the memory
+//! that cost; one search keystroke in the Gallery (processor time of the frame that answers
+//! it); `shoebox ls` to its first line and to its end, and its peak memory; the file check.
+//!
+//! Run with `cargo bench --bench scale` (`SHOEBOX_SCALE_MAX=100000` stops at the smaller).
+
+#[cfg(target_os = "linux")]
+mod scale {
+    use std::io::Read;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use egui::{Event, PointerButton, RawInput, Rect, pos2, vec2};
+    use shoebox::clock::SystemClock;
+    use shoebox::gui::{Prefs, ShoeboxApp, app_ui};
+    use shoebox::library::Library;
+
+    const SIZES: [usize; 2] = [100_000, 1_000_000];
+    const FOLDERS: usize = 1_000;
+
+    /// The library of `n` items, made once.
+    fn library(n: usize) -> PathBuf {
+        let dir = PathBuf::from("target/scale").join(n.to_string());
+        let root = dir.join("lib");
+        if dir.join("ready").exists() {
+            return root;
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        let files = dir.join("files");
+        let t = Instant::now();
+        drop(Library::open_with_clock(&root, Arc::new(SystemClock)).expect("create"));
+        let files = std::fs::canonicalize({
+            std::fs::create_dir_all(&files).expect("files");
+            &files
+        })
+        .expect("resolve");
+        let mut db = rusqlite::Connection::open(root.join("library.db")).expect("db");
+        let tx = db.transaction().expect("tx");
+        for f in 0..FOLDERS {
+            let name = format!("Shoot {f:04}");
+            std::fs::create_dir_all(files.join(&name)).expect("folder");
+            tx.execute(
+                "INSERT INTO collections(id, name, name_key, created_at) VALUES (?1, ?2, ?3, 0)",
+                rusqlite::params![f as i64 + 1, name, name.to_lowercase()],
+            )
+            .expect("collection");
+        }
+        {
+            let mut asset = tx
+                .prepare(
+                    "INSERT INTO assets(id, collection_id, name, name_key, kind, storage, size, hash,
+                        imported_at, width, height)
+                     VALUES (?1, ?2, ?3, ?4, 'image', 'in_place', 1, ?5, ?6, 6000, 4000)",
+                )
+                .expect("prepare");
+            let mut file = tx
+                .prepare("INSERT INTO files(asset_id, role, path, size, hash) VALUES (?1, 'main', ?2, 1, ?3)")
+                .expect("prepare");
+            for i in 0..n {
+                let folder = i % FOLDERS;
+                let name = format!("IMG_{i:07}.jpg");
+                let path = files.join(format!("Shoot {folder:04}")).join(&name);
+                std::fs::write(&path, [i as u8]).expect("file");
+                let hash = format!("{i:064x}");
+                asset
+                    .execute(rusqlite::params![
+                        i as i64 + 1,
+                        folder as i64 + 1,
+                        name,
+                        name.to_lowercase(),
+                        hash,
+                        1_700_000_000 + i as i64
+                    ])
+                    .expect("asset");
+                file.execute(rusqlite::params![
+                    i as i64 + 1,
+                    path.to_str().expect("utf-8"),
+                    hash
+                ])
+                .expect("file row");
+            }
+        }
+        tx.commit().expect("commit");
+        std::fs::write(dir.join("ready"), b"").expect("mark");
+        println!(
+            "made a library of {n} items in {:.0} s (once; kept in {})",
+            t.elapsed().as_secs_f64(),
+            dir.display()
+        );
+        root
+    }
+
+    /// This process's resident memory, in bytes (Linux).
+    fn rss() -> u64 {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<u64>().ok())
+            })
+            .map_or(0, |kb| kb * 1024)
+    }
+
+    /// Processor time this thread has used.
+    fn cpu() -> Duration {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` is a valid timespec for clock_gettime to write.
+        unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    }
+
+    fn frame(ctx: &egui::Context, app: &mut ShoeboxApp, events: Vec<Event>) {
+        let raw = RawInput {
+            screen_rect: Some(Rect::from_min_size(pos2(0.0, 0.0), vec2(1280.0, 800.0))),
+            events,
+            ..Default::default()
+        };
+        let out = ctx.run_ui(raw, |ui| {
+            app.logic(ui.ctx());
+            app_ui(app, ui);
+        });
+        let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
+    }
+
+    struct Figures {
+        first_frame: Duration,
+        memory: u64,
+        keystroke_cpu: Duration,
+        ls_first_line: Duration,
+        ls_all: Duration,
+        ls_peak: u64,
+        check: Duration,
+    }
+
+    fn measure(root: &Path) -> Figures {
+        // The window: open (with recovery) to the first frame, inline as the library thread
+        // reads it at launch.
+        let before = rss();
+        let start = Instant::now();
+        let lib = Library::open(root).expect("open");
+        let ctx = egui::Context::default();
+        let mut app = ShoeboxApp::new(lib, &ctx, Prefs::default(), false).expect("app");
+        frame(&ctx, &mut app, Vec::new());
+        let first_frame = start.elapsed();
+        let memory = rss().saturating_sub(before);
+        // A keystroke in the search box (clicked first).
+        let at = pos2(320.0, 41.0);
+        frame(
+            &ctx,
+            &mut app,
+            vec![
+                Event::PointerMoved(at),
+                Event::PointerButton {
+                    pos: at,
+                    button: PointerButton::Primary,
+                    pressed: true,
+                    modifiers: Default::default(),
+                },
+                Event::PointerButton {
+                    pos: at,
+                    button: PointerButton::Primary,
+                    pressed: false,
+                    modifiers: Default::default(),
+                },
+            ],
+        );
+        let t = cpu();
+        frame(&ctx, &mut app, vec![Event::Text("7".into())]);
+        frame(&ctx, &mut app, Vec::new());
+        let keystroke_cpu = cpu() - t;
+        drop(app);
+
+        // `shoebox ls`: to its first line, to its end, and its peak memory.
+        let start = Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shoebox"))
+            .arg("--library")
+            .arg(root)
+            .arg("ls")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ls");
+        let mut out = child.stdout.take().expect("stdout");
+        let mut ls_first_line = None;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            match out.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if ls_first_line.is_none() && buf[..n].contains(&b'\n') {
+                        ls_first_line = Some(start.elapsed());
+                    }
+                }
+            }
+        }
+        let (status, peak) = wait_with_peak(child);
+        assert!(status, "ls failed");
+        let ls_all = start.elapsed();
+
+        let mut lib = Library::open(root).expect("open");
+        let t = Instant::now();
+        lib.check_files().expect("check");
+        let check = t.elapsed();
+        Figures {
+            first_frame,
+            memory,
+            keystroke_cpu,
+            ls_first_line: ls_first_line.unwrap_or(ls_all),
+            ls_all,
+            ls_peak: peak,
+            check,
+        }
+    }
+
+    fn ms(d: Duration) -> String {
+        format!("{:.0} ms", d.as_secs_f64() * 1e3)
+    }
+
+    fn mb(b: u64) -> String {
+        format!("{:.0} MB", b as f64 / 1e6)
+    }
+
+    /// Waits for `child`; whether it succeeded, and its peak resident memory in bytes.
+    fn wait_with_peak(child: std::process::Child) -> (bool, u64) {
+        let mut status = 0;
+        // SAFETY: an empty rusage for wait4 to fill.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: waits for our own child, writing into our locals.
+        let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+        let ok = pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+        (ok, usage.ru_maxrss as u64 * 1024)
+    }
+
+    pub fn main() {
+        let max: usize = std::env::var("SHOEBOX_SCALE_MAX")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(usize::MAX);
+        let sizes: Vec<usize> = SIZES.into_iter().filter(|n| *n <= max).collect();
+        let roots: Vec<PathBuf> = sizes.iter().map(|n| library(*n)).collect();
+        let figures: Vec<Figures> = roots.iter().map(|r| measure(r)).collect();
+        println!(
+            "{:<34} {}",
+            "",
+            sizes
+                .iter()
+                .map(|n| format!("{:>14}", format!("{n} items")))
+                .collect::<String>()
+                + if sizes.len() == 2 {
+                    "         ratio"
+                } else {
+                    ""
+                }
+        );
+        type Pick = fn(&Figures) -> f64;
+        type Show = fn(&Figures) -> String;
+        let rows: [(&str, Pick, Show); 7] = [
+            (
+                "window: open to first frame",
+                |f| f.first_frame.as_secs_f64(),
+                |f| ms(f.first_frame),
+            ),
+            (
+                "window: memory for the library",
+                |f| f.memory as f64,
+                |f| mb(f.memory),
+            ),
+            (
+                "search keystroke (CPU)",
+                |f| f.keystroke_cpu.as_secs_f64(),
+                |f| ms(f.keystroke_cpu),
+            ),
+            (
+                "`shoebox ls`: first line",
+                |f| f.ls_first_line.as_secs_f64(),
+                |f| ms(f.ls_first_line),
+            ),
+            (
+                "`shoebox ls`: all",
+                |f| f.ls_all.as_secs_f64(),
+                |f| ms(f.ls_all),
+            ),
+            (
+                "`shoebox ls`: peak memory",
+                |f| f.ls_peak as f64,
+                |f| mb(f.ls_peak),
+            ),
+            ("file check", |f| f.check.as_secs_f64(), |f| ms(f.check)),
+        ];
+        for (what, value, text) in rows {
+            let cells: String = figures.iter().map(|f| format!("{:>14}", text(f))).collect();
+            let ratio = match figures.as_slice() {
+                [a, b] => format!("{:>13.1}x", value(b) / value(a).max(f64::MIN_POSITIVE)),
+                _ => String::new(),
+            };
+            println!("{what:<34} {cells}{ratio}");
+        }
+    }
+}
+
+fn main() {
+    #[cfg(target_os = "linux")]
+    scale::main();
+    #[cfg(not(target_os = "linux"))]
+    println!("the scale benchmark reads /proc: it runs on Linux");
+}
