@@ -4,19 +4,15 @@ use serde_json::{Value, json};
 
 use super::print_json;
 use crate::clock;
-use crate::library::{Library, Sort, SortKey, TrashSort, human_size};
+use std::io::Write;
+
+use crate::library::{Library, Presence, TrashSort, human_size};
 
 pub fn run(lib: &mut Library, as_json: bool, trash: bool, inside: bool) -> anyhow::Result<()> {
-    // What is listed is checked now (one lstat per file), not only by the app's background
-    // check: a file gone or on an unplugged drive says so.
     if !trash {
-        lib.check_files()?;
+        return active(lib, as_json);
     }
-    let items = if trash {
-        trash_items(lib, inside)?
-    } else {
-        active_items(lib)?
-    };
+    let items = trash_items(lib, inside)?;
     if as_json {
         return print_json(&items);
     }
@@ -24,84 +20,121 @@ pub fn run(lib: &mut Library, as_json: bool, trash: bool, inside: bool) -> anyho
         let id = item["id"].as_str().unwrap_or_default();
         let name = super::shown(item["name"].as_str().unwrap_or_default());
         let size = human_size(item["size"].as_u64().unwrap_or(0));
-        if trash {
-            println!(
-                "{id}\t{}d\t{name}\t{size}\tfrom {}\tdeleted {} by {}",
-                item["days_left"],
-                super::shown(display_location(
-                    item["original_location"].as_str().unwrap_or_default()
-                )),
-                item["deleted_at"].as_str().unwrap_or_default(),
-                super::shown(item["deleted_by"].as_str().unwrap_or_default()),
-            );
-            if let Some(q) = item["quarantine"].as_str() {
-                println!("\t(left alone: {q})");
-            }
-            if let Some(w) = item["within"].as_str() {
-                println!("\t(inside the trashed collection {})", super::shown(w));
-            }
-        } else {
-            let location = super::shown(item["location"].as_str().unwrap_or_default());
-            let full = if location.is_empty() {
-                name.to_string()
-            } else {
-                format!("{location}/{name}")
-            };
-            let flag = if item["missing"].as_bool() == Some(true) {
-                "\t(missing)"
-            } else if item["offline"].as_bool() == Some(true) {
-                "\t(offline)"
-            } else {
-                ""
-            };
-            println!(
-                "{id}\t{}\t{full}\t{size}{flag}",
-                item["kind"].as_str().unwrap_or_default()
-            );
+        println!(
+            "{id}\t{}d\t{name}\t{size}\tfrom {}\tdeleted {} by {}",
+            item["days_left"],
+            super::shown(display_location(
+                item["original_location"].as_str().unwrap_or_default()
+            )),
+            item["deleted_at"].as_str().unwrap_or_default(),
+            super::shown(item["deleted_by"].as_str().unwrap_or_default()),
+        );
+        if let Some(q) = item["quarantine"].as_str() {
+            println!("\t(left alone: {q})");
+        }
+        if let Some(w) = item["within"].as_str() {
+            println!("\t(inside the trashed collection {})", super::shown(w));
         }
     }
-    if trash {
-        eprintln!(
-            "{} in the Trash, {}",
-            crate::library::items(lib.trash_count()? as usize),
-            human_size(lib.trash_size()?)
-        );
-    }
+    eprintln!(
+        "{} in the Trash, {}",
+        crate::library::items(lib.trash_count()? as usize),
+        human_size(lib.trash_size()?)
+    );
     Ok(())
 }
 
-fn display_location(l: &str) -> &str {
-    if l.is_empty() { "/" } else { l }
-}
-
-fn active_items(lib: &Library) -> anyhow::Result<Vec<Value>> {
-    let mut out = Vec::new();
+/// The active items, streamed as they are read: the collections, then each asset by
+/// collection and name. Each file is looked at as it is listed (one lstat), so a file gone
+/// or on an unplugged drive says so; nothing is written to the library.
+fn active(lib: &Library, as_json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut first = true;
+    let mut emit = |out: &mut dyn Write, item: &Value| -> std::io::Result<()> {
+        if as_json {
+            let text = serde_json::to_string_pretty(item).map_err(std::io::Error::other)?;
+            let sep = if std::mem::take(&mut first) {
+                "[\n"
+            } else {
+                ",\n"
+            };
+            write!(out, "{sep}{}", indent(&text))
+        } else {
+            writeln!(out, "{}", text_line(item))
+        }
+    };
     for c in lib.collections()? {
-        let location = c
-            .path
-            .rsplit_once('/')
-            .map(|(p, _)| p)
-            .unwrap_or("")
-            .to_string();
-        out.push(json!({
+        let location = c.path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+        let item = json!({
             "id": c.id, "kind": "collection", "name": c.name, "location": location, "size": 0,
-        }));
+        });
+        emit(&mut out, &item)?;
     }
-    for a in lib.assets(Sort {
-        key: SortKey::Name,
-        descending: false,
-    })? {
-        out.push(json!({
+    let mut failed = None;
+    lib.each_asset(&mut |a| {
+        let presence = crate::library::presence(&a.path);
+        let item = json!({
             "id": a.id, "kind": "asset", "asset_kind": a.asset_kind, "name": a.name,
             "location": a.location, "size": a.size, "path": a.path, "in_place": a.in_place,
-            "missing": a.missing, "offline": a.offline, "width": a.width, "height": a.height,
+            "missing": presence == Presence::Missing, "offline": presence == Presence::Offline,
+            "width": a.width, "height": a.height,
             "captured_at": a.captured_at.map(clock::rfc3339),
             "imported_at": clock::rfc3339(a.imported_at), "camera": a.camera,
             "duration_ms": a.duration_ms,
             "companions": a.companions,
-        }));
+        });
+        match emit(&mut out, &item) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e.into());
     }
-    Ok(out)
+    if as_json {
+        writeln!(out, "{}", if first { "[]" } else { "\n]" })?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A JSON value printed inside the listing's array, two spaces in.
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One active item as a line of text: id, kind, where and name, size, and a flag.
+fn text_line(item: &Value) -> String {
+    let id = item["id"].as_str().unwrap_or_default();
+    let name = super::shown(item["name"].as_str().unwrap_or_default());
+    let size = human_size(item["size"].as_u64().unwrap_or(0));
+    let location = super::shown(item["location"].as_str().unwrap_or_default());
+    let full = if location.is_empty() {
+        name.to_string()
+    } else {
+        format!("{location}/{name}")
+    };
+    let flag = if item["missing"].as_bool() == Some(true) {
+        "\t(missing)"
+    } else if item["offline"].as_bool() == Some(true) {
+        "\t(offline)"
+    } else {
+        ""
+    };
+    format!(
+        "{id}\t{}\t{full}\t{size}{flag}",
+        item["kind"].as_str().unwrap_or_default()
+    )
+}
+
+fn display_location(l: &str) -> &str {
+    if l.is_empty() { "/" } else { l }
 }
 
 /// The Trash's entries; with `inside`, then what its trashed collections hold (each with

@@ -100,15 +100,7 @@ impl Library {
             let meta = fs::symlink_metadata(&path);
             if row.main {
                 check.checked += 1;
-                let now = match &meta {
-                    Ok(m) if m.is_file() => PRESENT,
-                    Ok(_) => MISSING,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        let folder_there = path.parent().is_some_and(|p| p.is_dir());
-                        if folder_there { MISSING } else { OFFLINE }
-                    }
-                    Err(_) => OFFLINE,
-                };
+                let now = presence_from(&path, &meta).flag();
                 match now {
                     MISSING => check.missing += 1,
                     OFFLINE => check.offline += 1,
@@ -330,6 +322,46 @@ impl Library {
         store::set_setting(&tx, ORIENTED, "1")?;
         tx.commit()?;
         Ok(changes.len())
+    }
+}
+
+/// Whether a file is there: present, missing (gone from a folder that is there), or offline
+/// (its folder or drive cannot be reached).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Present,
+    Missing,
+    Offline,
+}
+
+impl Presence {
+    /// The `missing` column's value.
+    fn flag(self) -> i64 {
+        match self {
+            Presence::Present => PRESENT,
+            Presence::Missing => MISSING,
+            Presence::Offline => OFFLINE,
+        }
+    }
+}
+
+/// Whether the file at `path` is there, looked at now without following a link.
+pub fn presence(path: &std::path::Path) -> Presence {
+    presence_from(path, &fs::symlink_metadata(path))
+}
+
+fn presence_from(path: &std::path::Path, meta: &std::io::Result<fs::Metadata>) -> Presence {
+    match meta {
+        Ok(m) if m.is_file() => Presence::Present,
+        Ok(_) => Presence::Missing,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if path.parent().is_some_and(|p| p.is_dir()) {
+                Presence::Missing
+            } else {
+                Presence::Offline
+            }
+        }
+        Err(_) => Presence::Offline,
     }
 }
 

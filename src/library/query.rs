@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{
-    AssetId, AssetInfo, BatchInfo, CollectionId, CollectionInfo, ItemId, Kind, Library,
-    LibraryError, Result, TrashEntry, Within,
+    AssetInfo, BatchInfo, CollectionId, CollectionInfo, ItemId, Kind, Library, LibraryError,
+    Result, TrashEntry, Within,
 };
-use crate::store::AssetState;
+use crate::store::{self, AssetState};
 
 /// What the Gallery sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -75,77 +75,57 @@ impl Library {
 
     /// Every active asset, sorted.
     pub fn assets(&self, sort: Sort) -> Result<Vec<AssetInfo>> {
-        let cols = self.collection_map()?;
-        let mut companions: HashMap<AssetId, Vec<(String, String, i64)>> = HashMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT f.asset_id, f.role, f.path, f.size FROM files f JOIN assets a ON a.id = f.asset_id
-             WHERE a.state = 'active'",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            companions
-                .entry(r.get(0)?)
-                .or_default()
-                .push((r.get(1)?, r.get(2)?, r.get(3)?));
-        }
-        let mut paths_cache: HashMap<Option<CollectionId>, String> = HashMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT id, name, kind, collection_id, size, storage = 'in_place', imported_at, captured_at,
-                    width, height, camera, missing, hash, duration_ms
-             FROM assets WHERE state = 'active'",
-        )?;
-        let mut rows = stmt.query([])?;
         let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id: AssetId = r.get(0)?;
-            let collection_id: Option<CollectionId> = r.get(3)?;
-            let in_place: bool = r.get(5)?;
-            let location = paths_cache
-                .entry(collection_id)
-                .or_insert_with(|| path_in(&cols, collection_id))
-                .clone();
-            let files = companions.remove(&id).unwrap_or_default();
-            let mut path = PathBuf::new();
-            let mut main_size = 0;
-            let mut others = Vec::new();
-            let mut other_sizes = Vec::new();
-            for (role, stored, size) in files {
-                let p = self
-                    .home_path(&stored, in_place)
-                    .unwrap_or_else(|_| PathBuf::from(&stored));
-                if role == "main" {
-                    path = p;
-                    main_size = size.max(0) as u64;
-                } else {
-                    others.push(p);
-                    other_sizes.push(size.max(0) as u64);
-                }
-            }
-            out.push(AssetInfo {
-                id: ItemId::Asset(id),
-                name: r.get(1)?,
-                asset_kind: Kind::parse(&r.get::<_, String>(2)?),
-                collection_id,
-                location,
-                size: r.get::<_, i64>(4)?.max(0) as u64,
-                path,
-                in_place,
-                imported_at: r.get(6)?,
-                captured_at: r.get(7)?,
-                width: r.get(8)?,
-                height: r.get(9)?,
-                camera: r.get(10)?,
-                missing: r.get::<_, i64>(11)? == super::check::MISSING,
-                offline: r.get::<_, i64>(11)? == super::check::OFFLINE,
-                hash: r.get(12)?,
-                duration_ms: r.get(13)?,
-                companions: others,
-                main_size,
-                companion_sizes: other_sizes,
-            });
-        }
+        self.each_asset(&mut |a| {
+            out.push(a);
+            true
+        })?;
         sort_assets(&mut out, sort);
         Ok(out)
+    }
+
+    /// Every active asset, by collection and then name, handed to `each` one by one as it is
+    /// read (the first at once, whatever the library's size); `each` returns false to stop.
+    pub fn each_asset(&self, each: &mut dyn FnMut(AssetInfo) -> bool) -> Result<()> {
+        let cols = self.collection_map()?;
+        let mut paths_cache: HashMap<Option<CollectionId>, String> = HashMap::new();
+        store::each_active_asset(&self.conn, &mut |row| {
+            let location = paths_cache
+                .entry(row.collection_id)
+                .or_insert_with(|| path_in(&cols, row.collection_id))
+                .clone();
+            let home = |stored: &str| {
+                self.home_path(stored, row.in_place)
+                    .unwrap_or_else(|_| PathBuf::from(stored))
+            };
+            each(AssetInfo {
+                id: ItemId::Asset(row.id),
+                path: home(&row.main_path),
+                main_size: row.main_size.max(0) as u64,
+                companions: row.companions.iter().map(|(p, _)| home(p)).collect(),
+                companion_sizes: row
+                    .companions
+                    .iter()
+                    .map(|(_, s)| (*s).max(0) as u64)
+                    .collect(),
+                name: row.name,
+                asset_kind: Kind::parse(&row.kind),
+                collection_id: row.collection_id,
+                location,
+                size: row.size.max(0) as u64,
+                in_place: row.in_place,
+                imported_at: row.imported_at,
+                captured_at: row.captured_at,
+                width: row.width,
+                height: row.height,
+                camera: row.camera,
+                missing: row.missing == super::check::MISSING,
+                offline: row.missing == super::check::OFFLINE,
+                hash: row.hash,
+                duration_ms: row.duration_ms,
+            })
+        })?;
+        Ok(())
     }
 
     /// The Trash: one entry per directly deleted item, sorted.

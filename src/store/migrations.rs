@@ -243,6 +243,12 @@ pub const MIGRATIONS: &[&str] = &[
         collection_id INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 11: active assets listed in an index's order (by collection, then name), so a
+    // listing streams from its first row instead of sorting the whole library first.
+    r#"
+    CREATE INDEX assets_active_listing
+        ON assets(ifnull(collection_id, 0), name_key) WHERE state = 'active';
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -2,6 +2,7 @@
 //!
 //! The domain (`crate::library`) owns the rules; this module only knows how the data is kept.
 
+mod listings;
 mod migrations;
 mod records;
 mod types;
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+pub use listings::{AssetListing, each_active_asset};
 pub use migrations::{MIGRATIONS, migrate};
 pub use records::{
     NewAsset, NewFile, TrashedAt, insert_asset_tx, insert_assets_tx, insert_batch_tx,
