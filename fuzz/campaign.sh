@@ -13,13 +13,16 @@ shift 2 2>/dev/null || shift $#
 targets=${*:-$(cargo +nightly fuzz list)}
 ./seed.sh
 nice -n 19 cargo +nightly fuzz build -s none || exit 1
-mkdir -p campaign
+# The targets run as built here: the sources may change while the campaign runs.
+bin=target/$(rustc -vV | sed -n 's/^host: //p')/release
+mkdir -p campaign "artifacts"
 for t in $targets; do
     started=$(date +%s)
-    nice -n 19 cargo +nightly fuzz run -s none "$t" "corpus/$t" -- \
+    mkdir -p "artifacts/$t"
+    nice -n 19 "$bin/$t" -artifact_prefix="artifacts/$t/" \
         -runs="$runs" -max_total_time="$secs" -max_len="${MAX_LEN:-65536}" \
         -rss_limit_mb=2048 -timeout=10 \
-        -print_final_stats=1 >"campaign/$t.full.log" 2>&1
+        -print_final_stats=1 "corpus/$t" >"campaign/$t.full.log" 2>&1
     rc=$?
     {
         echo "target $t: exit $rc after $(($(date +%s) - started)) s"
