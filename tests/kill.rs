@@ -80,13 +80,9 @@ impl Harness {
         let collections: Vec<ItemId> = lib.collections().unwrap().iter().map(|c| c.id).collect();
         // Items inside trashed collections: now and then one is restored (to the top) or
         // deleted on its own.
-        let inside: Vec<ItemId> = lib
-            .trash_inside()
-            .unwrap()
-            .iter()
-            .filter(|e| e.asset_kind.is_some())
-            .map(|e| e.id)
-            .collect();
+        // A sub-collection is restored on its own too (with what it holds), never deleted
+        // permanently on its own.
+        let inside: Vec<ItemId> = lib.trash_inside().unwrap().iter().map(|e| e.id).collect();
         let with_inside = !inside.is_empty() && self.rng.bool();
         if with_inside {
             trashed = inside;
@@ -106,6 +102,12 @@ impl Harness {
                 .into_iter()
                 .collect()
         };
+        // What may be deleted permanently: not a sub-collection on its own.
+        let deletable: Vec<ItemId> = trashed
+            .iter()
+            .filter(|id| !with_inside || id.asset().is_some())
+            .copied()
+            .collect();
         let args: Vec<String>;
         let mut may_destroy = Vec::new();
         match self.rng.u32(..100) {
@@ -116,6 +118,10 @@ impl Harness {
                     self.counter += 1;
                     let album = self.src().join(format!("album-{}", self.counter));
                     self.new_files(&album, n);
+                    if self.rng.bool() {
+                        // With a folder inside: a sub-collection.
+                        self.new_files(&album.join("picks"), n / 2 + 1);
+                    }
                     args = vec!["import".to_string(), album.display().to_string()];
                 } else {
                     let src = self.src();
@@ -153,9 +159,9 @@ impl Harness {
                     .chain(pick(&mut self.rng, &trashed, n))
                     .collect();
             }
-            83..=89 if !trashed.is_empty() => {
+            83..=89 if !deletable.is_empty() => {
                 let n = self.rng.usize(1..20);
-                let ids = pick(&mut self.rng, &trashed, n);
+                let ids = pick(&mut self.rng, &deletable, n);
                 let lib = self.open();
                 let places = lib.file_places().unwrap();
                 may_destroy = if ids.iter().any(|id| id.starts_with('c')) {
