@@ -119,8 +119,11 @@ impl Library {
                 continue;
             }
             if row.seen.is_none() && meta.len() == row.size {
-                // First seen by a check (an import or an older library): its time is learnt.
-                seen.push((row.file, print));
+                // First seen by a check (an import or an older library): its time is learnt
+                // (by a whole check; one before a move to the Trash only looks).
+                if only.is_none() {
+                    seen.push((row.file, print));
+                }
                 continue;
             }
             let Ok(hashed) = fsops::hash_regular_file(&path) else {
