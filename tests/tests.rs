@@ -5,6 +5,7 @@ mod common;
 mod faults;
 mod findings;
 mod formats;
+mod gallery;
 mod gui;
 mod hostile;
 mod kill;

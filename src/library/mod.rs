@@ -37,7 +37,9 @@ pub use import::{ImportOptions, ImportProgress, ImportReport, InTrashMatch};
 pub use model::*;
 pub use probe::{Kind as ProbeKind, Meta, dimensions_text, kind_name, kind_of, read_meta};
 pub use purge::{PurgeReason, SweepReport};
-pub use query::{FilePlace, PictureSource, Sort, SortKey, TrashSort, asset_sort_key, trash_order};
+pub use query::{
+    FilePlace, GalleryQuery, PictureSource, Sort, SortKey, TrashSort, asset_sort_key, trash_order,
+};
 pub use restore::{FolderChoice, RestoreOptions};
 
 /// Default retention: items stay 30 days in the Trash.

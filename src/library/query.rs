@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{
-    AssetInfo, BatchInfo, CollectionId, CollectionInfo, ItemId, Kind, Library, LibraryError,
-    Result, TrashEntry, Within,
+    AssetId, AssetInfo, BatchInfo, CollectionId, CollectionInfo, ItemId, Kind, Library,
+    LibraryError, Result, TrashEntry, Within,
 };
 use crate::store::{self, AssetState};
 
@@ -20,6 +20,15 @@ pub enum SortKey {
     Name,
     Size,
     Kind,
+}
+
+/// One view of the Gallery: the assets directly in a collection (or all of them) whose
+/// name holds `search` (ignoring case), in `sort`'s order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GalleryQuery {
+    pub collection: Option<CollectionId>,
+    pub search: String,
+    pub sort: Sort,
 }
 
 /// A sort key and direction.
@@ -90,42 +99,120 @@ impl Library {
         let cols = self.collection_map()?;
         let mut paths_cache: HashMap<Option<CollectionId>, String> = HashMap::new();
         store::each_active_asset(&self.conn, &mut |row| {
-            let location = paths_cache
-                .entry(row.collection_id)
-                .or_insert_with(|| path_in(&cols, row.collection_id))
-                .clone();
-            let home = |stored: &str| {
-                self.home_path(stored, row.in_place)
-                    .unwrap_or_else(|_| PathBuf::from(stored))
-            };
-            each(AssetInfo {
-                id: ItemId::Asset(row.id),
-                path: home(&row.main_path),
-                main_size: row.main_size.max(0) as u64,
-                companions: row.companions.iter().map(|(p, _)| home(p)).collect(),
-                companion_sizes: row
-                    .companions
-                    .iter()
-                    .map(|(_, s)| (*s).max(0) as u64)
-                    .collect(),
-                name: row.name,
-                asset_kind: Kind::parse(&row.kind),
-                collection_id: row.collection_id,
-                location,
-                size: row.size.max(0) as u64,
-                in_place: row.in_place,
-                imported_at: row.imported_at,
-                captured_at: row.captured_at,
-                width: row.width,
-                height: row.height,
-                camera: row.camera,
-                missing: row.missing == super::check::MISSING,
-                offline: row.missing == super::check::OFFLINE,
-                hash: row.hash,
-                duration_ms: row.duration_ms,
-            })
+            each(self.asset_info(row, &cols, &mut paths_cache))
         })?;
         Ok(())
+    }
+
+    /// The ids and sizes of what a view of the Gallery shows, in its order, handed to
+    /// `each` as they are read from an index (the first at once, whatever the library's
+    /// size); `each` returns false to stop.
+    pub fn each_gallery_id(
+        &self,
+        view: &GalleryQuery,
+        each: &mut dyn FnMut(AssetId, u64) -> bool,
+    ) -> Result<()> {
+        let order = match view.sort.key {
+            SortKey::Date => store::Order::Date,
+            SortKey::Name => store::Order::Name,
+            SortKey::Size => store::Order::Size,
+            SortKey::Kind => store::Order::Kind,
+        };
+        let view = store::GalleryView {
+            collection: view.collection,
+            search: &view.search,
+            order,
+            descending: view.sort.descending,
+        };
+        store::each_gallery_id(&self.conn, &view, each)?;
+        Ok(())
+    }
+
+    /// The active assets among `ids`, in that order (one no longer active is left out):
+    /// the rows a window of the Gallery shows.
+    pub fn assets_by_id(&self, ids: &[AssetId]) -> Result<Vec<AssetInfo>> {
+        let cols = self.collection_map()?;
+        let mut paths_cache = HashMap::new();
+        Ok(store::active_assets_by_id(&self.conn, ids)?
+            .into_iter()
+            .map(|row| self.asset_info(row, &cols, &mut paths_cache))
+            .collect())
+    }
+
+    /// Up to `limit` active pictures and videos with an id above `after`, by id: pages
+    /// of the whole library that end where they stop, whatever it holds.
+    pub fn pictures_after(&self, after: AssetId, limit: usize) -> Result<Vec<AssetInfo>> {
+        let cols = self.collection_map()?;
+        let mut paths_cache = HashMap::new();
+        Ok(store::active_pictures_after(&self.conn, after, limit)?
+            .into_iter()
+            .map(|row| self.asset_info(row, &cols, &mut paths_cache))
+            .collect())
+    }
+
+    /// The folders holding the files of active assets imported in place (each once).
+    pub fn in_place_folders(&self) -> Result<Vec<PathBuf>> {
+        let mut dirs = std::collections::BTreeSet::new();
+        store::each_in_place_file(&self.conn, &mut |stored| {
+            if let Ok(path) = self.home_path(stored, true)
+                && let Some(dir) = path.parent()
+                && !dirs.contains(dir)
+            {
+                dirs.insert(dir.to_path_buf());
+            }
+        })?;
+        Ok(dirs.into_iter().collect())
+    }
+
+    /// How many active assets each collection holds directly (`None`: the top of the
+    /// library).
+    pub fn asset_counts(&self) -> Result<HashMap<Option<CollectionId>, u64>> {
+        Ok(store::active_counts_by_collection(&self.conn)?
+            .into_iter()
+            .collect())
+    }
+
+    /// An asset as the window and the command line show it.
+    fn asset_info(
+        &self,
+        row: store::AssetListing,
+        cols: &CollectionMap,
+        paths_cache: &mut HashMap<Option<CollectionId>, String>,
+    ) -> AssetInfo {
+        let location = paths_cache
+            .entry(row.collection_id)
+            .or_insert_with(|| path_in(cols, row.collection_id))
+            .clone();
+        let home = |stored: &str| {
+            self.home_path(stored, row.in_place)
+                .unwrap_or_else(|_| PathBuf::from(stored))
+        };
+        AssetInfo {
+            id: ItemId::Asset(row.id),
+            path: home(&row.main_path),
+            main_size: row.main_size.max(0) as u64,
+            companions: row.companions.iter().map(|(p, _)| home(p)).collect(),
+            companion_sizes: row
+                .companions
+                .iter()
+                .map(|(_, s)| (*s).max(0) as u64)
+                .collect(),
+            name: row.name,
+            asset_kind: Kind::parse(&row.kind),
+            collection_id: row.collection_id,
+            location,
+            size: row.size.max(0) as u64,
+            in_place: row.in_place,
+            imported_at: row.imported_at,
+            captured_at: row.captured_at,
+            width: row.width,
+            height: row.height,
+            camera: row.camera,
+            missing: row.missing == super::check::MISSING,
+            offline: row.missing == super::check::OFFLINE,
+            hash: row.hash,
+            duration_ms: row.duration_ms,
+        }
     }
 
     /// The Trash: one entry per directly deleted item, sorted.
@@ -374,14 +461,15 @@ fn path_in(map: &CollectionMap, id: Option<CollectionId>) -> String {
 }
 
 /// The key assets sort by: the chosen field, then the name ignoring case.
-pub fn asset_sort_key(a: &AssetInfo, key: SortKey) -> (i64, String) {
+pub fn asset_sort_key(a: &AssetInfo, key: SortKey) -> (i64, String, i64) {
     let primary = match key {
         SortKey::Date => a.captured_at.unwrap_or(a.imported_at),
         SortKey::Name => 0,
         SortKey::Size => a.size as i64,
         SortKey::Kind => a.asset_kind as i64,
     };
-    (primary, a.name.to_lowercase())
+    let id = a.id.asset().map_or(0, |id| id.0);
+    (primary, a.name.to_lowercase(), id)
 }
 
 /// Sorts assets in place; ties fall back to the name.

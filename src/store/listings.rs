@@ -30,59 +30,66 @@ pub struct AssetListing {
     pub companions: Vec<(String, i64)>,
 }
 
+/// The columns a listing reads of an asset `a`, in the order [`listing_from_row`] decodes.
+pub(super) const LISTING_COLUMNS: &str = "a.id, a.name, a.kind, a.collection_id, a.size,
+    a.storage = 'in_place', a.imported_at, a.captured_at, a.width, a.height, a.camera,
+    a.missing, a.hash, a.duration_ms,
+    (SELECT json_group_array(json_array(f.role = 'main', f.path, f.size))
+       FROM files f WHERE f.asset_id = a.id)";
+
 /// Every active asset, by collection and then name (ignoring case), handed to `each` one
 /// by one; `each` returns false to stop.
 pub fn each_active_asset(
     conn: &Connection,
     each: &mut dyn FnMut(AssetListing) -> bool,
 ) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare(
-        "SELECT a.id, a.name, a.kind, a.collection_id, a.size, a.storage = 'in_place',
-                a.imported_at, a.captured_at, a.width, a.height, a.camera, a.missing, a.hash,
-                a.duration_ms,
-                (SELECT json_group_array(json_array(f.role = 'main', f.path, f.size))
-                   FROM files f WHERE f.asset_id = a.id)
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {LISTING_COLUMNS}
          FROM assets a INDEXED BY assets_active_listing
          WHERE a.state = 'active'
-         ORDER BY ifnull(a.collection_id, 0), a.name_key",
-    )?;
+         ORDER BY ifnull(a.collection_id, 0), a.name_key"
+    ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let files: String = r.get(14)?;
-        let files: Vec<(u8, String, i64)> = serde_json::from_str(&files).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(14, rusqlite::types::Type::Text, Box::new(e))
-        })?;
-        let (mut main_path, mut main_size) = (String::new(), 0);
-        let mut companions = Vec::new();
-        for (main, path, size) in files {
-            if main == 1 {
-                (main_path, main_size) = (path, size);
-            } else {
-                companions.push((path, size));
-            }
-        }
-        let listing = AssetListing {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            kind: r.get(2)?,
-            collection_id: r.get(3)?,
-            size: r.get(4)?,
-            in_place: r.get(5)?,
-            imported_at: r.get(6)?,
-            captured_at: r.get(7)?,
-            width: r.get(8)?,
-            height: r.get(9)?,
-            camera: r.get(10)?,
-            missing: r.get(11)?,
-            hash: r.get(12)?,
-            duration_ms: r.get(13)?,
-            main_path,
-            main_size,
-            companions,
-        };
-        if !each(listing) {
+        if !each(listing_from_row(r)?) {
             break;
         }
     }
     Ok(())
+}
+
+/// One row of [`LISTING_COLUMNS`], decoded.
+pub(super) fn listing_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AssetListing> {
+    let files: String = r.get(14)?;
+    let files: Vec<(u8, String, i64)> = serde_json::from_str(&files).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(14, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    let (mut main_path, mut main_size) = (String::new(), 0);
+    let mut companions = Vec::new();
+    for (main, path, size) in files {
+        if main == 1 {
+            (main_path, main_size) = (path, size);
+        } else {
+            companions.push((path, size));
+        }
+    }
+    Ok(AssetListing {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: r.get(2)?,
+        collection_id: r.get(3)?,
+        size: r.get(4)?,
+        in_place: r.get(5)?,
+        imported_at: r.get(6)?,
+        captured_at: r.get(7)?,
+        width: r.get(8)?,
+        height: r.get(9)?,
+        camera: r.get(10)?,
+        missing: r.get(11)?,
+        hash: r.get(12)?,
+        duration_ms: r.get(13)?,
+        main_path,
+        main_size,
+        companions,
+    })
 }

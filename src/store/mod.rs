@@ -2,6 +2,7 @@
 //!
 //! The domain (`crate::library`) owns the rules; this module only knows how the data is kept.
 
+mod gallery;
 mod listings;
 mod migrations;
 mod records;
@@ -12,6 +13,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+pub use gallery::{
+    GalleryView, Order, active_assets_by_id, active_counts_by_collection, active_pictures_after,
+    each_gallery_id, each_in_place_file,
+};
 pub use listings::{AssetListing, each_active_asset};
 pub use migrations::{MIGRATIONS, migrate};
 pub use records::{

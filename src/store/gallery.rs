@@ -1,0 +1,160 @@
+//! The Gallery's listing, read from indexes: the ids of what a view shows, in its order and
+//! streamed from the first (an index on each sort key gives the order, so nothing is sorted
+//! in memory and nothing is skipped with OFFSET); the records of the rows on screen, by id;
+//! and the counts the collection tree shows. A search finds names through a trigram index
+//! (any part of a name of three characters or more), shorter ones by a scan.
+
+use rusqlite::{Connection, params_from_iter, types::Value};
+
+use super::listings::{AssetListing, LISTING_COLUMNS, listing_from_row};
+use super::{AssetId, CollectionId};
+
+/// What the Gallery orders by. Ties go by name (ignoring case), then by id, so the order
+/// is total and the same every time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// The capture date, else the import date.
+    Date,
+    Name,
+    Size,
+    /// Images, videos, audio, other files.
+    Kind,
+}
+
+impl Order {
+    /// The expression its index is on (see migration 12); the query must say it the same
+    /// way for SQLite to use that index.
+    fn key(self) -> &'static str {
+        match self {
+            Order::Date => "ifnull(a.captured_at, a.imported_at)",
+            Order::Name => "a.name_key",
+            Order::Size => "a.size",
+            Order::Kind => {
+                "CASE a.kind WHEN 'image' THEN 0 WHEN 'video' THEN 1 WHEN 'audio' THEN 2 ELSE 3 END"
+            }
+        }
+    }
+}
+
+/// One view of the Gallery: which assets, in which order.
+#[derive(Debug, Clone, Copy)]
+pub struct GalleryView<'a> {
+    /// Only the assets directly in this collection; `None`: every asset.
+    pub collection: Option<CollectionId>,
+    /// Part of the name (any case); empty: every name.
+    pub search: &'a str,
+    pub order: Order,
+    pub descending: bool,
+}
+
+/// Shorter searches than this are answered by a scan: the name index holds three-character
+/// pieces of names.
+const INDEXED_SEARCH_CHARS: usize = 3;
+
+/// The ids and sizes of the assets `view` shows, in its order, handed to `each` as they are
+/// read (the first at once: an index gives the order); `each` returns false to stop.
+pub fn each_gallery_id(
+    conn: &Connection,
+    view: &GalleryView<'_>,
+    each: &mut dyn FnMut(AssetId, u64) -> bool,
+) -> rusqlite::Result<()> {
+    let needle = view.search.to_lowercase();
+    let mut filters = vec!["a.state = 'active'".to_string()];
+    let mut args: Vec<Value> = Vec::new();
+    let mut from = "assets a".to_string();
+    if let Some(c) = view.collection {
+        args.push(Value::Integer(c.0));
+        filters.push(format!("a.collection_id = ?{}", args.len()));
+    }
+    if needle.chars().count() >= INDEXED_SEARCH_CHARS {
+        // A phrase of the trigram index: the name holds the needle.
+        args.push(Value::Text(format!("\"{}\"", needle.replace('"', "\"\""))));
+        from = format!(
+            "assets_names n JOIN assets a ON a.id = n.rowid AND n.assets_names MATCH ?{}",
+            args.len()
+        );
+    } else if !needle.is_empty() {
+        args.push(Value::Text(needle));
+        filters.push(format!("instr(a.name_key, ?{}) > 0", args.len()));
+    }
+    let dir = if view.descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT a.id, a.size FROM {from} WHERE {} ORDER BY {key} {dir}, a.name_key {dir}, a.id {dir}",
+        filters.join(" AND "),
+        key = view.order.key(),
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    while let Some(r) = rows.next()? {
+        let size: i64 = r.get(1)?;
+        if !each(r.get(0)?, size.max(0) as u64) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The records of the active assets among `ids`, in the order of `ids` (an id that is no
+/// longer active is left out).
+pub fn active_assets_by_id(
+    conn: &Connection,
+    ids: &[AssetId],
+) -> rusqlite::Result<Vec<AssetListing>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LISTING_COLUMNS} FROM assets a WHERE a.id = ?1 AND a.state = 'active'"
+    ))?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let mut rows = stmt.query([id])?;
+        if let Some(r) = rows.next()? {
+            out.push(listing_from_row(r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// How many active assets each collection holds directly (the top of the library under
+/// `None`), counted by SQLite over an index.
+pub fn active_counts_by_collection(
+    conn: &Connection,
+) -> rusqlite::Result<Vec<(Option<CollectionId>, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT nullif(ifnull(collection_id, 0), 0), count(*) FROM assets
+         INDEXED BY assets_active_listing WHERE state = 'active'
+         GROUP BY ifnull(collection_id, 0)",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let n: i64 = r.get(1)?;
+        Ok((r.get(0)?, n.max(0) as u64))
+    })?;
+    rows.collect()
+}
+
+/// Up to `limit` active pictures and videos with an id above `after`, by id (a keyset page:
+/// the next page starts after the last id, and what is imported later comes last).
+pub fn active_pictures_after(
+    conn: &Connection,
+    after: AssetId,
+    limit: usize,
+) -> rusqlite::Result<Vec<AssetListing>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LISTING_COLUMNS} FROM assets a
+         WHERE a.id > ?1 AND a.state = 'active' AND a.kind IN ('image', 'video')
+         ORDER BY a.id LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params![after, limit as i64], listing_from_row)?;
+    rows.collect()
+}
+
+/// The stored path of every file of the active assets imported in place.
+pub fn each_in_place_file(conn: &Connection, each: &mut dyn FnMut(&str)) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.path FROM assets a JOIN files f ON f.asset_id = a.id
+         WHERE a.state = 'active' AND a.storage = 'in_place'",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        each(r.get_ref(0)?.as_str()?);
+    }
+    Ok(())
+}
