@@ -97,7 +97,7 @@ fn main() {
     // Launch to first frame: open (with recovery), read every asset, build the app, draw.
     let mut lib = Library::open(&root).expect("open");
     let t = Instant::now();
-    drop(worker::snapshot(&mut lib).expect("snapshot"));
+    drop(worker::snapshot(&mut lib, true).expect("snapshot"));
     let read = t.elapsed();
     drop(lib);
     let start = Instant::now();
@@ -106,6 +106,10 @@ fn main() {
     let ctx = egui::Context::default();
     // Inline, the app reads the library as it is made, as the library thread does at launch.
     let mut app = ShoeboxApp::new(lib, &ctx, Prefs::default(), false).expect("app");
+    // The library, then the Gallery's first view, then the records of its first rows.
+    while !app.shows_library() {
+        frame(&ctx, &mut app, 0.0);
+    }
     frame(&ctx, &mut app, 0.0);
     let first = start.elapsed();
     drop(app);

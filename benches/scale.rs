@@ -3,8 +3,9 @@
 //! files on disk, one byte each) is made once under `target/scale/` and reused.
 //!
 //! For each size: the window from opening the library to its first frame, and the memory
-//! that cost; one search keystroke in the Gallery (processor time of the frame that answers
-//! it); `shoebox ls` to its first line and to its end, and its peak memory; the file check.
+//! that cost; End in the Gallery, to its last rows drawn, and the memory after; one search
+//! keystroke in the Gallery (processor time of the frames that answer it); `shoebox ls` to
+//! its first line and to its end, and its peak memory; the file check.
 //!
 //! Run with `cargo bench --bench scale` (`SHOEBOX_SCALE_MAX=100000` stops at the smaller).
 
@@ -136,6 +137,8 @@ mod scale {
     struct Figures {
         first_frame: Duration,
         memory: u64,
+        jump: Duration,
+        memory_at_end: u64,
         keystroke_cpu: Duration,
         ls_first_line: Duration,
         ls_all: Duration,
@@ -154,6 +157,10 @@ mod scale {
         let lib = Library::open(root).expect("open");
         let ctx = egui::Context::default();
         let mut app = ShoeboxApp::new(lib, &ctx, Prefs::default(), false).expect("app");
+        // The library, the Gallery's first view, the records of its first rows: drawn.
+        while !app.shows_library() {
+            frame(&ctx, &mut app, Vec::new());
+        }
         frame(&ctx, &mut app, Vec::new());
         let first_frame = start.elapsed();
         // The jobs a launch starts (the sweep, the file check and the reading after them)
@@ -162,6 +169,50 @@ mod scale {
             frame(&ctx, &mut app, Vec::new());
         }
         let memory = rss().saturating_sub(before);
+        // To the end of the Gallery at once (End): the time until its last rows are drawn,
+        // and the memory after.
+        let key = |key| {
+            vec![
+                Event::PointerMoved(pos2(700.0, 400.0)),
+                Event::Key {
+                    key,
+                    physical_key: None,
+                    pressed: true,
+                    repeat: false,
+                    modifiers: Default::default(),
+                },
+            ]
+        };
+        frame(
+            &ctx,
+            &mut app,
+            vec![
+                Event::PointerButton {
+                    pos: pos2(700.0, 400.0),
+                    button: PointerButton::Primary,
+                    pressed: true,
+                    modifiers: Default::default(),
+                },
+                Event::PointerButton {
+                    pos: pos2(700.0, 400.0),
+                    button: PointerButton::Primary,
+                    pressed: false,
+                    modifiers: Default::default(),
+                },
+            ],
+        );
+        let t = Instant::now();
+        frame(&ctx, &mut app, key(egui::Key::End));
+        while !app.shows_view() {
+            frame(&ctx, &mut app, Vec::new());
+        }
+        frame(&ctx, &mut app, Vec::new());
+        let jump = t.elapsed();
+        let memory_at_end = rss().saturating_sub(before);
+        frame(&ctx, &mut app, key(egui::Key::Home));
+        while !app.shows_view() {
+            frame(&ctx, &mut app, Vec::new());
+        }
         // A keystroke in the search box (clicked first).
         let at = pos2(320.0, 41.0);
         frame(
@@ -185,6 +236,9 @@ mod scale {
         );
         let t = cpu();
         frame(&ctx, &mut app, vec![Event::Text("7".into())]);
+        while !app.shows_view() {
+            frame(&ctx, &mut app, Vec::new());
+        }
         frame(&ctx, &mut app, Vec::new());
         let keystroke_cpu = cpu() - t;
         drop(app);
@@ -228,6 +282,8 @@ mod scale {
         Figures {
             first_frame,
             memory,
+            jump,
+            memory_at_end,
             keystroke_cpu,
             ls_first_line: ls_first_line.unwrap_or(ls_all),
             ls_all,
@@ -280,7 +336,7 @@ mod scale {
         );
         type Pick = fn(&Figures) -> f64;
         type Show = fn(&Figures) -> String;
-        let rows: [(&str, Pick, Show); 7] = [
+        let rows: [(&str, Pick, Show); 9] = [
             (
                 "window: open to first frame",
                 |f| f.first_frame.as_secs_f64(),
@@ -290,6 +346,16 @@ mod scale {
                 "window: memory for the library",
                 |f| f.memory as f64,
                 |f| mb(f.memory),
+            ),
+            (
+                "window: End, to the last rows drawn",
+                |f| f.jump.as_secs_f64(),
+                |f| ms(f.jump),
+            ),
+            (
+                "window: memory after End",
+                |f| f.memory_at_end as f64,
+                |f| mb(f.memory_at_end),
             ),
             (
                 "search keystroke (CPU)",

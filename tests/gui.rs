@@ -1078,9 +1078,11 @@ fn gui_on_the_library_thread_shows_work_in_flight_and_its_results() {
         "the import's reply arrived"
     );
     assert!(busy, "the status line said work was in flight");
+    // The Gallery's rows follow (its view and their records are read after the change).
+    assert!(wait(&mut g, &|g| g.shows("f000.txt"), &mut busy));
     g.trash("f000.txt");
     assert!(wait(&mut g, &|g| g.shows("Trash (1)"), &mut busy));
-    assert!(!g.shows("f000.txt"));
+    assert!(wait(&mut g, &|g| !g.shows("f000.txt"), &mut busy));
 }
 
 /// Walk-through finding 9: a RAW+JPEG pair could say so on its tile.
@@ -1274,7 +1276,7 @@ fn walk09_a_trashed_collection_tile_shows_a_picture_it_holds() {
     f.lib
         .trash(&[shoebox::library::ItemId::Collection(trips)])
         .unwrap();
-    let snap = shoebox::gui::worker::snapshot(&mut f.lib).unwrap();
+    let snap = shoebox::gui::worker::snapshot(&mut f.lib, false).unwrap();
     let covers = shoebox::gui::tabs::trash::covers(&snap);
     let cover = |c| covers.get(&c).map(|&i| snap.trash_inside[i].name.as_str());
     assert_eq!(
@@ -1745,6 +1747,31 @@ fn newuser17_the_preview_zooms_fits_fills_and_hides_its_properties() {
     assert!(g.shows_text("Zoom 100 %"));
     g.key(egui::Key::Minus);
     assert!(g.shows_text("Zoom 80 %"), "- zooms out");
+    // Over the picture (below its zoom label), the wheel zooms and a drag pans.
+    let inside = g.harness.get_by_label("Zoom 80 %").rect().min + egui::vec2(150.0, 150.0);
+    g.harness.hover_at(inside);
+    g.harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, 60.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::NONE,
+    });
+    g.harness.run_steps(20);
+    assert!(!g.shows_text("Zoom 80 %"), "the wheel zoomed");
+    assert!(g.shows_text("Zoom "));
+    g.key(egui::Key::Num0);
+    g.harness.drag_at(inside);
+    g.harness.run();
+    g.harness.hover_at(inside + egui::vec2(60.0, 40.0));
+    g.harness.run();
+    g.harness.drop_at(inside + egui::vec2(60.0, 40.0));
+    g.harness.run();
+    assert!(
+        g.shows_text("Zoom "),
+        "a drag moves the picture from where it was fitted"
+    );
+    g.key(egui::Key::Num0);
     g.key(egui::Key::F11);
     assert!(
         !g.shows("Properties"),

@@ -86,7 +86,6 @@ pub enum Dialog {
 /// anything else it asks for is a command.
 pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &egui::Context) {
     let collections = &v.snap.collections;
-    let assets = &v.snap.assets;
     let current_retention = v.snap.retention_days;
     let Some(dialog) = dialog.as_mut() else {
         return;
@@ -112,7 +111,7 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                         }
                     }
                     [one] => {
-                        let name = assets.iter().find(|a| a.id == *one).map(|a| a.name.as_str()).unwrap_or("this item");
+                        let name = v.rows.peek(*one).map(|a| a.name.as_str()).unwrap_or("this item");
                         if *permanent {
                             ui.heading(format!("Delete \"{name}\" permanently?"));
                         } else {

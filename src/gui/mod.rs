@@ -8,6 +8,7 @@ pub mod dialogs;
 mod logging;
 pub mod pickers;
 pub mod repair;
+pub mod rows;
 pub mod selection;
 pub mod state;
 pub mod tabs;
@@ -164,14 +165,19 @@ impl eframe::App for ShoeboxApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         app_ui(self, ui);
-        if self.loaded
+        if self.started.is_some()
+            && self.shows_library()
             && let Some(t) = self.started.take()
         {
             log::info!(
                 "first frame with the library ({} assets) {} ms after launch",
-                self.snap.assets.len(),
+                self.snap.asset_count,
                 t.elapsed().as_millis()
             );
+        }
+        if self.rows.has_wanted() {
+            // Rows drawn without their records: fetched for the next frame.
+            ui.ctx().request_repaint();
         }
     }
 

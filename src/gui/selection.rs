@@ -55,10 +55,16 @@ impl Selection {
         self.focus = None;
     }
 
-    /// Drops ids no longer shown.
+    /// Drops ids no longer shown (one pass over what is shown, whatever its length).
     pub fn retain_shown(&mut self, shown: &[ItemId]) {
-        let set: BTreeSet<ItemId> = shown.iter().copied().collect();
-        self.ids.retain(|id| set.contains(id));
+        if !self.ids.is_empty() {
+            let still: BTreeSet<ItemId> = shown
+                .iter()
+                .filter(|id| self.ids.contains(id))
+                .copied()
+                .collect();
+            self.ids = still;
+        }
         if self.focus.is_some_and(|f| f >= shown.len()) {
             self.focus = shown.len().checked_sub(1);
         }

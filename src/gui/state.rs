@@ -57,10 +57,12 @@ impl Default for Prefs {
 #[derive(Debug, Default)]
 pub struct Shown {
     pub search: String,
-    /// Indices into the snapshot's list, in display order.
+    /// The Trash: indices into the snapshot's list, in display order (the Gallery reads its
+    /// rows by id: see `gui::rows`).
     pub rows: Vec<usize>,
-    /// The ids of `rows`, for selection.
-    pub ids: Vec<ItemId>,
+    /// The ids shown, in display order (the Gallery's come whole from the library
+    /// thread; the Trash's are those of `rows`).
+    pub ids: std::sync::Arc<Vec<ItemId>>,
     pub dirty: bool,
     pub sel: Selection,
     /// The focus moved by a key this frame: the view scrolls to it.

@@ -18,6 +18,8 @@ pub struct View<'a> {
     /// The first snapshot has arrived.
     pub loaded: bool,
     pub gallery: &'a Shown,
+    /// The records of the Gallery's rows drawn (fetched as they are drawn).
+    pub rows: &'a super::rows::Rows,
     pub trash: &'a Shown,
     /// The collection the Gallery shows (`None`: all items).
     pub collection: Option<CollectionId>,

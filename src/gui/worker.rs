@@ -7,15 +7,23 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::library::{
-    AssetInfo, BatchId, BatchInfo, BulkReport, CollectionId, CollectionInfo, FileCheck, Followed,
-    ImportOptions, ImportProgress, ImportReport, ItemId, Library, LibraryError, RestoreOptions,
-    Sort, SweepReport, TrashEntry, TrashSort,
+    AssetId, AssetInfo, BatchId, BatchInfo, BulkReport, CollectionId, CollectionInfo, FileCheck,
+    Followed, GalleryQuery, ImportOptions, ImportProgress, ImportReport, ItemId, Library,
+    LibraryError, RestoreOptions, SweepReport, TrashEntry, TrashSort,
 };
 
-/// What the UI shows, read in one go after each change.
+/// What the UI shows, read in one go after each change. The Gallery's items are not in it
+/// (there may be a million): they come as a view's ids ([`Reply::View`]) and the records
+/// of the rows drawn ([`Reply::Rows`]).
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    pub assets: Arc<Vec<AssetInfo>>,
+    /// How many assets the Gallery holds in all.
+    pub asset_count: usize,
+    /// How many each collection holds directly (`None`: the top of the library).
+    pub asset_counts: Arc<std::collections::HashMap<Option<CollectionId>, u64>>,
+    /// The folders holding files imported in place, when read again (after a change that
+    /// can move them); `None`: as before.
+    pub in_place_folders: Option<Arc<Vec<PathBuf>>>,
     pub collections: Arc<Vec<CollectionInfo>>,
     pub trash: Arc<Vec<TrashEntry>>,
     /// What the trashed collections hold (each with `within`).
@@ -42,16 +50,17 @@ impl Snapshot {
             .find(|x| x.id == ItemId::Collection(c))?;
         let path = info.path.as_str();
         let inside = self
-            .assets
+            .collections
             .iter()
-            .filter(|a| {
-                a.location == path
-                    || a.location
+            .filter(|x| {
+                x.path == path
+                    || x.path
                         .strip_prefix(path)
                         .is_some_and(|rest| rest.starts_with('/'))
             })
-            .count();
-        Some((info.name.as_str(), path, inside))
+            .filter_map(|x| self.asset_counts.get(&x.id.collection()))
+            .sum::<u64>();
+        Some((info.name.as_str(), path, inside as usize))
     }
 
     /// A row of the Trash's listing: an entry (`i < trash.len()`), or after them an item
@@ -82,6 +91,20 @@ impl Snapshot {
 pub enum Job {
     /// Read everything again (e.g. days left move on with the clock).
     Refresh,
+    /// Read everything again, the folders to watch too (at launch).
+    Open,
+    /// The ids of what a view of the Gallery shows, in order (a read: no snapshot).
+    View {
+        query: GalleryQuery,
+        generation: u64,
+    },
+    /// The records of these rows of the Gallery (a read), in the data generation given.
+    Rows {
+        ids: Vec<AssetId>,
+        generation: u64,
+    },
+    /// The next page of pictures to make thumbnails of ahead, after this id (a read).
+    Ahead(AssetId),
     Import {
         paths: Vec<PathBuf>,
         opts: ImportOptions,
@@ -134,10 +157,35 @@ pub enum Job {
     },
 }
 
+impl Job {
+    /// Only reads what the window shows: it changes nothing, is not "working", and is
+    /// answered without a snapshot.
+    pub fn is_read(&self) -> bool {
+        matches!(self, Job::View { .. } | Job::Rows { .. } | Job::Ahead(_))
+    }
+}
+
 /// What the library thread answers.
 #[derive(Debug)]
 pub enum Reply {
     Snapshot(Snapshot),
+    /// A view's ids in order, and the bytes they hold.
+    View {
+        generation: u64,
+        ids: Vec<ItemId>,
+        bytes: u64,
+    },
+    /// Records of the Gallery's rows.
+    Rows {
+        rows: Vec<AssetInfo>,
+        generation: u64,
+    },
+    /// Pictures to make thumbnails of ahead; `next` is where the next page starts (`None`:
+    /// none left).
+    Ahead {
+        pictures: Vec<AssetInfo>,
+        next: Option<AssetId>,
+    },
     Progress(ImportProgress),
     Imported(ImportReport),
     Trashed(BulkReport),
@@ -184,8 +232,73 @@ pub fn execute(
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Vec<Reply> {
     let mut out = Vec::new();
+    // After these the folders holding in-place files may differ: they are read again.
+    let folders = matches!(
+        job,
+        Job::Open
+            | Job::Import { .. }
+            | Job::Restore { .. }
+            | Job::RestoreMany(_)
+            | Job::RestoreManyWith { .. }
+            | Job::RestoreBatch(_)
+            | Job::CheckFiles
+    );
     let changed = match job {
-        Job::Refresh => true,
+        Job::Refresh | Job::Open => true,
+        Job::View { query, generation } => {
+            let mut ids = Vec::new();
+            let mut bytes = 0;
+            let read = lib.each_gallery_id(&query, &mut |id, size| {
+                ids.push(ItemId::Asset(id));
+                bytes += size;
+                true
+            });
+            match read {
+                Ok(()) => out.push(Reply::View {
+                    generation,
+                    ids,
+                    bytes,
+                }),
+                Err(e) => out.push(Reply::Failed {
+                    what: "Reading the library".into(),
+                    message: e.to_string(),
+                }),
+            }
+            false
+        }
+        Job::Rows { ids, generation } => {
+            let rows = match lib.assets_by_id(&ids) {
+                Ok(rows) => rows,
+                Err(e) => {
+                    out.push(Reply::Failed {
+                        what: "Reading the library".into(),
+                        message: e.to_string(),
+                    });
+                    Vec::new()
+                }
+            };
+            // Always answered: the window asks for one page at a time.
+            out.push(Reply::Rows { rows, generation });
+            false
+        }
+        Job::Ahead(after) => {
+            const PAGE: usize = 2_000;
+            match lib.pictures_after(after, PAGE) {
+                Ok(pictures) => {
+                    let next = if pictures.len() < PAGE {
+                        None
+                    } else {
+                        pictures.last().and_then(|a| a.id.asset())
+                    };
+                    out.push(Reply::Ahead { pictures, next });
+                }
+                Err(e) => out.push(Reply::Failed {
+                    what: "Reading the library".into(),
+                    message: e.to_string(),
+                }),
+            }
+            false
+        }
         Job::Import { paths, opts } => push(
             &mut out,
             "Import",
@@ -302,7 +415,7 @@ pub fn execute(
         }
     };
     if changed {
-        match snapshot(lib) {
+        match snapshot(lib, folders) {
             Ok(s) => out.push(Reply::Snapshot(s)),
             Err(e) => out.push(Reply::Failed {
                 what: "Reading the library".into(),
@@ -339,10 +452,17 @@ fn push_unit(out: &mut Vec<Reply>, what: &str, r: Result<(), LibraryError>) -> b
     true
 }
 
-/// Reads everything the UI shows.
-pub fn snapshot(lib: &mut Library) -> Result<Snapshot, LibraryError> {
+/// Reads everything the UI shows (and the folders holding in-place files, if `folders`).
+pub fn snapshot(lib: &mut Library, folders: bool) -> Result<Snapshot, LibraryError> {
+    let asset_counts = lib.asset_counts()?;
     let mut snap = Snapshot {
-        assets: Arc::new(lib.assets(Sort::default())?),
+        asset_count: asset_counts.values().sum::<u64>() as usize,
+        asset_counts: Arc::new(asset_counts),
+        in_place_folders: if folders {
+            Some(Arc::new(lib.in_place_folders()?))
+        } else {
+            None
+        },
         collections: Arc::new(lib.collections()?),
         trash: Arc::new(lib.trash_entries(TrashSort::DeletedAt)?),
         trash_inside: Arc::new(lib.trash_inside()?),
@@ -389,6 +509,7 @@ impl LibraryHandle {
             .name("shoebox-library".into())
             .spawn(move || {
                 for job in job_rx {
+                    let read = job.is_read();
                     let progress_tx = reply_tx.clone();
                     let progress_wake = wake.clone();
                     let mut last = std::time::Instant::now();
@@ -399,12 +520,16 @@ impl LibraryHandle {
                             progress_wake();
                         }
                     });
-                    for r in replies.into_iter().chain([Reply::Done]) {
+                    let done = (!read).then_some(Reply::Done);
+                    for r in replies.into_iter().chain(done) {
                         if reply_tx.send(r).is_err() {
                             return;
                         }
                     }
                     wake();
+                    if read {
+                        continue;
+                    }
                     // One backup of the database a day, on this thread, never the UI's.
                     if let Err(e) = lib.backup_if_due() {
                         log::warn!("could not back up the library: {e}");
@@ -429,7 +554,8 @@ impl LibraryHandle {
     pub fn send(&mut self, job: Job) {
         match self {
             LibraryHandle::Thread { jobs, busy, .. } => {
-                if jobs.send(job).is_ok() {
+                let read = job.is_read();
+                if jobs.send(job).is_ok() && !read {
                     *busy += 1;
                 }
             }
@@ -450,6 +576,11 @@ impl LibraryHandle {
             }
             LibraryHandle::Inline { replies, .. } => std::mem::take(replies),
         }
+    }
+
+    /// Whether replies are waiting to be polled (run inline, a job answers at once).
+    pub fn has_replies(&self) -> bool {
+        matches!(self, LibraryHandle::Inline { replies, .. } if !replies.is_empty())
     }
 
     /// Whether jobs are still running.

@@ -131,6 +131,8 @@ pub struct ThumbService {
     queued: HashSet<(String, u32)>,
     /// What was asked for since the last [`ThumbService::end_frame`].
     asked: HashSet<(String, u32)>,
+    /// Lists handed to [`ThumbService::make_ahead`] still being looked through.
+    scanning: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl ThumbService {
@@ -174,6 +176,7 @@ impl ThumbService {
             }
         }
         ThumbService {
+            scanning: Arc::default(),
             shared,
             workers: handles,
             results: rx,
@@ -231,6 +234,8 @@ impl ThumbService {
         let shared = self.shared.clone();
         let cache_dir = self.cache_dir.clone();
         let wake = self.wake.clone();
+        let scanning = self.scanning.clone();
+        scanning.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let spawned = std::thread::Builder::new()
             .name("shoebox-thumbs-scan".into())
             .spawn(move || {
@@ -246,11 +251,21 @@ impl ThumbService {
                     })
                     .collect();
                 queue_ahead(&shared, missing);
+                scanning.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
                 wake();
             });
         if let Err(e) = spawned {
+            self.scanning
+                .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
             log::error!("could not start making thumbnails ahead: {e}");
         }
+    }
+
+    /// Whether thumbnails handed over to be made ahead are still being looked through or
+    /// made (the next list waits for this one).
+    pub fn is_making_ahead(&self) -> bool {
+        self.scanning.load(std::sync::atomic::Ordering::SeqCst) > 0
+            || self.ahead_progress().is_some()
     }
 
     /// Makes the grid thumbnail of every one of `reqs` in the background, behind what is

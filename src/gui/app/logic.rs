@@ -54,23 +54,19 @@ const SETTLE_SECONDS: f64 = 2.0;
 const STATUS_SECS: f64 = 12.0;
 
 impl ShoeboxApp {
-    /// Hands every picture not handed over yet (new after an import, or all of them at
-    /// open) to the thumbnail service, which makes those not in the cache in the
-    /// background, behind the tiles on screen.
+    /// Hands the Trash's pictures not handed over yet to the thumbnail service, which
+    /// makes those not in the cache in the background, behind the tiles on screen; the
+    /// Gallery's follow page by page (see [`ShoeboxApp::ask_ahead`]).
     fn make_thumbnails_ahead(&mut self) {
         let Some(thumbs) = &self.thumbs else {
             return;
         };
-        let gallery =
-            self.snap.assets.iter().filter_map(|a| {
-                (!a.missing && !a.offline).then_some((a.asset_kind, &a.hash, &a.path))
-            });
         let trash = self
             .snap
             .trash_items()
             .filter_map(|(_, e)| Some((e.asset_kind?, e.hash.as_ref()?, e.trash_path.as_ref()?)));
         let mut reqs = Vec::new();
-        for (kind, hash, path) in gallery.chain(trash) {
+        for (kind, hash, path) in trash {
             if matches!(kind, Kind::Image | Kind::Video) && self.made_ahead.insert(hash.clone()) {
                 reqs.push(Request {
                     key: hash.clone(),
@@ -80,6 +76,45 @@ impl ShoeboxApp {
                 });
             }
         }
+        thumbs.make_ahead(reqs);
+    }
+
+    /// Asks for the next page of the Gallery's pictures to make thumbnails of ahead, once
+    /// the last page is made: a million items are handed over a page at a time, never
+    /// held whole.
+    fn ask_ahead(&mut self) {
+        let Some(thumbs) = &self.thumbs else {
+            return;
+        };
+        if !self.loaded || self.ahead_asked || thumbs.is_making_ahead() {
+            return;
+        }
+        if let Some(after) = self.ahead_next {
+            self.ahead_asked = true;
+            self.handle.send(Job::Ahead(after));
+        }
+    }
+
+    /// A page of the Gallery's pictures to make thumbnails of ahead.
+    fn on_ahead(&mut self, pictures: Vec<crate::library::AssetInfo>, more: bool) {
+        self.ahead_asked = false;
+        let last = pictures.last().and_then(|a| a.id.asset());
+        // After the last page, new imports come after the last id handed over.
+        self.ahead_next = if more { last } else { None };
+        self.ahead_last = last.or(self.ahead_last);
+        let Some(thumbs) = &self.thumbs else {
+            return;
+        };
+        let reqs = pictures
+            .into_iter()
+            .filter(|a| !a.missing && !a.offline)
+            .map(|a| Request {
+                key: a.hash,
+                path: a.path,
+                kind: a.asset_kind,
+                size: THUMB_PX,
+            })
+            .collect();
         thumbs.make_ahead(reqs);
     }
 
@@ -135,12 +170,13 @@ impl ShoeboxApp {
 
     /// Watches `media/` and every folder holding in-place items.
     fn watch_folders(&mut self) {
+        let Some(folders) = &self.snap.in_place_folders else {
+            return; // As before.
+        };
         let mut wanted = std::collections::BTreeSet::new();
         wanted.insert((self.root.join(crate::library::MEDIA_DIR), true));
-        for a in self.snap.assets.iter().filter(|a| a.in_place) {
-            if let Some(dir) = a.path.parent() {
-                wanted.insert((dir.to_path_buf(), false));
-            }
+        for dir in folders.iter() {
+            wanted.insert((dir.clone(), false));
         }
         self.watch.watch(wanted);
     }
@@ -216,6 +252,11 @@ impl ShoeboxApp {
     pub fn logic(&mut self, ctx: &egui::Context) {
         self.now = ctx.input(|i| i.time);
         self.pixels_per_point = ctx.pixels_per_point();
+        self.rows.begin_frame();
+        if let Some(ids) = self.rows.take_wanted() {
+            let generation = self.rows.generation();
+            self.handle.send(Job::Rows { ids, generation });
+        }
         if std::mem::take(&mut self.check_files_due) {
             self.handle.send(Job::CheckFiles);
         }
@@ -318,6 +359,11 @@ impl ShoeboxApp {
         self.keyboard(ctx);
         self.refresh_shown();
         self.settle_preview();
+        self.ask_ahead();
+        if self.handle.has_replies() {
+            // Answered at once (the library run inline): taken in the next frame.
+            ctx.request_repaint();
+        }
     }
 
     /// After a delete or a restore the item the preview showed has gone: the one after it
@@ -470,8 +516,15 @@ impl ShoeboxApp {
                         self.trash.sel.clear();
                     }
                 }
+                // Keep the folders watched when this snapshot did not read them again.
+                let folders = s.in_place_folders.is_some();
+                let kept = self.snap.in_place_folders.take();
                 self.snap = s;
+                if !folders {
+                    self.snap.in_place_folders = kept;
+                }
                 self.loaded = true;
+                self.rows.changed();
                 if first {
                     // After the first frame is drawn: the check is background work.
                     self.check_files_next_frame = true;
@@ -479,7 +532,13 @@ impl ShoeboxApp {
                 self.gallery.dirty = true;
                 self.trash.dirty = true;
                 self.make_thumbnails_ahead();
-                self.watch_folders();
+                if self.ahead_next.is_none() {
+                    // What came in since the last page is made ahead too.
+                    self.ahead_next = Some(self.ahead_last.unwrap_or(crate::library::AssetId(0)));
+                }
+                if folders {
+                    self.watch_folders();
+                }
                 self.trash_covers = crate::gui::tabs::trash::covers(&self.snap);
                 self.collection_counts = crate::gui::tabs::gallery::subtree_counts(&self.snap);
                 // A file that came back may have failed to show while it was gone.
@@ -488,6 +547,23 @@ impl ShoeboxApp {
                     self.say(format!("Automatic purging paused: {why}"));
                 }
             }
+            Reply::View {
+                generation,
+                ids,
+                bytes,
+            } => {
+                if generation == self.view_generation {
+                    self.view_loaded = true;
+                    self.view_answered = generation;
+                    self.gallery.ids = std::sync::Arc::new(ids);
+                    self.gallery.bytes = bytes;
+                    let ids = self.gallery.ids.clone();
+                    self.gallery.sel.retain_shown(&ids);
+                    self.gallery.settle_reselect();
+                }
+            }
+            Reply::Rows { rows, generation } => self.rows.receive(rows, generation),
+            Reply::Ahead { pictures, next } => self.on_ahead(pictures, next.is_some()),
             Reply::Progress(p) => self.progress = Some(p),
             Reply::Imported(r) => {
                 self.progress = None;
@@ -722,10 +798,8 @@ impl ShoeboxApp {
         let Ok(item) = id.parse::<ItemId>() else {
             return id.to_string();
         };
-        self.snap
-            .assets
-            .iter()
-            .find(|a| a.id == item)
+        self.rows
+            .peek(item)
             .map(|a| format!("\"{}\"", a.name))
             .or_else(|| {
                 self.snap
@@ -740,29 +814,16 @@ impl ShoeboxApp {
     fn refresh_shown(&mut self) {
         if self.gallery.dirty {
             self.gallery.dirty = false;
-            let needle = self.gallery.search.to_lowercase();
-            let mut rows: Vec<usize> = self
-                .snap
-                .assets
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| self.collection.is_none() || a.collection_id == self.collection)
-                .filter(|(_, a)| needle.is_empty() || a.name.to_lowercase().contains(&needle))
-                .map(|(i, _)| i)
-                .collect();
-            let assets = &self.snap.assets;
-            let sort = self.prefs.sort;
-            // Keys computed once per item, not once per comparison.
-            rows.sort_by_cached_key(|&i| crate::library::asset_sort_key(&assets[i], sort.key));
-            if sort.descending {
-                rows.reverse();
-            }
-            self.gallery.ids = rows.iter().map(|&i| assets[i].id).collect();
-            self.gallery.bytes = rows.iter().map(|&i| assets[i].size).sum();
-            self.gallery.rows = rows;
-            let ids = self.gallery.ids.clone();
-            self.gallery.sel.retain_shown(&ids);
-            self.gallery.settle_reselect();
+            // Answered by the library thread; until then the view shows what it showed.
+            self.view_generation += 1;
+            self.handle.send(Job::View {
+                query: crate::library::GalleryQuery {
+                    collection: self.collection,
+                    search: self.gallery.search.clone(),
+                    sort: self.prefs.sort,
+                },
+                generation: self.view_generation,
+            });
         }
         if self.trash.dirty {
             self.trash.dirty = false;
@@ -776,7 +837,7 @@ impl ShoeboxApp {
             if self.prefs.group_by_batch && self.trash_open.is_none() {
                 entries.sort_by_key(|(_, e)| std::cmp::Reverse(e.batch_id));
             }
-            self.trash.ids = entries.iter().map(|(_, e)| e.id).collect();
+            self.trash.ids = std::sync::Arc::new(entries.iter().map(|(_, e)| e.id).collect());
             self.trash.bytes = entries.iter().map(|(_, e)| e.size).sum();
             self.trash.rows = entries.into_iter().map(|(i, _)| i).collect();
             let ids = self.trash.ids.clone();

@@ -58,8 +58,23 @@ pub struct ShoeboxApp {
     now: f64,
     /// Items directly in each collection, for the tree.
     pub(crate) collection_counts: std::collections::HashMap<CollectionId, usize>,
-    /// Content hashes already handed to the thumbnail service to be made ahead.
+    /// Content hashes of the Trash's pictures already handed to the thumbnail service to be
+    /// made ahead.
     made_ahead: HashSet<String>,
+    /// Where the next page of the Gallery's pictures to make ahead starts (by id), and
+    /// whether it has been asked for; `None`: every page was handed over.
+    ahead_next: Option<crate::library::AssetId>,
+    ahead_asked: bool,
+    /// The last picture handed over to be made ahead.
+    ahead_last: Option<crate::library::AssetId>,
+    /// The records of the Gallery's rows drawn.
+    pub(crate) rows: crate::gui::rows::Rows,
+    /// The Gallery view last asked for: only its answer is taken.
+    view_generation: u64,
+    /// The Gallery's first view has arrived.
+    view_loaded: bool,
+    /// The last view answered.
+    view_answered: u64,
     /// File dialogs and exports, off the UI thread.
     pickers: crate::gui::pickers::Pickers,
     /// Changes made to the files outside Shoebox.
@@ -150,6 +165,13 @@ impl ShoeboxApp {
             now: 0.0,
             collection_counts: std::collections::HashMap::new(),
             made_ahead: HashSet::new(),
+            ahead_next: Some(crate::library::AssetId(0)),
+            ahead_asked: false,
+            ahead_last: None,
+            rows: Default::default(),
+            view_generation: 0,
+            view_loaded: false,
+            view_answered: 0,
             watch: crate::gui::watch::FileWatch::new(wake_watch.clone()),
             pickers: crate::gui::pickers::Pickers::new(wake_watch),
             root: root.clone(),
@@ -158,7 +180,7 @@ impl ShoeboxApp {
             pictures_arrived_at: None,
             return_memory_at: None,
         };
-        app.handle.send(Job::Refresh);
+        app.handle.send(Job::Open);
         Ok(app)
     }
 
@@ -170,6 +192,7 @@ impl ShoeboxApp {
             prefs: &self.prefs,
             loaded: self.loaded,
             gallery: &self.gallery,
+            rows: &self.rows,
             trash: &self.trash,
             collection: self.collection,
             collection_counts: &self.collection_counts,
@@ -201,6 +224,32 @@ impl ShoeboxApp {
     /// Sends a job to the library (as the UI does).
     pub fn send(&mut self, job: Job) {
         self.handle.send(job);
+    }
+
+    /// The window shows the library: its first view has arrived, with the records of
+    /// its first rows.
+    pub fn shows_library(&self) -> bool {
+        self.loaded
+            && self.view_loaded
+            && self
+                .gallery
+                .ids
+                .first()
+                .is_none_or(|&id| self.rows.peek(id).is_some())
+    }
+
+    /// The Gallery shows the view last asked for (a search typed, a sort chosen), with
+    /// the records of the rows around its focus (or its top) read since the last change.
+    pub fn shows_view(&self) -> bool {
+        let at = self.gallery.sel.focus.unwrap_or(0);
+        self.loaded
+            && self.view_answered == self.view_generation
+            && !self.rows.has_wanted()
+            && self
+                .gallery
+                .ids
+                .get(at)
+                .is_none_or(|&id| self.rows.is_fresh(id))
     }
 
     /// Whether the library thread is working.

@@ -47,7 +47,7 @@ pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
         ui.separator();
         view_controls_ui(ui, acts, v.prefs);
     });
-    if v.loaded && v.snap.assets.is_empty() && v.snap.collections.is_empty() {
+    if v.loaded && v.snap.asset_count == 0 && v.snap.collections.is_empty() {
         return; // The welcome: nothing to select yet.
     }
     // The selection bar always has its row: appearing with the first click, it would move
@@ -202,7 +202,7 @@ pub fn content_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
         });
         return;
     }
-    let library_empty = v.snap.assets.is_empty() && v.snap.collections.is_empty();
+    let library_empty = v.snap.asset_count == 0 && v.snap.collections.is_empty();
     if library_empty {
         welcome_ui(acts, ui);
         return;
@@ -217,7 +217,7 @@ pub fn content_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
             .collect(),
         None => Vec::new(),
     };
-    if v.gallery.rows.is_empty() && v.gallery.search.is_empty() && !children.is_empty() {
+    if v.gallery.ids.is_empty() && v.gallery.search.is_empty() && !children.is_empty() {
         // Only collections inside: they are what it holds.
         ui.vertical_centered(|ui| {
             ui.add_space(ui.available_height() * 0.25);
@@ -238,7 +238,7 @@ pub fn content_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
         });
         return;
     }
-    if v.gallery.rows.is_empty() {
+    if v.gallery.ids.is_empty() {
         ui.centered_and_justified(|ui| {
             super::cell(
                 ui,
@@ -287,7 +287,7 @@ struct Assets<'v, 'a>(&'v View<'a>);
 
 impl Assets<'_, '_> {
     fn get(&self, i: usize) -> Option<&AssetInfo> {
-        self.0.snap.assets.get(*self.0.gallery.rows.get(i)?)
+        self.0.rows.at(&self.0.gallery.ids, i)
     }
 }
 
@@ -440,12 +440,12 @@ pub fn subtree_counts(snap: &crate::gui::worker::Snapshot) -> HashMap<Collection
         .filter_map(|c| Some((c.id.collection()?, c.parent_id)))
         .collect();
     let mut counts = HashMap::new();
-    for a in snap.assets.iter() {
-        let mut cur = a.collection_id;
+    for (&collection, &n) in snap.asset_counts.iter() {
+        let mut cur = collection;
         // Bounded by the number of collections, should the tree ever hold a loop.
         for _ in 0..=parents.len() {
             let Some(c) = cur else { break };
-            *counts.entry(c).or_default() += 1;
+            *counts.entry(c).or_default() += n as usize;
             cur = parents.get(&c).copied().flatten();
         }
     }
@@ -454,5 +454,5 @@ pub fn subtree_counts(snap: &crate::gui::worker::Snapshot) -> HashMap<Collection
 
 /// The Gallery's part of the status line.
 pub fn status_text(v: &View) -> String {
-    super::shown_text(v.gallery, v.snap.assets.len(), v.snap.library_size, "")
+    super::shown_text(v.gallery, v.snap.asset_count, v.snap.library_size, "")
 }

@@ -87,7 +87,7 @@ pub fn shown_text(
     place: &str,
 ) -> String {
     use crate::library::{human_size, items, thousands};
-    let n = shown.rows.len();
+    let n = shown.ids.len();
     if n == all {
         format!("{}{place} · {}", items(n), human_size(all_bytes))
     } else {

@@ -43,7 +43,7 @@ pub fn items_ui(
     shown: &Shown,
     acts: &mut Acts<'_>,
 ) -> Option<usize> {
-    let count = shown.rows.len();
+    let count = shown.ids.len();
     // A key moved the focus this frame: bring it into view.
     let scroll_to = shown.sel.focus.filter(|_| shown.focus_moved);
     match layout.mode {

@@ -94,7 +94,7 @@ struct Item {
 fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
     match tab {
         Tab::Gallery => {
-            let a = v.snap.assets.get(*v.gallery.rows.get(pos)?)?;
+            let a = v.rows.at(&v.gallery.ids, pos)?;
             let mut properties = vec![
                 ("File", a.path.display().to_string()),
                 ("Size", a.size_text()),
@@ -208,8 +208,8 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
         return;
     };
     let count = match preview.tab {
-        Tab::Gallery => v.gallery.rows.len(),
-        Tab::Trash => v.trash.rows.len(),
+        Tab::Gallery => v.gallery.ids.len(),
+        Tab::Trash => v.trash.ids.len(),
     };
     let Some(item) = item_at(v, preview.tab, preview.pos) else {
         acts.ask(Command::ClosePreview);
