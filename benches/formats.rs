@@ -68,9 +68,10 @@ fn main() {
     sets.push(("HEIC, iPhone 12 MP (tiled)", vec![iphone; n]));
     let cr3 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/canon-r6.cr3");
     sets.push(("CR3 (1620×1080 preview)", vec![cr3; n]));
-    let cr2 = std::env::var_os("SHOEBOX_BENCH_CR2")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/share/doc/rawtran/IMG_5952.CR2"));
+    let cr2 = std::env::var_os("SHOEBOX_BENCH_CR2").map_or_else(
+        || PathBuf::from("/usr/share/doc/rawtran/IMG_5952.CR2"),
+        PathBuf::from,
+    );
     let whole_cr2 = cr2.is_file().then(|| cr2.clone());
     match &whole_cr2 {
         Some(cr2) => sets.push(("CR2, whole 7.5 MB file", vec![cr2.clone(); n])),
@@ -206,8 +207,8 @@ fn sizes(files: &[PathBuf]) -> String {
         .iter()
         .map(|(w, h)| f64::from(*w) * f64::from(*h) / 1e6)
         .collect();
-    let lo = mp.iter().cloned().fold(f64::MAX, f64::min);
-    let hi = mp.iter().cloned().fold(0.0, f64::max);
+    let lo = mp.iter().copied().fold(f64::MAX, f64::min);
+    let hi = mp.iter().copied().fold(0.0, f64::max);
     format!("{lo:.1}–{hi:.1} MP")
 }
 

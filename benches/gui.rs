@@ -97,7 +97,7 @@ fn main() {
     // Launch to first frame: open (with recovery), read every asset, build the app, draw.
     let mut lib = Library::open(&root).expect("open");
     let t = Instant::now();
-    drop(worker::snapshot(&mut lib, true).expect("snapshot"));
+    drop(worker::snapshot(&mut lib).expect("snapshot"));
     let read = t.elapsed();
     drop(lib);
     let start = Instant::now();

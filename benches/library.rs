@@ -62,8 +62,7 @@ fn setup() -> Setup {
 /// disk), so flushes cost what they cost on a real drive.
 fn bench_dir() -> PathBuf {
     let d = std::env::var_os("SHOEBOX_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target/bench-tmp"));
+        .map_or_else(|| PathBuf::from("target/bench-tmp"), PathBuf::from);
     std::fs::create_dir_all(&d).expect("bench dir");
     d
 }

@@ -125,7 +125,7 @@ fn shoebox_in_process(files: &[PathBuf], threads: usize, out: &Path) -> Cost {
             thumb
                 .save_with_format(out.join(format!("{i}.png")), image::ImageFormat::Png)
                 .expect("save");
-        })
+        });
     })
 }
 

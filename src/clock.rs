@@ -87,9 +87,10 @@ pub fn parse_time(text: &str) -> Option<UnixSecs> {
 
 /// Formats a time as RFC 3339 in UTC, e.g. `2026-11-22T14:02:00Z`.
 pub fn rfc3339(t: UnixSecs) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_else(|| t.to_string())
+    chrono::DateTime::from_timestamp(t, 0).map_or_else(
+        || t.to_string(),
+        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    )
 }
 
 /// Formats a time for people, in the computer's time zone: `2026-11-22 14:02`. Times are

@@ -53,7 +53,7 @@ pub fn arm(name: &str, skip: usize) {
             name: name.to_string(),
             skip,
             abort: false,
-        })
+        });
     });
 }
 
@@ -73,7 +73,9 @@ pub fn arm_from_env() {
         None => (spec.as_str(), 0),
     };
     ARMED.store(true, Ordering::SeqCst);
-    *PROCESS_POINT.lock().unwrap_or_else(|p| p.into_inner()) = Some(Armed {
+    *PROCESS_POINT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Armed {
         name: name.to_string(),
         skip,
         abort: true,
@@ -104,7 +106,9 @@ pub fn hit(name: &str) {
         .with(|p| fires(&mut p.borrow_mut(), name))
         .or_else(|| {
             fires(
-                &mut PROCESS_POINT.lock().unwrap_or_else(|p| p.into_inner()),
+                &mut PROCESS_POINT
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
                 name,
             )
         });

@@ -672,13 +672,11 @@ fn newuser04_a_purged_item_leaves_no_picture_behind() {
     for (i, how) in ["delete", "sweep", "empty"].iter().enumerate() {
         let lib = dir.path().join(format!("lib-{how}"));
         let pictures = || -> usize {
-            std::fs::read_dir(lib.join("thumbs"))
-                .map(|d| {
-                    d.flatten()
-                        .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
-                        .count()
-                })
-                .unwrap_or(0)
+            std::fs::read_dir(lib.join("thumbs")).map_or(0, |d| {
+                d.flatten()
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
+                    .count()
+            })
         };
         let photo = src.join(format!("photo-{i}.png"));
         image::RgbImage::from_pixel(64, 48, image::Rgb([i as u8 * 60, 90, 200]))

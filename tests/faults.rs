@@ -126,7 +126,7 @@ fn every_failpoint_crashed_in_turn_loses_nothing_and_leaves_nothing_stuck() {
             let mut s = scene();
             failpoint::arm(point, 0);
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                run_to(point, &mut s, variant)
+                run_to(point, &mut s, variant);
             }));
             failpoint::disarm();
             assert!(
@@ -154,7 +154,7 @@ fn every_failpoint_crashed_in_turn_loses_nothing_and_leaves_nothing_stuck() {
             match point.split('.').next() {
                 Some("purge") => assert!(!trashed_left, "{point}: purged in the end"),
                 Some("restore") if variant == 0 => {
-                    assert!(!trashed_left, "{point}: restored in the end")
+                    assert!(!trashed_left, "{point}: restored in the end");
                 }
                 Some("restore") => {
                     let back = s.f.lib.assets(Default::default()).unwrap();

@@ -1276,7 +1276,7 @@ fn walk09_a_trashed_collection_tile_shows_a_picture_it_holds() {
     f.lib
         .trash(&[shoebox::library::ItemId::Collection(trips)])
         .unwrap();
-    let snap = shoebox::gui::worker::snapshot(&mut f.lib, false).unwrap();
+    let snap = shoebox::gui::worker::snapshot(&mut f.lib).unwrap();
     let covers = shoebox::gui::tabs::trash::covers(&snap);
     let cover = |c| covers.get(&c).map(|&i| snap.trash_inside[i].name.as_str());
     assert_eq!(

@@ -155,7 +155,7 @@ impl Harness {
                 let to: &[&str] = if with_inside { &["--to", ""] } else { &[] };
                 args = ["restore".to_string()]
                     .into_iter()
-                    .chain(to.iter().map(|s| s.to_string()))
+                    .chain(to.iter().map(std::string::ToString::to_string))
                     .chain(pick(&mut self.rng, &trashed, n))
                     .collect();
             }

@@ -466,7 +466,7 @@ impl Run {
                 if self.model.name_taken(None, &asset.name, a) {
                     match self.f.lib.restore(id, &opts) {
                         Err(LibraryError::NameConflict { suggestion, .. }) => {
-                            opts.rename = Some(suggestion)
+                            opts.rename = Some(suggestion);
                         }
                         other => return Err(format!("expected a conflict at the top: {other:?}")),
                     }

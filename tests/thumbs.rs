@@ -188,7 +188,7 @@ fn one_helper_serves_many_pictures_and_a_crashed_one_is_replaced() {
     for (i, out) in results.iter().enumerate() {
         match (i, out) {
             (3, Output::Failed { reason, .. }) => {
-                assert_eq!(reason, "the decoder crashed on this file")
+                assert_eq!(reason, "the decoder crashed on this file");
             }
             (3, other) => panic!("the fourth picture should crash its helper: {other:?}"),
             (_, Output::Ready { width, .. }) => assert_eq!(*width, 256),

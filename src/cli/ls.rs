@@ -64,7 +64,7 @@ fn active(lib: &Library, as_json: bool) -> anyhow::Result<()> {
         }
     };
     for c in lib.collections()? {
-        let location = c.path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+        let location = c.path.rsplit_once('/').map_or("", |(p, _)| p);
         let item = json!({
             "id": c.id, "kind": "collection", "name": c.name, "location": location, "size": 0,
         });
@@ -174,7 +174,7 @@ fn trash_items(lib: &Library, inside: bool) -> anyhow::Result<Vec<Value>> {
             let (missing, offline) = match &e.trash_path {
                 Some(p) => match std::fs::symlink_metadata(p) {
                     Ok(m) => (!m.is_file(), false),
-                    Err(_) if p.parent().is_some_and(|d| d.is_dir()) => (true, false),
+                    Err(_) if p.parent().is_some_and(std::path::Path::is_dir) => (true, false),
                     Err(_) => (false, true),
                 },
                 None => (true, false),

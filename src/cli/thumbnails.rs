@@ -88,14 +88,14 @@ pub fn all(lib: &mut Library, json: bool, rebuild: bool) -> anyhow::Result<()> {
         })? {
             match output {
                 Output::Made { key, .. } | Output::Ready { key, .. } => {
-                    summary.made += wanted[&key].len()
+                    summary.made += wanted[&key].len();
                 }
                 Output::Failed { key, reason, .. } => {
                     summary.failed.extend(wanted[&key].iter().map(|s| Failure {
                         id: s.id.to_string(),
                         name: s.name.clone(),
                         reason: reason.clone(),
-                    }))
+                    }));
                 }
             }
         }
@@ -186,7 +186,7 @@ fn start_service(cache: &Path) -> ThumbService {
         Ok(exe) => Isolation::Helper(Helpers::new(exe)),
         Err(_) => Isolation::InProcess,
     };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     ThumbService::start(cache.to_path_buf(), workers, isolation, Arc::new(|| {}))
 }
 

@@ -111,7 +111,7 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                         }
                     }
                     [one] => {
-                        let name = v.rows.peek(*one).map(|a| a.name.as_str()).unwrap_or("this item");
+                        let name = v.rows.peek(*one).map_or("this item", |a| a.name.as_str());
                         if *permanent {
                             ui.heading(format!("Delete \"{name}\" permanently?"));
                         } else {

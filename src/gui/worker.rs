@@ -21,9 +21,6 @@ pub struct Snapshot {
     pub asset_count: usize,
     /// How many each collection holds directly (`None`: the top of the library).
     pub asset_counts: Arc<std::collections::HashMap<Option<CollectionId>, u64>>,
-    /// The folders holding files imported in place, when read again (after a change that
-    /// can move them); `None`: as before.
-    pub in_place_folders: Option<Arc<Vec<PathBuf>>>,
     pub collections: Arc<Vec<CollectionInfo>>,
     pub trash: Arc<Vec<TrashEntry>>,
     /// What the trashed collections hold (each with `within`).
@@ -91,8 +88,6 @@ impl Snapshot {
 pub enum Job {
     /// Read everything again (e.g. days left move on with the clock).
     Refresh,
-    /// Read everything again, the folders to watch too (at launch).
-    Open,
     /// The ids of what a view of the Gallery shows, in order (a read: no snapshot).
     View {
         query: GalleryQuery,
@@ -105,6 +100,9 @@ pub enum Job {
     },
     /// The next page of pictures to make thumbnails of ahead, after this id (a read).
     Ahead(AssetId),
+    /// The folders holding files imported in place, to watch (a read; after the first
+    /// frame and after changes that can add folders, never before the library shows).
+    Folders,
     Import {
         paths: Vec<PathBuf>,
         opts: ImportOptions,
@@ -161,7 +159,10 @@ impl Job {
     /// Only reads what the window shows: it changes nothing, is not "working", and is
     /// answered without a snapshot.
     pub fn is_read(&self) -> bool {
-        matches!(self, Job::View { .. } | Job::Rows { .. } | Job::Ahead(_))
+        matches!(
+            self,
+            Job::View { .. } | Job::Rows { .. } | Job::Ahead(_) | Job::Folders
+        )
     }
 }
 
@@ -180,6 +181,8 @@ pub enum Reply {
         rows: Vec<AssetInfo>,
         generation: u64,
     },
+    /// The folders holding files imported in place.
+    Folders(Vec<PathBuf>),
     /// Pictures to make thumbnails of ahead; `next` is where the next page starts (`None`:
     /// none left).
     Ahead {
@@ -232,19 +235,8 @@ pub fn execute(
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Vec<Reply> {
     let mut out = Vec::new();
-    // After these the folders holding in-place files may differ: they are read again.
-    let folders = matches!(
-        job,
-        Job::Open
-            | Job::Import { .. }
-            | Job::Restore { .. }
-            | Job::RestoreMany(_)
-            | Job::RestoreManyWith { .. }
-            | Job::RestoreBatch(_)
-            | Job::CheckFiles
-    );
     let changed = match job {
-        Job::Refresh | Job::Open => true,
+        Job::Refresh => true,
         Job::View { query, generation } => {
             let mut ids = Vec::new();
             let mut bytes = 0;
@@ -279,6 +271,16 @@ pub fn execute(
             };
             // Always answered: the window asks for one page at a time.
             out.push(Reply::Rows { rows, generation });
+            false
+        }
+        Job::Folders => {
+            match lib.in_place_folders() {
+                Ok(folders) => out.push(Reply::Folders(folders)),
+                Err(e) => out.push(Reply::Failed {
+                    what: "Reading the library".into(),
+                    message: e.to_string(),
+                }),
+            }
             false
         }
         Job::Ahead(after) => {
@@ -415,7 +417,7 @@ pub fn execute(
         }
     };
     if changed {
-        match snapshot(lib, folders) {
+        match snapshot(lib) {
             Ok(s) => out.push(Reply::Snapshot(s)),
             Err(e) => out.push(Reply::Failed {
                 what: "Reading the library".into(),
@@ -452,17 +454,12 @@ fn push_unit(out: &mut Vec<Reply>, what: &str, r: Result<(), LibraryError>) -> b
     true
 }
 
-/// Reads everything the UI shows (and the folders holding in-place files, if `folders`).
-pub fn snapshot(lib: &mut Library, folders: bool) -> Result<Snapshot, LibraryError> {
+/// Reads everything the UI shows.
+pub fn snapshot(lib: &mut Library) -> Result<Snapshot, LibraryError> {
     let asset_counts = lib.asset_counts()?;
     let mut snap = Snapshot {
         asset_count: asset_counts.values().sum::<u64>() as usize,
         asset_counts: Arc::new(asset_counts),
-        in_place_folders: if folders {
-            Some(Arc::new(lib.in_place_folders()?))
-        } else {
-            None
-        },
         collections: Arc::new(lib.collections()?),
         trash: Arc::new(lib.trash_entries(TrashSort::DeletedAt)?),
         trash_inside: Arc::new(lib.trash_inside()?),
@@ -560,7 +557,7 @@ impl LibraryHandle {
                 }
             }
             LibraryHandle::Inline { lib, replies } => {
-                replies.extend(execute(lib, job, &mut |_| {}))
+                replies.extend(execute(lib, job, &mut |_| {}));
             }
         }
     }

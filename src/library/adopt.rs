@@ -59,8 +59,7 @@ impl Library {
         let in_place = root_id != 1;
         let home_dir = if in_place {
             root.parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| root.to_path_buf())
+                .map_or_else(|| root.to_path_buf(), Path::to_path_buf)
         } else {
             Path::new(super::MEDIA_DIR).join("recovered")
         };

@@ -148,8 +148,7 @@ fn read_marker(dir: &SafeDir) -> Option<String> {
 fn new_token(path: &Path) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+        .map_or(0, |d| d.as_nanos());
     let mut seed = vec![0u8; 16];
     if crate::platform::random_bytes(&mut seed).is_err() {
         seed.clear();

@@ -110,7 +110,7 @@ impl Library {
                     flags.push((row.asset, now));
                 }
             }
-            let Some(meta) = meta.ok().filter(|m| m.is_file()) else {
+            let Some(meta) = meta.ok().filter(std::fs::Metadata::is_file) else {
                 continue;
             };
             // Read again only when its size or time says it may hold something new.
@@ -358,7 +358,7 @@ fn presence_from(path: &std::path::Path, meta: &std::io::Result<fs::Metadata>) -
         Ok(m) if m.is_file() => Presence::Present,
         Ok(_) => Presence::Missing,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if path.parent().is_some_and(|p| p.is_dir()) {
+            if path.parent().is_some_and(std::path::Path::is_dir) {
                 Presence::Missing
             } else {
                 Presence::Offline

@@ -139,7 +139,7 @@ impl Library {
             match row {
                 None => report.failed.push(outcome("no such item")),
                 Some((state, ..)) if state != "active" => {
-                    report.failed.push(outcome("is in the Trash"))
+                    report.failed.push(outcome("is in the Trash"));
                 }
                 Some((_, _, from)) if from == to => report.skipped.push(outcome("already there")),
                 Some((_, name, _)) => {

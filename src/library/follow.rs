@@ -92,7 +92,7 @@ impl Library {
             let Ok(entries) = fs::read_dir(folder) else {
                 continue;
             };
-            let entries: Vec<fs::DirEntry> = entries.filter_map(|e| e.ok()).collect();
+            let entries: Vec<fs::DirEntry> = entries.filter_map(std::result::Result::ok).collect();
             let stems: HashSet<String> = entries
                 .iter()
                 .filter_map(|e| e.file_name().to_str().map(str::to_lowercase))
@@ -223,8 +223,7 @@ impl Library {
             let file_name = s
                 .path
                 .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| old_name.clone());
+                .map_or_else(|| old_name.clone(), |n| n.to_string_lossy().into_owned());
             let taken = self.active_names(Some(s.collection))?;
             let name = if name_key(&file_name) == name_key(&old_name) {
                 file_name

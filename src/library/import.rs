@@ -579,7 +579,7 @@ impl Library {
         let mut made = Vec::new();
         for (name, kind, meta, mut files) in ready {
             let mut result = Ok(());
-            for f in files.iter_mut() {
+            for f in &mut files {
                 let Some(src) = f.copy_from.as_ref() else {
                     continue;
                 };
@@ -825,7 +825,7 @@ struct Known {
 
 /// Strings as a JSON array, for `IN (SELECT value FROM json_each(?))`.
 fn json_list<S: AsRef<str>>(items: &[S]) -> Result<String> {
-    let items: Vec<&str> = items.iter().map(|s| s.as_ref()).collect();
+    let items: Vec<&str> = items.iter().map(std::convert::AsRef::as_ref).collect();
     serde_json::to_string(&items).map_err(|e| LibraryError::Invalid(e.to_string()))
 }
 
@@ -931,7 +931,7 @@ impl<'env> ReadAhead<'env> {
 /// How many threads read files ahead of an import: one per core, up to four.
 fn read_ahead_threads() -> usize {
     std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+        .map_or(1, std::num::NonZero::get)
         .clamp(1, 4)
 }
 
@@ -1032,8 +1032,8 @@ fn plan_dir(path: &Path, name: String, report: &mut ImportReport) -> DirPlan {
             return plan;
         }
     };
-    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
-    entries.sort_by_key(|e| e.file_name());
+    let mut entries: Vec<_> = entries.filter_map(std::result::Result::ok).collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
         let p = entry.path();
         if entry.file_name().to_string_lossy().starts_with('.') {

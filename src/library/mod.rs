@@ -263,7 +263,7 @@ impl Library {
         let lock = take_lock(root)?;
         let conn = store::open(&root.join(DB_FILE))?;
         let mut lib = Library {
-            root: root.to_path_buf(),
+            root: root.clone(),
             conn,
             clock,
             user: os_user(),

@@ -149,8 +149,7 @@ impl AssetInfo {
         }
         let kind = |p: &std::path::Path| {
             p.extension()
-                .map(|e| e.to_string_lossy().to_uppercase())
-                .unwrap_or_else(|| "file".into())
+                .map_or_else(|| "file".into(), |e| e.to_string_lossy().to_uppercase())
         };
         let parts: Vec<String> = std::iter::once((kind(&self.path), self.main_size))
             .chain(

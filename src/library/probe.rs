@@ -60,7 +60,7 @@ pub fn kind_name(kind: Kind, name: &str) -> String {
 pub fn ext_lower(name: &str) -> String {
     super::fsops::split_ext(name)
         .1
-        .map(|e| e.to_ascii_lowercase())
+        .map(str::to_ascii_lowercase)
         .unwrap_or_default()
 }
 
@@ -179,7 +179,7 @@ fn read_meta_unguarded(path: &Path, kind: Kind) -> Result<Meta, String> {
 /// sideways with an EXIF orientation that turns it is as tall as it is stored wide.
 pub fn oriented_dimensions(path: &Path) -> Result<(u32, u32), String> {
     let reader = image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
+        .and_then(image::ImageReader::with_guessed_format)
         .map_err(|e| format!("could not read the image: {e}"))?;
     let mut decoder = reader
         .into_decoder()

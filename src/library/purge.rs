@@ -90,7 +90,7 @@ impl Library {
                     report.failed.push(outcome(
                         id,
                         format!("was trashed as part of collection {c}; delete that collection"),
-                    ))
+                    ));
                 }
                 Some(_) => entries.push(id),
             }

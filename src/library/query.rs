@@ -539,8 +539,7 @@ impl Library {
                     .entry(rid)
                     .or_insert_with(|| self.trash_root(rid).ok())
                     .as_ref()
-                    .map(|root| root.join(name))
-                    .unwrap_or_else(|| home.clone()),
+                    .map_or_else(|| home.clone(), |root| root.join(name)),
                 _ => home.clone(),
             };
             out.push(FilePlace {

@@ -89,7 +89,7 @@ impl Library {
                 Ok(Some(plan)) => plans.push(plan),
                 Ok(None) => {}
                 Err(e @ (LibraryError::NotFound(_) | LibraryError::NotInTrash(_))) => {
-                    report.skipped.push(outcome(id, e.to_string()))
+                    report.skipped.push(outcome(id, e.to_string()));
                 }
                 Err(e @ LibraryError::Store(_)) => return Err(e),
                 Err(e) => report.failed.push(outcome(id, e.to_string())),
@@ -491,8 +491,7 @@ impl Library {
                 }
                 let stored = dest
                     .strip_prefix(&self.root)
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .unwrap_or_else(|_| f.path.clone());
+                    .map_or_else(|_| f.path.clone(), |p| p.to_string_lossy().into_owned());
                 out.push((f.id, dest, stored));
                 continue;
             }

@@ -33,7 +33,7 @@ pub fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     let err = io::Error::last_os_error();
     match err.raw_os_error() {
         // The file system cannot do RENAME_NOREPLACE: a hard link never replaces either.
-        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP) => {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => {
             std::fs::hard_link(from, to)?;
             std::fs::remove_file(from)
         }

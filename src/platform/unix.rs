@@ -44,13 +44,11 @@ pub fn identity(_path: &Path, meta: &Metadata) -> (Option<i64>, Option<i64>) {
 }
 
 pub fn identity_of(path: &Path) -> (Option<i64>, Option<i64>) {
-    fs::symlink_metadata(path)
-        .map(|m| dev_ino(&m))
-        .unwrap_or((None, None))
+    fs::symlink_metadata(path).map_or((None, None), |m| dev_ino(&m))
 }
 
 pub fn identity_of_file(file: &File) -> (Option<i64>, Option<i64>) {
-    file.metadata().map(|m| dev_ino(&m)).unwrap_or((None, None))
+    file.metadata().map_or((None, None), |m| dev_ino(&m))
 }
 
 pub fn resolve(path: &Path) -> io::Result<PathBuf> {
@@ -197,7 +195,7 @@ impl SafeDir {
             let next = unsafe { libc::openat(cur.as_raw_fd(), c_part.as_ptr(), flags) };
             if next < 0 {
                 let err = io::Error::last_os_error();
-                if matches!(err.raw_os_error(), Some(libc::ELOOP) | Some(libc::ENOTDIR)) {
+                if matches!(err.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR)) {
                     return Err(super::link_refused(path, i + 1));
                 }
                 return Err(err);

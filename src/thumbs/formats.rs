@@ -621,7 +621,7 @@ pub fn svg_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String
             &tree,
             resvg::tiny_skia::Transform::from_scale(scale, scale),
             &mut pixmap.as_mut(),
-        )
+        );
     })
     .map_err(|why| format!("can't draw this drawing: {why}"))?;
     // tiny-skia keeps colours premultiplied by their opacity.
@@ -689,7 +689,12 @@ fn use_common_families(db: &mut resvg::usvg::fontdb::Database) -> Option<String>
         db.faces()
             .any(|f| f.families.iter().any(|(family, _)| family == name))
     };
-    let pick = |names: &[&str]| names.iter().find(|n| have(n)).map(|n| n.to_string());
+    let pick = |names: &[&str]| {
+        names
+            .iter()
+            .find(|n| have(n))
+            .map(std::string::ToString::to_string)
+    };
     let sans = pick(&[
         "DejaVu Sans",
         "Liberation Sans",

@@ -168,7 +168,7 @@ impl ThumbService {
                         tools,
                         isolation: &isolation,
                     };
-                    worker(&env)
+                    worker(&env);
                 });
             match spawned {
                 Ok(h) => handles.push(h),

@@ -22,7 +22,7 @@ pub fn quietly<T>(decode: impl FnOnce() -> T) -> Result<T, String> {
     result.map_err(|payload| {
         let what = payload
             .downcast_ref::<&str>()
-            .map(|s| s.to_string())
+            .map(std::string::ToString::to_string)
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_default();
         format!("the decoder failed on this file ({what})")
@@ -38,7 +38,7 @@ fn keep_caught_panics_quiet() {
     ONCE.call_once(|| {
         let before = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info: &PanicHookInfo<'_>| {
-            if CATCHING.with(|c| c.get()) == 0 {
+            if CATCHING.with(std::cell::Cell::get) == 0 {
                 before(info);
             }
         }));
@@ -58,6 +58,6 @@ mod tests {
         );
         assert_eq!(quietly(|| 7), Ok(7));
         // Outside `quietly` the count is back to none.
-        assert_eq!(CATCHING.with(|c| c.get()), 0);
+        assert_eq!(CATCHING.with(std::cell::Cell::get), 0);
     }
 }

@@ -443,7 +443,7 @@ impl RawFile {
             let head = self.head.clone();
             let found = tiff(head).or_else(|| {
                 self.beyond_head()
-                    .then(|| self.whole().map(|w| w.to_vec()))
+                    .then(|| self.whole().map(<[u8]>::to_vec))
                     .flatten()
                     .and_then(tiff)
             });

@@ -95,7 +95,7 @@ fn heif_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
 pub fn decode(path: &Path) -> Result<image::DynamicImage, String> {
     // Opening by path keeps the extension as a hint when the content is not recognised.
     let mut reader = image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
+        .and_then(image::ImageReader::with_guessed_format)
         .map_err(|e| format!("can't read the file: {e}"))?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_EDGE);

@@ -132,7 +132,7 @@ impl ShoeboxApp {
                         self.dialog = Some(Dialog::Message {
                             title: "A name could not be read".into(),
                             text,
-                        })
+                        });
                     }
                     None => {}
                 }
@@ -150,13 +150,13 @@ impl ShoeboxApp {
             }
             Picked::ExportTo { dest: None, .. } => self.say(NO_EXPORT_PICKER.into()),
             Picked::Exported(Ok(dest)) => {
-                self.say(format!("Exported a copy to {}", dest.display()))
+                self.say(format!("Exported a copy to {}", dest.display()));
             }
             Picked::Exported(Err(text)) => {
                 self.dialog = Some(Dialog::Message {
                     title: "Export failed".into(),
                     text,
-                })
+                });
             }
             Picked::RestoreFolder(dir) => match (&mut self.dialog, dir) {
                 (Some(Dialog::PickLocation { choice, .. }), Some(dir)) => {
@@ -169,14 +169,11 @@ impl ShoeboxApp {
     }
 
     /// Watches `media/` and every folder holding in-place items.
-    fn watch_folders(&mut self) {
-        let Some(folders) = &self.snap.in_place_folders else {
-            return; // As before.
-        };
+    fn watch_folders(&mut self, folders: Vec<PathBuf>) {
         let mut wanted = std::collections::BTreeSet::new();
         wanted.insert((self.root.join(crate::library::MEDIA_DIR), true));
-        for dir in folders.iter() {
-            wanted.insert((dir.clone(), false));
+        for dir in folders {
+            wanted.insert((dir, false));
         }
         self.watch.watch(wanted);
     }
@@ -259,6 +256,10 @@ impl ShoeboxApp {
         }
         if std::mem::take(&mut self.check_files_due) {
             self.handle.send(Job::CheckFiles);
+            self.folders_due = true;
+        }
+        if std::mem::take(&mut self.folders_due) {
+            self.handle.send(Job::Folders);
         }
         if std::mem::take(&mut self.check_files_next_frame) {
             self.check_files_due = true;
@@ -496,6 +497,16 @@ impl ShoeboxApp {
     }
 
     pub(super) fn on_reply(&mut self, reply: Reply) {
+        if matches!(
+            reply,
+            Reply::Imported(_)
+                | Reply::Restored { .. }
+                | Reply::RestoredMany(_)
+                | Reply::Checked(..)
+        ) {
+            // In-place files may be in new folders: those to watch are read again.
+            self.folders_due = true;
+        }
         match reply {
             Reply::Snapshot(s) => {
                 let first = !self.loaded;
@@ -516,13 +527,7 @@ impl ShoeboxApp {
                         self.trash.sel.clear();
                     }
                 }
-                // Keep the folders watched when this snapshot did not read them again.
-                let folders = s.in_place_folders.is_some();
-                let kept = self.snap.in_place_folders.take();
                 self.snap = s;
-                if !folders {
-                    self.snap.in_place_folders = kept;
-                }
                 self.loaded = true;
                 self.rows.changed();
                 if first {
@@ -535,9 +540,6 @@ impl ShoeboxApp {
                 if self.ahead_next.is_none() {
                     // What came in since the last page is made ahead too.
                     self.ahead_next = Some(self.ahead_last.unwrap_or(crate::library::AssetId(0)));
-                }
-                if folders {
-                    self.watch_folders();
                 }
                 self.trash_covers = crate::gui::tabs::trash::covers(&self.snap);
                 self.collection_counts = crate::gui::tabs::gallery::subtree_counts(&self.snap);
@@ -564,6 +566,7 @@ impl ShoeboxApp {
             }
             Reply::Rows { rows, generation } => self.rows.receive(rows, generation),
             Reply::Ahead { pictures, next } => self.on_ahead(pictures, next.is_some()),
+            Reply::Folders(folders) => self.watch_folders(folders),
             Reply::Progress(p) => self.progress = Some(p),
             Reply::Imported(r) => {
                 self.progress = None;
@@ -718,7 +721,7 @@ impl ShoeboxApp {
                 match followed.renamed.as_slice() {
                     [] => {}
                     [(was, now)] if was == now => {
-                        parts.push(format!("\"{was}\" was moved outside Shoebox: followed"))
+                        parts.push(format!("\"{was}\" was moved outside Shoebox: followed"));
                     }
                     [(was, now)] => parts.push(format!(
                         "\"{was}\" was renamed outside Shoebox to \"{now}\": followed"

@@ -51,6 +51,8 @@ pub struct ShoeboxApp {
     /// The missing/offline check waits until the first frame with the library is drawn.
     check_files_next_frame: bool,
     check_files_due: bool,
+    /// The folders to watch are to be read again.
+    folders_due: bool,
     /// When the process started, until the first frame with the library is logged.
     pub(crate) started: Option<std::time::Instant>,
     last_sweep: Option<f64>,
@@ -160,6 +162,7 @@ impl ShoeboxApp {
             started: None,
             check_files_next_frame: false,
             check_files_due: false,
+            folders_due: false,
             last_sweep: None,
             last_refresh: 0.0,
             now: 0.0,
@@ -180,7 +183,7 @@ impl ShoeboxApp {
             pictures_arrived_at: None,
             return_memory_at: None,
         };
-        app.handle.send(Job::Open);
+        app.handle.send(Job::Refresh);
         Ok(app)
     }
 
@@ -203,7 +206,10 @@ impl ShoeboxApp {
             progress: self.progress.as_ref(),
             status: self.status.as_ref().map(|(text, _)| text.as_str()),
             busy: self.handle.is_busy(),
-            making_thumbnails: self.thumbs.as_ref().and_then(|t| t.ahead_progress()),
+            making_thumbnails: self
+                .thumbs
+                .as_ref()
+                .and_then(crate::thumbs::ThumbService::ahead_progress),
         };
         let acts = Acts {
             pictures: Pictures {
