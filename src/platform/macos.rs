@@ -29,7 +29,7 @@ pub fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     match err.raw_os_error() {
         // A file system without exclusive renames (some network shares): a hard link
         // never replaces either.
-        Some(libc::ENOTSUP) | Some(libc::EINVAL) => {
+        Some(libc::ENOTSUP | libc::EINVAL) => {
             std::fs::hard_link(from, to)?;
             std::fs::remove_file(from)
         }

@@ -129,8 +129,7 @@ pub fn identity_of(path: &Path) -> (Option<i64>, Option<i64>) {
         .share_mode(wfs::FILE_SHARE_READ | wfs::FILE_SHARE_WRITE | wfs::FILE_SHARE_DELETE)
         .custom_flags(wfs::FILE_FLAG_BACKUP_SEMANTICS | wfs::FILE_FLAG_OPEN_REPARSE_POINT)
         .open(path)
-        .map(|f| identity_of_file(&f))
-        .unwrap_or((None, None))
+        .map_or((None, None), |f| identity_of_file(&f))
 }
 
 pub fn identity_of_file(file: &File) -> (Option<i64>, Option<i64>) {
@@ -317,7 +316,9 @@ fn new_job(memory_bytes: u64) -> io::Result<HANDLE> {
 static JOBS: Mutex<Vec<(u64, usize)>> = Mutex::new(Vec::new());
 
 pub fn contain_helper(child: &Child, memory_bytes: u64) -> io::Result<()> {
-    let mut jobs = JOBS.lock().unwrap_or_else(|e| e.into_inner());
+    let mut jobs = JOBS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let handle = match jobs.iter().find(|(m, _)| *m == memory_bytes) {
         Some(&(_, h)) => h as HANDLE,
         None => {
@@ -357,7 +358,9 @@ pub fn enter_helper(_memory_bytes: u64) {
     };
     if ok != 0 {
         // Kept open for the helper's life: closing it (the helper's end) ends its programs.
-        *OWN_JOB.lock().unwrap_or_else(|e| e.into_inner()) = handle as usize;
+        *OWN_JOB
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = handle as usize;
     } else {
         log::warn!(
             "the picture helper could not hold its programs in a job: {}",
