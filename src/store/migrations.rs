@@ -252,7 +252,8 @@ pub const MIGRATIONS: &[&str] = &[
     // 12: the Gallery reads its order from an index per sort key (the key, the name, the
     // id; the size carried along for the status line's total), and finds any part of a
     // name through a trigram index of the names (lower case, as `name_key` holds them),
-    // kept in step with the assets by triggers.
+    // kept in step with the assets by triggers. The index keeps no copy of the names, and
+    // forgets a row by its id alone (a purge of many items does not read each name again).
     r#"
     CREATE INDEX assets_by_date ON assets(ifnull(captured_at, imported_at), name_key, id, size)
         WHERE state = 'active';
@@ -262,21 +263,20 @@ pub const MIGRATIONS: &[&str] = &[
         CASE kind WHEN 'image' THEN 0 WHEN 'video' THEN 1 WHEN 'audio' THEN 2 ELSE 3 END,
         name_key, id, size) WHERE state = 'active';
     CREATE VIRTUAL TABLE assets_names USING fts5(
-        name_key, content = 'assets', content_rowid = 'id', tokenize = 'trigram case_sensitive 1');
+        name_key, content = '', contentless_delete = 1,
+        tokenize = 'trigram case_sensitive 1');
     CREATE TRIGGER assets_names_insert AFTER INSERT ON assets BEGIN
         INSERT INTO assets_names(rowid, name_key) VALUES (new.id, new.name_key);
     END;
     CREATE TRIGGER assets_names_delete AFTER DELETE ON assets BEGIN
-        INSERT INTO assets_names(assets_names, rowid, name_key)
-            VALUES ('delete', old.id, old.name_key);
+        DELETE FROM assets_names WHERE rowid = old.id;
     END;
     CREATE TRIGGER assets_names_update AFTER UPDATE OF name_key ON assets
         WHEN new.name_key IS NOT old.name_key BEGIN
-        INSERT INTO assets_names(assets_names, rowid, name_key)
-            VALUES ('delete', old.id, old.name_key);
+        DELETE FROM assets_names WHERE rowid = old.id;
         INSERT INTO assets_names(rowid, name_key) VALUES (new.id, new.name_key);
     END;
-    INSERT INTO assets_names(assets_names) VALUES ('rebuild');
+    INSERT INTO assets_names(rowid, name_key) SELECT id, name_key FROM assets;
     "#,
 ];
 
