@@ -505,7 +505,21 @@ impl LibraryHandle {
         std::thread::Builder::new()
             .name("shoebox-library".into())
             .spawn(move || {
-                for job in job_rx {
+                // Reads (what the window shows) go before changes waiting behind them: the
+                // rows on screen never wait for a file check that was asked for later.
+                let mut waiting = std::collections::VecDeque::new();
+                loop {
+                    waiting.extend(job_rx.try_iter());
+                    if waiting.is_empty() {
+                        match job_rx.recv() {
+                            Ok(job) => waiting.push_back(job),
+                            Err(_) => return,
+                        }
+                    }
+                    let next = waiting.iter().position(Job::is_read).unwrap_or(0);
+                    let Some(job) = waiting.remove(next) else {
+                        continue;
+                    };
                     let read = job.is_read();
                     let progress_tx = reply_tx.clone();
                     let progress_wake = wake.clone();

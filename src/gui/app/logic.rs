@@ -261,7 +261,9 @@ impl ShoeboxApp {
         if std::mem::take(&mut self.folders_due) {
             self.handle.send(Job::Folders);
         }
-        if std::mem::take(&mut self.check_files_next_frame) {
+        if self.check_files_next_frame && self.view_loaded {
+            // The Gallery's first view is in: its rows are asked for before the check.
+            self.check_files_next_frame = false;
             self.check_files_due = true;
             ctx.request_repaint();
         }
@@ -318,8 +320,9 @@ impl ShoeboxApp {
             ));
         }
         self.textures.begin_frame();
-        // The sweep: at startup, then on the library's timer.
-        if self.loaded {
+        // The sweep: at startup (once the Gallery's first view is in), then on the
+        // library's timer.
+        if self.loaded && self.view_loaded {
             let interval = self.snap.sweep_interval_minutes.max(1) as f64 * 60.0;
             let due = self.last_sweep.is_none_or(|t| self.now - t >= interval);
             if due {
@@ -531,7 +534,7 @@ impl ShoeboxApp {
                 self.loaded = true;
                 self.rows.changed();
                 if first {
-                    // After the first frame is drawn: the check is background work.
+                    // Once the Gallery shows: the check is background work.
                     self.check_files_next_frame = true;
                 }
                 self.gallery.dirty = true;

@@ -48,7 +48,7 @@ pub struct ShoeboxApp {
     pub(crate) last_batch: Option<BatchId>,
     /// The preferences as last saved; a difference wakes a frame so they are saved soon.
     pub(crate) saved_prefs: Prefs,
-    /// The missing/offline check waits until the first frame with the library is drawn.
+    /// The missing/offline check waits until the Gallery's first view is in.
     check_files_next_frame: bool,
     check_files_due: bool,
     /// The folders to watch are to be read again.
