@@ -41,7 +41,15 @@ fn from_store(f: &Fixture, q: &GalleryQuery) -> Vec<(AssetId, u64)> {
 }
 
 /// Names that test the search: cases, accents, quotes, the needle at either end, and
-/// names that share a prefix (ties of the sort keys go by name, then id).
+/// names that share a prefix (ties of the sort keys go by name, then id). Windows refuses
+/// a double quote in a file name: there the name holds single quotes (the search for a
+/// double quote is still made, and finds nothing).
+const QUOTED: &str = if cfg!(windows) {
+    "say 'cheese'.jpg"
+} else {
+    "say \"cheese\".jpg"
+};
+
 const NAMES: &[&str] = &[
     "Porto beach.jpg",
     "porto-night.JPG",
@@ -49,7 +57,7 @@ const NAMES: &[&str] = &[
     "Lisbon (2).png",
     "Émile à Évora.jpg",
     "émile-small.jpg",
-    "say \"cheese\".jpg",
+    QUOTED,
     "notes.txt",
     "clip.mp4",
     "song.mp3",
