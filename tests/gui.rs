@@ -85,8 +85,7 @@ fn gui_stepping(dir: tempfile::TempDir, clock: ManualClock, lib: Library, step: 
 }
 
 /// `app` in a window of `size` points, each event handled in a frame `step` seconds after
-/// the last. `None` is for an app on its own threads: egui_kittest's own step, and frames
-/// enough for replies and pictures to arrive before the window settles.
+/// the last. `None` is for an app on its own threads: egui_kittest's own step.
 fn window(
     dir: tempfile::TempDir,
     clock: ManualClock,
@@ -94,11 +93,12 @@ fn window(
     size: [f32; 2],
     step: Option<f32>,
 ) -> Gui {
-    let mut builder = Harness::builder().with_size(size);
-    builder = match step {
-        Some(step) => builder.with_step_dt(step),
-        None => builder.with_max_steps(200),
-    };
+    // Frames enough to settle: after a change the Gallery's view and then the records
+    // of its rows arrive, each in a frame of its own (and a file watched may report too).
+    let mut builder = Harness::builder().with_size(size).with_max_steps(200);
+    if let Some(step) = step {
+        builder = builder.with_step_dt(step);
+    }
     let harness = builder.build_ui_state(
         |ui, app: &mut ShoeboxApp| {
             app.logic(ui.ctx());
