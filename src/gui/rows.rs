@@ -130,13 +130,4 @@ impl Rows {
             self.cache.retain(|_, c| c.used.get() >= cut);
         }
     }
-
-    /// How many records are kept (for tests and the benchmark).
-    pub fn len(&self) -> usize {
-        self.cache.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.cache.is_empty()
-    }
 }

@@ -183,11 +183,10 @@ pub enum Reply {
     },
     /// The folders holding files imported in place.
     Folders(Vec<PathBuf>),
-    /// Pictures to make thumbnails of ahead; `next` is where the next page starts (`None`:
-    /// none left).
+    /// Pictures to make thumbnails of ahead, and whether more follow.
     Ahead {
         pictures: Vec<AssetInfo>,
-        next: Option<AssetId>,
+        more: bool,
     },
     Progress(ImportProgress),
     Imported(ImportReport),
@@ -287,12 +286,8 @@ pub fn execute(
             const PAGE: usize = 2_000;
             match lib.pictures_after(after, PAGE) {
                 Ok(pictures) => {
-                    let next = if pictures.len() < PAGE {
-                        None
-                    } else {
-                        pictures.last().and_then(|a| a.id.asset())
-                    };
-                    out.push(Reply::Ahead { pictures, next });
+                    let more = pictures.len() == PAGE;
+                    out.push(Reply::Ahead { pictures, more });
                 }
                 Err(e) => out.push(Reply::Failed {
                     what: "Reading the library".into(),

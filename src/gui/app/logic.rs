@@ -568,7 +568,7 @@ impl ShoeboxApp {
                 }
             }
             Reply::Rows { rows, generation } => self.rows.receive(rows, generation),
-            Reply::Ahead { pictures, next } => self.on_ahead(pictures, next.is_some()),
+            Reply::Ahead { pictures, more } => self.on_ahead(pictures, more),
             Reply::Folders(folders) => self.watch_folders(folders),
             Reply::Progress(p) => self.progress = Some(p),
             Reply::Imported(r) => {
