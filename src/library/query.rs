@@ -373,26 +373,16 @@ impl Library {
 
     /// Bytes held by active assets (the Trash does not count).
     pub fn library_size(&self) -> Result<u64> {
-        let n: i64 = self.conn.query_row(
-            "SELECT ifnull(sum(size), 0) FROM assets WHERE state = 'active'",
-            [],
-            |r| r.get(0),
-        )?;
-        Ok(n.max(0) as u64)
+        Ok(store::active_bytes(&self.conn)?)
     }
 
     /// Bytes held in the Trash.
     pub fn trash_size(&self) -> Result<u64> {
         // A file missing from disk holds no bytes in the Trash.
-        let n: i64 = self.conn.query_row(
-            &format!(
-                "SELECT ifnull(sum(size), 0) FROM assets WHERE state = 'trashed' AND missing != {}",
-                super::check::MISSING
-            ),
-            [],
-            |r| r.get(0),
-        )?;
-        Ok(n.max(0) as u64)
+        Ok(store::trashed_bytes_except(
+            &self.conn,
+            super::check::MISSING,
+        )?)
     }
 
     /// The batches that still have items in the Trash, newest first.

@@ -113,23 +113,6 @@ pub fn active_assets_by_id(
     Ok(out)
 }
 
-/// How many active assets each collection holds directly (the top of the library under
-/// `None`), counted by SQLite over an index.
-pub fn active_counts_by_collection(
-    conn: &Connection,
-) -> rusqlite::Result<Vec<(Option<CollectionId>, u64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT nullif(ifnull(collection_id, 0), 0), count(*) FROM assets
-         INDEXED BY assets_active_listing WHERE state = 'active'
-         GROUP BY ifnull(collection_id, 0)",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let n: i64 = r.get(1)?;
-        Ok((r.get(0)?, n.max(0) as u64))
-    })?;
-    rows.collect()
-}
-
 /// Up to `limit` active pictures and videos with an id above `after`, by id (a keyset page:
 /// the next page starts after the last id, and what is imported later comes last).
 pub fn active_pictures_after(

@@ -278,6 +278,44 @@ pub const MIGRATIONS: &[&str] = &[
     END;
     INSERT INTO assets_names(rowid, name_key) SELECT id, name_key FROM assets;
     "#,
+    // 13: how many assets, and how many bytes, each collection holds in each state (and
+    // each presence on disk), kept in step with the assets by triggers in the same
+    // transaction: the collection tree's counts and the status line's totals are read from
+    // at most a few thousand rows however many items the library holds.
+    r#"
+    CREATE TABLE asset_tallies (
+        collection_key INTEGER NOT NULL,
+        state          TEXT NOT NULL,
+        missing        INTEGER NOT NULL,
+        items          INTEGER NOT NULL,
+        bytes          INTEGER NOT NULL,
+        PRIMARY KEY (collection_key, state, missing)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TRIGGER asset_tallies_insert AFTER INSERT ON assets BEGIN
+        INSERT INTO asset_tallies VALUES
+            (ifnull(new.collection_id, 0), new.state, new.missing, 1, new.size)
+        ON CONFLICT DO UPDATE SET items = items + 1, bytes = bytes + excluded.bytes;
+    END;
+    CREATE TRIGGER asset_tallies_delete AFTER DELETE ON assets BEGIN
+        UPDATE asset_tallies SET items = items - 1, bytes = bytes - old.size
+        WHERE collection_key = ifnull(old.collection_id, 0) AND state = old.state
+          AND missing = old.missing;
+    END;
+    CREATE TRIGGER asset_tallies_update AFTER UPDATE OF collection_id, state, missing, size
+        ON assets
+        WHEN old.collection_id IS NOT new.collection_id OR old.state IS NOT new.state
+          OR old.missing IS NOT new.missing OR old.size IS NOT new.size BEGIN
+        UPDATE asset_tallies SET items = items - 1, bytes = bytes - old.size
+        WHERE collection_key = ifnull(old.collection_id, 0) AND state = old.state
+          AND missing = old.missing;
+        INSERT INTO asset_tallies VALUES
+            (ifnull(new.collection_id, 0), new.state, new.missing, 1, new.size)
+        ON CONFLICT DO UPDATE SET items = items + 1, bytes = bytes + excluded.bytes;
+    END;
+    INSERT INTO asset_tallies
+        SELECT ifnull(collection_id, 0), state, missing, count(*), sum(size) FROM assets
+        GROUP BY 1, 2, 3;
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

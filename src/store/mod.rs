@@ -6,6 +6,7 @@ mod gallery;
 mod listings;
 mod migrations;
 mod records;
+mod tallies;
 mod types;
 
 use std::path::Path;
@@ -14,8 +15,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 pub use gallery::{
-    GalleryView, Order, active_assets_by_id, active_counts_by_collection, active_pictures_after,
-    each_gallery_id, each_in_place_file,
+    GalleryView, Order, active_assets_by_id, active_pictures_after, each_gallery_id,
+    each_in_place_file,
 };
 pub use listings::{AssetListing, each_active_asset};
 pub use migrations::{MIGRATIONS, migrate};
@@ -23,6 +24,7 @@ pub use records::{
     NewAsset, NewFile, TrashedAt, insert_asset_tx, insert_assets_tx, insert_batch_tx,
     insert_collection_tx,
 };
+pub use tallies::{active_bytes, active_counts_by_collection, trashed_bytes_except};
 pub use types::{AssetId, AssetState, BatchId, CollectionId, CollectionStatus, IdTable};
 
 /// Errors of the storage layer.
@@ -150,7 +152,8 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> rusqlite::Resul
     Ok(())
 }
 
-/// `PRAGMA integrity_check` and `foreign_key_check` both clean.
+/// `PRAGMA integrity_check` and `foreign_key_check` both clean, and the tallies agreeing
+/// with the assets they count.
 pub fn check_integrity(conn: &Connection) -> rusqlite::Result<Result<(), String>> {
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if integrity != "ok" {
@@ -161,6 +164,9 @@ pub fn check_integrity(conn: &Connection) -> rusqlite::Result<Result<(), String>
     if let Some(row) = rows.next()? {
         let table: String = row.get(0)?;
         return Ok(Err(format!("foreign key violation in {table}")));
+    }
+    if let Some(why) = tallies::tallies_disagree(conn)? {
+        return Ok(Err(why));
     }
     Ok(Ok(()))
 }
