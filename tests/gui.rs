@@ -1993,3 +1993,137 @@ fn newuser08_the_window_follows_a_folder_imported_in_place() {
     g.harness.run();
     assert!(!g.shows("IMG_3.jpg"), "left alone with the setting off");
 }
+
+/// What each frame showed: the answer to the view last asked for, and all of that view.
+type Frames = Arc<std::sync::Mutex<Vec<(bool, bool)>>>;
+
+/// A library larger than the head of a view (2,000 ids) in one folder imported in place,
+/// in a window that records, frame by frame, whether it shows the answer to the view last
+/// asked for and whether all of that view is in.
+fn gui_with_many(n: usize) -> (Gui, Frames) {
+    let (dir, clock, mut lib) = library();
+    let src = dir.path().join("src").join("Shoot");
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..n {
+        std::fs::write(src.join(format!("IMG_{i:05}.txt")), i.to_string()).unwrap();
+    }
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    let report = lib.import(&[src], &opts, &mut |_| {}).unwrap();
+    assert_eq!(report.imported.len(), n, "{:?}", report.failed);
+    let ctx = egui::Context::default();
+    let app = ShoeboxApp::new(lib, &ctx, Prefs::default(), false).unwrap();
+    let frames = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = frames.clone();
+    // One pass a frame (egui may run a frame's code twice): each frame shows what the
+    // frame before it received.
+    let harness = Harness::builder()
+        .with_size([1100.0, 760.0])
+        .with_max_steps(200)
+        .with_step_dt(0.25)
+        .with_context_setup(|ctx| {
+            ctx.options_mut(|o| o.max_passes = std::num::NonZeroUsize::MIN);
+        })
+        .build_ui_state(
+            move |ui, app: &mut ShoeboxApp| {
+                app.logic(ui.ctx());
+                app_ui(app, ui);
+                record
+                    .lock()
+                    .unwrap()
+                    .push((app.shows_answer(), app.shows_view()));
+            },
+            app,
+        );
+    let g = Gui {
+        dir,
+        clock,
+        harness,
+    };
+    (g, frames)
+}
+
+impl Gui {
+    /// One more file in the folder imported in place, taken in by a check.
+    fn write_one_more(&mut self) {
+        let src = self.dir.path().join("src").join("Shoot");
+        std::fs::write(src.join("IMG_99999.txt"), "more").unwrap();
+        self.harness.state_mut().send(Job::CheckFiles);
+    }
+}
+
+/// A new view (the window opening, a search typed) shows its first rows from the head of
+/// its ids, read at once whatever the library's size, and says it is counting until the
+/// rest is read behind them.
+#[test]
+fn a_new_view_shows_its_head_at_once_and_counts_the_rest_behind_it() {
+    let (mut g, frames) = gui_with_many(2_100);
+    g.harness.run();
+    // The window opened on a frame that showed the head while the rest was read.
+    let seen = std::mem::take(&mut *frames.lock().unwrap());
+    let head = seen.iter().position(|&(answer, all)| answer && !all);
+    let whole = seen.iter().position(|&(_, all)| all);
+    assert!(head.is_some() && head < whole, "{seen:?}");
+    assert!(g.shows("IMG_00000.txt"));
+    assert!(g.shows_text("2,100 items ·"));
+    // A search that matches more than the head: its head first, saying it is counting,
+    // then all of it.
+    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    search.focus();
+    search.type_text("img_0");
+    let mut counting = false;
+    for _ in 0..6 {
+        g.harness.step();
+        counting |= g.shows_text("2,000+ of 2,100 items · counting…");
+    }
+    assert!(counting);
+    g.harness.run();
+    assert!(g.shows_text("2,100 items ·"));
+    // The same view read again after a change comes whole: the count never goes back.
+    frames.lock().unwrap().clear();
+    g.write_one_more();
+    for _ in 0..8 {
+        g.harness.step();
+        assert!(!g.shows_text("counting…"));
+    }
+    let seen = frames.lock().unwrap().clone();
+    assert!(
+        !seen.iter().any(|&(answer, all)| answer && !all),
+        "{seen:?}"
+    );
+    assert!(g.shows_text("2,101 items ·"));
+}
+
+/// A read of a whole view that is no longer wanted (the user typed on) stops early and
+/// answers nothing; one still wanted answers all of it.
+#[test]
+fn a_view_read_no_longer_wanted_stops_and_answers_nothing() {
+    use shoebox::gui::worker::{Reply, execute};
+    use std::sync::atomic::AtomicU64;
+    let (dir, _clock, mut lib) = library();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..5_000 {
+        std::fs::write(src.join(format!("{i}.txt")), i.to_string()).unwrap();
+    }
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    lib.import(&[src], &opts, &mut |_| {}).unwrap();
+    let view = |generation, wanted: u64| Job::View {
+        query: shoebox::library::GalleryQuery::default(),
+        generation,
+        limit: None,
+        wanted: Arc::new(AtomicU64::new(wanted)),
+    };
+    let replies = execute(&mut lib, view(1, 2), &mut |_| {});
+    assert!(replies.is_empty(), "{replies:?}");
+    let replies = execute(&mut lib, view(2, 2), &mut |_| {});
+    assert!(
+        matches!(&replies[..], [Reply::View { ids, complete: true, .. }] if ids.len() == 5_000),
+        "{replies:?}"
+    );
+}

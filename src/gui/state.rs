@@ -69,6 +69,8 @@ pub struct Shown {
     pub focus_moved: bool,
     /// Bytes of what is shown.
     pub bytes: u64,
+    /// `ids` holds the head of the view: the rest of it is being read.
+    pub reading_rest: bool,
     /// After items leave (a move to the Trash): the position they were at and their ids.
     /// Once the list no longer shows them, the item now at that position is selected and
     /// focused, so culling goes on with the next Delete.

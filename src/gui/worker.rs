@@ -36,6 +36,9 @@ pub struct Snapshot {
     pub join_new_files: bool,
     /// Why automatic purging waits (a clock problem), if it does.
     pub clock_hold: Option<crate::library::ClockHold>,
+    /// The version of the assets (see [`Library::assets_version`]): the Gallery's view is
+    /// read again when it has moved on since its last read.
+    pub assets_version: u64,
 }
 
 impl Snapshot {
@@ -88,10 +91,15 @@ impl Snapshot {
 pub enum Job {
     /// Read everything again (e.g. days left move on with the clock).
     Refresh,
-    /// The ids of what a view of the Gallery shows, in order (a read: no snapshot).
+    /// The ids of what a view of the Gallery shows, in order (a read: no snapshot): the
+    /// first `limit` of them (the head of a new view, answered at once whatever the
+    /// library's size), or all of them. A read of all stops early once `wanted` has moved
+    /// on from `generation` (the user typed on: its answer would not be taken).
     View {
         query: GalleryQuery,
         generation: u64,
+        limit: Option<usize>,
+        wanted: Arc<std::sync::atomic::AtomicU64>,
     },
     /// The records of these rows of the Gallery (a read), in the data generation given.
     Rows {
@@ -170,11 +178,14 @@ impl Job {
 #[derive(Debug)]
 pub enum Reply {
     Snapshot(Snapshot),
-    /// A view's ids in order, and the bytes they hold.
+    /// A view's ids in order, and the bytes they hold; `complete`: all of them (else the
+    /// head of the view, the rest to be read); `version`: the assets' version read.
     View {
         generation: u64,
         ids: Vec<ItemId>,
         bytes: u64,
+        complete: bool,
+        version: u64,
     },
     /// Records of the Gallery's rows.
     Rows {
@@ -236,19 +247,44 @@ pub fn execute(
     let mut out = Vec::new();
     let changed = match job {
         Job::Refresh => true,
-        Job::View { query, generation } => {
+        Job::View {
+            query,
+            generation,
+            limit,
+            wanted,
+        } => {
+            // How often a long read looks whether it is still wanted.
+            const LOOK_EVERY: usize = 4_096;
             let mut ids = Vec::new();
             let mut bytes = 0;
-            let read = lib.each_gallery_id(&query, &mut |id, size| {
-                ids.push(ItemId::Asset(id));
-                bytes += size;
-                true
+            let mut complete = true;
+            let mut superseded = false;
+            let read = lib.assets_version().and_then(|version| {
+                lib.each_gallery_id(&query, &mut |id, size| {
+                    if limit.is_some_and(|n| ids.len() >= n) {
+                        complete = false;
+                        return false;
+                    }
+                    if ids.len() % LOOK_EVERY == LOOK_EVERY - 1
+                        && wanted.load(std::sync::atomic::Ordering::Relaxed) != generation
+                    {
+                        superseded = true;
+                        return false;
+                    }
+                    ids.push(ItemId::Asset(id));
+                    bytes += size;
+                    true
+                })
+                .map(|()| version)
             });
             match read {
-                Ok(()) => out.push(Reply::View {
+                Ok(_) if superseded => {}
+                Ok(version) => out.push(Reply::View {
                     generation,
                     ids,
                     bytes,
+                    complete,
+                    version,
                 }),
                 Err(e) => out.push(Reply::Failed {
                     what: "Reading the library".into(),
@@ -466,6 +502,7 @@ pub fn snapshot(lib: &mut Library) -> Result<Snapshot, LibraryError> {
         sweep_interval_minutes: lib.sweep_interval_minutes()?,
         join_new_files: lib.join_new_files()?,
         clock_hold: lib.clock_hold()?,
+        assets_version: lib.assets_version()?,
     };
     // Looked up while drawing (the Trash's path, its status line): indexed once here.
     snap.trashed_collections = Arc::new(

@@ -371,6 +371,12 @@ impl Library {
         Ok(n as u64)
     }
 
+    /// A number that moves on whenever an asset comes, goes or changes its order or place
+    /// (the Gallery's views are read again when it has).
+    pub fn assets_version(&self) -> Result<u64> {
+        Ok(store::assets_version(&self.conn)?)
+    }
+
     /// Bytes held by active assets (the Trash does not count).
     pub fn library_size(&self) -> Result<u64> {
         Ok(store::active_bytes(&self.conn)?)

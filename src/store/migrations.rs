@@ -281,7 +281,8 @@ pub const MIGRATIONS: &[&str] = &[
     // 13: how many assets, and how many bytes, each collection holds in each state (and
     // each presence on disk), kept in step with the assets by triggers in the same
     // transaction: the collection tree's counts and the status line's totals are read from
-    // at most a few thousand rows however many items the library holds.
+    // at most a few thousand rows however many items the library holds. And the version
+    // of the assets, moved on by triggers at each change.
     r#"
     CREATE TABLE asset_tallies (
         collection_key INTEGER NOT NULL,
@@ -315,6 +316,24 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO asset_tallies
         SELECT ifnull(collection_id, 0), state, missing, count(*), sum(size) FROM assets
         GROUP BY 1, 2, 3;
+    -- A number that moves on whenever an asset comes, goes or changes what orders or
+    -- places it: the Gallery reads its view again only when it has.
+    CREATE TABLE assets_version (
+        id      INTEGER PRIMARY KEY CHECK (id = 0),
+        version INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO assets_version VALUES (0, 0);
+    CREATE TRIGGER assets_version_insert AFTER INSERT ON assets BEGIN
+        UPDATE assets_version SET version = version + 1 WHERE id = 0;
+    END;
+    CREATE TRIGGER assets_version_delete AFTER DELETE ON assets BEGIN
+        UPDATE assets_version SET version = version + 1 WHERE id = 0;
+    END;
+    CREATE TRIGGER assets_version_update
+        AFTER UPDATE OF collection_id, name_key, kind, size, imported_at, captured_at, state
+        ON assets BEGIN
+        UPDATE assets_version SET version = version + 1 WHERE id = 0;
+    END;
     "#,
 ];
 

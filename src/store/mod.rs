@@ -24,7 +24,9 @@ pub use records::{
     NewAsset, NewFile, TrashedAt, insert_asset_tx, insert_assets_tx, insert_batch_tx,
     insert_collection_tx,
 };
-pub use tallies::{active_bytes, active_counts_by_collection, trashed_bytes_except};
+pub use tallies::{
+    active_bytes, active_counts_by_collection, assets_version, trashed_bytes_except,
+};
 pub use types::{AssetId, AssetState, BatchId, CollectionId, CollectionStatus, IdTable};
 
 /// Errors of the storage layer.

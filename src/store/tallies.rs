@@ -42,6 +42,15 @@ pub fn trashed_bytes_except(conn: &Connection, gone: i64) -> rusqlite::Result<u6
     Ok(n.max(0) as u64)
 }
 
+/// The version of the assets: it moves on whenever an asset comes, goes, or changes what
+/// orders it or where it is.
+pub fn assets_version(conn: &Connection) -> rusqlite::Result<u64> {
+    let n: i64 = conn
+        .prepare_cached("SELECT version FROM assets_version WHERE id = 0")?
+        .query_row([], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
 /// Where the tallies disagree with a count of the assets themselves: the first such
 /// group, described (`None`: they agree).
 pub fn tallies_disagree(conn: &Connection) -> rusqlite::Result<Option<String>> {
@@ -93,6 +102,7 @@ mod tests {
     #[test]
     fn the_tallies_follow_every_insert_move_state_presence_size_and_delete() {
         let conn = library();
+        let version = assets_version(&conn).unwrap();
         assert_eq!(active_bytes(&conn).unwrap(), 330);
         let mut counts = active_counts_by_collection(&conn).unwrap();
         counts.sort();
@@ -110,6 +120,15 @@ mod tests {
             vec![(Some(CollectionId(1)), 1)]
         );
         assert_eq!(tallies_disagree(&conn).unwrap(), None);
+        let moved = assets_version(&conn).unwrap();
+        assert!(moved > version);
+        // A change the Gallery's order and places do not see leaves the version alone.
+        conn.execute_batch("UPDATE assets SET hash = 'h4', width = 3 WHERE id = 3;")
+            .unwrap();
+        assert_eq!(assets_version(&conn).unwrap(), moved);
+        conn.execute_batch("UPDATE assets SET name_key = 'w' WHERE id = 3;")
+            .unwrap();
+        assert!(assets_version(&conn).unwrap() > moved);
         conn.execute_batch("DELETE FROM assets WHERE id IN (1, 3);")
             .unwrap();
         assert_eq!(active_bytes(&conn).unwrap(), 0);

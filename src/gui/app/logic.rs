@@ -50,6 +50,10 @@ fn nearest_trashed(c: CollectionId, before: &Snapshot, now: &Snapshot) -> Option
 /// How long after the last picture arrived the textures off screen are released.
 const SETTLE_SECONDS: f64 = 2.0;
 
+/// How many ids of a new Gallery view come first, before the rest is read: more than a
+/// screen and the rows read around it.
+const VIEW_HEAD: usize = 2_000;
+
 /// How long a status-line message stays.
 const STATUS_SECS: f64 = 12.0;
 
@@ -362,6 +366,18 @@ impl ShoeboxApp {
         }
         self.keyboard(ctx);
         self.refresh_shown();
+        if self.view_rest_due
+            && self.shows_answer()
+            && let Some(query) = self.view_query.clone()
+        {
+            self.view_rest_due = false;
+            self.handle.send(Job::View {
+                query,
+                generation: self.view_generation,
+                limit: None,
+                wanted: self.view_wanted.clone(),
+            });
+        }
         self.settle_preview();
         self.ask_ahead();
         if self.handle.has_replies() {
@@ -520,6 +536,7 @@ impl ShoeboxApp {
                     if still != self.collection {
                         self.collection = still;
                         self.gallery.sel.clear();
+                        self.gallery.dirty = true;
                     }
                 }
                 // Likewise the trashed collection opened in the Trash (restored or purged).
@@ -537,7 +554,15 @@ impl ShoeboxApp {
                     // Once the Gallery shows: the check is background work.
                     self.check_files_next_frame = true;
                 }
-                self.gallery.dirty = true;
+                // The assets changed since the view was read: it is read again (once the
+                // one on its way is in: see `Reply::View`).
+                if self.view_complete == self.view_generation
+                    && self
+                        .view_version
+                        .is_some_and(|v| v < self.snap.assets_version)
+                {
+                    self.gallery.dirty = true;
+                }
                 self.trash.dirty = true;
                 self.make_thumbnails_ahead();
                 if self.ahead_next.is_none() {
@@ -556,15 +581,29 @@ impl ShoeboxApp {
                 generation,
                 ids,
                 bytes,
+                complete,
+                version,
             } => {
                 if generation == self.view_generation {
                     self.view_loaded = true;
                     self.view_answered = generation;
                     self.gallery.ids = std::sync::Arc::new(ids);
                     self.gallery.bytes = bytes;
-                    let ids = self.gallery.ids.clone();
-                    self.gallery.sel.retain_shown(&ids);
-                    self.gallery.settle_reselect();
+                    self.gallery.reading_rest = !complete;
+                    if complete {
+                        self.view_complete = generation;
+                        self.view_version = Some(version);
+                        if version < self.snap.assets_version {
+                            // Read before a change this window has heard of.
+                            self.gallery.dirty = true;
+                        }
+                        let ids = self.gallery.ids.clone();
+                        self.gallery.sel.retain_shown(&ids);
+                        self.gallery.settle_reselect();
+                    } else {
+                        // The head shows; the rest is read once its rows are in.
+                        self.view_rest_due = true;
+                    }
                 }
             }
             Reply::Rows { rows, generation } => self.rows.receive(rows, generation),
@@ -821,14 +860,25 @@ impl ShoeboxApp {
         if self.gallery.dirty {
             self.gallery.dirty = false;
             // Answered by the library thread; until then the view shows what it showed.
+            // A new view (another search, sort or collection) comes head first, so its
+            // first rows show at once; the same view read again after a change comes
+            // whole, where the user is in it kept.
+            let query = crate::library::GalleryQuery {
+                collection: self.collection,
+                search: self.gallery.search.clone(),
+                sort: self.prefs.sort,
+            };
+            let limit = (self.view_query.as_ref() != Some(&query)).then_some(VIEW_HEAD);
             self.view_generation += 1;
+            self.view_rest_due = false;
+            self.view_wanted
+                .store(self.view_generation, std::sync::atomic::Ordering::Relaxed);
+            self.view_query = Some(query.clone());
             self.handle.send(Job::View {
-                query: crate::library::GalleryQuery {
-                    collection: self.collection,
-                    search: self.gallery.search.clone(),
-                    sort: self.prefs.sort,
-                },
+                query,
                 generation: self.view_generation,
+                limit,
+                wanted: self.view_wanted.clone(),
             });
         }
         if self.trash.dirty {

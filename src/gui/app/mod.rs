@@ -73,6 +73,17 @@ pub struct ShoeboxApp {
     pub(crate) rows: crate::gui::rows::Rows,
     /// The Gallery view last asked for: only its answer is taken.
     view_generation: u64,
+    /// The same, shared with the library thread: a long read no longer wanted stops.
+    view_wanted: Arc<std::sync::atomic::AtomicU64>,
+    /// What the view last asked for shows (a new one is answered by its head first).
+    view_query: Option<crate::library::GalleryQuery>,
+    /// The view last answered in full (its head shows until then).
+    view_complete: u64,
+    /// The head of the view last asked for is in: the rest is asked for once its first
+    /// rows' records are (they come first).
+    view_rest_due: bool,
+    /// The version of the assets the view last answered in full was read at.
+    view_version: Option<u64>,
     /// The Gallery's first view has arrived.
     view_loaded: bool,
     /// The last view answered.
@@ -145,7 +156,11 @@ impl ShoeboxApp {
             loaded: false,
             prefs: prefs.clone(),
             collection: None,
-            gallery: Shown::default(),
+            // The Gallery's first rows are asked for in the first frame.
+            gallery: Shown {
+                dirty: true,
+                ..Shown::default()
+            },
             trash: Shown::default(),
             trash_open: None,
             trash_covers: std::collections::HashMap::new(),
@@ -173,6 +188,11 @@ impl ShoeboxApp {
             ahead_last: None,
             rows: Default::default(),
             view_generation: 0,
+            view_wanted: Arc::default(),
+            view_query: None,
+            view_complete: 0,
+            view_rest_due: false,
+            view_version: None,
             view_loaded: false,
             view_answered: 0,
             watch: crate::gui::watch::FileWatch::new(wake_watch.clone()),
@@ -244,12 +264,28 @@ impl ShoeboxApp {
                 .is_none_or(|&id| self.rows.peek(id).is_some())
     }
 
-    /// The Gallery shows the view last asked for (a search typed, a sort chosen), with
-    /// the records of the rows around its focus (or its top) read since the last change.
-    pub fn shows_view(&self) -> bool {
+    /// The Gallery answers the view last asked for (a search typed, a sort chosen): its
+    /// first rows show, with their records read since the last change (the rest of its
+    /// ids may still be read).
+    pub fn shows_answer(&self) -> bool {
         let at = self.gallery.sel.focus.unwrap_or(0);
         self.loaded
             && self.view_answered == self.view_generation
+            && !self.rows.has_wanted()
+            && self
+                .gallery
+                .ids
+                .get(at)
+                .is_none_or(|&id| self.rows.is_fresh(id))
+    }
+
+    /// The Gallery shows the view last asked for (a search typed, a sort chosen), all of
+    /// its ids read, with the records of the rows around its focus (or its top) read since
+    /// the last change.
+    pub fn shows_view(&self) -> bool {
+        let at = self.gallery.sel.focus.unwrap_or(0);
+        self.loaded
+            && self.view_complete == self.view_generation
             && !self.rows.has_wanted()
             && self
                 .gallery

@@ -88,7 +88,9 @@ pub fn shown_text(
 ) -> String {
     use crate::library::{human_size, items, thousands};
     let n = shown.ids.len();
-    if n == all {
+    if shown.reading_rest {
+        format!("{}+ of {}{place} · counting…", thousands(n), items(all),)
+    } else if n == all {
         format!("{}{place} · {}", items(n), human_size(all_bytes))
     } else {
         format!(
