@@ -162,3 +162,44 @@ fn gallery_rows_are_read_by_id_and_counts_by_collection() {
     let expected: HashMap<Option<CollectionId>, u64> = [(None, 1), (Some(c), 1)].into();
     assert_eq!(counts, expected);
 }
+
+/// The folders to watch are read a page of files at a time (so the window's reads go
+/// between the pages): any page size finds each folder of the files imported in place once,
+/// and none of the files imported by copy or in the Trash.
+#[test]
+fn the_folders_to_watch_read_a_page_at_a_time_are_each_folder_once() {
+    let mut f = Fixture::new();
+    for (i, dir) in ["a", "a", "b", "c/d", "c/d", "c"].iter().enumerate() {
+        let p = f.file(&format!("{dir}/{i}.txt"), i.to_string().as_bytes());
+        f.import_in_place(&p);
+    }
+    let gone = f.file("e/gone.txt", b"gone");
+    let gone = f.import_in_place(&gone);
+    f.lib.trash(&[gone]).unwrap();
+    let copied = f.file("f/copied.txt", b"copied");
+    f.import(&[copied], None);
+    // (Compared by their ends: the library holds the files' full, resolved paths.)
+    let want = ["a", "b", "c", "c/d"];
+    let ends = |dirs: &[std::path::PathBuf]| {
+        dirs.len() == want.len()
+            && dirs
+                .iter()
+                .zip(want)
+                .all(|(d, w)| d.ends_with(std::path::Path::new(w)))
+    };
+    let all = f.lib.in_place_folders().unwrap();
+    assert!(ends(&all), "{all:?}");
+    for page in 1..=7 {
+        let mut dirs = std::collections::BTreeSet::new();
+        let mut after = 0;
+        let mut pages = 0;
+        while let Some(next) = f.lib.in_place_folders_page(after, page, &mut dirs).unwrap() {
+            assert!(next > after);
+            after = next;
+            pages += 1;
+        }
+        let dirs: Vec<_> = dirs.into_iter().collect();
+        assert_eq!(dirs, all, "page of {page}");
+        assert!(pages >= 6 / page, "page of {page}: {pages} pages");
+    }
+}

@@ -109,8 +109,13 @@ pub enum Job {
     /// The next page of pictures to make thumbnails of ahead, after this id (a read).
     Ahead(AssetId),
     /// The folders holding files imported in place, to watch (a read; after the first
-    /// frame and after changes that can add folders, never before the library shows).
-    Folders,
+    /// frame and after changes that can add folders, never before the library shows):
+    /// those of the files after the file id `after` added to `found`, a page at a time,
+    /// so the reads the window waits for go between the pages.
+    Folders {
+        after: i64,
+        found: std::collections::BTreeSet<PathBuf>,
+    },
     Import {
         paths: Vec<PathBuf>,
         opts: ImportOptions,
@@ -169,7 +174,7 @@ impl Job {
     pub fn is_read(&self) -> bool {
         matches!(
             self,
-            Job::View { .. } | Job::Rows { .. } | Job::Ahead(_) | Job::Folders
+            Job::View { .. } | Job::Rows { .. } | Job::Ahead(_) | Job::Folders { .. }
         )
     }
 }
@@ -194,6 +199,9 @@ pub enum Reply {
     },
     /// The folders holding files imported in place.
     Folders(Vec<PathBuf>),
+    /// The rest of a read done a page at a time: the library's end runs it next (after
+    /// the reads waiting), it never reaches the window.
+    Again(Job),
     /// Pictures to make thumbnails of ahead, and whether more follow.
     Ahead {
         pictures: Vec<AssetInfo>,
@@ -308,9 +316,11 @@ pub fn execute(
             out.push(Reply::Rows { rows, generation });
             false
         }
-        Job::Folders => {
-            match lib.in_place_folders() {
-                Ok(folders) => out.push(Reply::Folders(folders)),
+        Job::Folders { after, mut found } => {
+            const PAGE: usize = 50_000;
+            match lib.in_place_folders_page(after, PAGE, &mut found) {
+                Ok(Some(after)) => out.push(Reply::Again(Job::Folders { after, found })),
+                Ok(None) => out.push(Reply::Folders(found.into_iter().collect())),
                 Err(e) => out.push(Reply::Failed {
                     what: "Reading the library".into(),
                     message: e.to_string(),
@@ -565,7 +575,9 @@ impl LibraryHandle {
                     });
                     let done = (!read).then_some(Reply::Done);
                     for r in replies.into_iter().chain(done) {
-                        if reply_tx.send(r).is_err() {
+                        if let Reply::Again(job) = r {
+                            waiting.push_back(job);
+                        } else if reply_tx.send(r).is_err() {
                             return;
                         }
                     }
@@ -603,7 +615,15 @@ impl LibraryHandle {
                 }
             }
             LibraryHandle::Inline { lib, replies } => {
-                replies.extend(execute(lib, job, &mut |_| {}));
+                let mut jobs = vec![job];
+                while let Some(job) = jobs.pop() {
+                    for r in execute(lib, job, &mut |_| {}) {
+                        match r {
+                            Reply::Again(job) => jobs.push(job),
+                            r => replies.push(r),
+                        }
+                    }
+                }
             }
         }
     }

@@ -150,10 +150,18 @@ impl Library {
             .collect())
     }
 
-    /// The folders holding the files of active assets imported in place (each once).
-    pub fn in_place_folders(&self) -> Result<Vec<PathBuf>> {
-        let mut dirs = std::collections::BTreeSet::new();
-        store::each_in_place_file(&self.conn, &mut |stored| {
+    /// The folders holding the files of active assets imported in place, each once, read
+    /// a page of `page` files at a time: adds those of the files after the file id `after`
+    /// to `dirs`, and returns where the next page starts (`None`: all are read).
+    pub fn in_place_folders_page(
+        &self,
+        after: i64,
+        page: usize,
+        dirs: &mut std::collections::BTreeSet<PathBuf>,
+    ) -> Result<Option<i64>> {
+        let mut n = 0;
+        let last = store::in_place_files_after(&self.conn, after, page, &mut |stored| {
+            n += 1;
             if let Ok(path) = self.home_path(stored, true)
                 && let Some(dir) = path.parent()
                 && !dirs.contains(dir)
@@ -161,6 +169,17 @@ impl Library {
                 dirs.insert(dir.to_path_buf());
             }
         })?;
+        Ok(last.filter(|_| n == page))
+    }
+
+    /// The folders holding the files of active assets imported in place (each once).
+    pub fn in_place_folders(&self) -> Result<Vec<PathBuf>> {
+        const PAGE: usize = 50_000;
+        let mut dirs = std::collections::BTreeSet::new();
+        let mut after = 0;
+        while let Some(next) = self.in_place_folders_page(after, PAGE, &mut dirs)? {
+            after = next;
+        }
         Ok(dirs.into_iter().collect())
     }
 

@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 pub use gallery::{
     GalleryView, Order, active_assets_by_id, active_pictures_after, each_gallery_id,
-    each_in_place_file,
+    in_place_files_after,
 };
 pub use listings::{AssetListing, each_active_asset};
 pub use migrations::{MIGRATIONS, migrate};

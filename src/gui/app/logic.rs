@@ -263,7 +263,10 @@ impl ShoeboxApp {
             self.folders_due = true;
         }
         if std::mem::take(&mut self.folders_due) {
-            self.handle.send(Job::Folders);
+            self.handle.send(Job::Folders {
+                after: 0,
+                found: Default::default(),
+            });
         }
         if self.check_files_next_frame && self.view_loaded {
             // The Gallery's first view is in: its rows are asked for before the check.
@@ -609,6 +612,7 @@ impl ShoeboxApp {
             Reply::Rows { rows, generation } => self.rows.receive(rows, generation),
             Reply::Ahead { pictures, more } => self.on_ahead(pictures, more),
             Reply::Folders(folders) => self.watch_folders(folders),
+            Reply::Again(_) => {}
             Reply::Progress(p) => self.progress = Some(p),
             Reply::Imported(r) => {
                 self.progress = None;
