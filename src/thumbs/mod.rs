@@ -149,7 +149,10 @@ impl ThumbService {
             ready: Condvar::new(),
         });
         let (tx, rx) = channel();
-        let tools = formats::Tools::find();
+        // Which programs are here is asked by the first worker that needs it, off the
+        // window's thread (each question starts a program: at launch they cost the first
+        // frame a few hundred milliseconds).
+        let tools = Arc::new(std::sync::OnceLock::new());
         let mut handles = Vec::new();
         for n in 0..workers.max(1) {
             let shared = shared.clone();
@@ -157,6 +160,7 @@ impl ThumbService {
             let wake = wake.clone();
             let cache_dir = cache_dir.clone();
             let isolation = isolation.clone();
+            let tools = tools.clone();
             let spawned = std::thread::Builder::new()
                 .name(format!("shoebox-thumbs-{n}"))
                 .spawn(move || {
@@ -165,7 +169,7 @@ impl ThumbService {
                         tx: &tx,
                         wake: &*wake,
                         cache_dir: &cache_dir,
-                        tools,
+                        tools: &tools,
                         isolation: &isolation,
                     };
                     worker(&env);
@@ -361,8 +365,16 @@ struct Env<'a> {
     tx: &'a Sender<Output>,
     wake: &'a (dyn Fn() + Send + Sync),
     cache_dir: &'a Path,
-    tools: formats::Tools,
+    tools: &'a std::sync::OnceLock<formats::Tools>,
     isolation: &'a Isolation,
+}
+
+impl Env<'_> {
+    /// The programs this computer has to make pictures with (found once, by the first
+    /// worker to ask).
+    fn tools(&self) -> formats::Tools {
+        *self.tools.get_or_init(formats::Tools::find)
+    }
 }
 
 enum Job {
@@ -379,7 +391,7 @@ fn worker(env: &Env) {
         };
         match job {
             Job::OnScreen(req) => {
-                let out = match make(&req, env.cache_dir, env.tools, env.isolation, &mut helper) {
+                let out = match make(&req, env.cache_dir, env.tools(), env.isolation, &mut helper) {
                     Ok(img) => Output::Ready {
                         key: req.key,
                         size: req.size,
@@ -402,7 +414,7 @@ fn worker(env: &Env) {
                 let out = if cache_path(env.cache_dir, &req).exists() {
                     Ok(())
                 } else {
-                    make(&req, env.cache_dir, env.tools, env.isolation, &mut helper).map(drop)
+                    make(&req, env.cache_dir, env.tools(), env.isolation, &mut helper).map(drop)
                 };
                 let out = match out {
                     Ok(()) => Output::Made {
