@@ -1994,13 +1994,8 @@ fn newuser08_the_window_follows_a_folder_imported_in_place() {
     assert!(!g.shows("IMG_3.jpg"), "left alone with the setting off");
 }
 
-/// What each frame showed: the answer to the view last asked for, and all of that view.
-type Frames = Arc<std::sync::Mutex<Vec<(bool, bool)>>>;
-
-/// A library larger than the head of a view (2,000 ids) in one folder imported in place,
-/// in a window that records, frame by frame, whether it shows the answer to the view last
-/// asked for and whether all of that view is in.
-fn gui_with_many(n: usize) -> (Gui, Frames) {
+/// A fresh library holding `n` files (`IMG_00000.txt`…) of `src/Shoot`, imported in place.
+fn library_of_many(n: usize) -> (tempfile::TempDir, ManualClock, Library) {
     let (dir, clock, mut lib) = library();
     let src = dir.path().join("src").join("Shoot");
     std::fs::create_dir_all(&src).unwrap();
@@ -2013,6 +2008,17 @@ fn gui_with_many(n: usize) -> (Gui, Frames) {
     };
     let report = lib.import(&[src], &opts, &mut |_| {}).unwrap();
     assert_eq!(report.imported.len(), n, "{:?}", report.failed);
+    (dir, clock, lib)
+}
+
+/// What each frame showed: the answer to the view last asked for, and all of that view.
+type Frames = Arc<std::sync::Mutex<Vec<(bool, bool)>>>;
+
+/// A library larger than the head of a view (2,000 ids) in one folder imported in place,
+/// in a window that records, frame by frame, whether it shows the answer to the view last
+/// asked for and whether all of that view is in.
+fn gui_with_many(n: usize) -> (Gui, Frames) {
+    let (dir, clock, lib) = library_of_many(n);
     let ctx = egui::Context::default();
     let app = ShoeboxApp::new(lib, &ctx, Prefs::default(), false).unwrap();
     let frames = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -2102,17 +2108,7 @@ fn a_new_view_shows_its_head_at_once_and_counts_the_rest_behind_it() {
 fn a_view_read_no_longer_wanted_stops_and_answers_nothing() {
     use shoebox::gui::worker::{Reply, execute};
     use std::sync::atomic::AtomicU64;
-    let (dir, _clock, mut lib) = library();
-    let src = dir.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    for i in 0..5_000 {
-        std::fs::write(src.join(format!("{i}.txt")), i.to_string()).unwrap();
-    }
-    let opts = ImportOptions {
-        in_place: true,
-        ..Default::default()
-    };
-    lib.import(&[src], &opts, &mut |_| {}).unwrap();
+    let (_dir, _clock, mut lib) = library_of_many(5_000);
     let view = |generation, wanted: u64| Job::View {
         query: shoebox::library::GalleryQuery::default(),
         generation,

@@ -172,17 +172,6 @@ impl Library {
         Ok(last.filter(|_| n == page))
     }
 
-    /// The folders holding the files of active assets imported in place (each once).
-    pub fn in_place_folders(&self) -> Result<Vec<PathBuf>> {
-        const PAGE: usize = 50_000;
-        let mut dirs = std::collections::BTreeSet::new();
-        let mut after = 0;
-        while let Some(next) = self.in_place_folders_page(after, PAGE, &mut dirs)? {
-            after = next;
-        }
-        Ok(dirs.into_iter().collect())
-    }
-
     /// How many active assets each collection holds directly (`None`: the top of the
     /// library).
     pub fn asset_counts(&self) -> Result<HashMap<Option<CollectionId>, u64>> {

@@ -268,24 +268,21 @@ impl ShoeboxApp {
     /// first rows show, with their records read since the last change (the rest of its
     /// ids may still be read).
     pub fn shows_answer(&self) -> bool {
-        let at = self.gallery.sel.focus.unwrap_or(0);
-        self.loaded
-            && self.view_answered == self.view_generation
-            && !self.rows.has_wanted()
-            && self
-                .gallery
-                .ids
-                .get(at)
-                .is_none_or(|&id| self.rows.is_fresh(id))
+        self.view_answered == self.view_generation && self.focus_rows_fresh()
     }
 
     /// The Gallery shows the view last asked for (a search typed, a sort chosen), all of
     /// its ids read, with the records of the rows around its focus (or its top) read since
     /// the last change.
     pub fn shows_view(&self) -> bool {
+        self.view_complete == self.view_generation && self.focus_rows_fresh()
+    }
+
+    /// The library is in and the records of the Gallery's rows around its focus (or its
+    /// top) have been read since the last change, none still wanted.
+    fn focus_rows_fresh(&self) -> bool {
         let at = self.gallery.sel.focus.unwrap_or(0);
         self.loaded
-            && self.view_complete == self.view_generation
             && !self.rows.has_wanted()
             && self
                 .gallery
