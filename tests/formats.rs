@@ -929,6 +929,74 @@ fn a_raw_without_a_preview_says_so() {
     assert_eq!(err, "no preview inside this RAW file");
 }
 
+/// An SVG's size is read from its root element alone (no drawing is converted in the app's
+/// process); for every way a root states its size it agrees with usvg's own sizing of the
+/// whole drawing, the reference. A root that states no size gives none (usvg makes up
+/// 100×100), and so does anything that is not an SVG.
+#[test]
+fn an_svg_s_size_is_read_from_its_root_as_usvg_sizes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drawing.svg");
+    let roots = [
+        r#"width="400" height="300""#,
+        r#"width="400px" height="300.4""#,
+        r#"width="210mm" height="297mm""#,
+        r#"width="8.5in" height="11in""#,
+        r#"width="10cm" height="2.54cm""#,
+        r#"width="72pt" height="6pc""#,
+        r#"width="20em" height="10ex""#,
+        r#"width="20em" height="10em" font-size="20""#,
+        r#"viewBox="0 0 1200 800""#,
+        r#"viewBox="-50 -50 1200,800""#,
+        r#"width="50%" height="25%" viewBox="0 0 1200 800""#,
+        r#"width="600" viewBox="0 0 1200 800""#,
+        r#"height="200" viewBox="0 0 1200 800""#,
+        r#"width="600" height="100%" viewBox="0 0 1200 800""#,
+        r#"width=" 640 " height="480" viewBox="0 0 10 10""#,
+    ];
+    for root in roots {
+        let text = format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE svg>\n<svg xmlns=\"http://www.w3.org/2000/svg\" {root}><rect width=\"5\" height=\"5\"/></svg>"
+        );
+        std::fs::write(&path, &text).unwrap();
+        let tree = resvg::usvg::Tree::from_data(text.as_bytes(), &Default::default()).unwrap();
+        let usvg = (
+            tree.size().width().round() as u32,
+            tree.size().height().round() as u32,
+        );
+        let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+        assert_eq!(
+            (meta.width, meta.height),
+            (Some(usvg.0), Some(usvg.1)),
+            "{root}"
+        );
+    }
+    // Gzipped, as an .svgz.
+    let svgz = dir.path().join("drawing.svgz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(
+        &mut gz,
+        br#"<svg xmlns="http://www.w3.org/2000/svg" width="64" height="48"/>"#,
+    )
+    .unwrap();
+    std::fs::write(&svgz, gz.finish().unwrap()).unwrap();
+    let meta = shoebox::library::read_meta(&svgz, Kind::Image).unwrap();
+    assert_eq!((meta.width, meta.height), (Some(64), Some(48)));
+    for nothing in [
+        r#"<svg xmlns="http://www.w3.org/2000/svg"/>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="50%" height="40"/>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="0" height="40"/>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="1e300" height="40"/>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="-3" height="40"/>"#,
+        r#"<html width="40" height="40"/>"#,
+        r#"<svg width="40" height="40""#,
+    ] {
+        std::fs::write(&path, nothing).unwrap();
+        let meta = shoebox::library::read_meta(&path, Kind::Image).unwrap();
+        assert_eq!((meta.width, meta.height), (None, None), "{nothing}");
+    }
+}
+
 #[test]
 fn an_svg_is_drawn_at_the_size_asked_like_librsvg_draws_it() {
     let dir = tempfile::tempdir().unwrap();

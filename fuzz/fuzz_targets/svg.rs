@@ -1,5 +1,5 @@
-//! SVG drawings: their size, as import reads it (usvg's panics are caught inside, quietly;
-//! one that escapes is a crash here).
+//! SVG drawings: their size, as import reads it from the root element (roxmltree and
+//! svgtypes; the drawing itself is only parsed by usvg in a thumbnail helper).
 #![no_main]
 
 mod common;

@@ -638,28 +638,92 @@ pub fn svg_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String
         .ok_or_else(|| "no preview for this drawing".into())
 }
 
-/// An SVG drawing's width and height, in pixels, as it says (rounded).
+/// An SVG drawing's width and height, in pixels, as its root element says (rounded), the
+/// way usvg sizes a drawing (`width`/`height` in any unit at 96 dpi, a percentage or a
+/// missing one taken from the `viewBox`). Only the XML is parsed (roxmltree: linear, no
+/// recursion, entity expansion bounded), never the drawing: this runs in the app's own
+/// process at the file check, where a drawing that overflowed a converter's stack would
+/// take the app with it. None when the file is not an SVG or states no size.
 pub fn svg_dimensions(path: &Path) -> Option<(u32, u32)> {
-    let s = svg_tree(path, false).ok()?.size();
-    Some((
-        s.width().round().max(1.0) as u32,
-        s.height().round().max(1.0) as u32,
-    ))
+    use svgtypes::{Length, LengthUnit, ViewBox};
+    let data = svg_bytes(path).ok()?;
+    let text = std::str::from_utf8(&data).ok()?;
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(text, options).ok()?;
+    let svg = doc.root_element();
+    if svg.tag_name().name() != "svg" {
+        return None;
+    }
+    let length = |name: &str| -> Option<Length> { svg.attribute(name)?.parse().ok() };
+    let view_box = svg
+        .attribute("viewBox")
+        .and_then(|v| v.parse::<ViewBox>().ok())
+        .filter(|v| v.w > 0.0 && v.h > 0.0);
+    // usvg's defaults: 12-pixel text for `em`, 96 dots an inch.
+    let font = length("font-size")
+        .filter(|l| matches!(l.unit, LengthUnit::None | LengthUnit::Px))
+        .map_or(12.0, |l| l.number);
+    // A length in pixels; a percentage of the viewBox's edge (None without one).
+    let pixels = |l: Length, edge: Option<f64>| -> Option<f64> {
+        let n = l.number;
+        Some(match l.unit {
+            LengthUnit::None | LengthUnit::Px => n,
+            LengthUnit::Em => n * font,
+            LengthUnit::Ex => n * font / 2.0,
+            LengthUnit::In => n * 96.0,
+            LengthUnit::Cm => n * 96.0 / 2.54,
+            LengthUnit::Mm => n * 96.0 / 25.4,
+            LengthUnit::Pt => n * 96.0 / 72.0,
+            LengthUnit::Pc => n * 96.0 / 6.0,
+            LengthUnit::Percent => edge? * n / 100.0,
+        })
+    };
+    let hundred = Length::new(100.0, LengthUnit::Percent);
+    let (w, h) = (length("width"), length("height"));
+    let width = pixels(w.unwrap_or(hundred), view_box.map(|v| v.w))?;
+    let height = pixels(h.unwrap_or(hundred), view_box.map(|v| v.h))?;
+    let (width, height) = match (w, h, view_box) {
+        (Some(_), None, Some(v)) => (width, v.h * width / v.w),
+        (None, Some(_), Some(v)) => (v.w * height / v.h, height),
+        _ => (width, height),
+    };
+    let edge = |e: f64| {
+        (e.is_finite() && e > 0.0 && e < f64::from(u32::MAX)).then(|| e.round().max(1.0) as u32)
+    };
+    Some((edge(width)?, edge(height)?))
 }
 
-/// A drawing parsed by usvg (with the system's fonts when its text is to be drawn).
-fn svg_tree(path: &Path, with_text: bool) -> Result<resvg::usvg::Tree, String> {
+/// A drawing's bytes, at most [`MAX_SVG_BYTES`], ungzipped when it is an `.svgz` (the
+/// unpacked text bounded the same way).
+fn svg_bytes(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    use std::sync::{Arc, OnceLock};
-    // Fonts are looked for once per process.
-    static FONTS: OnceLock<(Arc<resvg::usvg::fontdb::Database>, Option<String>)> = OnceLock::new();
     let mut data = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_SVG_BYTES + 1).read_to_end(&mut data))
         .map_err(|e| format!("can't read the file: {e}"))?;
+    if data.starts_with(&[0x1f, 0x8b]) {
+        let mut text = Vec::new();
+        flate2::read::GzDecoder::new(&data[..])
+            .take(MAX_SVG_BYTES + 1)
+            .read_to_end(&mut text)
+            .map_err(|e| format!("can't read this drawing: {e}"))?;
+        data = text;
+    }
     if data.len() as u64 > MAX_SVG_BYTES {
         return Err("too large to preview safely".into());
     }
+    Ok(data)
+}
+
+/// A drawing parsed by usvg (with the system's fonts when its text is to be drawn).
+fn svg_tree(path: &Path, with_text: bool) -> Result<resvg::usvg::Tree, String> {
+    use std::sync::{Arc, OnceLock};
+    // Fonts are looked for once per process.
+    static FONTS: OnceLock<(Arc<resvg::usvg::fontdb::Database>, Option<String>)> = OnceLock::new();
+    let data = svg_bytes(path)?;
     let mut opt = resvg::usvg::Options::default();
     if with_text {
         let (fonts, default) = FONTS.get_or_init(|| {

@@ -159,8 +159,10 @@ fn wanted(w: u32, h: u32, size: u32) -> (u32, u32) {
 }
 
 /// A JPEG at the smallest scale M/8 (M = 1..8) whose picture is at least `size` along its
-/// longer edge, turned by its EXIF orientation.
-fn scaled_jpeg(bytes: &[u8], size: u32) -> Option<image::DynamicImage> {
+/// longer edge, turned by its EXIF orientation; `None` when libjpeg cannot read it (the
+/// full decoders then try). Public for the fuzz target of this path (libjpeg and the
+/// progressive-scan cutter), which skips the `image` crate's fallback.
+pub fn scaled_jpeg(bytes: &[u8], size: u32) -> Option<image::DynamicImage> {
     scaled_jpeg_turned(bytes, size, None)
 }
 
