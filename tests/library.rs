@@ -1559,3 +1559,46 @@ fn newuser08_a_folder_imported_in_place_is_followed() {
     assert_eq!(f.lib.follow_folders().unwrap().joined, ["IMG_4.jpg"]);
     f.assert_integrity();
 }
+
+/// A file check goes a page at a time (the Gallery's reads go between pages): page by page,
+/// from the first asset to the last, it sees every active asset once and finds the same as
+/// a check in one go; an asset trashed between two pages is not looked at, one imported
+/// meanwhile is looked at when its page comes.
+#[test]
+fn a_file_check_page_by_page_sees_each_active_asset_once() {
+    let mut f = Fixture::new();
+    let ids: Vec<_> = (0..7)
+        .map(|i| {
+            let p = f.file(&format!("p{i}.png"), format!("picture {i}").as_bytes());
+            f.import_in_place(&p)
+        })
+        .collect();
+    std::fs::remove_file(f.src().join("p1.png")).unwrap();
+    std::fs::remove_file(f.src().join("p5.png")).unwrap();
+    let whole = f.lib.check_files().unwrap();
+    assert_eq!((whole.checked, whole.missing), (7, 2));
+
+    let (first, after) = f.lib.check_files_page(None, 3).unwrap();
+    assert_eq!((first.checked, first.missing), (3, 1));
+    assert_eq!(after, ids[2].asset());
+    // Between pages: one trashed, one imported.
+    let trashed = f.lib.trash(&[ids[3]]).unwrap();
+    assert_eq!(trashed.succeeded, vec![ids[3]]);
+    let late = f.file("late.png", b"picture late");
+    let late = f.import_in_place(&late);
+    let mut sum = first;
+    let mut after = after;
+    let mut pages = 1;
+    while let Some(at) = after {
+        let (page, next) = f.lib.check_files_page(Some(at), 3).unwrap();
+        assert!(page.checked <= 3);
+        sum.add(page);
+        after = next;
+        pages += 1;
+    }
+    assert_eq!(pages, 3, "3 + 3 + 1 assets");
+    assert_eq!((sum.checked, sum.missing), (7, 2), "{sum:?}");
+    // Past the last asset there is nothing to look at.
+    let (none, next) = f.lib.check_files_page(late.asset(), 3).unwrap();
+    assert_eq!((none.checked, next), (0, None));
+}

@@ -141,6 +141,12 @@ pub enum Job {
     Sweep,
     /// Look for files changed or removed outside Shoebox.
     CheckFiles,
+    /// The rest of a file check, after the assets up to `after` (the check goes a page at a
+    /// time, resting between pages: the window's reads and the user's changes go between).
+    CheckingFiles {
+        after: AssetId,
+        sum: FileCheck,
+    },
     ConfirmClock,
     SaveSettings {
         retention_days: i64,
@@ -202,6 +208,13 @@ pub enum Reply {
     /// The rest of a read done a page at a time: the library's end runs it next (after
     /// the reads waiting), it never reaches the window.
     Again(Job),
+    /// The rest of background work done a page at a time, to run once `rest` has passed
+    /// (the work is paced: it never keeps the library's thread, or the disk, to itself).
+    /// The job is not done until its last page; it never reaches the window.
+    Later {
+        job: Job,
+        rest: std::time::Duration,
+    },
     /// Pictures to make thumbnails of ahead, and whether more follow.
     Ahead {
         pictures: Vec<AssetInfo>,
@@ -398,17 +411,8 @@ pub fn execute(
         ),
         Job::EmptyTrash => push(&mut out, "Empty Trash", lib.empty_trash(), Reply::Emptied),
         Job::Sweep => push(&mut out, "Sweep", lib.sweep(), Reply::Swept),
-        Job::CheckFiles => push(
-            &mut out,
-            "Checking files",
-            lib.check_files().and_then(|mut check| {
-                let followed = lib.follow_folders()?;
-                // A renamed file was missing only until it was followed.
-                check.missing = check.missing.saturating_sub(followed.renamed.len());
-                Ok((check, followed))
-            }),
-            |(check, followed)| Reply::Checked(check, followed),
-        ),
+        Job::CheckFiles => check_files(lib, None, FileCheck::default(), &mut out),
+        Job::CheckingFiles { after, sum } => check_files(lib, Some(after), sum, &mut out),
         Job::ConfirmClock => push(&mut out, "Confirm the clock", lib.confirm_clock(), |_| {
             Reply::Swept(SweepReport::default())
         }),
@@ -467,6 +471,46 @@ pub fn execute(
         }
     }
     out
+}
+
+/// One page of a file check; after the last, the folders imported in place are followed
+/// and the whole check is answered. A page that found nothing to change the view answers
+/// nothing: the window hears once, at the end.
+fn check_files(
+    lib: &mut Library,
+    after: Option<AssetId>,
+    mut sum: FileCheck,
+    out: &mut Vec<Reply>,
+) -> bool {
+    let started = std::time::Instant::now();
+    let page = lib.check_files_page(after, crate::library::CHECK_PAGE);
+    let finished = page.and_then(|(found, next)| {
+        sum.add(found);
+        match next {
+            Some(after) => Ok(Some(after)),
+            None => lib.finish_file_check(&mut sum).map(|()| None),
+        }
+    });
+    match finished {
+        Ok(Some(after)) => {
+            out.push(Reply::Later {
+                job: Job::CheckingFiles { after, sum },
+                rest: started.elapsed(),
+            });
+            false
+        }
+        Ok(None) => push(
+            out,
+            "Checking files",
+            lib.follow_folders().map(|followed| {
+                // A renamed file was missing only until it was followed.
+                sum.missing = sum.missing.saturating_sub(followed.renamed.len());
+                (sum, followed)
+            }),
+            |(check, followed)| Reply::Checked(check, followed),
+        ),
+        Err(e) => push_unit(out, "Checking files", Err(e)),
+    }
 }
 
 fn push<T>(
@@ -550,12 +594,25 @@ impl LibraryHandle {
                 // Reads (what the window shows) go before changes waiting behind them: the
                 // rows on screen never wait for a file check that was asked for later.
                 let mut waiting = std::collections::VecDeque::new();
+                // Paced work resting until its time (see `Reply::Later`).
+                let mut resting: Vec<(std::time::Instant, Job)> = Vec::new();
                 loop {
                     waiting.extend(job_rx.try_iter());
+                    let now = std::time::Instant::now();
+                    while let Some(i) = resting.iter().position(|(at, _)| *at <= now) {
+                        waiting.push_back(resting.swap_remove(i).1);
+                    }
                     if waiting.is_empty() {
-                        match job_rx.recv() {
+                        let next = match resting.iter().map(|(at, _)| *at).min() {
+                            Some(at) => job_rx.recv_timeout(at.saturating_duration_since(now)),
+                            None => job_rx
+                                .recv()
+                                .map_err(|_| std::sync::mpsc::RecvTimeoutError::Disconnected),
+                        };
+                        match next {
                             Ok(job) => waiting.push_back(job),
-                            Err(_) => return,
+                            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+                            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
                         }
                     }
                     let next = waiting.iter().position(Job::is_read).unwrap_or(0);
@@ -573,12 +630,18 @@ impl LibraryHandle {
                             progress_wake();
                         }
                     });
-                    let done = (!read).then_some(Reply::Done);
+                    // Work that goes on in a later page is not done yet.
+                    let goes_on = replies.iter().any(|r| matches!(r, Reply::Later { .. }));
+                    let done = (!read && !goes_on).then_some(Reply::Done);
                     for r in replies.into_iter().chain(done) {
-                        if let Reply::Again(job) = r {
-                            waiting.push_back(job);
-                        } else if reply_tx.send(r).is_err() {
-                            return;
+                        match r {
+                            Reply::Again(job) => waiting.push_back(job),
+                            Reply::Later { job, rest } => resting.push((now + rest * 2, job)),
+                            r => {
+                                if reply_tx.send(r).is_err() {
+                                    return;
+                                }
+                            }
                         }
                     }
                     wake();
@@ -619,7 +682,7 @@ impl LibraryHandle {
                 while let Some(job) = jobs.pop() {
                     for r in execute(lib, job, &mut |_| {}) {
                         match r {
-                            Reply::Again(job) => jobs.push(job),
+                            Reply::Again(job) | Reply::Later { job, .. } => jobs.push(job),
                             r => replies.push(r),
                         }
                     }

@@ -7,7 +7,7 @@ use std::fs;
 use serde::Serialize;
 
 use super::{AssetId, Library, Result, fsops};
-use crate::store;
+use crate::store::{self, AssetState};
 
 /// The `missing` column: 0 present, 1 missing, 2 offline.
 pub(crate) const PRESENT: i64 = 0;
@@ -45,47 +45,96 @@ impl Library {
     /// asset's missing/offline flag, and lets an asset whose file has new content take the
     /// new version (see [`Library::take_new_versions`]).
     pub fn check_files(&mut self) -> Result<FileCheck> {
-        let mut check = self.look_at_files(None)?;
+        let mut check = FileCheck::default();
+        let mut after = None;
+        loop {
+            let (page, next) = self.check_files_page(after, CHECK_PAGE)?;
+            check.add(page);
+            match next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        self.finish_file_check(&mut check)?;
+        Ok(check)
+    }
+
+    /// One page of [`Library::check_files`]: the active assets after `after` in id order,
+    /// at most `page` of them. What the page found, and where the next begins (`None`:
+    /// this was the last). Run page by page, other work goes between pages, and an asset
+    /// imported or restored meanwhile is checked when its page comes (or by the next check).
+    pub fn check_files_page(
+        &mut self,
+        after: Option<AssetId>,
+        page: usize,
+    ) -> Result<(FileCheck, Option<AssetId>)> {
+        let (count, last): (usize, Option<AssetId>) = self.conn.query_row(
+            "SELECT count(*), max(id) FROM
+                (SELECT id FROM assets WHERE state = ?1 AND id > ?2 ORDER BY id LIMIT ?3)",
+            rusqlite::params![AssetState::Active, after.map_or(0, |a| a.0), page as i64],
+            |r| Ok((r.get::<_, i64>(0)? as usize, r.get(1)?)),
+        )?;
+        let Some(last) = last else {
+            return Ok((FileCheck::default(), None));
+        };
+        let check = self.look_at_files(Scope::Ids { after, last })?;
+        Ok((check, (count >= page).then_some(last)))
+    }
+
+    /// What a whole check does after its last page: once per library, the dimensions and
+    /// formats an older Shoebox recorded are read again.
+    pub fn finish_file_check(&mut self, check: &mut FileCheck) -> Result<()> {
         check.reoriented = self.orient_stored_dimensions()?;
         check.reread = self.reread_formats()?;
-        Ok(check)
+        Ok(())
     }
 
     /// Lets the given active assets take the content their files hold now, when it was
     /// changed or replaced outside Shoebox (as [`Library::check_files`] does for all): the
     /// names of those that changed.
     pub fn take_new_versions(&mut self, assets: &[AssetId]) -> Result<Vec<String>> {
-        Ok(self.look_at_files(Some(assets))?.changed)
+        Ok(self.look_at_files(Scope::Only(assets))?.changed)
     }
 
-    /// The file check, of every active asset or of `only` these.
-    fn look_at_files(&mut self, only: Option<&[AssetId]>) -> Result<FileCheck> {
+    /// The file check of the active assets in `scope`.
+    fn look_at_files(&mut self, scope: Scope<'_>) -> Result<FileCheck> {
+        let (only, after, last) = match scope {
+            Scope::Only(ids) => (
+                Some(
+                    serde_json::to_string(&ids.iter().map(|a| a.0).collect::<Vec<_>>())
+                        .map_err(|e| super::LibraryError::Invalid(e.to_string()))?,
+                ),
+                0,
+                i64::MAX,
+            ),
+            Scope::Ids { after, last } => (None, after.map_or(0, |a| a.0), last.0),
+        };
+        let whole = only.is_none();
         let rows: Vec<FileRow> = {
-            let mut stmt = self.conn.prepare(
+            let mut stmt = self.conn.prepare_cached(
                 "SELECT a.id, f.id, f.role = 'main', f.path, a.storage = 'in_place', a.missing,
                         f.size, f.hash, f.seen, a.name
                  FROM assets a JOIN files f ON f.asset_id = a.id
-                 WHERE a.state = 'active'
+                 WHERE a.state = ?4 AND a.id > ?2 AND a.id <= ?3
                    AND (?1 IS NULL OR a.id IN (SELECT value FROM json_each(?1)))",
             )?;
-            let only = only
-                .map(|ids| serde_json::to_string(&ids.iter().map(|a| a.0).collect::<Vec<_>>()))
-                .transpose()
-                .map_err(|e| super::LibraryError::Invalid(e.to_string()))?;
-            stmt.query_map([only], |r| {
-                Ok(FileRow {
-                    asset: r.get(0)?,
-                    file: r.get(1)?,
-                    main: r.get(2)?,
-                    stored: r.get(3)?,
-                    in_place: r.get(4)?,
-                    flag: r.get(5)?,
-                    size: r.get::<_, i64>(6)?.max(0) as u64,
-                    hash: r.get(7)?,
-                    seen: r.get(8)?,
-                    name: r.get(9)?,
-                })
-            })?
+            stmt.query_map(
+                rusqlite::params![only, after, last, AssetState::Active],
+                |r| {
+                    Ok(FileRow {
+                        asset: r.get(0)?,
+                        file: r.get(1)?,
+                        main: r.get(2)?,
+                        stored: r.get(3)?,
+                        in_place: r.get(4)?,
+                        flag: r.get(5)?,
+                        size: r.get::<_, i64>(6)?.max(0) as u64,
+                        hash: r.get(7)?,
+                        seen: r.get(8)?,
+                        name: r.get(9)?,
+                    })
+                },
+            )?
             .collect::<rusqlite::Result<_>>()?
         };
         let mut check = FileCheck::default();
@@ -121,7 +170,7 @@ impl Library {
             if row.seen.is_none() && meta.len() == row.size {
                 // First seen by a check (an import or an older library): its time is learnt
                 // (by a whole check; one before a move to the Trash only looks).
-                if only.is_none() {
+                if whole {
                     seen.push((row.file, print));
                 }
                 continue;
@@ -373,6 +422,37 @@ fn presence_from(path: &std::path::Path, meta: &std::io::Result<fs::Metadata>) -
 type NewVersion = (FileRow, fsops::Hashed, String, Option<super::probe::Meta>);
 
 /// One file of an active asset, as recorded.
+/// How many assets one page of a whole file check looks at (at a million items, a page
+/// is some tens of milliseconds: the Gallery's reads go between pages).
+pub const CHECK_PAGE: usize = 20_000;
+
+/// Which active assets a file check looks at.
+enum Scope<'a> {
+    /// These (a check before they move to the Trash, or after a change was seen).
+    Only(&'a [AssetId]),
+    /// Those with an id after `after`, up to `last` (a page of a whole check).
+    Ids {
+        after: Option<AssetId>,
+        last: AssetId,
+    },
+}
+
+impl FileCheck {
+    /// Adds what another page of the same check found.
+    pub fn add(&mut self, page: FileCheck) {
+        self.checked += page.checked;
+        self.missing += page.missing;
+        self.offline += page.offline;
+        for name in page.changed {
+            if !self.changed.contains(&name) {
+                self.changed.push(name);
+            }
+        }
+        self.reoriented += page.reoriented;
+        self.reread += page.reread;
+    }
+}
+
 struct FileRow {
     asset: AssetId,
     file: i64,

@@ -31,7 +31,7 @@ use crate::store::{self, StoreError};
 
 pub use areas::AreaProblem;
 pub use backup::{BACKUP_DIR, DbHealth, RepairReport, backups, db_health, repair};
-pub use check::{FileCheck, Presence, presence};
+pub use check::{CHECK_PAGE, FileCheck, Presence, presence};
 pub use follow::Followed;
 pub use import::{ImportOptions, ImportProgress, ImportReport, InTrashMatch};
 pub use model::*;
