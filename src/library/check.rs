@@ -68,9 +68,11 @@ impl Library {
         after: Option<AssetId>,
         page: usize,
     ) -> Result<(FileCheck, Option<AssetId>)> {
+        // `+state`: a page is a range of ids, read by id; the index on state would have
+        // SQLite read every active asset, and sort them, for each page.
         let (count, last): (usize, Option<AssetId>) = self.conn.query_row(
             "SELECT count(*), max(id) FROM
-                (SELECT id FROM assets WHERE state = ?1 AND id > ?2 ORDER BY id LIMIT ?3)",
+                (SELECT id FROM assets WHERE +state = ?1 AND id > ?2 ORDER BY id LIMIT ?3)",
             rusqlite::params![AssetState::Active, after.map_or(0, |a| a.0), page as i64],
             |r| Ok((r.get::<_, i64>(0)? as usize, r.get(1)?)),
         )?;
@@ -98,44 +100,45 @@ impl Library {
 
     /// The file check of the active assets in `scope`.
     fn look_at_files(&mut self, scope: Scope<'_>) -> Result<FileCheck> {
-        let (only, after, last) = match scope {
-            Scope::Only(ids) => (
-                Some(
-                    serde_json::to_string(&ids.iter().map(|a| a.0).collect::<Vec<_>>())
-                        .map_err(|e| super::LibraryError::Invalid(e.to_string()))?,
-                ),
-                0,
-                i64::MAX,
-            ),
-            Scope::Ids { after, last } => (None, after.map_or(0, |a| a.0), last.0),
+        // Each scope is read through its own key: the ids asked for, or a range of ids
+        // (`+state`: never the index on state, which holds every active asset).
+        const FILE_ROWS: &str = "SELECT a.id, f.id, f.role = 'main', f.path,
+                a.storage = 'in_place', a.missing, f.size, f.hash, f.seen, a.name
+             FROM assets a JOIN files f ON f.asset_id = a.id WHERE +a.state = ?1";
+        let whole = matches!(scope, Scope::Ids { .. });
+        let row = |r: &rusqlite::Row<'_>| {
+            Ok(FileRow {
+                asset: r.get(0)?,
+                file: r.get(1)?,
+                main: r.get(2)?,
+                stored: r.get(3)?,
+                in_place: r.get(4)?,
+                flag: r.get(5)?,
+                size: r.get::<_, i64>(6)?.max(0) as u64,
+                hash: r.get(7)?,
+                seen: r.get(8)?,
+                name: r.get(9)?,
+            })
         };
-        let whole = only.is_none();
-        let rows: Vec<FileRow> = {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT a.id, f.id, f.role = 'main', f.path, a.storage = 'in_place', a.missing,
-                        f.size, f.hash, f.seen, a.name
-                 FROM assets a JOIN files f ON f.asset_id = a.id
-                 WHERE a.state = ?4 AND a.id > ?2 AND a.id <= ?3
-                   AND (?1 IS NULL OR a.id IN (SELECT value FROM json_each(?1)))",
-            )?;
-            stmt.query_map(
-                rusqlite::params![only, after, last, AssetState::Active],
-                |r| {
-                    Ok(FileRow {
-                        asset: r.get(0)?,
-                        file: r.get(1)?,
-                        main: r.get(2)?,
-                        stored: r.get(3)?,
-                        in_place: r.get(4)?,
-                        flag: r.get(5)?,
-                        size: r.get::<_, i64>(6)?.max(0) as u64,
-                        hash: r.get(7)?,
-                        seen: r.get(8)?,
-                        name: r.get(9)?,
-                    })
-                },
-            )?
-            .collect::<rusqlite::Result<_>>()?
+        let rows: Vec<FileRow> = match scope {
+            Scope::Only(ids) => {
+                let ids = serde_json::to_string(&ids.iter().map(|a| a.0).collect::<Vec<_>>())
+                    .map_err(|e| super::LibraryError::Invalid(e.to_string()))?;
+                self.conn
+                    .prepare_cached(&format!(
+                        "{FILE_ROWS} AND a.id IN (SELECT value FROM json_each(?2))"
+                    ))?
+                    .query_map(rusqlite::params![AssetState::Active, ids], row)?
+                    .collect::<rusqlite::Result<_>>()?
+            }
+            Scope::Ids { after, last } => self
+                .conn
+                .prepare_cached(&format!("{FILE_ROWS} AND a.id > ?2 AND a.id <= ?3"))?
+                .query_map(
+                    rusqlite::params![AssetState::Active, after.map_or(0, |a| a.0), last],
+                    row,
+                )?
+                .collect::<rusqlite::Result<_>>()?,
         };
         let mut check = FileCheck::default();
         let mut flags = Vec::new();
@@ -214,10 +217,7 @@ impl Library {
     ) -> Result<()> {
         let tx = store::write_tx(&mut self.conn)?;
         for (id, flag) in flags {
-            tx.execute(
-                "UPDATE assets SET missing = ?2 WHERE id = ?1 AND state = 'active'",
-                rusqlite::params![id, flag],
-            )?;
+            store::lifecycle::set_presence(&tx, id, flag)?;
         }
         for (file, print) in seen {
             tx.execute(

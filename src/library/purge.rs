@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::trash::display_location;
 use super::{AssetId, BulkReport, CollectionId, ItemId, ItemOutcome, Library, Result, fsops};
 use crate::clock::SECS_PER_DAY;
-use crate::store::{self, AssetState, CollectionStatus};
+use crate::store::{self, AssetState, CollectionStatus, lifecycle};
 
 /// Why something was destroyed, as written in the purge log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,13 +316,7 @@ impl Library {
             let sp = tx.savepoint()?;
             let mut ok = true;
             for &a in &set.assets {
-                let n = store::exec(
-                    &sp,
-                    "UPDATE assets SET state = 'purging'
-                     WHERE id = ?1 AND state = 'trashed' AND quarantine IS NULL",
-                    [a],
-                )?;
-                if n != 1 {
+                if !lifecycle::claim_for_purging(&sp, a)? {
                     ok = false;
                     break;
                 }
@@ -347,11 +341,12 @@ impl Library {
                 Ok(files) => done.push((set, files)),
                 Err(why) => {
                     let tx = store::write_tx(&mut self.conn)?;
-                    for a in &set.assets {
-                        store::exec(
+                    for &a in &set.assets {
+                        lifecycle::set_asset_state(
                             &tx,
-                            "UPDATE assets SET state = 'trashed' WHERE id = ?1 AND state = 'purging'",
-                            [a],
+                            a,
+                            AssetState::Purging,
+                            AssetState::Trashed,
                         )?;
                     }
                     tx.commit()?;

@@ -12,7 +12,7 @@ use super::moves::{self, Move, roll_back};
 use super::restore::{activate_collection_tx, finish_restore_asset_tx};
 use super::trash::revert_asset_tx;
 use super::{Library, LibraryError, Result, fsops};
-use crate::store::{self, AssetId, AssetState, CollectionId};
+use crate::store::{self, AssetId, AssetState, CollectionId, lifecycle};
 
 /// Which way a half-done move is settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,10 +31,11 @@ impl Library {
                 Ok(ok) => {
                     let tx = store::write_tx(&mut self.conn)?;
                     if ok {
-                        store::exec(
+                        lifecycle::set_asset_state(
                             &tx,
-                            "UPDATE assets SET state = 'trashed' WHERE id = ?1",
-                            [id],
+                            id,
+                            AssetState::Trashing,
+                            AssetState::Trashed,
                         )?;
                     } else {
                         revert_asset_tx(&tx, id)?;
@@ -64,10 +65,11 @@ impl Library {
                         }
                         finish_restore_asset_tx(&tx, id)?;
                     } else {
-                        store::exec(
+                        lifecycle::set_asset_state(
                             &tx,
-                            "UPDATE assets SET state = 'trashed' WHERE id = ?1",
-                            [id],
+                            id,
+                            AssetState::Restoring,
+                            AssetState::Trashed,
                         )?;
                     }
                     tx.commit()?;
@@ -85,10 +87,7 @@ impl Library {
     fn quarantine(&mut self, id: AssetId, was: AssetState, err: &LibraryError) -> Result<()> {
         let reason = format!("recovery could not finish ({}): {err}", was.as_str());
         log::error!("{id} quarantined: {reason}");
-        self.conn.execute(
-            "UPDATE assets SET state = 'trashed', quarantine = ?2 WHERE id = ?1",
-            params![id, reason],
-        )?;
+        lifecycle::quarantine(&self.conn, id, &reason)?;
         Ok(())
     }
 

@@ -17,6 +17,7 @@ use super::trash::{display_location, outcome, validate_name};
 use super::{
     AreaProblem, AssetId, BatchId, BulkReport, CollectionId, ItemId, Library, LibraryError, Result,
 };
+use crate::store::lifecycle::{self, Placement};
 use crate::store::{self, AssetState, CollectionStatus};
 
 /// How to restore an in-place file whose folder is gone.
@@ -280,19 +281,14 @@ impl Library {
         for p in &plans {
             // Most come back under their own name and place: then only the state changes
             // (and no index on name or place is touched).
-            if p.name == p.asset.name && p.parent == p.asset.collection_id {
-                store::exec(
-                    &tx,
-                    "UPDATE assets SET state = 'restoring' WHERE id = ?1 AND state = 'trashed'",
-                    [p.asset.id],
-                )?;
-            } else {
-                store::exec(&tx,
-                    "UPDATE assets SET state = 'restoring', name = ?2, name_key = ?3, collection_id = ?4
-                     WHERE id = ?1 AND state = 'trashed'",
-                    params![p.asset.id, p.name, name_key(&p.name), p.parent],
-                )?;
-            }
+            let key = name_key(&p.name);
+            let placement =
+                (p.name != p.asset.name || p.parent != p.asset.collection_id).then(|| Placement {
+                    name: &p.name,
+                    name_key: &key,
+                    collection: p.parent,
+                });
+            lifecycle::begin_restoring(&tx, p.asset.id, placement)?;
             if p.asset.via_id.is_some() {
                 // Out of its collection's batch: if it stays in the Trash after all, it is an
                 // entry of its own (restoring that collection no longer brings it back).
@@ -335,36 +331,19 @@ impl Library {
                 continue;
             }
             // Its files are all back in the Trash: so is its record, as it was.
-            store::exec(
-                &tx,
-                "UPDATE assets SET state = 'trashed', name = ?2, name_key = ?3, collection_id = ?4,
-                    via_id = ?5 WHERE id = ?1",
-                params![
-                    asset.id,
-                    asset.name,
-                    name_key(&asset.name),
-                    asset.collection_id,
-                    asset.via_id
-                ],
-            )?;
+            let was = Placement {
+                name: &asset.name,
+                name_key: &name_key(&asset.name),
+                collection: asset.collection_id,
+            };
+            lifecycle::back_to_trash(&tx, asset.id, was, asset.via_id)?;
             for f in &asset.files {
                 set_file_path_tx(&tx, f.id, &f.path)?;
             }
         }
         // The records still `restoring` are exactly this run's that came back whole (one
         // writer; a crash's are settled at open): finish them together.
-        store::exec(
-            &tx,
-            "UPDATE files SET trash_root_id = NULL, trash_name = NULL
-             WHERE asset_id IN (SELECT id FROM assets WHERE state = 'restoring')",
-            [],
-        )?;
-        store::exec(
-            &tx,
-            "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL,
-                batch_id = NULL, via_id = NULL, orig_location = NULL WHERE state = 'restoring'",
-            [],
-        )?;
+        lifecycle::finish_restoring(&tx)?;
         tx.commit()?;
         Ok(outcomes)
     }
@@ -668,12 +647,8 @@ impl Library {
                 )?;
             }
         }
-        for a in &members {
-            store::exec(
-                &tx,
-                "UPDATE assets SET state = 'restoring' WHERE id = ?1 AND state = 'trashed'",
-                [a],
-            )?;
+        for &a in &members {
+            lifecycle::begin_restoring(&tx, a, None)?;
         }
         for (file_id, stored, _) in &updates {
             set_file_path_tx(&tx, *file_id, stored)?;
@@ -689,12 +664,8 @@ impl Library {
                 "UPDATE collections SET name = ?2, name_key = ?3, parent_id = ?4 WHERE id = ?1",
                 params![c, old_name, name_key(&old_name), parent],
             )?;
-            for a in &members {
-                store::exec(
-                    &tx,
-                    "UPDATE assets SET state = 'trashed' WHERE id = ?1",
-                    [a],
-                )?;
+            for &a in &members {
+                lifecycle::set_asset_state(&tx, a, AssetState::Restoring, AssetState::Trashed)?;
             }
             for (file_id, _, old) in &updates {
                 set_file_path_tx(&tx, *file_id, old)?;
@@ -769,12 +740,7 @@ pub(crate) fn activate_collection_tx(
     tx: &rusqlite::Transaction<'_>,
     c: CollectionId,
 ) -> rusqlite::Result<()> {
-    store::exec(
-        tx,
-        "UPDATE collections SET state = 'active', deleted_at = NULL, deleted_by = NULL,
-            batch_id = NULL, via_id = NULL, orig_location = NULL WHERE id = ?1 OR via_id = ?1",
-        [c],
-    )?;
+    lifecycle::activate_collection(tx, c, true)?;
     Ok(())
 }
 
@@ -782,7 +748,8 @@ pub(crate) fn finish_restore_asset_tx(
     tx: &rusqlite::Transaction<'_>,
     a: AssetId,
 ) -> rusqlite::Result<()> {
-    super::trash::activate_asset_tx(tx, a, Some(AssetState::Restoring))
+    lifecycle::activate_asset(tx, a, Some(AssetState::Restoring))?;
+    Ok(())
 }
 
 /// Records where a file lives while active.

@@ -15,6 +15,7 @@ use super::{
     AssetId, BulkReport, CollectionId, ItemId, ItemOutcome, Library, LibraryError, Result,
     TRASH_DIR,
 };
+use crate::store::lifecycle::{self, Deletion};
 use crate::store::{self, AssetState, CollectionStatus};
 
 impl Library {
@@ -142,41 +143,31 @@ impl Library {
             let via = unit.root.collection();
             for &c in &unit.collections {
                 let parent = parents.get(&c).copied().flatten();
-                tx.prepare_cached(
-                    "UPDATE collections SET state = 'trashed', deleted_at = ?2, deleted_by = ?3,
-                        batch_id = ?4, via_id = ?5, orig_location = ?6 WHERE id = ?1 AND state = 'active'",
-                )?
-                .execute(params![
-                    c,
-                    now,
-                    user,
+                let orig_location = location(parent);
+                let deletion = Deletion {
+                    at: now,
+                    by: &user,
                     batch,
-                    if Some(c) == via { None } else { via },
-                    location(parent)
-                ])?;
+                    via: if Some(c) == via { None } else { via },
+                    orig_location: &orig_location,
+                };
+                lifecycle::trash_collection(&tx, c, &deletion)?;
             }
             for (asset, files) in &unit.assets {
-                let location = location(asset.collection_id);
-                let changed = tx
-                    .prepare_cached(
-                        "UPDATE assets SET state = 'trashing', deleted_at = ?2, deleted_by = ?3,
-                        batch_id = ?4, via_id = ?5, orig_location = ?6,
-                        missing = ?7 WHERE id = ?1 AND state = 'active'",
-                    )?
-                    .execute(params![
-                        asset.id,
-                        now,
-                        user,
-                        batch,
-                        via,
-                        location,
-                        if files.iter().any(|f| f.from.is_none()) {
-                            super::check::MISSING
-                        } else {
-                            super::check::PRESENT
-                        }
-                    ])?;
-                if changed != 1 {
+                let orig_location = location(asset.collection_id);
+                let deletion = Deletion {
+                    at: now,
+                    by: &user,
+                    batch,
+                    via,
+                    orig_location: &orig_location,
+                };
+                let missing = if files.iter().any(|f| f.from.is_none()) {
+                    super::check::MISSING
+                } else {
+                    super::check::PRESENT
+                };
+                if !lifecycle::begin_trashing(&tx, asset.id, &deletion, missing)? {
                     return Err(LibraryError::Invalid(format!(
                         "{} changed while it was being moved to the Trash",
                         asset.id
@@ -233,11 +224,7 @@ impl Library {
         }
         // Every record of this batch still `trashing` now belongs to a unit whose files
         // all moved: one statement finishes them all.
-        store::exec(
-            &tx,
-            "UPDATE assets SET state = 'trashed' WHERE batch_id = ?1 AND state = 'trashing'",
-            [batch],
-        )?;
+        lifecycle::set_batch_state(&tx, batch, AssetState::Trashing, AssetState::Trashed)?;
         report
             .succeeded
             .extend(ok_units.iter().map(|unit| unit.root));
@@ -586,35 +573,11 @@ pub(crate) fn validate_name(name: &str) -> Result<()> {
 }
 
 pub(crate) fn revert_asset_tx(tx: &rusqlite::Transaction<'_>, a: AssetId) -> rusqlite::Result<()> {
-    activate_asset_tx(tx, a, None)
-}
-
-/// Makes an asset's record active, out of the Trash (when `from` is given, only a record in
-/// that state): no deletion facts; its files lose their trash names.
-pub(crate) fn activate_asset_tx(
-    tx: &rusqlite::Transaction<'_>,
-    a: AssetId,
-    from: Option<AssetState>,
-) -> rusqlite::Result<()> {
-    store::exec(
-        tx,
-        "UPDATE assets SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
-            via_id = NULL, orig_location = NULL WHERE id = ?1 AND (?2 IS NULL OR state = ?2)",
-        params![a, from],
-    )?;
-    store::exec(
-        tx,
-        "UPDATE files SET trash_root_id = NULL, trash_name = NULL WHERE asset_id = ?1",
-        [a],
-    )?;
+    lifecycle::activate_asset(tx, a, None)?;
     Ok(())
 }
 
 fn revert_collection_tx(tx: &rusqlite::Transaction<'_>, c: CollectionId) -> rusqlite::Result<()> {
-    store::exec(tx,
-        "UPDATE collections SET state = 'active', deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
-            via_id = NULL, orig_location = NULL WHERE id = ?1",
-        [c],
-    )?;
+    lifecycle::activate_collection(tx, c, false)?;
     Ok(())
 }

@@ -1,0 +1,248 @@
+//! The life of asset and collection records: every change of a record's state goes
+//! through here, each one a compare-and-set on the state the caller expects the record to be
+//! in (the file-move protocol is a state machine on it; a record found in another state is
+//! left alone and the caller told). The states are bound as typed values, never written
+//! into a statement as text.
+
+use rusqlite::{Connection, params};
+
+use super::{AssetId, AssetState, BatchId, CollectionId, CollectionStatus, exec};
+
+/// What a record moved to the Trash carries: when, by whom, in which batch (one user
+/// action), through which collection (when it went with one), and the place it came from
+/// as the user saw it.
+#[derive(Debug, Clone, Copy)]
+pub struct Deletion<'a> {
+    pub at: i64,
+    pub by: &'a str,
+    pub batch: BatchId,
+    pub via: Option<CollectionId>,
+    pub orig_location: &'a str,
+}
+
+/// The name and place a record takes as it comes back from the Trash (when they differ
+/// from those it had).
+#[derive(Debug, Clone, Copy)]
+pub struct Placement<'a> {
+    pub name: &'a str,
+    pub name_key: &'a str,
+    pub collection: Option<CollectionId>,
+}
+
+/// The one compare-and-set of an asset's state: `from` → `to`. False when the record was
+/// not in `from` (another action changed it first), and then nothing changed.
+pub fn set_asset_state(
+    conn: &Connection,
+    id: AssetId,
+    from: AssetState,
+    to: AssetState,
+) -> rusqlite::Result<bool> {
+    Ok(exec(
+        conn,
+        "UPDATE assets SET state = ?3 WHERE id = ?1 AND state = ?2",
+        params![id, from, to],
+    )? == 1)
+}
+
+/// Every asset of `batch` in `from` → `to`; how many moved.
+pub fn set_batch_state(
+    conn: &Connection,
+    batch: BatchId,
+    from: AssetState,
+    to: AssetState,
+) -> rusqlite::Result<usize> {
+    exec(
+        conn,
+        "UPDATE assets SET state = ?3 WHERE batch_id = ?1 AND state = ?2",
+        params![batch, from, to],
+    )
+}
+
+/// An active asset → `trashing`, with its deletion facts and the presence of its files
+/// seen as the move begins. False when it was not active.
+pub fn begin_trashing(
+    conn: &Connection,
+    id: AssetId,
+    deletion: &Deletion<'_>,
+    missing: i64,
+) -> rusqlite::Result<bool> {
+    Ok(exec(
+        conn,
+        "UPDATE assets SET state = ?8, deleted_at = ?2, deleted_by = ?3, batch_id = ?4,
+            via_id = ?5, orig_location = ?6, missing = ?7 WHERE id = ?1 AND state = ?9",
+        params![
+            id,
+            deletion.at,
+            deletion.by,
+            deletion.batch,
+            deletion.via,
+            deletion.orig_location,
+            missing,
+            AssetState::Trashing,
+            AssetState::Active
+        ],
+    )? == 1)
+}
+
+/// A trashed asset → `restoring`, under a new name or place when `placement` is given
+/// (else only the state changes, and no index on name or place is touched). False when it
+/// was not trashed.
+pub fn begin_restoring(
+    conn: &Connection,
+    id: AssetId,
+    placement: Option<Placement<'_>>,
+) -> rusqlite::Result<bool> {
+    let changed = match placement {
+        None => exec(
+            conn,
+            "UPDATE assets SET state = ?3 WHERE id = ?1 AND state = ?2",
+            params![id, AssetState::Trashed, AssetState::Restoring],
+        )?,
+        Some(p) => exec(
+            conn,
+            "UPDATE assets SET state = ?3, name = ?4, name_key = ?5, collection_id = ?6
+             WHERE id = ?1 AND state = ?2",
+            params![
+                id,
+                AssetState::Trashed,
+                AssetState::Restoring,
+                p.name,
+                p.name_key,
+                p.collection
+            ],
+        )?,
+    };
+    Ok(changed == 1)
+}
+
+/// A `restoring` asset back in the Trash as it was (its files all went back): its name,
+/// place and collection batch as before. False when it was not restoring.
+pub fn back_to_trash(
+    conn: &Connection,
+    id: AssetId,
+    was: Placement<'_>,
+    via: Option<CollectionId>,
+) -> rusqlite::Result<bool> {
+    Ok(exec(
+        conn,
+        "UPDATE assets SET state = ?3, name = ?4, name_key = ?5, collection_id = ?6, via_id = ?7
+         WHERE id = ?1 AND state = ?2",
+        params![
+            id,
+            AssetState::Restoring,
+            AssetState::Trashed,
+            was.name,
+            was.name_key,
+            was.collection,
+            via
+        ],
+    )? == 1)
+}
+
+/// An asset → active, out of the Trash (from `from` only, when given; from any state
+/// when a move is rolled back): no deletion facts, and its files lose their trash names.
+pub fn activate_asset(
+    conn: &Connection,
+    id: AssetId,
+    from: Option<AssetState>,
+) -> rusqlite::Result<bool> {
+    let changed = exec(
+        conn,
+        "UPDATE assets SET state = ?3, deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
+            via_id = NULL, orig_location = NULL WHERE id = ?1 AND (?2 IS NULL OR state = ?2)",
+        params![id, from, AssetState::Active],
+    )?;
+    exec(
+        conn,
+        "UPDATE files SET trash_root_id = NULL, trash_name = NULL WHERE asset_id = ?1",
+        [id],
+    )?;
+    Ok(changed == 1)
+}
+
+/// Every asset still `restoring` → active (one writer: they are exactly those of the
+/// restore that is finishing, whose files all came back); how many.
+pub fn finish_restoring(conn: &Connection) -> rusqlite::Result<usize> {
+    exec(
+        conn,
+        "UPDATE files SET trash_root_id = NULL, trash_name = NULL
+         WHERE asset_id IN (SELECT id FROM assets WHERE state = ?1)",
+        [AssetState::Restoring],
+    )?;
+    exec(
+        conn,
+        "UPDATE assets SET state = ?2, deleted_at = NULL, deleted_by = NULL,
+            batch_id = NULL, via_id = NULL, orig_location = NULL WHERE state = ?1",
+        params![AssetState::Restoring, AssetState::Active],
+    )
+}
+
+/// A trashed asset that recovery has not set aside → `purging`, claimed for permanent
+/// deletion before any byte of it is destroyed. False when it was not (or is set aside).
+pub fn claim_for_purging(conn: &Connection, id: AssetId) -> rusqlite::Result<bool> {
+    Ok(exec(
+        conn,
+        "UPDATE assets SET state = ?3 WHERE id = ?1 AND state = ?2 AND quarantine IS NULL",
+        params![id, AssetState::Trashed, AssetState::Purging],
+    )? == 1)
+}
+
+/// An asset recovery cannot settle alone, from whatever state: in the Trash, with the
+/// reason, and left alone by every restore, purge and later recovery.
+pub fn quarantine(conn: &Connection, id: AssetId, reason: &str) -> rusqlite::Result<()> {
+    exec(
+        conn,
+        "UPDATE assets SET state = ?2, quarantine = ?3 WHERE id = ?1",
+        params![id, AssetState::Trashed, reason],
+    )?;
+    Ok(())
+}
+
+/// An active asset's files seen present, missing or offline (see `library::check`).
+pub fn set_presence(conn: &Connection, id: AssetId, missing: i64) -> rusqlite::Result<bool> {
+    Ok(exec(
+        conn,
+        "UPDATE assets SET missing = ?2 WHERE id = ?1 AND state = ?3",
+        params![id, missing, AssetState::Active],
+    )? == 1)
+}
+
+/// An active collection → the Trash, with its deletion facts. False when it was not active.
+pub fn trash_collection(
+    conn: &Connection,
+    id: CollectionId,
+    deletion: &Deletion<'_>,
+) -> rusqlite::Result<bool> {
+    Ok(exec(
+        conn,
+        "UPDATE collections SET state = ?7, deleted_at = ?2, deleted_by = ?3, batch_id = ?4,
+            via_id = ?5, orig_location = ?6 WHERE id = ?1 AND state = ?8",
+        params![
+            id,
+            deletion.at,
+            deletion.by,
+            deletion.batch,
+            deletion.via,
+            deletion.orig_location,
+            CollectionStatus::Trashed,
+            CollectionStatus::Active
+        ],
+    )? == 1)
+}
+
+/// A collection → active (a move to the Trash rolled back, or a restore), with the
+/// collections trashed through it when `with_members`: no deletion facts.
+pub fn activate_collection(
+    conn: &Connection,
+    id: CollectionId,
+    with_members: bool,
+) -> rusqlite::Result<usize> {
+    let sql = if with_members {
+        "UPDATE collections SET state = ?2, deleted_at = NULL, deleted_by = NULL,
+            batch_id = NULL, via_id = NULL, orig_location = NULL WHERE id = ?1 OR via_id = ?1"
+    } else {
+        "UPDATE collections SET state = ?2, deleted_at = NULL, deleted_by = NULL,
+            batch_id = NULL, via_id = NULL, orig_location = NULL WHERE id = ?1"
+    };
+    exec(conn, sql, params![id, CollectionStatus::Active])
+}
