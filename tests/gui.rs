@@ -2123,3 +2123,48 @@ fn a_view_read_no_longer_wanted_stops_and_answers_nothing() {
         "{replies:?}"
     );
 }
+
+/// The file check runs on the library's thread a page at a time, resting between pages: a
+/// read the window asks for while a check is under way is answered before the check ends
+/// (it waits one page at most), the check is still busy until its last page, and its
+/// answer counts every item once.
+#[test]
+fn a_read_asked_during_a_file_check_is_answered_before_the_check_ends() {
+    use shoebox::gui::worker::{LibraryHandle, Reply};
+    let n = shoebox::library::CHECK_PAGE * 3 + 1;
+    let (_dir, _clock, lib) = library_of_many(n);
+    let first = lib.assets(Default::default()).unwrap()[0]
+        .id
+        .asset()
+        .unwrap();
+    let mut handle = LibraryHandle::spawn(lib, Arc::new(|| {})).unwrap();
+    handle.send(Job::CheckFiles);
+    // The check under way (its first page alone takes longer than this).
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    handle.send(Job::Rows {
+        ids: vec![first],
+        generation: 7,
+    });
+    let mut order = Vec::new();
+    let started = std::time::Instant::now();
+    while !order.iter().any(|r: &String| r.starts_with("checked")) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "{order:?}"
+        );
+        for reply in handle.poll() {
+            match reply {
+                Reply::Rows { rows, generation } => {
+                    assert_eq!((rows.len(), generation), (1, 7));
+                    // The check has pages still to go.
+                    assert!(handle.is_busy());
+                    order.push("rows".to_string());
+                }
+                Reply::Checked(check, _) => order.push(format!("checked {}", check.checked)),
+                _ => {}
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert_eq!(order, vec!["rows".to_string(), format!("checked {n}")]);
+}

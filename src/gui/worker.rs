@@ -205,12 +205,10 @@ pub enum Reply {
     },
     /// The folders holding files imported in place.
     Folders(Vec<PathBuf>),
-    /// The rest of a read done a page at a time: the library's end runs it next (after
-    /// the reads waiting), it never reaches the window.
-    Again(Job),
-    /// The rest of background work done a page at a time, to run once `rest` has passed
-    /// (the work is paced: it never keeps the library's thread, or the disk, to itself).
-    /// The job is not done until its last page; it never reaches the window.
+    /// The rest of background work done a page at a time (a file check, the folders to
+    /// watch), to run once `rest` has passed and behind the jobs asked for meanwhile: the
+    /// work is paced, it never keeps the library's thread, or the disk, to itself. The job
+    /// is not done until its last page; this never reaches the window.
     Later {
         job: Job,
         rest: std::time::Duration,
@@ -330,9 +328,14 @@ pub fn execute(
             false
         }
         Job::Folders { after, mut found } => {
-            const PAGE: usize = 50_000;
+            // A page is some milliseconds; the pages are paced like the file check's.
+            const PAGE: usize = 10_000;
+            let started = std::time::Instant::now();
             match lib.in_place_folders_page(after, PAGE, &mut found) {
-                Ok(Some(after)) => out.push(Reply::Again(Job::Folders { after, found })),
+                Ok(Some(after)) => out.push(Reply::Later {
+                    job: Job::Folders { after, found },
+                    rest: started.elapsed(),
+                }),
                 Ok(None) => out.push(Reply::Folders(found.into_iter().collect())),
                 Err(e) => out.push(Reply::Failed {
                     what: "Reading the library".into(),
@@ -635,7 +638,6 @@ impl LibraryHandle {
                     let done = (!read && !goes_on).then_some(Reply::Done);
                     for r in replies.into_iter().chain(done) {
                         match r {
-                            Reply::Again(job) => waiting.push_back(job),
                             Reply::Later { job, rest } => resting.push((now + rest * 2, job)),
                             r => {
                                 if reply_tx.send(r).is_err() {
@@ -682,7 +684,7 @@ impl LibraryHandle {
                 while let Some(job) = jobs.pop() {
                     for r in execute(lib, job, &mut |_| {}) {
                         match r {
-                            Reply::Again(job) | Reply::Later { job, .. } => jobs.push(job),
+                            Reply::Later { job, .. } => jobs.push(job),
                             r => replies.push(r),
                         }
                     }

@@ -422,9 +422,9 @@ fn presence_from(path: &std::path::Path, meta: &std::io::Result<fs::Metadata>) -
 type NewVersion = (FileRow, fsops::Hashed, String, Option<super::probe::Meta>);
 
 /// One file of an active asset, as recorded.
-/// How many assets one page of a whole file check looks at (at a million items, a page
-/// is some tens of milliseconds: the Gallery's reads go between pages).
-pub const CHECK_PAGE: usize = 20_000;
+/// How many assets one page of a whole file check looks at (a page is some tens of
+/// milliseconds at most: the Gallery's reads go between pages, and wait no longer).
+pub const CHECK_PAGE: usize = 5_000;
 
 /// Which active assets a file check looks at.
 enum Scope<'a> {

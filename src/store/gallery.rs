@@ -149,6 +149,8 @@ pub fn active_pictures_after(
 
 /// The stored paths of up to `limit` files of the active assets imported in place, after
 /// the file id `after`, by id (a keyset page); returns the last id read (`None`: no more).
+/// (`+a.state`: the index on state would have SQLite read every active asset, and sort
+/// their files, for each page.)
 pub fn in_place_files_after(
     conn: &Connection,
     after: i64,
@@ -157,7 +159,7 @@ pub fn in_place_files_after(
 ) -> rusqlite::Result<Option<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT f.id, f.path FROM files f JOIN assets a ON a.id = f.asset_id
-         WHERE f.id > ?1 AND a.state = 'active' AND a.storage = 'in_place'
+         WHERE f.id > ?1 AND +a.state = 'active' AND a.storage = 'in_place'
          ORDER BY f.id LIMIT ?2",
     )?;
     let mut rows = stmt.query(rusqlite::params![after, limit as i64])?;

@@ -93,9 +93,12 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
     // Statement journals (each UPDATE of a bulk action keeps one, for its own rollback)
     // stay in memory instead of a temporary file written page by page. `fullfsync` makes
     // SQLite's flushes reach the disk itself on macOS (F_FULLFSYNC); elsewhere SQLite ignores it.
+    // A page cache of up to 32 MiB (SQLite's default is 2 MiB): a listing of a million
+    // items otherwise reads its pages from the file again and again (half its time in
+    // the kernel).
     conn.execute_batch(
         "PRAGMA synchronous=FULL; PRAGMA fullfsync=ON; PRAGMA checkpoint_fullfsync=ON; \
-         PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+         PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768;",
     )?;
     migrate(&mut conn)?;
     Ok(conn)

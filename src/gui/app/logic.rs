@@ -612,7 +612,7 @@ impl ShoeboxApp {
             Reply::Rows { rows, generation } => self.rows.receive(rows, generation),
             Reply::Ahead { pictures, more } => self.on_ahead(pictures, more),
             Reply::Folders(folders) => self.watch_folders(folders),
-            Reply::Again(_) | Reply::Later { .. } => {}
+            Reply::Later { .. } => {}
             Reply::Progress(p) => self.progress = Some(p),
             Reply::Imported(r) => {
                 self.progress = None;
