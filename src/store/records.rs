@@ -89,7 +89,7 @@ pub fn insert_asset_tx(
 
 /// Rows per INSERT statement: one statement for many rows costs far less than one per row
 /// (and stays well under SQLite's limit on parameters).
-const ROWS: usize = 64;
+const ROWS: usize = 512;
 
 /// Inserts many assets with their files, many rows per statement; returns their new ids,
 /// in order.
