@@ -781,3 +781,185 @@ fn newuser06_restore_of_many_ids_restores_them_together_and_reports_each() {
         "only the conflicting one stays: {ls}"
     );
 }
+
+/// Each item of `ls --json` (or `ls --trash --json`) by id.
+fn by_id(listing: &Value) -> std::collections::HashMap<String, Value> {
+    listing
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| (v["id"].as_str().unwrap().to_string(), v.clone()))
+        .collect()
+}
+
+/// What the user gave an item, as `--json` says: rating, flag, label, keywords.
+fn culling(item: &Value) -> (Value, Value, Value, Value) {
+    (
+        item["rating"].clone(),
+        item["flag"].clone(),
+        item["label"].clone(),
+        item["keywords"].clone(),
+    )
+}
+
+/// SPEC §5 and §8: `rate`, `flag`, `label`, `tag` and `untag` on many items at once, shown
+/// by `ls --json`; a bad value, a collection, a trashed or unknown id exits non-zero with a
+/// clear message and changes nothing (all or none).
+#[test]
+fn cli_rate_flag_label_tag_and_untag_many_items_and_refuse_bad_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lib, _src, _) = trips_imported(dir.path());
+    let items = by_id(&json(&shoebox(&lib, T0, &["--json", "ls"])));
+    let (a, b) = ("a1", "a2");
+    assert!(items.contains_key(a) && items.contains_key(b), "{items:?}");
+    assert_eq!(
+        culling(&items[a]),
+        (0.into(), Value::Null, Value::Null, serde_json::json!([]))
+    );
+    let done = json(&shoebox(&lib, T0, &["--json", "rate", "4", a, b]));
+    assert_eq!(done["changed"], 2);
+    json(&shoebox(&lib, T0, &["--json", "flag", "pick", a]));
+    json(&shoebox(&lib, T0, &["--json", "flag", "reject", b]));
+    json(&shoebox(&lib, T0, &["--json", "label", "green", a, b]));
+    json(&shoebox(&lib, T0, &["--json", "label", "none", b]));
+    json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "tag", "Places|Portugal|Lisbon", a, b],
+    ));
+    // The same keyword in another case is the same keyword.
+    let again = json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "tag", "places | portugal|LISBON", a],
+    ));
+    assert_eq!(again["changed"], 0);
+    json(&shoebox(&lib, T0, &["--json", "tag", "portrait", a]));
+    json(&shoebox(&lib, T0, &["--json", "untag", "portrait", a]));
+    json(&shoebox(&lib, T0, &["--json", "tag", "film", b]));
+    let text = shoebox(&lib, T0, &["rate", "1", a]);
+    assert!(text.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&text.stdout).trim(),
+        "rated 1 star: 1 item"
+    );
+    json(&shoebox(&lib, T0, &["--json", "rate", "4", a]));
+    let items = by_id(&json(&shoebox(&lib, T0, &["--json", "ls"])));
+    let expected_a = (
+        4.into(),
+        "pick".into(),
+        "green".into(),
+        serde_json::json!(["Places|Portugal|Lisbon"]),
+    );
+    let expected_b = (
+        4.into(),
+        "reject".into(),
+        Value::Null,
+        serde_json::json!(["film", "Places|Portugal|Lisbon"]),
+    );
+    assert_eq!(culling(&items[a]), expected_a);
+    assert_eq!(culling(&items[b]), expected_b);
+
+    // Refused, with a clear message, and nothing changed (the good ids included).
+    json(&shoebox(&lib, T0, &["--json", "trash", b]));
+    let refused: [(&[&str], &str); 9] = [
+        (&["rate", "6", a], "0 to 5 stars"),
+        (&["rate", "-1", a], "0 to 5 stars"),
+        (&["rate", "three", a], "0 to 5 stars"),
+        (&["flag", "maybe", a], "pick, reject or none"),
+        (
+            &["label", "orange", a],
+            "red, yellow, green, blue, purple or none",
+        ),
+        (&["tag", "Places||Lisbon", a], "each level"),
+        (&["rate", "2", a, "c1"], "c1 is a collection"),
+        (&["rate", "2", a, b], "a2 is in the Trash"),
+        (&["label", "red", a, "a99"], "no such item: a99"),
+    ];
+    for (args, says) in refused {
+        let out = shoebox(&lib, T0, args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+    }
+    let items = by_id(&json(&shoebox(&lib, T0, &["--json", "ls"])));
+    assert_eq!(culling(&items[a]), expected_a, "nothing changed");
+}
+
+/// Rule 23: what the user gave an item is shown, read-only, in the Trash and comes back
+/// with it on restore (of the item, or of its collection); `trash --rejected` moves every
+/// rejected item as one batch (restored as one); a purge takes it all away.
+#[test]
+fn rule23_culling_survives_trash_and_restore_and_goes_with_a_purge() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lib, _src, _) = trips_imported(dir.path());
+    json(&shoebox(&lib, T0, &["--json", "rate", "5", "a1"]));
+    json(&shoebox(&lib, T0, &["--json", "label", "red", "a1"]));
+    json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "tag", "Trips|Porto", "a1", "a2"],
+    ));
+    json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "flag", "reject", "a1", "a2"],
+    ));
+    let before = by_id(&json(&shoebox(&lib, T0, &["--json", "ls"])));
+
+    let report = json(&shoebox(&lib, T0, &["--json", "trash", "--rejected"]));
+    assert_eq!(report["succeeded"], serde_json::json!(["a1", "a2"]));
+    let trash = json(&shoebox(&lib, T0, &["--json", "ls", "--trash"]));
+    let trashed = by_id(&trash);
+    assert_eq!(trashed.len(), 2);
+    assert_eq!(trashed["a1"]["batch"], trashed["a2"]["batch"], "one batch");
+    for id in ["a1", "a2"] {
+        assert_eq!(
+            culling(&trashed[id]),
+            culling(&before[id]),
+            "{id} in the Trash"
+        );
+    }
+    // Nothing rejected is left in the Gallery.
+    let none = shoebox(&lib, T0, &["--json", "trash", "--rejected"]);
+    assert_eq!(json(&none)["succeeded"], serde_json::json!([]));
+    let batch = trashed["a1"]["batch"].as_i64().unwrap().to_string();
+    json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "restore", "--batch", &batch],
+    ));
+    let after = by_id(&json(&shoebox(&lib, T0, &["--json", "ls"])));
+    for id in ["a1", "a2"] {
+        assert_eq!(culling(&after[id]), culling(&before[id]), "{id} restored");
+    }
+
+    // Through its collection's trip to the Trash too.
+    json(&shoebox(&lib, T0, &["--json", "trash", "c1"]));
+    json(&shoebox(&lib, T0, &["--json", "restore", "c1"]));
+    let after = by_id(&json(&shoebox(&lib, T0, &["--json", "ls"])));
+    for id in ["a1", "a2"] {
+        assert_eq!(
+            culling(&after[id]),
+            culling(&before[id]),
+            "{id} back with c1"
+        );
+    }
+
+    // Purged: its links to keywords go with its record.
+    json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "delete", "--permanent", "a1"],
+    ));
+    let db = rusqlite::Connection::open(lib.join("library.db")).unwrap();
+    let links: Vec<i64> = db
+        .prepare("SELECT asset_id FROM asset_keywords ORDER BY asset_id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(links, vec![2], "only a2's link is left");
+}

@@ -378,12 +378,19 @@ fn the_schemas_rules_still_refuse_bad_values_after_their_rewrite() {
     refused("UPDATE assets SET kind = 'document'");
     refused("UPDATE assets SET state = 'gone'");
     refused("UPDATE files SET role = 'thumbnail'");
+    refused("UPDATE assets SET rating = 6");
+    refused("UPDATE assets SET flag = 2");
+    refused("UPDATE assets SET label = 'orange'");
     // Every allowed value still passes.
     for kind in ["image", "video", "audio", "other"] {
         conn.execute("UPDATE assets SET kind = ?1", [kind]).unwrap();
     }
     for role in ["main", "sidecar", "raw"] {
         conn.execute("UPDATE files SET role = ?1", [role]).unwrap();
+    }
+    for label in ["red", "yellow", "green", "blue", "purple"] {
+        conn.execute("UPDATE assets SET label = ?1", [label])
+            .unwrap();
     }
     // Two live items with one name in one place are still refused.
     let dup = conn.execute(

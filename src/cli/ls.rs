@@ -82,6 +82,8 @@ fn active(lib: &Library, as_json: bool) -> anyhow::Result<()> {
             "imported_at": clock::rfc3339(a.imported_at), "camera": a.camera,
             "duration_ms": a.duration_ms,
             "companions": a.companions,
+            "rating": a.culling.rating, "flag": a.culling.flag, "label": a.culling.label,
+            "keywords": a.culling.keywords,
         });
         match emit(&mut out, &item) {
             Ok(()) => true,
@@ -181,6 +183,11 @@ fn trash_items(lib: &Library, inside: bool) -> anyhow::Result<Vec<Value>> {
             };
             v["missing"] = json!(missing);
             v["offline"] = json!(offline);
+            let c = e.culling.unwrap_or_default();
+            v["rating"] = json!(c.rating);
+            v["flag"] = json!(c.flag);
+            v["label"] = json!(c.label);
+            v["keywords"] = json!(c.keywords);
         }
         if let Some(q) = &e.quarantine {
             v["quarantine"] = json!(q);

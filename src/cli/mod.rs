@@ -1,6 +1,7 @@
 //! The `shoebox` command line: commands for scripts, cron and systemd timers. Each
 //! command lives in its own file; this one parses the arguments and opens the library.
 
+mod cull;
 mod import;
 mod ls;
 mod repair;
@@ -60,6 +61,44 @@ pub enum Command {
     },
     /// Move items to the Trash.
     Trash {
+        /// Every rejected item of the Gallery, as one batch.
+        #[arg(long, conflicts_with = "ids")]
+        rejected: bool,
+        #[arg(required_unless_present = "rejected", value_name = "ID")]
+        ids: Vec<String>,
+    },
+    /// Give items a rating: 0 to 5 stars (0 clears it).
+    Rate {
+        #[arg(value_name = "STARS", allow_negative_numbers = true)]
+        stars: String,
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
+    /// Flag items: pick, reject or none.
+    Flag {
+        #[arg(value_name = "pick|reject|none")]
+        flag: String,
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
+    /// Give items a colour label: red, yellow, green, blue, purple or none.
+    Label {
+        #[arg(value_name = "COLOUR|none")]
+        colour: String,
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
+    /// Give items a keyword (levels joined by |, as in Places|Portugal|Lisbon).
+    Tag {
+        #[arg(value_name = "KEYWORD")]
+        keyword: String,
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
+    /// Take a keyword from items.
+    Untag {
+        #[arg(value_name = "KEYWORD")]
+        keyword: String,
         #[arg(required = true, value_name = "ID")]
         ids: Vec<String>,
     },
@@ -161,7 +200,21 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
             &paths,
         ),
         Command::Ls { trash, inside } => ls::run(&mut lib, json, trash, inside),
-        Command::Trash { ids } => trash::trash(&mut lib, json, &parse_ids(&ids)?),
+        Command::Trash { rejected: true, .. } => trash::rejected(&mut lib, json),
+        Command::Trash { ids, .. } => trash::trash(&mut lib, json, &parse_ids(&ids)?),
+        Command::Rate { stars, ids } => {
+            cull::rating(&stars).and_then(|c| cull::run(&mut lib, json, &c, &parse_ids(&ids)?))
+        }
+        Command::Flag { flag, ids } => {
+            cull::flag(&flag).and_then(|c| cull::run(&mut lib, json, &c, &parse_ids(&ids)?))
+        }
+        Command::Label { colour, ids } => {
+            cull::label(&colour).and_then(|c| cull::run(&mut lib, json, &c, &parse_ids(&ids)?))
+        }
+        Command::Tag { keyword, ids } => cull::keyword(&keyword, true)
+            .and_then(|c| cull::run(&mut lib, json, &c, &parse_ids(&ids)?)),
+        Command::Untag { keyword, ids } => cull::keyword(&keyword, false)
+            .and_then(|c| cull::run(&mut lib, json, &c, &parse_ids(&ids)?)),
         Command::Restore {
             rename,
             to,

@@ -14,6 +14,19 @@ pub fn trash(lib: &mut Library, json: bool, ids: &[ItemId]) -> anyhow::Result<()
     finish_bulk(&report, json, "moved to the Trash:")
 }
 
+/// `trash --rejected`: every rejected item of the Gallery, as one batch (one Undo).
+pub fn rejected(lib: &mut Library, json: bool) -> anyhow::Result<()> {
+    let ids = lib.rejected()?;
+    if ids.is_empty() {
+        if json {
+            return print_json(&BulkReport::default());
+        }
+        eprintln!("no rejected items in the Gallery");
+        return Ok(());
+    }
+    trash(lib, json, &ids)
+}
+
 pub fn restore_options(
     lib: &mut Library,
     rename: Option<String>,

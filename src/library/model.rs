@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::clock::UnixSecs;
+pub use crate::store::culling::{Culling, Flag, Keyword, Label, Rating};
 pub use crate::store::{AssetId, BatchId, CollectionId};
 
 /// The id of an asset or a collection: printed as `a12` or `c3`. It stays the same
@@ -128,6 +129,8 @@ pub struct AssetInfo {
     /// The size of the main file alone, and of each companion (in `companions`' order).
     pub main_size: u64,
     pub companion_sizes: Vec<u64>,
+    /// What the user gave it: rating, flag, colour label, keywords.
+    pub culling: Culling,
 }
 
 impl AssetInfo {
@@ -225,6 +228,10 @@ pub struct TrashEntry {
     /// Its file was already gone from disk when it went to the Trash (or since): the
     /// Trash says so, does not count its bytes, and restoring brings back only the record.
     pub missing: bool,
+    /// For an asset: what the user gave it (rating, flag, label, keywords), kept while it
+    /// is in the Trash and brought back with it.
+    #[serde(flatten)]
+    pub culling: Option<Culling>,
 }
 
 impl TrashEntry {

@@ -220,6 +220,7 @@ impl Library {
             offline: row.missing == super::check::OFFLINE,
             hash: row.hash,
             duration_ms: row.duration_ms,
+            culling: row.culling,
         }
     }
 
@@ -279,9 +280,10 @@ impl Library {
             "SELECT a.id, a.name, a.kind, a.size, a.deleted_at, a.deleted_by, a.orig_location,
                     a.batch_id, a.width, a.height, a.captured_at, a.camera, a.hash, a.storage = 'in_place',
                     f.path, f.trash_root_id, f.trash_name, a.quarantine, a.collection_id, a.via_id,
-                    a.missing
+                    a.missing, {}
              FROM assets a LEFT JOIN files f ON f.asset_id = a.id AND f.role = 'main'
-             WHERE a.state = 'trashed' AND {filter}"
+             WHERE a.state = 'trashed' AND {filter}",
+            store::culling_columns!()
         ))?;
         let mut rows = stmt.query([])?;
         let mut roots: HashMap<i64, Option<PathBuf>> = HashMap::new();
@@ -321,6 +323,7 @@ impl Library {
                 quarantine: r.get(17)?,
                 within: listing.within(r.get(18)?, r.get(19)?),
                 missing: r.get::<_, i64>(20)? == super::check::MISSING,
+                culling: Some(store::culling_from_row(r, 21)?),
             });
         }
         Ok(out)
@@ -363,6 +366,7 @@ impl Library {
                 quarantine: None,
                 within: listing.within(parent, r.get(9)?),
                 missing: false,
+                culling: None,
             });
         }
         Ok(out)

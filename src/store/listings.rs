@@ -3,6 +3,7 @@
 
 use rusqlite::Connection;
 
+use super::culling::Culling;
 use super::{AssetId, CollectionId};
 
 /// One active asset as listed: its record and its files.
@@ -28,14 +29,19 @@ pub struct AssetListing {
     pub main_size: i64,
     /// The companions' stored paths and sizes.
     pub companions: Vec<(String, i64)>,
+    /// What the user gave it.
+    pub culling: Culling,
 }
 
 /// The columns a listing reads of an asset `a`, in the order [`listing_from_row`] decodes.
-pub(super) const LISTING_COLUMNS: &str = "a.id, a.name, a.kind, a.collection_id, a.size,
+pub(super) const LISTING_COLUMNS: &str = concat!(
+    "a.id, a.name, a.kind, a.collection_id, a.size,
     a.storage = 'in_place', a.imported_at, a.captured_at, a.width, a.height, a.camera,
     a.missing, a.hash, a.duration_ms,
     (SELECT json_group_array(json_array(f.role = 'main', f.path, f.size))
-       FROM files f WHERE f.asset_id = a.id)";
+       FROM files f WHERE f.asset_id = a.id), ",
+    culling_columns!()
+);
 
 /// Every active asset, by collection and then name (ignoring case), handed to `each` one
 /// by one; `each` returns false to stop.
@@ -91,5 +97,32 @@ pub(super) fn listing_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AssetL
         main_path,
         main_size,
         companions,
+        culling: culling_from_row(r, 15)?,
     })
 }
+
+/// What the user gave an asset, from the four columns at `at` of [`CULLING_COLUMNS`].
+pub(crate) fn culling_from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Culling> {
+    let keywords: String = r.get(at + 3)?;
+    let mut keywords: Vec<String> = serde_json::from_str(&keywords).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(at + 3, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    keywords.sort_by_key(|k| k.to_lowercase());
+    Ok(Culling {
+        rating: r.get(at)?,
+        flag: r.get(at + 1)?,
+        label: r.get(at + 2)?,
+        keywords,
+    })
+}
+
+/// What the user gave an asset `a`: rating, flag, label and its keywords' paths as a JSON
+/// array, in the order [`culling_from_row`] decodes.
+macro_rules! culling_columns {
+    () => {
+        "a.rating, a.flag, a.label,
+        (SELECT json_group_array(k.path) FROM asset_keywords ak
+           JOIN keywords k ON k.id = ak.keyword_id WHERE ak.asset_id = a.id)"
+    };
+}
+pub(crate) use culling_columns;

@@ -335,6 +335,45 @@ pub const MIGRATIONS: &[&str] = &[
         UPDATE assets_version SET version = version + 1 WHERE id = 0;
     END;
     "#,
+    // 14: what the user gives an asset to cull and organise it: a rating (0-5 stars), a
+    // flag (1 pick, -1 reject, 0 none), a colour label (its rule written without `IN`, as
+    // migration 4 rewrote the others, so a write builds no temporary table to check it),
+    // and keywords (a tree by their
+    // paths, `Places|Portugal|Lisbon`, one keyword whatever the case). An asset's links
+    // to its keywords go with its record; changing any of it moves the assets' version on
+    // (a Gallery filtered by it reads its view again).
+    r#"
+    ALTER TABLE assets ADD COLUMN rating INTEGER NOT NULL DEFAULT 0
+        CHECK (rating BETWEEN 0 AND 5);
+    ALTER TABLE assets ADD COLUMN flag INTEGER NOT NULL DEFAULT 0 CHECK (flag BETWEEN -1 AND 1);
+    ALTER TABLE assets ADD COLUMN label TEXT
+        CHECK (label = 'red' OR label = 'yellow' OR label = 'green' OR label = 'blue'
+               OR label = 'purple');
+    CREATE TABLE keywords (
+        id       INTEGER PRIMARY KEY,
+        path     TEXT NOT NULL,
+        path_key TEXT NOT NULL UNIQUE
+    ) STRICT;
+    CREATE TABLE asset_keywords (
+        asset_id   INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        keyword_id INTEGER NOT NULL REFERENCES keywords(id) ON DELETE CASCADE,
+        PRIMARY KEY (asset_id, keyword_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX asset_keywords_keyword ON asset_keywords(keyword_id);
+    DROP TRIGGER assets_version_update;
+    CREATE TRIGGER assets_version_update
+        AFTER UPDATE OF collection_id, name_key, kind, size, imported_at, captured_at, state,
+            rating, flag, label
+        ON assets BEGIN
+        UPDATE assets_version SET version = version + 1 WHERE id = 0;
+    END;
+    CREATE TRIGGER asset_keywords_version_insert AFTER INSERT ON asset_keywords BEGIN
+        UPDATE assets_version SET version = version + 1 WHERE id = 0;
+    END;
+    CREATE TRIGGER asset_keywords_version_delete AFTER DELETE ON asset_keywords BEGIN
+        UPDATE assets_version SET version = version + 1 WHERE id = 0;
+    END;
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

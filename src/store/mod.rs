@@ -2,6 +2,7 @@
 //!
 //! The domain (`crate::library`) owns the rules; this module only knows how the data is kept.
 
+pub mod culling;
 mod gallery;
 pub mod lifecycle;
 mod listings;
@@ -20,6 +21,7 @@ pub use gallery::{
     in_place_files_after,
 };
 pub use listings::{AssetListing, each_active_asset};
+pub(crate) use listings::{culling_columns, culling_from_row};
 pub use migrations::{MIGRATIONS, migrate};
 pub use records::{
     NewAsset, NewFile, TrashedAt, insert_asset_tx, insert_assets_tx, insert_batch_tx,

@@ -1,0 +1,398 @@
+//! What the user gives an asset to cull and organise it: a rating, a flag, a colour label
+//! and keywords. They are kept on the asset's record and in the keyword tables, so they go
+//! to the Trash and come back with it, and go with it when it is purged (the links to its
+//! keywords are deleted with its record).
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{AssetId, AssetState, exec};
+
+/// Stars, 0 (none) to 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+#[serde(transparent)]
+pub struct Rating(u8);
+
+impl Rating {
+    pub const MAX: u8 = 5;
+
+    /// `None` above five stars.
+    pub fn new(stars: u8) -> Option<Rating> {
+        (stars <= Rating::MAX).then_some(Rating(stars))
+    }
+
+    pub fn stars(self) -> u8 {
+        self.0
+    }
+}
+
+impl ToSql for Rating {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(i64::from(self.0)))
+    }
+}
+
+impl FromSql for Rating {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let n = value.as_i64()?;
+        u8::try_from(n)
+            .ok()
+            .and_then(Rating::new)
+            .ok_or(FromSqlError::OutOfRange(n))
+    }
+}
+
+/// Picked, rejected, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Flag {
+    #[default]
+    None,
+    Pick,
+    Reject,
+}
+
+impl Flag {
+    /// The flag as the command line and `--json` name it (`None` for no flag).
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Flag::None => None,
+            Flag::Pick => Some("pick"),
+            Flag::Reject => Some("reject"),
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Flag> {
+        match text.to_ascii_lowercase().as_str() {
+            "pick" => Some(Flag::Pick),
+            "reject" => Some(Flag::Reject),
+            "none" => Some(Flag::None),
+            _ => None,
+        }
+    }
+
+    /// As stored: 1 pick, -1 reject, 0 none.
+    fn code(self) -> i64 {
+        match self {
+            Flag::None => 0,
+            Flag::Pick => 1,
+            Flag::Reject => -1,
+        }
+    }
+}
+
+impl ToSql for Flag {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+impl FromSql for Flag {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        match value.as_i64()? {
+            0 => Ok(Flag::None),
+            1 => Ok(Flag::Pick),
+            -1 => Ok(Flag::Reject),
+            n => Err(FromSqlError::OutOfRange(n)),
+        }
+    }
+}
+
+impl serde::Serialize for Flag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.name().serialize(s)
+    }
+}
+
+/// A colour label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Label {
+    Red,
+    Yellow,
+    Green,
+    Blue,
+    Purple,
+}
+
+impl Label {
+    pub const ALL: [Label; 5] = [
+        Label::Red,
+        Label::Yellow,
+        Label::Green,
+        Label::Blue,
+        Label::Purple,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Label::Red => "red",
+            Label::Yellow => "yellow",
+            Label::Green => "green",
+            Label::Blue => "blue",
+            Label::Purple => "purple",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Label> {
+        Label::ALL
+            .into_iter()
+            .find(|l| l.name().eq_ignore_ascii_case(text))
+    }
+}
+
+impl ToSql for Label {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.name()))
+    }
+}
+
+impl FromSql for Label {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Label::parse(text)
+            .ok_or_else(|| FromSqlError::Other(format!("unknown colour label {text:?}").into()))
+    }
+}
+
+impl serde::Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.name().serialize(s)
+    }
+}
+
+/// A keyword's path from the top of the keyword tree, its levels joined by `|`
+/// (`Places|Portugal|Lisbon`), each level trimmed and none empty. Two keywords that
+/// differ only in case are one keyword (the first spelling is kept).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct Keyword(String);
+
+/// The longest keyword path taken, in bytes.
+pub const MAX_KEYWORD_BYTES: usize = 1_000;
+
+impl Keyword {
+    /// A keyword from what the user typed; why not, for the user.
+    pub fn parse(text: &str) -> Result<Keyword, String> {
+        let levels: Vec<&str> = text.split('|').map(str::trim).collect();
+        if levels.iter().any(|l| l.is_empty()) {
+            return Err(format!(
+                "{text:?} is not a keyword: each level between | needs a name"
+            ));
+        }
+        if text.chars().any(char::is_control) {
+            return Err(format!(
+                "{text:?} is not a keyword: it holds a control character"
+            ));
+        }
+        let path = levels.join("|");
+        if path.len() > MAX_KEYWORD_BYTES {
+            return Err(format!(
+                "a keyword is at most {MAX_KEYWORD_BYTES} bytes long"
+            ));
+        }
+        Ok(Keyword(path))
+    }
+
+    pub fn path(&self) -> &str {
+        &self.0
+    }
+
+    /// It and the keywords above it, from the top (`Places`, `Places|Portugal`, …).
+    pub fn with_ancestors(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .match_indices('|')
+            .map(|(at, _)| &self.0[..at])
+            .chain(std::iter::once(self.0.as_str()))
+    }
+
+    fn key(path: &str) -> String {
+        path.to_lowercase()
+    }
+}
+
+/// What the user gave one asset.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Culling {
+    pub rating: Rating,
+    pub flag: Flag,
+    pub label: Option<Label>,
+    /// Its keywords' paths, in order.
+    pub keywords: Vec<String>,
+}
+
+/// The ids as one JSON array, for `json_each`.
+fn id_list(ids: &[AssetId]) -> String {
+    let mut out = String::with_capacity(ids.len() * 8 + 2);
+    out.push('[');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&id.0.to_string());
+    }
+    out.push(']');
+    out
+}
+
+/// Sets the rating of those of `ids` that are active; how many.
+pub fn set_rating(conn: &Connection, ids: &[AssetId], rating: Rating) -> rusqlite::Result<usize> {
+    exec(
+        conn,
+        "UPDATE assets SET rating = ?2
+         WHERE id IN (SELECT value FROM json_each(?1)) AND state = ?3 AND rating <> ?2",
+        params![id_list(ids), rating, AssetState::Active],
+    )
+}
+
+/// Sets the flag of those of `ids` that are active; how many changed.
+pub fn set_flag(conn: &Connection, ids: &[AssetId], flag: Flag) -> rusqlite::Result<usize> {
+    exec(
+        conn,
+        "UPDATE assets SET flag = ?2
+         WHERE id IN (SELECT value FROM json_each(?1)) AND state = ?3 AND flag <> ?2",
+        params![id_list(ids), flag, AssetState::Active],
+    )
+}
+
+/// Sets (or clears) the colour label of those of `ids` that are active; how many changed.
+pub fn set_label(
+    conn: &Connection,
+    ids: &[AssetId],
+    label: Option<Label>,
+) -> rusqlite::Result<usize> {
+    exec(
+        conn,
+        "UPDATE assets SET label = ?2
+         WHERE id IN (SELECT value FROM json_each(?1)) AND state = ?3 AND label IS NOT ?2",
+        params![id_list(ids), label, AssetState::Active],
+    )
+}
+
+/// The keyword's id, made (with the keywords above it) when new.
+fn keyword_id(conn: &Connection, keyword: &Keyword) -> rusqlite::Result<i64> {
+    let mut id = None;
+    for path in keyword.with_ancestors() {
+        let key = Keyword::key(path);
+        let found: Option<i64> = conn
+            .prepare_cached("SELECT id FROM keywords WHERE path_key = ?1")?
+            .query_row([&key], |r| r.get(0))
+            .optional()?;
+        id = Some(match found {
+            Some(id) => id,
+            None => {
+                conn.prepare_cached("INSERT INTO keywords(path, path_key) VALUES (?1, ?2)")?
+                    .execute([path, key.as_str()])?;
+                conn.last_insert_rowid()
+            }
+        });
+    }
+    // A keyword has at least one level.
+    id.ok_or(rusqlite::Error::QueryReturnedNoRows)
+}
+
+/// Gives `keyword` to those of `ids` that are active; how many did not have it.
+pub fn tag(conn: &Connection, ids: &[AssetId], keyword: &Keyword) -> rusqlite::Result<usize> {
+    let keyword = keyword_id(conn, keyword)?;
+    exec(
+        conn,
+        "INSERT OR IGNORE INTO asset_keywords(asset_id, keyword_id)
+         SELECT id, ?2 FROM assets WHERE id IN (SELECT value FROM json_each(?1)) AND state = ?3",
+        params![id_list(ids), keyword, AssetState::Active],
+    )
+}
+
+/// Takes `keyword` from those of `ids` that are active; how many had it.
+pub fn untag(conn: &Connection, ids: &[AssetId], keyword: &Keyword) -> rusqlite::Result<usize> {
+    exec(
+        conn,
+        "DELETE FROM asset_keywords
+         WHERE keyword_id = (SELECT id FROM keywords WHERE path_key = ?2)
+           AND asset_id IN (SELECT a.id FROM assets a
+                            WHERE a.id IN (SELECT value FROM json_each(?1)) AND a.state = ?3)",
+        params![
+            id_list(ids),
+            Keyword::key(keyword.path()),
+            AssetState::Active
+        ],
+    )
+}
+
+/// The state of each of `ids` that is an asset.
+pub fn states_of(
+    conn: &Connection,
+    ids: &[AssetId],
+) -> rusqlite::Result<std::collections::HashMap<AssetId, AssetState>> {
+    conn.prepare_cached(
+        "SELECT id, state FROM assets WHERE id IN (SELECT value FROM json_each(?1))",
+    )?
+    .query_map([id_list(ids)], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect()
+}
+
+/// The active assets flagged as rejects, by id.
+pub fn rejected(conn: &Connection) -> rusqlite::Result<Vec<AssetId>> {
+    // By id (`+state`: the index on state holds every active asset).
+    conn.prepare_cached("SELECT id FROM assets WHERE flag = ?1 AND +state = ?2 ORDER BY id")?
+        .query_map(params![Flag::Reject, AssetState::Active], |r| r.get(0))?
+        .collect()
+}
+
+/// What the user gave an asset, in whatever state it is (`None`: no such asset).
+pub fn culling_of(conn: &Connection, id: AssetId) -> rusqlite::Result<Option<Culling>> {
+    let Some((rating, flag, label)) = conn
+        .prepare_cached("SELECT rating, flag, label FROM assets WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let keywords = conn
+        .prepare_cached(
+            "SELECT k.path FROM asset_keywords ak JOIN keywords k ON k.id = ak.keyword_id
+             WHERE ak.asset_id = ?1 ORDER BY k.path_key",
+        )?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(Culling {
+        rating,
+        flag,
+        label,
+        keywords,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_keyword_is_its_trimmed_levels_and_each_level_above_it() {
+        let k = Keyword::parse(" Places | Portugal|Lisbon ").unwrap();
+        assert_eq!(k.path(), "Places|Portugal|Lisbon");
+        assert_eq!(
+            k.with_ancestors().collect::<Vec<_>>(),
+            ["Places", "Places|Portugal", "Places|Portugal|Lisbon"]
+        );
+        assert_eq!(
+            Keyword::parse("portrait").unwrap().with_ancestors().count(),
+            1
+        );
+        for bad in ["", " ", "Places||Lisbon", "|Places", "Places|", "a\nb"] {
+            assert!(Keyword::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(Keyword::parse(&"x".repeat(MAX_KEYWORD_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn ratings_flags_and_labels_take_only_their_values() {
+        assert_eq!(Rating::new(5).map(Rating::stars), Some(5));
+        assert_eq!(Rating::new(6), None);
+        assert_eq!(Flag::parse("Reject"), Some(Flag::Reject));
+        assert_eq!(Flag::parse("maybe"), None);
+        assert_eq!(Label::parse("PURPLE"), Some(Label::Purple));
+        assert_eq!(Label::parse("orange"), None);
+        assert_eq!(
+            serde_json::to_string(&(Flag::None, Flag::Pick, Label::Red)).unwrap(),
+            r#"[null,"pick","red"]"#
+        );
+    }
+}
