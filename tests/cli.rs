@@ -963,3 +963,57 @@ fn rule23_culling_survives_trash_and_restore_and_goes_with_a_purge() {
         .unwrap();
     assert_eq!(links, vec![2], "only a2's link is left");
 }
+
+/// SPEC §5 and §8: `ls --filter EXPR` lists what the search syntax selects, in the Gallery
+/// and (with `--trash`) in the Trash; words match names, keywords, cameras and collection
+/// paths; a bad term exits non-zero with a message naming it.
+#[test]
+fn cli_ls_filter_selects_by_the_search_syntax_in_the_gallery_and_the_trash() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lib, _src, _) = trips_imported(dir.path());
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--json", "ls"];
+        all.extend_from_slice(args);
+        let mut ids: Vec<String> = json(&shoebox(&lib, T0, &all))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // a1 is Trips/b.txt, a2 Trips/2024/a.txt.
+    let names = by_id(&json(&shoebox(&lib, T0, &["--json", "ls"])));
+    assert_eq!(names["a1"]["location"], "Trips");
+    assert_eq!(names["a2"]["location"], "Trips/2024");
+    json(&shoebox(&lib, T0, &["--json", "rate", "3", "a1"]));
+    json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "tag", "Places|Portugal|Lisbon", "a2"],
+    ));
+    json(&shoebox(&lib, T0, &["--json", "flag", "pick", "a2"]));
+    assert_eq!(ids(&[]), ["a1", "a2", "c1", "c2"]);
+    assert_eq!(ids(&["--filter", "rating>=3"]), ["a1"]);
+    assert_eq!(ids(&["--filter", "keyword:Portugal"]), ["a2"]);
+    assert_eq!(ids(&["--filter", "-keyword:Portugal"]), ["a1"]);
+    assert_eq!(ids(&["--filter", "2024"]), ["a2"]);
+    assert_eq!(ids(&["--filter", "lisbon"]), ["a2"]);
+    assert_eq!(ids(&["--filter", "type:other flag:pick"]), ["a2"]);
+    assert_eq!(ids(&["--filter", "type:photo"]), Vec::<String>::new());
+    assert_eq!(ids(&["--filter", ""]), ["a1", "a2"]);
+
+    json(&shoebox(&lib, T0, &["--json", "trash", "a2"]));
+    assert_eq!(ids(&["--filter", "keyword:Lisbon"]), Vec::<String>::new());
+    assert_eq!(ids(&["--trash", "--filter", "keyword:Lisbon"]), ["a2"]);
+    assert_eq!(
+        ids(&["--trash", "--filter", "rating>=1"]),
+        Vec::<String>::new()
+    );
+
+    let out = shoebox(&lib, T0, &["ls", "--filter", "rating>=9"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("rating>=9") && err.contains("0 to 5"), "{err}");
+}

@@ -6,13 +6,20 @@ use super::print_json;
 use crate::clock;
 use std::io::Write;
 
-use crate::library::{Library, Presence, TrashSort, human_size};
+use crate::library::{Facts, Library, Presence, Search, TrashSort, human_size};
 
-pub fn run(lib: &mut Library, as_json: bool, trash: bool, inside: bool) -> anyhow::Result<()> {
+/// Lists the Gallery's items (or the Trash's); with `filter`, only the items it selects.
+pub fn run(
+    lib: &mut Library,
+    as_json: bool,
+    trash: bool,
+    inside: bool,
+    filter: Option<&Search>,
+) -> anyhow::Result<()> {
     if !trash {
-        return active(lib, as_json);
+        return active(lib, as_json, filter);
     }
-    let items = trash_items(lib, inside)?;
+    let items = trash_items(lib, inside, filter)?;
     if as_json {
         return print_json(&items);
     }
@@ -47,7 +54,7 @@ pub fn run(lib: &mut Library, as_json: bool, trash: bool, inside: bool) -> anyho
 /// The active items, streamed as they are read: the collections, then each asset by
 /// collection and name. Each file is looked at as it is listed (one lstat), so a file gone
 /// or on an unplugged drive says so; nothing is written to the library.
-fn active(lib: &Library, as_json: bool) -> anyhow::Result<()> {
+fn active(lib: &Library, as_json: bool, filter: Option<&Search>) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut first = true;
     let mut emit = |out: &mut dyn Write, item: &Value| -> std::io::Result<()> {
@@ -63,7 +70,13 @@ fn active(lib: &Library, as_json: bool) -> anyhow::Result<()> {
             writeln!(out, "{}", text_line(item))
         }
     };
-    for c in lib.collections()? {
+    // A search selects items, never collections.
+    let collections = if filter.is_some() {
+        Vec::new()
+    } else {
+        lib.collections()?
+    };
+    for c in collections {
         let location = c.path.rsplit_once('/').map_or("", |(p, _)| p);
         let item = json!({
             "id": c.id, "kind": "collection", "name": c.name, "location": location, "size": 0,
@@ -72,6 +85,19 @@ fn active(lib: &Library, as_json: bool) -> anyhow::Result<()> {
     }
     let mut failed = None;
     lib.each_asset(&mut |a| {
+        if let Some(search) = filter {
+            let facts = Facts {
+                name: &a.name,
+                location: &a.location,
+                camera: a.camera.as_deref(),
+                kind: a.asset_kind,
+                captured_at: a.captured_at,
+                culling: &a.culling,
+            };
+            if !search.matches(&facts) {
+                return true;
+            }
+        }
         let presence = crate::library::presence(&a.path);
         let item = json!({
             "id": a.id, "kind": "asset", "asset_kind": a.asset_kind, "name": a.name,
@@ -141,7 +167,7 @@ fn display_location(l: &str) -> &str {
 
 /// The Trash's entries; with `inside`, then what its trashed collections hold (each with
 /// `within`: the path of the trashed collection it is in).
-fn trash_items(lib: &Library, inside: bool) -> anyhow::Result<Vec<Value>> {
+fn trash_items(lib: &Library, inside: bool, filter: Option<&Search>) -> anyhow::Result<Vec<Value>> {
     let mut out = Vec::new();
     let mut listed = lib.trash_entries(TrashSort::DeletedAt)?;
     if inside {
@@ -158,6 +184,23 @@ fn trash_items(lib: &Library, inside: bool) -> anyhow::Result<Vec<Value>> {
         listed.extend(held);
     }
     for e in listed {
+        if let Some(search) = filter {
+            // A search selects items, never collections.
+            let (Some(kind), Some(culling)) = (e.asset_kind, e.culling.as_ref()) else {
+                continue;
+            };
+            let facts = Facts {
+                name: &e.name,
+                location: &e.original_location,
+                camera: e.camera.as_deref(),
+                kind,
+                captured_at: e.captured_at,
+                culling,
+            };
+            if !search.matches(&facts) {
+                continue;
+            }
+        }
         let kind = if e.asset_kind.is_some() {
             "asset"
         } else {

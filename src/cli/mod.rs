@@ -58,6 +58,10 @@ pub enum Command {
         /// in (such an item can be restored on its own with --to).
         #[arg(long, requires = "trash")]
         inside: bool,
+        /// Only the items this search selects (words and terms such as rating>=3,
+        /// flag:pick, label:red, keyword:Places, type:raw, camera:canon, taken:2024-06).
+        #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+        filter: Option<String>,
     },
     /// Move items to the Trash.
     Trash {
@@ -199,7 +203,18 @@ pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
             allow_trash_duplicates,
             &paths,
         ),
-        Command::Ls { trash, inside } => ls::run(&mut lib, json, trash, inside),
+        Command::Ls {
+            trash,
+            inside,
+            filter,
+        } => {
+            let filter = filter
+                .as_deref()
+                .map(library::Search::parse)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            ls::run(&mut lib, json, trash, inside, filter.as_ref())
+        }
         Command::Trash { rejected: true, .. } => trash::rejected(&mut lib, json),
         Command::Trash { ids, .. } => trash::trash(&mut lib, json, &parse_ids(&ids)?),
         Command::Rate { stars, ids } => {

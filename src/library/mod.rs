@@ -18,6 +18,7 @@ mod query;
 mod recovery;
 mod restore;
 mod rows;
+mod search;
 mod trash;
 
 use std::fs::{self, File, TryLockError};
@@ -43,6 +44,7 @@ pub use query::{
     FilePlace, GalleryQuery, PictureSource, Sort, SortKey, TrashSort, asset_sort_key, trash_order,
 };
 pub use restore::{FolderChoice, RestoreOptions};
+pub use search::{Facts, FileType, Search};
 
 /// Default retention: items stay 30 days in the Trash.
 pub const DEFAULT_RETENTION_DAYS: i64 = 30;

@@ -1,0 +1,439 @@
+//! The search syntax (SPEC §5): plain words and terms, all of which must match.
+//!
+//! ```text
+//! porto rating>=3 flag:pick label:red keyword:"Places|Portugal" type:raw camera:canon
+//! taken:2024-06 taken:2024-01-01..2024-03-31 -flag:reject
+//! ```
+//!
+//! A plain word matches an item's name, keywords, camera or collection path (ignoring
+//! case); `-` before a word or term negates it. A search is parsed once into [`Search`],
+//! whose terms are typed values; what does not parse is refused with a message naming it.
+
+use chrono::{NaiveDate, TimeZone};
+
+use super::Kind as AssetKind;
+use super::probe::ext_lower;
+use crate::clock::UnixSecs;
+use crate::store::culling::{Culling, Flag, Keyword, Label};
+
+/// A parsed search: every term must match.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Search {
+    pub terms: Vec<Term>,
+}
+
+/// One term, negated or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub not: bool,
+    pub test: Test,
+}
+
+/// What one term asks of an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Test {
+    /// A plain word (lowercase): in the name, a keyword, the camera or the collection path.
+    Word(String),
+    Rating(Compare, u8),
+    Flag(Flag),
+    /// A colour label, or none (`None`).
+    Label(Option<Label>),
+    /// A keyword: one level matched at any level, or a path and everything below it.
+    Keyword(Keyword),
+    Type(FileType),
+    /// Part of the camera's name (lowercase).
+    Camera(String),
+    /// Taken in `[from, until)`.
+    Taken {
+        from: UnixSecs,
+        until: UnixSecs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    Less,
+    AtMost,
+    Equal,
+    AtLeast,
+    More,
+}
+
+/// What an item is, as `type:` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    Photo,
+    Raw,
+    Video,
+    Audio,
+    Document,
+    Other,
+}
+
+impl FileType {
+    const NAMES: [(&'static str, FileType); 6] = [
+        ("photo", FileType::Photo),
+        ("raw", FileType::Raw),
+        ("video", FileType::Video),
+        ("audio", FileType::Audio),
+        ("document", FileType::Document),
+        ("other", FileType::Other),
+    ];
+
+    /// What a file of this kind and name is.
+    pub fn of(kind: AssetKind, name: &str) -> FileType {
+        match kind {
+            AssetKind::Video => FileType::Video,
+            AssetKind::Audio => FileType::Audio,
+            AssetKind::Other => FileType::Other,
+            AssetKind::Image => {
+                let ext = ext_lower(name);
+                if super::probe::RAW.contains(&ext.as_str()) {
+                    FileType::Raw
+                } else if ext == "pdf" {
+                    FileType::Document
+                } else {
+                    FileType::Photo
+                }
+            }
+        }
+    }
+}
+
+/// What a search looks at in an item (in the Gallery or in the Trash).
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub name: &'a str,
+    /// Its collection's path ("" for the top).
+    pub location: &'a str,
+    pub camera: Option<&'a str>,
+    pub kind: AssetKind,
+    pub captured_at: Option<UnixSecs>,
+    pub culling: &'a Culling,
+}
+
+impl Search {
+    /// Parses what the user typed, with dates in `zone` (the computer's, in the app).
+    pub fn parse_in<Tz: TimeZone>(text: &str, zone: &Tz) -> Result<Search, String> {
+        let mut terms = Vec::new();
+        for token in tokens(text)? {
+            let (not, token) = match token.strip_prefix('-') {
+                Some(rest) if !rest.is_empty() => (true, rest.to_string()),
+                _ => (false, token),
+            };
+            terms.push(Term {
+                not,
+                test: test(&token, zone)?,
+            });
+        }
+        Ok(Search { terms })
+    }
+
+    /// [`Search::parse_in`] the computer's time zone.
+    pub fn parse(text: &str) -> Result<Search, String> {
+        Search::parse_in(text, &chrono::Local)
+    }
+
+    pub fn matches(&self, item: &Facts<'_>) -> bool {
+        self.terms.iter().all(|t| t.test.matches(item) != t.not)
+    }
+}
+
+impl Test {
+    pub fn matches(&self, item: &Facts<'_>) -> bool {
+        let c = item.culling;
+        match self {
+            Test::Word(w) => {
+                contains(item.name, w)
+                    || contains(item.location, w)
+                    || item.camera.is_some_and(|cam| contains(cam, w))
+                    || c.keywords.iter().any(|k| contains(k, w))
+            }
+            Test::Rating(cmp, n) => {
+                let r = c.rating.stars();
+                match cmp {
+                    Compare::Less => r < *n,
+                    Compare::AtMost => r <= *n,
+                    Compare::Equal => r == *n,
+                    Compare::AtLeast => r >= *n,
+                    Compare::More => r > *n,
+                }
+            }
+            Test::Flag(f) => c.flag == *f,
+            Test::Label(l) => c.label == *l,
+            Test::Keyword(k) => c.keywords.iter().any(|have| keyword_matches(k, have)),
+            Test::Type(t) => FileType::of(item.kind, item.name) == *t,
+            Test::Camera(text) => item.camera.is_some_and(|cam| contains(cam, text)),
+            Test::Taken { from, until } => {
+                item.captured_at.is_some_and(|t| *from <= t && t < *until)
+            }
+        }
+    }
+}
+
+/// Whether the keyword `have` is what `asked` names: a one-level word equal to any of its
+/// levels, or a path equal to it or above it (ignoring case).
+pub fn keyword_matches(asked: &Keyword, have: &str) -> bool {
+    let asked = asked.path().to_lowercase();
+    let have = have.to_lowercase();
+    if asked.contains('|') {
+        have == asked || have.starts_with(&format!("{asked}|"))
+    } else {
+        have.split('|').any(|level| level == asked)
+    }
+}
+
+/// Whether `text` holds `word` (already lowercase), ignoring case.
+fn contains(text: &str, word: &str) -> bool {
+    text.to_lowercase().contains(word)
+}
+
+/// The words of a search: split at spaces, a `"…"` kept whole (quotes removed).
+fn tokens(text: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for ch in text.chars() {
+        match ch {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut current));
+                    any = false;
+                }
+            }
+            c => {
+                current.push(c);
+                any = true;
+            }
+        }
+    }
+    if quoted {
+        return Err(format!("a quote is not closed in {text:?}"));
+    }
+    if any {
+        out.push(current);
+    }
+    Ok(out)
+}
+
+/// One term or word.
+fn test<Tz: TimeZone>(token: &str, zone: &Tz) -> Result<Test, String> {
+    let lower = token.to_lowercase();
+    if let Some(rest) = lower.strip_prefix("rating") {
+        let (cmp, number) = [
+            (">=", Compare::AtLeast),
+            ("<=", Compare::AtMost),
+            (">", Compare::More),
+            ("<", Compare::Less),
+            ("=", Compare::Equal),
+            (":", Compare::Equal),
+        ]
+        .into_iter()
+        .find_map(|(op, cmp)| rest.strip_prefix(op).map(|n| (cmp, n)))
+        .ok_or_else(|| format!("{token:?}: write rating>=N, rating<=N or rating=N (0 to 5)"))?;
+        return match number.parse::<u8>() {
+            Ok(n) if n <= 5 => Ok(Test::Rating(cmp, n)),
+            _ => Err(format!("{token:?}: a rating is 0 to 5 stars")),
+        };
+    }
+    let Some((key, value)) = token.split_once(':') else {
+        return Ok(Test::Word(lower));
+    };
+    let refuse = |what: &str| Err(format!("{token:?}: {what}"));
+    match key.to_lowercase().as_str() {
+        "flag" => match Flag::parse(value) {
+            Some(f) => Ok(Test::Flag(f)),
+            None => refuse("a flag is pick, reject or none"),
+        },
+        "label" if value.eq_ignore_ascii_case("none") => Ok(Test::Label(None)),
+        "label" => match Label::parse(value) {
+            Some(l) => Ok(Test::Label(Some(l))),
+            None => refuse("a label is red, yellow, green, blue, purple or none"),
+        },
+        "keyword" => Keyword::parse(value).map(Test::Keyword),
+        "type" => FileType::NAMES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(value))
+            .map(|(_, t)| Test::Type(*t))
+            .ok_or_else(|| {
+                format!("{token:?}: a type is photo, raw, video, audio, document or other")
+            }),
+        "camera" if !value.is_empty() => Ok(Test::Camera(value.to_lowercase())),
+        "camera" => refuse("camera: needs part of a camera's name"),
+        "taken" => taken(value, zone).ok_or_else(|| {
+            format!("{token:?}: write taken:YYYY, taken:YYYY-MM, taken:YYYY-MM-DD or taken:A..B")
+        }),
+        // Not a term: a word that happens to hold a colon (a time, a name).
+        _ => Ok(Test::Word(lower)),
+    }
+}
+
+/// `taken:` a year, a month, a day, or a range `A..B` of those (B included), in `zone`.
+fn taken<Tz: TimeZone>(value: &str, zone: &Tz) -> Option<Test> {
+    let (from, until) = match value.split_once("..") {
+        Some((a, b)) => (period(a)?.0, period(b)?.1),
+        None => period(value)?,
+    };
+    if until <= from {
+        return None;
+    }
+    let start = |d: NaiveDate| -> Option<UnixSecs> {
+        let midnight = d.and_hms_opt(0, 0, 0)?;
+        Some(zone.from_local_datetime(&midnight).earliest()?.timestamp())
+    };
+    Some(Test::Taken {
+        from: start(from)?,
+        until: start(until)?,
+    })
+}
+
+/// The days a `YYYY`, `YYYY-MM` or `YYYY-MM-DD` covers: its first, and the day after its last.
+fn period(text: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str| s.parse::<u32>().ok();
+    match parts.as_slice() {
+        [y] if y.len() == 4 => {
+            let y = i32::try_from(number(y)?).ok()?;
+            Some((
+                NaiveDate::from_ymd_opt(y, 1, 1)?,
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)?,
+            ))
+        }
+        [y, m] if y.len() == 4 => {
+            let y = i32::try_from(number(y)?).ok()?;
+            let first = NaiveDate::from_ymd_opt(y, number(m)?, 1)?;
+            Some((first, first.checked_add_months(chrono::Months::new(1))?))
+        }
+        [y, m, d] if y.len() == 4 => {
+            let y = i32::try_from(number(y)?).ok()?;
+            let day = NaiveDate::from_ymd_opt(y, number(m)?, number(d)?)?;
+            Some((day, day.succ_opt()?))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::culling::Rating;
+
+    fn parse(text: &str) -> Search {
+        Search::parse_in(text, &chrono::Utc).expect(text)
+    }
+
+    fn item<'a>(name: &'a str, culling: &'a Culling) -> Facts<'a> {
+        Facts {
+            name,
+            location: "Trips/Porto",
+            camera: Some("Canon EOS R6"),
+            kind: AssetKind::Image,
+            // 2024-06-15T12:00:00Z
+            captured_at: Some(1_718_452_800),
+            culling,
+        }
+    }
+
+    #[test]
+    fn words_and_terms_parse_into_typed_tests() {
+        let s = parse(
+            r#"porto rating>=3 -flag:reject label:RED keyword:"Places|Portugal" type:raw camera:"eos r6" taken:2024-06"#,
+        );
+        let tests: Vec<(bool, Test)> = s.terms.into_iter().map(|t| (t.not, t.test)).collect();
+        assert_eq!(tests[0], (false, Test::Word("porto".into())));
+        assert_eq!(tests[1], (false, Test::Rating(Compare::AtLeast, 3)));
+        assert_eq!(tests[2], (true, Test::Flag(Flag::Reject)));
+        assert_eq!(tests[3], (false, Test::Label(Some(Label::Red))));
+        assert_eq!(
+            tests[4],
+            (
+                false,
+                Test::Keyword(Keyword::parse("Places|Portugal").unwrap())
+            )
+        );
+        assert_eq!(tests[5], (false, Test::Type(FileType::Raw)));
+        assert_eq!(tests[6], (false, Test::Camera("eos r6".into())));
+        assert_eq!(
+            tests[7],
+            (
+                false,
+                Test::Taken {
+                    from: 1_717_200_000,
+                    until: 1_719_792_000
+                }
+            )
+        );
+        assert_eq!(parse("").terms, vec![]);
+        // A colon that starts no term is part of a word.
+        assert_eq!(parse("12:30").terms[0].test, Test::Word("12:30".into()));
+    }
+
+    #[test]
+    fn bad_terms_are_refused_by_name() {
+        for bad in [
+            "rating>=6",
+            "rating~3",
+            "flag:maybe",
+            "label:orange",
+            "type:spreadsheet",
+            "taken:2024-13",
+            "taken:24",
+            "taken:2024-06-01..2024-05-01",
+            "keyword:a||b",
+            "camera:",
+            "\"porto",
+        ] {
+            let err = Search::parse_in(bad, &chrono::Utc).expect_err(bad);
+            assert!(!err.is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_term_must_match_and_a_minus_negates() {
+        let mut c = Culling {
+            rating: Rating::new(4).unwrap(),
+            flag: Flag::Pick,
+            label: Some(Label::Green),
+            keywords: vec!["Places|Portugal|Lisbon".into(), "film".into()],
+        };
+        let it = item("IMG_0001.CR2", &c);
+        for yes in [
+            "porto",
+            "canon",
+            "lisbon",
+            "img_0001",
+            "rating>=4 rating<=4 rating=4 rating>3 rating<5",
+            "flag:pick label:green",
+            "keyword:Portugal keyword:lisbon keyword:\"Places|Portugal\" keyword:Places",
+            "type:raw camera:r6 taken:2024 taken:2024-06-15 taken:2024-01..2024-06",
+            "-flag:reject -label:none -keyword:Spain -type:photo",
+            "",
+        ] {
+            assert!(parse(yes).matches(&it), "{yes}");
+        }
+        for no in [
+            "madrid",
+            "rating>4",
+            "flag:none",
+            "label:red",
+            "keyword:Port",
+            "keyword:\"Portugal|Lisbon\"",
+            "type:photo",
+            "taken:2023",
+            "taken:2024-06-16..2025",
+            "porto -film",
+            "porto flag:reject",
+        ] {
+            assert!(!parse(no).matches(&it), "{no}");
+        }
+        c.label = None;
+        assert!(parse("label:none").matches(&item("a.jpg", &c)));
+        assert!(parse("type:photo").matches(&item("a.jpg", &c)));
+        assert!(parse("type:document").matches(&item("a.pdf", &c)));
+    }
+}
