@@ -1,7 +1,8 @@
 //! The Trash rules of SPEC §2, one test (at least) per rule, named after it.
 
 use shoebox::library::{
-    AssetId, FolderChoice, ImportOptions, ItemId, Library, LibraryError, RestoreOptions, TrashSort,
+    AssetId, Flag, FolderChoice, ImportOptions, ItemId, Label, Library, LibraryError,
+    RestoreOptions, TrashSort,
 };
 
 use crate::common::{Fixture, T0, collection_id, files_under, shoebox_hash};
@@ -1601,4 +1602,67 @@ fn a_file_check_page_by_page_sees_each_active_asset_once() {
     // Past the last asset there is nothing to look at.
     let (none, next) = f.lib.check_files_page(late.asset(), 3).unwrap();
     assert_eq!((none.checked, next), (0, None));
+}
+
+/// What other tools gave a picture comes with it at import (SPEC §5, interoperability):
+/// Lightroom's `IMG_1.xmp` (rating, label, hierarchical keywords), darktable's
+/// `IMG_2.CR2.xmp` (a reject, its colour labels), digiKam's tags; a broken sidecar is named
+/// in a warning and its picture imported without it. Copies and in-place imports alike.
+#[test]
+fn xmp_sidecars_give_their_rating_flag_label_and_keywords_at_import() {
+    for in_place in [true, false] {
+        let mut f = Fixture::new();
+        let rdf = |body: &str| {
+            format!(
+                r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">{body}</rdf:RDF></x:xmpmeta>"#
+            )
+        };
+        f.file("shoot/IMG_1.jpg", b"one");
+        f.file(
+            "shoot/IMG_1.xmp",
+            rdf(r#"<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:lr="http://ns.adobe.com/lightroom/1.0/" xmp:Rating="5" xmp:Label="Yellow"><lr:hierarchicalSubject><rdf:Bag><rdf:li>Places|Portugal|Porto</rdf:li></rdf:Bag></lr:hierarchicalSubject></rdf:Description>"#).as_bytes(),
+        );
+        f.file("shoot/IMG_2.CR2", b"two");
+        f.file(
+            "shoot/IMG_2.CR2.xmp",
+            rdf(r#"<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:darktable="http://darktable.sf.net/" xmlns:digiKam="http://www.digikam.org/ns/1.0/" xmp:Rating="-1"><darktable:colorlabels><rdf:Seq><rdf:li>3</rdf:li></rdf:Seq></darktable:colorlabels><digiKam:TagsList><rdf:Seq><rdf:li>People/Ana</rdf:li></rdf:Seq></digiKam:TagsList></rdf:Description>"#).as_bytes(),
+        );
+        f.file("shoot/IMG_3.jpg", b"three");
+        f.file("shoot/IMG_3.xmp", b"<x:xmpmeta><rdf:RDF");
+        let opts = ImportOptions {
+            in_place,
+            ..Default::default()
+        };
+        let report = f
+            .lib
+            .import(&[f.src().join("shoot")], &opts, &mut |_| {})
+            .unwrap();
+        assert_eq!(report.imported.len(), 3, "{report:?}");
+        // (The made-up pictures warn that they are not readable images.)
+        let sidecars: Vec<_> = report
+            .warnings
+            .iter()
+            .filter(|w| w.message.contains("sidecar"))
+            .collect();
+        assert_eq!(sidecars.len(), 1, "{report:?}");
+        assert!(sidecars[0].path.ends_with("IMG_3.jpg"));
+        assert!(
+            sidecars[0]
+                .message
+                .contains("its sidecar IMG_3.xmp was skipped"),
+            "{report:?}"
+        );
+        let culling = |name: &str| f.asset_named(name).culling;
+        let one = culling("IMG_1.jpg");
+        assert_eq!(one.rating.stars(), 5);
+        assert_eq!(one.flag, Flag::None);
+        assert_eq!(one.label, Some(Label::Yellow));
+        assert_eq!(one.keywords, ["Places|Portugal|Porto"]);
+        let two = culling("IMG_2.CR2");
+        assert_eq!((two.rating.stars(), two.flag), (0, Flag::Reject));
+        assert_eq!(two.label, Some(Label::Blue));
+        assert_eq!(two.keywords, ["People|Ana"]);
+        assert_eq!(culling("IMG_3.jpg"), Default::default());
+        f.assert_integrity();
+    }
 }

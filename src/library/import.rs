@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::fsops;
 use super::probe::{self, Kind, RAW};
 use super::{CollectionId, ItemId, Library, LibraryError, MEDIA_DIR, Result};
+use crate::media::xmp::XmpFacts;
 use crate::store;
 
 /// How to import.
@@ -97,6 +98,10 @@ struct Group {
     main: PathBuf,
     companions: Vec<(&'static str, PathBuf)>,
 }
+
+/// A group read and ready to record: its name, kind, what it says, its files, and what its
+/// XMP sidecar says.
+type Ready = (String, Kind, probe::Meta, Vec<Prepared>, Option<XmpFacts>);
 
 /// A file read and ready to record.
 struct Prepared {
@@ -359,7 +364,7 @@ impl Library {
                 let rows: Vec<(store::NewAsset<'_>, Vec<store::NewFile<'_>>)> = ready
                     .iter()
                     .zip(&named)
-                    .map(|((_, kind, meta, files), (name, key))| {
+                    .map(|((_, kind, meta, files, _), (name, key))| {
                         let new_files = files
                             .iter()
                             .map(|f| store::NewFile {
@@ -397,7 +402,7 @@ impl Library {
                 // The copies are recorded: no longer pending.
                 let copied: Vec<&str> = ready
                     .iter()
-                    .flat_map(|(_, _, _, files)| files.iter())
+                    .flat_map(|(_, _, _, files, _)| files.iter())
                     .filter(|f| f.copy_from.is_some())
                     .map(|f| f.path.as_str())
                     .collect();
@@ -408,7 +413,13 @@ impl Library {
                         [json_list(&copied)?],
                     )?;
                 }
-                for ((id, (name, _)), (_, _, _, files)) in ids.iter().zip(named).zip(&ready) {
+                // What other tools gave each (from its XMP sidecar).
+                for (id, (.., xmp)) in ids.iter().zip(&ready) {
+                    if let Some(facts) = xmp.as_ref().filter(|f| !f.is_empty()) {
+                        store::culling::give(&tx, *id, facts)?;
+                    }
+                }
+                for ((id, (name, _)), (_, _, _, files, _)) in ids.iter().zip(named).zip(&ready) {
                     report.imported.push(Imported {
                         id: ItemId::Asset(*id),
                         name,
@@ -435,7 +446,7 @@ impl Library {
         report: &mut ImportReport,
         planned: &mut HashSet<String>,
         folders: &mut HashMap<PathBuf, PathBuf>,
-    ) -> Result<Option<(String, Kind, probe::Meta, Vec<Prepared>)>, String> {
+    ) -> Result<Option<Ready>, String> {
         let name = name_of(&group.main)?;
         let kind = probe::kind_of(&name);
         let main = read.main.map_err(|e| format!("could not read: {e}"))?;
@@ -522,7 +533,22 @@ impl Library {
                 });
             }
         }
-        Ok(Some((name, kind, meta, files)))
+        // What other tools gave it; a sidecar that cannot be read is named, and skipped.
+        let xmp = match read.xmp {
+            Some((_, Ok(facts))) => Some(facts),
+            Some((path, Err(why))) => {
+                report.warnings.push(msg(
+                    &group.main,
+                    format!(
+                        "its sidecar {} was skipped: {why}",
+                        path.file_name().unwrap_or_default().to_string_lossy()
+                    ),
+                ));
+                None
+            }
+            None => None,
+        };
+        Ok(Some((name, kind, meta, files, xmp)))
     }
 
     /// A free name for a copy in `dir` (relative to the library): not on disk and not
@@ -550,14 +576,10 @@ impl Library {
     /// only then are they recorded (by the caller, in the transaction that also clears the
     /// intent). A crash anywhere leaves copies that the next open removes, never orphans.
     #[allow(clippy::type_complexity)]
-    fn copy_chunk(
-        &mut self,
-        ready: Vec<(String, Kind, probe::Meta, Vec<Prepared>)>,
-        report: &mut ImportReport,
-    ) -> Result<Vec<(String, Kind, probe::Meta, Vec<Prepared>)>> {
+    fn copy_chunk(&mut self, ready: Vec<Ready>, report: &mut ImportReport) -> Result<Vec<Ready>> {
         let intents: Vec<String> = ready
             .iter()
-            .flat_map(|(_, _, _, files)| files.iter())
+            .flat_map(|(_, _, _, files, _)| files.iter())
             .filter(|f| f.copy_from.is_some())
             .map(|f| f.path.clone())
             .collect();
@@ -577,7 +599,7 @@ impl Library {
         crate::failpoint::hit("import.after_intent");
         let mut copied = Vec::new();
         let mut made = Vec::new();
-        for (name, kind, meta, mut files) in ready {
+        for (name, kind, meta, mut files, xmp) in ready {
             let mut result = Ok(());
             for f in &mut files {
                 let Some(src) = f.copy_from.as_ref() else {
@@ -602,7 +624,7 @@ impl Library {
                 }
             }
             match result {
-                Ok(()) => copied.push((name, kind, meta, files)),
+                Ok(()) => copied.push((name, kind, meta, files, xmp)),
                 Err(m) => {
                     // This asset's copies so far are ours and unrecorded: remove them.
                     for f in files.iter().filter(|f| f.copy_from.is_some()) {
@@ -620,7 +642,7 @@ impl Library {
         crate::failpoint::hit("import.after_copy");
         // The copies must be on disk before their records say they exist.
         if let Err(e) = self.flush_copies(&made) {
-            for (name, _, _, files) in &copied {
+            for (name, _, _, files, _) in &copied {
                 for f in files.iter().filter(|f| f.copy_from.is_some()) {
                     let _ = fs::remove_file(self.root.join(&f.path));
                 }
@@ -834,6 +856,8 @@ struct GroupRead {
     main: std::io::Result<fsops::Hashed>,
     meta: Result<probe::Meta, String>,
     companions: Vec<std::io::Result<fsops::Hashed>>,
+    /// What its XMP sidecar says, when it has one (the sidecar's path, and the reading).
+    xmp: Option<(PathBuf, Result<XmpFacts, String>)>,
 }
 
 impl GroupRead {
@@ -842,6 +866,7 @@ impl GroupRead {
             main: Err(std::io::Error::other(why.to_string())),
             meta: Ok(probe::Meta::default()),
             companions: Vec::new(),
+            xmp: None,
         }
     }
 }
@@ -863,6 +888,13 @@ fn read_group(group: &Group, reader: &mut crate::thumbs::Describer) -> GroupRead
             .iter()
             .map(|(_, path)| fsops::hash_regular_file(path))
             .collect(),
+        xmp: group
+            .companions
+            .iter()
+            .find(|(role, path)| {
+                *role == "sidecar" && probe::ext_lower(&path.to_string_lossy()) == "xmp"
+            })
+            .map(|(_, path)| (path.clone(), crate::media::xmp::read_file(path))),
     }
 }
 

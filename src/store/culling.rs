@@ -316,6 +316,27 @@ pub fn untag(conn: &Connection, ids: &[AssetId], keyword: &Keyword) -> rusqlite:
     )
 }
 
+/// Gives a new asset what another tool gave its file (its XMP): each value said.
+pub fn give(
+    conn: &Connection,
+    id: AssetId,
+    facts: &crate::media::xmp::XmpFacts,
+) -> rusqlite::Result<()> {
+    if let Some(r) = facts.rating {
+        set_rating(conn, &[id], r)?;
+    }
+    if let Some(f) = facts.flag {
+        set_flag(conn, &[id], f)?;
+    }
+    if facts.label.is_some() {
+        set_label(conn, &[id], facts.label)?;
+    }
+    for k in &facts.keywords {
+        tag(conn, &[id], k)?;
+    }
+    Ok(())
+}
+
 /// The state of each of `ids` that is an asset.
 pub fn states_of(
     conn: &Connection,

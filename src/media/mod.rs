@@ -1,0 +1,7 @@
+//! What a file says about itself, read from its bytes: no database, no window. Its readers
+//! take untrusted input and are bounded in what they read and keep.
+//!
+//! - [`xmp`]: XMP packets (sidecars and embedded), for what other tools gave a picture —
+//!   its rating, flag, colour label and keywords.
+
+pub mod xmp;

@@ -1,0 +1,270 @@
+//! XMP, as other tools write it next to a picture (`IMG_1.xmp`, `IMG_1.CR2.xmp`) or inside
+//! it: the rating (`xmp:Rating`, −1 a reject), the colour label (`xmp:Label`, or
+//! darktable's `darktable:colorlabels`) and the keywords (`dc:subject`, Lightroom's
+//! `lr:hierarchicalSubject`, digiKam's `digiKam:TagsList`).
+//!
+//! A packet is untrusted input: at most [`MAX_XMP_BYTES`] are read, no DTD (so no entity
+//! is expanded), at most [`MAX_NODES`] nodes; the XML is parsed by roxmltree (linear, no
+//! recursion). What does not parse is an error naming why; a value Shoebox does not know
+//! (a custom label, a rating of 7) is left out.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::store::culling::{Flag, Keyword, Label, Rating};
+
+/// The largest packet read.
+pub const MAX_XMP_BYTES: u64 = 4 * 1024 * 1024;
+/// The most XML nodes a packet may hold.
+pub const MAX_NODES: u32 = 200_000;
+
+const NS_XMP: &str = "http://ns.adobe.com/xap/1.0/";
+const NS_DC: &str = "http://purl.org/dc/elements/1.1/";
+const NS_LR: &str = "http://ns.adobe.com/lightroom/1.0/";
+const NS_DIGIKAM: &str = "http://www.digikam.org/ns/1.0/";
+const NS_DARKTABLE: &str = "http://darktable.sf.net/";
+const NS_RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+
+/// What a packet says the user gave a picture; `None` where it says nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XmpFacts {
+    pub rating: Option<Rating>,
+    pub flag: Option<Flag>,
+    pub label: Option<Label>,
+    /// Hierarchical ones as paths; a flat `dc:subject` word already a level of one of them
+    /// is not repeated.
+    pub keywords: Vec<Keyword>,
+}
+
+impl XmpFacts {
+    pub fn is_empty(&self) -> bool {
+        *self == XmpFacts::default()
+    }
+}
+
+/// Reads the sidecar at `path`.
+pub fn read_file(path: &Path) -> Result<XmpFacts, String> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_XMP_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("can't read it: {e}"))?;
+    if bytes.len() as u64 > MAX_XMP_BYTES {
+        return Err(format!(
+            "it is larger than {} MB",
+            MAX_XMP_BYTES / (1024 * 1024)
+        ));
+    }
+    parse(&bytes)
+}
+
+/// Reads one packet.
+pub fn parse(bytes: &[u8]) -> Result<XmpFacts, String> {
+    if bytes.len() as u64 > MAX_XMP_BYTES {
+        return Err("the packet is too large".into());
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
+    // A packet may be wrapped in `<?xpacket …?>` and padding; roxmltree takes that as is.
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: MAX_NODES,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(text.trim_start_matches('\u{feff}'), options)
+        .map_err(|e| format!("it is not well-formed XML ({e})"))?;
+    let mut facts = XmpFacts::default();
+    let mut flat = Vec::new();
+    let mut hierarchical = Vec::new();
+    for node in doc.descendants().filter(roxmltree::Node::is_element) {
+        // Properties written as attributes of rdf:Description…
+        if node.has_tag_name((NS_RDF, "Description")) {
+            for a in node.attributes() {
+                if let Some(ns) = a.namespace() {
+                    take(
+                        &mut facts,
+                        ns,
+                        a.name(),
+                        &[a.value()],
+                        &mut flat,
+                        &mut hierarchical,
+                    );
+                }
+            }
+            continue;
+        }
+        // …or as elements, a list's values in rdf:li.
+        let Some(ns) = node.tag_name().namespace() else {
+            continue;
+        };
+        if !matches!(ns, NS_XMP | NS_DC | NS_LR | NS_DIGIKAM | NS_DARKTABLE) {
+            continue;
+        }
+        let items: Vec<&str> = node
+            .children()
+            .filter(roxmltree::Node::is_element)
+            .flat_map(|list| list.children().filter(|li| li.has_tag_name((NS_RDF, "li"))))
+            .map(|li| li.text().unwrap_or(""))
+            .collect();
+        let values = if items.is_empty() {
+            vec![node.text().unwrap_or("")]
+        } else {
+            items
+        };
+        take(
+            &mut facts,
+            ns,
+            node.tag_name().name(),
+            &values,
+            &mut flat,
+            &mut hierarchical,
+        );
+    }
+    // Keywords: the hierarchical ones, then the flat words none of them holds as a level.
+    let mut keywords: Vec<Keyword> = Vec::new();
+    let add = |k: Keyword, into: &mut Vec<Keyword>| {
+        if !into
+            .iter()
+            .any(|have| have.path().eq_ignore_ascii_case(k.path()))
+        {
+            into.push(k);
+        }
+    };
+    for k in hierarchical {
+        add(k, &mut keywords);
+    }
+    for word in flat {
+        let held = keywords.iter().any(|k| {
+            k.path()
+                .split('|')
+                .any(|level| level.eq_ignore_ascii_case(word.path()))
+        });
+        if !held {
+            add(word, &mut keywords);
+        }
+    }
+    facts.keywords = keywords;
+    Ok(facts)
+}
+
+/// Takes one property's values, when it is one Shoebox reads.
+fn take(
+    facts: &mut XmpFacts,
+    ns: &str,
+    name: &str,
+    values: &[&str],
+    flat: &mut Vec<Keyword>,
+    hierarchical: &mut Vec<Keyword>,
+) {
+    let first = values.first().map_or("", |v| v.trim());
+    match (ns, name) {
+        (NS_XMP, "Rating") => {
+            // A whole number (some tools write `3.0`).
+            let stars = first.parse::<i64>().ok().or_else(|| {
+                first
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|r| r.fract() == 0.0 && r.abs() <= 5.0)
+                    .map(|r| r as i64)
+            });
+            match stars {
+                Some(-1) => facts.flag = Some(Flag::Reject),
+                Some(n) => {
+                    if let Some(r) = u8::try_from(n).ok().and_then(Rating::new) {
+                        facts.rating = Some(r);
+                    }
+                }
+                None => {}
+            }
+        }
+        (NS_XMP, "Label") => {
+            if let Some(l) = Label::parse(first) {
+                facts.label = Some(l);
+            }
+        }
+        // darktable: 0 red, 1 yellow, 2 green, 3 blue, 4 purple; Shoebox keeps one.
+        (NS_DARKTABLE, "colorlabels") if facts.label.is_none() => {
+            facts.label = values
+                .iter()
+                .filter_map(|v| v.trim().parse::<usize>().ok())
+                .find_map(|i| Label::ALL.get(i).copied());
+        }
+        (NS_DC, "subject") => flat.extend(values.iter().filter_map(|v| Keyword::parse(v).ok())),
+        (NS_LR, "hierarchicalSubject") => {
+            hierarchical.extend(values.iter().filter_map(|v| Keyword::parse(v).ok()));
+        }
+        (NS_DIGIKAM, "TagsList") => hierarchical.extend(
+            values
+                .iter()
+                .filter_map(|v| Keyword::parse(&v.replace('/', "|")).ok()),
+        ),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_and_elements_lists_and_hierarchies_are_read() {
+        let packet = br#"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:lr="http://ns.adobe.com/lightroom/1.0/"
+    xmp:Rating="4" xmp:Label="Purple">
+   <dc:subject><rdf:Bag><rdf:li>Lisbon</rdf:li><rdf:li>film</rdf:li></rdf:Bag></dc:subject>
+   <lr:hierarchicalSubject><rdf:Bag>
+     <rdf:li>Places|Portugal|Lisbon</rdf:li>
+   </rdf:Bag></lr:hierarchicalSubject>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"#;
+        let facts = parse(packet).unwrap();
+        assert_eq!(facts.rating, Rating::new(4));
+        assert_eq!(facts.flag, None);
+        assert_eq!(facts.label, Some(Label::Purple));
+        let paths: Vec<&str> = facts.keywords.iter().map(Keyword::path).collect();
+        assert_eq!(paths, ["Places|Portugal|Lisbon", "film"]);
+    }
+
+    #[test]
+    fn a_reject_darktable_labels_and_digikam_tags() {
+        let packet = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:darktable="http://darktable.sf.net/"
+     xmlns:digiKam="http://www.digikam.org/ns/1.0/">
+   <xmp:Rating>-1</xmp:Rating>
+   <darktable:colorlabels><rdf:Seq><rdf:li>2</rdf:li><rdf:li>4</rdf:li></rdf:Seq></darktable:colorlabels>
+   <digiKam:TagsList><rdf:Seq><rdf:li>People/Ana</rdf:li></rdf:Seq></digiKam:TagsList>
+  </rdf:Description></rdf:RDF></x:xmpmeta>"#;
+        let facts = parse(packet).unwrap();
+        assert_eq!(facts.flag, Some(Flag::Reject));
+        assert_eq!(facts.rating, None);
+        assert_eq!(facts.label, Some(Label::Green));
+        assert_eq!(facts.keywords, vec![Keyword::parse("People|Ana").unwrap()]);
+    }
+
+    #[test]
+    fn broken_hostile_and_unknown_packets_are_refused_or_ignored_quickly() {
+        // Entities are never expanded: a DTD is refused.
+        let laughs = br#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><x>&b;</x>"#;
+        assert!(parse(laughs).is_err());
+        assert!(parse(b"<x:xmpmeta><unclosed>").is_err());
+        assert!(parse(&[0xff, 0xfe, 0x00]).is_err());
+        // Unknown values are left out.
+        let odd = br#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:Rating="7" xmp:Label="To do"/></rdf:RDF>"#;
+        assert!(parse(odd).unwrap().is_empty());
+        // Deep nesting and many nodes: bounded, no recursion.
+        let deep = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
+        let started = std::time::Instant::now();
+        let _ = parse(deep.as_bytes());
+        let many = "<b/>".repeat(300_000);
+        assert!(
+            parse(format!("<a>{many}</a>").as_bytes()).is_err(),
+            "too many nodes"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+}
