@@ -18,3 +18,4 @@ mod model;
 mod reliability;
 mod thumbs;
 mod windows;
+mod xmp;

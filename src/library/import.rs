@@ -537,13 +537,17 @@ impl Library {
         let xmp = match read.xmp {
             Some((_, Ok(facts))) => Some(facts),
             Some((path, Err(why))) => {
-                report.warnings.push(msg(
-                    &group.main,
+                let what = if path == group.main {
+                    "its XMP".to_string()
+                } else {
                     format!(
-                        "its sidecar {} was skipped: {why}",
+                        "its sidecar {}",
                         path.file_name().unwrap_or_default().to_string_lossy()
-                    ),
-                ));
+                    )
+                };
+                report
+                    .warnings
+                    .push(msg(&group.main, format!("{what} was skipped: {why}")));
                 None
             }
             None => None,
@@ -888,14 +892,26 @@ fn read_group(group: &Group, reader: &mut crate::thumbs::Describer) -> GroupRead
             .iter()
             .map(|(_, path)| fsops::hash_regular_file(path))
             .collect(),
-        xmp: group
-            .companions
-            .iter()
-            .find(|(role, path)| {
-                *role == "sidecar" && probe::ext_lower(&path.to_string_lossy()) == "xmp"
-            })
-            .map(|(_, path)| (path.clone(), crate::media::xmp::read_file(path))),
+        xmp: read_xmp(group),
     }
+}
+
+/// What other tools gave a group's picture: its XMP sidecar when it has one, else the
+/// packet inside a JPEG. The path read, and what it says.
+fn read_xmp(group: &Group) -> Option<(PathBuf, Result<XmpFacts, String>)> {
+    use crate::media::xmp;
+    let sidecar = group.companions.iter().find(|(role, path)| {
+        *role == "sidecar" && probe::ext_lower(&path.to_string_lossy()) == "xmp"
+    });
+    if let Some((_, path)) = sidecar {
+        return Some((path.clone(), xmp::read_file(path)));
+    }
+    let ext = probe::ext_lower(&group.main.to_string_lossy());
+    if ext == "jpg" || ext == "jpeg" {
+        let packet = xmp::jpeg_packet(&group.main)?;
+        return Some((group.main.clone(), xmp::parse(&packet)));
+    }
+    None
 }
 
 /// Reads groups ahead of the importer, in order, on one thread per core (up to four):
