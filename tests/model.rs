@@ -10,13 +10,13 @@
 //! `cargo test --release`, runs it several times faster), `SHOEBOX_MODEL_SEED=N` replays
 //! one sequence.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use shoebox::clock::SECS_PER_DAY;
 use shoebox::library::{
-    AssetId, CLOCK_TOLERANCE_SECS, CollectionId, ImportOptions, ItemId, Library, LibraryError,
-    RestoreOptions,
+    AssetId, CLOCK_TOLERANCE_SECS, CollectionId, Cull, Flag, ImportOptions, ItemId, Keyword, Label,
+    Library, LibraryError, Rating, RestoreOptions,
 };
 
 use crate::common::{Fixture, check_invariants, shoebox_hash};
@@ -37,7 +37,12 @@ struct MAsset {
     collection: Option<CollectionId>,
     hash: String,
     state: State,
+    /// What the user gave it: rating, flag, label, keywords (lowercase: one keyword
+    /// whatever its case).
+    culling: MCulling,
 }
+
+type MCulling = (u8, Flag, Option<Label>, BTreeSet<String>);
 
 #[derive(Debug, Clone)]
 struct MCollection {
@@ -213,6 +218,9 @@ impl Run {
     }
 
     fn step(&mut self) -> Result<(), String> {
+        if self.rng.u32(..8) == 0 {
+            return self.cull();
+        }
         let roll = self.rng.u32(..100);
         match roll {
             0..=17 => self.import(false),
@@ -327,6 +335,7 @@ impl Run {
                     collection: into,
                     hash: shoebox_hash(path).ok_or("unreadable source")?,
                     state: State::Active,
+                    culling: Default::default(),
                 },
             );
         }
@@ -539,6 +548,72 @@ impl Run {
         Ok(())
     }
 
+    /// A rating, flag, label or keyword given to a few items: all of them in the Gallery,
+    /// or (one trashed, purged or a collection among them) refused with nothing changed.
+    fn cull(&mut self) -> Result<(), String> {
+        let mut ids: Vec<ItemId> = Vec::new();
+        for _ in 0..self.rng.usize(1..4) {
+            let roll = self.rng.u32(..10);
+            let pick = if roll == 0 {
+                let cols: Vec<CollectionId> = self.model.collections.keys().copied().collect();
+                self.pick(&cols).map(ItemId::Collection)
+            } else if roll == 1 {
+                Some(ItemId::Asset(AssetId(9_999)))
+            } else {
+                let all: Vec<AssetId> = self.model.assets.keys().copied().collect();
+                self.pick(&all).map(ItemId::Asset)
+            };
+            ids.extend(pick);
+        }
+        if ids.is_empty() {
+            return Ok(());
+        }
+        const WORDS: [&str; 4] = ["Places|Porto", "places|porto", "film", "Places"];
+        let change = match self.rng.u32(..5) {
+            0 => Cull::Rate(Rating::new(self.rng.u8(..=5)).ok_or("rating")?),
+            1 => Cull::Flag([Flag::None, Flag::Pick, Flag::Reject][self.rng.usize(..3)]),
+            2 => Cull::Label(self.rng.bool().then(|| Label::ALL[self.rng.usize(..5)])),
+            3 => Cull::Tag(Keyword::parse(WORDS[self.rng.usize(..4)])?),
+            _ => Cull::Untag(Keyword::parse(WORDS[self.rng.usize(..4)])?),
+        };
+        self.log.push(format!("cull {ids:?}: {change:?}"));
+        let result = self.f.lib.cull(&ids, &change);
+        let all_active = ids.iter().all(|id| match id {
+            ItemId::Asset(a) => self
+                .model
+                .assets
+                .get(a)
+                .is_some_and(|m| m.state == State::Active),
+            ItemId::Collection(_) => false,
+        });
+        match (result, all_active) {
+            (Err(e), true) => Err(format!("cull refused: {e}")),
+            (Ok(n), false) => Err(format!("cull of {ids:?} took {n}, but one is not active")),
+            (Err(_), false) => Ok(()),
+            (Ok(_), true) => {
+                for id in &ids {
+                    let ItemId::Asset(a) = id else { continue };
+                    let Some(m) = self.model.assets.get_mut(a) else {
+                        continue;
+                    };
+                    let c = &mut m.culling;
+                    match &change {
+                        Cull::Rate(r) => c.0 = r.stars(),
+                        Cull::Flag(f) => c.1 = *f,
+                        Cull::Label(l) => c.2 = *l,
+                        Cull::Tag(k) => {
+                            c.3.insert(k.path().to_lowercase());
+                        }
+                        Cull::Untag(k) => {
+                            c.3.remove(&k.path().to_lowercase());
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
     fn empty_trash(&mut self) -> Result<(), String> {
         self.log.push("empty trash".into());
         let report = self.f.lib.empty_trash().map_err(|e| e.to_string())?;
@@ -612,6 +687,36 @@ impl Run {
             return Err(format!(
                 "active items differ:\n library {got:?}\n model   {want:?}"
             ));
+        }
+        // What the user gave each item: in the Gallery, and (rule 23) in the Trash.
+        let culled = |c: &shoebox::library::Culling| -> MCulling {
+            (
+                c.rating.stars(),
+                c.flag,
+                c.label,
+                c.keywords.iter().map(|k| k.to_lowercase()).collect(),
+            )
+        };
+        for a in &assets {
+            let ItemId::Asset(id) = a.id else { continue };
+            let want = self.model.assets.get(&id).map(|m| &m.culling);
+            if want != Some(&culled(&a.culling)) {
+                return Err(format!("{id}: culling {:?}, model {want:?}", a.culling));
+            }
+        }
+        let trashed = lib
+            .trash_entries(Default::default())
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .chain(lib.trash_inside().map_err(|e| e.to_string())?);
+        for e in trashed {
+            let (ItemId::Asset(id), Some(c)) = (e.id, e.culling.as_ref()) else {
+                continue;
+            };
+            let want = self.model.assets.get(&id).map(|m| &m.culling);
+            if want != Some(&culled(c)) {
+                return Err(format!("{id} in the Trash: culling {c:?}, model {want:?}"));
+            }
         }
         let mut names: HashMap<(Option<CollectionId>, String), AssetId> = HashMap::new();
         for (id, name, c) in &got {
