@@ -4,21 +4,32 @@
 use std::collections::HashMap;
 
 use shoebox::library::{
-    AssetId, CollectionId, GalleryQuery, ItemId, Sort, SortKey, asset_sort_key,
+    AssetId, CollectionId, Cull, Facts, GalleryQuery, ItemId, Search, Sort, SortKey, asset_sort_key,
 };
+use shoebox::store::culling::{Flag, Keyword, Label, Rating};
 
 use crate::common::Fixture;
 
-/// What the view shows, worked out the long way: every asset, filtered, sorted.
+/// What the view shows, worked out the long way: every asset, tested one by one by the
+/// search (`Search::matches`), sorted.
 fn reference(f: &Fixture, q: &GalleryQuery) -> Vec<(AssetId, u64)> {
-    let needle = q.search.to_lowercase();
+    let search = Search::parse(&q.search).unwrap();
     let mut all: Vec<_> = f
         .lib
         .assets(Sort::default())
         .unwrap()
         .into_iter()
         .filter(|a| q.collection.is_none() || a.collection_id == q.collection)
-        .filter(|a| a.name.to_lowercase().contains(&needle))
+        .filter(|a| {
+            search.matches(&Facts {
+                name: &a.name,
+                location: &a.location,
+                camera: a.camera.as_deref(),
+                kind: a.asset_kind,
+                captured_at: a.captured_at,
+                culling: &a.culling,
+            })
+        })
         .collect();
     all.sort_by_cached_key(|a| asset_sort_key(a, q.sort.key));
     if q.sort.descending {
@@ -87,6 +98,41 @@ fn gallery_views_read_from_indexes_match_sorting_every_asset() {
         ids.extend(f.import(&[p], into));
         f.clock.advance(if i % 4 == 0 { 0 } else { 60 });
     }
+    // Pictures with a camera and a capture date: the words and terms that name them.
+    for (i, raw) in ["canon-30d.cr2", "nikon-d70.nef", "canon-350d.dng"]
+        .iter()
+        .enumerate()
+    {
+        let bytes = std::fs::read(std::path::Path::new("tests/data").join(raw)).unwrap();
+        let p = f.file(&format!("raw{i}/{raw}"), &bytes);
+        ids.extend(f.import(&[p], if i == 0 { Some(porto) } else { None }));
+    }
+    // What the user gave them: ratings, flags, labels and keywords.
+    let cull = |f: &mut Fixture, at: &[usize], change: Cull| {
+        let these: Vec<ItemId> = at.iter().map(|&i| ids[i]).collect();
+        f.lib.cull(&these, &change).unwrap();
+    };
+    let rating = |n| Cull::Rate(Rating::new(n).unwrap());
+    let keyword = |k| Keyword::parse(k).unwrap();
+    cull(&mut f, &[0, 1, 16], rating(5));
+    cull(&mut f, &[2, 3, 4], rating(3));
+    cull(&mut f, &[5, 17], rating(1));
+    cull(&mut f, &[0, 2, 16], Cull::Flag(Flag::Pick));
+    cull(&mut f, &[1, 6, 8, 18], Cull::Flag(Flag::Reject));
+    cull(&mut f, &[0, 3, 17], Cull::Label(Some(Label::Red)));
+    cull(&mut f, &[4, 18], Cull::Label(Some(Label::Purple)));
+    cull(
+        &mut f,
+        &[0, 1, 16],
+        Cull::Tag(keyword("Places|Portugal|Porto")),
+    );
+    cull(
+        &mut f,
+        &[2, 3],
+        Cull::Tag(keyword("Places|Portugal|Lisbon")),
+    );
+    cull(&mut f, &[5, 17, 18], Cull::Tag(keyword("Film")));
+    cull(&mut f, &[3], Cull::Tag(keyword("beach")));
     // Gone from the Gallery: one trashed; one renamed (the name index follows).
     f.lib.trash(&[ids[7]]).unwrap();
     let ItemId::Asset(renamed) = ids[9] else {
@@ -107,10 +153,63 @@ fn gallery_views_read_from_indexes_match_sorting_every_asset() {
         "xyz",
         "abc",
         " ",
+        // Words name keywords, cameras and collection paths too.
+        "portugal",
+        "lisbon",
+        "canon",
+        "nikon d70",
+        "trips",
+        "trips/porto",
+        "film",
+        // Terms, alone, together and negated.
+        "rating>=3",
+        "rating=0",
+        "rating<2",
+        "rating>4",
+        "rating<=1",
+        "flag:pick",
+        "flag:reject",
+        "-flag:reject",
+        "flag:none",
+        "label:red",
+        "label:none",
+        "-label:purple",
+        "keyword:Portugal",
+        "keyword:\"Places|Portugal\"",
+        "keyword:places|portugal|lisbon",
+        "-keyword:film",
+        "keyword:nothing",
+        "type:photo",
+        "type:raw",
+        "-type:raw",
+        "type:video",
+        "type:audio",
+        "type:other",
+        "type:document",
+        "camera:canon",
+        "camera:EOS",
+        "-camera:nikon",
+        "camera:leica",
+        "taken:2004..2030",
+        "-taken:1990..2005",
+        "porto rating>=3 -flag:reject",
+        "-porto label:red",
+        "canon rating>=1",
+        "flag:pick type:photo -beach",
     ];
+    let all = from_store(&f, &GalleryQuery::default()).len();
+    // The searches that select some items and not others: nearly all of them.
+    let mut selective = std::collections::HashSet::new();
     let mut views = 0;
     for collection in [None, Some(trips), Some(porto)] {
-        for key in [SortKey::Date, SortKey::Name, SortKey::Size, SortKey::Kind] {
+        for key in [
+            SortKey::Date,
+            SortKey::Imported,
+            SortKey::Rating,
+            SortKey::Name,
+            SortKey::Size,
+            SortKey::Kind,
+        ] {
             for descending in [false, true] {
                 for search in searches {
                     let q = GalleryQuery {
@@ -118,13 +217,41 @@ fn gallery_views_read_from_indexes_match_sorting_every_asset() {
                         search: search.to_string(),
                         sort: Sort { key, descending },
                     };
-                    assert_eq!(from_store(&f, &q), reference(&f, &q), "{q:?}");
+                    let shown = from_store(&f, &q);
+                    assert_eq!(shown, reference(&f, &q), "{q:?}");
+                    if collection.is_none() && !shown.is_empty() && shown.len() < all {
+                        selective.insert(search);
+                    }
                     views += 1;
                 }
             }
         }
     }
-    assert_eq!(views, 3 * 4 * 2 * searches.len());
+    assert_eq!(views, 3 * 6 * 2 * searches.len());
+    let nothing = [
+        "xyz",
+        "\"cheese\"",
+        " ",
+        "",
+        "keyword:nothing",
+        "camera:leica",
+        "type:document",
+    ];
+    for search in searches {
+        assert!(
+            selective.contains(search)
+                || nothing.contains(&search)
+                || search == "-taken:1990..2005",
+            "{search:?} selects all or nothing"
+        );
+    }
+    // What does not parse is refused with its reason, and shows nothing.
+    let bad = GalleryQuery {
+        search: "rating>=6".into(),
+        ..Default::default()
+    };
+    let err = f.lib.each_gallery_id(&bad, &mut |_, _| true).unwrap_err();
+    assert!(err.to_string().contains("0 to 5"), "{err}");
     // The search finds the renamed name, not the old one, and not the trashed file.
     let q = |search: &str| GalleryQuery {
         search: search.to_string(),

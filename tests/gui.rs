@@ -388,7 +388,17 @@ fn gui_empty_library_shows_a_welcome_with_import_buttons() {
 fn gui_list_view_shows_the_table_columns() {
     let mut g = gui_with(&[("a.txt", b"alpha")]);
     g.click("List");
-    for column in ["Name", "Kind", "Size", "Dimensions", "Date", "Location"] {
+    for column in [
+        "Name",
+        "Rating",
+        "Flag",
+        "Label",
+        "Kind",
+        "Size",
+        "Dimensions",
+        "Capture date",
+        "Location",
+    ] {
         assert!(g.shows(column), "column {column}");
     }
     g.trash("a.txt");
@@ -408,7 +418,7 @@ fn gui_selection_with_ctrl_shift_and_select_all() {
         ("c.txt", b"3"),
         ("d.txt", b"4"),
     ]);
-    g.harness.get_by_value("Date").click();
+    g.harness.get_by_value("Capture date").click();
     g.harness.run();
     g.click("Name");
     g.click("a.txt");
@@ -470,7 +480,7 @@ fn gui_settings_say_how_many_items_a_shorter_retention_purges() {
 #[test]
 fn gui_preview_opens_with_space_steps_with_arrows_and_closes_with_escape() {
     let mut g = gui_with(&[("a.txt", b"1"), ("b.txt", b"2")]);
-    g.harness.get_by_value("Date").click();
+    g.harness.get_by_value("Capture date").click();
     g.harness.run();
     g.click("Name");
     g.click("a.txt");
@@ -686,7 +696,7 @@ fn walk01_a_double_click_opens_the_tile_under_the_pointer() {
     let files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), n.as_bytes())).collect();
     // Sixty frames a second: the two clicks of a double-click are 0.3 s apart at most.
     let mut g = gui_with_step(&files, 1.0 / 60.0);
-    g.harness.get_by_value("Date").click();
+    g.harness.get_by_value("Capture date").click();
     g.harness.run();
     g.click("Name");
     // A tile on the second row, clicked just inside its top edge.
@@ -731,7 +741,7 @@ fn walk01_a_double_click_opens_the_tile_under_the_pointer() {
 #[test]
 fn walk03_after_a_delete_or_restore_the_preview_shows_the_next_item() {
     let mut g = gui_with(&[("a.txt", b"1"), ("b.txt", b"2"), ("c.txt", b"3")]);
-    g.harness.get_by_value("Date").click();
+    g.harness.get_by_value("Capture date").click();
     g.harness.run();
     g.click("Name");
     g.click("a.txt");
@@ -854,7 +864,7 @@ fn walk08_page_keys_home_and_end_move_the_focus_and_the_view_follows() {
     let names: Vec<String> = (0..90).map(|i| format!("f{i:02}.txt")).collect();
     let files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), n.as_bytes())).collect();
     let mut g = gui_with(&files);
-    g.harness.get_by_value("Date").click();
+    g.harness.get_by_value("Capture date").click();
     g.harness.run();
     g.click("Name");
     g.click("f00.txt");
@@ -1434,7 +1444,7 @@ fn newuser16_the_delete_dialog_names_the_item_and_a_collections_says_permanently
 #[test]
 fn newuser16_after_delete_and_enter_the_next_item_is_selected() {
     let mut g = gui_with(&[("a.txt", b"a"), ("b.txt", b"b"), ("c.txt", b"c")]);
-    g.harness.get_by_value("Date").click();
+    g.harness.get_by_value("Capture date").click();
     g.harness.run();
     g.click("Name");
     g.click("a.txt");
@@ -1741,8 +1751,8 @@ fn newuser17_the_preview_zooms_fits_fills_and_hides_its_properties() {
     assert!(wait_for(&mut g, "Fit ("), "the picture is shown, fitted");
     g.key(egui::Key::Plus);
     assert!(g.shows_text("Zoom "), "+ zooms in");
-    g.key(egui::Key::Num0);
-    assert!(g.shows_text("Fit ("), "0 fits again");
+    g.key(egui::Key::Z);
+    assert!(g.shows_text("Fit ("), "Z fits again");
     g.click_top("100 %");
     assert!(g.shows_text("Zoom 100 %"));
     g.key(egui::Key::Minus);
@@ -1760,7 +1770,7 @@ fn newuser17_the_preview_zooms_fits_fills_and_hides_its_properties() {
     g.harness.run_steps(20);
     assert!(!g.shows_text("Zoom 80 %"), "the wheel zoomed");
     assert!(g.shows_text("Zoom "));
-    g.key(egui::Key::Num0);
+    g.key(egui::Key::Z);
     g.harness.drag_at(inside);
     g.harness.run();
     g.harness.hover_at(inside + egui::vec2(60.0, 40.0));
@@ -1771,7 +1781,7 @@ fn newuser17_the_preview_zooms_fits_fills_and_hides_its_properties() {
         g.shows_text("Zoom "),
         "a drag moves the picture from where it was fitted"
     );
-    g.key(egui::Key::Num0);
+    g.key(egui::Key::Z);
     g.key(egui::Key::F11);
     assert!(
         !g.shows("Properties"),
@@ -2167,4 +2177,183 @@ fn a_read_asked_during_a_file_check_is_answered_before_the_check_ends() {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
     assert_eq!(order, vec!["rows".to_string(), format!("checked {n}")]);
+}
+
+impl Gui {
+    /// What the tile named `name` says it carries ("3 stars, picked, red label"); empty
+    /// when nothing.
+    fn marks(&self, name: &str) -> String {
+        self.harness
+            .query_all_by_label(name)
+            .find_map(|n| n.accesskit_node().value())
+            .unwrap_or_default()
+    }
+
+    fn press(&mut self, modifiers: egui::Modifiers, key: egui::Key) {
+        self.harness.key_press_modifiers(modifiers, key);
+        self.harness.run();
+    }
+}
+
+/// SPEC §5's keys: 0-5 stars, P pick, X reject, U unflag and 6-9 labels act on the whole
+/// selection; the tiles show what each item carries; Ctrl/Cmd+Z takes the last change back.
+#[test]
+fn culling_keys_rate_flag_and_label_the_selection_and_ctrl_z_takes_it_back() {
+    let mut g = gui_with(&[("a.txt", b"1"), ("b.txt", b"2"), ("c.txt", b"3")]);
+    g.press(egui::Modifiers::COMMAND, egui::Key::A);
+    g.key(egui::Key::Num3);
+    assert!(
+        g.shows("Rated 3 items 3 stars"),
+        "the toast says what was done"
+    );
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        assert_eq!(g.marks(name), "3 stars", "{name}");
+    }
+    g.click("a.txt");
+    g.key(egui::Key::P);
+    g.key(egui::Key::Num6);
+    assert_eq!(g.marks("a.txt"), "3 stars, picked, red label");
+    assert_eq!(g.marks("b.txt"), "3 stars", "only the selection changes");
+    // A label's key again takes it off; 0 clears the stars; U the flag.
+    g.key(egui::Key::Num6);
+    assert_eq!(g.marks("a.txt"), "3 stars, picked");
+    g.key(egui::Key::Num0);
+    assert_eq!(g.marks("a.txt"), "picked");
+    // Undo goes back one change at a time: the stars come back.
+    g.press(egui::Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(g.marks("a.txt"), "3 stars, picked");
+    g.key(egui::Key::X);
+    assert_eq!(g.marks("a.txt"), "3 stars, rejected");
+    g.click("Undo");
+    assert_eq!(g.marks("a.txt"), "3 stars, picked", "the toast's Undo too");
+    g.key(egui::Key::U);
+    g.key(egui::Key::Num1);
+    assert_eq!(g.marks("a.txt"), "1 star");
+}
+
+/// Rule 23 in the window: "Move rejected to the Trash" moves the rejects in view as one
+/// batch; in the Trash they show what they carried and keys change nothing; restored, they
+/// carry it again.
+#[test]
+fn culling_rejects_go_to_the_trash_as_one_batch_keeping_what_they_carry() {
+    let mut g = gui_with(&[("a.txt", b"1"), ("b.txt", b"2"), ("c.txt", b"3")]);
+    assert!(
+        !g.shows("Move rejected to the Trash"),
+        "no rejects, no button"
+    );
+    g.click("a.txt");
+    g.harness
+        .get_by_label("b.txt")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    g.harness.run();
+    g.key(egui::Key::Num4);
+    g.key(egui::Key::X);
+    g.key(egui::Key::Num9);
+    g.click("Move rejected to the Trash");
+    assert!(g.shows("Moved 2 items to Trash"));
+    assert!(g.shows("Trash (2)"));
+    assert!(g.shows("c.txt") && !g.shows("a.txt"));
+    assert!(!g.shows("Move rejected to the Trash"), "none left in view");
+    g.open_trash();
+    assert_eq!(g.marks("a.txt"), "4 stars, rejected, blue label");
+    g.click("a.txt");
+    g.key(egui::Key::Num1);
+    assert!(g.shows_text("Items in the Trash keep what they were given"));
+    assert_eq!(g.marks("a.txt"), "4 stars, rejected, blue label");
+    // One batch: the toast's Undo brings both back, with what they carried.
+    g.click("Gallery");
+    g.press(egui::Modifiers::COMMAND, egui::Key::Z);
+    assert!(g.shows("Trash (0)"));
+    assert_eq!(g.marks("b.txt"), "4 stars, rejected, blue label");
+}
+
+/// The search box takes the search syntax: terms select by what items carry; what does
+/// not parse is said, and the view stays as it was.
+#[test]
+fn culling_the_search_box_takes_terms_and_says_what_it_cannot_read() {
+    let mut g = gui_with(&[("beach.txt", b"1"), ("city.txt", b"2"), ("cafe.txt", b"3")]);
+    g.click("beach.txt");
+    g.key(egui::Key::Num5);
+    g.key(egui::Key::P);
+    g.click("city.txt");
+    g.key(egui::Key::Num2);
+    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    search.focus();
+    search.type_text("rating>=2 -flag:pick");
+    g.harness.run();
+    assert!(g.shows("city.txt"));
+    assert!(!g.shows("beach.txt") && !g.shows("cafe.txt"));
+    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    search.focus();
+    search.type_text("x");
+    g.harness.run();
+    assert!(
+        g.shows_text("a flag is pick, reject or none"),
+        "\"flag:pickx\" is refused with its reason"
+    );
+    assert!(g.shows("city.txt"), "the view stays as it was");
+}
+
+/// The filter bar sets the search's terms by clicking and shows each as a chip a click
+/// takes away; what it sets is written in the search box.
+#[test]
+fn culling_the_filter_bar_sets_terms_shown_as_chips() {
+    let mut g = gui_with(&[("beach.txt", b"1"), ("city.txt", b"2"), ("cafe.txt", b"3")]);
+    g.click("beach.txt");
+    g.key(egui::Key::Num4);
+    g.key(egui::Key::Num6);
+    g.click("city.txt");
+    g.key(egui::Key::Num3);
+    g.harness.get_by_value("Any stars").click();
+    g.harness.run();
+    g.click("★★★ or more");
+    assert!(g.shows("rating>=3 ×"), "the term shows as a chip");
+    assert!(g.shows("beach.txt") && g.shows("city.txt") && !g.shows("cafe.txt"));
+    g.harness.get_by_value("Any label").click();
+    g.harness.run();
+    g.click("Red");
+    assert!(g.shows("beach.txt") && !g.shows("city.txt"));
+    assert!(
+        g.harness
+            .query_all_by_value("rating>=3 label:red")
+            .next()
+            .is_some(),
+        "the search box holds the terms"
+    );
+    g.click("rating>=3 ×");
+    assert!(g.shows("label:red ×") && !g.shows("rating>=3 ×"));
+    g.click("Clear");
+    assert!(g.shows("beach.txt") && g.shows("city.txt") && g.shows("cafe.txt"));
+}
+
+/// A search saved as a smart collection stays live: what is rated later shows in it.
+#[test]
+fn culling_a_saved_search_is_a_smart_collection_that_stays_live() {
+    let mut g = gui_with(&[("beach.txt", b"1"), ("city.txt", b"2"), ("cafe.txt", b"3")]);
+    g.click("beach.txt");
+    g.key(egui::Key::Num4);
+    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    search.focus();
+    search.type_text("rating>=3");
+    g.harness.run();
+    g.click("Save…");
+    let field = g
+        .harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .last()
+        .unwrap();
+    field.type_text("Keepers");
+    g.harness.run();
+    g.click("Save");
+    assert!(g.shows("Keepers"), "the tree lists it");
+    g.click("Clear");
+    assert!(g.shows("cafe.txt"));
+    g.click("Keepers");
+    assert!(g.shows("beach.txt") && !g.shows("cafe.txt"));
+    // Live: an item rated now joins it.
+    g.click("Clear");
+    g.click("cafe.txt");
+    g.key(egui::Key::Num5);
+    g.click("Keepers");
+    assert!(g.shows("beach.txt") && g.shows("cafe.txt") && !g.shows("city.txt"));
 }

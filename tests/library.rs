@@ -1666,3 +1666,71 @@ fn xmp_sidecars_give_their_rating_flag_label_and_keywords_at_import() {
         f.assert_integrity();
     }
 }
+
+/// The keyword tree: renaming or moving a keyword takes those below it along and every item
+/// follows; into a keyword that exists, the two become one; a keyword cannot go below
+/// itself; deleting one takes it (and those below) from every item, the items staying. An
+/// undo of a change gives each item back what it carried.
+#[test]
+fn keywords_are_renamed_moved_merged_and_deleted_with_their_items_following() {
+    use shoebox::library::Cull;
+    use shoebox::store::culling::Keyword;
+    let mut f = Fixture::new();
+    let a = f.import_one("a.txt", b"a");
+    let b = f.import_one("b.txt", b"b");
+    let k = |p: &str| Keyword::parse(p).unwrap();
+    let tag = |f: &mut Fixture, ids: &[ItemId], p: &str| {
+        f.lib.cull(ids, &Cull::Tag(k(p))).unwrap();
+    };
+    tag(&mut f, &[a], "Places|Porto|Ribeira");
+    tag(&mut f, &[b], "Places|Porto");
+    tag(&mut f, &[b], "Portugal|Lisbon");
+    let keywords = |f: &Fixture, id| f.lib.culling_of(id).unwrap().keywords;
+    f.lib
+        .rename_keyword(&k("places|porto"), &k("Portugal|Porto"))
+        .unwrap();
+    assert_eq!(keywords(&f, a), ["Portugal|Porto|Ribeira"]);
+    assert_eq!(keywords(&f, b), ["Portugal|Lisbon", "Portugal|Porto"]);
+    // Into one that exists: one keyword, carried by both.
+    f.lib
+        .rename_keyword(&k("Portugal|Porto|Ribeira"), &k("portugal|lisbon"))
+        .unwrap();
+    assert_eq!(keywords(&f, a), ["Portugal|Lisbon"]);
+    let counts = f.lib.keyword_counts().unwrap();
+    assert!(
+        counts.contains(&("Portugal|Lisbon".to_string(), 2)),
+        "{counts:?}"
+    );
+    assert!(
+        !counts.iter().any(|(p, _)| p.contains("Ribeira")),
+        "{counts:?}"
+    );
+    // Another case is the same keyword, written otherwise.
+    f.lib
+        .rename_keyword(&k("portugal"), &k("PORTUGAL"))
+        .unwrap();
+    assert_eq!(keywords(&f, a), ["PORTUGAL|Lisbon"]);
+    let err = f
+        .lib
+        .rename_keyword(&k("PORTUGAL"), &k("portugal|x"))
+        .unwrap_err();
+    assert!(err.to_string().contains("below itself"), "{err}");
+    assert!(f.lib.rename_keyword(&k("Nowhere"), &k("Else")).is_err());
+    // Undo of a tag takes it off those that did not have it; of an untag gives it back.
+    let done = f.lib.cull(&[a, b], &Cull::Tag(k("film"))).unwrap();
+    f.lib.cull_all(&done.undo).unwrap();
+    assert_eq!(keywords(&f, a), ["PORTUGAL|Lisbon"]);
+    let done = f
+        .lib
+        .cull(&[a, b], &Cull::Untag(k("portugal|lisbon")))
+        .unwrap();
+    assert_eq!(done.changed, 2);
+    assert!(keywords(&f, a).is_empty());
+    f.lib.cull_all(&done.undo).unwrap();
+    assert_eq!(keywords(&f, a), ["PORTUGAL|Lisbon"]);
+    // Deleted: gone from both items, which stay.
+    assert_eq!(f.lib.delete_keyword(&k("Portugal")).unwrap(), 3);
+    assert!(keywords(&f, a).is_empty() && keywords(&f, b).is_empty());
+    assert_eq!(f.active_names().len(), 2);
+    f.assert_integrity();
+}

@@ -588,9 +588,16 @@ impl Run {
         });
         match (result, all_active) {
             (Err(e), true) => Err(format!("cull refused: {e}")),
-            (Ok(n), false) => Err(format!("cull of {ids:?} took {n}, but one is not active")),
+            (Ok(n), false) => Err(format!("cull of {ids:?} took {n:?}, but one is not active")),
             (Err(_), false) => Ok(()),
-            (Ok(_), true) => {
+            (Ok(culled), true) => {
+                let before: Vec<(AssetId, _)> = ids
+                    .iter()
+                    .filter_map(|id| match id {
+                        ItemId::Asset(a) => Some((*a, self.model.assets.get(a)?.culling.clone())),
+                        ItemId::Collection(_) => None,
+                    })
+                    .collect();
                 for id in &ids {
                     let ItemId::Asset(a) = id else { continue };
                     let Some(m) = self.model.assets.get_mut(a) else {
@@ -606,6 +613,20 @@ impl Run {
                         }
                         Cull::Untag(k) => {
                             c.3.remove(&k.path().to_lowercase());
+                        }
+                    }
+                }
+                // Now and then the change is undone at once, as Ctrl+Z does: each item
+                // carries again what it carried before.
+                if self.rng.u32(..3) == 0 {
+                    self.log.push(format!("undo: {:?}", culled.undo));
+                    self.f
+                        .lib
+                        .cull_all(&culled.undo)
+                        .map_err(|e| format!("undo of a cull refused: {e}"))?;
+                    for (a, c) in before {
+                        if let Some(m) = self.model.assets.get_mut(&a) {
+                            m.culling = c;
                         }
                     }
                 }

@@ -43,7 +43,7 @@ pub fn keyword(text: &str, give: bool) -> anyhow::Result<Cull> {
 
 /// Makes the change and says how many items it changed.
 pub fn run(lib: &mut Library, json: bool, change: &Cull, ids: &[ItemId]) -> anyhow::Result<()> {
-    let changed = lib.cull(ids, change)?;
+    let changed = lib.cull(ids, change)?.changed;
     if json {
         return print_json(&serde_json::json!({ "changed": changed, "items": ids }));
     }

@@ -186,18 +186,7 @@ fn trash_items(lib: &Library, inside: bool, filter: Option<&Search>) -> anyhow::
     for e in listed {
         if let Some(search) = filter {
             // A search selects items, never collections.
-            let (Some(kind), Some(culling)) = (e.asset_kind, e.culling.as_ref()) else {
-                continue;
-            };
-            let facts = Facts {
-                name: &e.name,
-                location: &e.original_location,
-                camera: e.camera.as_deref(),
-                kind,
-                captured_at: e.captured_at,
-                culling,
-            };
-            if !search.matches(&facts) {
+            if e.asset_kind.is_none() || !search.matches_trashed(&e) {
                 continue;
             }
         }

@@ -51,6 +51,21 @@ pub enum Command {
     /// Skip the Trash, confirmed.
     DeleteNow(Vec<ItemId>),
     Undo,
+    /// A rating, flag, label or keyword given to the Gallery's selection (the keys, the
+    /// preview's and Properties' buttons).
+    Cull(crate::library::Cull),
+    /// Every reject the Gallery's view shows, to the Trash as one batch.
+    TrashRejected,
+    /// The preview moves on after a rating or a flag (or not).
+    AdvanceAfterCull(bool),
+    /// Show what a smart collection's search finds (in all items).
+    OpenSmart(String),
+    /// Ask for the name to save the Gallery's search under.
+    AskSaveSearch,
+    /// Ask for a keyword's new path.
+    AskRenameKeyword(crate::store::culling::Keyword),
+    /// Ask before a keyword (carried by this many items) is deleted.
+    AskDeleteKeyword(crate::store::culling::Keyword, u64),
     Restore(Vec<ItemId>),
     /// Restore told how: a new name (one item) or a place for items whose place is lost.
     RestoreWith {

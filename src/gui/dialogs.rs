@@ -76,6 +76,22 @@ pub enum Dialog {
         into: Option<CollectionId>,
     },
     ImportResult(ImportReport),
+    /// A keyword's new path (a new place in the tree, with `|`).
+    KeywordName {
+        from: crate::store::culling::Keyword,
+        name: String,
+        problem: Option<String>,
+    },
+    /// The name to save a search under, as a smart collection.
+    SaveSearch {
+        name: String,
+        search: String,
+    },
+    /// Deleting a keyword, carried by this many items.
+    DeleteKeyword {
+        keyword: crate::store::culling::Keyword,
+        items: u64,
+    },
     Message {
         title: String,
         text: String,
@@ -308,6 +324,74 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                             Some(id) => Job::RenameCollection { id: *id, name },
                             None => Job::CreateCollection { parent: *parent, name },
                         }));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
+            Dialog::KeywordName {
+                from,
+                name,
+                problem,
+            } => {
+                let heading = ui.heading("Rename keyword");
+                ui.label("A new name, or a new place in the tree: Places|Portugal|Porto");
+                let r = ui.text_edit_singleline(name).labelled_by(heading.id);
+                r.request_focus();
+                if let Some(why) = problem {
+                    ui.colored_label(theme::DANGER, why.as_str());
+                }
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("OK").clicked() || enter {
+                        match crate::store::culling::Keyword::parse(name) {
+                            Ok(to) => {
+                                cmds.push(Command::CloseDialog);
+                                cmds.push(Command::Library(Job::RenameKeyword {
+                                    from: from.clone(),
+                                    to,
+                                }));
+                            }
+                            Err(why) => *problem = Some(why),
+                        }
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
+            Dialog::SaveSearch { name, search } => {
+                let heading = ui.heading("Save as smart collection");
+                ui.label(format!("It shows what \"{search}\" finds, kept up to date."));
+                let r = ui.text_edit_singleline(name).labelled_by(heading.id);
+                r.request_focus();
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    let ok = !name.trim().is_empty();
+                    if ui.add_enabled(ok, egui::Button::new("Save")).clicked() || (ok && enter) {
+                        cmds.push(Command::CloseDialog);
+                        cmds.push(Command::Library(Job::SaveSearch {
+                            name: name.trim().to_string(),
+                            search: search.clone(),
+                        }));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CloseDialog);
+                    }
+                });
+            }
+            Dialog::DeleteKeyword { keyword, items } => {
+                ui.heading(format!("Delete the keyword \"{}\"?", keyword.path()));
+                ui.label(format!(
+                    "It is taken from {}, with the keywords below it. The items stay.",
+                    crate::library::items(*items as usize)
+                ));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Delete keyword").clicked() || enter {
+                        cmds.push(Command::CloseDialog);
+                        cmds.push(Command::Library(Job::DeleteKeyword(keyword.clone())));
                     }
                     if ui.button("Cancel").clicked() {
                         cmds.push(Command::CloseDialog);

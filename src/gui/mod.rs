@@ -302,7 +302,7 @@ fn toast_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.label(toast.text.as_str());
-                    if toast.undo_batch.is_some() && ui.button("Undo").clicked() {
+                    if toast.undo.is_some() && ui.button("Undo").clicked() {
                         acts.ask(Command::Undo);
                     }
                     if ui.small_button("Dismiss").clicked() {

@@ -36,6 +36,8 @@ pub struct Prefs {
     pub group_by_batch: bool,
     /// The import dialog's last answer: leave files where they are (else copy them).
     pub import_in_place: bool,
+    /// In the preview, a rating or a flag moves on to the next item (culling a shoot).
+    pub advance_after_cull: bool,
 }
 
 impl Default for Prefs {
@@ -49,6 +51,7 @@ impl Default for Prefs {
             trash_reversed: false,
             group_by_batch: false,
             import_in_place: false,
+            advance_after_cull: false,
         }
     }
 }
@@ -75,6 +78,10 @@ pub struct Shown {
     /// Once the list no longer shows them, the item now at that position is selected and
     /// focused, so culling goes on with the next Delete.
     pub reselect: Option<(usize, Vec<ItemId>)>,
+    /// Why the search typed cannot be read (the view shows what it showed before).
+    pub search_error: Option<String>,
+    /// How many rejects the view shows (the Gallery: "Move rejected to the Trash").
+    pub rejected: u64,
 }
 
 impl Shown {
@@ -182,8 +189,17 @@ impl PreviewView {
 #[derive(Debug, Clone)]
 pub struct Toast {
     pub text: String,
-    pub undo_batch: Option<BatchId>,
+    pub undo: Option<Undo>,
     pub until: f64,
+}
+
+/// What Undo (the toast's button, Ctrl/Cmd+Z) takes back: the last change the user made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undo {
+    /// A move to the Trash: the batch comes back.
+    Batch(BatchId),
+    /// Ratings, flags, labels or keywords given: what the items carried before.
+    Cull(crate::library::Steps),
 }
 
 #[cfg(test)]

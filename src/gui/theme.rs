@@ -13,6 +13,23 @@ pub const SELECTED: Color32 = Color32::from_rgb(0x3A, 0x8D, 0xFF);
 /// Tile backgrounds.
 pub const TILE_BG: Color32 = Color32::from_gray(40);
 
+/// Stars given.
+pub const STAR: Color32 = Color32::from_rgb(0xF2, 0xC0, 0x3A);
+/// A pick's mark.
+pub const PICK: Color32 = Color32::from_rgb(0x5B, 0xC2, 0x6A);
+
+/// A colour label's colour.
+pub fn label_color(label: crate::store::culling::Label) -> Color32 {
+    use crate::store::culling::Label;
+    match label {
+        Label::Red => Color32::from_rgb(0xE0, 0x4F, 0x4F),
+        Label::Yellow => Color32::from_rgb(0xE8, 0xC5, 0x2E),
+        Label::Green => Color32::from_rgb(0x4C, 0xB0, 0x5A),
+        Label::Blue => Color32::from_rgb(0x3A, 0x7D, 0xE0),
+        Label::Purple => Color32::from_rgb(0x9B, 0x59, 0xD0),
+    }
+}
+
 /// Lays out the app's look.
 pub fn apply(ctx: &egui::Context) {
     ctx.global_style_mut(|style| {

@@ -39,6 +39,10 @@ pub struct Snapshot {
     /// The version of the assets (see [`Library::assets_version`]): the Gallery's view is
     /// read again when it has moved on since its last read.
     pub assets_version: u64,
+    /// Every keyword by path, with how many items of the Gallery carry it.
+    pub keywords: Arc<Vec<(String, u64)>>,
+    /// The searches saved as smart collections.
+    pub smart: Arc<Vec<crate::store::culling::SmartCollection>>,
 }
 
 impl Snapshot {
@@ -172,6 +176,28 @@ pub enum Job {
         ids: Vec<ItemId>,
         to: Option<CollectionId>,
     },
+    /// Ratings, flags, labels or keywords given (all of the steps or none); `undoing`: the
+    /// steps take back an earlier change.
+    Cull {
+        steps: crate::library::Steps,
+        undoing: bool,
+    },
+    /// Every reject the view shows, to the Trash as one batch.
+    TrashRejected(GalleryQuery),
+    /// A keyword renamed or moved (those below it follow).
+    RenameKeyword {
+        from: crate::store::culling::Keyword,
+        to: crate::store::culling::Keyword,
+    },
+    /// A keyword, and those below it, taken from every item.
+    DeleteKeyword(crate::store::culling::Keyword),
+    /// A search saved as a smart collection.
+    SaveSearch {
+        name: String,
+        search: String,
+    },
+    /// A smart collection forgotten.
+    ForgetSearch(i64),
 }
 
 impl Job {
@@ -190,13 +216,15 @@ impl Job {
 pub enum Reply {
     Snapshot(Snapshot),
     /// A view's ids in order, and the bytes they hold; `complete`: all of them (else the
-    /// head of the view, the rest to be read); `version`: the assets' version read.
+    /// head of the view, the rest to be read); `version`: the assets' version read;
+    /// `rejected`: how many rejects it shows (counted once it is complete).
     View {
         generation: u64,
         ids: Vec<ItemId>,
         bytes: u64,
         complete: bool,
         version: u64,
+        rejected: u64,
     },
     /// Records of the Gallery's rows.
     Rows {
@@ -230,6 +258,14 @@ pub enum Reply {
         result: Result<(), RestoreError>,
     },
     RestoredMany(BulkReport),
+    /// Ratings, flags, labels or keywords given: the first change asked for, how many
+    /// items it was asked of, and what the library did.
+    Culled {
+        change: Option<crate::library::Cull>,
+        items: usize,
+        undoing: bool,
+        culled: crate::library::Culled,
+    },
     Deleted(BulkReport),
     Moved(BulkReport),
     Emptied(BulkReport),
@@ -296,14 +332,24 @@ pub fn execute(
                 })
                 .map(|()| version)
             });
+            // The rejects of a whole view, for its "Move rejected to the Trash".
+            let read = read.and_then(|version| {
+                let rejected = if complete && !superseded {
+                    lib.rejected_in_view(&query)?.len() as u64
+                } else {
+                    0
+                };
+                Ok((version, rejected))
+            });
             match read {
                 Ok(_) if superseded => {}
-                Ok(version) => out.push(Reply::View {
+                Ok((version, rejected)) => out.push(Reply::View {
                     generation,
                     ids,
                     bytes,
                     complete,
                     version,
+                    rejected,
                 }),
                 Err(e) => out.push(Reply::Failed {
                     what: "Reading the library".into(),
@@ -463,6 +509,44 @@ pub fn execute(
         Job::MoveAssets { ids, to } => {
             push(&mut out, "Move", lib.move_assets(&ids, to), Reply::Moved)
         }
+        Job::Cull { steps, undoing } => {
+            let change = steps.first().map(|(_, c)| c.clone());
+            let items = steps.first().map_or(0, |(ids, _)| ids.len());
+            push(
+                &mut out,
+                if undoing { "Undo" } else { "Culling" },
+                lib.cull_all(&steps),
+                |culled| Reply::Culled {
+                    change,
+                    items,
+                    undoing,
+                    culled,
+                },
+            )
+        }
+        Job::RenameKeyword { from, to } => {
+            push_unit(&mut out, "Rename keyword", lib.rename_keyword(&from, &to))
+        }
+        Job::SaveSearch { name, search } => push_unit(
+            &mut out,
+            "Save search",
+            lib.save_search(&name, &search).map(|_| ()),
+        ),
+        Job::ForgetSearch(id) => push_unit(&mut out, "Smart collection", lib.forget_search(id)),
+        Job::DeleteKeyword(k) => push_unit(
+            &mut out,
+            "Delete keyword",
+            lib.delete_keyword(&k).map(|_| ()),
+        ),
+        Job::TrashRejected(query) => {
+            let rejected = lib.rejected_in_view(&query);
+            push(
+                &mut out,
+                "Move rejected to the Trash",
+                rejected.and_then(|ids| lib.trash(&ids)),
+                Reply::Trashed,
+            )
+        }
     };
     if changed {
         match snapshot(lib) {
@@ -560,6 +644,8 @@ pub fn snapshot(lib: &mut Library) -> Result<Snapshot, LibraryError> {
         join_new_files: lib.join_new_files()?,
         clock_hold: lib.clock_hold()?,
         assets_version: lib.assets_version()?,
+        keywords: Arc::new(lib.keyword_counts()?),
+        smart: Arc::new(lib.smart_collections()?),
     };
     // Looked up while drawing (the Trash's path, its status line): indexed once here.
     snap.trashed_collections = Arc::new(

@@ -18,7 +18,7 @@ mod query;
 mod recovery;
 mod restore;
 mod rows;
-mod search;
+pub mod search;
 mod trash;
 
 use std::fs::{self, File, TryLockError};
@@ -34,7 +34,7 @@ use crate::store::{self, StoreError};
 pub use areas::AreaProblem;
 pub use backup::{BACKUP_DIR, DbHealth, RepairReport, backups, db_health, repair};
 pub use check::{CHECK_PAGE, FileCheck, Presence, presence};
-pub use culling::Cull;
+pub use culling::{Cull, Culled, Steps};
 pub use follow::Followed;
 pub use import::{ImportOptions, ImportProgress, ImportReport, InTrashMatch};
 pub use model::*;

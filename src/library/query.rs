@@ -15,15 +15,20 @@ use crate::store::{self, AssetState};
 /// What the Gallery sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum SortKey {
+    /// The capture date, else the import date.
     #[default]
     Date,
+    /// The import date.
+    Imported,
+    /// The stars.
+    Rating,
     Name,
     Size,
     Kind,
 }
 
-/// One view of the Gallery: the assets directly in a collection (or all of them) whose
-/// name holds `search` (ignoring case), in `sort`'s order.
+/// One view of the Gallery: the assets directly in a collection (or all of them) that
+/// `search` selects (the search syntax of `library::search`), in `sort`'s order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GalleryQuery {
     pub collection: Option<CollectionId>,
@@ -112,20 +117,65 @@ impl Library {
         view: &GalleryQuery,
         each: &mut dyn FnMut(AssetId, u64) -> bool,
     ) -> Result<()> {
+        let filter = self.filter_of(&view.search)?;
+        store::each_gallery_id(&self.conn, &self.gallery_view(view, &filter), each)?;
+        Ok(())
+    }
+
+    /// The rejects a view of the Gallery shows, by id.
+    pub fn rejected_in_view(&self, view: &GalleryQuery) -> Result<Vec<ItemId>> {
+        let filter = self.filter_of(&view.search)?;
+        Ok(
+            store::rejected_in_view(&self.conn, &self.gallery_view(view, &filter))?
+                .into_iter()
+                .map(ItemId::Asset)
+                .collect(),
+        )
+    }
+
+    /// The store's filter for what the user typed (the search syntax of `library::search`).
+    fn filter_of(&self, text: &str) -> Result<Vec<store::Filter>> {
+        let search = super::search::Search::parse(text).map_err(LibraryError::Invalid)?;
+        if !search.needs_names() {
+            return Ok(search.filter(&super::search::Names {
+                cameras: &[],
+                collections: &[],
+                keywords: &[],
+            }));
+        }
+        let cameras = store::cameras(&self.conn)?;
+        let collections: Vec<(CollectionId, String)> = self
+            .collections()?
+            .into_iter()
+            .filter_map(|c| Some((c.id.collection()?, c.path)))
+            .collect();
+        let keywords = store::keywords(&self.conn)?;
+        Ok(search.filter(&super::search::Names {
+            cameras: &cameras,
+            collections: &collections,
+            keywords: &keywords,
+        }))
+    }
+
+    fn gallery_view<'a>(
+        &self,
+        view: &GalleryQuery,
+        filter: &'a [store::Filter],
+    ) -> store::GalleryView<'a> {
         let order = match view.sort.key {
             SortKey::Date => store::Order::Date,
+            SortKey::Imported => store::Order::Imported,
+            SortKey::Rating => store::Order::Rating,
             SortKey::Name => store::Order::Name,
             SortKey::Size => store::Order::Size,
             SortKey::Kind => store::Order::Kind,
         };
-        let view = store::GalleryView {
+        store::GalleryView {
             collection: view.collection,
-            search: &view.search,
+            filter,
             order,
             descending: view.sort.descending,
-        };
-        store::each_gallery_id(&self.conn, &view, each)?;
-        Ok(())
+        }
     }
 
     /// The active assets among `ids`, in that order (one no longer active is left out):
@@ -472,6 +522,8 @@ fn path_in(map: &CollectionMap, id: Option<CollectionId>) -> String {
 pub fn asset_sort_key(a: &AssetInfo, key: SortKey) -> (i64, String, i64) {
     let primary = match key {
         SortKey::Date => a.captured_at.unwrap_or(a.imported_at),
+        SortKey::Imported => a.imported_at,
+        SortKey::Rating => i64::from(a.culling.rating.stars()),
         SortKey::Name => 0,
         SortKey::Size => a.size as i64,
         SortKey::Kind => a.asset_kind as i64,

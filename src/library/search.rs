@@ -12,9 +12,10 @@
 use chrono::{NaiveDate, TimeZone};
 
 use super::Kind as AssetKind;
-use super::probe::ext_lower;
+use super::probe::{RAW, ext_lower};
 use crate::clock::UnixSecs;
 use crate::store::culling::{Culling, Flag, Keyword, Label};
+use crate::store::{CollectionId, Filter};
 
 /// A parsed search: every term must match.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -27,6 +28,9 @@ pub struct Search {
 pub struct Term {
     pub not: bool,
     pub test: Test,
+    /// As the user would type it (quoted again where it holds a space): the filter bar's
+    /// chips show it, and a search is written out again from its terms.
+    pub text: String,
 }
 
 /// What one term asks of an item.
@@ -50,14 +54,7 @@ pub enum Test {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compare {
-    Less,
-    AtMost,
-    Equal,
-    AtLeast,
-    More,
-}
+pub use crate::store::Compare;
 
 /// What an item is, as `type:` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +85,7 @@ impl FileType {
             AssetKind::Other => FileType::Other,
             AssetKind::Image => {
                 let ext = ext_lower(name);
-                if super::probe::RAW.contains(&ext.as_str()) {
+                if RAW.contains(&ext.as_str()) {
                     FileType::Raw
                 } else if ext == "pdf" {
                     FileType::Document
@@ -124,6 +121,7 @@ impl Search {
             terms.push(Term {
                 not,
                 test: test(&token, zone)?,
+                text: format!("{}{}", if not { "-" } else { "" }, quoted(&token)),
             });
         }
         Ok(Search { terms })
@@ -136,6 +134,51 @@ impl Search {
 
     pub fn matches(&self, item: &Facts<'_>) -> bool {
         self.terms.iter().all(|t| t.test.matches(item) != t.not)
+    }
+
+    /// Whether an entry of the Trash (or an item inside a trashed collection) matches: an
+    /// item as in the Gallery; a collection by its name, when the search is words alone.
+    pub fn matches_trashed(&self, e: &super::TrashEntry) -> bool {
+        match (e.asset_kind, e.culling.as_ref()) {
+            (Some(kind), Some(culling)) => self.matches(&Facts {
+                name: &e.name,
+                location: &e.original_location,
+                camera: e.camera.as_deref(),
+                kind,
+                captured_at: e.captured_at,
+                culling,
+            }),
+            _ => self.terms.iter().all(|t| match &t.test {
+                Test::Word(w) => contains(&e.name, w) != t.not,
+                _ => false,
+            }),
+        }
+    }
+
+    /// The search as the user would type it.
+    pub fn text(&self) -> String {
+        let texts: Vec<&str> = self.terms.iter().map(|t| t.text.as_str()).collect();
+        texts.join(" ")
+    }
+
+    /// This search with `token` (a term as typed) in place of every term asking the same
+    /// thing (a rating, a flag, a label, a type…; any of them, negated or not), or without
+    /// them (`None`). A word is added beside the others.
+    pub fn with(&self, kind: &Test, token: Option<&str>) -> Result<Search, String> {
+        let same = |t: &Term| {
+            !matches!(t.test, Test::Word(_))
+                && std::mem::discriminant(&t.test) == std::mem::discriminant(kind)
+        };
+        let mut terms: Vec<Term> = self.terms.iter().filter(|t| !same(t)).cloned().collect();
+        if let Some(token) = token {
+            terms.extend(Search::parse(token)?.terms);
+        }
+        Ok(Search { terms })
+    }
+
+    /// No terms: everything matches.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
     }
 }
 
@@ -171,6 +214,123 @@ impl Test {
     }
 }
 
+/// What the library holds that words and terms name: read only when a search needs them.
+pub(crate) struct Names<'a> {
+    pub cameras: &'a [String],
+    /// Each collection's id and path.
+    pub collections: &'a [(CollectionId, String)],
+    /// Each keyword's id and path.
+    pub keywords: &'a [(i64, String)],
+}
+
+impl Search {
+    /// Whether working out this search's filter needs the cameras, collections and keywords.
+    pub(crate) fn needs_names(&self) -> bool {
+        self.terms
+            .iter()
+            .any(|t| matches!(t.test, Test::Word(_) | Test::Camera(_) | Test::Keyword(_)))
+    }
+
+    /// The store's filter for this search: the same items [`Search::matches`] selects. A
+    /// word of a name comes first, where the store's index of names can find it.
+    pub(crate) fn filter(&self, names: &Names<'_>) -> Vec<Filter> {
+        let mut out: Vec<Filter> = Vec::new();
+        for t in &self.terms {
+            let f = t.test.filter(names);
+            if t.not {
+                out.push(Filter::Not(Box::new(f)));
+            } else if matches!(f, Filter::NameHas(_)) {
+                out.insert(0, f);
+            } else {
+                out.push(f);
+            }
+        }
+        out
+    }
+}
+
+impl Test {
+    fn filter(&self, names: &Names<'_>) -> Filter {
+        match self {
+            Test::Word(w) => {
+                let cameras: Vec<String> = names
+                    .cameras
+                    .iter()
+                    .filter(|c| contains(c, w))
+                    .cloned()
+                    .collect();
+                let collections: Vec<CollectionId> = names
+                    .collections
+                    .iter()
+                    .filter(|(_, path)| contains(path, w))
+                    .map(|(id, _)| *id)
+                    .collect();
+                let keywords: Vec<i64> = names
+                    .keywords
+                    .iter()
+                    .filter(|(_, path)| contains(path, w))
+                    .map(|(id, _)| *id)
+                    .collect();
+                let mut any = vec![Filter::NameHas(w.clone())];
+                if !cameras.is_empty() {
+                    any.push(Filter::Cameras(cameras));
+                }
+                if !collections.is_empty() {
+                    any.push(Filter::InCollections(collections));
+                }
+                if !keywords.is_empty() {
+                    any.push(Filter::Keywords(keywords));
+                }
+                match any.len() {
+                    1 => any.remove(0),
+                    _ => Filter::AnyOf(any),
+                }
+            }
+            Test::Rating(cmp, n) => Filter::Rating(*cmp, *n),
+            Test::Flag(f) => Filter::Flag(*f),
+            Test::Label(l) => Filter::Label(*l),
+            Test::Keyword(k) => Filter::Keywords(
+                names
+                    .keywords
+                    .iter()
+                    .filter(|(_, path)| keyword_matches(k, path))
+                    .map(|(id, _)| *id)
+                    .collect(),
+            ),
+            Test::Type(t) => {
+                const DOCUMENT: &[&str] = &["pdf"];
+                let image = Filter::Kind("image");
+                match t {
+                    FileType::Video => Filter::Kind("video"),
+                    FileType::Audio => Filter::Kind("audio"),
+                    FileType::Other => Filter::Kind("other"),
+                    FileType::Raw => Filter::AllOf(vec![image, Filter::Extensions(RAW)]),
+                    FileType::Document => Filter::AllOf(vec![image, Filter::Extensions(DOCUMENT)]),
+                    FileType::Photo => Filter::AllOf(vec![
+                        image,
+                        Filter::Not(Box::new(Filter::AnyOf(vec![
+                            Filter::Extensions(RAW),
+                            Filter::Extensions(DOCUMENT),
+                        ]))),
+                    ]),
+                }
+            }
+            Test::Camera(text) => Filter::Cameras(
+                names
+                    .cameras
+                    .iter()
+                    .filter(|c| contains(c, text))
+                    .cloned()
+                    .collect(),
+            ),
+            Test::Taken { from, until } => Filter::Taken {
+                from: *from,
+                until: *until,
+            },
+        }
+    }
+}
+
 /// Whether the keyword `have` is what `asked` names: a one-level word equal to any of its
 /// levels, or a path equal to it or above it (ignoring case).
 pub fn keyword_matches(asked: &Keyword, have: &str) -> bool {
@@ -186,6 +346,19 @@ pub fn keyword_matches(asked: &Keyword, have: &str) -> bool {
 /// Whether `text` holds `word` (already lowercase), ignoring case.
 fn contains(text: &str, word: &str) -> bool {
     text.to_lowercase().contains(word)
+}
+
+/// A token as it is typed: a value holding a space is quoted (`keyword:"Rua Augusta"`).
+fn quoted(token: &str) -> String {
+    if !token.chars().any(char::is_whitespace) {
+        return token.to_string();
+    }
+    match token.split_once(':') {
+        Some((key, value)) if !key.chars().any(char::is_whitespace) => {
+            format!("{key}:\"{value}\"")
+        }
+        _ => format!("\"{token}\""),
+    }
 }
 
 /// The words of a search: split at spaces, a `"…"` kept whole (quotes removed).
@@ -337,6 +510,30 @@ mod tests {
             captured_at: Some(1_718_452_800),
             culling,
         }
+    }
+
+    /// The filter bar writes the search out again from its terms: what it writes parses
+    /// into the same search, and a term it sets takes the place of the one it replaces.
+    #[test]
+    fn a_search_written_out_again_parses_the_same_and_a_term_replaces_its_kind() {
+        let typed = r#"porto  rating>=3 -flag:reject "rua augusta" keyword:"Places|Rua Augusta" camera:"eos r6" taken:2024-06"#;
+        let s = parse(typed);
+        assert_eq!(
+            s.text(),
+            r#"porto rating>=3 -flag:reject "rua augusta" keyword:"Places|Rua Augusta" camera:"eos r6" taken:2024-06"#
+        );
+        assert_eq!(parse(&s.text()), s);
+        let rated = s
+            .with(&Test::Rating(Compare::Equal, 0), Some("rating=5"))
+            .unwrap();
+        assert_eq!(
+            rated.text(),
+            r#"porto -flag:reject "rua augusta" keyword:"Places|Rua Augusta" camera:"eos r6" taken:2024-06 rating=5"#
+        );
+        let unflagged = rated.with(&Test::Flag(Flag::None), None).unwrap();
+        assert!(!unflagged.text().contains("flag"));
+        assert!(unflagged.text().starts_with("porto "), "words stay");
+        assert!(s.with(&Test::Flag(Flag::None), Some("flag:maybe")).is_err());
     }
 
     #[test]

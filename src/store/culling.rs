@@ -71,7 +71,7 @@ impl Flag {
     }
 
     /// As stored: 1 pick, -1 reject, 0 none.
-    fn code(self) -> i64 {
+    pub fn code(self) -> i64 {
         match self {
             Flag::None => 0,
             Flag::Pick => 1,
@@ -347,6 +347,150 @@ pub fn states_of(
     )?
     .query_map([id_list(ids)], |r| Ok((r.get(0)?, r.get(1)?)))?
     .collect()
+}
+
+/// An asset's rating, flag and label.
+pub type Marks = (AssetId, Rating, Flag, Option<Label>);
+
+/// The rating, flag and label of each of `ids` that is an asset (in any state).
+pub fn marks_of(conn: &Connection, ids: &[AssetId]) -> rusqlite::Result<Vec<Marks>> {
+    conn.prepare_cached(
+        "SELECT id, rating, flag, label FROM assets WHERE id IN (SELECT value FROM json_each(?1))",
+    )?
+    .query_map([id_list(ids)], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?
+    .collect()
+}
+
+/// Those of `ids` that carry `keyword` itself.
+pub fn carrying(
+    conn: &Connection,
+    ids: &[AssetId],
+    keyword: &Keyword,
+) -> rusqlite::Result<Vec<AssetId>> {
+    conn.prepare_cached(
+        "SELECT ak.asset_id FROM asset_keywords ak JOIN keywords k ON k.id = ak.keyword_id
+         WHERE k.path_key = ?2 AND ak.asset_id IN (SELECT value FROM json_each(?1))",
+    )?
+    .query_map(params![id_list(ids), Keyword::key(keyword.path())], |r| {
+        r.get(0)
+    })?
+    .collect()
+}
+
+/// Every keyword, by path, with how many active assets carry it (itself, not those below).
+pub fn keyword_counts(conn: &Connection) -> rusqlite::Result<Vec<(String, u64)>> {
+    conn.prepare_cached(
+        "SELECT k.path,
+                (SELECT count(*) FROM asset_keywords ak JOIN assets a ON a.id = ak.asset_id
+                 WHERE ak.keyword_id = k.id AND a.state = ?1)
+         FROM keywords k ORDER BY k.path_key",
+    )?
+    .query_map([AssetState::Active], |r| {
+        Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64))
+    })?
+    .collect()
+}
+
+/// The keyword `path` and every keyword below it, by id and path.
+fn keyword_and_below(conn: &Connection, path: &str) -> rusqlite::Result<Vec<(i64, String)>> {
+    let key = Keyword::key(path);
+    conn.prepare_cached(
+        "SELECT id, path FROM keywords
+         WHERE path_key = ?1 OR substr(path_key, 1, length(?1) + 1) = ?1 || '|'
+         ORDER BY length(path_key)",
+    )?
+    .query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect()
+}
+
+/// Renames the keyword `from` to `to`, those below it following (`Places|Porto|Ribeira`
+/// becomes `to|Ribeira`): every asset that carried one carries the renamed one. Into a
+/// keyword that exists, the two become one. How many keywords were renamed.
+pub fn rename_keyword(conn: &Connection, from: &Keyword, to: &Keyword) -> rusqlite::Result<usize> {
+    let moving = keyword_and_below(conn, from.path())?;
+    for (old, path) in &moving {
+        let rest = &path[from.path().len()..];
+        let Ok(new_path) = Keyword::parse(&format!("{}{rest}", to.path())) else {
+            continue;
+        };
+        if Keyword::key(new_path.path()) == Keyword::key(path) {
+            // The same keyword written otherwise ("film" to "Film").
+            conn.prepare_cached("UPDATE keywords SET path = ?2 WHERE id = ?1")?
+                .execute(params![old, new_path.path()])?;
+            continue;
+        }
+        let new = keyword_id(conn, &new_path)?;
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO asset_keywords(asset_id, keyword_id)
+             SELECT asset_id, ?2 FROM asset_keywords WHERE keyword_id = ?1",
+        )?
+        .execute(params![old, new])?;
+    }
+    // The old ones go (and their links with them), deepest first.
+    for (old, path) in moving.iter().rev() {
+        let rest = &path[from.path().len()..];
+        if Keyword::key(&format!("{}{rest}", to.path())) != Keyword::key(path) {
+            conn.prepare_cached("DELETE FROM keywords WHERE id = ?1")?
+                .execute([old])?;
+        }
+    }
+    Ok(moving.len())
+}
+
+/// Deletes the keyword `path` and every keyword below it: no asset carries them any more.
+/// How many assets carried one.
+pub fn delete_keyword(conn: &Connection, path: &str) -> rusqlite::Result<usize> {
+    let mut carried = 0;
+    for (id, _) in keyword_and_below(conn, path)?.iter().rev() {
+        carried += conn
+            .prepare_cached("DELETE FROM asset_keywords WHERE keyword_id = ?1")?
+            .execute([id])?;
+        conn.prepare_cached("DELETE FROM keywords WHERE id = ?1")?
+            .execute([id])?;
+    }
+    Ok(carried)
+}
+
+/// A search saved under a name: a smart collection, its items found again each time.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SmartCollection {
+    pub id: i64,
+    pub name: String,
+    pub search: String,
+}
+
+/// The smart collections, by name.
+pub fn smart_collections(conn: &Connection) -> rusqlite::Result<Vec<SmartCollection>> {
+    conn.prepare_cached("SELECT id, name, search FROM smart_collections ORDER BY name_key")?
+        .query_map([], |r| {
+            Ok(SmartCollection {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                search: r.get(2)?,
+            })
+        })?
+        .collect()
+}
+
+/// Saves `search` under `name`, in place of a smart collection of that name (any case).
+pub fn save_search(conn: &Connection, name: &str, search: &str, now: i64) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO smart_collections(name, name_key, search, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(name_key) DO UPDATE SET name = ?1, search = ?3",
+    )?
+    .execute(params![name, name.to_lowercase(), search, now])?;
+    conn.prepare_cached("SELECT id FROM smart_collections WHERE name_key = ?1")?
+        .query_row([name.to_lowercase()], |r| r.get(0))
+}
+
+/// Forgets a smart collection (its items stay); whether there was one.
+pub fn forget_search(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached("DELETE FROM smart_collections WHERE id = ?1")?
+        .execute([id])?
+        > 0)
 }
 
 /// The active assets flagged as rejects, by id.

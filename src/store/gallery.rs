@@ -4,7 +4,9 @@
 //! and the counts the collection tree shows. A search finds names through a trigram index
 //! (any part of a name of three characters or more), shorter ones by a scan.
 
-use rusqlite::{Connection, params_from_iter, types::Value};
+use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value};
+
+use super::culling::{Flag, Label};
 
 use super::listings::{AssetListing, LISTING_COLUMNS, listing_from_row};
 use super::{AssetId, CollectionId};
@@ -15,6 +17,10 @@ use super::{AssetId, CollectionId};
 pub enum Order {
     /// The capture date, else the import date.
     Date,
+    /// The import date.
+    Imported,
+    /// The stars.
+    Rating,
     Name,
     Size,
     /// Images, videos, audio, other files.
@@ -22,21 +28,25 @@ pub enum Order {
 }
 
 impl Order {
-    /// Its index (see migration 12).
+    /// Its index (see migrations 12 and 15).
     fn index(self) -> &'static str {
         match self {
             Order::Date => "assets_by_date",
+            Order::Imported => "assets_by_import",
+            Order::Rating => "assets_by_rating",
             Order::Name => "assets_by_name",
             Order::Size => "assets_by_size",
             Order::Kind => "assets_by_kind",
         }
     }
 
-    /// The expression its index is on (see migration 12); the query must say it the same
+    /// The expression its index is on (see migrations 12 and 15); the query must say it the same
     /// way for SQLite to use that index.
     fn key(self) -> &'static str {
         match self {
             Order::Date => "ifnull(a.captured_at, a.imported_at)",
+            Order::Imported => "a.imported_at",
+            Order::Rating => "a.rating",
             Order::Name => "a.name_key",
             Order::Size => "a.size",
             Order::Kind => {
@@ -51,10 +61,133 @@ impl Order {
 pub struct GalleryView<'a> {
     /// Only the assets directly in this collection; `None`: every asset.
     pub collection: Option<CollectionId>,
-    /// Part of the name (any case); empty: every name.
-    pub search: &'a str,
+    /// What each asset shown must pass (all of them).
+    pub filter: &'a [Filter],
     pub order: Order,
     pub descending: bool,
+}
+
+/// One test of a view's filter, in the store's terms (the library makes them from what
+/// the user typed: see `library::search`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    /// The name holds this text (lowercase).
+    NameHas(String),
+    /// The camera is one of these (as stored).
+    Cameras(Vec<String>),
+    /// Directly in one of these collections.
+    InCollections(Vec<CollectionId>),
+    /// Carries one of these keywords (by id).
+    Keywords(Vec<i64>),
+    Rating(Compare, u8),
+    Flag(Flag),
+    Label(Option<Label>),
+    /// Of this kind ("image", "video", "audio", "other").
+    Kind(&'static str),
+    /// The name ends with `.` and one of these extensions (lowercase).
+    Extensions(&'static [&'static str]),
+    /// Taken in `[from, until)`.
+    Taken {
+        from: i64,
+        until: i64,
+    },
+    AnyOf(Vec<Filter>),
+    AllOf(Vec<Filter>),
+    Not(Box<Filter>),
+}
+
+/// How a rating compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    Less,
+    AtMost,
+    Equal,
+    AtLeast,
+    More,
+}
+
+impl Filter {
+    /// Its SQL condition on the asset `a`, its values added to `args`.
+    fn sql(&self, args: &mut Vec<Value>) -> String {
+        let mut arg = |v: Value| {
+            args.push(v);
+            format!("?{}", args.len())
+        };
+        match self {
+            Filter::NameHas(text) if text.chars().count() >= INDEXED_SEARCH_CHARS => {
+                let phrase = arg(Value::Text(fts_phrase(text)));
+                format!(
+                    "a.id IN (SELECT rowid FROM assets_names WHERE assets_names MATCH {phrase})"
+                )
+            }
+            Filter::NameHas(text) => format!("instr(a.name_key, {}) > 0", arg(text.clone().into())),
+            Filter::Cameras(cams) => format!(
+                "a.camera IN (SELECT value FROM json_each({}))",
+                arg(Value::Text(json_list(
+                    cams.iter().map(|c| serde_json::Value::from(c.as_str()))
+                )))
+            ),
+            Filter::InCollections(ids) => format!(
+                "a.collection_id IN (SELECT value FROM json_each({}))",
+                arg(Value::Text(json_list(
+                    ids.iter().map(|c| serde_json::Value::from(c.0))
+                )))
+            ),
+            Filter::Keywords(ids) => format!(
+                "EXISTS (SELECT 1 FROM asset_keywords ak WHERE ak.asset_id = a.id
+                   AND ak.keyword_id IN (SELECT value FROM json_each({})))",
+                arg(Value::Text(json_list(
+                    ids.iter().map(|&k| serde_json::Value::from(k))
+                )))
+            ),
+            Filter::Rating(cmp, r) => {
+                let op = match cmp {
+                    Compare::Less => "<",
+                    Compare::AtMost => "<=",
+                    Compare::Equal => "=",
+                    Compare::AtLeast => ">=",
+                    Compare::More => ">",
+                };
+                format!("a.rating {op} {}", arg(Value::Integer(i64::from(*r))))
+            }
+            Filter::Flag(f) => format!("a.flag = {}", arg(Value::Integer(f.code()))),
+            Filter::Label(None) => "a.label IS NULL".to_string(),
+            Filter::Label(Some(l)) => format!("a.label = {}", arg(Value::Text(l.name().into()))),
+            Filter::Kind(k) => format!("a.kind = {}", arg(Value::Text((*k).into()))),
+            Filter::Extensions(exts) => {
+                let each: Vec<String> = exts
+                    .iter()
+                    .map(|e| format!("a.name_key LIKE {}", arg(Value::Text(format!("%.{e}")))))
+                    .collect();
+                format!("({})", each.join(" OR "))
+            }
+            Filter::Taken { from, until } => format!(
+                "(a.captured_at >= {} AND a.captured_at < {})",
+                arg(Value::Integer(*from)),
+                arg(Value::Integer(*until))
+            ),
+            Filter::AnyOf(any) if any.is_empty() => "0".to_string(),
+            Filter::AnyOf(any) => {
+                let each: Vec<String> = any.iter().map(|f| f.sql(args)).collect();
+                format!("({})", each.join(" OR "))
+            }
+            Filter::AllOf(all) if all.is_empty() => "1".to_string(),
+            Filter::AllOf(all) => {
+                let each: Vec<String> = all.iter().map(|f| f.sql(args)).collect();
+                format!("({})", each.join(" AND "))
+            }
+            Filter::Not(f) => format!("NOT ifnull({}, 0)", f.sql(args)),
+        }
+    }
+}
+
+/// Text as one phrase of the trigram index.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+fn json_list(values: impl Iterator<Item = serde_json::Value>) -> String {
+    serde_json::Value::Array(values.collect()).to_string()
 }
 
 /// Shorter searches than this are answered by a scan: the name index holds three-character
@@ -68,7 +201,6 @@ pub fn each_gallery_id(
     view: &GalleryView<'_>,
     each: &mut dyn FnMut(AssetId, u64) -> bool,
 ) -> rusqlite::Result<()> {
-    let needle = view.search.to_lowercase();
     let mut filters = vec!["a.state = 'active'".to_string()];
     let mut args: Vec<Value> = Vec::new();
     let mut from = "assets a".to_string();
@@ -76,16 +208,19 @@ pub fn each_gallery_id(
         args.push(Value::Integer(c.0));
         filters.push(format!("a.collection_id = ?{}", args.len()));
     }
-    if needle.chars().count() >= INDEXED_SEARCH_CHARS {
-        // A phrase of the trigram index: the name holds the needle.
-        args.push(Value::Text(format!("\"{}\"", needle.replace('"', "\"\""))));
-        from = format!(
-            "assets_names n JOIN assets a ON a.id = n.rowid AND n.assets_names MATCH ?{}",
-            args.len()
-        );
-    } else if !needle.is_empty() {
-        args.push(Value::Text(needle));
-        filters.push(format!("instr(a.name_key, ?{}) > 0", args.len()));
+    for (i, f) in view.filter.iter().enumerate() {
+        match f {
+            // The first part of a name of three characters or more: the trigram index finds
+            // the names that hold it, the rest are tested on those.
+            Filter::NameHas(text) if i == 0 && text.chars().count() >= INDEXED_SEARCH_CHARS => {
+                args.push(Value::Text(fts_phrase(text)));
+                from = format!(
+                    "assets_names n JOIN assets a ON a.id = n.rowid AND n.assets_names MATCH ?{}",
+                    args.len()
+                );
+            }
+            f => filters.push(f.sql(&mut args)),
+        }
     }
     if view.collection.is_none() && from == "assets a" {
         // The whole library, in the sort index's order: its first rows come at once
@@ -108,6 +243,56 @@ pub fn each_gallery_id(
         }
     }
     Ok(())
+}
+
+/// The rejects among the assets `view` shows, by id (read through the index of rejects: as
+/// many rows as there are rejects, whatever the library's size).
+pub fn rejected_in_view(
+    conn: &Connection,
+    view: &GalleryView<'_>,
+) -> rusqlite::Result<Vec<AssetId>> {
+    let mut args: Vec<Value> = Vec::new();
+    let mut filters = vec!["a.flag = -1 AND a.state = 'active'".to_string()];
+    if let Some(c) = view.collection {
+        args.push(Value::Integer(c.0));
+        filters.push(format!("a.collection_id = ?{}", args.len()));
+    }
+    for f in view.filter {
+        filters.push(f.sql(&mut args));
+    }
+    let sql = format!(
+        "SELECT a.id FROM assets a INDEXED BY assets_rejected WHERE {} ORDER BY a.id",
+        filters.join(" AND ")
+    );
+    conn.prepare_cached(&sql)?
+        .query_map(params_from_iter(args), |r| r.get(0))?
+        .collect()
+}
+
+/// The cameras the active assets were taken with, each once, in order: read by seeking
+/// from one to the next in the index of cameras (a few reads per camera, however many
+/// items each has).
+pub fn cameras(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT camera FROM assets INDEXED BY assets_camera
+         WHERE camera > ?1 AND camera IS NOT NULL AND state = 'active' ORDER BY camera LIMIT 1",
+    )?;
+    let mut out: Vec<String> = Vec::new();
+    loop {
+        let after = out.last().map_or("", String::as_str);
+        let next: Option<String> = stmt.query_row([after], |r| r.get(0)).optional()?;
+        match next {
+            Some(c) => out.push(c),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// The keywords, each with its id and its path.
+pub fn keywords(conn: &Connection) -> rusqlite::Result<Vec<(i64, String)>> {
+    conn.prepare_cached("SELECT id, path FROM keywords ORDER BY path_key")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
 }
 
 /// The records of the active assets among `ids`, in the order of `ids` (an id that is no

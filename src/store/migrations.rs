@@ -374,6 +374,24 @@ pub const MIGRATIONS: &[&str] = &[
         UPDATE assets_version SET version = version + 1 WHERE id = 0;
     END;
     "#,
+    // 15: the Gallery sorts by import date and by rating as it does by the other keys,
+    // from an index; the rejects of a view are counted from an index of the rejects alone;
+    // the cameras are read one by one from an index of cameras (a search word names one).
+    // And the searches saved as smart collections, by name.
+    r#"
+    CREATE TABLE smart_collections (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        name_key   TEXT NOT NULL UNIQUE,
+        search     TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX assets_by_import ON assets(imported_at, name_key, id, size)
+        WHERE state = 'active';
+    CREATE INDEX assets_by_rating ON assets(rating, name_key, id, size) WHERE state = 'active';
+    CREATE INDEX assets_rejected ON assets(collection_id) WHERE flag = -1 AND state = 'active';
+    CREATE INDEX assets_camera ON assets(camera) WHERE camera IS NOT NULL AND state = 'active';
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -17,8 +17,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 pub use gallery::{
-    GalleryView, Order, active_assets_by_id, active_pictures_after, each_gallery_id,
-    in_place_files_after,
+    Compare, Filter, GalleryView, Order, active_assets_by_id, active_pictures_after, cameras,
+    each_gallery_id, in_place_files_after, keywords, rejected_in_view,
 };
 pub use listings::{AssetListing, each_active_asset};
 pub(crate) use listings::{culling_columns, culling_from_row};

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use super::ShoeboxApp;
 use crate::gui::command::Command;
 use crate::gui::dialogs::Dialog;
+use crate::gui::state::Undo;
 use crate::gui::state::{Preview, PreviewView, Shown, Tab};
 use crate::gui::worker::Job;
-use crate::library::{ImportOptions, ImportProgress, ItemId, RestoreOptions, items};
+use crate::library::{Cull, ImportOptions, ImportProgress, ItemId, RestoreOptions, items};
 
 impl ShoeboxApp {
     /// Applies the commands recorded this frame.
@@ -26,6 +27,46 @@ impl ShoeboxApp {
         match self.prefs.tab {
             Tab::Gallery => &mut self.gallery,
             Tab::Trash => &mut self.trash,
+        }
+    }
+
+    /// Gives the Gallery's selection a rating, flag, label or keyword (the item shown, in the
+    /// preview). A colour label the items all carry already is taken off again, as its key
+    /// toggles it. In the preview a rating or a flag can move on to the next item.
+    fn cull(&mut self, change: Cull) {
+        if self.prefs.tab == Tab::Trash {
+            self.say(
+                "Items in the Trash keep what they were given: restore them to change it".into(),
+            );
+            return;
+        }
+        let ids: Vec<ItemId> = match &self.preview {
+            Some(p) => self.gallery.ids.get(p.pos).copied().into_iter().collect(),
+            None => self.gallery.sel.selected(),
+        };
+        let ids: Vec<ItemId> = ids.into_iter().filter(|id| id.asset().is_some()).collect();
+        if ids.is_empty() {
+            return;
+        }
+        let change = match change {
+            Cull::Label(Some(l))
+                if ids.iter().all(|&id| {
+                    self.rows
+                        .peek(id)
+                        .is_some_and(|a| a.culling.label == Some(l))
+                }) =>
+            {
+                Cull::Label(None)
+            }
+            other => other,
+        };
+        let moves_on = matches!(change, Cull::Rate(_) | Cull::Flag(_));
+        self.handle.send(Job::Cull {
+            steps: vec![(ids, change)],
+            undoing: false,
+        });
+        if moves_on && self.prefs.advance_after_cull && self.preview.is_some() {
+            self.apply(Command::PreviewStep(1));
         }
     }
 
@@ -165,16 +206,55 @@ impl ShoeboxApp {
                 self.handle.send(Job::DeleteNow(ids));
             }
             Command::Undo => {
-                if let Some(b) = self
+                let undo = self
                     .toast
-                    .as_ref()
-                    .and_then(|t| t.undo_batch)
-                    .or(self.last_batch)
-                {
-                    self.toast = None;
-                    self.last_batch = None;
-                    self.handle.send(Job::RestoreBatch(b));
+                    .as_mut()
+                    .and_then(|t| t.undo.take())
+                    .or_else(|| self.last_undo.take());
+                self.last_undo = None;
+                match undo {
+                    Some(Undo::Batch(b)) => {
+                        self.toast = None;
+                        self.handle.send(Job::RestoreBatch(b));
+                    }
+                    Some(Undo::Cull(steps)) => {
+                        self.toast = None;
+                        self.handle.send(Job::Cull {
+                            steps,
+                            undoing: true,
+                        });
+                    }
+                    None => {}
                 }
+            }
+            Command::Cull(change) => self.cull(change),
+            Command::TrashRejected => {
+                if let Some(query) = self.view_query.clone() {
+                    self.handle.send(Job::TrashRejected(query));
+                }
+            }
+            Command::AdvanceAfterCull(on) => self.prefs.advance_after_cull = on,
+            Command::OpenSmart(search) => {
+                self.collection = None;
+                self.gallery.search = search;
+                self.gallery.sel.clear();
+                self.gallery.dirty = true;
+            }
+            Command::AskSaveSearch => {
+                self.dialog = Some(Dialog::SaveSearch {
+                    name: String::new(),
+                    search: self.gallery.search.trim().to_string(),
+                });
+            }
+            Command::AskRenameKeyword(keyword) => {
+                self.dialog = Some(Dialog::KeywordName {
+                    name: keyword.path().to_string(),
+                    from: keyword,
+                    problem: None,
+                });
+            }
+            Command::AskDeleteKeyword(keyword, items) => {
+                self.dialog = Some(Dialog::DeleteKeyword { keyword, items });
             }
             Command::Restore(ids) => {
                 // Several items from inside trashed collections have lost their place (their

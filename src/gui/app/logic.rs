@@ -6,9 +6,12 @@ use std::path::PathBuf;
 use super::{NO_EXPORT_PICKER, NO_PICKER, PREFS_SAVE_DELAY, ShoeboxApp};
 use crate::gui::command::Command;
 use crate::gui::dialogs::Dialog;
-use crate::gui::state::{Tab, Toast, ViewMode};
+use crate::gui::state::{Tab, Toast, Undo, ViewMode};
 use crate::gui::worker::{Job, Reply, RestoreError, Snapshot};
-use crate::library::{BulkReport, CollectionId, ItemId, Kind, RestoreOptions, human_size, items};
+use crate::library::{
+    BulkReport, CollectionId, Cull, ItemId, Kind, RestoreOptions, human_size, items,
+};
+use crate::store::culling::{Flag, Label, Rating};
 use crate::thumbs::{Output, Request, THUMB_PX};
 
 /// `c`, or its nearest ancestor (as `before` knew them) that `now` still holds; `None` for
@@ -439,6 +442,16 @@ impl ShoeboxApp {
             if i.consume_key(Modifiers::COMMAND, Key::Z) {
                 cmds.push(Command::Undo);
             }
+            // Culling, as Lightroom's keys: 0-5 stars, P pick, X reject, U unflag, 6-9
+            // labels, on the selection (the item shown, in the preview). In the Trash they
+            // say why nothing changes.
+            if !sel.is_empty() || self.preview.is_some() {
+                for (key, change) in cull_keys() {
+                    if i.consume_key(Modifiers::NONE, key) {
+                        cmds.push(Command::Cull(change));
+                    }
+                }
+            }
             if i.consume_key(Modifiers::COMMAND, Key::A) && self.preview.is_none() {
                 cmds.push(Command::SelectAll);
             }
@@ -586,8 +599,12 @@ impl ShoeboxApp {
                 bytes,
                 complete,
                 version,
+                rejected,
             } => {
                 if generation == self.view_generation {
+                    if complete {
+                        self.gallery.rejected = rejected;
+                    }
                     self.view_loaded = true;
                     self.view_answered = generation;
                     self.gallery.ids = std::sync::Arc::new(ids);
@@ -639,7 +656,7 @@ impl ShoeboxApp {
                 }
             }
             Reply::Trashed(r) => {
-                self.last_batch = r.batch_id;
+                self.last_undo = r.batch_id.map(Undo::Batch);
                 let n = r.succeeded.len();
                 if n > 0 {
                     // A collection is named with what it holds (rule 22); the snapshot is
@@ -655,7 +672,7 @@ impl ShoeboxApp {
                     };
                     self.toast = Some(Toast {
                         text,
-                        undo_batch: r.batch_id,
+                        undo: r.batch_id.map(Undo::Batch),
                         until: self.now + 6.0,
                     });
                 }
@@ -671,6 +688,23 @@ impl ShoeboxApp {
                     human_size(r.freed_bytes)
                 ));
                 self.report_problems("Delete permanently", &r);
+            }
+            Reply::Culled {
+                change,
+                items: asked,
+                undoing,
+                culled,
+            } => {
+                if undoing {
+                    self.say(format!("Undone: {}", items(asked)));
+                } else if let Some(change) = change {
+                    self.last_undo = Some(Undo::Cull(culled.undo.clone()));
+                    self.toast = Some(Toast {
+                        text: culled_text(&change, asked),
+                        undo: Some(Undo::Cull(culled.undo)),
+                        until: self.now + 6.0,
+                    });
+                }
             }
             Reply::Moved(r) => {
                 self.say(format!("Moved {}", items(r.succeeded.len())));
@@ -867,6 +901,11 @@ impl ShoeboxApp {
             // A new view (another search, sort or collection) comes head first, so its
             // first rows show at once; the same view read again after a change comes
             // whole, where the user is in it kept.
+            // What does not parse is said by the search box; the view stays as it was.
+            self.gallery.search_error = crate::library::Search::parse(&self.gallery.search).err();
+            if self.gallery.search_error.is_some() {
+                return self.refresh_trash();
+            }
             let query = crate::library::GalleryQuery {
                 collection: self.collection,
                 search: self.gallery.search.clone(),
@@ -885,10 +924,22 @@ impl ShoeboxApp {
                 wanted: self.view_wanted.clone(),
             });
         }
+        self.refresh_trash();
+    }
+
+    fn refresh_trash(&mut self) {
         if self.trash.dirty {
             self.trash.dirty = false;
-            let needle = self.trash.search.to_lowercase();
-            let mut entries = crate::gui::tabs::trash::listed(&self.snap, self.trash_open, &needle);
+            // What does not parse is said by the search box; the list shows what it showed.
+            let search = match crate::library::Search::parse(&self.trash.search) {
+                Ok(search) => search,
+                Err(e) => {
+                    self.trash.search_error = Some(e);
+                    return;
+                }
+            };
+            self.trash.search_error = None;
+            let mut entries = crate::gui::tabs::trash::listed(&self.snap, self.trash_open, &search);
             let key = self.prefs.trash_sort;
             entries.sort_by(|(_, a), (_, b)| crate::library::trash_order(a, b, key));
             if self.prefs.trash_reversed {
@@ -903,5 +954,53 @@ impl ShoeboxApp {
             let ids = self.trash.ids.clone();
             self.trash.sel.retain_shown(&ids);
         }
+    }
+}
+
+/// The culling keys, as Lightroom's: 0-5 stars, P pick, X reject, U unflag, 6-9 labels.
+fn cull_keys() -> Vec<(egui::Key, Cull)> {
+    use egui::Key;
+    let stars = [
+        Key::Num0,
+        Key::Num1,
+        Key::Num2,
+        Key::Num3,
+        Key::Num4,
+        Key::Num5,
+    ];
+    let mut keys: Vec<(Key, Cull)> = stars
+        .into_iter()
+        .zip(0..)
+        .filter_map(|(key, n)| Some((key, Cull::Rate(Rating::new(n)?))))
+        .collect();
+    keys.extend([
+        (Key::P, Cull::Flag(Flag::Pick)),
+        (Key::X, Cull::Flag(Flag::Reject)),
+        (Key::U, Cull::Flag(Flag::None)),
+        (Key::Num6, Cull::Label(Some(Label::Red))),
+        (Key::Num7, Cull::Label(Some(Label::Yellow))),
+        (Key::Num8, Cull::Label(Some(Label::Green))),
+        (Key::Num9, Cull::Label(Some(Label::Blue))),
+    ]);
+    keys
+}
+
+/// What the toast says of a change given to `n` items.
+fn culled_text(change: &Cull, n: usize) -> String {
+    let what = items(n);
+    match change {
+        Cull::Rate(r) if r.stars() == 0 => format!("Cleared the rating of {what}"),
+        Cull::Rate(r) => format!(
+            "Rated {what} {} {}",
+            r.stars(),
+            if r.stars() == 1 { "star" } else { "stars" }
+        ),
+        Cull::Flag(Flag::Pick) => format!("Picked {what}"),
+        Cull::Flag(Flag::Reject) => format!("Rejected {what}"),
+        Cull::Flag(Flag::None) => format!("Unflagged {what}"),
+        Cull::Label(Some(l)) => format!("Labelled {what} {}", l.name()),
+        Cull::Label(None) => format!("Took the label off {what}"),
+        Cull::Tag(k) => format!("Tagged {what} \"{}\"", k.path()),
+        Cull::Untag(k) => format!("Took \"{}\" off {what}", k.path()),
     }
 }

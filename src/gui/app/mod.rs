@@ -10,12 +10,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::command::Command;
-use super::state::{Prefs, Preview, Shown, Toast};
+use super::state::{Prefs, Preview, Shown, Toast, Undo};
 use super::worker::{Job, LibraryHandle, Reply, Snapshot};
 use crate::gui::dialogs::Dialog;
 use crate::gui::textures::TextureCache;
 use crate::gui::view::{Acts, Pictures, View};
-use crate::library::{BatchId, CollectionId, ImportProgress, Library};
+use crate::library::{CollectionId, ImportProgress, Library};
 use crate::thumbs::ThumbService;
 
 /// The desktop app.
@@ -45,7 +45,8 @@ pub struct ShoeboxApp {
     /// Physical pixels per point of the window's screen (2 on a HiDPI screen).
     pub(crate) pixels_per_point: f32,
     pub(crate) commands: Vec<Command>,
-    pub(crate) last_batch: Option<BatchId>,
+    /// What Ctrl/Cmd+Z takes back: the last change the user made.
+    pub(crate) last_undo: Option<Undo>,
     /// The preferences as last saved; a difference wakes a frame so they are saved soon.
     pub(crate) saved_prefs: Prefs,
     /// The missing/offline check waits until the Gallery's first view is in.
@@ -172,7 +173,7 @@ impl ShoeboxApp {
             status: None,
             pixels_per_point: 1.0,
             commands: Vec::new(),
-            last_batch: None,
+            last_undo: None,
             saved_prefs: prefs.clone(),
             started: None,
             check_files_next_frame: false,
@@ -262,6 +263,11 @@ impl ShoeboxApp {
                 .ids
                 .first()
                 .is_none_or(|&id| self.rows.peek(id).is_some())
+    }
+
+    /// How many items the Gallery's view shows (read so far).
+    pub fn shown_count(&self) -> usize {
+        self.gallery.ids.len()
     }
 
     /// The Gallery answers the view last asked for (a search typed, a sort chosen): its

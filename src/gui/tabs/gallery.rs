@@ -13,7 +13,11 @@ use crate::gui::view::{Acts, Pictures, View};
 use crate::gui::views::items::{self, Items, Layout};
 use crate::gui::views::{grid, list};
 use crate::gui::worker::Job;
-use crate::library::{AssetInfo, CollectionId, CollectionInfo, ItemId, Kind, SortKey, human_size};
+use crate::library::search::{Compare, FileType, Term, Test};
+use crate::library::{
+    AssetInfo, CollectionId, CollectionInfo, ItemId, Kind, Search, SortKey, human_size,
+};
+use crate::store::culling::{Flag, Keyword};
 use crate::thumbs::Request;
 
 pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
@@ -25,12 +29,28 @@ pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
             acts.ask(Command::ImportFolder);
         }
         ui.separator();
-        super::search_ui(ui, acts, Tab::Gallery, &v.gallery.search, "Search");
+        super::search_ui(ui, acts, Tab::Gallery, v.gallery, "Search");
+        if !v.gallery.search.trim().is_empty()
+            && v.gallery.search_error.is_none()
+            && ui
+                .button("Save…")
+                .on_hover_text("Save this search as a smart collection")
+                .clicked()
+        {
+            acts.ask(Command::AskSaveSearch);
+        }
         let mut sort = v.prefs.sort;
         egui::ComboBox::new("gallery-sort", "Sort")
             .selected_text(sort_name(sort.key))
             .show_ui(ui, |ui| {
-                for key in [SortKey::Date, SortKey::Name, SortKey::Size, SortKey::Kind] {
+                for key in [
+                    SortKey::Date,
+                    SortKey::Imported,
+                    SortKey::Rating,
+                    SortKey::Name,
+                    SortKey::Size,
+                    SortKey::Kind,
+                ] {
                     ui.selectable_value(&mut sort.key, key, sort_name(key));
                 }
             });
@@ -46,10 +66,25 @@ pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
         }
         ui.separator();
         view_controls_ui(ui, acts, v.prefs);
+        if v.gallery.rejected > 0 {
+            ui.separator();
+            let n = v.gallery.rejected as usize;
+            if ui
+                .button("Move rejected to the Trash")
+                .on_hover_text(format!(
+                    "The {} flagged as rejects in this view, as one deletion (Undo brings them back)",
+                    crate::library::items(n)
+                ))
+                .clicked()
+            {
+                acts.ask(Command::TrashRejected);
+            }
+        }
     });
     if v.loaded && v.snap.asset_count == 0 && v.snap.collections.is_empty() {
         return; // The welcome: nothing to select yet.
     }
+    filter_bar_ui(v, acts, ui);
     // The selection bar always has its row: appearing with the first click, it would move
     // the grid under the pointer before the second click of a double-click.
     ui.horizontal(|ui| {
@@ -94,9 +129,130 @@ pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
     });
 }
 
+/// One choice of a filter bar's menu: its words, and the term it sets (`None`: any).
+type Choice = (&'static str, Option<&'static str>);
+
+/// The filter bar: the search's terms set by clicking (stars, flag, label, type), each term
+/// in force shown as a chip that a click takes away. It writes into the search box, so
+/// what it sets can be read there, changed by hand, and saved.
+fn filter_bar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
+    // What does not parse is said by the search box; the bar waits for it to be fixed.
+    let Ok(search) = Search::parse(&v.gallery.search) else {
+        return;
+    };
+    let mut asked: Option<Search> = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.weak("Filter");
+        let menus: [(&str, Test, &[Choice]); 4] = [
+            (
+                "Stars",
+                Test::Rating(Compare::Equal, 0),
+                &[
+                    ("Any stars", None),
+                    ("★ or more", Some("rating>=1")),
+                    ("★★ or more", Some("rating>=2")),
+                    ("★★★ or more", Some("rating>=3")),
+                    ("★★★★ or more", Some("rating>=4")),
+                    ("★★★★★", Some("rating=5")),
+                    ("Unrated", Some("rating=0")),
+                ],
+            ),
+            (
+                "Flag",
+                Test::Flag(Flag::None),
+                &[
+                    ("Any flag", None),
+                    ("Picked", Some("flag:pick")),
+                    ("Rejected", Some("flag:reject")),
+                    ("Not rejected", Some("-flag:reject")),
+                    ("Unflagged", Some("flag:none")),
+                ],
+            ),
+            (
+                "Label",
+                Test::Label(None),
+                &[
+                    ("Any label", None),
+                    ("Red", Some("label:red")),
+                    ("Yellow", Some("label:yellow")),
+                    ("Green", Some("label:green")),
+                    ("Blue", Some("label:blue")),
+                    ("Purple", Some("label:purple")),
+                    ("No label", Some("label:none")),
+                ],
+            ),
+            (
+                "Type",
+                Test::Type(FileType::Photo),
+                &[
+                    ("Any type", None),
+                    ("Photos", Some("type:photo")),
+                    ("RAW", Some("type:raw")),
+                    ("Videos", Some("type:video")),
+                    ("Audio", Some("type:audio")),
+                    ("Documents", Some("type:document")),
+                    ("Other files", Some("type:other")),
+                ],
+            ),
+        ];
+        for (name, kind, options) in menus {
+            let same = |t: &&Term| {
+                !matches!(t.test, Test::Word(_))
+                    && std::mem::discriminant(&t.test) == std::mem::discriminant(&kind)
+            };
+            let current = search.terms.iter().find(same);
+            let shown = match current {
+                None => options[0].0.to_string(),
+                Some(t) => options
+                    .iter()
+                    .find(|(_, token)| *token == Some(t.text.as_str()))
+                    .map_or_else(|| t.text.clone(), |(words, _)| (*words).to_string()),
+            };
+            let menu = egui::ComboBox::new(("filter", name), "")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    for (words, token) in options {
+                        let on = current.map(|t| Some(t.text.as_str())) == Some(*token)
+                            || (current.is_none() && token.is_none());
+                        if ui.selectable_label(on, *words).clicked() {
+                            asked = search.with(&kind, *token).ok();
+                        }
+                    }
+                });
+            // Named for assistive technology (it shows its value only).
+            menu.response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("{name} filter"))
+            });
+        }
+        // The terms in force, each taken away by a click.
+        for (i, t) in search.terms.iter().enumerate() {
+            if ui
+                .small_button(format!("{} ×", t.text))
+                .on_hover_text("Take this away")
+                .clicked()
+            {
+                let mut rest = search.clone();
+                rest.terms.remove(i);
+                asked = Some(rest);
+            }
+        }
+        if !search.is_empty() && ui.small_button("Clear").clicked() {
+            asked = Some(Search::default());
+        }
+    });
+    if let Some(s) = asked {
+        acts.ask(Command::Search {
+            tab: Tab::Gallery,
+            text: s.text(),
+        });
+    }
+}
+
 fn sort_name(k: SortKey) -> &'static str {
     match k {
-        SortKey::Date => "Date",
+        SortKey::Date => "Capture date",
+        SortKey::Imported => "Import date",
+        SortKey::Rating => "Rating",
         SortKey::Name => "Name",
         SortKey::Size => "Size",
         SortKey::Kind => "Kind",
@@ -127,7 +283,110 @@ pub fn tree_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
                 acts.ask(Command::ShowCollection(None));
             }
             children_ui(v, acts, ui, collections, None);
+            if !v.snap.smart.is_empty() {
+                ui.add_space(12.0);
+                smart_ui(v, acts, ui);
+            }
+            ui.add_space(12.0);
+            keywords_ui(v, acts, ui);
         });
+}
+
+/// The smart collections: saved searches, each showing what it finds now.
+fn smart_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
+    ui.strong("Smart collections");
+    ui.separator();
+    for s in v.snap.smart.iter() {
+        let on = v.collection.is_none() && v.gallery.search.trim() == s.search;
+        let r = ui
+            .selectable_label(on, s.name.as_str())
+            .on_hover_text(s.search.as_str());
+        if r.clicked() {
+            acts.ask(Command::OpenSmart(s.search.clone()));
+        }
+        r.context_menu(|ui| {
+            if ui.button("Delete smart collection").clicked() {
+                acts.ask(Command::Library(Job::ForgetSearch(s.id)));
+            }
+        });
+    }
+}
+
+/// The keyword tree: each keyword under its parent, with how many items carry it. A click
+/// shows the items carrying it (or anything below it); its menu gives it to the selection,
+/// renames or moves it (the items follow), or deletes it.
+fn keywords_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
+    ui.strong("Keywords");
+    ui.separator();
+    if v.snap.keywords.is_empty() {
+        ui.weak("None yet: give one in Properties (the preview), or with `shoebox tag`.");
+        return;
+    }
+    let search = Search::parse(&v.gallery.search).ok();
+    let shown = search.as_ref().and_then(|s| {
+        s.terms.iter().find_map(|t| match &t.test {
+            Test::Keyword(k) if !t.not => Some(k.path().to_lowercase()),
+            _ => None,
+        })
+    });
+    let selected = v.gallery.sel.selected();
+    for (path, count) in v.snap.keywords.iter() {
+        let Ok(keyword) = Keyword::parse(path) else {
+            continue;
+        };
+        let depth = path.matches('|').count();
+        let name = path.rsplit('|').next().unwrap_or(path);
+        ui.horizontal(|ui| {
+            ui.add_space(depth as f32 * 14.0);
+            let on = shown.as_deref() == Some(path.to_lowercase().as_str());
+            let r = ui.selectable_label(on, name).on_hover_text(path.as_str());
+            if *count > 0 {
+                ui.weak(crate::library::thousands(*count as usize));
+            }
+            if r.clicked()
+                && let Some(s) = &search
+            {
+                let token = format!("keyword:\"{path}\"");
+                let asked = if on {
+                    s.with(&Test::Keyword(keyword.clone()), None)
+                } else {
+                    s.with(&Test::Keyword(keyword.clone()), Some(&token))
+                };
+                if let Ok(asked) = asked {
+                    acts.ask(Command::Search {
+                        tab: Tab::Gallery,
+                        text: asked.text(),
+                    });
+                }
+            }
+            r.context_menu(|ui| {
+                if ui
+                    .add_enabled(
+                        !selected.is_empty(),
+                        egui::Button::new("Give to the selection"),
+                    )
+                    .clicked()
+                {
+                    acts.ask(Command::Cull(crate::library::Cull::Tag(keyword.clone())));
+                }
+                if ui
+                    .add_enabled(
+                        !selected.is_empty(),
+                        egui::Button::new("Take from the selection"),
+                    )
+                    .clicked()
+                {
+                    acts.ask(Command::Cull(crate::library::Cull::Untag(keyword.clone())));
+                }
+                if ui.button("Rename or move…").clicked() {
+                    acts.ask(Command::AskRenameKeyword(keyword.clone()));
+                }
+                if ui.button("Delete keyword…").clicked() {
+                    acts.ask(Command::AskDeleteKeyword(keyword.clone(), *count));
+                }
+            });
+        });
+    }
 }
 
 fn children_ui(
@@ -253,9 +512,10 @@ pub fn content_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
     }
     let columns = [
         (1, SortKey::Name),
-        (2, SortKey::Kind),
-        (3, SortKey::Size),
-        (5, SortKey::Date),
+        (2, SortKey::Rating),
+        (5, SortKey::Kind),
+        (6, SortKey::Size),
+        (8, SortKey::Date),
     ];
     let sort = v.prefs.sort;
     let layout = Layout {
@@ -263,8 +523,19 @@ pub fn content_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
         mode: v.prefs.view,
         tile_size: v.prefs.thumb_size,
         lines: 1,
-        headers: &["", "Name", "Kind", "Size", "Dimensions", "Date", "Location"],
-        sortable: &[1, 2, 3, 5],
+        headers: &[
+            "",
+            "Name",
+            "Rating",
+            "Flag",
+            "Label",
+            "Kind",
+            "Size",
+            "Dimensions",
+            "Capture date",
+            "Location",
+        ],
+        sortable: &[1, 2, 5, 6, 8],
         sorted: columns
             .iter()
             .find(|(_, k)| *k == sort.key)
@@ -312,6 +583,7 @@ impl Items for Assets<'_, '_> {
             selected: false,
             focused: false,
             subtitle: None,
+            marks: Some(&a.culling),
             flag: if a.offline {
                 Some(("offline", crate::gui::theme::DANGER))
             } else {
@@ -329,6 +601,7 @@ impl Items for Assets<'_, '_> {
         r.col(|ui| {
             super::cell(ui, a.name.as_str());
         });
+        super::culling_cells(r, &a.culling);
         r.col(|ui| {
             super::cell(ui, crate::library::kind_name(a.asset_kind, &a.name));
         });

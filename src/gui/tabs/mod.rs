@@ -4,8 +4,12 @@ pub mod gallery;
 pub mod trash;
 
 use crate::gui::command::Command;
-use crate::gui::state::{Prefs, Tab, ViewMode};
+use egui::RichText;
+
+use crate::gui::state::{Prefs, Shown, Tab, ViewMode};
+use crate::gui::theme;
 use crate::gui::view::Acts;
+use crate::store::culling::{Culling, Flag, Rating};
 
 /// Grid/list toggle and thumbnail size, shared by both tabs' toolbars.
 pub fn view_controls_ui(ui: &mut egui::Ui, acts: &mut Acts, prefs: &Prefs) {
@@ -32,15 +36,78 @@ pub fn view_controls_ui(ui: &mut egui::Ui, acts: &mut Acts, prefs: &Prefs) {
     }
 }
 
-/// A tab's search field: each change is a command.
-pub fn search_ui(ui: &mut egui::Ui, acts: &mut Acts, tab: Tab, current: &str, hint: &str) {
-    let mut text = current.to_string();
+/// A tab's search field: each change is a command. Words and terms of the search syntax
+/// (`rating>=3 flag:pick porto`); what does not parse is said beside it.
+pub fn search_ui(ui: &mut egui::Ui, acts: &mut Acts, tab: Tab, shown: &Shown, hint: &str) {
+    let mut text = shown.search.clone();
     let field = egui::TextEdit::singleline(&mut text)
         .hint_text(hint)
-        .desired_width(160.0);
-    if ui.add(field).changed() {
+        .desired_width(200.0);
+    let resp = ui.add(field).on_hover_text(
+        "Words find names, keywords, cameras and collections. Terms: rating>=3, \
+         flag:pick, label:red, keyword:WORD, type:raw, camera:TEXT, taken:2024-06; \
+         -term leaves out what matches.",
+    );
+    if resp.changed() {
         acts.ask(Command::Search { tab, text });
     }
+    if let Some(why) = &shown.search_error {
+        ui.colored_label(crate::gui::theme::DANGER, why.as_str());
+    }
+}
+
+/// Stars as shown: "★★★" (none: empty).
+pub fn stars(rating: Rating) -> String {
+    "★".repeat(usize::from(rating.stars()))
+}
+
+/// What an item carries, said in words ("3 stars, picked, red label"); `None`: nothing.
+pub fn marks_text(c: &Culling) -> Option<String> {
+    let mut parts = Vec::new();
+    match c.rating.stars() {
+        0 => {}
+        1 => parts.push("1 star".to_string()),
+        n => parts.push(format!("{n} stars")),
+    }
+    match c.flag {
+        Flag::Pick => parts.push("picked".into()),
+        Flag::Reject => parts.push("rejected".into()),
+        Flag::None => {}
+    }
+    if let Some(l) = c.label {
+        parts.push(format!("{} label", l.name()));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The list's rating, flag and label cells.
+pub fn culling_cells(r: &mut egui_extras::TableRow<'_, '_>, c: &Culling) {
+    r.col(|ui| {
+        cell(ui, RichText::new(stars(c.rating)).color(theme::STAR));
+    });
+    r.col(|ui| {
+        match c.flag {
+            Flag::Pick => cell(ui, RichText::new("Pick").color(theme::PICK)),
+            Flag::Reject => cell(ui, RichText::new("Reject").color(theme::DANGER)),
+            Flag::None => {}
+        };
+    });
+    r.col(|ui| {
+        if let Some(l) = c.label {
+            cell(
+                ui,
+                RichText::new(format!("⚫ {}", capitalized(l.name()))).color(theme::label_color(l)),
+            );
+        }
+    });
+}
+
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A table cell's text: not selectable, so clicking it selects the row.

@@ -16,7 +16,9 @@ use crate::gui::view::{Acts, Pictures, View};
 use crate::gui::views::items::{self, Items, Layout};
 use crate::gui::views::{grid, list};
 use crate::gui::worker::Snapshot;
-use crate::library::{CollectionId, ItemId, Kind, TrashEntry, TrashSort, human_size, items};
+use crate::library::{
+    CollectionId, ItemId, Kind, Search, TrashEntry, TrashSort, human_size, items,
+};
 use crate::thumbs::Request;
 
 pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
@@ -25,7 +27,7 @@ pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
             Some(_) => "Search in here",
             None => "Search the Trash",
         };
-        super::search_ui(ui, acts, Tab::Trash, &v.trash.search, hint);
+        super::search_ui(ui, acts, Tab::Trash, v.trash, hint);
         let (mut key, mut reversed) = (v.prefs.trash_sort, v.prefs.trash_reversed);
         egui::ComboBox::new("trash-sort", "Sort")
             .selected_text(sort_name(key))
@@ -149,7 +151,7 @@ fn path_ui(v: &View, acts: &mut Acts, ui: &mut Ui, open: CollectionId) {
 pub fn listed<'a>(
     snap: &'a Snapshot,
     open: Option<CollectionId>,
-    needle: &str,
+    search: &Search,
 ) -> Vec<(usize, &'a TrashEntry)> {
     let parents = parents(snap);
     let below = |e: &TrashEntry, c: CollectionId| {
@@ -162,9 +164,9 @@ pub fn listed<'a>(
         }
         false
     };
-    let matches = |e: &TrashEntry| e.name.to_lowercase().contains(needle);
+    let matches = |e: &TrashEntry| search.matches_trashed(e);
     snap.trash_items()
-        .filter(|(_, e)| match (open, needle.is_empty()) {
+        .filter(|(_, e)| match (open, search.is_empty()) {
             (None, true) => e.within.is_none(),
             (None, false) => matches(e),
             (Some(c), true) => e.within.as_ref().is_some_and(|w| w.collection == c),
@@ -295,6 +297,7 @@ pub fn content_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
             "Deleted",
             "Deleted by",
             "Size",
+            "Marks",
             // Last: the widest text takes what the window has left.
             "Original location",
         ],
@@ -347,6 +350,8 @@ impl Items for Entries<'_, '_> {
                     .then_some(("Collection", egui::Color32::from_gray(230)))
             },
             subtitle: Some(tile_subtitle(e, self.0.trash_open.is_some())),
+            // What it was given comes back with it: shown, not changed, here.
+            marks: e.culling.as_ref(),
         })
     }
 
@@ -375,6 +380,11 @@ impl Items for Entries<'_, '_> {
         });
         r.col(|ui| {
             super::cell(ui, human_size(e.size));
+        });
+        r.col(|ui| {
+            if let Some(text) = e.culling.as_ref().and_then(super::marks_text) {
+                super::cell(ui, text);
+            }
         });
         r.col(|ui| {
             super::cell(ui, location_text(e));

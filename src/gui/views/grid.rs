@@ -8,6 +8,7 @@ use egui::{
 
 use crate::gui::textures::Picture;
 use crate::gui::theme;
+use crate::store::culling::{Culling, Flag};
 
 /// Height of one line of text under a tile.
 const LINE_H: f32 = 18.0;
@@ -27,6 +28,8 @@ pub struct Tile<'a> {
     pub flag: Option<(&'a str, Color32)>,
     /// A second, dimmer line under the name (the Trash: where from, when).
     pub subtitle: Option<String>,
+    /// What the user gave the item: stars, a pick or reject mark, a colour label.
+    pub marks: Option<&'a Culling>,
 }
 
 /// How many tiles fit in a row of `width`.
@@ -85,11 +88,16 @@ pub fn tile_ui(ui: &mut Ui, rect: Rect, id: egui::Id, tile: &Tile<'_>) -> Respon
     let resp = ui.interact(rect, id, Sense::click());
     let name = tile.name.to_string();
     let selected = tile.selected;
-    let flag = tile.flag;
+    // Said to assistive technology too: "missing", "offline", "3 stars, picked".
+    let value: Vec<String> = tile
+        .flag
+        .map(|(text, _)| text.to_string())
+        .into_iter()
+        .chain(tile.marks.and_then(crate::gui::tabs::marks_text))
+        .collect();
     resp.widget_info(|| {
         let mut info = WidgetInfo::selected(Role::Button, true, selected, &name);
-        // Said to assistive technology too: "missing", "offline".
-        info.current_text_value = flag.map(|(text, _)| text.to_string());
+        info.current_text_value = (!value.is_empty()).then(|| value.join(", "));
         info
     });
     if !ui.is_rect_visible(rect) {
@@ -154,6 +162,9 @@ pub fn tile_ui(ui: &mut Ui, rect: Rect, id: egui::Id, tile: &Tile<'_>) -> Respon
                 .selectable(false),
         );
     }
+    if let Some(c) = tile.marks {
+        marks_ui(&painter, pic_rect, c);
+    }
     if let Some((flag, color)) = tile.flag {
         // On a dark plate, so it reads over any picture.
         let galley = painter.layout_no_wrap(flag.to_string(), FontId::proportional(11.0), color);
@@ -205,6 +216,50 @@ pub fn tile_ui(ui: &mut Ui, rect: Rect, id: egui::Id, tile: &Tile<'_>) -> Respon
         return resp.on_hover_text(format!("{}\n{reason}", tile.name));
     }
     resp.on_hover_text(tile.name)
+}
+
+/// Stars at the picture's bottom right, a colour label and a pick or reject mark at its top
+/// left, each on a dark plate so it reads over any picture; a reject is dimmed.
+fn marks_ui(painter: &egui::Painter, pic: Rect, c: &Culling) {
+    let plate = |at: Rect| {
+        painter.rect_filled(
+            at.expand(3.0),
+            CornerRadius::same(3),
+            Color32::from_black_alpha(170),
+        );
+    };
+    if c.flag == Flag::Reject {
+        painter.rect_filled(pic, CornerRadius::same(6), Color32::from_black_alpha(120));
+    }
+    if c.rating.stars() > 0 {
+        let stars = crate::gui::tabs::stars(c.rating);
+        let galley = painter.layout_no_wrap(stars, FontId::proportional(11.0), theme::STAR);
+        let at = pic.right_bottom() - vec2(6.0 + galley.size().x, 6.0 + galley.size().y);
+        plate(Rect::from_min_size(at, galley.size()));
+        painter.galley(at, galley, theme::STAR);
+    }
+    let mut x = pic.left() + 8.0;
+    let top = pic.top() + 8.0;
+    if let Some(l) = c.label {
+        painter.circle_filled(
+            pos2(x + 5.0, top + 5.0),
+            6.0,
+            Color32::from_black_alpha(170),
+        );
+        painter.circle_filled(pos2(x + 5.0, top + 5.0), 5.0, theme::label_color(l));
+        x += 16.0;
+    }
+    let mark = match c.flag {
+        Flag::Pick => Some(("⚑", theme::PICK)),
+        Flag::Reject => Some(("✖", theme::DANGER)),
+        Flag::None => None,
+    };
+    if let Some((text, color)) = mark {
+        let galley = painter.layout_no_wrap(text.to_string(), FontId::proportional(12.0), color);
+        let at = pos2(x, top - 1.0);
+        plate(Rect::from_min_size(at, galley.size()));
+        painter.galley(at, galley, color);
+    }
 }
 
 /// One line of text, cut with "…" where it would be wider than `width`.

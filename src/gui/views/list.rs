@@ -111,7 +111,9 @@ pub fn table_ui(
         let column = if i + 1 == headers.len() {
             Column::remainder().at_least(60.0)
         } else {
-            Column::initial(110.0).at_least(40.0).resizable(true)
+            // Short headers (stars, a flag, a label, a kind) hold short values.
+            let width = if headers[i].len() <= 6 { 76.0 } else { 110.0 };
+            Column::initial(width).at_least(40.0).resizable(true)
         };
         table = table.column(column.clip(true));
     }

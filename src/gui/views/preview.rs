@@ -1,8 +1,10 @@
 //! The lightbox: a large picture with previous/next, fit or 100 %, zoom (the mouse wheel
-//! around the pointer, `+`, `-`, `0` to fit) and panning (dragging), filling the window
+//! around the pointer, `+`, `-`, `Z` to fit) and panning (dragging), filling the window
 //! (F11 or a double-click), the item's properties (which can be hidden), and the actions of
 //! its tab (Delete in the Gallery; Restore and Delete permanently in the Trash). Videos show
-//! a poster frame and open in the system player on request.
+//! a poster frame and open in the system player on request. In the Gallery the item's
+//! stars, flag, label and keywords are given here (buttons, or the culling keys); in the
+//! Trash they are shown, not changed.
 
 use std::path::PathBuf;
 
@@ -14,7 +16,8 @@ use crate::gui::state::{PreviewView, Tab};
 use crate::gui::textures::Picture;
 use crate::gui::theme;
 use crate::gui::view::{Acts, View};
-use crate::library::{ItemId, Kind, dimensions_text, human_size};
+use crate::library::{Cull, ItemId, Kind, dimensions_text, human_size};
+use crate::store::culling::{Culling, Flag, Keyword, Label, Rating};
 use crate::thumbs::{PREVIEW_PX, Request};
 
 /// The picture, fitted or zoomed and panned; the wheel zooms around the pointer, a drag
@@ -89,6 +92,8 @@ struct Item {
     properties: Vec<(&'static str, String)>,
     /// Why the file cannot be shown now (gone from disk, drive unplugged), said plainly.
     unavailable: Option<&'static str>,
+    /// What the user gave it (an asset's).
+    culling: Option<Culling>,
 }
 
 fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
@@ -154,6 +159,7 @@ fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
                 path: Some(a.path.clone()),
                 properties,
                 unavailable,
+                culling: Some(a.culling.clone()),
             })
         }
         Tab::Trash => {
@@ -195,12 +201,133 @@ fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
                 path: e.trash_path.clone(),
                 properties,
                 unavailable: None,
+                culling: e.culling.clone(),
             })
         }
     }
 }
 
-/// Draws the lightbox when open.
+/// The item's stars, flag and label: buttons in the Gallery (as the keys 0-5, P, X, U,
+/// 6-9), words in the Trash. And whether a rating or a flag moves on to the next item.
+fn culling_bar_ui(
+    ui: &mut egui::Ui,
+    c: &Culling,
+    editable: bool,
+    prefs: &crate::gui::state::Prefs,
+    cmds: &mut Vec<Command>,
+) {
+    if !editable {
+        let text = crate::gui::tabs::marks_text(c).unwrap_or_else(|| "No rating".into());
+        ui.label(text)
+            .on_hover_text("Restore the item to change its rating, flag, label or keywords");
+        ui.separator();
+        return;
+    }
+    let stars = c.rating.stars();
+    for n in 1..=Rating::MAX {
+        let (glyph, color) = if n <= stars {
+            ("★", theme::STAR)
+        } else {
+            ("☆", ui.visuals().weak_text_color())
+        };
+        let button = egui::Button::new(RichText::new(glyph).color(color)).frame(false);
+        let words = if n == 1 {
+            "1 star".to_string()
+        } else {
+            format!("{n} stars")
+        };
+        if ui
+            .add(button)
+            .on_hover_text(format!("{words} (key {n})"))
+            .clicked()
+        {
+            // A click on the stars it has takes them off.
+            let to = if n == stars { 0 } else { n };
+            cmds.extend(Rating::new(to).map(|r| Command::Cull(Cull::Rate(r))));
+        }
+    }
+    ui.separator();
+    for (flag, words, key) in [(Flag::Pick, "Pick", "P"), (Flag::Reject, "Reject", "X")] {
+        if ui
+            .selectable_label(c.flag == flag, words)
+            .on_hover_text(format!("Key {key}; U takes the flag off"))
+            .clicked()
+        {
+            let to = if c.flag == flag { Flag::None } else { flag };
+            cmds.push(Command::Cull(Cull::Flag(to)));
+        }
+    }
+    ui.separator();
+    for label in Label::ALL {
+        let color = theme::label_color(label);
+        let glyph = if c.label == Some(label) { "⚫" } else { "⚪" };
+        if ui
+            .add(egui::Button::new(RichText::new(glyph).color(color)).frame(false))
+            .on_hover_text(format!("Label {}", label.name()))
+            .clicked()
+        {
+            let to = (c.label != Some(label)).then_some(label);
+            cmds.push(Command::Cull(Cull::Label(to)));
+        }
+    }
+    ui.separator();
+    let mut on = prefs.advance_after_cull;
+    if ui
+        .checkbox(&mut on, "Move on")
+        .on_hover_text("After a rating or a flag, show the next item")
+        .changed()
+    {
+        cmds.push(Command::AdvanceAfterCull(on));
+    }
+    ui.separator();
+}
+
+/// The item's keywords: each with a button taking it off, and a field adding one (the
+/// Gallery); a list (the Trash).
+fn keywords_ui(ui: &mut egui::Ui, c: &Culling, editable: bool, cmds: &mut Vec<Command>) {
+    ui.strong("Keywords");
+    if c.keywords.is_empty() {
+        ui.weak("None");
+    }
+    for k in &c.keywords {
+        ui.horizontal(|ui| {
+            ui.label(k.as_str());
+            if editable
+                && ui
+                    .small_button("×")
+                    .on_hover_text(format!("Take \"{k}\" off"))
+                    .clicked()
+                && let Ok(k) = Keyword::parse(k)
+            {
+                cmds.push(Command::Cull(Cull::Untag(k)));
+            }
+        });
+    }
+    if !editable {
+        return;
+    }
+    let id = ui.make_persistent_id("new-keyword");
+    let mut text: String = ui.data_mut(|d| d.get_temp(id).unwrap_or_default());
+    let resp = ui.add(
+        egui::TextEdit::singleline(&mut text)
+            .hint_text("Add a keyword (Places|Portugal)")
+            .desired_width(f32::INFINITY),
+    );
+    let entered = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    if entered && !text.trim().is_empty() {
+        match Keyword::parse(&text) {
+            Ok(k) => {
+                cmds.push(Command::Cull(Cull::Tag(k)));
+                text.clear();
+            }
+            Err(why) => {
+                ui.colored_label(theme::DANGER, why);
+            }
+        }
+    }
+    ui.data_mut(|d| d.insert_temp(id, text));
+}
+
 /// Draws the lightbox when open. Which item it shows, and that it is the one selected, is
 /// settled before drawing (after a delete the next takes its place).
 pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
@@ -238,8 +365,12 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
         if i.consume_key(Modifiers::NONE, Key::F11) {
             view.fill = !view.fill;
         }
-        if i.consume_key(Modifiers::NONE, Key::Num0) {
-            view = view.fitted();
+        if i.consume_key(Modifiers::NONE, Key::Z) {
+            view = if view.fit {
+                view.actual_size()
+            } else {
+                view.fitted()
+            };
         }
     });
     let size = if view.fill { 1.0 } else { 0.86 };
@@ -270,6 +401,9 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
                 view = view.actual_size();
             }
             ui.separator();
+            if let Some(c) = &item.culling {
+                culling_bar_ui(ui, c, preview.tab == Tab::Gallery, v.prefs, &mut cmds);
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Close").clicked() {
                     cmds.push(Command::ClosePreview);
@@ -336,6 +470,10 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
                                 ui.end_row();
                             }
                         });
+                    if let Some(c) = &item.culling {
+                        ui.add_space(8.0);
+                        keywords_ui(ui, c, preview.tab == Tab::Gallery, &mut cmds);
+                    }
                 });
         }
         egui::CentralPanel::no_frame().show(ui, |ui| match &picture {
