@@ -445,7 +445,11 @@ fn gui_selection_with_ctrl_shift_and_select_all() {
 #[test]
 fn gui_search_filters_the_gallery_and_the_trash() {
     let mut g = gui_with(&[("beach.txt", b"1"), ("city.txt", b"2")]);
-    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    let search = g
+        .harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap();
     search.focus();
     search.type_text("bea");
     g.harness.run();
@@ -911,7 +915,11 @@ fn walk09_the_words_say_what_happens() {
     assert!(!g.shows("Move \"a.txt\" to the Trash?"));
     g.key(egui::Key::Escape);
     // A search shows part of the library: the status line says which part.
-    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    let search = g
+        .harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap();
     search.focus();
     search.type_text("b.txt");
     g.harness.run();
@@ -919,7 +927,11 @@ fn walk09_the_words_say_what_happens() {
         g.shows_text("1 of 3 items"),
         "the status line counts what is shown"
     );
-    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    let search = g
+        .harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap();
     search.focus();
     for _ in 0..5 {
         g.harness.key_press(egui::Key::Backspace);
@@ -1210,7 +1222,11 @@ fn walk02_a_trashed_collection_opens_read_only_to_show_what_it_holds() {
 #[test]
 fn walk02_the_trash_search_finds_what_trashed_collections_hold() {
     let mut g = trips_in_the_trash();
-    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    let search = g
+        .harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap();
     search.focus();
     search.type_text("b.t");
     g.harness.run();
@@ -2086,7 +2102,11 @@ fn a_new_view_shows_its_head_at_once_and_counts_the_rest_behind_it() {
     assert!(g.shows_text("2,100 items ·"));
     // A search that matches more than the head: its head first, saying it is counting,
     // then all of it.
-    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    let search = g
+        .harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap();
     search.focus();
     search.type_text("img_0");
     let mut counting = false;
@@ -2277,13 +2297,21 @@ fn culling_the_search_box_takes_terms_and_says_what_it_cannot_read() {
     g.key(egui::Key::P);
     g.click("city.txt");
     g.key(egui::Key::Num2);
-    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    let search = g
+        .harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap();
     search.focus();
     search.type_text("rating>=2 -flag:pick");
     g.harness.run();
     assert!(g.shows("city.txt"));
     assert!(!g.shows("beach.txt") && !g.shows("cafe.txt"));
-    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    let search = g
+        .harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap();
     search.focus();
     search.type_text("x");
     g.harness.run();
@@ -2332,7 +2360,11 @@ fn culling_a_saved_search_is_a_smart_collection_that_stays_live() {
     let mut g = gui_with(&[("beach.txt", b"1"), ("city.txt", b"2"), ("cafe.txt", b"3")]);
     g.click("beach.txt");
     g.key(egui::Key::Num4);
-    let search = g.harness.get_by_role(egui::accesskit::Role::TextInput);
+    let search = g
+        .harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap();
     search.focus();
     search.type_text("rating>=3");
     g.harness.run();
@@ -2356,4 +2388,39 @@ fn culling_a_saved_search_is_a_smart_collection_that_stays_live() {
     g.key(egui::Key::Num5);
     g.click("Keepers");
     assert!(g.shows("beach.txt") && g.shows("cafe.txt") && !g.shows("city.txt"));
+}
+
+/// The filter bar offers the cameras the library holds, and takes a capture date typed as
+/// the search syntax writes it.
+#[test]
+fn culling_the_filter_bar_offers_the_cameras_and_a_capture_date() {
+    let read = |name: &str| std::fs::read(std::path::Path::new("tests/data").join(name)).unwrap();
+    let (canon, nikon) = (read("canon-30d.cr2"), read("nikon-d70.nef"));
+    let mut g = gui_with(&[
+        ("canon.cr2", &canon),
+        ("nikon.nef", &nikon),
+        ("notes.txt", b"n"),
+    ]);
+    g.harness.get_by_value("Any camera").click();
+    g.harness.run();
+    let canon_name = g
+        .harness
+        .query_all_by_label_contains("Canon")
+        .next()
+        .and_then(|n| n.accesskit_node().label())
+        .expect("the menu lists the Canon");
+    g.click(&canon_name);
+    assert!(g.shows("canon.cr2") && !g.shows("nikon.nef") && !g.shows("notes.txt"));
+    g.click("Clear");
+    let field = g
+        .harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .last()
+        .unwrap();
+    field.focus();
+    field.type_text("1990..2030");
+    g.harness.run();
+    g.key(egui::Key::Enter);
+    assert!(g.shows("taken:1990..2030 ×"));
+    assert!(g.shows("canon.cr2") && g.shows("nikon.nef") && !g.shows("notes.txt"));
 }

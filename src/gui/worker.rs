@@ -43,6 +43,8 @@ pub struct Snapshot {
     pub keywords: Arc<Vec<(String, u64)>>,
     /// The searches saved as smart collections.
     pub smart: Arc<Vec<crate::store::culling::SmartCollection>>,
+    /// The cameras the items were taken with (the filter bar offers them).
+    pub cameras: Arc<Vec<String>>,
 }
 
 impl Snapshot {
@@ -646,6 +648,7 @@ pub fn snapshot(lib: &mut Library) -> Result<Snapshot, LibraryError> {
         assets_version: lib.assets_version()?,
         keywords: Arc::new(lib.keyword_counts()?),
         smart: Arc::new(lib.smart_collections()?),
+        cameras: Arc::new(lib.cameras()?),
     };
     // Looked up while drawing (the Trash's path, its status line): indexed once here.
     snap.trashed_collections = Arc::new(

@@ -133,6 +133,11 @@ impl Library {
         )
     }
 
+    /// The cameras the items of the Gallery were taken with, each once, by name.
+    pub fn cameras(&self) -> Result<Vec<String>> {
+        Ok(store::cameras(&self.conn)?)
+    }
+
     /// The store's filter for what the user typed (the search syntax of `library::search`).
     fn filter_of(&self, text: &str) -> Result<Vec<store::Filter>> {
         let search = super::search::Search::parse(text).map_err(LibraryError::Invalid)?;

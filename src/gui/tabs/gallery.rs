@@ -224,6 +224,65 @@ fn filter_bar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
                 egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("{name} filter"))
             });
         }
+        // The cameras the library holds; a capture date, typed (a year, a month, a day or
+        // a range of them).
+        if !v.snap.cameras.is_empty() {
+            let kind = Test::Camera(String::new());
+            let current = search
+                .terms
+                .iter()
+                .find(|t| !t.not && matches!(t.test, Test::Camera(_)));
+            let menu = egui::ComboBox::new("filter-camera", "")
+                .selected_text(current.map_or("Any camera".to_string(), |t| t.text.clone()))
+                .show_ui(ui, |ui| {
+                    if ui
+                        .selectable_label(current.is_none(), "Any camera")
+                        .clicked()
+                    {
+                        asked = search.with(&kind, None).ok();
+                    }
+                    for camera in v.snap.cameras.iter() {
+                        let token = format!("camera:\"{camera}\"");
+                        let on = current.is_some_and(|t| t.text == token);
+                        if ui.selectable_label(on, camera.as_str()).clicked() {
+                            asked = search.with(&kind, Some(&token)).ok();
+                        }
+                    }
+                });
+            menu.response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Camera filter")
+            });
+        }
+        let taken_id = ui.make_persistent_id("filter-taken");
+        let mut taken: String = ui.data_mut(|d| d.get_temp(taken_id).unwrap_or_default());
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut taken)
+                .hint_text("Taken: 2024-06 or 2024-01..2024-03")
+                .desired_width(150.0),
+        );
+        if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            let kind = Test::Taken { from: 0, until: 0 };
+            let token = format!("taken:{}", taken.trim());
+            let with = if taken.trim().is_empty() {
+                search.with(&kind, None)
+            } else {
+                search.with(&kind, Some(&token))
+            };
+            match with {
+                Ok(s) => {
+                    asked = Some(s);
+                    taken.clear();
+                }
+                // Put in the search box as typed: the box says what is wrong with it.
+                Err(_) => {
+                    acts.ask(Command::Search {
+                        tab: Tab::Gallery,
+                        text: format!("{} {token}", search.text()).trim().to_string(),
+                    });
+                }
+            }
+        }
+        ui.data_mut(|d| d.insert_temp(taken_id, taken));
         // The terms in force, each taken away by a click.
         for (i, t) in search.terms.iter().enumerate() {
             if ui
