@@ -2424,3 +2424,46 @@ fn culling_the_filter_bar_offers_the_cameras_and_a_capture_date() {
     assert!(g.shows("taken:1990..2030 ×"));
     assert!(g.shows("canon.cr2") && g.shows("nikon.nef") && !g.shows("notes.txt"));
 }
+
+/// Keywords: given in the preview's Properties, listed in the keyword tree with their
+/// counts, given to tiles dropped on them, and a click shows the items carrying one.
+#[test]
+fn culling_keywords_are_given_in_properties_and_by_dropping_tiles_on_the_tree() {
+    let mut g = gui_with(&[("a.txt", b"1"), ("b.txt", b"2"), ("c.txt", b"3")]);
+    assert!(g.shows_text("None yet"), "the tree says how to make one");
+    g.click("a.txt");
+    g.key(egui::Key::Space);
+    let field = g
+        .harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .last()
+        .unwrap();
+    field.focus();
+    field.type_text("Places|Porto");
+    g.harness.run();
+    g.key(egui::Key::Enter);
+    assert!(g.shows("Places|Porto"), "Properties lists it");
+    g.key(egui::Key::Escape);
+    assert!(
+        g.shows("Places") && g.shows("Porto"),
+        "the tree shows both levels"
+    );
+    // b.txt dragged onto "Porto".
+    let from = g.harness.get_by_label("b.txt").rect().center();
+    let to = g.harness.get_by_label("Porto").rect().center();
+    g.harness.drag_at(from);
+    g.harness.run();
+    g.harness.hover_at(from + egui::vec2(30.0, 0.0));
+    g.harness.run();
+    g.harness.hover_at(to);
+    g.harness.run();
+    g.harness.drop_at(to);
+    g.harness.run();
+    assert!(
+        g.shows("Tagged 1 item \"Places|Porto\""),
+        "the drop tagged it"
+    );
+    g.click("Porto");
+    assert!(g.shows("a.txt") && g.shows("b.txt") && !g.shows("c.txt"));
+    assert!(g.shows("keyword:Places|Porto ×"));
+}

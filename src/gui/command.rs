@@ -54,6 +54,8 @@ pub enum Command {
     /// A rating, flag, label or keyword given to the Gallery's selection (the keys, the
     /// preview's and Properties' buttons).
     Cull(crate::library::Cull),
+    /// A keyword given to these items (dropped onto it).
+    CullItems(Vec<ItemId>, crate::library::Cull),
     /// Every reject the Gallery's view shows, to the Trash as one batch.
     TrashRejected,
     /// The preview moves on after a rating or a flag (or not).

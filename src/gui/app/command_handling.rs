@@ -228,6 +228,15 @@ impl ShoeboxApp {
                 }
             }
             Command::Cull(change) => self.cull(change),
+            Command::CullItems(ids, change) => {
+                let ids: Vec<ItemId> = ids.into_iter().filter(|id| id.asset().is_some()).collect();
+                if !ids.is_empty() {
+                    self.handle.send(Job::Cull {
+                        steps: vec![(ids, change)],
+                        undoing: false,
+                    });
+                }
+            }
             Command::TrashRejected => {
                 if let Some(query) = self.view_query.clone() {
                     self.handle.send(Job::TrashRejected(query));

@@ -10,7 +10,7 @@ use crate::gui::command::Command;
 use crate::gui::state::Tab;
 use crate::gui::textures::Picture;
 use crate::gui::view::{Acts, Pictures, View};
-use crate::gui::views::items::{self, Items, Layout};
+use crate::gui::views::items::{self, Dragged, Items, Layout};
 use crate::gui::views::{grid, list};
 use crate::gui::worker::Job;
 use crate::library::search::{Compare, FileType, Term, Test};
@@ -401,6 +401,21 @@ fn keywords_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
             let r = ui.selectable_label(on, name).on_hover_text(path.as_str());
             if *count > 0 {
                 ui.weak(crate::library::thousands(*count as usize));
+            }
+            // Tiles dropped on it are tagged with it.
+            if r.dnd_hover_payload::<Dragged>().is_some() {
+                ui.painter().rect_stroke(
+                    r.rect.expand(2.0),
+                    4.0,
+                    egui::Stroke::new(2.0, crate::gui::theme::SELECTED),
+                    egui::StrokeKind::Outside,
+                );
+            }
+            if let Some(dropped) = r.dnd_release_payload::<Dragged>() {
+                acts.ask(Command::CullItems(
+                    dropped.0.clone(),
+                    crate::library::Cull::Tag(keyword.clone()),
+                ));
             }
             if r.clicked()
                 && let Some(s) = &search

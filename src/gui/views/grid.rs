@@ -85,7 +85,8 @@ pub fn grid_ui(
 
 /// Paints a tile and returns its click response.
 pub fn tile_ui(ui: &mut Ui, rect: Rect, id: egui::Id, tile: &Tile<'_>) -> Response {
-    let resp = ui.interact(rect, id, Sense::click());
+    // Dragged, a tile carries its items (onto a keyword, to tag them).
+    let resp = ui.interact(rect, id, Sense::click_and_drag());
     let name = tile.name.to_string();
     let selected = tile.selected;
     // Said to assistive technology too: "missing", "offline", "3 stars, picked".

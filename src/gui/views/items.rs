@@ -35,6 +35,10 @@ pub struct Layout<'a> {
     pub sorted: Option<(usize, bool)>,
 }
 
+/// Items being dragged (from the grid), for what they are dropped on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dragged(pub Vec<crate::library::ItemId>);
+
 /// Draws what `shown` lists as tiles or rows. Returns the sortable header clicked.
 pub fn items_ui(
     ui: &mut Ui,
@@ -65,6 +69,15 @@ pub fn items_ui(
                     let resp =
                         grid::tile_ui(ui, rect, egui::Id::unique((layout.id_salt, id)), &tile);
                     respond(ui, &resp, i, tile.selected, items, acts);
+                    if resp.drag_started() {
+                        // The selection, when the tile is part of it; else the tile alone.
+                        let ids = if tile.selected {
+                            shown.sel.selected()
+                        } else {
+                            vec![id]
+                        };
+                        resp.dnd_set_drag_payload(Dragged(ids));
+                    }
                 },
             );
             None
