@@ -255,11 +255,15 @@ fn filter_bar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
         }
         let taken_id = ui.make_persistent_id("filter-taken");
         let mut taken: String = ui.data_mut(|d| d.get_temp(taken_id).unwrap_or_default());
-        let field = ui.add(
-            egui::TextEdit::singleline(&mut taken)
-                .hint_text("Taken: 2024-06 or 2024-01..2024-03")
-                .desired_width(150.0),
-        );
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut taken)
+                    .hint_text("Taken: 2024-06")
+                    .desired_width(110.0),
+            )
+            .on_hover_text(
+                "Capture date: a year, a month, a day, or a range (2024-01..2024-03); Enter",
+            );
         if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             let kind = Test::Taken { from: 0, until: 0 };
             let token = format!("taken:{}", taken.trim());

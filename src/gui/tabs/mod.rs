@@ -96,7 +96,9 @@ pub fn culling_cells(r: &mut egui_extras::TableRow<'_, '_>, c: &Culling) {
         if let Some(l) = c.label {
             cell(
                 ui,
-                RichText::new(format!("⚫ {}", capitalized(l.name()))).color(theme::label_color(l)),
+                RichText::new(capitalized(l.name()))
+                    .color(theme::label_color(l))
+                    .strong(),
             );
         }
     });

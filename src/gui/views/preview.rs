@@ -208,14 +208,8 @@ fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
 }
 
 /// The item's stars, flag and label: buttons in the Gallery (as the keys 0-5, P, X, U,
-/// 6-9), words in the Trash. And whether a rating or a flag moves on to the next item.
-fn culling_bar_ui(
-    ui: &mut egui::Ui,
-    c: &Culling,
-    editable: bool,
-    prefs: &crate::gui::state::Prefs,
-    cmds: &mut Vec<Command>,
-) {
+/// 6-9), words in the Trash.
+fn culling_bar_ui(ui: &mut egui::Ui, c: &Culling, editable: bool, cmds: &mut Vec<Command>) {
     if !editable {
         let text = crate::gui::tabs::marks_text(c).unwrap_or_else(|| "No rating".into());
         ui.label(text)
@@ -259,27 +253,39 @@ fn culling_bar_ui(
     }
     ui.separator();
     for label in Label::ALL {
-        let color = theme::label_color(label);
-        let glyph = if c.label == Some(label) { "⚫" } else { "⚪" };
-        if ui
-            .add(egui::Button::new(RichText::new(glyph).color(color)).frame(false))
-            .on_hover_text(format!("Label {}", label.name()))
-            .clicked()
-        {
+        if label_dot_ui(ui, label, c.label == Some(label)).clicked() {
             let to = (c.label != Some(label)).then_some(label);
             cmds.push(Command::Cull(Cull::Label(to)));
         }
     }
     ui.separator();
+}
+
+/// A colour label's button: a dot of its colour, filled when the item carries it.
+fn label_dot_ui(ui: &mut egui::Ui, label: Label, on: bool) -> egui::Response {
+    let (rect, resp) = ui.allocate_exact_size(egui::vec2(18.0, 18.0), egui::Sense::click());
+    let color = theme::label_color(label);
+    let radius = if resp.hovered() { 7.0 } else { 6.0 };
+    if on {
+        ui.painter().circle_filled(rect.center(), radius, color);
+    } else {
+        ui.painter()
+            .circle_stroke(rect.center(), radius - 1.0, egui::Stroke::new(1.5, color));
+    }
+    let name = format!("{} label", label.name());
+    resp.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, on, &name));
+    resp.on_hover_text(format!("Label {} (again: none)", label.name()))
+}
+
+/// Whether a rating or a flag given in the preview moves on to the next item.
+fn advance_ui(ui: &mut egui::Ui, prefs: &crate::gui::state::Prefs, cmds: &mut Vec<Command>) {
     let mut on = prefs.advance_after_cull;
     if ui
-        .checkbox(&mut on, "Move on")
-        .on_hover_text("After a rating or a flag, show the next item")
+        .checkbox(&mut on, "Show the next item after a rating or a flag")
         .changed()
     {
         cmds.push(Command::AdvanceAfterCull(on));
     }
-    ui.separator();
 }
 
 /// The item's keywords: each with a button taking it off, and a field adding one (the
@@ -402,7 +408,7 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
             }
             ui.separator();
             if let Some(c) = &item.culling {
-                culling_bar_ui(ui, c, preview.tab == Tab::Gallery, v.prefs, &mut cmds);
+                culling_bar_ui(ui, c, preview.tab == Tab::Gallery, &mut cmds);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Close").clicked() {
@@ -473,6 +479,10 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
                     if let Some(c) = &item.culling {
                         ui.add_space(8.0);
                         keywords_ui(ui, c, preview.tab == Tab::Gallery, &mut cmds);
+                        if preview.tab == Tab::Gallery {
+                            ui.add_space(8.0);
+                            advance_ui(ui, v.prefs, &mut cmds);
+                        }
                     }
                 });
         }
