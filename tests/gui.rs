@@ -2467,3 +2467,34 @@ fn culling_keywords_are_given_in_properties_and_by_dropping_tiles_on_the_tree() 
     assert!(g.shows("a.txt") && g.shows("b.txt") && !g.shows("c.txt"));
     assert!(g.shows("keyword:Places|Porto ×"));
 }
+
+/// Found by `cargo bench --bench gui`: in the list, a row whose record was not read yet
+/// (the first frames of a large library, or a fast scroll) had no cells, and the table
+/// panicked on it. Such a row is drawn blank until its record comes.
+#[test]
+fn bench01_a_list_row_whose_record_is_not_read_yet_is_drawn_blank() {
+    let (dir, clock, mut lib) = library();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let paths: Vec<_> = (0..40)
+        .map(|i| {
+            let p = src.join(format!("f{i:02}.txt"));
+            std::fs::write(&p, format!("{i}")).unwrap();
+            p
+        })
+        .collect();
+    lib.import(&paths, &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    let ctx = egui::Context::default();
+    let prefs = Prefs {
+        view: shoebox::gui::ViewMode::List,
+        ..Prefs::default()
+    };
+    let app = ShoeboxApp::new(lib, &ctx, prefs, false).unwrap();
+    let mut g = window(dir, clock, app, [1100.0, 760.0], Some(0.25));
+    g.harness.run();
+    assert!(
+        g.shows("f00.txt"),
+        "the rows show once their records are in"
+    );
+}

@@ -95,7 +95,17 @@ pub fn items_ui(
                     sorted: layout.sorted,
                 },
                 |i| items.id(i).is_some_and(|id| shown.sel.contains(id)),
-                |i, row| items.cells(i, &mut acts.pictures, row),
+                |i, row| {
+                    if items.id(i).is_some() {
+                        items.cells(i, &mut acts.pictures, row);
+                    } else {
+                        // Its record is still being read: a blank row holds its place (a row
+                        // must have its cells).
+                        for _ in layout.headers {
+                            row.col(|_| {});
+                        }
+                    }
+                },
                 |i, resp| responses.push((i, resp.clone())),
             );
             for (i, resp) in responses {
