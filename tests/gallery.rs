@@ -333,3 +333,36 @@ fn the_folders_to_watch_read_a_page_at_a_time_are_each_folder_once() {
         assert!(pages >= 6 / page, "page of {page}: {pages} pages");
     }
 }
+
+/// `type:` is read from the store's `file_type` (migration 15), worked out in SQL from the
+/// kind and the extension: it must name every file as the search does (`FileType::of`),
+/// each RAW extension Shoebox knows included.
+#[test]
+fn the_stores_file_type_names_every_raw_extension_as_the_search_does() {
+    let mut f = Fixture::new();
+    let mut names: Vec<String> = shoebox::library::RAW
+        .iter()
+        .map(|e| format!("x.{}", e.to_uppercase()))
+        .collect();
+    names.extend(["a.pdf", "b.jpg", "c.mp4", "d.mp3", "e.txt"].map(String::from));
+    for (i, name) in names.iter().enumerate() {
+        let p = f.file(&format!("{i}/{name}"), name.as_bytes());
+        f.import(&[p], None);
+    }
+    for (search, want) in [
+        ("type:raw", shoebox::library::RAW.len()),
+        ("type:document", 1),
+        ("type:photo", 1),
+        ("type:video", 1),
+        ("type:audio", 1),
+        ("type:other", 1),
+        ("-type:raw", 5),
+    ] {
+        let q = GalleryQuery {
+            search: search.into(),
+            ..Default::default()
+        };
+        assert_eq!(from_store(&f, &q).len(), want, "{search}");
+        assert_eq!(reference(&f, &q).len(), want, "{search}");
+    }
+}

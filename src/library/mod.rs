@@ -13,6 +13,8 @@ mod import;
 mod model;
 mod moves;
 pub(crate) mod probe;
+/// The extensions of the camera RAW files Shoebox knows.
+pub use probe::RAW;
 mod purge;
 mod query;
 mod recovery;

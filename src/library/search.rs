@@ -77,6 +77,14 @@ impl FileType {
         ("other", FileType::Other),
     ];
 
+    /// Its name in `type:` (and in the store's `file_type`).
+    pub fn name(self) -> &'static str {
+        FileType::NAMES
+            .iter()
+            .find(|(_, t)| *t == self)
+            .map_or("other", |(name, _)| name)
+    }
+
     /// What a file of this kind and name is.
     pub fn of(kind: AssetKind, name: &str) -> FileType {
         match kind {
@@ -297,24 +305,7 @@ impl Test {
                     .map(|(id, _)| *id)
                     .collect(),
             ),
-            Test::Type(t) => {
-                const DOCUMENT: &[&str] = &["pdf"];
-                let image = Filter::Kind("image");
-                match t {
-                    FileType::Video => Filter::Kind("video"),
-                    FileType::Audio => Filter::Kind("audio"),
-                    FileType::Other => Filter::Kind("other"),
-                    FileType::Raw => Filter::AllOf(vec![image, Filter::Extensions(RAW)]),
-                    FileType::Document => Filter::AllOf(vec![image, Filter::Extensions(DOCUMENT)]),
-                    FileType::Photo => Filter::AllOf(vec![
-                        image,
-                        Filter::Not(Box::new(Filter::AnyOf(vec![
-                            Filter::Extensions(RAW),
-                            Filter::Extensions(DOCUMENT),
-                        ]))),
-                    ]),
-                }
-            }
+            Test::Type(t) => Filter::FileType(t.name()),
             Test::Camera(text) => Filter::Cameras(
                 names
                     .cameras

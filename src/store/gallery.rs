@@ -82,10 +82,9 @@ pub enum Filter {
     Rating(Compare, u8),
     Flag(Flag),
     Label(Option<Label>),
-    /// Of this kind ("image", "video", "audio", "other").
-    Kind(&'static str),
-    /// The name ends with `.` and one of these extensions (lowercase).
-    Extensions(&'static [&'static str]),
+    /// Of this type ("photo", "raw", "video", "audio", "document", "other"; see
+    /// migration 15).
+    FileType(&'static str),
     /// Taken in `[from, until)`.
     Taken {
         from: i64,
@@ -150,17 +149,12 @@ impl Filter {
                 };
                 format!("a.rating {op} {}", arg(Value::Integer(i64::from(*r))))
             }
-            Filter::Flag(f) => format!("a.flag = {}", arg(Value::Integer(f.code()))),
+            // Written out (a flag is one of three numbers): the index of picks, and that of
+            // rejects, are for a condition SQLite can read as theirs.
+            Filter::Flag(f) => format!("a.flag = {}", f.code()),
             Filter::Label(None) => "a.label IS NULL".to_string(),
             Filter::Label(Some(l)) => format!("a.label = {}", arg(Value::Text(l.name().into()))),
-            Filter::Kind(k) => format!("a.kind = {}", arg(Value::Text((*k).into()))),
-            Filter::Extensions(exts) => {
-                let each: Vec<String> = exts
-                    .iter()
-                    .map(|e| format!("a.name_key LIKE {}", arg(Value::Text(format!("%.{e}")))))
-                    .collect();
-                format!("({})", each.join(" OR "))
-            }
+            Filter::FileType(t) => format!("a.file_type = {}", arg(Value::Text((*t).into()))),
             Filter::Taken { from, until } => format!(
                 "(a.captured_at >= {} AND a.captured_at < {})",
                 arg(Value::Integer(*from)),
@@ -179,6 +173,47 @@ impl Filter {
             Filter::Not(f) => format!("NOT ifnull({}, 0)", f.sql(args)),
         }
     }
+}
+
+/// Fewer matches than this, of a term with an index of its own, are read through that index
+/// and sorted; more are found reading the sort index (its first rows come at once).
+const FEW: i64 = 5_000;
+
+impl Filter {
+    /// The index of its own a term can be read through.
+    fn own_index(&self) -> Option<&'static str> {
+        match self {
+            Filter::FileType(_) => Some("assets_by_type"),
+            Filter::Label(Some(_)) => Some("assets_labelled"),
+            Filter::Flag(Flag::Pick) => Some("assets_picked"),
+            Filter::Flag(Flag::Reject) => Some("assets_rejected"),
+            _ => None,
+        }
+    }
+}
+
+/// The index of its own of a term of `filter` that few active assets match, if one does:
+/// the matches are then read through it (a rare label, a type the library hardly holds),
+/// not by reading the whole library in order until they are found.
+fn narrow_index(conn: &Connection, filter: &[Filter]) -> rusqlite::Result<Option<&'static str>> {
+    for f in filter {
+        let Some(index) = f.own_index() else {
+            continue;
+        };
+        let mut args = Vec::new();
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM assets a INDEXED BY {index}
+             WHERE a.state = 'active' AND {} LIMIT {FEW})",
+            f.sql(&mut args)
+        );
+        let n: i64 = conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(args), |r| r.get(0))?;
+        if n < FEW {
+            return Ok(Some(index));
+        }
+    }
+    Ok(None)
 }
 
 /// Text as one phrase of the trigram index.
@@ -225,8 +260,13 @@ pub fn each_gallery_id(
     if view.collection.is_none() && from == "assets a" {
         // The whole library, in the sort index's order: its first rows come at once
         // (SQLite would otherwise pick the state index and sort every row, a short search
-        // of a million names taking a quarter of a second before its first row).
-        from = format!("assets a INDEXED BY {}", view.order.index());
+        // of a million names taking a quarter of a second before its first row). Unless
+        // a term few items match has an index: its matches, read through it, are sorted.
+        let index = match narrow_index(conn, view.filter)? {
+            Some(index) => index,
+            None => view.order.index(),
+        };
+        from = format!("assets a INDEXED BY {index}");
     }
     let dir = if view.descending { "DESC" } else { "ASC" };
     let sql = format!(

@@ -391,6 +391,27 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX assets_by_rating ON assets(rating, name_key, id, size) WHERE state = 'active';
     CREATE INDEX assets_rejected ON assets(collection_id) WHERE flag = -1 AND state = 'active';
     CREATE INDEX assets_camera ON assets(camera) WHERE camera IS NOT NULL AND state = 'active';
+    -- What `type:` names an asset (a RAW and a PDF are images by kind), worked out from its
+    -- kind and its name's extension (those of `library::probe::RAW`), with an index: a
+    -- type few items have is found without reading every one. Labels and picks too.
+    ALTER TABLE assets ADD COLUMN file_type TEXT GENERATED ALWAYS AS (
+        CASE kind WHEN 'image' THEN
+            CASE WHEN name_key LIKE '%.dng' OR
+                      name_key LIKE '%.cr2' OR
+                      name_key LIKE '%.cr3' OR
+                      name_key LIKE '%.nef' OR
+                      name_key LIKE '%.arw' OR
+                      name_key LIKE '%.raf' OR
+                      name_key LIKE '%.orf' OR
+                      name_key LIKE '%.rw2' OR
+                      name_key LIKE '%.pef' OR
+                      name_key LIKE '%.srw' THEN 'raw'
+                 WHEN name_key LIKE '%.pdf' THEN 'document'
+                 ELSE 'photo' END
+        ELSE kind END) VIRTUAL;
+    CREATE INDEX assets_by_type ON assets(file_type) WHERE state = 'active';
+    CREATE INDEX assets_labelled ON assets(label) WHERE label IS NOT NULL AND state = 'active';
+    CREATE INDEX assets_picked ON assets(collection_id) WHERE flag = 1 AND state = 'active';
     "#,
 ];
 
