@@ -44,10 +44,6 @@ impl ShoeboxApp {
             Some(p) => self.gallery.ids.get(p.pos).copied().into_iter().collect(),
             None => self.gallery.sel.selected(),
         };
-        let ids: Vec<ItemId> = ids.into_iter().filter(|id| id.asset().is_some()).collect();
-        if ids.is_empty() {
-            return;
-        }
         let change = match change {
             Cull::Label(Some(l))
                 if ids.iter().all(|&id| {
@@ -61,13 +57,26 @@ impl ShoeboxApp {
             other => other,
         };
         let moves_on = matches!(change, Cull::Rate(_) | Cull::Flag(_));
+        if self.send_cull(ids, change)
+            && moves_on
+            && self.prefs.advance_after_cull
+            && self.preview.is_some()
+        {
+            self.apply(Command::PreviewStep(1));
+        }
+    }
+
+    /// Asks the library to make `change` to those of `ids` that are assets; whether any are.
+    fn send_cull(&mut self, ids: Vec<ItemId>, change: Cull) -> bool {
+        let ids: Vec<ItemId> = ids.into_iter().filter(|id| id.asset().is_some()).collect();
+        if ids.is_empty() {
+            return false;
+        }
         self.handle.send(Job::Cull {
             steps: vec![(ids, change)],
             undoing: false,
         });
-        if moves_on && self.prefs.advance_after_cull && self.preview.is_some() {
-            self.apply(Command::PreviewStep(1));
-        }
+        true
     }
 
     fn apply(&mut self, cmd: Command) {
@@ -229,13 +238,7 @@ impl ShoeboxApp {
             }
             Command::Cull(change) => self.cull(change),
             Command::CullItems(ids, change) => {
-                let ids: Vec<ItemId> = ids.into_iter().filter(|id| id.asset().is_some()).collect();
-                if !ids.is_empty() {
-                    self.handle.send(Job::Cull {
-                        steps: vec![(ids, change)],
-                        undoing: false,
-                    });
-                }
+                self.send_cull(ids, change);
             }
             Command::TrashRejected => {
                 if let Some(query) = self.view_query.clone() {

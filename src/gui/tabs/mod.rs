@@ -1,6 +1,7 @@
 //! The Gallery and the Trash.
 
 pub mod gallery;
+pub mod organise;
 pub mod trash;
 
 use crate::gui::command::Command;
