@@ -216,6 +216,7 @@ fn gallery_views_read_from_indexes_match_sorting_every_asset() {
                         collection,
                         search: search.to_string(),
                         sort: Sort { key, descending },
+                        ..Default::default()
                     };
                     let shown = from_store(&f, &q);
                     assert_eq!(shown, reference(&f, &q), "{q:?}");
@@ -365,4 +366,31 @@ fn the_stores_file_type_names_every_raw_extension_as_the_search_does() {
         assert_eq!(from_store(&f, &q).len(), want, "{search}");
         assert_eq!(reference(&f, &q).len(), want, "{search}");
     }
+}
+
+/// A group of a view by date spans its day, month or year in the computer's time zone: the
+/// dates inside it have its header, the first after it another.
+#[test]
+fn a_group_by_date_spans_its_day_month_or_year() {
+    use shoebox::library::Grouping;
+    let at = 1_718_452_800; // 2024-06-15, noon UTC
+    assert!(Grouping::None.group_of(at).is_none());
+    for g in [Grouping::Day, Grouping::Month, Grouping::Year] {
+        let (header, from, until) = g.group_of(at).unwrap();
+        assert!(from <= at && at < until, "{g:?}");
+        assert_eq!(g.group_of(from).unwrap().0, header, "{g:?}");
+        assert_eq!(g.group_of(until - 1).unwrap().0, header, "{g:?}");
+        assert_ne!(g.group_of(until).unwrap().0, header, "{g:?}");
+        assert!(header.contains("2024"), "{header}");
+    }
+    let days = |g: Grouping| {
+        let (_, from, until) = g.group_of(at).unwrap();
+        (until - from) as f64 / 86_400.0
+    };
+    assert!((days(Grouping::Day) - 1.0).abs() < 0.1);
+    assert!((days(Grouping::Month) - 30.0).abs() < 0.1, "June");
+    assert!(
+        (days(Grouping::Year) - 366.0).abs() < 0.1,
+        "2024 is a leap year"
+    );
 }

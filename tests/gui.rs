@@ -2498,3 +2498,41 @@ fn bench01_a_list_row_whose_record_is_not_read_yet_is_drawn_blank() {
         "the rows show once their records are in"
     );
 }
+
+/// SPEC §5: by date, the grid groups by day, month or year, each group under its header.
+#[test]
+fn culling_the_grid_by_date_groups_by_month_under_headers() {
+    let (dir, clock, mut lib) = library();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    // Imported a month and more apart: the import date is their date.
+    for (i, name) in ["early.txt", "late-1.txt", "late-2.txt"].iter().enumerate() {
+        let p = src.join(name);
+        std::fs::write(&p, name).unwrap();
+        lib.import(&[p], &ImportOptions::default(), &mut |_| {})
+            .unwrap();
+        if i == 0 {
+            clock.advance_days(35);
+        }
+    }
+    let mut g = gui_on(dir, clock, lib);
+    assert!(!g.shows_text("2026"), "no headers until asked");
+    g.harness.get_by_value("Not grouped").click();
+    g.harness.run();
+    g.click("By month");
+    let headers: Vec<String> = g
+        .harness
+        .query_all_by_label_contains(" 20")
+        .filter_map(|n| n.accesskit_node().value())
+        .collect();
+    assert_eq!(headers.len(), 2, "two months: {headers:?}");
+    assert!(g.shows("early.txt") && g.shows("late-1.txt") && g.shows("late-2.txt"));
+    g.click("List");
+    assert!(
+        g.harness
+            .query_all_by_label_contains(" 20")
+            .next()
+            .is_none(),
+        "the list is not grouped"
+    );
+}

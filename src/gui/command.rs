@@ -58,6 +58,8 @@ pub enum Command {
     CullItems(Vec<ItemId>, crate::library::Cull),
     /// Every reject the Gallery's view shows, to the Trash as one batch.
     TrashRejected,
+    /// The grid by date grouped by day, month or year (or not).
+    SetGrouping(crate::library::Grouping),
     /// The preview moves on after a rating or a flag (or not).
     AdvanceAfterCull(bool),
     /// Show what a smart collection's search finds (in all items).

@@ -38,6 +38,8 @@ pub struct Prefs {
     pub import_in_place: bool,
     /// In the preview, a rating or a flag moves on to the next item (culling a shoot).
     pub advance_after_cull: bool,
+    /// The grid by date, grouped by day, month or year.
+    pub group: crate::library::Grouping,
 }
 
 impl Default for Prefs {
@@ -52,6 +54,7 @@ impl Default for Prefs {
             group_by_batch: false,
             import_in_place: false,
             advance_after_cull: false,
+            group: crate::library::Grouping::None,
         }
     }
 }
@@ -82,6 +85,8 @@ pub struct Shown {
     pub search_error: Option<String>,
     /// How many rejects the view shows (the Gallery: "Move rejected to the Trash").
     pub rejected: u64,
+    /// A grouped view's groups: where each starts in `ids`, and its header.
+    pub groups: std::sync::Arc<Vec<(usize, String)>>,
 }
 
 impl Shown {

@@ -227,6 +227,8 @@ pub enum Reply {
         complete: bool,
         version: u64,
         rejected: u64,
+        /// Where each group of a grouped view by date starts, and its header.
+        groups: Vec<(usize, String)>,
     },
     /// Records of the Gallery's rows.
     Rows {
@@ -316,8 +318,11 @@ pub fn execute(
             let mut bytes = 0;
             let mut complete = true;
             let mut superseded = false;
+            let mut groups: Vec<(usize, String)> = Vec::new();
+            // The span of the group the last date was in.
+            let mut span: Option<(i64, i64)> = None;
             let read = lib.assets_version().and_then(|version| {
-                lib.each_gallery_id(&query, &mut |id, size| {
+                lib.each_gallery_id_dated(&query, &mut |id, size, date| {
                     if limit.is_some_and(|n| ids.len() >= n) {
                         complete = false;
                         return false;
@@ -327,6 +332,15 @@ pub fn execute(
                     {
                         superseded = true;
                         return false;
+                    }
+                    if let Some(d) = date
+                        && span.is_none_or(|(from, until)| d < from || d >= until)
+                        && let Some((header, from, until)) = query.group.group_of(d)
+                    {
+                        span = Some((from, until));
+                        if groups.last().is_none_or(|(_, last)| *last != header) {
+                            groups.push((ids.len(), header));
+                        }
                     }
                     ids.push(ItemId::Asset(id));
                     bytes += size;
@@ -352,6 +366,7 @@ pub fn execute(
                     complete,
                     version,
                     rejected,
+                    groups,
                 }),
                 Err(e) => out.push(Reply::Failed {
                     what: "Reading the library".into(),

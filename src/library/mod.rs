@@ -43,7 +43,8 @@ pub use model::*;
 pub use probe::{Kind as ProbeKind, Meta, dimensions_text, kind_name, kind_of, read_meta};
 pub use purge::{PurgeReason, SweepReport};
 pub use query::{
-    FilePlace, GalleryQuery, PictureSource, Sort, SortKey, TrashSort, asset_sort_key, trash_order,
+    FilePlace, GalleryQuery, Grouping, PictureSource, Sort, SortKey, TrashSort, asset_sort_key,
+    trash_order,
 };
 pub use restore::{FolderChoice, RestoreOptions};
 pub use search::{Facts, FileType, Search};

@@ -10,6 +10,7 @@ use super::{
     AssetId, AssetInfo, BatchInfo, CollectionId, CollectionInfo, ItemId, Kind, Library,
     LibraryError, Result, TrashEntry, Within,
 };
+use crate::clock::UnixSecs;
 use crate::store::{self, AssetState};
 
 /// What the Gallery sorts by.
@@ -28,12 +29,61 @@ pub enum SortKey {
 }
 
 /// One view of the Gallery: the assets directly in a collection (or all of them) that
-/// `search` selects (the search syntax of `library::search`), in `sort`'s order.
+/// `search` selects (the search syntax of `library::search`), in `sort`'s order; by date,
+/// grouped by `group`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GalleryQuery {
     pub collection: Option<CollectionId>,
     pub search: String,
     pub sort: Sort,
+    pub group: Grouping,
+}
+
+/// How a view by date is grouped, each group under a header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Grouping {
+    #[default]
+    None,
+    Day,
+    Month,
+    Year,
+}
+
+impl Grouping {
+    /// The group a date is in (in the computer's time zone): its header, and the times it
+    /// spans, `[from, until)`; `None`: not grouped. A view's dates come in order, so the
+    /// next group is looked for only when a date leaves the span.
+    pub fn group_of(self, at: UnixSecs) -> Option<(String, UnixSecs, UnixSecs)> {
+        use chrono::{Datelike, Months, NaiveDate, TimeZone};
+        let local = chrono::Local.timestamp_opt(at, 0).earliest()?;
+        let day = local.date_naive();
+        let (first, next, format) = match self {
+            Grouping::None => return None,
+            Grouping::Day => (day, day.succ_opt()?, "%A %-d %B %Y"),
+            Grouping::Month => {
+                let first = day.with_day(1)?;
+                (first, first.checked_add_months(Months::new(1))?, "%B %Y")
+            }
+            Grouping::Year => {
+                let first = NaiveDate::from_ymd_opt(day.year(), 1, 1)?;
+                (first, first.with_year(day.year() + 1)?, "%Y")
+            }
+        };
+        let start = |d: NaiveDate| -> Option<UnixSecs> {
+            let midnight = d.and_hms_opt(0, 0, 0)?;
+            Some(
+                chrono::Local
+                    .from_local_datetime(&midnight)
+                    .earliest()?
+                    .timestamp(),
+            )
+        };
+        Some((
+            local.format(format).to_string(),
+            start(first)?,
+            start(next)?,
+        ))
+    }
 }
 
 /// A sort key and direction.
@@ -117,8 +167,20 @@ impl Library {
         view: &GalleryQuery,
         each: &mut dyn FnMut(AssetId, u64) -> bool,
     ) -> Result<()> {
+        self.each_gallery_id_dated(view, &mut |id, size, _| each(id, size))
+    }
+
+    /// [`Library::each_gallery_id`], with the date each is ordered by in a view by date
+    /// (capture or import date; `None` in another order).
+    pub fn each_gallery_id_dated(
+        &self,
+        view: &GalleryQuery,
+        each: &mut dyn FnMut(AssetId, u64, Option<UnixSecs>) -> bool,
+    ) -> Result<()> {
         let filter = self.filter_of(&view.search)?;
-        store::each_gallery_id(&self.conn, &self.gallery_view(view, &filter), each)?;
+        let mut gallery = self.gallery_view(view, &filter);
+        gallery.dated = view.group != Grouping::None;
+        store::each_gallery_id(&self.conn, &gallery, each)?;
         Ok(())
     }
 
@@ -180,6 +242,7 @@ impl Library {
             filter,
             order,
             descending: view.sort.descending,
+            dated: false,
         }
     }
 

@@ -65,6 +65,8 @@ pub struct GalleryView<'a> {
     pub filter: &'a [Filter],
     pub order: Order,
     pub descending: bool,
+    /// Each id comes with the date a view by date orders it by (to group it).
+    pub dated: bool,
 }
 
 /// One test of a view's filter, in the store's terms (the library makes them from what
@@ -230,11 +232,12 @@ fn json_list(values: impl Iterator<Item = serde_json::Value>) -> String {
 const INDEXED_SEARCH_CHARS: usize = 3;
 
 /// The ids and sizes of the assets `view` shows, in its order, handed to `each` as they are
-/// read (the first at once: an index gives the order); `each` returns false to stop.
+/// read (the first at once: an index gives the order), with the date a view by date orders
+/// each by; `each` returns false to stop.
 pub fn each_gallery_id(
     conn: &Connection,
     view: &GalleryView<'_>,
-    each: &mut dyn FnMut(AssetId, u64) -> bool,
+    each: &mut dyn FnMut(AssetId, u64, Option<i64>) -> bool,
 ) -> rusqlite::Result<()> {
     let mut filters = vec!["a.state = 'active'".to_string()];
     let mut args: Vec<Value> = Vec::new();
@@ -269,8 +272,13 @@ pub fn each_gallery_id(
         from = format!("assets a INDEXED BY {index}");
     }
     let dir = if view.descending { "DESC" } else { "ASC" };
+    // The date each is ordered by, for a view by date (its index holds it); else none.
+    let date = match view.order {
+        Order::Date | Order::Imported if view.dated => view.order.key(),
+        _ => "NULL",
+    };
     let sql = format!(
-        "SELECT a.id, a.size FROM {from} WHERE {} ORDER BY {key} {dir}, a.name_key {dir}, a.id {dir}",
+        "SELECT a.id, a.size, {date} FROM {from} WHERE {} ORDER BY {key} {dir}, a.name_key {dir}, a.id {dir}",
         filters.join(" AND "),
         key = view.order.key(),
     );
@@ -278,7 +286,7 @@ pub fn each_gallery_id(
     let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
         let size: i64 = r.get(1)?;
-        if !each(r.get(0)?, size.max(0) as u64) {
+        if !each(r.get(0)?, size.max(0) as u64, r.get(2)?) {
             break;
         }
     }

@@ -105,7 +105,13 @@ impl ShoeboxApp {
                 shown.search = text;
                 shown.dirty = true;
             }
-            Command::SetView(view) => self.prefs.view = view,
+            Command::SetView(view) => {
+                self.prefs.view = view;
+                // Groups are the grid's: the view is read again with them, or without.
+                if self.prefs.group != crate::library::Grouping::None {
+                    self.gallery.dirty = true;
+                }
+            }
             Command::SetThumbSize(size) => self.prefs.thumb_size = size.clamp(80.0, 280.0),
             Command::GroupByBatch(on) => {
                 self.prefs.group_by_batch = on;
@@ -246,6 +252,10 @@ impl ShoeboxApp {
                 }
             }
             Command::AdvanceAfterCull(on) => self.prefs.advance_after_cull = on,
+            Command::SetGrouping(group) => {
+                self.prefs.group = group;
+                self.gallery.dirty = true;
+            }
             Command::OpenSmart(search) => {
                 self.collection = None;
                 self.gallery.search = search;

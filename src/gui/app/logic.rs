@@ -600,8 +600,10 @@ impl ShoeboxApp {
                 complete,
                 version,
                 rejected,
+                groups,
             } => {
                 if generation == self.view_generation {
+                    self.gallery.groups = std::sync::Arc::new(groups);
                     if complete {
                         self.gallery.rejected = rejected;
                     }
@@ -910,6 +912,11 @@ impl ShoeboxApp {
                 collection: self.collection,
                 search: self.gallery.search.clone(),
                 sort: self.prefs.sort,
+                // Groups show in the grid only.
+                group: match self.prefs.view {
+                    ViewMode::Grid => self.prefs.group,
+                    ViewMode::List => crate::library::Grouping::None,
+                },
             };
             let limit = (self.view_query.as_ref() != Some(&query)).then_some(VIEW_HEAD);
             self.view_generation += 1;

@@ -14,7 +14,9 @@ use crate::gui::view::{Acts, Pictures, View};
 use crate::gui::views::items::{self, Items, Layout};
 use crate::gui::views::{grid, list};
 use crate::gui::worker::Job;
-use crate::library::{AssetInfo, CollectionId, CollectionInfo, ItemId, Kind, SortKey, human_size};
+use crate::library::{
+    AssetInfo, CollectionId, CollectionInfo, Grouping, ItemId, Kind, SortKey, human_size,
+};
 use crate::thumbs::Request;
 
 pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
@@ -60,6 +62,32 @@ pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
             .on_hover_text("Reverse the order");
         if sort != v.prefs.sort {
             acts.ask(Command::SetSort(sort));
+        }
+        // By date, the grid can be grouped under headers.
+        if matches!(sort.key, SortKey::Date | SortKey::Imported)
+            && v.prefs.view == crate::gui::state::ViewMode::Grid
+        {
+            let mut group = v.prefs.group;
+            let name = |g: Grouping| match g {
+                Grouping::None => "Not grouped",
+                Grouping::Day => "By day",
+                Grouping::Month => "By month",
+                Grouping::Year => "By year",
+            };
+            egui::ComboBox::new("gallery-group", "")
+                .selected_text(name(group))
+                .show_ui(ui, |ui| {
+                    for g in [Grouping::None, Grouping::Day, Grouping::Month, Grouping::Year] {
+                        ui.selectable_value(&mut group, g, name(g));
+                    }
+                })
+                .response
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Group by date")
+                });
+            if group != v.prefs.group {
+                acts.ask(Command::SetGrouping(group));
+            }
         }
         ui.separator();
         view_controls_ui(ui, acts, v.prefs);

@@ -37,15 +37,20 @@ pub fn per_row(width: f32, tile: f32) -> usize {
     ((width + GAP) / (tile + GAP)).floor().max(1.0) as usize
 }
 
-/// Lays out `count` tiles of `tile` points, calling `draw` only for the visible ones.
+/// Lays out `count` tiles of `tile` points, calling `draw` only for the visible ones; with
+/// `groups` (where each starts, and its header), each group under its header.
 pub fn grid_ui(
     ui: &mut Ui,
     id_salt: &str,
     count: usize,
     (tile, lines): (f32, usize),
+    groups: &[(usize, String)],
     scroll_to: Option<usize>,
     mut draw: impl FnMut(&mut Ui, usize, Rect),
 ) {
+    if !groups.is_empty() {
+        return grouped_ui(ui, id_salt, count, (tile, lines), groups, scroll_to, draw);
+    }
     let cols = per_row(ui.available_width(), tile);
     let rows = count.div_ceil(cols);
     let row_h = tile + 4.0 + LINE_H * lines as f32;
@@ -79,6 +84,98 @@ pub fn grid_ui(
                     draw(ui, i, rect);
                 }
             });
+        }
+    });
+}
+
+/// Height of a group's header.
+const HEADER_H: f32 = 30.0;
+
+/// One row of a grouped grid: a header, or tiles `start..end`.
+enum Band {
+    Header(usize),
+    Tiles(usize, usize),
+}
+
+/// The grid in groups, each under its header: the rows' places are worked out (headers and
+/// rows of tiles differ in height) and only those on screen are drawn.
+fn grouped_ui(
+    ui: &mut Ui,
+    id_salt: &str,
+    count: usize,
+    (tile, lines): (f32, usize),
+    groups: &[(usize, String)],
+    scroll_to: Option<usize>,
+    mut draw: impl FnMut(&mut Ui, usize, Rect),
+) {
+    let cols = per_row(ui.available_width(), tile);
+    let row_h = tile + 4.0 + LINE_H * lines as f32;
+    let spacing = ui.spacing().item_spacing.y;
+    let mut bands: Vec<(f32, Band)> = Vec::new();
+    let mut y = 0.0;
+    for (g, (start, _)) in groups.iter().enumerate() {
+        let end = groups.get(g + 1).map_or(count, |next| next.0).min(count);
+        bands.push((y, Band::Header(g)));
+        y += HEADER_H + spacing;
+        let mut i = *start;
+        while i < end {
+            bands.push((y, Band::Tiles(i, (i + cols).min(end))));
+            y += row_h + spacing;
+            i += cols;
+        }
+    }
+    let total = y;
+    let mut area = egui::ScrollArea::vertical()
+        .id_salt(id_salt)
+        .auto_shrink(false);
+    if let Some(i) = scroll_to
+        && let Some((top, _)) = bands
+            .iter()
+            .find(|(_, b)| matches!(b, Band::Tiles(s, e) if (*s..*e).contains(&i)))
+    {
+        let view_h = ui.available_height();
+        let state = egui::scroll_area::State::load(
+            ui.ctx(),
+            ui.make_persistent_id(egui::IdSalt::new(id_salt)),
+        );
+        let cur = state.map_or(0.0, |s| s.clamped_offset().y);
+        if *top < cur || top + row_h > cur + view_h {
+            area = area.vertical_scroll_offset((top - view_h / 2.0).max(0.0));
+        }
+    }
+    area.show_viewport(ui, |ui, viewport| {
+        ui.set_height(total);
+        let origin = ui.max_rect().min;
+        let first = bands.partition_point(|(top, _)| *top + row_h < viewport.min.y);
+        for (top, band) in &bands[first..] {
+            if *top > viewport.max.y {
+                break;
+            }
+            let y = origin.y + top;
+            match band {
+                Band::Header(g) => {
+                    let rect = Rect::from_min_size(
+                        pos2(origin.x, y),
+                        vec2(ui.max_rect().width(), HEADER_H),
+                    );
+                    // At the left, as the tiles below it start.
+                    let layout = egui::Layout::left_to_right(egui::Align::Center);
+                    ui.scope_builder(egui::UiBuilder::new().max_rect(rect).layout(layout), |ui| {
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(groups[*g].1.as_str()).strong().size(15.0),
+                            )
+                            .selectable(false),
+                        );
+                    });
+                }
+                Band::Tiles(start, end) => {
+                    for i in *start..*end {
+                        let x = origin.x + (i - start) as f32 * (tile + GAP);
+                        draw(ui, i, Rect::from_min_size(pos2(x, y), vec2(tile, row_h)));
+                    }
+                }
+            }
         }
     });
 }

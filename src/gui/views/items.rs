@@ -57,6 +57,7 @@ pub fn items_ui(
                 layout.id_salt,
                 count,
                 (layout.tile_size, layout.lines),
+                &shown.groups,
                 scroll_to,
                 |ui, i, rect| {
                     let (Some(id), Some(mut tile)) =
