@@ -54,24 +54,9 @@ pub fn grid_ui(
     let cols = per_row(ui.available_width(), tile);
     let rows = count.div_ceil(cols);
     let row_h = tile + 4.0 + LINE_H * lines as f32;
-    let mut area = egui::ScrollArea::vertical()
-        .id_salt(id_salt)
-        .auto_shrink(false);
-    if let Some(i) = scroll_to {
-        let spacing = ui.spacing().item_spacing.y;
-        let y = (i / cols) as f32 * (row_h + spacing);
-        let view_h = ui.available_height();
-        let state = egui::scroll_area::State::load(
-            ui.ctx(),
-            // The id the scroll area keeps its state under (its salt, made persistent).
-            ui.make_persistent_id(egui::IdSalt::new(id_salt)),
-        );
-        let cur = state.map_or(0.0, |s| s.clamped_offset().y);
-        if y < cur || y + row_h > cur + view_h {
-            area = area.vertical_scroll_offset((y - view_h / 2.0).max(0.0));
-        }
-    }
-    area.show_rows(ui, row_h, rows, |ui, range| {
+    let spacing = ui.spacing().item_spacing.y;
+    let top = scroll_to.map(|i| (i / cols) as f32 * (row_h + spacing));
+    scroll_area(ui, id_salt, top, row_h).show_rows(ui, row_h, rows, |ui, range| {
         for row in range {
             ui.horizontal(|ui| {
                 ui.spacing_mut().item_spacing.x = GAP;
@@ -86,6 +71,29 @@ pub fn grid_ui(
             });
         }
     });
+}
+
+/// The grid's scroll area; with `top`, the place of a row of `row_h` to bring into view
+/// (centred, when it is not in view already).
+fn scroll_area(ui: &Ui, id_salt: &str, top: Option<f32>, row_h: f32) -> egui::ScrollArea {
+    let area = egui::ScrollArea::vertical()
+        .id_salt(id_salt)
+        .auto_shrink(false);
+    let Some(y) = top else {
+        return area;
+    };
+    let view_h = ui.available_height();
+    let state = egui::scroll_area::State::load(
+        ui.ctx(),
+        // The id the scroll area keeps its state under (its salt, made persistent).
+        ui.make_persistent_id(egui::IdSalt::new(id_salt)),
+    );
+    let cur = state.map_or(0.0, |s| s.clamped_offset().y);
+    if y < cur || y + row_h > cur + view_h {
+        area.vertical_scroll_offset((y - view_h / 2.0).max(0.0))
+    } else {
+        area
+    }
 }
 
 /// Height of a group's header.
@@ -125,25 +133,13 @@ fn grouped_ui(
         }
     }
     let total = y;
-    let mut area = egui::ScrollArea::vertical()
-        .id_salt(id_salt)
-        .auto_shrink(false);
-    if let Some(i) = scroll_to
-        && let Some((top, _)) = bands
+    let top = scroll_to.and_then(|i| {
+        bands
             .iter()
             .find(|(_, b)| matches!(b, Band::Tiles(s, e) if (*s..*e).contains(&i)))
-    {
-        let view_h = ui.available_height();
-        let state = egui::scroll_area::State::load(
-            ui.ctx(),
-            ui.make_persistent_id(egui::IdSalt::new(id_salt)),
-        );
-        let cur = state.map_or(0.0, |s| s.clamped_offset().y);
-        if *top < cur || top + row_h > cur + view_h {
-            area = area.vertical_scroll_offset((top - view_h / 2.0).max(0.0));
-        }
-    }
-    area.show_viewport(ui, |ui, viewport| {
+            .map(|(top, _)| *top)
+    });
+    scroll_area(ui, id_salt, top, row_h).show_viewport(ui, |ui, viewport| {
         ui.set_height(total);
         let origin = ui.max_rect().min;
         let first = bands.partition_point(|(top, _)| *top + row_h < viewport.min.y);
