@@ -67,6 +67,29 @@ fn text(v: &Value) -> Option<String> {
 /// What ExifTool reads in the file, turned into what Shoebox keeps by the rules of
 /// SPEC §5; `None` when ExifTool is not installed.
 fn exiftool_reads(name: &str) -> Option<XmpFacts> {
+    exiftool_reads_path(&sample(name))
+}
+
+/// Runs ExifTool with `args` on `path`; `None` when it is not installed (where it must be,
+/// a panic).
+fn exiftool(args: &[&str], path: &std::path::Path) -> Option<Value> {
+    let out = Command::new("exiftool").args(args).arg(path).output();
+    let out = match out {
+        Ok(out) if out.status.success() => out,
+        Ok(out) => panic!("exiftool: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(_) if std::env::var_os("SHOEBOX_REQUIRE_TOOLS").is_some() => {
+            panic!("exiftool is required here (SHOEBOX_REQUIRE_TOOLS is set)")
+        }
+        Err(_) => {
+            eprintln!("skipped: exiftool is not installed");
+            return None;
+        }
+    };
+    let all: Value = serde_json::from_slice(&out.stdout).expect("exiftool JSON");
+    Some(all[0].clone())
+}
+
+fn exiftool_reads_path(path: &std::path::Path) -> Option<XmpFacts> {
     let out = Command::new("exiftool")
         .args([
             "-j",
@@ -77,7 +100,7 @@ fn exiftool_reads(name: &str) -> Option<XmpFacts> {
             "-XMP:TagsList",
             "-XMP-darktable:ColorLabels",
         ])
-        .arg(sample(name))
+        .arg(path)
         .output();
     let out = match out {
         Ok(out) if out.status.success() => out,
@@ -225,4 +248,77 @@ fn xmp_of_other_tools_comes_with_the_pictures_imported() {
     assert_eq!(kw.rating.stars(), 4);
     assert_eq!(kw.keywords, ["keyworda", "keywordb", "keywordc"]);
     assert_eq!(f.asset_named("mongolels.jpg").culling.rating.stars(), 3);
+}
+
+/// What Shoebox writes into a sidecar, ExifTool reads back: the rating (a reject as -1),
+/// the label and the keywords; and every other tag ExifTool finds in the sidecar is as it
+/// was (a darktable history, Camera Raw's settings, digiKam's own properties).
+#[test]
+fn xmp_written_into_other_tools_sidecars_is_read_back_by_exiftool_and_the_rest_kept() {
+    use shoebox::media::xmp::XmpWrite;
+    let owned = [
+        "XMP-xmp:Rating",
+        "XMP-xmp:Label",
+        "XMP-dc:Subject",
+        "XMP-lr:HierarchicalSubject",
+        "XMP-digiKam:TagsList",
+        "XMP-darktable:Colorlabels",
+    ];
+    let file_tags = ["SourceFile", "System:", "ExifTool:", "File:"];
+    let tmp = tempfile::tempdir().unwrap();
+    let keywords = vec!["Places|Portugal|Porto".to_string(), "film".to_string()];
+    let cases = [
+        XmpWrite {
+            rating: shoebox::library::Rating::new(5).unwrap(),
+            flag: Flag::Pick,
+            label: Some(Label::Purple),
+            keywords: &keywords,
+        },
+        XmpWrite {
+            flag: Flag::Reject,
+            ..Default::default()
+        },
+    ];
+    for name in SIDECARS {
+        for (i, facts) in cases.iter().enumerate() {
+            let before = std::fs::read(sample(name)).unwrap();
+            let written = xmp::write_packet(Some(&before), facts).unwrap();
+            let path = tmp.path().join(format!("{i}-{name}"));
+            std::fs::write(&path, &written).unwrap();
+            let Some(read) = exiftool_reads_path(&path) else {
+                return;
+            };
+            let want = XmpFacts {
+                rating: (facts.rating.stars() > 0 && facts.flag != Flag::Reject)
+                    .then_some(facts.rating),
+                flag: (facts.flag == Flag::Reject).then_some(Flag::Reject),
+                label: facts.label,
+                keywords: facts
+                    .keywords
+                    .iter()
+                    .map(|k| Keyword::parse(k).unwrap())
+                    .collect(),
+            };
+            assert_eq!(read.rating, want.rating, "{name} {i}");
+            assert_eq!(read.flag, want.flag, "{name} {i}");
+            assert_eq!(read.label, want.label, "{name} {i}");
+            assert_eq!(read.keywords, want.keywords, "{name} {i}");
+            assert_eq!(xmp::parse(written.as_bytes()).unwrap().rating, want.rating);
+            // Everything else, tag by tag, as ExifTool reads it before and after.
+            let others = |path: &std::path::Path| -> Vec<(String, String)> {
+                let Some(Value::Object(all)) = exiftool(&["-j", "-a", "-G1", "-struct"], path)
+                else {
+                    return Vec::new();
+                };
+                all.into_iter()
+                    .filter(|(k, _)| !owned.contains(&k.as_str()))
+                    .filter(|(k, _)| !file_tags.iter().any(|f| k.starts_with(f)))
+                    .map(|(k, v)| (k, v.to_string()))
+                    .collect()
+            };
+            let kept = others(&sample(name));
+            assert!(!kept.is_empty(), "{name}: ExifTool finds other tags");
+            assert_eq!(others(&path), kept, "{name} {i}: the rest is as it was");
+        }
+    }
 }
