@@ -90,8 +90,8 @@ fn exiftool(args: &[&str], path: &std::path::Path) -> Option<Value> {
 }
 
 fn exiftool_reads_path(path: &std::path::Path) -> Option<XmpFacts> {
-    let out = Command::new("exiftool")
-        .args([
+    let v = &exiftool(
+        &[
             "-j",
             "-XMP:Rating",
             "-XMP:Label",
@@ -99,22 +99,9 @@ fn exiftool_reads_path(path: &std::path::Path) -> Option<XmpFacts> {
             "-XMP:HierarchicalSubject",
             "-XMP:TagsList",
             "-XMP-darktable:ColorLabels",
-        ])
-        .arg(path)
-        .output();
-    let out = match out {
-        Ok(out) if out.status.success() => out,
-        Ok(out) => panic!("exiftool: {}", String::from_utf8_lossy(&out.stderr)),
-        Err(_) if std::env::var_os("SHOEBOX_REQUIRE_TOOLS").is_some() => {
-            panic!("exiftool is required here (SHOEBOX_REQUIRE_TOOLS is set)")
-        }
-        Err(_) => {
-            eprintln!("skipped: exiftool is not installed");
-            return None;
-        }
-    };
-    let all: Value = serde_json::from_slice(&out.stdout).expect("exiftool JSON");
-    let v = &all[0];
+        ],
+        path,
+    )?;
     let mut facts = XmpFacts::default();
     match v["Rating"].as_i64() {
         Some(-1) => facts.flag = Some(Flag::Reject),

@@ -93,20 +93,26 @@ pub fn jpeg_packet(path: &Path) -> Option<Vec<u8>> {
     None
 }
 
-/// Reads one packet.
-pub fn parse(bytes: &[u8]) -> Result<XmpFacts, String> {
+/// A packet parsed under Shoebox's bounds (size, no DTD, nodes), from its text after any
+/// byte-order mark (which the ranges of its nodes count from). A packet may be wrapped in
+/// `<?xpacket …?>` and padding; roxmltree takes that as is.
+fn document(bytes: &[u8]) -> Result<roxmltree::Document<'_>, String> {
     if bytes.len() as u64 > MAX_XMP_BYTES {
         return Err("the packet is too large".into());
     }
     let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
-    // A packet may be wrapped in `<?xpacket …?>` and padding; roxmltree takes that as is.
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_NODES,
         ..Default::default()
     };
-    let doc = roxmltree::Document::parse_with_options(text.trim_start_matches('\u{feff}'), options)
-        .map_err(|e| format!("it is not well-formed XML ({e})"))?;
+    roxmltree::Document::parse_with_options(text.trim_start_matches('\u{feff}'), options)
+        .map_err(|e| format!("it is not well-formed XML ({e})"))
+}
+
+/// Reads one packet.
+pub fn parse(bytes: &[u8]) -> Result<XmpFacts, String> {
+    let doc = document(bytes)?;
     let mut facts = XmpFacts::default();
     let mut flat = Vec::new();
     let mut hierarchical = Vec::new();
@@ -209,20 +215,10 @@ pub fn write_packet(existing: Option<&[u8]>, facts: &XmpWrite<'_>) -> Result<Str
              </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>\n"
         ));
     };
-    if bytes.len() as u64 > MAX_XMP_BYTES {
-        return Err("the packet is too large".into());
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: MAX_NODES,
-        ..Default::default()
-    };
-    // Parsed as it is (a byte-order mark included), so the ranges are the text's own.
-    let body = text.trim_start_matches('\u{feff}');
-    let offset = text.len() - body.len();
-    let doc = roxmltree::Document::parse_with_options(body, options)
-        .map_err(|e| format!("it is not well-formed XML ({e})"))?;
+    let doc = document(bytes)?;
+    // The ranges count from after a byte-order mark, which is kept.
+    let body = doc.input_text();
+    let offset = bytes.len() - body.len();
     // digiKam's tags and darktable's colour labels are the same keywords and label in
     // those tools' words: where a sidecar has them, they are written again too (else the
     // tool, and Shoebox reading the sidecar again, would find the old ones).
@@ -269,8 +265,8 @@ pub fn write_packet(existing: Option<&[u8]>, facts: &XmpWrite<'_>) -> Result<Str
     let start = description.range().start;
     let tag_end = start + start_tag_len(&body[start..]).ok_or("a start tag is not closed")?;
     let self_closing = body[..tag_end].ends_with("/>");
-    let mut out = String::with_capacity(text.len() + ours.len() + 64);
-    out.push_str(&text[..offset]);
+    let mut out = String::with_capacity(bytes.len() + ours.len() + 64);
+    out.push_str(&"\u{feff}".repeat(offset / '\u{feff}'.len_utf8()));
     let mut at = 0;
     cuts.sort_by_key(|r| r.start);
     if self_closing {
