@@ -1,4 +1,5 @@
-//! Failpoints: named steps of the file protocols (move to Trash, restore, purge, import)
+//! Failpoints: named steps of the file protocols (move to Trash, restore, purge, import,
+//! writing an XMP sidecar)
 //! where a test can make Shoebox stop as if the machine crashed there.
 //!
 //! Off by default and nearly free: one atomic load per step. A test arms one point on its
@@ -23,6 +24,8 @@ pub const ALL: &[&str] = &[
     "restore.after_sync",
     "purge.after_claim",
     "purge.after_unlink",
+    "xmp.after_temp",
+    "xmp.after_rename",
 ];
 
 use std::cell::RefCell;

@@ -177,6 +177,45 @@ fn cli_settings_show_and_change() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 to 3650"));
 }
 
+/// `settings write-xmp true` turns writing XMP sidecars on: `rate` then writes the item's
+/// sidecar; a bad value is refused and changes nothing.
+#[test]
+fn cli_settings_write_xmp_makes_rate_write_the_sidecar() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let shoot = dir.path().join("shoot");
+    std::fs::create_dir_all(&shoot).unwrap();
+    std::fs::write(shoot.join("IMG_7.jpg"), b"a picture").unwrap();
+    let shoot_arg = shoot.to_str().unwrap();
+    json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "import", "--in-place", shoot_arg],
+    ));
+    assert_eq!(
+        json(&shoebox(&lib, T0, &["--json", "settings"]))["write-xmp"],
+        false
+    );
+    let out = shoebox(&lib, T0, &["settings", "write-xmp", "maybe"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("true or false"));
+    let id = "a1";
+    json(&shoebox(&lib, T0, &["--json", "rate", "2", id]));
+    assert!(!shoot.join("IMG_7.xmp").exists(), "off: no sidecar");
+    let s = json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "settings", "write-xmp", "true"],
+    ));
+    assert_eq!(s["write-xmp"], true);
+    let done = json(&shoebox(&lib, T0, &["--json", "rate", "5", id]));
+    assert_eq!(done["unwritten"], serde_json::json!([]));
+    let written = std::fs::read_to_string(shoot.join("IMG_7.xmp")).unwrap();
+    assert!(written.contains(">5</xmp:Rating>"), "{written}");
+    let out = shoebox(&lib, T0, &["settings", "write-xmp"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "true");
+}
+
 #[test]
 fn cli_errors_are_one_line_with_a_non_zero_exit() {
     let dir = tempfile::tempdir().unwrap();

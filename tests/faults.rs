@@ -1,11 +1,12 @@
-//! Failpoints: every step of the import, move-to-Trash, restore and purge protocols is
-//! crashed in turn (the library is dropped mid-operation, as a crash would leave it), the
-//! library reopened, and the invariants checked: nothing lost, no orphan, nothing stuck.
+//! Failpoints: every step of the import, move-to-Trash, restore, purge and XMP-writing
+//! protocols is crashed in turn (the library is dropped mid-operation, as a crash would
+//! leave it), the library reopened, and the invariants checked: nothing lost, no orphan,
+//! nothing stuck.
 
 use std::path::PathBuf;
 
 use shoebox::failpoint;
-use shoebox::library::{ItemId, RestoreOptions};
+use shoebox::library::{Cull, ItemId, Rating, RestoreOptions};
 
 use crate::common::{Fixture, check_invariants, shoebox_hash};
 
@@ -109,6 +110,12 @@ fn run_to(point: &str, s: &mut Scene, variant: usize) {
                 }
             }
         }
+        "xmp" => {
+            // A new sidecar beside the file kept in place.
+            f.lib.set_write_xmp(true).unwrap();
+            let rate = Cull::Rate(Rating::new(4).unwrap());
+            let _ = f.lib.cull(&[s.in_place], &rate);
+        }
         other => panic!("no scenario reaches {other}"),
     }
 }
@@ -169,6 +176,16 @@ fn every_failpoint_crashed_in_turn_loses_nothing_and_leaves_nothing_stuck() {
                         Some(at),
                         "{point} (variant {variant}): restored to the top in the end"
                     );
+                }
+                Some("xmp") => {
+                    // The library had the rating before the sidecar was written; the
+                    // sidecar, once written again, has it too.
+                    let rated = s.f.lib.culling_of(s.in_place).unwrap().rating;
+                    assert_eq!(rated.stars(), 4, "{point}: the library keeps the rating");
+                    let sidecar = outside.join("kept-here.xmp");
+                    let read = shoebox::media::xmp::read_file(&sidecar);
+                    assert_eq!(read.map(|x| x.rating), Ok(Rating::new(4)), "{point}");
+                    assert_eq!(s.f.lib.check_files().unwrap().changed, Vec::<String>::new());
                 }
                 _ => {}
             }

@@ -944,6 +944,7 @@ fn walk09_the_words_say_what_happens() {
         retention_days: 1,
         sweep_interval_minutes: 60,
         join_new_files: true,
+        write_xmp: false,
     });
     g.harness.run();
     g.open_trash();
@@ -2213,6 +2214,34 @@ impl Gui {
         self.harness.key_press_modifiers(modifiers, key);
         self.harness.run();
     }
+}
+
+/// With writing XMP on, a sidecar that cannot be written is named in a message, and the
+/// rating stays in the library (and on the tile).
+#[test]
+fn culling_names_a_sidecar_it_cannot_write_and_keeps_the_rating() {
+    let (dir, clock, mut lib) = library();
+    let shoot = dir.path().join("shoot");
+    std::fs::create_dir_all(&shoot).unwrap();
+    std::fs::write(shoot.join("a.txt"), b"a").unwrap();
+    let sidecar = shoot.join("a.xmp");
+    std::fs::write(&sidecar, b"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>").unwrap();
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    lib.import(&[shoot], &opts, &mut |_| {}).unwrap();
+    lib.set_write_xmp(true).unwrap();
+    let mut perms = std::fs::metadata(&sidecar).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&sidecar, perms).unwrap();
+    let mut g = gui_on(dir, clock, lib);
+    g.click("a.txt");
+    g.key(egui::Key::Num3);
+    assert!(g.shows("XMP sidecars not written"));
+    assert!(g.shows_text(&format!("{}: it is read-only", sidecar.display())));
+    assert!(g.shows_text("the library keeps what the items were given"));
+    assert_eq!(g.marks("a.txt"), "3 stars");
 }
 
 /// SPEC §5's keys: 0-5 stars, P pick, X reject, U unflag and 6-9 labels act on the whole

@@ -1,12 +1,20 @@
-//! XMP packets as import reads them from sidecars (and, later, from inside pictures):
-//! rating, flag, label and keywords, with roxmltree under Shoebox's bounds. And the same
-//! packets written back into: what is written must read back as written.
+//! XMP packets as import reads them from sidecars and from inside pictures (a TIFF's tag
+//! 700, a HEIF file's `mime` item): rating, flag, label and keywords, with roxmltree under
+//! Shoebox's bounds. And the same packets written back into: what is written must read
+//! back as written.
 #![no_main]
 
 use shoebox::library::{Flag, Label, Rating};
+use shoebox::media::embedded;
 use shoebox::media::xmp::{self, XmpWrite};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    // The input as a picture carrying a packet, then as a packet.
+    let len = data.len() as u64;
+    if let Some(packet) = embedded::packet_in(&mut std::io::Cursor::new(data), len) {
+        assert!(packet.len() as u64 <= xmp::MAX_XMP_BYTES);
+        let _ = xmp::parse(&packet);
+    }
     if let Ok(facts) = xmp::parse(data) {
         for k in &facts.keywords {
             assert!(!k.path().is_empty());

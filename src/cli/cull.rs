@@ -41,11 +41,20 @@ pub fn keyword(text: &str, give: bool) -> anyhow::Result<Cull> {
     Ok(if give { Cull::Tag(k) } else { Cull::Untag(k) })
 }
 
-/// Makes the change and says how many items it changed.
+/// Makes the change and says how many items it changed, and which XMP sidecars could not
+/// be written (the change stays in the library all the same).
 pub fn run(lib: &mut Library, json: bool, change: &Cull, ids: &[ItemId]) -> anyhow::Result<()> {
-    let changed = lib.cull(ids, change)?.changed;
+    let culled = lib.cull(ids, change)?;
+    let changed = culled.changed;
+    for problem in &culled.unwritten {
+        eprintln!("shoebox: {problem}");
+    }
     if json {
-        return print_json(&serde_json::json!({ "changed": changed, "items": ids }));
+        return print_json(&serde_json::json!({
+            "changed": changed,
+            "items": ids,
+            "unwritten": culled.unwritten,
+        }));
     }
     let what = match change {
         Cull::Rate(r) if r.stars() == 0 => "rating cleared".to_string(),

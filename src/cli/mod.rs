@@ -146,7 +146,8 @@ pub enum Command {
         #[arg(long)]
         confirm_clock: bool,
     },
-    /// Show or change retention-days and sweep-interval-minutes.
+    /// Show or change retention-days, sweep-interval-minutes and write-xmp (true: ratings,
+    /// labels and keywords go into the items' XMP sidecars too).
     Settings {
         key: Option<String>,
         value: Option<String>,

@@ -1,4 +1,4 @@
-//! `shoebox settings [KEY [VALUE]]`: retention-days and sweep-interval-minutes.
+//! `shoebox settings [KEY [VALUE]]`: retention-days, sweep-interval-minutes and write-xmp.
 
 use anyhow::{Context, bail};
 use serde_json::json;
@@ -17,12 +17,25 @@ pub fn run(
             let settings = json!({
                 "retention-days": lib.retention_days()?,
                 "sweep-interval-minutes": lib.sweep_interval_minutes()?,
+                "write-xmp": lib.write_xmp()?,
             });
             if as_json {
                 return print_json(&settings);
             }
             println!("retention-days = {}", lib.retention_days()?);
             println!("sweep-interval-minutes = {}", lib.sweep_interval_minutes()?);
+            println!("write-xmp = {}", lib.write_xmp()?);
+        }
+        (Some("write-xmp"), Some(v)) => {
+            let on = match v.trim().to_ascii_lowercase().as_str() {
+                "true" | "on" | "yes" | "1" => true,
+                "false" | "off" | "no" | "0" => false,
+                _ => bail!("write-xmp is true or false, not {v:?}"),
+            };
+            lib.set_write_xmp(on)?;
+            if as_json {
+                return print_json(&json!({ "write-xmp": on }));
+            }
         }
         (Some(k), None) => {
             let v = get(lib, k)?;
@@ -49,9 +62,7 @@ pub fn run(
                     }
                 }
                 "sweep-interval-minutes" => lib.set_sweep_interval_minutes(n)?,
-                _ => bail!(
-                    "unknown setting {k:?}; settings are retention-days and sweep-interval-minutes"
-                ),
+                _ => bail!("unknown setting {k:?}; {SETTINGS}"),
             }
             if as_json {
                 return print_json(&json!({ k: get(lib, k)? }));
@@ -61,12 +72,13 @@ pub fn run(
     Ok(())
 }
 
-fn get(lib: &Library, key: &str) -> anyhow::Result<i64> {
+const SETTINGS: &str = "settings are retention-days, sweep-interval-minutes and write-xmp";
+
+fn get(lib: &Library, key: &str) -> anyhow::Result<serde_json::Value> {
     match key {
-        "retention-days" => Ok(lib.retention_days()?),
-        "sweep-interval-minutes" => Ok(lib.sweep_interval_minutes()?),
-        _ => {
-            bail!("unknown setting {key:?}; settings are retention-days and sweep-interval-minutes")
-        }
+        "retention-days" => Ok(json!(lib.retention_days()?)),
+        "sweep-interval-minutes" => Ok(json!(lib.sweep_interval_minutes()?)),
+        "write-xmp" => Ok(json!(lib.write_xmp()?)),
+        _ => bail!("unknown setting {key:?}; {SETTINGS}"),
     }
 }

@@ -61,6 +61,7 @@ pub enum Dialog {
         retention_days: i64,
         sweep_interval_minutes: i64,
         join_new_files: bool,
+        write_xmp: bool,
         purge_preview: Option<usize>,
     },
     /// New collection (`id` None) or rename.
@@ -267,7 +268,7 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                     }
                 });
             }
-            Dialog::Settings { retention_days, sweep_interval_minutes, join_new_files, purge_preview } => {
+            Dialog::Settings { retention_days, sweep_interval_minutes, join_new_files, write_xmp, purge_preview } => {
                 ui.heading("Settings");
                 egui::Grid::new("settings").num_columns(2).show(ui, |ui| {
                     ui.label("Keep items in the Trash for");
@@ -281,6 +282,8 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                     ui.end_row();
                 });
                 ui.checkbox(join_new_files, "New files in folders imported in place join the library");
+                ui.checkbox(write_xmp, "Write ratings, labels and keywords into XMP sidecars")
+                    .on_hover_text("For other tools: each change goes into the item's sidecar (IMG_1.xmp), a new one beside the file when it has none; everything else in it is kept.");
                 if *retention_days < current_retention {
                     match purge_preview {
                         Some(n) => {
@@ -303,6 +306,7 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                             retention_days: *retention_days,
                             sweep_interval_minutes: *sweep_interval_minutes,
                             join_new_files: *join_new_files,
+                            write_xmp: *write_xmp,
                         }));
                     }
                     if ui.button("Cancel").clicked() {

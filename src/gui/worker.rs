@@ -34,6 +34,8 @@ pub struct Snapshot {
     pub sweep_interval_minutes: i64,
     /// New files in folders imported in place join the library.
     pub join_new_files: bool,
+    /// Ratings, flags, labels and keywords go into the items' XMP sidecars too.
+    pub write_xmp: bool,
     /// Why automatic purging waits (a clock problem), if it does.
     pub clock_hold: Option<crate::library::ClockHold>,
     /// The version of the assets (see [`Library::assets_version`]): the Gallery's view is
@@ -158,6 +160,7 @@ pub enum Job {
         retention_days: i64,
         sweep_interval_minutes: i64,
         join_new_files: bool,
+        write_xmp: bool,
     },
     /// How many entries a retention of this many days would purge.
     CountExpired(i64),
@@ -280,6 +283,8 @@ pub enum Reply {
         retention_days: i64,
         count: usize,
     },
+    /// XMP sidecars that could not be written (the library keeps the values).
+    Unwritten(Vec<crate::library::Unwritten>),
     /// A job failed as a whole.
     Failed {
         what: String,
@@ -486,11 +491,13 @@ pub fn execute(
             retention_days,
             sweep_interval_minutes,
             join_new_files,
+            write_xmp,
         } => {
             let r = lib
                 .set_retention_days(retention_days)
                 .and_then(|_| lib.set_sweep_interval_minutes(sweep_interval_minutes))
-                .and_then(|_| lib.set_join_new_files(join_new_files));
+                .and_then(|_| lib.set_join_new_files(join_new_files))
+                .and_then(|_| lib.set_write_xmp(write_xmp));
             if let Err(e) = r {
                 out.push(Reply::Failed {
                     what: "Settings".into(),
@@ -529,10 +536,14 @@ pub fn execute(
         Job::Cull { steps, undoing } => {
             let change = steps.first().map(|(_, c)| c.clone());
             let items = steps.first().map_or(0, |(ids, _)| ids.len());
+            let culled = lib.cull_all(&steps).map(|mut culled| {
+                push_unwritten(&mut out, std::mem::take(&mut culled.unwritten));
+                culled
+            });
             push(
                 &mut out,
                 if undoing { "Undo" } else { "Culling" },
-                lib.cull_all(&steps),
+                culled,
                 |culled| Reply::Culled {
                     change,
                     items,
@@ -542,7 +553,9 @@ pub fn execute(
             )
         }
         Job::RenameKeyword { from, to } => {
-            push_unit(&mut out, "Rename keyword", lib.rename_keyword(&from, &to))
+            let renamed = lib.rename_keyword(&from, &to);
+            let renamed = renamed.map(|unwritten| push_unwritten(&mut out, unwritten));
+            push_unit(&mut out, "Rename keyword", renamed)
         }
         Job::SaveSearch { name, search } => push_unit(
             &mut out,
@@ -550,11 +563,11 @@ pub fn execute(
             lib.save_search(&name, &search).map(|_| ()),
         ),
         Job::ForgetSearch(id) => push_unit(&mut out, "Smart collection", lib.forget_search(id)),
-        Job::DeleteKeyword(k) => push_unit(
-            &mut out,
-            "Delete keyword",
-            lib.delete_keyword(&k).map(|_| ()),
-        ),
+        Job::DeleteKeyword(k) => {
+            let deleted = lib.delete_keyword(&k);
+            let deleted = deleted.map(|(_, unwritten)| push_unwritten(&mut out, unwritten));
+            push_unit(&mut out, "Delete keyword", deleted)
+        }
         Job::TrashRejected(query) => {
             let rejected = lib.rejected_in_view(&query);
             push(
@@ -633,6 +646,13 @@ fn push<T>(
     true
 }
 
+/// Says which XMP sidecars could not be written, when some could not.
+fn push_unwritten(out: &mut Vec<Reply>, unwritten: Vec<crate::library::Unwritten>) {
+    if !unwritten.is_empty() {
+        out.push(Reply::Unwritten(unwritten));
+    }
+}
+
 fn push_unit(out: &mut Vec<Reply>, what: &str, r: Result<(), LibraryError>) -> bool {
     if let Err(e) = r {
         out.push(Reply::Failed {
@@ -659,6 +679,7 @@ pub fn snapshot(lib: &mut Library) -> Result<Snapshot, LibraryError> {
         retention_days: lib.retention_days()?,
         sweep_interval_minutes: lib.sweep_interval_minutes()?,
         join_new_files: lib.join_new_files()?,
+        write_xmp: lib.write_xmp()?,
         clock_hold: lib.clock_hold()?,
         assets_version: lib.assets_version()?,
         keywords: Arc::new(lib.keyword_counts()?),

@@ -38,6 +38,9 @@ pub struct FileCheck {
     /// RAW, HEIC/AVIF, PDF, PSD and SVG files whose size, date or camera were read again
     /// (once, for libraries made before Shoebox read them from the files' own structure).
     pub reread: usize,
+    /// XMP that changed outside Shoebox (a sidecar, or the packet inside a picture) and
+    /// could not be read: the item's name and why. What it had is kept.
+    pub unreadable_xmp: Vec<(String, String)>,
 }
 
 impl Library {
@@ -145,6 +148,13 @@ impl Library {
         let mut seen = Vec::new();
         let mut versions: Vec<NewVersion> = Vec::new();
         let mut reader = crate::thumbs::Describer::new(self.readers.clone());
+        // An asset's XMP sidecar, when it has one, says what other tools gave it; else the
+        // packet inside its picture does.
+        let with_sidecar: std::collections::HashSet<AssetId> = rows
+            .iter()
+            .filter(|r| !r.main && is_xmp(&r.stored))
+            .map(|r| r.asset)
+            .collect();
         for row in rows {
             let Ok(path) = self.home_path(&row.stored, row.in_place) else {
                 continue;
@@ -190,7 +200,26 @@ impl Library {
                     .describe(&path, super::probe::kind_of(&row.name))
                     .unwrap_or_default()
             });
-            versions.push((row, hashed, print, read));
+            // What another tool gave it, read again from what changed.
+            let xmp = if row.main {
+                (!with_sidecar.contains(&row.asset))
+                    .then(|| super::import::xmp_inside(&path))
+                    .flatten()
+            } else if is_xmp(&row.stored) {
+                Some(crate::media::xmp::read_file(&path))
+            } else {
+                None
+            };
+            let xmp = match xmp {
+                Some(Err(why)) => {
+                    log::warn!("the XMP of {} can't be read: {why}", path.display());
+                    check.unreadable_xmp.push((row.name.clone(), why));
+                    None
+                }
+                Some(Ok(facts)) => Some(facts),
+                None => None,
+            };
+            versions.push((row, hashed, print, read, xmp));
         }
         if flags.is_empty() && seen.is_empty() && versions.is_empty() {
             return Ok(check);
@@ -226,7 +255,7 @@ impl Library {
             )?;
         }
         let mut old_pictures = Vec::new();
-        for (row, hashed, print, read) in versions {
+        for (row, hashed, print, read, xmp) in versions {
             tx.execute(
                 "UPDATE files SET size = ?2, hash = ?3, dev = ?4, ino = ?5, seen = ?6 WHERE id = ?1",
                 rusqlite::params![
@@ -263,6 +292,9 @@ impl Library {
                  WHERE id = ?1",
                 [row.asset],
             )?;
+            if let Some(facts) = xmp.as_ref().filter(|f| !f.is_empty()) {
+                store::culling::give(&tx, row.asset, facts)?;
+            }
             if !check.changed.contains(&row.name) {
                 check.changed.push(row.name.clone());
             }
@@ -419,7 +451,18 @@ fn presence_from(path: &std::path::Path, meta: &std::io::Result<fs::Metadata>) -
 
 /// A file found holding new content: its record, what it holds now, its fingerprint, and
 /// (a main file) what its picture is now.
-type NewVersion = (FileRow, fsops::Hashed, String, Option<super::probe::Meta>);
+type NewVersion = (
+    FileRow,
+    fsops::Hashed,
+    String,
+    Option<super::probe::Meta>,
+    Option<crate::media::xmp::XmpFacts>,
+);
+
+/// Whether a stored path names an XMP sidecar.
+fn is_xmp(stored: &str) -> bool {
+    super::probe::ext_lower(stored) == "xmp"
+}
 
 /// One file of an active asset, as recorded.
 /// How many assets one page of a whole file check looks at (a page is some tens of
@@ -450,6 +493,7 @@ impl FileCheck {
         }
         self.reoriented += page.reoriented;
         self.reread += page.reread;
+        self.unreadable_xmp.extend(page.unreadable_xmp);
     }
 }
 
@@ -468,7 +512,7 @@ struct FileRow {
 }
 
 /// What says a file may have changed without reading it: its size and modification time.
-fn fingerprint(meta: &fs::Metadata) -> String {
+pub(crate) fn fingerprint(meta: &fs::Metadata) -> String {
     let modified = meta
         .modified()
         .ok()

@@ -1,6 +1,7 @@
 //! Culling and organising (SPEC §5): ratings, flags, colour labels and keywords given to
 //! many items at once. Only items in the Gallery change; the Trash shows what they had.
 
+use super::sidecars::Unwritten;
 use super::{AssetId, ItemId, Library, LibraryError, Result};
 use crate::store::culling::{self, Flag, Keyword, Label, Rating};
 use crate::store::{self, AssetState};
@@ -18,11 +19,13 @@ pub enum Cull {
 /// The changes that give items back what they carried: an undo, applied in order.
 pub type Steps = Vec<(Vec<ItemId>, Cull)>;
 
-/// What a change did: how many items it changed, and what undoes it.
+/// What a change did: how many items it changed, what undoes it, and (with writing XMP
+/// on) the sidecars that could not be written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Culled {
     pub changed: usize,
     pub undo: Steps,
+    pub unwritten: Vec<Unwritten>,
 }
 
 impl Library {
@@ -38,9 +41,13 @@ impl Library {
         let tx = store::write_tx(&mut self.conn)?;
         let mut done = Culled::default();
         let mut undos = Vec::new();
+        let mut touched: Vec<AssetId> = Vec::new();
         for (ids, change) in steps {
             let assets = gallery_assets(&tx, ids)?;
             undos.push(undoing(&tx, &assets, change)?);
+            // Every one asked of, changed or not: a sidecar a crash left behind the
+            // library catches up when the change is made again.
+            touched.extend(&assets);
             done.changed += match change {
                 Cull::Rate(r) => culling::set_rating(&tx, &assets, *r)?,
                 Cull::Flag(f) => culling::set_flag(&tx, &assets, *f)?,
@@ -52,6 +59,9 @@ impl Library {
         tx.commit()?;
         // The last change is undone first.
         done.undo = undos.into_iter().rev().flatten().collect();
+        touched.sort_unstable();
+        touched.dedup();
+        done.unwritten = self.write_sidecars(&touched)?;
         Ok(done)
     }
 
@@ -61,8 +71,9 @@ impl Library {
     }
 
     /// Renames a keyword (moves it, with a path elsewhere in the tree); those below it
-    /// follow, and every item carrying one carries the renamed one.
-    pub fn rename_keyword(&mut self, from: &Keyword, to: &Keyword) -> Result<()> {
+    /// follow, and every item carrying one carries the renamed one. With writing XMP on,
+    /// the sidecars that could not be written.
+    pub fn rename_keyword(&mut self, from: &Keyword, to: &Keyword) -> Result<Vec<Unwritten>> {
         let below = format!("{}|", from.path().to_lowercase());
         if to.path().to_lowercase().starts_with(&below) {
             return Err(LibraryError::Invalid(format!(
@@ -71,6 +82,7 @@ impl Library {
             )));
         }
         let tx = store::write_tx(&mut self.conn)?;
+        let carrying = culling::carrying_below(&tx, from.path())?;
         if culling::rename_keyword(&tx, from, to)? == 0 {
             return Err(LibraryError::Invalid(format!(
                 "there is no keyword \"{}\"",
@@ -78,15 +90,17 @@ impl Library {
             )));
         }
         tx.commit()?;
-        Ok(())
+        self.write_sidecars(&carrying)
     }
 
-    /// Deletes a keyword and those below it from every item; how many items carried one.
-    pub fn delete_keyword(&mut self, keyword: &Keyword) -> Result<usize> {
+    /// Deletes a keyword and those below it from every item: how many items carried one,
+    /// and (with writing XMP on) the sidecars that could not be written.
+    pub fn delete_keyword(&mut self, keyword: &Keyword) -> Result<(usize, Vec<Unwritten>)> {
         let tx = store::write_tx(&mut self.conn)?;
+        let carrying = culling::carrying_below(&tx, keyword.path())?;
         let carried = culling::delete_keyword(&tx, keyword.path())?;
         tx.commit()?;
-        Ok(carried)
+        Ok((carried, self.write_sidecars(&carrying)?))
     }
 
     /// The searches saved as smart collections, by name.

@@ -93,11 +93,13 @@ impl Library {
                 continue;
             };
             let entries: Vec<fs::DirEntry> = entries.filter_map(std::result::Result::ok).collect();
+            // A sidecar is named after its file's stem (`IMG_1.xmp`) or whole name
+            // (`IMG_1.CR2.xmp`).
             let stems: HashSet<String> = entries
                 .iter()
                 .filter_map(|e| e.file_name().to_str().map(str::to_lowercase))
                 .filter(|n| probe::ext_lower(n) != "xmp")
-                .map(|n| fsops::split_ext(&n).0.to_string())
+                .flat_map(|n| [fsops::split_ext(&n).0.to_string(), n])
                 .collect();
             for entry in entries {
                 let Some(name) = entry.file_name().to_str().map(str::to_string) else {

@@ -897,21 +897,27 @@ fn read_group(group: &Group, reader: &mut crate::thumbs::Describer) -> GroupRead
 }
 
 /// What other tools gave a group's picture: its XMP sidecar when it has one, else the
-/// packet inside a JPEG. The path read, and what it says.
+/// packet inside the picture. The path read, and what it says.
 fn read_xmp(group: &Group) -> Option<(PathBuf, Result<XmpFacts, String>)> {
-    use crate::media::xmp;
     let sidecar = group.companions.iter().find(|(role, path)| {
         *role == "sidecar" && probe::ext_lower(&path.to_string_lossy()) == "xmp"
     });
     if let Some((_, path)) = sidecar {
-        return Some((path.clone(), xmp::read_file(path)));
+        return Some((path.clone(), crate::media::xmp::read_file(path)));
     }
-    let ext = probe::ext_lower(&group.main.to_string_lossy());
-    if ext == "jpg" || ext == "jpeg" {
-        let packet = xmp::jpeg_packet(&group.main)?;
-        return Some((group.main.clone(), xmp::parse(&packet)));
+    Some((group.main.clone(), xmp_inside(&group.main)?))
+}
+
+/// What the XMP packet inside a picture says: a JPEG's, a TIFF's (DNG and the RAW formats
+/// built on TIFF too) or a HEIF/AVIF file's. `None` for other files, and pictures with none.
+pub(super) fn xmp_inside(path: &Path) -> Option<Result<XmpFacts, String>> {
+    const CARRIERS: &[&str] = &["jpg", "jpeg", "jpe", "tif", "tiff", "heic", "heif", "avif"];
+    let ext = probe::ext_lower(&path.to_string_lossy());
+    if !CARRIERS.contains(&ext.as_str()) && !probe::RAW.contains(&ext.as_str()) {
+        return None;
     }
-    None
+    let packet = crate::media::embedded::packet(path)?;
+    Some(crate::media::xmp::parse(&packet))
 }
 
 /// Reads groups ahead of the importer, in order, on one thread per core (up to four):

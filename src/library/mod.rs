@@ -21,6 +21,7 @@ mod recovery;
 mod restore;
 mod rows;
 pub mod search;
+mod sidecars;
 mod trash;
 
 use std::fs::{self, File, TryLockError};
@@ -48,6 +49,7 @@ pub use query::{
 };
 pub use restore::{FolderChoice, RestoreOptions};
 pub use search::{Facts, FileType, Search};
+pub use sidecars::Unwritten;
 
 /// Default retention: items stay 30 days in the Trash.
 pub const DEFAULT_RETENTION_DAYS: i64 = 30;

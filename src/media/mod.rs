@@ -3,5 +3,7 @@
 //!
 //! - [`xmp`]: XMP packets (sidecars and embedded), for what other tools gave a picture —
 //!   its rating, flag, colour label and keywords.
+//! - [`embedded`]: where a picture keeps its XMP packet (JPEG, TIFF and DNG, HEIF).
 
+pub mod embedded;
 pub mod xmp;

@@ -93,6 +93,11 @@ pub fn jpeg_packet(path: &Path) -> Option<Vec<u8>> {
     None
 }
 
+/// The XMP packet inside the picture at `path` (JPEG, TIFF and DNG, HEIF), if it has one.
+pub fn embedded_packet(path: &Path) -> Option<Vec<u8>> {
+    super::embedded::packet(path)
+}
+
 /// A packet parsed under Shoebox's bounds (size, no DTD, nodes), from its text after any
 /// byte-order mark (which the ranges of its nodes count from). A packet may be wrapped in
 /// `<?xpacket …?>` and padding; roxmltree takes that as is.

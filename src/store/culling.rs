@@ -379,6 +379,21 @@ pub fn carrying(
     .collect()
 }
 
+/// The active assets that carry the keyword `path` or one below it.
+pub fn carrying_below(conn: &Connection, path: &str) -> rusqlite::Result<Vec<AssetId>> {
+    let ids: Vec<i64> = keyword_and_below(conn, path)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    conn.prepare_cached(
+        "SELECT DISTINCT a.id FROM asset_keywords ak JOIN assets a ON a.id = ak.asset_id
+         WHERE ak.keyword_id IN (SELECT value FROM json_each(?1)) AND a.state = ?2",
+    )?
+    .query_map(params![ids, AssetState::Active], |r| r.get(0))?
+    .collect()
+}
+
 /// Every keyword, by path, with how many active assets carry it (itself, not those below).
 pub fn keyword_counts(conn: &Connection) -> rusqlite::Result<Vec<(String, u64)>> {
     conn.prepare_cached(

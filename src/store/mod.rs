@@ -3,6 +3,7 @@
 //! The domain (`crate::library`) owns the rules; this module only knows how the data is kept.
 
 pub mod culling;
+pub mod files;
 mod gallery;
 pub mod lifecycle;
 mod listings;

@@ -393,6 +393,7 @@ impl ShoeboxApp {
                     retention_days: self.snap.retention_days,
                     sweep_interval_minutes: self.snap.sweep_interval_minutes,
                     join_new_files: self.snap.join_new_files,
+                    write_xmp: self.snap.write_xmp,
                     purge_preview: None,
                 });
             }

@@ -824,6 +824,16 @@ impl ShoeboxApp {
                             items(many.len())
                         )),
                     }
+                    match c.unreadable_xmp.as_slice() {
+                        [] => {}
+                        [(name, why)] => parts.push(format!(
+                            "the XMP of \"{name}\" changed and can't be read ({why}): it keeps what it had"
+                        )),
+                        many => parts.push(format!(
+                            "the XMP of {} changed and can't be read: they keep what they had",
+                            items(many.len())
+                        )),
+                    }
                     if c.missing > 0 {
                         parts.push(format!("{} missing from disk", items(c.missing)));
                     }
@@ -851,6 +861,26 @@ impl ShoeboxApp {
                 {
                     *purge_preview = Some(count);
                 }
+            }
+            Reply::Unwritten(unwritten) => {
+                let sidecars = match unwritten.len() {
+                    1 => "this XMP sidecar".to_string(),
+                    n => format!("{n} XMP sidecars"),
+                };
+                let mut text = format!(
+                    "Shoebox couldn't write ratings, labels and keywords into {sidecars}; \
+                     the library keeps what the items were given.\n"
+                );
+                for u in unwritten.iter().take(20) {
+                    text.push_str(&format!("\n{}: {}", u.path.display(), u.reason));
+                }
+                if unwritten.len() > 20 {
+                    text.push_str(&format!("\n… and {} more", unwritten.len() - 20));
+                }
+                self.dialog = Some(Dialog::Message {
+                    title: "XMP sidecars not written".into(),
+                    text,
+                });
             }
             Reply::Failed { what, message } => {
                 self.progress = None;

@@ -1,0 +1,231 @@
+//! With the setting *write XMP* (SPEC §5), what the user gives an item goes back into its
+//! XMP sidecar, for the other tools they use: an existing sidecar in place, else a new
+//! `NAME.xmp` beside the file (`NAME.EXT.xmp` when another item's file holds that name).
+//!
+//! A sidecar is rewritten whole: the new packet goes to a hidden file in the same folder,
+//! which is flushed and renamed over the sidecar, and the folder flushed; a crash leaves
+//! the old sidecar or the new one, never a mix. What is written is recorded as the file's
+//! content, so the file check does not take it for a change made outside. A sidecar that
+//! cannot be written (a read-only folder or file, one that is not XML) is left as it is and
+//! named; the value stays in the library, where it was recorded first.
+
+use std::fmt;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{AssetId, Library, Result, fsops, probe};
+use crate::media::xmp::{self, MAX_XMP_BYTES, XmpWrite};
+use crate::store::{self, culling, files};
+
+/// The setting, `write-xmp` on the command line.
+const WRITE_XMP: &str = "write_xmp";
+
+/// A sidecar Shoebox could not write, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unwritten {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl fmt::Display for Unwritten {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "couldn't write the XMP sidecar {}: {} (the library keeps what the item was given)",
+            self.path.display(),
+            self.reason
+        )
+    }
+}
+
+impl Library {
+    /// Whether changes are written into the items' XMP sidecars (off unless turned on).
+    pub fn write_xmp(&self) -> Result<bool> {
+        Ok(store::get_setting(&self.conn, WRITE_XMP)?.as_deref() == Some("1"))
+    }
+
+    /// Turns writing XMP sidecars on or off; it applies to the changes made from then on.
+    pub fn set_write_xmp(&mut self, on: bool) -> Result<()> {
+        store::set_setting(&self.conn, WRITE_XMP, if on { "1" } else { "0" })?;
+        Ok(())
+    }
+
+    /// When writing XMP is on, writes into the sidecar of each of `assets` in the Gallery
+    /// what it carries now: the sidecars that could not be written, each with why.
+    pub(crate) fn write_sidecars(&mut self, assets: &[AssetId]) -> Result<Vec<Unwritten>> {
+        if assets.is_empty() || !self.write_xmp()? {
+            return Ok(Vec::new());
+        }
+        let mut unwritten = Vec::new();
+        for &asset in assets {
+            if let Err(problem) = self.write_sidecar(asset)? {
+                log::warn!("{problem}");
+                unwritten.push(problem);
+            }
+        }
+        Ok(unwritten)
+    }
+
+    /// Writes one asset's sidecar. The outer error is the library's; the inner one names
+    /// a sidecar left as it was.
+    fn write_sidecar(&mut self, asset: AssetId) -> Result<std::result::Result<(), Unwritten>> {
+        let records = files::files_of_active(&self.conn, asset)?;
+        let Some(main) = records.iter().find(|f| f.role == "main") else {
+            return Ok(Ok(()));
+        };
+        let Some(given) = culling::culling_of(&self.conn, asset)? else {
+            return Ok(Ok(()));
+        };
+        let registered = records
+            .iter()
+            .find(|f| f.role == "sidecar" && probe::ext_lower(&f.path) == "xmp");
+        let (stored, file_id) = match registered {
+            Some(f) => (f.path.clone(), Some(f.id)),
+            None => match self.new_sidecar_name(main)? {
+                Ok(stored) => (stored, None),
+                Err(problem) => return Ok(Err(problem)),
+            },
+        };
+        let path = self.home_path(&stored, main.in_place)?;
+        let unwritten = |reason: String| Unwritten {
+            path: path.clone(),
+            reason,
+        };
+        let existing = match read_existing(&path) {
+            Ok(existing) => existing,
+            Err(reason) => return Ok(Err(unwritten(reason))),
+        };
+        let packet = match xmp::write_packet(
+            existing.as_deref(),
+            &XmpWrite {
+                rating: given.rating,
+                flag: given.flag,
+                label: given.label,
+                keywords: &given.keywords,
+            },
+        ) {
+            Ok(packet) => packet,
+            Err(reason) => return Ok(Err(unwritten(format!("{reason}; it was left as it is")))),
+        };
+        if existing.as_deref() != Some(packet.as_bytes())
+            && let Err(e) = replace_durably(&path, packet.as_bytes())
+        {
+            return Ok(Err(unwritten(e.to_string())));
+        }
+        // What is there now is recorded, so the file check does not take it for a change.
+        let (hashed, seen) = match fsops::hash_regular_file(&path)
+            .and_then(|h| Ok((fs::symlink_metadata(&path)?, h)))
+        {
+            Ok((meta, hashed)) => (hashed, super::check::fingerprint(&meta)),
+            Err(e) => return Ok(Err(unwritten(format!("it can't be read back: {e}")))),
+        };
+        let written = files::Written {
+            size: hashed.size,
+            hash: &hashed.hash,
+            dev: hashed.dev,
+            ino: hashed.ino,
+            seen: &seen,
+        };
+        let tx = store::write_tx(&mut self.conn)?;
+        match file_id {
+            Some(id) => files::rewritten(&tx, id, &written)?,
+            None => files::add_sidecar(&tx, asset, &stored, &written)?,
+        }
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+
+    /// Where a new sidecar of the asset whose main file is stored at `main` goes:
+    /// `NAME.xmp` beside it, or `NAME.EXT.xmp` when another item's file holds that name
+    /// (a sidecar already there that no item holds is the one other tools wrote: it is
+    /// written into, and becomes the item's).
+    fn new_sidecar_name(
+        &self,
+        main: &files::FileRecord,
+    ) -> Result<std::result::Result<String, Unwritten>> {
+        let main_path = Path::new(&main.path);
+        let name = main_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (stem, _) = fsops::split_ext(&name);
+        let mut tried = None;
+        for candidate in [format!("{stem}.xmp"), format!("{name}.xmp")] {
+            let Some(stored) = main_path
+                .with_file_name(&candidate)
+                .to_str()
+                .map(String::from)
+            else {
+                continue;
+            };
+            let taken = files::owner_of(&self.conn, &stored)?.is_some_and(|a| a != main.asset);
+            let path = self.home_path(&stored, main.in_place)?;
+            let blocked = fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file());
+            if !taken && !blocked {
+                return Ok(Ok(stored));
+            }
+            tried.get_or_insert(path);
+        }
+        Ok(Err(Unwritten {
+            path: tried.unwrap_or_else(|| main_path.with_extension("xmp")),
+            reason: "its names (NAME.xmp, NAME.EXT.xmp) are another item's file or a folder".into(),
+        }))
+    }
+}
+
+/// The sidecar's bytes (`None`: there is none yet), or why it is left alone.
+fn read_existing(path: &Path) -> std::result::Result<Option<Vec<u8>>, String> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("it can't be read: {e}")),
+    };
+    if !meta.is_file() {
+        return Err("it is not a regular file".into());
+    }
+    if meta.permissions().readonly() {
+        return Err("it is read-only".into());
+    }
+    if meta.len() > MAX_XMP_BYTES {
+        return Err(format!(
+            "it is larger than {} MB; it was left as it is",
+            MAX_XMP_BYTES / (1024 * 1024)
+        ));
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(MAX_XMP_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("it can't be read: {e}"))?;
+    Ok(Some(bytes))
+}
+
+/// Puts `bytes` at `path` whole or not at all: written to a hidden file beside it,
+/// flushed, renamed over it, and the folder flushed.
+fn replace_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let mut random = [0u8; 6];
+    crate::platform::random_bytes(&mut random)?;
+    let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let temp = dir.join(format!(".{name}.{suffix}.shoebox-tmp"));
+    let written = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        crate::platform::sync_file(&file)?;
+        drop(file);
+        crate::failpoint::hit("xmp.after_temp");
+        fs::rename(&temp, path)?;
+        crate::failpoint::hit("xmp.after_rename");
+        fsops::fsync_dir(dir)
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
