@@ -2565,3 +2565,49 @@ fn culling_the_grid_by_date_groups_by_month_under_headers() {
         "the list is not grouped"
     );
 }
+
+/// In a grouped grid, Down and Up go by the rows under the headers: from a month of one
+/// item, Down is the first tile of the month below (not a whole row's count further on).
+#[test]
+fn culling_the_grouped_grid_steps_by_its_rows_under_the_headers() {
+    let (dir, clock, mut lib) = library();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for name in ["early.txt", "late-1.txt", "late-2.txt", "late-3.txt"] {
+        let p = src.join(name);
+        std::fs::write(&p, name).unwrap();
+        lib.import(&[p], &ImportOptions::default(), &mut |_| {})
+            .unwrap();
+        if name == "early.txt" {
+            clock.advance_days(35);
+        }
+    }
+    let mut g = gui_on(dir, clock, lib);
+    g.harness.get_by_value("Not grouped").click();
+    g.harness.run();
+    g.click("By month");
+    let selected = |g: &mut Gui| {
+        g.key(egui::Key::Delete);
+        let name = ["early.txt", "late-1.txt", "late-2.txt", "late-3.txt"]
+            .into_iter()
+            .find(|n| g.shows(&format!("Move \"{n}\" to the Trash?")));
+        g.key(egui::Key::Escape);
+        name
+    };
+    // Oldest first: early.txt alone in its month, the three late ones in the next.
+    g.click("early.txt");
+    g.key(egui::Key::ArrowRight);
+    let second = selected(&mut g);
+    assert!(second.is_some_and(|n| n.starts_with("late")), "{second:?}");
+    g.key(egui::Key::Home);
+    assert_eq!(selected(&mut g), Some("early.txt"));
+    g.key(egui::Key::ArrowDown);
+    assert_eq!(
+        selected(&mut g),
+        second,
+        "down: the first tile of the month below"
+    );
+    g.key(egui::Key::ArrowRight);
+    g.key(egui::Key::ArrowUp);
+    assert_eq!(selected(&mut g), Some("early.txt"), "up: the month above");
+}

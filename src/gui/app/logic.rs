@@ -7,6 +7,7 @@ use super::{NO_EXPORT_PICKER, NO_PICKER, PREFS_SAVE_DELAY, ShoeboxApp};
 use crate::gui::command::Command;
 use crate::gui::dialogs::Dialog;
 use crate::gui::state::{Tab, Toast, Undo, ViewMode};
+use crate::gui::views::grid;
 use crate::gui::worker::{Job, Reply, RestoreError, Snapshot};
 use crate::library::{
     BulkReport, CollectionId, Cull, ItemId, Kind, RestoreOptions, human_size, items,
@@ -428,6 +429,12 @@ impl ShoeboxApp {
             Tab::Gallery => (self.gallery.ids.clone(), self.gallery.sel.selected()),
             Tab::Trash => (self.trash.ids.clone(), self.trash.sel.selected()),
         };
+        // The grid's rows as last drawn (read outside the input, which holds the context).
+        let salt = match self.prefs.tab {
+            Tab::Gallery => "gallery",
+            Tab::Trash => "trash",
+        };
+        let drawn_cols = ctx.data(|d| d.get_temp::<usize>(grid::columns_id(salt)));
         let mut cmds = Vec::new();
         ctx.input_mut(|i| {
             if i.consume_key(Modifiers::SHIFT, Key::Delete) && !sel.is_empty() {
@@ -472,31 +479,39 @@ impl ShoeboxApp {
                     egui::Pos2::ZERO,
                     egui::vec2(1100.0, 760.0),
                 ));
-                let per_row = ((view.width() - 220.0) / (self.prefs.thumb_size + 8.0))
-                    .floor()
-                    .max(1.0) as isize;
+                let grid = self.prefs.view == ViewMode::Grid;
+                let cols = drawn_cols
+                    .unwrap_or_else(|| grid::per_row(view.width() - 220.0, self.prefs.thumb_size));
                 // A page: the rows that fit between the toolbars and the status line.
-                let (step, row_h) = if self.prefs.view == ViewMode::Grid {
-                    (per_row, self.prefs.thumb_size + 40.0)
+                let row_h = if grid {
+                    self.prefs.thumb_size + 40.0
                 } else {
-                    (1, 30.0)
+                    30.0
                 };
-                let page = ((view.height() - 200.0) / row_h).floor().max(1.0) as isize * step;
+                let page = ((view.height() - 200.0) / row_h).floor().max(1.0) as isize;
                 let all = tab_ids.len() as isize;
-                for (key, delta) in [
-                    (Key::ArrowRight, 1),
-                    (Key::ArrowLeft, -1),
-                    (Key::ArrowDown, step),
-                    (Key::ArrowUp, -step),
-                    (Key::PageDown, page),
-                    (Key::PageUp, -page),
-                    (Key::End, all),
-                    (Key::Home, -all),
+                // Keys that move by rows (in the grid, rows of tiles under group headers).
+                for (key, delta, by_rows) in [
+                    (Key::ArrowRight, 1, false),
+                    (Key::ArrowLeft, -1, false),
+                    (Key::ArrowDown, 1, true),
+                    (Key::ArrowUp, -1, true),
+                    (Key::PageDown, page, true),
+                    (Key::PageUp, -page, true),
+                    (Key::End, all, false),
+                    (Key::Home, -all, false),
                 ] {
                     if i.consume_key(Modifiers::NONE, key) {
                         let shown = match self.prefs.tab {
                             Tab::Gallery => &mut self.gallery,
                             Tab::Trash => &mut self.trash,
+                        };
+                        let at = shown.sel.focus.unwrap_or(0);
+                        let delta = if by_rows && grid {
+                            let to = grid::row_step(&shown.groups, tab_ids.len(), cols, at, delta);
+                            to as isize - at as isize
+                        } else {
+                            delta
                         };
                         shown.sel.move_focus(&tab_ids, delta);
                         shown.focus_moved = true;

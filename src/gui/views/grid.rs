@@ -37,6 +37,58 @@ pub fn per_row(width: f32, tile: f32) -> usize {
     ((width + GAP) / (tile + GAP)).floor().max(1.0) as usize
 }
 
+/// Where the grid `id_salt` keeps the number of tiles in its rows as last drawn (for the
+/// keys that move a row up or down).
+pub fn columns_id(id_salt: &str) -> egui::Id {
+    egui::Id::unique((id_salt, "columns"))
+}
+
+/// The tile `rows` rows below `at` (above, when negative) in a grid of `count` tiles in
+/// rows of `cols`, each group (`groups`: where each starts) starting a row of its own: the
+/// same column, or the last tile of a shorter row; past the first or last row, that row.
+pub fn row_step(
+    groups: &[(usize, String)],
+    count: usize,
+    cols: usize,
+    at: usize,
+    rows: isize,
+) -> usize {
+    if count == 0 {
+        return 0;
+    }
+    let cols = cols.max(1);
+    let at = at.min(count - 1);
+    // The grid's rows, as (first tile, end).
+    let starts: Vec<usize> = if groups.is_empty() {
+        vec![0]
+    } else {
+        groups.iter().map(|(s, _)| *s).collect()
+    };
+    let group = starts.partition_point(|s| *s <= at).saturating_sub(1);
+    let row_of = |i: usize, g: usize| (i - starts[g]) / cols;
+    let (mut g, mut row, col) = (group, row_of(at, group), (at - starts[group]) % cols);
+    let end = |g: usize| starts.get(g + 1).copied().unwrap_or(count).min(count);
+    let rows_in = |g: usize| (end(g).saturating_sub(starts[g])).div_ceil(cols);
+    for _ in 0..rows.unsigned_abs() {
+        if rows > 0 {
+            if row + 1 < rows_in(g) {
+                row += 1;
+            } else if let Some(next) = (g + 1..starts.len()).find(|&n| rows_in(n) > 0) {
+                (g, row) = (next, 0);
+            } else {
+                break;
+            }
+        } else if row > 0 {
+            row -= 1;
+        } else if let Some(prev) = (0..g).rev().find(|&p| rows_in(p) > 0) {
+            (g, row) = (prev, rows_in(prev) - 1);
+        } else {
+            break;
+        }
+    }
+    (starts[g] + row * cols + col).min(end(g) - 1)
+}
+
 /// Lays out `count` tiles of `tile` points, calling `draw` only for the visible ones; with
 /// `groups` (where each starts, and its header), each group under its header.
 pub fn grid_ui(
@@ -48,10 +100,11 @@ pub fn grid_ui(
     scroll_to: Option<usize>,
     mut draw: impl FnMut(&mut Ui, usize, Rect),
 ) {
+    let cols = per_row(ui.available_width(), tile);
+    ui.data_mut(|d| d.insert_temp(columns_id(id_salt), cols));
     if !groups.is_empty() {
         return grouped_ui(ui, id_salt, count, (tile, lines), groups, scroll_to, draw);
     }
-    let cols = per_row(ui.available_width(), tile);
     let rows = count.div_ceil(cols);
     let row_h = tile + 4.0 + LINE_H * lines as f32;
     let spacing = ui.spacing().item_spacing.y;
@@ -390,7 +443,31 @@ pub fn failure_label(kind_label: &str, reason: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::failure_label;
+    use super::{failure_label, row_step};
+
+    #[test]
+    fn a_row_up_or_down_keeps_the_column_and_steps_over_group_headers() {
+        let groups: Vec<(usize, String)> = [0, 5, 7].iter().map(|s| (*s, String::new())).collect();
+        // Rows of 3: [0 1 2] [3 4] | [5 6] | [7 8 9] [10]
+        let down = |at, n| row_step(&groups, 11, 3, at, n);
+        assert_eq!(down(1, 1), 4);
+        assert_eq!(down(2, 1), 4, "a shorter row: its last tile");
+        assert_eq!(down(4, 1), 6, "into the next group, the same column");
+        assert_eq!(down(3, 1), 5);
+        assert_eq!(down(6, 1), 8);
+        assert_eq!(down(9, 1), 10);
+        assert_eq!(down(10, 1), 10, "the last row stays");
+        assert_eq!(down(8, -1), 6, "up into the group before: its last row");
+        assert_eq!(down(5, -1), 3);
+        assert_eq!(down(4, -1), 1);
+        assert_eq!(down(1, -1), 1, "the first row stays");
+        assert_eq!(down(0, 3), 7, "a page: rows at a time");
+        assert_eq!(down(10, -4), 0);
+        // Without groups: rows of the whole grid.
+        assert_eq!(row_step(&[], 10, 4, 1, 2), 9);
+        assert_eq!(row_step(&[], 10, 4, 3, 2), 9, "the last row is short");
+        assert_eq!(row_step(&[], 0, 4, 0, 1), 0);
+    }
 
     #[test]
     fn a_file_without_a_preview_is_not_called_unreadable() {
