@@ -396,16 +396,10 @@ pub fn carrying_below(conn: &Connection, path: &str) -> rusqlite::Result<Vec<Ass
 
 /// Every keyword, by path, with how many active assets carry it (itself, not those below).
 pub fn keyword_counts(conn: &Connection) -> rusqlite::Result<Vec<(String, u64)>> {
-    conn.prepare_cached(
-        "SELECT k.path,
-                (SELECT count(*) FROM asset_keywords ak JOIN assets a ON a.id = ak.asset_id
-                 WHERE ak.keyword_id = k.id AND a.state = ?1)
-         FROM keywords k ORDER BY k.path_key",
-    )?
-    .query_map([AssetState::Active], |r| {
-        Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64))
-    })?
-    .collect()
+    // Each keyword keeps its count (migration 16).
+    conn.prepare_cached("SELECT path, active FROM keywords ORDER BY path_key")?
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?
+        .collect()
 }
 
 /// The keyword `path` and every keyword below it, by id and path.

@@ -413,6 +413,34 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX assets_labelled ON assets(label) WHERE label IS NOT NULL AND state = 'active';
     CREATE INDEX assets_picked ON assets(collection_id) WHERE flag = 1 AND state = 'active';
     "#,
+    // 16: how many active assets carry each keyword, kept in step by triggers (a link made
+    // or taken away, an asset going to the Trash or coming back): the keyword tree's counts
+    // are read from the keywords alone, not by counting their links. An asset's links go
+    // before it does, while its state still says what they counted for.
+    r#"
+    ALTER TABLE keywords ADD COLUMN active INTEGER NOT NULL DEFAULT 0;
+    UPDATE keywords SET active = (
+        SELECT count(*) FROM asset_keywords ak JOIN assets a ON a.id = ak.asset_id
+        WHERE ak.keyword_id = keywords.id AND a.state = 'active');
+    CREATE TRIGGER keyword_tallies_link AFTER INSERT ON asset_keywords BEGIN
+        UPDATE keywords SET active = active + 1
+        WHERE id = new.keyword_id
+          AND (SELECT state FROM assets WHERE id = new.asset_id) = 'active';
+    END;
+    CREATE TRIGGER keyword_tallies_unlink AFTER DELETE ON asset_keywords BEGIN
+        UPDATE keywords SET active = active - 1
+        WHERE id = old.keyword_id
+          AND (SELECT state FROM assets WHERE id = old.asset_id) = 'active';
+    END;
+    CREATE TRIGGER keyword_tallies_state AFTER UPDATE OF state ON assets
+        WHEN (old.state = 'active') <> (new.state = 'active') BEGIN
+        UPDATE keywords SET active = active + CASE new.state WHEN 'active' THEN 1 ELSE -1 END
+        WHERE id IN (SELECT keyword_id FROM asset_keywords WHERE asset_id = new.id);
+    END;
+    CREATE TRIGGER keyword_tallies_asset_gone BEFORE DELETE ON assets BEGIN
+        DELETE FROM asset_keywords WHERE asset_id = old.id;
+    END;
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -2,7 +2,7 @@
 //! keep in step with the assets (migration 13): a few rows per collection, however many
 //! items the library holds.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::CollectionId;
 
@@ -68,7 +68,7 @@ pub fn tallies_disagree(conn: &Connection) -> rusqlite::Result<Option<String>> {
     )?;
     let mut rows = stmt.query([])?;
     let Some(r) = rows.next()? else {
-        return Ok(None);
+        return keywords_disagree(conn);
     };
     let (c, state, missing): (i64, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
     let (ti, tb, ai, ab): (i64, i64, i64, i64) = (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
@@ -76,6 +76,26 @@ pub fn tallies_disagree(conn: &Connection) -> rusqlite::Result<Option<String>> {
         "the tallies of collection {c}, {state}, presence {missing} say {ti} items and {tb} bytes; \
          the assets are {ai} items and {ab} bytes"
     )))
+}
+
+/// The first keyword whose count of active assets differs from its links, named.
+fn keywords_disagree(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT path, active, counted FROM (
+             SELECT k.path, k.active,
+                    (SELECT count(*) FROM asset_keywords ak JOIN assets a ON a.id = ak.asset_id
+                     WHERE ak.keyword_id = k.id AND a.state = 'active') AS counted
+             FROM keywords k)
+         WHERE active <> counted LIMIT 1",
+        [],
+        |r| {
+            let (path, active, counted): (String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            Ok(format!(
+                "the keyword \"{path}\" counts {active} items; {counted} carry it"
+            ))
+        },
+    )
+    .optional()
 }
 
 #[cfg(test)]
@@ -134,6 +154,49 @@ mod tests {
         assert_eq!(active_bytes(&conn).unwrap(), 0);
         assert_eq!(trashed_bytes_except(&conn, 1).unwrap(), 0);
         assert_eq!(tallies_disagree(&conn).unwrap(), None);
+    }
+
+    #[test]
+    fn keyword_counts_follow_links_trash_restore_and_deletion() {
+        let conn = library();
+        let counts = |conn: &Connection| -> Vec<(String, u64)> {
+            super::super::culling::keyword_counts(conn).unwrap()
+        };
+        conn.execute_batch(
+            "INSERT INTO keywords(id, path, path_key) VALUES (1, 'A', 'a'), (2, 'B', 'b');
+             INSERT INTO asset_keywords VALUES (1, 1), (2, 1), (3, 1), (3, 2);",
+        )
+        .unwrap();
+        assert_eq!(counts(&conn), [("A".to_string(), 3), ("B".to_string(), 1)]);
+        conn.execute_batch(
+            "UPDATE assets SET state = 'trashed' WHERE id IN (1, 3);
+             UPDATE assets SET missing = 1 WHERE id = 2;",
+        )
+        .unwrap();
+        assert_eq!(counts(&conn), [("A".to_string(), 1), ("B".to_string(), 0)]);
+        // A link to a trashed asset counts once it is back.
+        conn.execute_batch(
+            "INSERT INTO asset_keywords VALUES (1, 2);
+             UPDATE assets SET state = 'active' WHERE id = 1;",
+        )
+        .unwrap();
+        assert_eq!(counts(&conn), [("A".to_string(), 2), ("B".to_string(), 1)]);
+        conn.execute_batch(
+            "DELETE FROM asset_keywords WHERE asset_id = 2;
+             DELETE FROM assets WHERE id = 1;
+             DELETE FROM assets WHERE id = 3;",
+        )
+        .unwrap();
+        assert_eq!(counts(&conn), [("A".to_string(), 0), ("B".to_string(), 0)]);
+        assert_eq!(tallies_disagree(&conn).unwrap(), None);
+        conn.execute_batch("UPDATE keywords SET active = 5 WHERE id = 2;")
+            .unwrap();
+        assert!(
+            tallies_disagree(&conn)
+                .unwrap()
+                .unwrap()
+                .contains("\"B\" counts 5")
+        );
     }
 
     #[test]
