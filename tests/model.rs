@@ -40,6 +40,8 @@ struct MAsset {
     /// What the user gave it: rating, flag, label, keywords (lowercase: one keyword
     /// whatever its case).
     culling: MCulling,
+    /// With writing XMP on, a change was made to it: its sidecar says what it carries.
+    in_sidecar: bool,
 }
 
 type MCulling = (u8, Flag, Option<Label>, BTreeSet<String>);
@@ -170,6 +172,8 @@ impl Model {
 
 struct Run {
     f: Fixture,
+    /// Changes also go into the items' XMP sidecars (every other sequence).
+    write_xmp: bool,
     model: Model,
     rng: fastrand::Rng,
     counter: u64,
@@ -186,8 +190,12 @@ impl Run {
             ..Default::default()
         };
         model.high_water = f.clock_now();
+        let mut f = f;
+        let write_xmp = seed % 2 == 0;
+        f.lib.set_write_xmp(write_xmp).expect("the setting");
         Run {
             f,
+            write_xmp,
             model,
             rng: fastrand::Rng::with_seed(seed),
             counter: 0,
@@ -336,6 +344,7 @@ impl Run {
                     hash: shoebox_hash(path).ok_or("unreadable source")?,
                     state: State::Active,
                     culling: Default::default(),
+                    in_sidecar: false,
                 },
             );
         }
@@ -591,6 +600,9 @@ impl Run {
             (Ok(n), false) => Err(format!("cull of {ids:?} took {n:?}, but one is not active")),
             (Err(_), false) => Ok(()),
             (Ok(culled), true) => {
+                if !culled.unwritten.is_empty() {
+                    return Err(format!("sidecars not written: {:?}", culled.unwritten));
+                }
                 let before: Vec<(AssetId, _)> = ids
                     .iter()
                     .filter_map(|id| match id {
@@ -603,6 +615,7 @@ impl Run {
                     let Some(m) = self.model.assets.get_mut(a) else {
                         continue;
                     };
+                    m.in_sidecar |= self.write_xmp;
                     let c = &mut m.culling;
                     match &change {
                         Cull::Rate(r) => c.0 = r.stars(),
@@ -739,6 +752,9 @@ impl Run {
                 return Err(format!("{id} in the Trash: culling {c:?}, model {want:?}"));
             }
         }
+        if self.write_xmp {
+            self.check_sidecars()?;
+        }
         let mut names: HashMap<(Option<CollectionId>, String), AssetId> = HashMap::new();
         for (id, name, c) in &got {
             if let Some(other) = names.insert((*c, name.to_lowercase()), *id) {
@@ -817,6 +833,55 @@ impl Run {
             return Err(format!(
                 "collections differ: library {cols:?}, model {want_cols:?}"
             ));
+        }
+        Ok(())
+    }
+}
+
+impl Run {
+    /// Each active item changed with writing XMP on has a sidecar of its own (registered
+    /// as its file) that reads back as what the model says it carries.
+    fn check_sidecars(&self) -> Result<(), String> {
+        let places = self.f.lib.file_places().map_err(|e| e.to_string())?;
+        let mut seen = std::collections::HashSet::new();
+        for (id, m) in &self.model.assets {
+            if m.state != State::Active || !m.in_sidecar {
+                continue;
+            }
+            let sidecar = places
+                .iter()
+                .find(|p| {
+                    p.id == ItemId::Asset(*id) && p.path.extension().is_some_and(|e| e == "xmp")
+                })
+                .ok_or_else(|| format!("{id} has no sidecar"))?;
+            if !seen.insert(sidecar.path.clone()) {
+                return Err(format!(
+                    "{id} shares its sidecar {}",
+                    sidecar.path.display()
+                ));
+            }
+            let facts = shoebox::media::xmp::read_file(&sidecar.path)
+                .map_err(|e| format!("{id}: its sidecar: {e}"))?;
+            let (stars, flag, label, keywords) = &m.culling;
+            let rating = if *flag == Flag::Reject || *stars == 0 {
+                None
+            } else {
+                Rating::new(*stars)
+            };
+            let said: BTreeSet<String> = facts
+                .keywords
+                .iter()
+                .map(|k| k.path().to_lowercase())
+                .collect();
+            let want_flag = (*flag == Flag::Reject).then_some(Flag::Reject);
+            if (facts.rating, facts.flag, facts.label, &said)
+                != (rating, want_flag, *label, keywords)
+            {
+                return Err(format!(
+                    "{id}: its sidecar says {facts:?}, model {:?}",
+                    m.culling
+                ));
+            }
         }
         Ok(())
     }

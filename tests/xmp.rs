@@ -531,6 +531,34 @@ fn xmp_of_two_items_of_one_stem_goes_into_two_sidecars() {
     f.assert_integrity();
 }
 
+/// Two items whose names differ only in case: where the file system ignores case (Windows,
+/// macOS; Wine too) `img_1.xmp` is `IMG_1.xmp`, the first item's, so the second takes
+/// `img_1.JPG.xmp`; where it does not, each has its own `NAME.xmp`. Never one sidecar for
+/// both.
+#[test]
+fn xmp_of_two_items_whose_names_differ_in_case_goes_into_two_sidecars() {
+    let mut f = Fixture::new();
+    let shoot = shoot_in_place(&mut f, &[("IMG_1.jpg", b"upper"), ("img_1.JPG", b"lower")]);
+    // The second item's name is made its own in the collection ("img_1 (2).JPG"); its
+    // file keeps its name.
+    let names = f.active_names();
+    let [first, second] = names.as_slice() else {
+        return; // one file on this file system: nothing to tell apart
+    };
+    let (upper, lower) = (f.asset_named(first).id, f.asset_named(second).id);
+    assert!(culls(&mut f, upper, &[Cull::Rate(Rating::new(1).unwrap())]).is_empty());
+    assert!(culls(&mut f, lower, &[Cull::Rate(Rating::new(5).unwrap())]).is_empty());
+    let mut ratings: Vec<Option<u8>> = std::fs::read_dir(&shoot)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xmp"))
+        .map(|p| xmp::read_file(&p).unwrap().rating.map(Rating::stars))
+        .collect();
+    ratings.sort();
+    assert_eq!(ratings, [Some(1), Some(5)]);
+    f.assert_integrity();
+}
+
 /// Renaming or deleting a keyword rewrites the sidecars of the items that carried it.
 #[test]
 fn xmp_follows_a_keyword_renamed_or_deleted() {

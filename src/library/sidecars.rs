@@ -154,15 +154,25 @@ impl Library {
         let (stem, _) = fsops::split_ext(&name);
         let mut tried = None;
         for candidate in [format!("{stem}.xmp"), format!("{name}.xmp")] {
-            let Some(stored) = main_path
+            let Some(mut stored) = main_path
                 .with_file_name(&candidate)
                 .to_str()
                 .map(String::from)
             else {
                 continue;
             };
+            let mut path = self.home_path(&stored, main.in_place)?;
+            // Where names differing in case are one file (Windows, macOS), the file there
+            // may be another item's under its own spelling: that spelling is the one asked
+            // about.
+            if let Some(there) = spelled_on_disk(&path)
+                && there != candidate
+                && let Some(respelled) = main_path.with_file_name(&there).to_str()
+            {
+                stored = respelled.to_string();
+                path = self.home_path(&stored, main.in_place)?;
+            }
             let taken = files::owner_of(&self.conn, &stored)?.is_some_and(|a| a != main.asset);
-            let path = self.home_path(&stored, main.in_place)?;
             let blocked = fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file());
             if !taken && !blocked {
                 return Ok(Ok(stored));
@@ -174,6 +184,27 @@ impl Library {
             reason: "its names (NAME.xmp, NAME.EXT.xmp) are another item's file or a folder".into(),
         }))
     }
+}
+
+/// The name the file at `path` has in its folder, when it is there (on a file system that
+/// ignores case, it may be spelled otherwise than `path`).
+fn spelled_on_disk(path: &Path) -> Option<String> {
+    fs::symlink_metadata(path).ok()?;
+    let name = path.file_name()?.to_str()?;
+    let mut found = None;
+    for entry in fs::read_dir(path.parent()?).ok()?.flatten() {
+        let there = entry.file_name();
+        let Some(there) = there.to_str() else {
+            continue;
+        };
+        if there == name {
+            return Some(there.to_string());
+        }
+        if there.eq_ignore_ascii_case(name) || there.to_lowercase() == name.to_lowercase() {
+            found = Some(there.to_string());
+        }
+    }
+    found
 }
 
 /// The sidecar's bytes (`None`: there is none yet), or why it is left alone.
