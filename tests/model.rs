@@ -191,7 +191,7 @@ impl Run {
         };
         model.high_water = f.clock_now();
         let mut f = f;
-        let write_xmp = seed % 2 == 0;
+        let write_xmp = seed.is_multiple_of(2);
         f.lib.set_write_xmp(write_xmp).expect("the setting");
         Run {
             f,
