@@ -206,6 +206,8 @@ fn gallery_views_read_from_indexes_match_sorting_every_asset() {
             SortKey::Date,
             SortKey::Imported,
             SortKey::Rating,
+            SortKey::Flag,
+            SortKey::Label,
             SortKey::Name,
             SortKey::Size,
             SortKey::Kind,
@@ -228,7 +230,7 @@ fn gallery_views_read_from_indexes_match_sorting_every_asset() {
             }
         }
     }
-    assert_eq!(views, 3 * 6 * 2 * searches.len());
+    assert_eq!(views, 3 * 8 * 2 * searches.len());
     let nothing = [
         "xyz",
         "\"cheese\"",

@@ -23,6 +23,10 @@ pub enum SortKey {
     Imported,
     /// The stars.
     Rating,
+    /// Rejects, then neither, then picks.
+    Flag,
+    /// No label, then red, yellow, green, blue, purple.
+    Label,
     Name,
     Size,
     Kind,
@@ -233,6 +237,8 @@ impl Library {
             SortKey::Date => store::Order::Date,
             SortKey::Imported => store::Order::Imported,
             SortKey::Rating => store::Order::Rating,
+            SortKey::Flag => store::Order::Flag,
+            SortKey::Label => store::Order::Label,
             SortKey::Name => store::Order::Name,
             SortKey::Size => store::Order::Size,
             SortKey::Kind => store::Order::Kind,
@@ -592,6 +598,13 @@ pub fn asset_sort_key(a: &AssetInfo, key: SortKey) -> (i64, String, i64) {
         SortKey::Date => a.captured_at.unwrap_or(a.imported_at),
         SortKey::Imported => a.imported_at,
         SortKey::Rating => i64::from(a.culling.rating.stars()),
+        SortKey::Flag => a.culling.flag.code(),
+        SortKey::Label => a.culling.label.map_or(0, |l| {
+            1 + crate::store::culling::Label::ALL
+                .iter()
+                .position(|x| *x == l)
+                .unwrap_or(0) as i64
+        }),
         SortKey::Name => 0,
         SortKey::Size => a.size as i64,
         SortKey::Kind => a.asset_kind as i64,

@@ -21,6 +21,10 @@ pub enum Order {
     Imported,
     /// The stars.
     Rating,
+    /// Rejects, then neither, then picks.
+    Flag,
+    /// No label, then red, yellow, green, blue, purple.
+    Label,
     Name,
     Size,
     /// Images, videos, audio, other files.
@@ -28,25 +32,32 @@ pub enum Order {
 }
 
 impl Order {
-    /// Its index (see migrations 12 and 15).
+    /// Its index (see migrations 12, 15 and 17).
     fn index(self) -> &'static str {
         match self {
             Order::Date => "assets_by_date",
             Order::Imported => "assets_by_import",
             Order::Rating => "assets_by_rating",
+            Order::Flag => "assets_by_flag",
+            Order::Label => "assets_by_label",
             Order::Name => "assets_by_name",
             Order::Size => "assets_by_size",
             Order::Kind => "assets_by_kind",
         }
     }
 
-    /// The expression its index is on (see migrations 12 and 15); the query must say it the same
+    /// The expression its index is on (see migrations 12, 15 and 17); the query must say it the same
     /// way for SQLite to use that index.
     fn key(self) -> &'static str {
         match self {
             Order::Date => "ifnull(a.captured_at, a.imported_at)",
             Order::Imported => "a.imported_at",
             Order::Rating => "a.rating",
+            Order::Flag => "a.flag",
+            Order::Label => {
+                "CASE a.label WHEN 'red' THEN 1 WHEN 'yellow' THEN 2 WHEN 'green' THEN 3 \
+                 WHEN 'blue' THEN 4 WHEN 'purple' THEN 5 ELSE 0 END"
+            }
             Order::Name => "a.name_key",
             Order::Size => "a.size",
             Order::Kind => {

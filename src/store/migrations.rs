@@ -441,6 +441,15 @@ pub const MIGRATIONS: &[&str] = &[
         DELETE FROM asset_keywords WHERE asset_id = old.id;
     END;
     "#,
+    // 17: the Gallery sorts by flag and by colour label from an index, as by the other keys
+    // (the label's order: none, then as the keys 6-9 and purple).
+    r#"
+    CREATE INDEX assets_by_flag ON assets(flag, name_key, id, size) WHERE state = 'active';
+    CREATE INDEX assets_by_label ON assets(
+        CASE label WHEN 'red' THEN 1 WHEN 'yellow' THEN 2 WHEN 'green' THEN 3
+                   WHEN 'blue' THEN 4 WHEN 'purple' THEN 5 ELSE 0 END,
+        name_key, id, size) WHERE state = 'active';
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -46,6 +46,8 @@ pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
                     SortKey::Date,
                     SortKey::Imported,
                     SortKey::Rating,
+                    SortKey::Flag,
+                    SortKey::Label,
                     SortKey::Name,
                     SortKey::Size,
                     SortKey::Kind,
@@ -159,6 +161,8 @@ fn sort_name(k: SortKey) -> &'static str {
         SortKey::Date => "Capture date",
         SortKey::Imported => "Import date",
         SortKey::Rating => "Rating",
+        SortKey::Flag => "Flag",
+        SortKey::Label => "Colour label",
         SortKey::Name => "Name",
         SortKey::Size => "Size",
         SortKey::Kind => "Kind",
@@ -322,6 +326,8 @@ pub fn content_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
     let columns = [
         (1, SortKey::Name),
         (2, SortKey::Rating),
+        (3, SortKey::Flag),
+        (4, SortKey::Label),
         (5, SortKey::Kind),
         (6, SortKey::Size),
         (8, SortKey::Date),
@@ -344,7 +350,7 @@ pub fn content_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
             "Capture date",
             "Location",
         ],
-        sortable: &[1, 2, 5, 6, 8],
+        sortable: &[1, 2, 3, 4, 5, 6, 8],
         sorted: columns
             .iter()
             .find(|(_, k)| *k == sort.key)
