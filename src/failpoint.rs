@@ -24,6 +24,7 @@ pub const ALL: &[&str] = &[
     "restore.after_sync",
     "purge.after_claim",
     "purge.after_unlink",
+    "xmp.after_intent",
     "xmp.after_temp",
     "xmp.after_rename",
 ];

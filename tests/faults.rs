@@ -114,7 +114,7 @@ fn run_to(point: &str, s: &mut Scene, variant: usize) {
             // A new sidecar beside the file kept in place.
             f.lib.set_write_xmp(true).unwrap();
             let rate = Cull::Rate(Rating::new(4).unwrap());
-            let _ = f.lib.cull(&[s.in_place], &rate);
+            let _ = f.lib.cull(&[s.in_place, s.copies[1]], &rate);
         }
         other => panic!("no scenario reaches {other}"),
     }
@@ -142,6 +142,12 @@ fn every_failpoint_crashed_in_turn_loses_nothing_and_leaves_nothing_stuck() {
             );
             crashes += 1;
             s.f.reopen();
+            // Reopening finished or removed what the crash left half done.
+            let left: Vec<_> = crate::common::files_under(s.f.dir.path())
+                .into_iter()
+                .filter(|p| p.to_string_lossy().ends_with(".shoebox-tmp"))
+                .collect();
+            assert!(left.is_empty(), "{point}: hidden files left: {left:?}");
             let src = s.f.src();
             let outside = s.f.dir.path().join("outside");
             if let Err(e) = check_invariants(&s.f.lib, &s.f.root(), &s.keep, &[&src, &outside]) {
@@ -178,13 +184,21 @@ fn every_failpoint_crashed_in_turn_loses_nothing_and_leaves_nothing_stuck() {
                     );
                 }
                 Some("xmp") => {
-                    // The library had the rating before the sidecar was written; the
-                    // sidecar, once written again, has it too.
-                    let rated = s.f.lib.culling_of(s.in_place).unwrap().rating;
-                    assert_eq!(rated.stars(), 4, "{point}: the library keeps the rating");
-                    let sidecar = outside.join("kept-here.xmp");
-                    let read = shoebox::media::xmp::read_file(&sidecar);
-                    assert_eq!(read.map(|x| x.rating), Ok(Rating::new(4)), "{point}");
+                    // The library had the rating before the sidecars were written; each
+                    // sidecar (beside the file kept in place, and in the library beside a
+                    // copy), once written again, has it too, and is its item's.
+                    let places = s.f.lib.file_places().unwrap();
+                    for id in [s.in_place, s.copies[1]] {
+                        let rated = s.f.lib.culling_of(id).unwrap().rating;
+                        assert_eq!(rated.stars(), 4, "{point}: the library keeps the rating");
+                        let sidecar = places
+                            .iter()
+                            .find(|p| p.id == id && p.path.extension().is_some_and(|e| e == "xmp"))
+                            .unwrap_or_else(|| panic!("{point}: {id} has its sidecar"));
+                        let read = shoebox::media::xmp::read_file(&sidecar.path);
+                        assert_eq!(read.map(|x| x.rating), Ok(Rating::new(4)), "{point}");
+                    }
+                    assert!(outside.join("kept-here.xmp").exists());
                     assert_eq!(s.f.lib.check_files().unwrap().changed, Vec::<String>::new());
                 }
                 _ => {}

@@ -1,6 +1,7 @@
 //! The kill -9 harness: the real `shoebox` binary runs random commands (import by copy, of
 //! folders that become collections, and in place; trash, collections too; restore, of items
-//! inside trashed collections too; delete permanently, Empty Trash, sweep) and is killed with
+//! inside trashed collections too; delete permanently, Empty Trash, sweep; rate, tag and label,
+//! written into XMP sidecars) and is killed with
 //! SIGKILL at a random moment, or aborted at a random failpoint (`SHOEBOX_FAILPOINT`). After
 //! every kill the library is opened (which runs recovery) and checked: nothing lost that the
 //! user did not delete, no orphan copy, no record claiming a move that did not happen, the
@@ -184,6 +185,24 @@ impl Harness {
                 may_destroy = trashed_hashes;
                 args = vec!["empty-trash".into(), "--yes".into()];
             }
+            94..=97 if !active.is_empty() => {
+                // Culling, written into the items' XMP sidecars (the setting is on).
+                let n = self.rng.usize(1..30);
+                let change: [String; 2] = match self.rng.u8(..3) {
+                    0 => ["rate".into(), self.rng.u8(..=5).to_string()],
+                    1 => ["tag".into(), "Places|Porto".into()],
+                    _ => ["label".into(), "red".into()],
+                };
+                let assets: Vec<ItemId> = active
+                    .iter()
+                    .filter(|i| i.asset().is_some())
+                    .copied()
+                    .collect();
+                args = change
+                    .into_iter()
+                    .chain(pick(&mut self.rng, &assets, n))
+                    .collect();
+            }
             _ => {
                 self.now += self.rng.i64(1..20) * SECS_PER_DAY;
                 may_destroy = trashed_hashes;
@@ -278,7 +297,9 @@ fn kill_9_at_random_moments_loses_no_file_and_leaves_no_orphan() {
         keep: HashSet::new(),
         log: Vec::new(),
     };
-    drop(h.open());
+    h.open()
+        .set_write_xmp(true)
+        .expect("writing XMP sidecars is turned on");
     let mut interrupted = 0;
     let mut from_inside = 0;
     for round in 0..kills {
@@ -305,6 +326,12 @@ fn kill_9_at_random_moments_loses_no_file_and_leaves_no_orphan() {
             let tail: Vec<&String> = h.log.iter().rev().take(8).collect();
             panic!("after round {round}: {e}\nlast rounds (newest first): {tail:#?}");
         }
+        // No hidden file of a sidecar's write is left once the library was opened.
+        let left: Vec<PathBuf> = files_under(h.dir.path())
+            .into_iter()
+            .filter(|p| p.to_string_lossy().ends_with(".shoebox-tmp"))
+            .collect();
+        assert!(left.is_empty(), "after round {round}: {left:?}");
         h.drop_imported_sources(&lib);
     }
     eprintln!(

@@ -26,6 +26,7 @@ impl Library {
     /// copies of an import that never finished.
     pub(crate) fn recover(&mut self) -> Result<()> {
         self.settle_pending_copies()?;
+        self.settle_sidecar_writes()?;
         for (id, in_place, via) in self.assets_in_state(AssetState::Trashing)? {
             match self.settle_files(id, in_place, Toward::Trash) {
                 Ok(ok) => {

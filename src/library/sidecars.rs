@@ -55,29 +55,150 @@ impl Library {
 
     /// When writing XMP is on, writes into the sidecar of each of `assets` in the Gallery
     /// what it carries now: the sidecars that could not be written, each with why.
+    ///
+    /// All of them as one protocol: each write is planned (what to write, where); the
+    /// intents are recorded (the hidden files, and the sidecars made new, with the hash of
+    /// what goes there); each sidecar is written; what was written is recorded and the
+    /// intents cleared. After a crash, [`Library::settle_sidecar_writes`] finishes what
+    /// the intents say.
     pub(crate) fn write_sidecars(&mut self, assets: &[AssetId]) -> Result<Vec<Unwritten>> {
         if assets.is_empty() || !self.write_xmp()? {
             return Ok(Vec::new());
         }
         let mut unwritten = Vec::new();
+        let mut plans = Vec::new();
         for &asset in assets {
-            if let Err(problem) = self.write_sidecar(asset)? {
-                log::warn!("{problem}");
-                unwritten.push(problem);
+            match self.plan_sidecar(asset)? {
+                Ok(Some(plan)) => plans.push(plan),
+                Ok(None) => {}
+                Err(problem) => unwritten.push(problem),
             }
+        }
+        if !plans.is_empty() {
+            let tx = store::write_tx(&mut self.conn)?;
+            for plan in &plans {
+                for intent in plan.intents() {
+                    files::intend(&tx, &intent)?;
+                }
+            }
+            tx.commit()?;
+            crate::failpoint::hit("xmp.after_intent");
+            let mut done = Vec::new();
+            for plan in &plans {
+                let written = if plan.bytes.is_some() {
+                    replace_durably(plan)
+                } else {
+                    Ok(())
+                };
+                match written.and_then(|()| seen_now(&plan.path)) {
+                    Ok(seen) => done.push((plan, seen)),
+                    Err(e) => unwritten.push(Unwritten {
+                        path: plan.path.clone(),
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+            let tx = store::write_tx(&mut self.conn)?;
+            for (plan, (dev, ino, seen)) in done {
+                let written = files::Written {
+                    size: plan.size,
+                    hash: &plan.hash,
+                    dev,
+                    ino,
+                    seen: &seen,
+                };
+                match plan.file_id {
+                    Some(id) => files::rewritten(&tx, id, &written)?,
+                    None => files::add_sidecar(&tx, plan.asset, &plan.stored, &written)?,
+                }
+            }
+            for plan in &plans {
+                for intent in plan.intents() {
+                    files::settled(&tx, intent.path)?;
+                }
+            }
+            tx.commit()?;
+        }
+        for problem in &unwritten {
+            log::warn!("{problem}");
         }
         Ok(unwritten)
     }
 
-    /// Writes one asset's sidecar. The outer error is the library's; the inner one names
-    /// a sidecar left as it was.
-    fn write_sidecar(&mut self, asset: AssetId) -> Result<std::result::Result<(), Unwritten>> {
+    /// After a crash: what the intents of an unfinished write say is finished. A hidden
+    /// file left is removed; a sidecar that holds what was being written is recorded as
+    /// the item's (one that holds anything else is left as it is, and not recorded).
+    pub(crate) fn settle_sidecar_writes(&mut self) -> Result<()> {
+        let intents = files::intents(&self.conn)?;
+        if intents.is_empty() {
+            return Ok(());
+        }
+        let mut finished = Vec::new();
+        for intent in &intents {
+            let Ok(path) = self.home_path(&intent.path, intent.in_place) else {
+                continue;
+            };
+            if intent.temp {
+                if let (Some(dir), Some(name)) =
+                    (path.parent(), path.file_name().and_then(|n| n.to_str()))
+                    && let Err(e) = fsops::unlink_in(dir, name)
+                {
+                    log::warn!("recovery could not remove {}: {e}", path.display());
+                }
+                continue;
+            }
+            let Ok(hashed) = fsops::hash_regular_file(&path) else {
+                continue;
+            };
+            if hashed.hash != intent.hash {
+                continue;
+            }
+            let Ok((_, _, seen)) = seen_now(&path) else {
+                continue;
+            };
+            finished.push((intent, hashed, seen));
+        }
+        let tx = store::write_tx(&mut self.conn)?;
+        for (intent, hashed, seen) in &finished {
+            let written = files::Written {
+                size: hashed.size,
+                hash: &hashed.hash,
+                dev: hashed.dev,
+                ino: hashed.ino,
+                seen,
+            };
+            match intent.file_id {
+                Some(id) => files::rewritten(&tx, id, &written)?,
+                None if files::owner_of(&tx, &intent.path)?.is_none() => {
+                    files::add_sidecar(&tx, intent.asset, &intent.path, &written)?;
+                }
+                None => {}
+            }
+        }
+        for intent in &intents {
+            files::settled(&tx, &intent.path)?;
+        }
+        tx.commit()?;
+        log::info!(
+            "recovery: settled {} XMP sidecar writes",
+            intents.iter().filter(|i| !i.temp).count()
+        );
+        Ok(())
+    }
+
+    /// What writing one asset's sidecar takes: `None` when there is nothing to do (no
+    /// main file, or its sidecar already says it all); the inner error names a sidecar
+    /// that is left as it was.
+    fn plan_sidecar(
+        &mut self,
+        asset: AssetId,
+    ) -> Result<std::result::Result<Option<Plan>, Unwritten>> {
         let records = files::files_of_active(&self.conn, asset)?;
         let Some(main) = records.iter().find(|f| f.role == "main") else {
-            return Ok(Ok(()));
+            return Ok(Ok(None));
         };
         let Some(given) = culling::culling_of(&self.conn, asset)? else {
-            return Ok(Ok(()));
+            return Ok(Ok(None));
         };
         let registered = records
             .iter()
@@ -107,35 +228,42 @@ impl Library {
                 keywords: &given.keywords,
             },
         ) {
-            Ok(packet) => packet,
+            Ok(packet) => packet.into_bytes(),
             Err(reason) => return Ok(Err(unwritten(format!("{reason}; it was left as it is")))),
         };
-        if existing.as_deref() != Some(packet.as_bytes())
-            && let Err(e) = replace_durably(&path, packet.as_bytes())
-        {
-            return Ok(Err(unwritten(e.to_string())));
+        let same = existing.as_deref() == Some(packet.as_slice());
+        if same && file_id.is_some() {
+            return Ok(Ok(None));
         }
-        // What is there now is recorded, so the file check does not take it for a change.
-        let (hashed, seen) = match fsops::hash_regular_file(&path)
-            .and_then(|h| Ok((fs::symlink_metadata(&path)?, h)))
-        {
-            Ok((meta, hashed)) => (hashed, super::check::fingerprint(&meta)),
-            Err(e) => return Ok(Err(unwritten(format!("it can't be read back: {e}")))),
+        let (size, hash) = fsops::hash_reader(packet.as_slice())
+            .map_err(|e| super::LibraryError::io("hashing a sidecar", &path, e))?;
+        // The hidden file it is written to first, beside it.
+        let mut random = [0u8; 6];
+        crate::platform::random_bytes(&mut random)
+            .map_err(|e| super::LibraryError::io("naming a sidecar's new version", &path, e))?;
+        let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let temp_name = format!(".{name}.{suffix}.shoebox-tmp");
+        let Some(temp_stored) = Path::new(&stored)
+            .with_file_name(&temp_name)
+            .to_str()
+            .map(String::from)
+        else {
+            return Ok(Err(unwritten("its folder's name is not UTF-8".into())));
         };
-        let written = files::Written {
-            size: hashed.size,
-            hash: &hashed.hash,
-            dev: hashed.dev,
-            ino: hashed.ino,
-            seen: &seen,
-        };
-        let tx = store::write_tx(&mut self.conn)?;
-        match file_id {
-            Some(id) => files::rewritten(&tx, id, &written)?,
-            None => files::add_sidecar(&tx, asset, &stored, &written)?,
-        }
-        tx.commit()?;
-        Ok(Ok(()))
+        Ok(Ok(Some(Plan {
+            asset,
+            temp: path.with_file_name(&temp_name),
+            temp_stored,
+            path,
+            stored,
+            in_place: main.in_place,
+            file_id,
+            new_file: existing.is_none(),
+            bytes: (!same).then_some(packet),
+            size,
+            hash,
+        })))
     }
 
     /// Where a new sidecar of the asset whose main file is stored at `main` goes:
@@ -233,30 +361,74 @@ fn read_existing(path: &Path) -> std::result::Result<Option<Vec<u8>>, String> {
     Ok(Some(bytes))
 }
 
-/// Puts `bytes` at `path` whole or not at all: written to a hidden file beside it,
-/// flushed, renamed over it, and the folder flushed.
-fn replace_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let mut random = [0u8; 6];
-    crate::platform::random_bytes(&mut random)?;
-    let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    let temp = dir.join(format!(".{name}.{suffix}.shoebox-tmp"));
+/// One sidecar to write.
+struct Plan {
+    asset: AssetId,
+    /// Where it goes, as stored and on disk.
+    stored: String,
+    path: PathBuf,
+    in_place: bool,
+    /// The hidden file written first, as stored and on disk.
+    temp_stored: String,
+    temp: PathBuf,
+    /// Its record, when it is the item's already.
+    file_id: Option<i64>,
+    /// No file is there yet: it is made new (never replacing one that came meanwhile).
+    new_file: bool,
+    /// What to write; `None`: it holds that already (a sidecar another tool made, which
+    /// becomes the item's).
+    bytes: Option<Vec<u8>>,
+    size: u64,
+    hash: String,
+}
+
+impl Plan {
+    /// The intents recorded before writing: the hidden file, and the sidecar itself.
+    fn intents(&self) -> [files::Intent<'_>; 2] {
+        let intent = |path, temp| files::Intent {
+            path,
+            in_place: self.in_place,
+            asset: self.asset,
+            file_id: self.file_id,
+            hash: &self.hash,
+            temp,
+        };
+        [intent(&self.temp_stored, true), intent(&self.stored, false)]
+    }
+}
+
+/// The identity and fingerprint of the file at `path` now.
+fn seen_now(path: &Path) -> std::io::Result<(Option<i64>, Option<i64>, String)> {
+    let meta = fs::symlink_metadata(path)?;
+    let (dev, ino) = fsops::identity(path, &meta);
+    Ok((dev, ino, super::check::fingerprint(&meta)))
+}
+
+/// Puts a plan's bytes at its path whole or not at all: written to its hidden file beside
+/// it, flushed, renamed over it (a new one never replaces a file that came meanwhile), and
+/// the folder flushed.
+fn replace_durably(plan: &Plan) -> std::io::Result<()> {
+    let bytes = plan.bytes.as_deref().unwrap_or_default();
+    let dir = plan.path.parent().unwrap_or(Path::new("."));
     let written = (|| {
         let mut file = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&temp)?;
+            .open(&plan.temp)?;
         file.write_all(bytes)?;
         crate::platform::sync_file(&file)?;
         drop(file);
         crate::failpoint::hit("xmp.after_temp");
-        fs::rename(&temp, path)?;
+        if plan.new_file {
+            fsops::rename_noreplace(&plan.temp, &plan.path)?;
+        } else {
+            fs::rename(&plan.temp, &plan.path)?;
+        }
         crate::failpoint::hit("xmp.after_rename");
         fsops::fsync_dir(dir)
     })();
     if written.is_err() {
-        let _ = fs::remove_file(&temp);
+        let _ = fs::remove_file(&plan.temp);
     }
     written
 }

@@ -100,3 +100,66 @@ fn resize(conn: &Connection, asset: AssetId) -> rusqlite::Result<()> {
     .execute([asset])?;
     Ok(())
 }
+
+/// What Shoebox is about to write (see migration 18): a hidden file, or a sidecar and
+/// the hash of what goes into it.
+#[derive(Debug, Clone)]
+pub struct Intent<'a> {
+    /// As stored (inside the library, or absolute with `in_place`).
+    pub path: &'a str,
+    pub in_place: bool,
+    pub asset: AssetId,
+    /// The sidecar's record, when it is the asset's already.
+    pub file_id: Option<i64>,
+    pub hash: &'a str,
+    /// The hidden file written first (removed if a crash leaves it).
+    pub temp: bool,
+}
+
+/// An intent as read back.
+#[derive(Debug, Clone)]
+pub struct PendingWrite {
+    pub path: String,
+    pub in_place: bool,
+    pub asset: AssetId,
+    pub file_id: Option<i64>,
+    pub hash: String,
+    pub temp: bool,
+}
+
+/// Records an intent.
+pub fn intend(conn: &Connection, i: &Intent<'_>) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO pending_writes(path, in_place, asset_id, file_id, hash, temp)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        i.path, i.in_place, i.asset, i.file_id, i.hash, i.temp
+    ])?;
+    Ok(())
+}
+
+/// Forgets the intent for `path`.
+pub fn settled(conn: &Connection, path: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM pending_writes WHERE path = ?1")?
+        .execute([path])?;
+    Ok(())
+}
+
+/// Every intent left (by a crash).
+pub fn intents(conn: &Connection) -> rusqlite::Result<Vec<PendingWrite>> {
+    conn.prepare_cached(
+        "SELECT path, in_place, asset_id, file_id, hash, temp FROM pending_writes ORDER BY path",
+    )?
+    .query_map([], |r| {
+        Ok(PendingWrite {
+            path: r.get(0)?,
+            in_place: r.get(1)?,
+            asset: r.get(2)?,
+            file_id: r.get(3)?,
+            hash: r.get(4)?,
+            temp: r.get(5)?,
+        })
+    })?
+    .collect()
+}

@@ -450,6 +450,20 @@ pub const MIGRATIONS: &[&str] = &[
                    WHEN 'blue' THEN 4 WHEN 'purple' THEN 5 ELSE 0 END,
         name_key, id, size) WHERE state = 'active';
     "#,
+    // 18: what Shoebox is about to write into a sidecar (SPEC §5, write XMP), recorded
+    // before it writes: the hidden file it writes first, and the sidecar with the hash of
+    // what goes there. After a crash the library finishes from these (see
+    // `Library::settle_sidecar_writes`).
+    r#"
+    CREATE TABLE pending_writes (
+        path     TEXT PRIMARY KEY,
+        in_place INTEGER NOT NULL,
+        asset_id INTEGER NOT NULL,
+        file_id  INTEGER,
+        hash     TEXT NOT NULL,
+        temp     INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.
