@@ -1,5 +1,6 @@
 //! `shoebox import`: add files and folders.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::bail;
@@ -29,9 +30,13 @@ pub fn run(
     if json {
         print_json(&report)?;
     } else {
+        // One write for many lines (a million imported is a million lines).
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         for item in &report.imported {
-            println!("{}\t{}", item.id, super::shown(&item.name));
+            writeln!(out, "{}\t{}", item.id, super::shown(&item.name))?;
         }
+        out.flush()?;
+        drop(out);
         for m in &report.in_trash {
             eprintln!(
                 "not imported {}: the same file is in the Trash as {} \"{}\"; restore it with `shoebox restore {}` or import with --allow-trash-duplicates",
