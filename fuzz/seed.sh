@@ -18,7 +18,7 @@ seed psd "$data"/*.psd "$data"/hostile/*.psd
 seed svg "$data"/hostile/*.svg
 seed heif_meta "$data"/*.heic
 seed jpeg_scans "$data"/hostile/*.jpg
-seed xmp "$data"/xmp/*.xmp "$data"/*.dng
+seed xmp "$data"/xmp/*.xmp "$data"/*.dng "$data"/hostile/*.xmp
 # The probe's first byte picks the extension: these are the samples without one.
 mkdir -p corpus/probe
 for f in "$data"/*.cr2 "$data"/*.psd "$data"/*.heic "$data"/hostile/*.svg; do

@@ -377,3 +377,34 @@ fn hostile_reader_crashing_at_import_costs_each_file_its_size_only() {
         (0..4).map(|i| (Some(40 + i), Some(30))).collect::<Vec<_>>()
     );
 }
+
+/// Found by the `xmp` fuzz target: an `xmp:Rating` nested inside another property's value
+/// (here a description's text spliced around elements) is no rating of the picture. The
+/// reader took it for one and the writer left it in, so a rating written did not read back;
+/// both now take only the properties of an `rdf:Description`, as ExifTool does.
+#[test]
+fn hostile_xmp_with_a_rating_nested_in_another_property_reads_back_what_is_written() {
+    use shoebox::library::{Flag, Label, Rating};
+    use shoebox::media::xmp::{self, XmpWrite};
+    let packet = std::fs::read(hostile("xmp-nested-rating.xmp")).unwrap();
+    let read = xmp::parse(&packet).unwrap();
+    assert_eq!(
+        read.rating,
+        Rating::new(4),
+        "the rating of its rdf:Description"
+    );
+    let keywords = vec!["Places|Porto".to_string()];
+    let written = xmp::write_packet(
+        Some(&packet),
+        &XmpWrite {
+            rating: Rating::new(3).unwrap(),
+            flag: Flag::Pick,
+            label: Some(Label::Blue),
+            keywords: &keywords,
+        },
+    )
+    .unwrap();
+    let back = xmp::parse(written.as_bytes()).unwrap();
+    assert_eq!(back.rating, Rating::new(3));
+    assert_eq!(back.label, Some(Label::Blue));
+}

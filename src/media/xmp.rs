@@ -115,6 +115,14 @@ fn document(bytes: &[u8]) -> Result<roxmltree::Document<'_>, String> {
         .map_err(|e| format!("it is not well-formed XML ({e})"))
 }
 
+/// Whether an element is a property of the picture: a child of an `rdf:Description` (one
+/// deeper down is part of another property's value, a history entry or a structure, and
+/// says nothing of the picture). The reader and the writer take the same ones.
+fn is_property(node: &roxmltree::Node<'_, '_>) -> bool {
+    node.parent_element()
+        .is_some_and(|p| p.has_tag_name((NS_RDF, "Description")))
+}
+
 /// Reads one packet.
 pub fn parse(bytes: &[u8]) -> Result<XmpFacts, String> {
     let doc = document(bytes)?;
@@ -139,7 +147,7 @@ pub fn parse(bytes: &[u8]) -> Result<XmpFacts, String> {
             continue;
         }
         // …or as elements, a list's values in rdf:li.
-        let Some(ns) = node.tag_name().namespace() else {
+        let Some(ns) = node.tag_name().namespace().filter(|_| is_property(&node)) else {
             continue;
         };
         if !matches!(ns, NS_XMP | NS_DC | NS_LR | NS_DIGIKAM | NS_DARKTABLE) {
@@ -255,11 +263,7 @@ pub fn write_packet(existing: Option<&[u8]>, facts: &XmpWrite<'_>) -> Result<Str
                     cuts.push(a.range());
                 }
             }
-        } else if owned(node.tag_name().namespace(), node.tag_name().name())
-            && node
-                .parent_element()
-                .is_some_and(|p| p.has_tag_name((NS_RDF, "Description")))
-        {
+        } else if owned(node.tag_name().namespace(), node.tag_name().name()) && is_property(&node) {
             seen(node.tag_name().namespace(), node.tag_name().name());
             cuts.push(node.range());
         }
