@@ -247,7 +247,7 @@ impl ShoeboxApp {
                 self.send_cull(ids, change);
             }
             Command::TrashRejected => {
-                if let Some(query) = self.view_query.clone() {
+                if let Some(query) = self.view.query.clone() {
                     self.handle.send(Job::TrashRejected(query));
                 }
             }
@@ -400,7 +400,7 @@ impl ShoeboxApp {
             Command::Library(job) => self.handle.send(job),
             Command::ConfirmClock => {
                 self.handle.send(Job::ConfirmClock);
-                self.last_sweep = None;
+                self.timers.last_sweep = None;
             }
             Command::AskNewCollection(parent) => {
                 self.dialog = Some(Dialog::CollectionName {

@@ -75,7 +75,7 @@ impl ShoeboxApp {
             .filter_map(|(_, e)| Some((e.asset_kind?, e.hash.as_ref()?, e.trash_path.as_ref()?)));
         let mut reqs = Vec::new();
         for (kind, hash, path) in trash {
-            if matches!(kind, Kind::Image | Kind::Video) && self.made_ahead.insert(hash.clone()) {
+            if matches!(kind, Kind::Image | Kind::Video) && self.ahead.trash.insert(hash.clone()) {
                 reqs.push(Request {
                     key: hash.clone(),
                     path: path.clone(),
@@ -94,22 +94,22 @@ impl ShoeboxApp {
         let Some(thumbs) = &self.thumbs else {
             return;
         };
-        if !self.loaded || self.ahead_asked || thumbs.is_making_ahead() {
+        if !self.loaded || self.ahead.asked || thumbs.is_making_ahead() {
             return;
         }
-        if let Some(after) = self.ahead_next {
-            self.ahead_asked = true;
+        if let Some(after) = self.ahead.next {
+            self.ahead.asked = true;
             self.handle.send(Job::Ahead(after));
         }
     }
 
     /// A page of the Gallery's pictures to make thumbnails of ahead.
     fn on_ahead(&mut self, pictures: Vec<crate::library::AssetInfo>, more: bool) {
-        self.ahead_asked = false;
+        self.ahead.asked = false;
         let last = pictures.last().and_then(|a| a.id.asset());
         // After the last page, new imports come after the last id handed over.
-        self.ahead_next = if more { last } else { None };
-        self.ahead_last = last.or(self.ahead_last);
+        self.ahead.next = if more { last } else { None };
+        self.ahead.last = last.or(self.ahead.last);
         let Some(thumbs) = &self.thumbs else {
             return;
         };
@@ -192,20 +192,20 @@ impl ShoeboxApp {
         if !self.loaded {
             return;
         }
-        if self.watch.take_changed() && self.changed_outside_at.is_none() {
-            self.changed_outside_at = Some(self.now);
+        if self.watch.take_changed() && self.timers.changed_outside_at.is_none() {
+            self.timers.changed_outside_at = Some(self.now);
         }
-        let timer_due = !self.watch.is_watching() && self.now - self.last_check >= 60.0;
-        match self.changed_outside_at {
+        let timer_due = !self.watch.is_watching() && self.now - self.timers.last_check >= 60.0;
+        match self.timers.changed_outside_at {
             Some(at) if self.now - at >= 1.0 => {
-                self.changed_outside_at = None;
-                self.last_check = self.now;
+                self.timers.changed_outside_at = None;
+                self.timers.last_check = self.now;
                 self.handle.send(Job::CheckFiles);
             }
             Some(at) => ctx
                 .request_repaint_after(std::time::Duration::from_secs_f64(1.05 - (self.now - at))),
             None if timer_due => {
-                self.last_check = self.now;
+                self.timers.last_check = self.now;
                 self.handle.send(Job::CheckFiles);
             }
             None => {}
@@ -262,20 +262,20 @@ impl ShoeboxApp {
             let generation = self.rows.generation();
             self.handle.send(Job::Rows { ids, generation });
         }
-        if std::mem::take(&mut self.check_files_due) {
+        if std::mem::take(&mut self.timers.check_files_due) {
             self.handle.send(Job::CheckFiles);
-            self.folders_due = true;
+            self.timers.folders_due = true;
         }
-        if std::mem::take(&mut self.folders_due) {
+        if std::mem::take(&mut self.timers.folders_due) {
             self.handle.send(Job::Folders {
                 after: 0,
                 found: Default::default(),
             });
         }
-        if self.check_files_next_frame && self.view_loaded {
+        if self.timers.check_files_next_frame && self.view.loaded {
             // The Gallery's first view is in: its rows are asked for before the check.
-            self.check_files_next_frame = false;
-            self.check_files_due = true;
+            self.timers.check_files_next_frame = false;
+            self.timers.check_files_due = true;
             ctx.request_repaint();
         }
         for reply in self.handle.poll() {
@@ -297,7 +297,7 @@ impl ShoeboxApp {
             t.end_frame();
             let outputs = t.poll();
             if outputs.iter().any(|o| matches!(o, Output::Ready { .. })) {
-                self.pictures_arrived_at = Some(self.now);
+                self.timers.pictures_arrived_at = Some(self.now);
             }
             if !outputs.is_empty() {
                 self.textures.receive(ctx, outputs);
@@ -306,24 +306,24 @@ impl ShoeboxApp {
         // Two seconds after the last picture arrived the screen has settled: what it does
         // not show is released, and half a second later (the renderer frees textures at
         // the end of a frame) the memory goes back to the system.
-        if let Some(at) = self.pictures_arrived_at {
+        if let Some(at) = self.timers.pictures_arrived_at {
             let quiet = self.now - at;
             if quiet >= SETTLE_SECONDS {
                 if self.textures.settle() {
-                    self.return_memory_at = Some(self.now + 0.5);
+                    self.timers.return_memory_at = Some(self.now + 0.5);
                 }
-                self.pictures_arrived_at = None;
+                self.timers.pictures_arrived_at = None;
             }
         }
-        if let Some(at) = self.return_memory_at
+        if let Some(at) = self.timers.return_memory_at
             && self.now >= at
         {
             crate::gui::textures::return_freed_memory();
-            self.return_memory_at = None;
+            self.timers.return_memory_at = None;
         }
         let next = [
-            self.pictures_arrived_at.map(|t| t + SETTLE_SECONDS),
-            self.return_memory_at,
+            self.timers.pictures_arrived_at.map(|t| t + SETTLE_SECONDS),
+            self.timers.return_memory_at,
         ];
         if let Some(due) = next.into_iter().flatten().reduce(f64::min) {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(
@@ -333,17 +333,20 @@ impl ShoeboxApp {
         self.textures.begin_frame();
         // The sweep: at startup (once the Gallery's first view is in), then on the
         // library's timer.
-        if self.loaded && self.view_loaded {
+        if self.loaded && self.view.loaded {
             let interval = self.snap.sweep_interval_minutes.max(1) as f64 * 60.0;
-            let due = self.last_sweep.is_none_or(|t| self.now - t >= interval);
+            let due = self
+                .timers
+                .last_sweep
+                .is_none_or(|t| self.now - t >= interval);
             if due {
-                self.last_sweep = Some(self.now);
+                self.timers.last_sweep = Some(self.now);
                 self.handle.send(Job::Sweep);
             }
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(interval.min(60.0)));
             // Days left move on with the clock.
-            if self.now - self.last_refresh >= 60.0 {
-                self.last_refresh = self.now;
+            if self.now - self.timers.last_refresh >= 60.0 {
+                self.timers.last_refresh = self.now;
                 self.handle.send(Job::Refresh);
             }
         }
@@ -373,16 +376,16 @@ impl ShoeboxApp {
         }
         self.keyboard(ctx);
         self.refresh_shown();
-        if self.view_rest_due
+        if self.view.rest_due
             && self.shows_answer()
-            && let Some(query) = self.view_query.clone()
+            && let Some(query) = self.view.query.clone()
         {
-            self.view_rest_due = false;
+            self.view.rest_due = false;
             self.handle.send(Job::View {
                 query,
-                generation: self.view_generation,
+                generation: self.view.generation,
                 limit: None,
-                wanted: self.view_wanted.clone(),
+                wanted: self.view.wanted.clone(),
             });
         }
         self.settle_preview();
@@ -555,7 +558,7 @@ impl ShoeboxApp {
                 | Reply::Checked(..)
         ) {
             // In-place files may be in new folders: those to watch are read again.
-            self.folders_due = true;
+            self.timers.folders_due = true;
         }
         match reply {
             Reply::Snapshot(s) => {
@@ -583,22 +586,23 @@ impl ShoeboxApp {
                 self.rows.changed();
                 if first {
                     // Once the Gallery shows: the check is background work.
-                    self.check_files_next_frame = true;
+                    self.timers.check_files_next_frame = true;
                 }
                 // The assets changed since the view was read: it is read again (once the
                 // one on its way is in: see `Reply::View`).
-                if self.view_complete == self.view_generation
+                if self.view.complete == self.view.generation
                     && self
-                        .view_version
+                        .view
+                        .version
                         .is_some_and(|v| v < self.snap.assets_version)
                 {
                     self.gallery.dirty = true;
                 }
                 self.trash.dirty = true;
                 self.make_thumbnails_ahead();
-                if self.ahead_next.is_none() {
+                if self.ahead.next.is_none() {
                     // What came in since the last page is made ahead too.
-                    self.ahead_next = Some(self.ahead_last.unwrap_or(crate::library::AssetId(0)));
+                    self.ahead.next = Some(self.ahead.last.unwrap_or(crate::library::AssetId(0)));
                 }
                 self.trash_covers = crate::gui::tabs::trash::covers(&self.snap);
                 self.collection_counts = crate::gui::tabs::gallery::subtree_counts(&self.snap);
@@ -617,19 +621,19 @@ impl ShoeboxApp {
                 rejected,
                 groups,
             } => {
-                if generation == self.view_generation {
+                if generation == self.view.generation {
                     self.gallery.groups = std::sync::Arc::new(groups);
                     if complete {
                         self.gallery.rejected = rejected;
                     }
-                    self.view_loaded = true;
-                    self.view_answered = generation;
+                    self.view.loaded = true;
+                    self.view.answered = generation;
                     self.gallery.ids = std::sync::Arc::new(ids);
                     self.gallery.bytes = bytes;
                     self.gallery.reading_rest = !complete;
                     if complete {
-                        self.view_complete = generation;
-                        self.view_version = Some(version);
+                        self.view.complete = generation;
+                        self.view.version = Some(version);
                         if version < self.snap.assets_version {
                             // Read before a change this window has heard of.
                             self.gallery.dirty = true;
@@ -639,7 +643,7 @@ impl ShoeboxApp {
                         self.gallery.settle_reselect();
                     } else {
                         // The head shows; the rest is read once its rows are in.
-                        self.view_rest_due = true;
+                        self.view.rest_due = true;
                     }
                 }
             }
@@ -963,17 +967,18 @@ impl ShoeboxApp {
                     ViewMode::List => crate::library::Grouping::None,
                 },
             };
-            let limit = (self.view_query.as_ref() != Some(&query)).then_some(VIEW_HEAD);
-            self.view_generation += 1;
-            self.view_rest_due = false;
-            self.view_wanted
-                .store(self.view_generation, std::sync::atomic::Ordering::Relaxed);
-            self.view_query = Some(query.clone());
+            let limit = (self.view.query.as_ref() != Some(&query)).then_some(VIEW_HEAD);
+            self.view.generation += 1;
+            self.view.rest_due = false;
+            self.view
+                .wanted
+                .store(self.view.generation, std::sync::atomic::Ordering::Relaxed);
+            self.view.query = Some(query.clone());
             self.handle.send(Job::View {
                 query,
-                generation: self.view_generation,
+                generation: self.view.generation,
                 limit,
-                wanted: self.view_wanted.clone(),
+                wanted: self.view.wanted.clone(),
             });
         }
         self.refresh_trash();

@@ -49,60 +49,90 @@ pub struct ShoeboxApp {
     pub(crate) last_undo: Option<Undo>,
     /// The preferences as last saved; a difference wakes a frame so they are saved soon.
     pub(crate) saved_prefs: Prefs,
-    /// The missing/offline check waits until the Gallery's first view is in.
-    check_files_next_frame: bool,
-    check_files_due: bool,
-    /// The folders to watch are to be read again.
-    folders_due: bool,
+    /// When background work last ran, and what is due.
+    timers: Timers,
     /// When the process started, until the first frame with the library is logged.
     pub(crate) started: Option<std::time::Instant>,
-    last_sweep: Option<f64>,
-    last_refresh: f64,
     now: f64,
     /// Items directly in each collection, for the tree.
     pub(crate) collection_counts: std::collections::HashMap<CollectionId, usize>,
-    /// Content hashes of the Trash's pictures already handed to the thumbnail service to be
-    /// made ahead.
-    made_ahead: HashSet<String>,
-    /// Where the next page of the Gallery's pictures to make ahead starts (by id), and
-    /// whether it has been asked for; `None`: every page was handed over.
-    ahead_next: Option<crate::library::AssetId>,
-    ahead_asked: bool,
-    /// The last picture handed over to be made ahead.
-    ahead_last: Option<crate::library::AssetId>,
+    /// The pictures handed to the thumbnail service to be made ahead.
+    ahead: MakeAhead,
     /// The records of the Gallery's rows drawn.
     pub(crate) rows: crate::gui::rows::Rows,
-    /// The Gallery view last asked for: only its answer is taken.
-    view_generation: u64,
-    /// The same, shared with the library thread: a long read no longer wanted stops.
-    view_wanted: Arc<std::sync::atomic::AtomicU64>,
-    /// What the view last asked for shows (a new one is answered by its head first).
-    view_query: Option<crate::library::GalleryQuery>,
-    /// The view last answered in full (its head shows until then).
-    view_complete: u64,
-    /// The head of the view last asked for is in: the rest is asked for once its first
-    /// rows' records are (they come first).
-    view_rest_due: bool,
-    /// The version of the assets the view last answered in full was read at.
-    view_version: Option<u64>,
-    /// The Gallery's first view has arrived.
-    view_loaded: bool,
-    /// The last view answered.
-    view_answered: u64,
+    /// The Gallery view asked for, and what of it has been answered.
+    view: ViewRequest,
     /// File dialogs and exports, off the UI thread.
     pickers: crate::gui::pickers::Pickers,
     /// Changes made to the files outside Shoebox.
     watch: crate::gui::watch::FileWatch,
     /// The library's folder.
     root: PathBuf,
+}
+
+/// When background work last ran (seconds of the UI clock), and what is due.
+#[derive(Debug, Default)]
+struct Timers {
+    /// The missing/offline check waits until the Gallery's first view is in.
+    check_files_next_frame: bool,
+    check_files_due: bool,
+    /// The folders to watch are to be read again.
+    folders_due: bool,
+    last_sweep: Option<f64>,
+    last_refresh: f64,
+    last_check: f64,
     /// When a change outside was noticed, until the check it asks for is sent.
     changed_outside_at: Option<f64>,
-    last_check: f64,
-    /// When the last thumbnail or preview arrived (seconds of the UI clock), until the
-    /// textures have settled after it.
+    /// When the last thumbnail or preview arrived, until the textures have settled after it.
     pictures_arrived_at: Option<f64>,
     /// When to hand the memory of released textures back to the system.
     return_memory_at: Option<f64>,
+}
+
+/// The pictures handed to the thumbnail service to be made ahead.
+#[derive(Debug)]
+struct MakeAhead {
+    /// Content hashes of the Trash's pictures already handed over.
+    trash: HashSet<String>,
+    /// Where the next page of the Gallery's pictures starts (by id), and whether it has
+    /// been asked for; `None`: every page was handed over.
+    next: Option<crate::library::AssetId>,
+    asked: bool,
+    /// The last picture handed over.
+    last: Option<crate::library::AssetId>,
+}
+
+impl Default for MakeAhead {
+    fn default() -> MakeAhead {
+        MakeAhead {
+            trash: HashSet::new(),
+            next: Some(crate::library::AssetId(0)),
+            asked: false,
+            last: None,
+        }
+    }
+}
+
+/// The Gallery view asked for, and what of it has been answered.
+#[derive(Debug, Default)]
+struct ViewRequest {
+    /// The view last asked for: only its answer is taken.
+    generation: u64,
+    /// The same, shared with the library thread: a long read no longer wanted stops.
+    wanted: Arc<std::sync::atomic::AtomicU64>,
+    /// What the view last asked for shows (a new one is answered by its head first).
+    query: Option<crate::library::GalleryQuery>,
+    /// The view last answered in full (its head shows until then).
+    complete: u64,
+    /// The head of the view last asked for is in: the rest is asked for once its first
+    /// rows' records are (they come first).
+    rest_due: bool,
+    /// The version of the assets the view last answered in full was read at.
+    version: Option<u64>,
+    /// The Gallery's first view has arrived.
+    loaded: bool,
+    /// The last view answered.
+    answered: u64,
 }
 
 impl ShoeboxApp {
@@ -176,33 +206,15 @@ impl ShoeboxApp {
             last_undo: None,
             saved_prefs: prefs.clone(),
             started: None,
-            check_files_next_frame: false,
-            check_files_due: false,
-            folders_due: false,
-            last_sweep: None,
-            last_refresh: 0.0,
+            timers: Timers::default(),
             now: 0.0,
             collection_counts: std::collections::HashMap::new(),
-            made_ahead: HashSet::new(),
-            ahead_next: Some(crate::library::AssetId(0)),
-            ahead_asked: false,
-            ahead_last: None,
+            ahead: MakeAhead::default(),
             rows: Default::default(),
-            view_generation: 0,
-            view_wanted: Arc::default(),
-            view_query: None,
-            view_complete: 0,
-            view_rest_due: false,
-            view_version: None,
-            view_loaded: false,
-            view_answered: 0,
+            view: ViewRequest::default(),
             watch: crate::gui::watch::FileWatch::new(wake_watch.clone()),
             pickers: crate::gui::pickers::Pickers::new(wake_watch),
             root: root.clone(),
-            changed_outside_at: None,
-            last_check: 0.0,
-            pictures_arrived_at: None,
-            return_memory_at: None,
         };
         app.handle.send(Job::Refresh);
         Ok(app)
@@ -257,7 +269,7 @@ impl ShoeboxApp {
     /// its first rows.
     pub fn shows_library(&self) -> bool {
         self.loaded
-            && self.view_loaded
+            && self.view.loaded
             && self
                 .gallery
                 .ids
@@ -274,14 +286,14 @@ impl ShoeboxApp {
     /// first rows show, with their records read since the last change (the rest of its
     /// ids may still be read).
     pub fn shows_answer(&self) -> bool {
-        self.view_answered == self.view_generation && self.focus_rows_fresh()
+        self.view.answered == self.view.generation && self.focus_rows_fresh()
     }
 
     /// The Gallery shows the view last asked for (a search typed, a sort chosen), all of
     /// its ids read, with the records of the rows around its focus (or its top) read since
     /// the last change.
     pub fn shows_view(&self) -> bool {
-        self.view_complete == self.view_generation && self.focus_rows_fresh()
+        self.view.complete == self.view.generation && self.focus_rows_fresh()
     }
 
     /// The library is in and the records of the Gallery's rows around its focus (or its
