@@ -10,10 +10,17 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::fsops;
-use super::probe::{self, Kind, RAW};
+use super::probe::{self, Kind};
 use super::{CollectionId, ItemId, Library, LibraryError, MEDIA_DIR, Result};
 use crate::media::xmp::XmpFacts;
 use crate::store;
+
+mod plan;
+mod read;
+
+use plan::{DirPlan, Group, count_files, group_companions, plan_dir, with_sidecars_beside};
+pub(super) use read::xmp_inside;
+use read::{GroupRead, ReadAhead, read_ahead_threads};
 
 /// How to import.
 #[derive(Debug, Clone, Default)]
@@ -82,21 +89,6 @@ pub struct ImportReport {
     pub failed: Vec<FileMessage>,
     /// Stopped when asked, before every file was read (the rest were left alone).
     pub stopped: bool,
-}
-
-/// A folder to import as a collection.
-struct DirPlan {
-    /// The folder itself.
-    path: PathBuf,
-    name: String,
-    files: Vec<PathBuf>,
-    subdirs: Vec<DirPlan>,
-}
-
-/// A file with the companions that travel with it.
-struct Group {
-    main: PathBuf,
-    companions: Vec<(&'static str, PathBuf)>,
 }
 
 /// A group read and ready to record: its name, kind, what it says, its files, and what its
@@ -855,140 +847,6 @@ fn json_list<S: AsRef<str>>(items: &[S]) -> Result<String> {
     serde_json::to_string(&items).map_err(|e| LibraryError::Invalid(e.to_string()))
 }
 
-/// What reading a group's files found, before anything is looked up or recorded.
-struct GroupRead {
-    main: std::io::Result<fsops::Hashed>,
-    meta: Result<probe::Meta, String>,
-    companions: Vec<std::io::Result<fsops::Hashed>>,
-    /// What its XMP sidecar says, when it has one (the sidecar's path, and the reading).
-    xmp: Option<(PathBuf, Result<XmpFacts, String>)>,
-}
-
-impl GroupRead {
-    fn failed(why: &str) -> GroupRead {
-        GroupRead {
-            main: Err(std::io::Error::other(why.to_string())),
-            meta: Ok(probe::Meta::default()),
-            companions: Vec::new(),
-            xmp: None,
-        }
-    }
-}
-
-fn read_group(group: &Group, reader: &mut crate::thumbs::Describer) -> GroupRead {
-    let main = fsops::hash_regular_file(&group.main);
-    let meta = match &main {
-        Ok(_) => {
-            let name = group.main.file_name().unwrap_or_default().to_string_lossy();
-            reader.describe(&group.main, probe::kind_of(&name))
-        }
-        Err(_) => Ok(probe::Meta::default()),
-    };
-    GroupRead {
-        main,
-        meta,
-        companions: group
-            .companions
-            .iter()
-            .map(|(_, path)| fsops::hash_regular_file(path))
-            .collect(),
-        xmp: read_xmp(group),
-    }
-}
-
-/// What other tools gave a group's picture: its XMP sidecar when it has one, else the
-/// packet inside the picture. The path read, and what it says.
-fn read_xmp(group: &Group) -> Option<(PathBuf, Result<XmpFacts, String>)> {
-    let sidecar = group.companions.iter().find(|(role, path)| {
-        *role == "sidecar" && probe::ext_lower(&path.to_string_lossy()) == "xmp"
-    });
-    if let Some((_, path)) = sidecar {
-        return Some((path.clone(), crate::media::xmp::read_file(path)));
-    }
-    Some((group.main.clone(), xmp_inside(&group.main)?))
-}
-
-/// What the XMP packet inside a picture says: a JPEG's, a TIFF's (DNG and the RAW formats
-/// built on TIFF too) or a HEIF/AVIF file's. `None` for other files, and pictures with none.
-pub(super) fn xmp_inside(path: &Path) -> Option<Result<XmpFacts, String>> {
-    const CARRIERS: &[&str] = &["jpg", "jpeg", "jpe", "tif", "tiff", "heic", "heif", "avif"];
-    let ext = probe::ext_lower(&path.to_string_lossy());
-    if !CARRIERS.contains(&ext.as_str()) && !probe::RAW.contains(&ext.as_str()) {
-        return None;
-    }
-    let packet = crate::media::embedded::packet(path)?;
-    Some(crate::media::xmp::parse(&packet))
-}
-
-/// Reads groups ahead of the importer, in order, on one thread per core (up to four):
-/// thread `k` reads groups `k`, `k + n`, `k + 2n`, … into its own bounded queue, and the
-/// importer takes them round the queues, so it gets them in order without waiting for a
-/// whole chunk. Dropping it stops the readers.
-struct ReadAhead<'env> {
-    groups: &'env [Group],
-    /// One queue per reader; `None` where no thread could be started (read in place).
-    lanes: Vec<Option<std::sync::mpsc::Receiver<GroupRead>>>,
-    next: usize,
-}
-
-impl<'env> ReadAhead<'env> {
-    /// Starts one reading thread per reader in `readers`.
-    fn start<'scope>(
-        scope: &'scope std::thread::Scope<'scope, 'env>,
-        groups: &'env [Group],
-        readers: &'env mut [crate::thumbs::Describer],
-    ) -> ReadAhead<'env> {
-        let workers = readers.len().max(1);
-        let lanes = readers
-            .iter_mut()
-            .enumerate()
-            .map(|(lane, reader)| {
-                let (tx, rx) = std::sync::mpsc::sync_channel(64);
-                std::thread::Builder::new()
-                    .name("shoebox-read".into())
-                    .spawn_scoped(scope, move || {
-                        for group in groups.iter().skip(lane).step_by(workers) {
-                            // A decoder that panics on a strange file costs that file only.
-                            let read = crate::thumbs::panics::quietly(|| read_group(group, reader))
-                                .unwrap_or_else(|_| GroupRead::failed("reading it failed"));
-                            if tx.send(read).is_err() {
-                                break;
-                            }
-                        }
-                    })
-                    .ok()
-                    .map(|_| rx)
-            })
-            .collect();
-        ReadAhead {
-            groups,
-            lanes,
-            next: 0,
-        }
-    }
-
-    /// What the next group's files hold.
-    fn next_read(&mut self) -> GroupRead {
-        let i = self.next;
-        self.next += 1;
-        let lane = i % self.lanes.len();
-        match &self.lanes[lane] {
-            // Its reader stopped early (it cannot, short of a bug): left unread.
-            Some(rx) => rx
-                .recv()
-                .unwrap_or_else(|_| GroupRead::failed("the file could not be read")),
-            None => read_group(&self.groups[i], &mut crate::thumbs::Describer::new(None)),
-        }
-    }
-}
-
-/// How many threads read files ahead of an import: one per core, up to four.
-fn read_ahead_threads() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 4)
-}
-
 fn copy_failed(e: &std::io::Error) -> String {
     if e.kind() == std::io::ErrorKind::StorageFull {
         "could not copy into the library: the disk is full".to_string()
@@ -1066,163 +924,4 @@ fn in_place_path(path: &Path, folders: &mut HashMap<PathBuf, PathBuf>) -> Result
     full.to_str()
         .map(str::to_string)
         .ok_or_else(|| "its folder's path is not valid UTF-8".to_string())
-}
-
-/// Walks a folder (never following links, skipping hidden entries and Shoebox's own
-/// trash areas).
-fn plan_dir(path: &Path, name: String, report: &mut ImportReport) -> DirPlan {
-    let mut plan = DirPlan {
-        path: path.to_path_buf(),
-        name,
-        files: Vec::new(),
-        subdirs: Vec::new(),
-    };
-    let entries = match fs::read_dir(path) {
-        Ok(e) => e,
-        Err(e) => {
-            report
-                .failed
-                .push(msg(path, format!("could not read the folder: {e}")));
-            return plan;
-        }
-    };
-    let mut entries: Vec<_> = entries.filter_map(std::result::Result::ok).collect();
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for entry in entries {
-        let p = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        match entry.file_type() {
-            Ok(t) if t.is_symlink() => report.failed.push(msg(
-                &p,
-                "is a symbolic link; Shoebox does not follow links".into(),
-            )),
-            Ok(t) if t.is_dir() => match name_of(&p) {
-                Ok(n) => plan.subdirs.push(plan_dir(&p, n, report)),
-                Err(m) => report.failed.push(msg(&p, m)),
-            },
-            Ok(t) if t.is_file() => plan.files.push(p),
-            Ok(_) => {}
-            Err(e) => report.failed.push(msg(&p, format!("could not read: {e}"))),
-        }
-    }
-    plan
-}
-
-fn count_files(d: &DirPlan) -> usize {
-    d.files.len() + d.subdirs.iter().map(count_files).sum::<usize>()
-}
-
-/// Files named one by one, with the sidecars that lie beside them (`IMG_1.xmp`,
-/// `IMG_1.jpg.xmp`, in any case): a file imported alone takes its sidecar as it would in
-/// its folder. Each folder is listed once.
-fn with_sidecars_beside(files: Vec<PathBuf>) -> Vec<PathBuf> {
-    let mut out = files.clone();
-    let mut have: HashSet<PathBuf> = files.iter().cloned().collect();
-    // Per folder: its sidecars by lowercase name.
-    let mut folders: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
-    for f in &files {
-        let (Some(name), Some(dir)) = (f.file_name().and_then(|n| n.to_str()), f.parent()) else {
-            continue;
-        };
-        if probe::ext_lower(name) == "xmp" {
-            continue;
-        }
-        let sidecars = folders.entry(dir.to_path_buf()).or_insert_with(|| {
-            fs::read_dir(dir)
-                .map(|entries| {
-                    entries
-                        .flatten()
-                        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                        .filter_map(|e| {
-                            let n = e.file_name().into_string().ok()?;
-                            (probe::ext_lower(&n) == "xmp").then(|| (n.to_lowercase(), e.path()))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
-        let lower = name.to_lowercase();
-        let stem = fsops::split_ext(&lower).0;
-        for base in [stem, lower.as_str()] {
-            if let Some(side) = sidecars.get(&format!("{base}.xmp"))
-                && have.insert(side.clone())
-            {
-                out.push(side.clone());
-            }
-        }
-    }
-    out
-}
-
-/// Groups the files of one folder: `IMG_1.xmp` / `IMG_1.jpg.xmp` join `IMG_1.jpg`, and
-/// `IMG_1.CR2` joins `IMG_1.JPG`. Companions with nothing to join are assets of their own.
-fn group_companions(files: Vec<PathBuf>, report: &mut ImportReport) -> Vec<Group> {
-    let mut mains: Vec<Group> = Vec::new();
-    let mut sidecars = Vec::new();
-    let mut raws = Vec::new();
-    for f in files {
-        let name = match name_of(&f) {
-            Ok(n) => n,
-            Err(m) => {
-                report.failed.push(msg(&f, m));
-                continue;
-            }
-        };
-        let ext = probe::ext_lower(&name);
-        if ext == "xmp" {
-            sidecars.push((name, f));
-        } else if RAW.contains(&ext.as_str()) {
-            raws.push((name, f));
-        } else {
-            mains.push(Group {
-                main: f,
-                companions: Vec::new(),
-            });
-        }
-    }
-    // Index the mains by full name and by stem (lowercase).
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    let mut by_stem: HashMap<String, usize> = HashMap::new();
-    for (i, g) in mains.iter().enumerate() {
-        let name = g
-            .main
-            .file_name()
-            .map(|n| n.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        let stem = fsops::split_ext(&name).0.to_string();
-        by_stem.entry(stem).or_insert(i);
-        by_name.insert(name, i);
-    }
-    for (name, path) in raws {
-        let stem = fsops::split_ext(&name).0.to_lowercase();
-        match by_stem.get(&stem) {
-            Some(&i) if probe::kind_of(&mains[i].main.to_string_lossy()) == Kind::Image => {
-                mains[i].companions.push(("raw", path));
-            }
-            _ => {
-                let i = mains.len();
-                mains.push(Group {
-                    main: path,
-                    companions: Vec::new(),
-                });
-                by_stem.entry(stem).or_insert(i);
-                by_name.insert(name.to_lowercase(), i);
-            }
-        }
-    }
-    for (name, path) in sidecars {
-        let lower = name.to_lowercase();
-        let base = fsops::split_ext(&lower).0.to_string();
-        let target = by_name.get(&base).or_else(|| by_stem.get(&base)).copied();
-        match target {
-            Some(i) => mains[i].companions.push(("sidecar", path)),
-            None => mains.push(Group {
-                main: path,
-                companions: Vec::new(),
-            }),
-        }
-    }
-    mains
 }
