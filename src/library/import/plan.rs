@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::{ImportReport, msg, name_of};
 use crate::library::fsops;
 use crate::library::probe::{self, Kind, RAW};
-use super::{ImportReport, msg, name_of};
 
 /// A folder to import as a collection.
 pub(super) struct DirPlan {

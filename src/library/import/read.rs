@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::plan::Group;
 use crate::library::fsops;
 use crate::library::probe;
-use super::plan::Group;
 use crate::media::xmp::XmpFacts;
 
 /// What reading a group's files found, before anything is looked up or recorded.
