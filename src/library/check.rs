@@ -7,7 +7,8 @@ use std::fs;
 use serde::Serialize;
 
 use super::{AssetId, Library, Result, fsops};
-use crate::store::{self, AssetState};
+use crate::store::files::{self, CheckScope as Scope, FileRow};
+use crate::store;
 
 /// The `missing` column: 0 present, 1 missing, 2 offline.
 pub(crate) const PRESENT: i64 = 0;
@@ -71,14 +72,7 @@ impl Library {
         after: Option<AssetId>,
         page: usize,
     ) -> Result<(FileCheck, Option<AssetId>)> {
-        // `+state`: a page is a range of ids, read by id; the index on state would have
-        // SQLite read every active asset, and sort them, for each page.
-        let (count, last): (usize, Option<AssetId>) = self.conn.query_row(
-            "SELECT count(*), max(id) FROM
-                (SELECT id FROM assets WHERE +state = ?1 AND id > ?2 ORDER BY id LIMIT ?3)",
-            rusqlite::params![AssetState::Active, after.map_or(0, |a| a.0), page as i64],
-            |r| Ok((r.get::<_, i64>(0)? as usize, r.get(1)?)),
-        )?;
+        let (count, last) = files::check_page(&self.conn, after, page)?;
         let Some(last) = last else {
             return Ok((FileCheck::default(), None));
         };
@@ -103,46 +97,8 @@ impl Library {
 
     /// The file check of the active assets in `scope`.
     fn look_at_files(&mut self, scope: Scope<'_>) -> Result<FileCheck> {
-        // Each scope is read through its own key: the ids asked for, or a range of ids
-        // (`+state`: never the index on state, which holds every active asset).
-        const FILE_ROWS: &str = "SELECT a.id, f.id, f.role = 'main', f.path,
-                a.storage = 'in_place', a.missing, f.size, f.hash, f.seen, a.name
-             FROM assets a JOIN files f ON f.asset_id = a.id WHERE +a.state = ?1";
         let whole = matches!(scope, Scope::Ids { .. });
-        let row = |r: &rusqlite::Row<'_>| {
-            Ok(FileRow {
-                asset: r.get(0)?,
-                file: r.get(1)?,
-                main: r.get(2)?,
-                stored: r.get(3)?,
-                in_place: r.get(4)?,
-                flag: r.get(5)?,
-                size: r.get::<_, i64>(6)?.max(0) as u64,
-                hash: r.get(7)?,
-                seen: r.get(8)?,
-                name: r.get(9)?,
-            })
-        };
-        let rows: Vec<FileRow> = match scope {
-            Scope::Only(ids) => {
-                let ids = serde_json::to_string(&ids.iter().map(|a| a.0).collect::<Vec<_>>())
-                    .map_err(|e| super::LibraryError::Invalid(e.to_string()))?;
-                self.conn
-                    .prepare_cached(&format!(
-                        "{FILE_ROWS} AND a.id IN (SELECT value FROM json_each(?2))"
-                    ))?
-                    .query_map(rusqlite::params![AssetState::Active, ids], row)?
-                    .collect::<rusqlite::Result<_>>()?
-            }
-            Scope::Ids { after, last } => self
-                .conn
-                .prepare_cached(&format!("{FILE_ROWS} AND a.id > ?2 AND a.id <= ?3"))?
-                .query_map(
-                    rusqlite::params![AssetState::Active, after.map_or(0, |a| a.0), last],
-                    row,
-                )?
-                .collect::<rusqlite::Result<_>>()?,
-        };
+        let rows = files::files_to_check(&self.conn, scope)?;
         let mut check = FileCheck::default();
         let mut flags = Vec::new();
         let mut seen = Vec::new();
@@ -249,49 +205,27 @@ impl Library {
             store::lifecycle::set_presence(&tx, id, flag)?;
         }
         for (file, print) in seen {
-            tx.execute(
-                "UPDATE files SET seen = ?2 WHERE id = ?1",
-                rusqlite::params![file, print],
-            )?;
+            files::set_seen(&tx, *file, print)?;
         }
         let mut old_pictures = Vec::new();
         for (row, hashed, print, read, xmp) in versions {
-            tx.execute(
-                "UPDATE files SET size = ?2, hash = ?3, dev = ?4, ino = ?5, seen = ?6 WHERE id = ?1",
-                rusqlite::params![
-                    row.file,
-                    hashed.size as i64,
-                    hashed.hash,
-                    hashed.dev,
-                    hashed.ino,
-                    print
-                ],
+            files::rewritten(
+                &tx,
+                row.file,
+                &files::Written {
+                    size: hashed.size,
+                    hash: &hashed.hash,
+                    dev: hashed.dev,
+                    ino: hashed.ino,
+                    seen: print,
+                },
             )?;
             if let Some(meta) = read {
                 // The picture is new: its size is read again; what the new file does not
                 // say (a date, a camera) is kept.
-                tx.execute(
-                    "UPDATE assets SET hash = ?2, width = ?3, height = ?4,
-                        captured_at = coalesce(?5, captured_at), camera = coalesce(?6, camera),
-                        duration_ms = coalesce(?7, duration_ms)
-                     WHERE id = ?1",
-                    rusqlite::params![
-                        row.asset,
-                        hashed.hash,
-                        meta.width,
-                        meta.height,
-                        meta.captured_at,
-                        meta.camera,
-                        meta.duration_ms
-                    ],
-                )?;
+                files::new_picture(&tx, row.asset, &hashed.hash, meta)?;
                 old_pictures.push(row.hash.clone());
             }
-            tx.execute(
-                "UPDATE assets SET size = (SELECT sum(size) FROM files WHERE asset_id = ?1)
-                 WHERE id = ?1",
-                [row.asset],
-            )?;
             if let Some(facts) = xmp.as_ref().filter(|f| !f.is_empty()) {
                 store::culling::give(&tx, row.asset, facts)?;
             }
@@ -313,19 +247,12 @@ impl Library {
     /// size, no page size for a PDF). What cannot be read now (an unplugged drive) or is not
     /// in the file keeps what was recorded.
     fn reread_formats(&mut self) -> Result<usize> {
-        type Recorded = (Option<u32>, Option<u32>, Option<i64>, Option<String>);
+        type Recorded = files::ImageFacts;
         if store::get_setting(&self.conn, FORMATS_READ)?.is_some() {
             return Ok(0);
         }
-        let recorded: std::collections::HashMap<AssetId, Recorded> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT id, width, height, captured_at, camera FROM assets WHERE kind = 'image'",
-            )?;
-            stmt.query_map([], |r| {
-                Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-            })?
-            .collect::<rusqlite::Result<_>>()?
-        };
+        let recorded: std::collections::HashMap<AssetId, Recorded> =
+            files::image_facts(&self.conn)?;
         let mut changes = Vec::new();
         let mut reader = crate::thumbs::Describer::new(self.readers.clone());
         for source in self.picture_sources()? {
@@ -353,12 +280,8 @@ impl Library {
             }
         }
         let tx = store::write_tx(&mut self.conn)?;
-        for (id, (w, h, t, camera)) in &changes {
-            tx.execute(
-                "UPDATE assets SET width = ?2, height = ?3, captured_at = ?4, camera = ?5
-                 WHERE id = ?1",
-                rusqlite::params![id, w, h, t, camera],
-            )?;
+        for (id, facts) in &changes {
+            files::set_image_facts(&tx, *id, facts)?;
         }
         store::set_setting(&tx, FORMATS_READ, "1")?;
         tx.commit()?;
@@ -372,14 +295,8 @@ impl Library {
         if store::get_setting(&self.conn, ORIENTED)?.is_some() {
             return Ok(0);
         }
-        let recorded: std::collections::HashMap<AssetId, (u32, u32)> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT id, width, height FROM assets
-                 WHERE kind = 'image' AND width IS NOT NULL AND height IS NOT NULL",
-            )?;
-            stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let recorded: std::collections::HashMap<AssetId, (u32, u32)> =
+            files::image_sizes(&self.conn)?;
         let mut changes = Vec::new();
         for source in self.picture_sources()? {
             let Some(id) = source.id.asset() else {
@@ -397,11 +314,8 @@ impl Library {
             }
         }
         let tx = store::write_tx(&mut self.conn)?;
-        for (id, (w, h)) in &changes {
-            tx.execute(
-                "UPDATE assets SET width = ?2, height = ?3 WHERE id = ?1",
-                rusqlite::params![id, w, h],
-            )?;
+        for (id, size) in &changes {
+            files::set_image_size(&tx, *id, *size)?;
         }
         store::set_setting(&tx, ORIENTED, "1")?;
         tx.commit()?;
@@ -464,21 +378,9 @@ fn is_xmp(stored: &str) -> bool {
     super::probe::ext_lower(stored) == "xmp"
 }
 
-/// One file of an active asset, as recorded.
 /// How many assets one page of a whole file check looks at (a page is some tens of
 /// milliseconds at most: the Gallery's reads go between pages, and wait no longer).
 pub const CHECK_PAGE: usize = 5_000;
-
-/// Which active assets a file check looks at.
-enum Scope<'a> {
-    /// These (a check before they move to the Trash, or after a change was seen).
-    Only(&'a [AssetId]),
-    /// Those with an id after `after`, up to `last` (a page of a whole check).
-    Ids {
-        after: Option<AssetId>,
-        last: AssetId,
-    },
-}
 
 impl FileCheck {
     /// Adds what another page of the same check found.
@@ -495,20 +397,6 @@ impl FileCheck {
         self.reread += page.reread;
         self.unreadable_xmp.extend(page.unreadable_xmp);
     }
-}
-
-struct FileRow {
-    asset: AssetId,
-    file: i64,
-    main: bool,
-    stored: String,
-    in_place: bool,
-    flag: i64,
-    size: u64,
-    hash: String,
-    /// The file's [`fingerprint`] when last seen holding the recorded content.
-    seen: Option<String>,
-    name: String,
 }
 
 /// What says a file may have changed without reading it: its size and modification time.

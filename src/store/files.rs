@@ -1,5 +1,6 @@
-//! An asset's files as the XMP writer sees them: where each is, and what was last recorded
-//! of one Shoebox wrote.
+//! An asset's files as the file check and the XMP writer see them: where each is, what was
+//! last recorded of it, and what Shoebox is about to write; and what the file check reads
+//! again of the pictures.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -162,4 +163,168 @@ pub fn intents(conn: &Connection) -> rusqlite::Result<Vec<PendingWrite>> {
         })
     })?
     .collect()
+}
+
+/// A file of an active asset as the file check looks at it.
+#[derive(Debug, Clone)]
+pub struct FileRow {
+    pub asset: AssetId,
+    pub file: i64,
+    pub main: bool,
+    pub stored: String,
+    pub in_place: bool,
+    /// The asset's `missing` column.
+    pub flag: i64,
+    pub size: u64,
+    pub hash: String,
+    /// The file's size and modification time when last seen holding the recorded content.
+    pub seen: Option<String>,
+    pub name: String,
+}
+
+/// Which active assets a file check looks at.
+#[derive(Debug, Clone, Copy)]
+pub enum CheckScope<'a> {
+    /// These (a check before they move to the Trash, or after a change was seen).
+    Only(&'a [AssetId]),
+    /// Those with an id after `after`, up to `last` (a page of a whole check).
+    Ids {
+        after: Option<AssetId>,
+        last: AssetId,
+    },
+}
+
+/// A page of a whole check: how many active assets follow `after` (at most `page`), and
+/// the last of them.
+pub fn check_page(
+    conn: &Connection,
+    after: Option<AssetId>,
+    page: usize,
+) -> rusqlite::Result<(usize, Option<AssetId>)> {
+    // `+state`: a page is a range of ids, read by id; the index on state would have SQLite
+    // read every active asset, and sort them, for each page.
+    conn.prepare_cached(
+        "SELECT count(*), max(id) FROM
+            (SELECT id FROM assets WHERE +state = ?1 AND id > ?2 ORDER BY id LIMIT ?3)",
+    )?
+    .query_row(
+        params![AssetState::Active, after.map_or(0, |a| a.0), page as i64],
+        |r| Ok((r.get::<_, i64>(0)?.max(0) as usize, r.get(1)?)),
+    )
+}
+
+/// The files of the active assets in `scope`, each through its own key: the ids asked
+/// for, or a range of ids (`+state`: never the index on state, which holds every active
+/// asset).
+pub fn files_to_check(conn: &Connection, scope: CheckScope<'_>) -> rusqlite::Result<Vec<FileRow>> {
+    const FILE_ROWS: &str = "SELECT a.id, f.id, f.role = 'main', f.path,
+            a.storage = 'in_place', a.missing, f.size, f.hash, f.seen, a.name
+         FROM assets a JOIN files f ON f.asset_id = a.id WHERE +a.state = ?1";
+    let row = |r: &rusqlite::Row<'_>| {
+        Ok(FileRow {
+            asset: r.get(0)?,
+            file: r.get(1)?,
+            main: r.get(2)?,
+            stored: r.get(3)?,
+            in_place: r.get(4)?,
+            flag: r.get(5)?,
+            size: r.get::<_, i64>(6)?.max(0) as u64,
+            hash: r.get(7)?,
+            seen: r.get(8)?,
+            name: r.get(9)?,
+        })
+    };
+    match scope {
+        CheckScope::Only(ids) => {
+            let ids = serde_json::to_string(&ids.iter().map(|a| a.0).collect::<Vec<_>>())
+                .unwrap_or_else(|_| "[]".into());
+            conn.prepare_cached(&format!(
+                "{FILE_ROWS} AND a.id IN (SELECT value FROM json_each(?2))"
+            ))?
+            .query_map(params![AssetState::Active, ids], row)?
+            .collect()
+        }
+        CheckScope::Ids { after, last } => conn
+            .prepare_cached(&format!("{FILE_ROWS} AND a.id > ?2 AND a.id <= ?3"))?
+            .query_map(
+                params![AssetState::Active, after.map_or(0, |a| a.0), last],
+                row,
+            )?
+            .collect(),
+    }
+}
+
+/// Records that a file was seen holding its recorded content, with this fingerprint.
+pub fn set_seen(conn: &Connection, file: i64, print: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE files SET seen = ?2 WHERE id = ?1")?
+        .execute(params![file, print])?;
+    Ok(())
+}
+
+/// An asset's picture is new (its main file changed): its hash and size as read now; what
+/// the new file does not say (a date, a camera) is kept.
+pub fn new_picture(
+    conn: &Connection,
+    asset: AssetId,
+    hash: &str,
+    meta: &crate::library::Meta,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE assets SET hash = ?2, width = ?3, height = ?4,
+            captured_at = coalesce(?5, captured_at), camera = coalesce(?6, camera),
+            duration_ms = coalesce(?7, duration_ms)
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        asset,
+        hash,
+        meta.width,
+        meta.height,
+        meta.captured_at,
+        meta.camera,
+        meta.duration_ms
+    ])?;
+    Ok(())
+}
+
+/// An image's width, height, capture time and camera as recorded.
+pub type ImageFacts = (Option<u32>, Option<u32>, Option<i64>, Option<String>);
+
+/// What is recorded of every image.
+pub fn image_facts(
+    conn: &Connection,
+) -> rusqlite::Result<std::collections::HashMap<AssetId, ImageFacts>> {
+    conn.prepare("SELECT id, width, height, captured_at, camera FROM assets WHERE kind = 'image'")?
+        .query_map([], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        })?
+        .collect()
+}
+
+/// Records an image's width, height, capture time and camera.
+pub fn set_image_facts(conn: &Connection, id: AssetId, f: &ImageFacts) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE assets SET width = ?2, height = ?3, captured_at = ?4, camera = ?5 WHERE id = ?1",
+    )?
+    .execute(params![id, f.0, f.1, f.2, f.3])?;
+    Ok(())
+}
+
+/// Every image's recorded width and height (those that have both).
+pub fn image_sizes(
+    conn: &Connection,
+) -> rusqlite::Result<std::collections::HashMap<AssetId, (u32, u32)>> {
+    conn.prepare(
+        "SELECT id, width, height FROM assets
+         WHERE kind = 'image' AND width IS NOT NULL AND height IS NOT NULL",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+    .collect()
+}
+
+/// Records an image's width and height.
+pub fn set_image_size(conn: &Connection, id: AssetId, (w, h): (u32, u32)) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE assets SET width = ?2, height = ?3 WHERE id = ?1")?
+        .execute(params![id, w, h])?;
+    Ok(())
 }
