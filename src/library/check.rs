@@ -7,8 +7,8 @@ use std::fs;
 use serde::Serialize;
 
 use super::{AssetId, Library, Result, fsops};
-use crate::store::files::{self, CheckScope as Scope, FileRow};
 use crate::store;
+use crate::store::files::{self, CheckScope as Scope, FileRow};
 
 /// The `missing` column: 0 present, 1 missing, 2 offline.
 pub(crate) const PRESENT: i64 = 0;

@@ -6,8 +6,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rusqlite::params;
-
 use super::fsops;
 use super::moves::{self, Expect, Found, Move, run_moves, sync_dirs};
 use super::rows::AssetRow;
@@ -22,28 +20,8 @@ impl Library {
     /// The active assets among `ids` and inside the collections among them, at any depth.
     fn active_assets_within(&self, ids: &[ItemId]) -> Result<Vec<AssetId>> {
         let mut out: Vec<AssetId> = ids.iter().filter_map(|id| id.asset()).collect();
-        let collections: Vec<i64> = ids
-            .iter()
-            .filter_map(|id| id.collection())
-            .map(|c| c.0)
-            .collect();
-        if collections.is_empty() {
-            return Ok(out);
-        }
-        let list = serde_json::to_string(&collections)
-            .map_err(|e| LibraryError::Invalid(e.to_string()))?;
-        let mut stmt = self.conn.prepare(
-            "WITH RECURSIVE sub(id) AS (
-                 SELECT value FROM json_each(?1)
-                 UNION
-                 SELECT c.id FROM collections c JOIN sub ON c.parent_id = sub.id
-                 WHERE c.state = 'active'
-             ) SELECT a.id FROM assets a JOIN sub ON a.collection_id = sub.id
-               WHERE a.state = 'active'",
-        )?;
-        for a in stmt.query_map([list], |r| r.get(0))? {
-            out.push(a?);
-        }
+        let collections: Vec<CollectionId> = ids.iter().filter_map(|id| id.collection()).collect();
+        out.extend(store::tree::active_assets_under(&self.conn, &collections)?);
         Ok(out)
     }
 }
@@ -174,11 +152,7 @@ impl Library {
                     )));
                 }
                 for f in files {
-                    tx.prepare_cached(
-                        "UPDATE files SET trash_root_id = ?2, trash_name = ?3, dev = ?4, ino = ?5
-                         WHERE id = ?1",
-                    )?
-                    .execute(params![f.file_id, f.root_id, f.name, f.dev, f.ino])?;
+                    store::files::place_in_trash(&tx, f.file_id, f.root_id, &f.name, f.dev, f.ino)?;
                 }
             }
         }
@@ -229,7 +203,7 @@ impl Library {
             .succeeded
             .extend(ok_units.iter().map(|unit| unit.root));
         if ok_units.is_empty() {
-            store::exec(&tx, "DELETE FROM batches WHERE id = ?1", [batch])?;
+            store::delete_batch(&tx, batch)?;
         } else {
             report.batch_id = Some(batch);
         }
@@ -304,13 +278,7 @@ impl Library {
                 let collections = self.subtree(c)?;
                 let mut assets = Vec::new();
                 for &col in &collections {
-                    let ids: Vec<AssetId> = {
-                        let mut stmt = self.conn.prepare_cached(
-                            "SELECT id FROM assets WHERE collection_id = ?1 AND state = 'active'",
-                        )?;
-                        stmt.query_map([col], |r| r.get(0))?
-                            .collect::<rusqlite::Result<_>>()?
-                    };
+                    let ids = store::tree::active_assets_in(&self.conn, col)?;
                     for a in ids {
                         let Some(asset) = self.load_asset(a)? else {
                             continue;
@@ -356,14 +324,8 @@ impl Library {
     pub(crate) fn subtree(&self, c: CollectionId) -> Result<Vec<CollectionId>> {
         let mut out = vec![c];
         let mut i = 0;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id FROM collections WHERE parent_id = ?1 AND state = 'active'",
-        )?;
         while i < out.len() {
-            let children: Vec<CollectionId> = stmt
-                .query_map([out[i]], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            out.extend(children);
+            out.extend(store::tree::active_children(&self.conn, out[i])?);
             i += 1;
         }
         Ok(out)
@@ -499,15 +461,7 @@ impl Library {
                     Err(_) => false,
                 };
                 if made && let Some(stored) = candidate.to_str() {
-                    self.conn.execute(
-                        "INSERT OR IGNORE INTO trash_roots(path) VALUES (?1)",
-                        [stored],
-                    )?;
-                    let id: i64 = self.conn.query_row(
-                        "SELECT id FROM trash_roots WHERE path = ?1",
-                        [stored],
-                        |r| r.get(0),
-                    )?;
+                    let id = store::files::trash_root(&self.conn, stored)?;
                     if self.mark_area(id, &candidate).is_err() || self.open_area(id)?.is_err() {
                         // A folder of that name that is not this library's trash area.
                         continue;

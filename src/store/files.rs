@@ -328,3 +328,27 @@ pub fn set_image_size(conn: &Connection, id: AssetId, (w, h): (u32, u32)) -> rus
         .execute(params![id, w, h])?;
     Ok(())
 }
+
+/// Where a file of an asset is put in a trash area (recorded before it moves there).
+pub fn place_in_trash(
+    conn: &Connection,
+    file: i64,
+    root: i64,
+    name: &str,
+    dev: Option<i64>,
+    ino: Option<i64>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE files SET trash_root_id = ?2, trash_name = ?3, dev = ?4, ino = ?5 WHERE id = ?1",
+    )?
+    .execute(params![file, root, name, dev, ino])?;
+    Ok(())
+}
+
+/// The id of the trash area at `path` (as stored), recorded if it was not.
+pub fn trash_root(conn: &Connection, path: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached("INSERT OR IGNORE INTO trash_roots(path) VALUES (?1)")?
+        .execute([path])?;
+    conn.prepare_cached("SELECT id FROM trash_roots WHERE path = ?1")?
+        .query_row([path], |r| r.get(0))
+}

@@ -10,6 +10,7 @@ mod listings;
 mod migrations;
 mod records;
 mod tallies;
+pub mod tree;
 mod types;
 
 use std::path::Path;
@@ -25,7 +26,7 @@ pub use listings::{AssetListing, each_active_asset};
 pub(crate) use listings::{culling_columns, culling_from_row};
 pub use migrations::{MIGRATIONS, migrate};
 pub use records::{
-    NewAsset, NewFile, TrashedAt, insert_asset_tx, insert_assets_tx, insert_batch_tx,
+    NewAsset, NewFile, TrashedAt, delete_batch, insert_asset_tx, insert_assets_tx, insert_batch_tx,
     insert_collection_tx,
 };
 pub use tallies::{

@@ -198,3 +198,10 @@ fn placeholders(rows: usize, columns: usize) -> String {
     let row = format!("({})", vec!["?"; columns].join(", "));
     vec![row; rows].join(", ")
 }
+
+/// Forgets a batch that took nothing to the Trash.
+pub fn delete_batch(conn: &Connection, batch: BatchId) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM batches WHERE id = ?1")?
+        .execute([batch])?;
+    Ok(())
+}
