@@ -1,10 +1,9 @@
 //! Making, renaming and moving collections. Names are unique among siblings, ignoring case.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::import::name_key;
 use super::trash::validate_name;
 use super::{AssetId, CollectionId, ItemId, Library, LibraryError, Result};
+use crate::store::{AssetState, tree};
 
 impl Library {
     /// Makes a new collection; fails if a sibling has the name.
@@ -26,16 +25,9 @@ impl Library {
     pub fn rename_collection(&mut self, id: CollectionId, name: &str) -> Result<()> {
         validate_name(name)?;
         self.require_active_collection(id)?;
-        let parent: Option<CollectionId> = self.conn.query_row(
-            "SELECT parent_id FROM collections WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
+        let parent = tree::parent_of(&self.conn, id)?;
         self.require_free_collection_name(parent, name, Some(id))?;
-        self.conn.execute(
-            "UPDATE collections SET name = ?2, name_key = ?3 WHERE id = ?1",
-            params![id, name, name_key(name)],
-        )?;
+        tree::rename_collection(&self.conn, id, name, &name_key(name))?;
         Ok(())
     }
 
@@ -54,54 +46,27 @@ impl Library {
                 ));
             }
         }
-        let name: String =
-            self.conn
-                .query_row("SELECT name FROM collections WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?;
+        let name = tree::collection_name(&self.conn, id)?;
         self.require_free_collection_name(parent, &name, Some(id))?;
-        self.conn.execute(
-            "UPDATE collections SET parent_id = ?2 WHERE id = ?1",
-            params![id, parent],
-        )?;
+        tree::move_collection(&self.conn, id, parent)?;
         Ok(())
     }
 
     /// Renames an active asset (the name shown in the library; the file keeps its name).
     pub fn rename_asset(&mut self, id: AssetId, name: &str) -> Result<()> {
         validate_name(name)?;
-        let row: Option<(String, Option<CollectionId>)> = self
-            .conn
-            .query_row(
-                "SELECT state, collection_id FROM assets WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((state, collection)) = row else {
+        let Some((state, _, collection)) = tree::asset_place(&self.conn, id)? else {
             return Err(LibraryError::NotFound(ItemId::Asset(id)));
         };
-        if state != "active" {
+        if state != AssetState::Active {
             return Err(LibraryError::InTrash(ItemId::Asset(id)));
         }
-        let taken: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0) AND name_key = ?2
-                 AND state IN ('active', 'trashing', 'restoring') AND id <> ?3",
-                params![collection, name_key(name), id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if taken.is_some() {
+        if tree::asset_name_taken(&self.conn, collection, &name_key(name), id)? {
             return Err(LibraryError::Invalid(format!(
                 "an item named \"{name}\" is already there"
             )));
         }
-        self.conn.execute(
-            "UPDATE assets SET name = ?2, name_key = ?3 WHERE id = ?1",
-            params![id, name, name_key(name)],
-        )?;
+        tree::rename_asset(&self.conn, id, name, &name_key(name))?;
         Ok(())
     }
 
@@ -124,32 +89,19 @@ impl Library {
                 });
                 continue;
             };
-            let row: Option<(String, String, Option<CollectionId>)> = self
-                .conn
-                .query_row(
-                    "SELECT state, name, collection_id FROM assets WHERE id = ?1",
-                    [a],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
+            let row = tree::asset_place(&self.conn, a)?;
             let outcome = |reason: &str| super::ItemOutcome {
                 id: id.to_string(),
                 reason: reason.to_string(),
             };
             match row {
                 None => report.failed.push(outcome("no such item")),
-                Some((state, ..)) if state != "active" => {
+                Some((state, ..)) if state != AssetState::Active => {
                     report.failed.push(outcome("is in the Trash"));
                 }
                 Some((_, _, from)) if from == to => report.skipped.push(outcome("already there")),
                 Some((_, name, _)) => {
-                    let moved = self.conn.execute(
-                        "UPDATE assets SET collection_id = ?2 WHERE id = ?1 AND state = 'active'
-                         AND NOT EXISTS (SELECT 1 FROM assets o WHERE ifnull(o.collection_id, 0) = ifnull(?2, 0)
-                             AND o.name_key = ?3 AND o.state IN ('active', 'trashing', 'restoring'))",
-                        params![a, to, name_key(&name)],
-                    )?;
-                    if moved == 1 {
+                    if tree::move_asset(&self.conn, a, to, &name_key(&name))? {
                         report.succeeded.push(id);
                     } else {
                         report.failed.push(outcome(&format!(
@@ -168,16 +120,7 @@ impl Library {
         name: &str,
         except: Option<CollectionId>,
     ) -> Result<()> {
-        let taken: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM collections WHERE ifnull(parent_id, 0) = ifnull(?1, 0) AND name_key = ?2
-                 AND state = 'active' AND id <> ifnull(?3, 0)",
-                params![parent, name_key(name), except],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if taken.is_some() {
+        if tree::collection_name_taken(&self.conn, parent, &name_key(name), except)? {
             return Err(LibraryError::Invalid(format!(
                 "a collection named \"{name}\" is already there"
             )));

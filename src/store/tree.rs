@@ -1,5 +1,6 @@
-//! The collection tree as the library's rules walk it: what is below a collection, and
-//! what it holds.
+//! The collection tree as the library's rules walk and change it: what is below a
+//! collection and what it holds, names unique among siblings, renames and moves of
+//! collections and of the assets in them.
 
 use rusqlite::{Connection, params};
 
@@ -46,4 +47,105 @@ pub fn active_children(
     conn.prepare_cached("SELECT id FROM collections WHERE parent_id = ?1 AND state = 'active'")?
         .query_map([collection], |r| r.get(0))?
         .collect()
+}
+
+/// A collection's parent (`None`: at the top).
+pub fn parent_of(conn: &Connection, id: CollectionId) -> rusqlite::Result<Option<CollectionId>> {
+    conn.prepare_cached("SELECT parent_id FROM collections WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+}
+
+/// A collection's name.
+pub fn collection_name(conn: &Connection, id: CollectionId) -> rusqlite::Result<String> {
+    conn.prepare_cached("SELECT name FROM collections WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+}
+
+/// Whether an active collection other than `except` under `parent` has the name whose key
+/// is `key`.
+pub fn collection_name_taken(
+    conn: &Connection,
+    parent: Option<CollectionId>,
+    key: &str,
+    except: Option<CollectionId>,
+) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT 1 FROM collections WHERE ifnull(parent_id, 0) = ifnull(?1, 0) AND name_key = ?2
+         AND state = 'active' AND id <> ifnull(?3, 0)",
+    )?
+    .exists(params![parent, key, except])
+}
+
+/// Renames a collection.
+pub fn rename_collection(
+    conn: &Connection,
+    id: CollectionId,
+    name: &str,
+    key: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE collections SET name = ?2, name_key = ?3 WHERE id = ?1")?
+        .execute(params![id, name, key])?;
+    Ok(())
+}
+
+/// Puts a collection under `parent` (`None`: the top).
+pub fn move_collection(
+    conn: &Connection,
+    id: CollectionId,
+    parent: Option<CollectionId>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE collections SET parent_id = ?2 WHERE id = ?1")?
+        .execute(params![id, parent])?;
+    Ok(())
+}
+
+/// An asset's state, name and collection.
+pub fn asset_place(
+    conn: &Connection,
+    id: AssetId,
+) -> rusqlite::Result<Option<(AssetState, String, Option<CollectionId>)>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached("SELECT state, name, collection_id FROM assets WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()
+}
+
+/// Whether an asset other than `except` in `collection` (active, or on its way to or from
+/// the Trash) has the name whose key is `key`.
+pub fn asset_name_taken(
+    conn: &Connection,
+    collection: Option<CollectionId>,
+    key: &str,
+    except: AssetId,
+) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT 1 FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0) AND name_key = ?2
+         AND state IN ('active', 'trashing', 'restoring') AND id <> ?3",
+    )?
+    .exists(params![collection, key, except])
+}
+
+/// Renames an asset (the name shown; its file keeps its name).
+pub fn rename_asset(conn: &Connection, id: AssetId, name: &str, key: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE assets SET name = ?2, name_key = ?3 WHERE id = ?1")?
+        .execute(params![id, name, key])?;
+    Ok(())
+}
+
+/// Moves an active asset named `key` into `to` unless an item there has that name: whether
+/// it moved.
+pub fn move_asset(
+    conn: &Connection,
+    id: AssetId,
+    to: Option<CollectionId>,
+    key: &str,
+) -> rusqlite::Result<bool> {
+    let moved = conn
+        .prepare_cached(
+            "UPDATE assets SET collection_id = ?2 WHERE id = ?1 AND state = 'active'
+             AND NOT EXISTS (SELECT 1 FROM assets o WHERE ifnull(o.collection_id, 0) = ifnull(?2, 0)
+                 AND o.name_key = ?3 AND o.state IN ('active', 'trashing', 'restoring'))",
+        )?
+        .execute(params![id, to, key])?;
+    Ok(moved == 1)
 }
