@@ -26,6 +26,6 @@ for t in $targets; do
     rc=$?
     {
         echo "target $t: exit $rc after $(($(date +%s) - started)) s"
-        grep -E '^#[0-9]+ +(DONE|INITED)|^stat::|ERROR|SUMMARY|Test unit written' "campaign/$t.full.log"
+        grep -E '^#[0-9]+[[:space:]]+(DONE|INITED)|^stat::|ERROR|SUMMARY|Test unit written' "campaign/$t.full.log"
     } >"campaign/$t.log"
 done

@@ -17,7 +17,8 @@ seed raw "$data"/*.cr2 "$data"/*.cr3 "$data"/*.dng "$data"/*.nef "$data"/*.raf "
 seed psd "$data"/*.psd "$data"/hostile/*.psd
 seed svg "$data"/hostile/*.svg
 seed heif_meta "$data"/*.heic
-seed jpeg_scans "$data"/hostile/*.jpg
+seed jpeg_scans "$data"/hostile/*.jpg "$data"/progressive.jpg
+seed jpeg_cutter "$data"/hostile/*.jpg "$data"/progressive.jpg "$data"/xmp/*.jpg
 seed xmp "$data"/xmp/*.xmp "$data"/*.dng "$data"/hostile/*.xmp
 # The probe's first byte picks the extension: these are the samples without one.
 mkdir -p corpus/probe

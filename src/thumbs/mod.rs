@@ -19,7 +19,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 pub use helper::{Helpers, serve as serve_helper};
-pub use render::{decode, render, scaled_jpeg};
+pub use render::{dc_scans_only, decode, render, scaled_jpeg};
 
 use crate::library::Kind;
 use helper::{Answer, Helper, Lost};

@@ -232,7 +232,8 @@ fn jpeg_at_scale(bytes: &[u8], eighths: u8) -> Option<image::DynamicImage> {
 /// decodes a subsampled component at a larger size, so its detail scans stay). `None` for
 /// a baseline file or anything this reading does not follow (the file is then decoded as
 /// it is). A decode at 1/8 of the result is pixel for pixel that of the whole file.
-fn dc_scans_only(bytes: &[u8]) -> Option<Vec<u8>> {
+/// Linear in the file's length: each byte is looked at once.
+pub fn dc_scans_only(bytes: &[u8]) -> Option<Vec<u8>> {
     let be16 = |at: usize| -> Option<usize> {
         Some(usize::from(u16::from_be_bytes([
             *bytes.get(at)?,
