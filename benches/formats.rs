@@ -19,7 +19,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use shoebox::library::Kind;
-use shoebox::thumbs::formats::Tools;
+use shoebox::media::formats::Tools;
 use shoebox::thumbs::{THUMB_PX, render};
 
 fn main() {

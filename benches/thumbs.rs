@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use shoebox::library::Kind;
-use shoebox::thumbs::formats::Tools;
+use shoebox::media::formats::Tools;
 use shoebox::thumbs::{Helpers, Isolation, Output, Request, THUMB_PX, ThumbService, render};
 
 /// Wall time and CPU time (user + system, of this process and its children).

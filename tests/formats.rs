@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use shoebox::library::Kind;
-use shoebox::thumbs::formats::{Format, Tools};
+use shoebox::media::formats::{Format, Tools};
 use shoebox::thumbs::render;
 
 /// Runs a program that makes a test file; false (after saying so) when it is not installed.
@@ -357,7 +357,7 @@ fn a_photoshop_file_with_layers_larger_than_memory_shows_its_composite() {
 #[cfg(target_os = "linux")] // a stand-in program is a shell script
 #[test]
 fn a_program_describing_a_file_is_killed_after_its_time_limit() {
-    use shoebox::thumbs::formats::output_within;
+    use shoebox::media::formats::output_within;
     use std::time::{Duration, Instant};
     let mut hang = Command::new("sh");
     hang.args(["-c", "echo started; exec sleep 271.82"]);

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use shoebox::library::{ImportOptions, Kind, Library, read_meta};
-use shoebox::thumbs::formats::Tools;
+use shoebox::media::formats::Tools;
 use shoebox::thumbs::render;
 
 use crate::common::Fixture;

@@ -6,5 +6,5 @@ mod common;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let path = common::as_file("input.heic", data);
-    let _ = shoebox::library::read_meta(&path, shoebox::library::Kind::Image);
+    let _ = shoebox::media::probe::read_meta(&path, shoebox::media::Kind::Image);
 });

@@ -7,7 +7,7 @@
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(Some(picture)) =
-        shoebox::thumbs::panics::quietly(|| shoebox::thumbs::scaled_jpeg(data, 8))
+        shoebox::media::panics::quietly(|| shoebox::thumbs::scaled_jpeg(data, 8))
     {
         assert!(picture.width() <= 20_000 && picture.height() <= 20_000);
     }

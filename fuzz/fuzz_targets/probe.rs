@@ -14,5 +14,5 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     };
     let ext = EXTENSIONS[usize::from(pick) % EXTENSIONS.len()];
     let path = common::as_file(&format!("input.{ext}"), file);
-    let _ = shoebox::library::read_meta(&path, shoebox::library::Kind::Image);
+    let _ = shoebox::media::probe::read_meta(&path, shoebox::media::Kind::Image);
 });

@@ -6,6 +6,6 @@ mod common;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let path = common::as_file("input.raw", data);
-    let _ = shoebox::thumbs::raw::meta(&path);
-    let _ = shoebox::thumbs::raw::preview(&path);
+    let _ = shoebox::media::raw::meta(&path);
+    let _ = shoebox::media::raw::preview(&path);
 });

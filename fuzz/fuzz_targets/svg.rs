@@ -6,5 +6,5 @@ mod common;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let path = common::as_file("input.svg", data);
-    let _ = shoebox::thumbs::formats::svg_dimensions(&path);
+    let _ = shoebox::media::formats::svg_dimensions(&path);
 });

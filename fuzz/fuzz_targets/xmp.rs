@@ -4,7 +4,7 @@
 //! back as written.
 #![no_main]
 
-use shoebox::library::{Flag, Label, Rating};
+use shoebox::media::marks::{Flag, Label, Rating};
 use shoebox::media::embedded;
 use shoebox::media::xmp::{self, XmpWrite};
 

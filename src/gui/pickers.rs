@@ -134,7 +134,7 @@ enum Choose {
 fn choose(title: &str, what: Choose) -> Option<Vec<PathBuf>> {
     let start = start_folder();
     #[cfg(target_os = "linux")]
-    if !portal_available() && crate::thumbs::formats::has_program("zenity") {
+    if !portal_available() && crate::media::formats::has_program("zenity") {
         return zenity(
             std::path::Path::new("zenity"),
             title,

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use super::fsops::SafeDir;
 use super::import::name_key;
-use super::{Library, Result, fsops, probe};
+use super::{Library, Result, fsops};
+use crate::media::probe;
 use crate::store;
 
 /// Who a recovered entry was deleted by.

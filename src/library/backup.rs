@@ -333,7 +333,7 @@ impl Library {
                     collection_id: Some(collection),
                     name: &name,
                     name_key: &key,
-                    kind: super::probe::kind_of(&name).as_str(),
+                    kind: crate::media::probe::kind_of(&name).as_str(),
                     size: size as i64,
                     hash: &hash,
                     imported_at: now,

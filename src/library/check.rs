@@ -153,7 +153,7 @@ impl Library {
             }
             let read = row.main.then(|| {
                 reader
-                    .describe(&path, super::probe::kind_of(&row.name))
+                    .describe(&path, crate::media::probe::kind_of(&row.name))
                     .unwrap_or_default()
             });
             // What another tool gave it, read again from what changed.
@@ -262,11 +262,11 @@ impl Library {
             let Some(was) = recorded.get(&id) else {
                 continue;
             };
-            if !super::probe::read_from_own_structure(&source.name) {
+            if !crate::media::probe::read_from_own_structure(&source.name) {
                 continue;
             }
             // (A reader that panics or crashes on a file is caught: that file keeps its record.)
-            let Ok(meta) = reader.describe(&source.path, super::probe::Kind::Image) else {
+            let Ok(meta) = reader.describe(&source.path, crate::media::probe::Kind::Image) else {
                 continue;
             };
             let now: Recorded = (
@@ -305,8 +305,9 @@ impl Library {
             let Some(&was) = recorded.get(&id) else {
                 continue;
             };
-            let read =
-                crate::thumbs::panics::quietly(|| super::probe::oriented_dimensions(&source.path));
+            let read = crate::media::panics::quietly(|| {
+                crate::media::probe::oriented_dimensions(&source.path)
+            });
             if let Ok(Ok(seen)) = read
                 && seen != was
             {
@@ -369,13 +370,13 @@ type NewVersion = (
     FileRow,
     fsops::Hashed,
     String,
-    Option<super::probe::Meta>,
+    Option<crate::media::probe::Meta>,
     Option<crate::media::xmp::XmpFacts>,
 );
 
 /// Whether a stored path names an XMP sidecar.
 fn is_xmp(stored: &str) -> bool {
-    super::probe::ext_lower(stored) == "xmp"
+    crate::media::probe::ext_lower(stored) == "xmp"
 }
 
 /// How many assets one page of a whole file check looks at (a page is some tens of

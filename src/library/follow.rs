@@ -11,7 +11,8 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::import::{free_name, name_key};
-use super::{AssetId, CollectionId, ImportOptions, Library, Result, fsops, probe};
+use super::{AssetId, CollectionId, ImportOptions, Library, Result, fsops};
+use crate::media::probe;
 use crate::store;
 
 /// The setting that says whether new files in followed folders join the library.
@@ -99,7 +100,7 @@ impl Library {
                 .iter()
                 .filter_map(|e| e.file_name().to_str().map(str::to_lowercase))
                 .filter(|n| probe::ext_lower(n) != "xmp")
-                .flat_map(|n| [fsops::split_ext(&n).0.to_string(), n])
+                .flat_map(|n| [crate::media::split_ext(&n).0.to_string(), n])
                 .collect();
             for entry in entries {
                 let Some(name) = entry.file_name().to_str().map(str::to_string) else {
@@ -120,7 +121,7 @@ impl Library {
                         // A sidecar beside a photo belongs to that photo, never an item.
                         let lower = name.to_lowercase();
                         if probe::ext_lower(&lower) == "xmp"
-                            && stems.contains(fsops::split_ext(&lower).0)
+                            && stems.contains(crate::media::split_ext(&lower).0)
                         {
                             continue;
                         }

@@ -194,7 +194,7 @@ pub fn numbered_name(name: &str, n: u32) -> String {
     if n <= 1 {
         return name.to_string();
     }
-    let (stem, ext) = split_ext(name);
+    let (stem, ext) = crate::media::split_ext(name);
     match ext {
         Some(ext) => format!("{stem} ({n}).{ext}"),
         None => format!("{stem} ({n})"),
@@ -213,7 +213,7 @@ pub fn fit_name(name: &str) -> String {
     if name.len() <= NAME_MAX_BYTES {
         return name.to_string();
     }
-    let (stem, ext) = match split_ext(name) {
+    let (stem, ext) = match crate::media::split_ext(name) {
         (stem, Some(ext)) if ext.len() <= 16 => (stem, format!(".{ext}")),
         _ => (name, String::new()),
     };
@@ -234,14 +234,6 @@ pub fn fit_name(name: &str) -> String {
     let tail = &stem[tail_start..];
     let head = &stem[..floor(stem, budget - tail.len())];
     format!("{head}~{tail}{ext}")
-}
-
-/// Splits `IMG_1.jpg` into (`IMG_1`, Some(`jpg`)); a leading dot is not an extension.
-pub fn split_ext(name: &str) -> (&str, Option<&str>) {
-    match name.rfind('.') {
-        Some(i) if i > 0 && i + 1 < name.len() => (&name[..i], Some(&name[i + 1..])),
-        _ => (name, None),
-    }
 }
 
 #[cfg(test)]

@@ -12,9 +12,8 @@ mod fsops;
 mod import;
 mod model;
 mod moves;
-pub(crate) mod probe;
 /// The extensions of the camera RAW files Shoebox knows.
-pub use probe::RAW;
+pub use crate::media::probe::RAW;
 mod purge;
 mod query;
 mod recovery;
@@ -34,6 +33,7 @@ use rusqlite::Connection;
 use crate::clock::{Clock, SECS_PER_DAY, UnixSecs};
 use crate::store::{self, StoreError};
 
+pub use crate::media::probe::{Meta, dimensions_text, kind_name, kind_of, read_meta};
 pub use areas::AreaProblem;
 pub use backup::{BACKUP_DIR, DbHealth, RepairReport, backups, db_health, repair};
 pub use check::{CHECK_PAGE, FileCheck, Presence, presence};
@@ -41,7 +41,6 @@ pub use culling::{Cull, Culled, Steps};
 pub use follow::Followed;
 pub use import::{ImportOptions, ImportProgress, ImportReport, InTrashMatch};
 pub use model::*;
-pub use probe::{Kind as ProbeKind, Meta, dimensions_text, kind_name, kind_of, read_meta};
 pub use purge::{PurgeReason, SweepReport};
 pub use query::{
     FilePlace, GalleryQuery, Grouping, PictureSource, Sort, SortKey, TrashSort, asset_sort_key,

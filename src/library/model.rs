@@ -69,35 +69,7 @@ impl Serialize for ItemId {
     }
 }
 
-/// What kind of media an asset is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Image,
-    Video,
-    Audio,
-    Other,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Image => "image",
-            Kind::Video => "video",
-            Kind::Audio => "audio",
-            Kind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Kind {
-        match s {
-            "image" => Kind::Image,
-            "video" => Kind::Video,
-            "audio" => Kind::Audio,
-            _ => Kind::Other,
-        }
-    }
-}
+pub use crate::media::Kind;
 
 /// An active asset, as the Gallery and `ls` show it.
 #[derive(Debug, Clone, Serialize)]
@@ -139,7 +111,7 @@ impl AssetInfo {
         self.companions.iter().any(|p| {
             p.extension()
                 .and_then(|e| e.to_str())
-                .is_some_and(|e| super::probe::RAW.contains(&e.to_lowercase().as_str()))
+                .is_some_and(|e| crate::media::probe::RAW.contains(&e.to_lowercase().as_str()))
         })
     }
 

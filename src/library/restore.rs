@@ -452,8 +452,8 @@ impl Library {
     ) -> Result<Vec<(i64, PathBuf, String)>> {
         let id = ItemId::Asset(asset.id);
         let mut out = Vec::new();
-        let old_stem = fsops::split_ext(&asset.name).0.to_string();
-        let new_stem = fsops::split_ext(name).0.to_string();
+        let old_stem = crate::media::split_ext(&asset.name).0.to_string();
+        let new_stem = crate::media::split_ext(name).0.to_string();
         for f in &asset.files {
             let home = self.home_path(&f.path, asset.in_place)?;
             if !asset.in_place {

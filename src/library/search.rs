@@ -12,8 +12,8 @@
 use chrono::{NaiveDate, TimeZone};
 
 use super::Kind as AssetKind;
-use super::probe::{RAW, ext_lower};
 use crate::clock::UnixSecs;
+use crate::media::probe::{RAW, ext_lower};
 use crate::store::culling::{Culling, Flag, Keyword, Label};
 use crate::store::{CollectionId, Filter};
 

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{AssetId, Library, Result, fsops, probe};
+use super::{AssetId, Library, Result, fsops};
+use crate::media::probe;
 use crate::media::xmp::{self, MAX_XMP_BYTES, XmpWrite};
 use crate::store::{self, culling, files};
 
@@ -279,7 +280,7 @@ impl Library {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let (stem, _) = fsops::split_ext(&name);
+        let (stem, _) = crate::media::split_ext(&name);
         let mut tried = None;
         for candidate in [format!("{stem}.xmp"), format!("{name}.xmp")] {
             let Some(mut stored) = main_path

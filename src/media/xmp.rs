@@ -11,7 +11,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::store::culling::{Flag, Keyword, Label, Rating};
+use super::marks::{Flag, Keyword, Label, Rating};
 
 /// The largest packet read.
 pub const MAX_XMP_BYTES: u64 = 4 * 1024 * 1024;

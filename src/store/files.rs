@@ -267,7 +267,7 @@ pub fn new_picture(
     conn: &Connection,
     asset: AssetId,
     hash: &str,
-    meta: &crate::library::Meta,
+    meta: &crate::media::probe::Meta,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE assets SET hash = ?2, width = ?3, height = ?4,

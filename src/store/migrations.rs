@@ -392,7 +392,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX assets_rejected ON assets(collection_id) WHERE flag = -1 AND state = 'active';
     CREATE INDEX assets_camera ON assets(camera) WHERE camera IS NOT NULL AND state = 'active';
     -- What `type:` names an asset (a RAW and a PDF are images by kind), worked out from its
-    -- kind and its name's extension (those of `library::probe::RAW`), with an index: a
+    -- kind and its name's extension (those of `media::probe::RAW`), with an index: a
     -- type few items have is found without reading every one. Labels and picks too.
     ALTER TABLE assets ADD COLUMN file_type TEXT GENERATED ALWAYS AS (
         CASE kind WHEN 'image' THEN

@@ -22,9 +22,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::time::Duration;
 
-use super::formats::Tools;
-use crate::library::Kind;
-use crate::library::probe::{self, Meta};
+use crate::media::Kind;
+use crate::media::formats::Tools;
+use crate::media::probe::{self, Meta};
 
 /// How helpers are started.
 #[derive(Debug, Clone)]

@@ -6,10 +6,7 @@
 //! frame from `ffmpeg` when it is installed. Nothing here knows about egui: results carry
 //! plain RGBA pixels.
 
-pub mod formats;
 mod helper;
-pub mod panics;
-pub mod raw;
 mod render;
 
 use std::collections::{HashSet, VecDeque};
@@ -21,7 +18,8 @@ use std::time::{Duration, Instant};
 pub use helper::{Helpers, serve as serve_helper};
 pub use render::{dc_scans_only, decode, render, scaled_jpeg};
 
-use crate::library::Kind;
+use crate::media::Kind;
+use crate::media::{formats, panics};
 use helper::{Answer, Helper, Lost};
 
 /// Largest edge of a grid thumbnail, in pixels.
@@ -676,9 +674,13 @@ impl Describer {
 
     /// What import records of the file at `path`; `Err` says, for the user, why part of it
     /// could not be read (the file is imported all the same).
-    pub fn describe(&mut self, path: &Path, kind: Kind) -> Result<crate::library::Meta, String> {
+    pub fn describe(
+        &mut self,
+        path: &Path,
+        kind: Kind,
+    ) -> Result<crate::media::probe::Meta, String> {
         let Some(cfg) = self.cfg.as_ref().filter(|_| kind != Kind::Other) else {
-            return crate::library::read_meta(path, kind);
+            return crate::media::probe::read_meta(path, kind);
         };
         for _ in 0..2 {
             let helper = match &mut self.helper {
@@ -718,7 +720,7 @@ impl Describer {
                 }
             }
         }
-        crate::library::read_meta(path, kind)
+        crate::media::probe::read_meta(path, kind)
     }
 }
 

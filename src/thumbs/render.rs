@@ -10,15 +10,11 @@ use std::path::Path;
 
 use image::metadata::Orientation;
 
-use super::formats::{self, Format, Tools};
-use crate::library::Kind;
+use crate::media::formats::{self, Format, Tools};
+use crate::media::{Kind, MAX_ALLOC, MAX_EDGE};
 
-/// Images larger than this (either edge) are refused.
-pub(crate) const MAX_EDGE: u32 = 20_000;
 /// The most components libjpeg decodes in one picture (`MAX_COMPONENTS` in jmorecfg.h).
 const MAX_COMPONENTS: usize = 10;
-/// Most memory one decode may allocate.
-pub(crate) const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
 /// Decodes (or takes a video poster, or has a program of the system draw it) and scales to
 /// at most `size` pixels along the longer edge, upright as the camera meant it.
@@ -52,9 +48,9 @@ pub fn render(
             Some(Format::Psd) => formats::psd_composite(path)?,
             Some(Format::Svg) => formats::svg_picture(path, size)?,
             Some(Format::Raw) => {
-                let (jpeg, orientation) = super::raw::preview(path)?;
+                let (jpeg, orientation) = crate::media::raw::preview(path)?;
                 let scaled =
-                    super::panics::quietly(|| scaled_jpeg_turned(&jpeg, size, orientation));
+                    crate::media::panics::quietly(|| scaled_jpeg_turned(&jpeg, size, orientation));
                 match scaled {
                     Ok(Some(img)) => img,
                     _ => {
@@ -84,7 +80,7 @@ pub fn render(
 /// A HEIC/HEIF or AVIF photo decoded whole by heif-convert, then scaled.
 fn heif_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
     let jpeg = formats::heif_as_jpeg(path)?;
-    match super::panics::quietly(|| scaled_jpeg(&jpeg, size)) {
+    match crate::media::panics::quietly(|| scaled_jpeg(&jpeg, size)) {
         Ok(Some(img)) => Ok(img),
         _ => image::load_from_memory(&jpeg)
             .map_err(|e| format!("heif-convert's picture is unreadable: {e}")),
@@ -136,7 +132,7 @@ fn fast_path(path: &Path, size: u32) -> Option<image::DynamicImage> {
     let mut bytes = magic.to_vec();
     file.read_to_end(&mut bytes).ok()?;
     // The native decoders report fatal errors by unwinding; that only costs the fast path.
-    super::panics::quietly(|| {
+    crate::media::panics::quietly(|| {
         if jpeg {
             scaled_jpeg(&bytes, size)
         } else {

@@ -471,9 +471,9 @@ mod tests {
 
     #[test]
     fn a_file_without_a_preview_is_not_called_unreadable() {
-        let raw = crate::thumbs::formats::Format::Raw.missing();
+        let raw = crate::media::formats::Format::Raw.missing();
         assert_eq!(failure_label("IMAGE", raw), "no preview");
-        let heif = crate::thumbs::formats::Format::Heif.missing();
+        let heif = crate::media::formats::Format::Heif.missing();
         assert_eq!(failure_label("IMAGE", heif), "no preview");
         assert_eq!(failure_label("IMAGE", "not a readable image"), "can't read");
         assert_eq!(

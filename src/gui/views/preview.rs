@@ -118,7 +118,7 @@ fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
                 let mut text = dimensions_text(&a.name, w, h);
                 if a.has_raw_companion() {
                     // The picture shown is the JPEG's; the RAW beside it is not measured.
-                    let ext = crate::library::probe::ext_lower(&a.name).to_uppercase();
+                    let ext = crate::media::probe::ext_lower(&a.name).to_uppercase();
                     text.push_str(&format!(" (the {ext})"));
                 }
                 properties.push(("Dimensions", text));

@@ -10,8 +10,8 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::fsops;
-use super::probe::{self, Kind};
 use super::{CollectionId, ItemId, Library, LibraryError, MEDIA_DIR, Result};
+use crate::media::probe::{self, Kind};
 use crate::media::xmp::XmpFacts;
 use crate::store;
 

@@ -7,8 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::{ImportReport, msg, name_of};
-use crate::library::fsops;
-use crate::library::probe::{self, Kind, RAW};
+use crate::media::probe::{self, Kind, RAW};
 
 /// A folder to import as a collection.
 pub(super) struct DirPlan {
@@ -101,7 +100,7 @@ pub(super) fn with_sidecars_beside(files: Vec<PathBuf>) -> Vec<PathBuf> {
                 .unwrap_or_default()
         });
         let lower = name.to_lowercase();
-        let stem = fsops::split_ext(&lower).0;
+        let stem = crate::media::split_ext(&lower).0;
         for base in [stem, lower.as_str()] {
             if let Some(side) = sidecars.get(&format!("{base}.xmp"))
                 && have.insert(side.clone())
@@ -148,12 +147,12 @@ pub(super) fn group_companions(files: Vec<PathBuf>, report: &mut ImportReport) -
             .file_name()
             .map(|n| n.to_string_lossy().to_lowercase())
             .unwrap_or_default();
-        let stem = fsops::split_ext(&name).0.to_string();
+        let stem = crate::media::split_ext(&name).0.to_string();
         by_stem.entry(stem).or_insert(i);
         by_name.insert(name, i);
     }
     for (name, path) in raws {
-        let stem = fsops::split_ext(&name).0.to_lowercase();
+        let stem = crate::media::split_ext(&name).0.to_lowercase();
         match by_stem.get(&stem) {
             Some(&i) if probe::kind_of(&mains[i].main.to_string_lossy()) == Kind::Image => {
                 mains[i].companions.push(("raw", path));
@@ -171,7 +170,7 @@ pub(super) fn group_companions(files: Vec<PathBuf>, report: &mut ImportReport) -
     }
     for (name, path) in sidecars {
         let lower = name.to_lowercase();
-        let base = fsops::split_ext(&lower).0.to_string();
+        let base = crate::media::split_ext(&lower).0.to_string();
         let target = by_name.get(&base).or_else(|| by_stem.get(&base)).copied();
         match target {
             Some(i) => mains[i].companions.push(("sidecar", path)),

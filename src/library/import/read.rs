@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::plan::Group;
 use crate::library::fsops;
-use crate::library::probe;
+use crate::media::probe;
 use crate::media::xmp::XmpFacts;
 
 /// What reading a group's files found, before anything is looked up or recorded.
@@ -102,7 +102,7 @@ impl<'env> ReadAhead<'env> {
                     .spawn_scoped(scope, move || {
                         for group in groups.iter().skip(lane).step_by(workers) {
                             // A decoder that panics on a strange file costs that file only.
-                            let read = crate::thumbs::panics::quietly(|| read_group(group, reader))
+                            let read = crate::media::panics::quietly(|| read_group(group, reader))
                                 .unwrap_or_else(|_| GroupRead::failed("reading it failed"));
                             if tx.send(read).is_err() {
                                 break;

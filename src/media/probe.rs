@@ -7,7 +7,7 @@ use std::path::Path;
 
 use image::ImageDecoder;
 
-pub use super::model::Kind;
+pub use super::Kind;
 use crate::clock::UnixSecs;
 
 const IMAGE: &[&str] = &[
@@ -58,7 +58,7 @@ pub fn kind_name(kind: Kind, name: &str) -> String {
 
 /// The lowercase extension of a file name ("" when none).
 pub fn ext_lower(name: &str) -> String {
-    super::fsops::split_ext(name)
+    super::split_ext(name)
         .1
         .map(str::to_ascii_lowercase)
         .unwrap_or_default()
@@ -99,7 +99,7 @@ pub fn dimensions_text(name: &str, width: u32, height: u32) -> String {
 /// image header cannot be read (the file is still imported). A reader that panics on a
 /// strange file is caught here, quietly: import and the file check go on with the rest.
 pub fn read_meta(path: &Path, kind: Kind) -> Result<Meta, String> {
-    crate::thumbs::panics::quietly(|| read_meta_unguarded(path, kind))
+    crate::media::panics::quietly(|| read_meta_unguarded(path, kind))
         .unwrap_or_else(|why| Err(format!("could not read its size: {why}")))
 }
 
@@ -120,11 +120,10 @@ fn read_meta_unguarded(path: &Path, kind: Kind) -> Result<Meta, String> {
     let ext = ext_lower(&path.to_string_lossy());
     // (A file named as a RAW that is something else, such as a JPEG, is read as what it is.)
     if RAW.contains(&ext.as_str())
-        && crate::thumbs::formats::Format::of_file(path)
-            == Some(crate::thumbs::formats::Format::Raw)
+        && crate::media::formats::Format::of_file(path) == Some(crate::media::formats::Format::Raw)
     {
         // Read from the RAW's own structure: not the whole file, as a generic reader would.
-        let (size, exif) = crate::thumbs::raw::meta(path);
+        let (size, exif) = crate::media::raw::meta(path);
         if let Some((w, h)) = size {
             meta.width = Some(w);
             meta.height = Some(h);
@@ -148,14 +147,14 @@ fn read_meta_unguarded(path: &Path, kind: Kind) -> Result<Meta, String> {
         return Ok(meta);
     }
     if ext == "svg" || ext == "svgz" {
-        if let Some((w, h)) = crate::thumbs::formats::svg_dimensions(path) {
+        if let Some((w, h)) = crate::media::formats::svg_dimensions(path) {
             meta.width = Some(w);
             meta.height = Some(h);
         }
         return Ok(meta);
     }
     if ext == "psd" {
-        if let Some((w, h)) = crate::thumbs::formats::psd_dimensions(path) {
+        if let Some((w, h)) = crate::media::formats::psd_dimensions(path) {
             meta.width = Some(w);
             meta.height = Some(h);
         }
@@ -163,7 +162,7 @@ fn read_meta_unguarded(path: &Path, kind: Kind) -> Result<Meta, String> {
     }
     if DOCUMENT.contains(&ext.as_str()) {
         // The first page's size, in points; the page itself is drawn when it is shown.
-        if let Some((w, h)) = crate::thumbs::formats::pdf_page_size(path) {
+        if let Some((w, h)) = crate::media::formats::pdf_page_size(path) {
             meta.width = Some(w);
             meta.height = Some(h);
         }
@@ -343,7 +342,7 @@ pub fn av_meta(path: &Path) -> AvMeta {
     if !has_ffprobe() {
         return AvMeta::default();
     }
-    let mut cmd = crate::thumbs::formats::tool("ffprobe");
+    let mut cmd = crate::media::formats::tool("ffprobe");
     cmd.args([
         "-v",
         "error",
@@ -355,7 +354,7 @@ pub fn av_meta(path: &Path) -> AvMeta {
         "default=noprint_wrappers=1",
     ])
     .arg(path);
-    match crate::thumbs::formats::output_within(cmd, crate::thumbs::formats::DESCRIBE_LIMIT) {
+    match crate::media::formats::output_within(cmd, crate::media::formats::DESCRIBE_LIMIT) {
         Some(text) => parse_av_meta(&text),
         None => AvMeta::default(),
     }

@@ -78,7 +78,7 @@ impl Format {
             "pdf" => Some(Format::Pdf),
             "psd" => Some(Format::Psd),
             "svg" | "svgz" => Some(Format::Svg),
-            raw if crate::library::probe::RAW.contains(&raw) => Some(Format::Raw),
+            raw if crate::media::probe::RAW.contains(&raw) => Some(Format::Raw),
             _ => None,
         }
     }
@@ -373,7 +373,7 @@ fn psd_without_layers(path: &Path) -> Result<Vec<u8>, String> {
     .map_err(ends)?;
     out.extend_from_slice(if big { &[0u8; 8][..] } else { &[0u8; 4][..] });
     // The composite: at most what the largest picture decoded could take, compressed or not.
-    file.take(2 * super::render::MAX_ALLOC + (1 << 20))
+    file.take(2 * super::MAX_ALLOC + (1 << 20))
         .read_to_end(&mut out)
         .map_err(ends)?;
     Ok(out)
@@ -395,7 +395,7 @@ fn psd_decode(bytes: &[u8]) -> Result<image::DynamicImage, &'static str> {
     let (height, width) = (r.u32()?, r.u32()?);
     let depth = r.u16()?;
     let mode = r.u16()?;
-    let edge = super::render::MAX_EDGE;
+    let edge = super::MAX_EDGE;
     if width == 0 || height == 0 || width > edge || height > edge {
         return Err("too large to preview safely");
     }
@@ -419,7 +419,7 @@ fn psd_decode(bytes: &[u8]) -> Result<image::DynamicImage, &'static str> {
         return Err("fewer channels than its colour mode needs");
     }
     let (w, h) = (width as usize, height as usize);
-    if (w * h * used * bps) as u64 > super::render::MAX_ALLOC {
+    if (w * h * used * bps) as u64 > super::MAX_ALLOC {
         return Err("too large to preview safely");
     }
     // Colour mode data (an indexed image's palette: 256 reds, then greens, then blues),

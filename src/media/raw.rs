@@ -69,7 +69,7 @@ pub fn meta(path: &Path) -> (Option<(u32, u32)>, Vec<exif::Exif>) {
         },
     };
     let size = size.map(|(w, h)| match orientation {
-        Some(o) if crate::library::probe::turns_sideways(o) => (h, w),
+        Some(o) if crate::media::probe::turns_sideways(o) => (h, w),
         _ => (w, h),
     });
     (size, exif)
