@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use shoebox::library::Kind;
+use shoebox::media::NoPicture;
 use shoebox::media::formats::{Format, Tools};
 use shoebox::thumbs::render;
 
@@ -224,8 +225,10 @@ fn without_its_program_a_format_says_which_to_install() {
     let none = Tools::default();
     let err = render(&path, Kind::Image, 256, none).unwrap_err();
     assert!(
-        err.contains("heif-convert") && err.contains("libheif-examples"),
-        "{err}"
+        matches!(err, NoPicture::NoPreview(_))
+            && err.reason().contains("heif-convert")
+            && err.reason().contains("libheif-examples"),
+        "{err:?}"
     );
 }
 
@@ -871,7 +874,11 @@ fn nef_dng_and_rw2_give_their_size_camera_and_date_from_their_directories() {
     }
     for name in ["nikon-d70.nef", "canon-350d.dng"] {
         let err = render(&data(name), Kind::Image, 256, Tools::default()).unwrap_err();
-        assert_eq!(err, "no preview inside this RAW file", "{name}");
+        assert_eq!(
+            err,
+            NoPicture::NoPreview("no preview inside this RAW file".into()),
+            "{name}"
+        );
     }
 }
 
@@ -926,7 +933,10 @@ fn a_raw_without_a_preview_says_so() {
     std::fs::write(&path, b"II*\0\x08\0\0\0\0\0\0\0\0\0").unwrap();
     assert_eq!(Format::of_file(&path), Some(Format::Raw));
     let err = render(&path, Kind::Image, 256, Tools::default()).unwrap_err();
-    assert_eq!(err, "no preview inside this RAW file");
+    assert_eq!(
+        err,
+        NoPicture::NoPreview("no preview inside this RAW file".into())
+    );
 }
 
 /// An SVG's size is read from its root element alone (no drawing is converted in the app's
@@ -1095,7 +1105,7 @@ fn a_damaged_file_of_each_format_says_so_plainly() {
     }
     for (path, says) in cases {
         match render(&path, Kind::Image, 256, tools) {
-            Err(reason) => assert!(reason.contains(says), "{path:?}: {reason}"),
+            Err(why) => assert!(why.reason().contains(says), "{path:?}: {why}"),
             // A RAW cut after its small preview still shows that one.
             Ok(img) => assert!(
                 path.extension().is_some_and(|e| e == "cr3" || e == "cr2") && img.width() <= 256,
@@ -1178,7 +1188,7 @@ fn a_program_that_hangs_dies_with_the_helper_killed_for_it() {
     helpers.env = vec![("PATH".into(), path.into())];
     let got = through_a_helper(helpers, pdf, dir.path());
     assert!(
-        matches!(&got[..], [Output::Failed { reason, .. }] if reason == "took too long to read; skipped"),
+        matches!(&got[..], [Output::Failed { why: NoPicture::Unreadable(reason), .. }] if reason == "took too long to read; skipped"),
         "{got:?}"
     );
     // The stand-in is gone with its helper.

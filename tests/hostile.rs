@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use shoebox::library::{ImportOptions, Kind, Library, read_meta};
+use shoebox::media::NoPicture;
 use shoebox::media::formats::Tools;
 use shoebox::thumbs::render;
 
@@ -150,7 +151,10 @@ fn hostile_raf_of_overlapping_jpeg_starts_is_imported_at_once() {
     let shown = bounded("preview", move || {
         render(&raf, Kind::Image, 256, Tools::default())
     });
-    assert_eq!(shown.unwrap_err(), "no preview inside this RAW file");
+    assert_eq!(
+        shown.unwrap_err(),
+        NoPicture::NoPreview("no preview inside this RAW file".into())
+    );
 }
 
 /// The same as a TIFF-based RAW (a CR2 whose first directory is at offset 0): its search
@@ -176,7 +180,10 @@ fn hostile_4mb_cr2_of_overlapping_jpeg_starts_says_at_once_it_has_no_preview() {
     let shown = bounded("preview", move || {
         render(&cr2, Kind::Image, 256, Tools::default())
     });
-    assert_eq!(shown.unwrap_err(), "no preview inside this RAW file");
+    assert_eq!(
+        shown.unwrap_err(),
+        NoPicture::NoPreview("no preview inside this RAW file".into())
+    );
 }
 
 /// Photoshop headers of a few dozen bytes whose channel count times height made the reader
@@ -193,8 +200,11 @@ fn hostile_psd_claiming_gigabytes_of_row_lengths_is_refused_before_allocating() 
         let mut helpers = Helpers::new(env!("CARGO_BIN_EXE_shoebox").into());
         helpers.memory_bytes = 1 << 30;
         match &crate::formats::through_a_helper(helpers, psd.clone(), dir.path())[..] {
-            [Output::Failed { reason, .. }] => assert_eq!(
-                reason, "can't read this Photoshop file: the file ends too soon",
+            [Output::Failed { why, .. }] => assert_eq!(
+                why,
+                &NoPicture::Unreadable(
+                    "can't read this Photoshop file: the file ends too soon".into()
+                ),
                 "{name}"
             ),
             other => panic!("{name}: {other:?}"),
@@ -234,8 +244,9 @@ fn hostile_svg_whose_image_has_zero_size_is_imported_without_its_size() {
             let svg = svg.clone();
             move || render(&svg, Kind::Image, 256, Tools::default())
         });
-        let reason = shown.unwrap_err();
-        assert!(reason.starts_with("can't read this drawing"), "{reason}");
+        let why = shown.unwrap_err();
+        assert!(matches!(why, NoPicture::Unreadable(_)), "{why:?}");
+        assert!(why.reason().starts_with("can't read this drawing"), "{why}");
     }
     let (_dir, report) = bounded("import", move || import_in_place(&paths));
     assert!(report.failed.is_empty(), "{report:?}");

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use shoebox::library::Kind;
+use shoebox::media::NoPicture;
 
 use crate::common;
 use shoebox::thumbs::{Helpers, Isolation, Output, Request, THUMB_PX, ThumbService};
@@ -57,9 +58,10 @@ fn thumbnails_are_made_in_a_helper_and_failures_are_remembered() {
                 assert_eq!((width, height), (256, 128));
                 assert_eq!(rgba.len(), 256 * 128 * 4);
             }
-            Output::Failed { key, reason, .. } => {
+            Output::Failed { key, why, .. } => {
                 assert_eq!(key, "bad");
-                assert!(reason.contains("can't read this image"), "{reason}");
+                assert!(matches!(why, NoPicture::Unreadable(_)), "{why:?}");
+                assert!(why.reason().contains("can't read this image"), "{why}");
             }
             other => panic!("asked for the screen, made ahead: {other:?}"),
         }
@@ -111,7 +113,7 @@ fn a_decompression_bomb_is_refused_by_the_helper() {
     service.request(request("bomb", &bomb));
     let got = wait_for(&mut service, 1);
     assert!(
-        matches!(&got[..], [Output::Failed { reason, .. }] if reason == "too large to preview safely"),
+        matches!(&got[..], [Output::Failed { why: NoPicture::NoPreview(reason), .. }] if reason == "too large to preview safely"),
         "{got:?}"
     );
     assert!(!cache.join("bomb-256-v2.png").exists());
@@ -187,8 +189,8 @@ fn one_helper_serves_many_pictures_and_a_crashed_one_is_replaced() {
     }
     for (i, out) in results.iter().enumerate() {
         match (i, out) {
-            (3, Output::Failed { reason, .. }) => {
-                assert_eq!(reason, "the decoder crashed on this file");
+            (3, Output::Failed { why, .. }) => {
+                assert_eq!(why.reason(), "the decoder crashed on this file");
             }
             (3, other) => panic!("the fourth picture should crash its helper: {other:?}"),
             (_, Output::Ready { width, .. }) => assert_eq!(*width, 256),
@@ -215,7 +217,7 @@ fn a_helper_that_hangs_is_killed_and_the_next_picture_still_comes() {
     service.request(request("stuck", &stuck));
     let got = wait_for(&mut service, 1);
     assert!(
-        matches!(&got[..], [Output::Failed { reason, .. }] if reason == "took too long to read; skipped"),
+        matches!(&got[..], [Output::Failed { why: NoPicture::Unreadable(reason), .. }] if reason == "took too long to read; skipped"),
         "{got:?}"
     );
     assert!(started.elapsed() >= Duration::from_millis(1500));

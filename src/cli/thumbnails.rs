@@ -90,11 +90,11 @@ pub fn all(lib: &mut Library, json: bool, rebuild: bool) -> anyhow::Result<()> {
                 Output::Made { key, .. } | Output::Ready { key, .. } => {
                     summary.made += wanted[&key].len();
                 }
-                Output::Failed { key, reason, .. } => {
+                Output::Failed { key, why, .. } => {
                     summary.failed.extend(wanted[&key].iter().map(|s| Failure {
                         id: s.id.to_string(),
                         name: s.name.clone(),
-                        reason: reason.clone(),
+                        reason: why.to_string(),
                     }));
                 }
             }
@@ -162,7 +162,7 @@ pub fn one(lib: &mut Library, json: bool, id: ItemId, out: &Path) -> anyhow::Res
                 .with_context(|| format!("could not write {}", out.display()))?;
             (width, height)
         }
-        Some(Output::Failed { reason, .. }) => bail!("no thumbnail for {id}: {reason}"),
+        Some(Output::Failed { why, .. }) => bail!("no thumbnail for {id}: {why}"),
         Some(Output::Made { .. }) | None => bail!("no thumbnail for {id}"),
     };
     if json {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use egui::{ColorImage, TextureHandle, TextureOptions};
 
+use crate::media::NoPicture;
 use crate::thumbs::{Output, Request, ThumbService};
 
 /// Pixels the cache may hold while scrolling: about 170 grid thumbnails, several screens'
@@ -18,8 +19,8 @@ pub enum Picture {
     Ready(TextureHandle),
     /// Asked for, not here yet.
     Pending,
-    /// Will not come: the reason for the user.
-    Failed(String),
+    /// Will not come, and why.
+    Failed(NoPicture),
 }
 
 struct Entry {
@@ -31,7 +32,7 @@ struct Entry {
 /// Textures by (content hash, size), with a memory budget.
 pub struct TextureCache {
     entries: HashMap<(String, u32), Entry>,
-    failed: HashMap<(String, u32), String>,
+    failed: HashMap<(String, u32), NoPicture>,
     bytes: usize,
     budget_bytes: usize,
     generation: u64,
@@ -83,8 +84,8 @@ impl TextureCache {
                         self.bytes -= old.bytes;
                     }
                 }
-                Output::Failed { key, size, reason } => {
-                    self.failed.insert((key, size), reason);
+                Output::Failed { key, size, why } => {
+                    self.failed.insert((key, size), why);
                 }
                 // Made ahead into the disk cache: a tile that wants it asks for it.
                 Output::Made { .. } => {}
@@ -100,8 +101,8 @@ impl TextureCache {
             e.last_used = self.generation;
             return Picture::Ready(e.texture.clone());
         }
-        if let Some(reason) = self.failed.get(&k) {
-            return Picture::Failed(reason.clone());
+        if let Some(why) = self.failed.get(&k) {
+            return Picture::Failed(why.clone());
         }
         match thumbs {
             Some(t) => {

@@ -10,6 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use super::NoPicture;
+
 /// The formats read here rather than by the `image` crate (HEIF and PDF through a program of
 /// the system).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,10 +323,13 @@ fn parse_pdf_page_size(text: &str) -> Option<(u32, u32)> {
 /// layers (for "maximize compatibility", its default), raw or PackBits-compressed, 8 or 16
 /// bits a channel, in RGB, grayscale, indexed colour or CMYK. Within the same size limits as every other
 /// decoder; anything else is said plainly.
-pub fn psd_composite(path: &Path) -> Result<image::DynamicImage, String> {
+pub fn psd_composite(path: &Path) -> Result<image::DynamicImage, NoPicture> {
     let bytes =
         psd_without_layers(path).map_err(|why| format!("can't read this Photoshop file: {why}"))?;
-    psd_decode(&bytes).map_err(|why| format!("can't read this Photoshop file: {why}"))
+    psd_decode(&bytes).map_err(|why| match why {
+        NoPicture::Unreadable(why) => format!("can't read this Photoshop file: {why}").into(),
+        other => other,
+    })
 }
 
 /// A Photoshop file as [`psd_decode`] reads it, without its image resources and its layers
@@ -379,16 +384,17 @@ fn psd_without_layers(path: &Path) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn psd_decode(bytes: &[u8]) -> Result<image::DynamicImage, &'static str> {
+fn psd_decode(bytes: &[u8]) -> Result<image::DynamicImage, NoPicture> {
+    let unshown = |why: &str| NoPicture::NoPreview(why.to_string());
     let mut r = Bytes { bytes, at: 0 };
     if r.take(4)? != b"8BPS" {
-        return Err("not a Photoshop file");
+        return Err("not a Photoshop file".into());
     }
     // 1: PSD; 2: PSB ("large document"), whose lengths are longer.
     let big = match r.u16()? {
         1 => false,
         2 => true,
-        _ => return Err("an unknown version"),
+        _ => return Err("an unknown version".into()),
     };
     r.take(6)?;
     let channels = usize::from(r.u16()?);
@@ -397,12 +403,12 @@ fn psd_decode(bytes: &[u8]) -> Result<image::DynamicImage, &'static str> {
     let mode = r.u16()?;
     let edge = super::MAX_EDGE;
     if width == 0 || height == 0 || width > edge || height > edge {
-        return Err("too large to preview safely");
+        return Err(unshown("too large to preview safely"));
     }
     let bps = match depth {
         8 => 1,
         16 => 2,
-        _ => return Err("no preview for this bit depth"),
+        _ => return Err(unshown("no preview for this bit depth")),
     };
     // The colour planes used (alpha and extra channels are left out: the composite is
     // already matted).
@@ -410,17 +416,17 @@ fn psd_decode(bytes: &[u8]) -> Result<image::DynamicImage, &'static str> {
         1 | 2 => 1,
         3 => 3,
         4 => 4,
-        _ => return Err("no preview for this colour mode"),
+        _ => return Err(unshown("no preview for this colour mode")),
     };
     if mode == 2 && bps != 1 {
-        return Err("a damaged indexed-colour image");
+        return Err("a damaged indexed-colour image".into());
     }
     if channels < used {
-        return Err("fewer channels than its colour mode needs");
+        return Err("fewer channels than its colour mode needs".into());
     }
     let (w, h) = (width as usize, height as usize);
     if (w * h * used * bps) as u64 > super::MAX_ALLOC {
-        return Err("too large to preview safely");
+        return Err(unshown("too large to preview safely"));
     }
     // Colour mode data (an indexed image's palette: 256 reds, then greens, then blues),
     // then image resources, layers and masks (skipped).
@@ -437,7 +443,7 @@ fn psd_decode(bytes: &[u8]) -> Result<image::DynamicImage, &'static str> {
         }
     }
     if mode == 2 && palette.len() < 768 {
-        return Err("an indexed-colour image without its palette");
+        return Err("an indexed-colour image without its palette".into());
     }
     let row = w * bps;
     let compression = r.u16()?;
@@ -453,10 +459,10 @@ fn psd_decode(bytes: &[u8]) -> Result<image::DynamicImage, &'static str> {
             channels as u64 * rows * length_bytes as u64
                 + planes_used * rows * 2 * (row as u64).div_ceil(128)
         }
-        _ => return Err("no preview for this compression"),
+        _ => return Err(unshown("no preview for this compression")),
     };
     if least > r.left() as u64 {
-        return Err("the file ends too soon");
+        return Err("the file ends too soon".into());
     }
     let mut planes = vec![vec![0u8; row * h]; used];
     if compression == 0 {
@@ -609,13 +615,14 @@ pub fn psd_dimensions(path: &Path) -> Option<(u32, u32)> {
 
 /// An SVG drawing rendered by resvg to fit `size`×`size` (a drawing is drawn at the size
 /// asked, so the preview is as sharp as the grid), text in the system's fonts.
-pub fn svg_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
+pub fn svg_picture(path: &Path, size: u32) -> Result<image::DynamicImage, NoPicture> {
     let tree = svg_tree(path, true)?;
     let s = tree.size();
     let scale = size as f32 / s.width().max(s.height());
     let w = ((s.width() * scale).round() as u32).clamp(1, size);
     let h = ((s.height() * scale).round() as u32).clamp(1, size);
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or("no preview for this drawing")?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h)
+        .ok_or_else(|| NoPicture::NoPreview("no preview for this drawing".into()))?;
     super::panics::quietly(|| {
         resvg::render(
             &tree,

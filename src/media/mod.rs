@@ -25,6 +25,77 @@ pub const MAX_EDGE: u32 = 20_000;
 /// Most memory one decode may allocate.
 pub const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
+/// Why a file gives no picture; each carries the words for the user (what to install,
+/// what is wrong). The window's tile says which kind in a word or two.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoPicture {
+    /// The file is not on disk.
+    Missing(String),
+    /// The file's folder or drive is not there (a drive taken away).
+    Offline(String),
+    /// Nothing is wrong with the file: this computer lacks the program its format needs,
+    /// the format holds no picture of its own (a RAW without a preview), or the picture
+    /// is of a kind, depth or size Shoebox does not draw.
+    NoPreview(String),
+    /// The file could not be read as the picture it says it is (damaged, cut short), or
+    /// the program that reads it failed on it.
+    Unreadable(String),
+}
+
+impl NoPicture {
+    /// The words for the user.
+    pub fn reason(&self) -> &str {
+        match self {
+            NoPicture::Missing(r)
+            | NoPicture::Offline(r)
+            | NoPicture::NoPreview(r)
+            | NoPicture::Unreadable(r) => r,
+        }
+    }
+}
+
+impl NoPicture {
+    /// One word for the kind, as a failure remembered on disk names it.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            NoPicture::Missing(_) => "missing",
+            NoPicture::Offline(_) => "offline",
+            NoPicture::NoPreview(_) => "no-preview",
+            NoPicture::Unreadable(_) => "unreadable",
+        }
+    }
+
+    /// The kind [`NoPicture::tag`] names, with its words; `None` for another word.
+    pub fn from_tag(tag: &str, reason: String) -> Option<NoPicture> {
+        Some(match tag {
+            "missing" => NoPicture::Missing(reason),
+            "offline" => NoPicture::Offline(reason),
+            "no-preview" => NoPicture::NoPreview(reason),
+            "unreadable" => NoPicture::Unreadable(reason),
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for NoPicture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.reason())
+    }
+}
+
+/// A reader's error text, where nothing says otherwise, is a file it could not read.
+impl From<String> for NoPicture {
+    fn from(reason: String) -> Self {
+        NoPicture::Unreadable(reason)
+    }
+}
+
+impl From<&str> for NoPicture {
+    fn from(reason: &str) -> Self {
+        NoPicture::Unreadable(reason.to_string())
+    }
+}
+
 /// Splits `IMG_1.jpg` into (`IMG_1`, Some(`jpg`)); a leading dot is not an extension.
 pub fn split_ext(name: &str) -> (&str, Option<&str>) {
     match name.rfind('.') {

@@ -39,10 +39,12 @@ const MAX_REMEMBERED: usize = 1 << 20;
 
 /// A camera RAW file's largest embedded JPEG preview (its bytes) and the RAW's own
 /// orientation (`None`: the preview's own EXIF says).
-pub fn preview(path: &Path) -> Result<(Vec<u8>, Option<Orientation>), String> {
+pub fn preview(path: &Path) -> Result<(Vec<u8>, Option<Orientation>), super::NoPicture> {
     let mut raw = RawFile::open(path, true)?;
     let layout = raw.layout();
-    let (jpeg, _, _) = raw.largest_preview(&layout).ok_or(Format::Raw.missing())?;
+    let (jpeg, _, _) = raw
+        .largest_preview(&layout)
+        .ok_or_else(|| super::NoPicture::NoPreview(Format::Raw.missing().into()))?;
     let orientation = layout.orientation.or_else(|| exif_orientation(&raw.exif()));
     Ok((jpeg, orientation))
 }

@@ -23,6 +23,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::time::Duration;
 
 use crate::media::Kind;
+use crate::media::NoPicture;
 use crate::media::formats::Tools;
 use crate::media::probe::{self, Meta};
 
@@ -56,8 +57,8 @@ pub(crate) enum Answer {
     Picture(image::RgbaImage),
     /// A file's metadata, for import.
     Described(Meta),
-    /// The file cannot be pictured; the reason is for the user.
-    Failed(String),
+    /// The file cannot be pictured, or read: why.
+    Failed(NoPicture),
 }
 
 /// Why a helper gave no answer.
@@ -190,7 +191,7 @@ pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
             crate::failpoint::hit("probe.describe");
             match probe::read_meta(&path, kind) {
                 Ok(meta) => Answer::Described(meta),
-                Err(reason) => Answer::Failed(reason),
+                Err(reason) => Answer::Failed(NoPicture::Unreadable(reason)),
             }
         } else {
             crate::failpoint::hit("thumbs.render");
@@ -256,8 +257,11 @@ fn write_answer(w: &mut impl Write, answer: &Answer) -> io::Result<()> {
             w.write_all(&img.height().to_le_bytes())?;
             w.write_all(img.as_raw())
         }
-        Answer::Failed(reason) => {
-            w.write_all(&[1])?;
+        Answer::Failed(why) => {
+            // The kind's word, then the words for the user.
+            let (tag, reason) = (why.tag(), why.reason());
+            w.write_all(&[1, tag.len() as u8])?;
+            w.write_all(tag.as_bytes())?;
             w.write_all(&(reason.len() as u32).to_le_bytes())?;
             w.write_all(reason.as_bytes())
         }
@@ -298,13 +302,20 @@ fn read_answer(r: &mut impl Read) -> io::Result<Answer> {
                 .ok_or_else(|| io::Error::other("the helper sent a short picture"))
         }
         1 => {
+            let mut tag_len = [0u8; 1];
+            r.read_exact(&mut tag_len)?;
+            let mut tag = vec![0u8; usize::from(tag_len[0])];
+            r.read_exact(&mut tag)?;
             let len = read_u32(r)? as usize;
             if len > 64 * 1024 {
                 return Err(io::Error::other("the helper sent an endless reason"));
             }
             let mut text = vec![0u8; len];
             r.read_exact(&mut text)?;
-            Ok(Answer::Failed(String::from_utf8_lossy(&text).into_owned()))
+            let reason = String::from_utf8_lossy(&text).into_owned();
+            NoPicture::from_tag(&String::from_utf8_lossy(&tag), reason)
+                .map(Answer::Failed)
+                .ok_or_else(|| io::Error::other("the helper sent a failure of no known kind"))
         }
         2 => {
             let mut there = [0u8; 1];
@@ -369,12 +380,11 @@ mod tests {
         let img = image::RgbaImage::from_fn(3, 2, |x, y| image::Rgba([x as u8, y as u8, 7, 255]));
         let mut wire = Vec::new();
         write_answer(&mut wire, &Answer::Picture(img.clone())).expect("write");
-        write_answer(&mut wire, &Answer::Failed("can't read this image".into())).expect("write");
+        let why = NoPicture::NoPreview("no preview inside this RAW file".into());
+        write_answer(&mut wire, &Answer::Failed(why.clone())).expect("write");
         let mut r = &wire[..];
         assert!(matches!(read_answer(&mut r), Ok(Answer::Picture(got)) if got == img));
-        assert!(
-            matches!(read_answer(&mut r), Ok(Answer::Failed(why)) if why == "can't read this image")
-        );
+        assert!(matches!(read_answer(&mut r), Ok(Answer::Failed(back)) if back == why));
         let meta = Meta {
             width: Some(3504),
             height: Some(2336),

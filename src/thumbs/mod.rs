@@ -19,7 +19,7 @@ pub use helper::{Helpers, serve as serve_helper};
 pub use render::{dc_scans_only, decode, render, scaled_jpeg};
 
 use crate::media::Kind;
-use crate::media::{formats, panics};
+use crate::media::{NoPicture, formats, panics};
 use helper::{Answer, Helper, Lost};
 
 /// Largest edge of a grid thumbnail, in pixels.
@@ -71,7 +71,7 @@ pub enum Output {
     Failed {
         key: String,
         size: u32,
-        reason: String,
+        why: NoPicture,
     },
 }
 
@@ -397,10 +397,10 @@ fn worker(env: &Env) {
                         height: img.height(),
                         rgba: img.into_raw(),
                     },
-                    Err(reason) => Output::Failed {
+                    Err(why) => Output::Failed {
                         key: req.key,
                         size: req.size,
-                        reason,
+                        why,
                     },
                 };
                 if env.tx.send(out).is_err() {
@@ -419,10 +419,10 @@ fn worker(env: &Env) {
                         key: req.key,
                         size: req.size,
                     },
-                    Err(reason) => Output::Failed {
+                    Err(why) => Output::Failed {
                         key: req.key,
                         size: req.size,
-                        reason,
+                        why,
                     },
                 };
                 if env.tx.send(out).is_err() {
@@ -519,6 +519,15 @@ pub fn forget_all(cache_dir: &Path, key: &str) {
     }
 }
 
+/// A failure remembered in `marker` (its kind's word on the first line, then the words
+/// for the user). One of no known kind, or written before kinds were kept, is not
+/// remembered: the file is tried again.
+fn remembered_failure(marker: &Path) -> Option<NoPicture> {
+    let text = std::fs::read_to_string(marker).ok()?;
+    let (tag, reason) = text.split_once('\n')?;
+    NoPicture::from_tag(tag, reason.to_string())
+}
+
 /// Where the reason a file could not be pictured is remembered, so it is not retried.
 fn failed_marker(cache_dir: &Path, req: &Request) -> PathBuf {
     cache_dir.join(format!("{}-{}.failed", req.key, req.size))
@@ -532,10 +541,10 @@ fn make(
     tools: formats::Tools,
     isolation: &Isolation,
     helper: &mut Option<Helper>,
-) -> Result<image::RgbaImage, String> {
+) -> Result<image::RgbaImage, NoPicture> {
     let marker = failed_marker(cache_dir, req);
-    if let Ok(reason) = std::fs::read_to_string(&marker) {
-        return Err(reason);
+    if let Some(why) = remembered_failure(&marker) {
+        return Err(why);
     }
     let cached = cache_path(cache_dir, req);
     let cacheable = req.size <= THUMB_HI_PX;
@@ -545,14 +554,18 @@ fn make(
     // A file that is not there now (moved, its drive unplugged) may be back later: that
     // is no failure of the file, and nothing is remembered.
     if let Err(e) = std::fs::metadata(&req.path) {
-        return Err(format!("can't read the file: {e}"));
+        return Err(if e.kind() == std::io::ErrorKind::NotFound {
+            NoPicture::Missing("the file is missing on disk".into())
+        } else {
+            NoPicture::Unreadable(format!("can't read the file: {e}"))
+        });
     }
     let made = match isolation {
         Isolation::InProcess => {
             match panics::quietly(|| render(&req.path, req.kind, req.size, tools)) {
                 Ok(Ok(img)) => Ok(img),
                 Ok(Err(reason)) => Err((reason, true)),
-                Err(_) => Err(("the decoder crashed on this file".to_string(), true)),
+                Err(_) => Err(("the decoder crashed on this file".into(), true)),
             }
         }
         Isolation::Helper(cfg) => in_helper(cfg, helper, req, tools),
@@ -564,7 +577,7 @@ fn make(
             }
             Ok(img)
         }
-        Err((reason, remember)) => {
+        Err((why, remember)) => {
             // "Install ffmpeg" (or another program) belongs to this computer, not to the
             // file: ask again later. (Told by the name: opening the file here could hang.)
             let about_the_file = match req.kind {
@@ -572,9 +585,9 @@ fn make(
                 _ => formats::Format::of_name(&req.path).is_none_or(|f| tools.has(f)),
             };
             if remember && about_the_file {
-                let _ = std::fs::write(&marker, &reason);
+                let _ = std::fs::write(&marker, format!("{}\n{}", why.tag(), why.reason()));
             }
-            Err(reason)
+            Err(why)
         }
     }
 }
@@ -620,14 +633,17 @@ fn in_helper(
     slot: &mut Option<Helper>,
     req: &Request,
     tools: formats::Tools,
-) -> Result<image::RgbaImage, (String, bool)> {
+) -> Result<image::RgbaImage, (NoPicture, bool)> {
     // A helper that ended while idle is noticed when it is spoken to: one fresh start.
     for attempt in 0..2 {
         let helper = match slot {
             Some(h) => h,
             None => match Helper::start(cfg) {
                 Ok(h) => slot.insert(h),
-                Err(e) => return Err((format!("could not start the picture helper: {e}"), false)),
+                Err(e) => {
+                    let why = format!("could not start the picture helper: {e}");
+                    return Err((why.into(), false));
+                }
             },
         };
         let answer = helper.render(&req.path, req.kind, req.size, tools, cfg.timeout);
@@ -642,7 +658,7 @@ fn in_helper(
                 *slot = None;
                 match lost {
                     Lost::Unavailable(_) if attempt == 0 => continue,
-                    Lost::Unavailable(reason) => return Err((reason, false)),
+                    Lost::Unavailable(reason) => return Err((reason.into(), false)),
                     Lost::Crashed => {
                         log::warn!("the picture helper crashed on {}", req.path.display());
                         return Err(("the decoder crashed on this file".into(), true));
@@ -695,7 +711,7 @@ impl Describer {
             };
             match helper.describe(path, kind, cfg.timeout) {
                 Ok(Answer::Described(meta)) => return Ok(meta),
-                Ok(Answer::Failed(reason)) => return Err(reason),
+                Ok(Answer::Failed(why)) => return Err(why.reason().to_string()),
                 Ok(Answer::Picture(_)) => {
                     self.helper = None;
                     return Err("could not read its size: its reader answered nonsense".into());
@@ -771,6 +787,35 @@ mod tests {
             dir.path().join("k-256-v2.png").exists(),
             "the poster is cached"
         );
+    }
+
+    /// A RAW without a preview is remembered as having none, not as damaged: the tile says
+    /// "no preview" after a restart as it did the first time. A marker from before kinds
+    /// were kept is not trusted: the file is tried again.
+    #[test]
+    fn a_remembered_failure_keeps_its_kind() {
+        let dir = tempfile::tempdir().expect("temp");
+        let raw = dir.path().join("bare.dng");
+        // A TIFF header and no directory: a RAW with nothing to show.
+        std::fs::write(&raw, b"II*\0\x08\0\0\0\0\0").expect("write");
+        let req = Request {
+            key: "bare".into(),
+            path: raw,
+            kind: Kind::Image,
+            size: THUMB_PX,
+        };
+        let tools = formats::Tools::default();
+        let first = make(&req, dir.path(), tools, &Isolation::InProcess, &mut None).unwrap_err();
+        assert!(matches!(first, NoPicture::NoPreview(_)), "{first:?}");
+        let marker = failed_marker(dir.path(), &req);
+        assert!(marker.exists(), "a failure of the file is remembered");
+        // Read back from the marker, not made again: the file is gone.
+        std::fs::remove_file(&req.path).expect("remove");
+        let again = make(&req, dir.path(), tools, &Isolation::InProcess, &mut None).unwrap_err();
+        assert_eq!(again, first);
+        std::fs::write(&marker, "can't read this image").expect("old marker");
+        let retried = make(&req, dir.path(), tools, &Isolation::InProcess, &mut None).unwrap_err();
+        assert!(matches!(retried, NoPicture::Missing(_)), "{retried:?}");
     }
 
     /// New-user finding 19: at scale 2, large tiles stretched 256 px thumbnails to ~550 px.

@@ -11,7 +11,7 @@ use std::path::Path;
 use image::metadata::Orientation;
 
 use crate::media::formats::{self, Format, Tools};
-use crate::media::{Kind, MAX_ALLOC, MAX_EDGE};
+use crate::media::{Kind, MAX_ALLOC, MAX_EDGE, NoPicture};
 
 /// The most components libjpeg decodes in one picture (`MAX_COMPONENTS` in jmorecfg.h).
 const MAX_COMPONENTS: usize = 10;
@@ -23,16 +23,20 @@ pub fn render(
     kind: Kind,
     size: u32,
     tools: Tools,
-) -> Result<image::RgbaImage, String> {
+) -> Result<image::RgbaImage, NoPicture> {
     let img = match kind {
         Kind::Video => {
             if !tools.ffmpeg {
-                return Err("no poster frame: install ffmpeg to see video previews".into());
+                return Err(NoPicture::NoPreview(
+                    "no poster frame: install ffmpeg to see video previews".into(),
+                ));
             }
             video_poster(path, size)?
         }
         _ => match Format::of_file(path) {
-            Some(format) if !tools.has(format) => return Err(format.missing().into()),
+            Some(format) if !tools.has(format) => {
+                return Err(NoPicture::NoPreview(format.missing().into()));
+            }
             Some(Format::Heif) => {
                 // A grid thumbnail: from the small picture the file may hold (heif-thumbnailer
                 // refuses some colour profiles: then as a preview is made).
@@ -88,7 +92,7 @@ fn heif_picture(path: &Path, size: u32) -> Result<image::DynamicImage, String> {
 }
 
 /// Decodes an image whole with explicit limits, turned upright.
-pub fn decode(path: &Path) -> Result<image::DynamicImage, String> {
+pub fn decode(path: &Path) -> Result<image::DynamicImage, NoPicture> {
     // Opening by path keeps the extension as a hint when the content is not recognised.
     let mut reader = image::ImageReader::open(path)
         .and_then(image::ImageReader::with_guessed_format)
@@ -99,12 +103,16 @@ pub fn decode(path: &Path) -> Result<image::DynamicImage, String> {
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
     if reader.format().is_none() {
-        return Err("no preview for this kind of file".into());
+        return Err(NoPicture::NoPreview(
+            "no preview for this kind of file".into(),
+        ));
     }
     let explain = |e: image::ImageError| match e {
-        image::ImageError::Limits(_) => "too large to preview safely".to_string(),
-        image::ImageError::Unsupported(_) => "no preview for this kind of file".to_string(),
-        other => format!("can't read this image: {other}"),
+        image::ImageError::Limits(_) => NoPicture::NoPreview("too large to preview safely".into()),
+        image::ImageError::Unsupported(_) => {
+            NoPicture::NoPreview("no preview for this kind of file".into())
+        }
+        other => NoPicture::Unreadable(format!("can't read this image: {other}")),
     };
     let mut decoder = reader.into_decoder().map_err(explain)?;
     // Shown as the camera meant it: a portrait photo stored sideways (EXIF orientation) is
@@ -563,7 +571,8 @@ mod tests {
         std::fs::write(&path, &bytes[..bytes.len().min(300)]).expect("write");
         assert!(fast_path(&path, THUMB).is_none());
         let err = render(&path, Kind::Image, THUMB, Tools::default()).expect_err("cut short");
-        assert!(err.starts_with("can't read this image"), "{err}");
+        assert!(matches!(err, NoPicture::Unreadable(_)), "{err:?}");
+        assert!(err.reason().starts_with("can't read this image"), "{err}");
     }
 
     #[test]
@@ -572,7 +581,8 @@ mod tests {
         let p = dir.path().join("broken.jpg");
         std::fs::write(&p, b"x").expect("write");
         let err = decode(&p).expect_err("corrupt");
-        assert!(err.starts_with("can't read this image"), "{err}");
+        assert!(matches!(err, NoPicture::Unreadable(_)), "{err:?}");
+        assert!(err.reason().starts_with("can't read this image"), "{err}");
     }
 
     #[test]
@@ -594,7 +604,10 @@ mod tests {
         png.extend_from_slice(&crc32(&chunk).to_be_bytes());
         std::fs::write(&p, png).expect("write");
         let err = decode(&p).expect_err("too large");
-        assert_eq!(err, "too large to preview safely");
+        assert_eq!(
+            err,
+            NoPicture::NoPreview("too large to preview safely".into())
+        );
     }
 
     fn crc32(bytes: &[u8]) -> u32 {

@@ -17,6 +17,7 @@ use crate::gui::worker::Job;
 use crate::library::{
     AssetInfo, CollectionId, CollectionInfo, Grouping, ItemId, Kind, SortKey, human_size,
 };
+use crate::media::NoPicture;
 use crate::thumbs::Request;
 
 pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
@@ -472,10 +473,12 @@ fn picture(pictures: &mut Pictures<'_>, a: &AssetInfo) -> Picture {
         return Picture::Pending;
     }
     if a.missing {
-        return Picture::Failed("the file is missing on disk".into());
+        return Picture::Failed(NoPicture::Missing("the file is missing on disk".into()));
     }
     if a.offline {
-        return Picture::Failed("the file's folder or drive is offline".into());
+        return Picture::Failed(NoPicture::Offline(
+            "the file's folder or drive is offline".into(),
+        ));
     }
     pictures.get(Request {
         key: a.hash.clone(),

@@ -19,6 +19,7 @@ use crate::gui::worker::Snapshot;
 use crate::library::{
     CollectionId, ItemId, Kind, Search, TrashEntry, TrashSort, human_size, items,
 };
+use crate::media::NoPicture;
 use crate::thumbs::Request;
 
 pub fn toolbar_ui(v: &View, acts: &mut Acts, ui: &mut Ui) {
@@ -506,7 +507,9 @@ fn picture(v: &View, pictures: &mut Pictures<'_>, e: &TrashEntry) -> Picture {
         None => e,
     };
     if e.missing {
-        return Picture::Failed("the file was already missing on disk".into());
+        return Picture::Failed(NoPicture::Missing(
+            "the file was already missing on disk".into(),
+        ));
     }
     match (e.asset_kind, &e.hash, &e.trash_path) {
         (Some(kind @ (Kind::Image | Kind::Video)), Some(hash), Some(path)) => {

@@ -8,6 +8,7 @@ use egui::{
 
 use crate::gui::textures::Picture;
 use crate::gui::theme;
+use crate::media::NoPicture;
 use crate::store::culling::{Culling, Flag};
 
 /// Height of one line of text under a tile.
@@ -429,21 +430,20 @@ fn one_line(
 /// What a tile without a picture says. A file this computer has no program for, or that
 /// holds no picture (a RAW without a preview), is not a damaged file: it says "no preview",
 /// and the reason, on hover, says what to install or what is missing.
-pub fn failure_label(kind_label: &str, reason: &str) -> &'static str {
-    if reason.contains("missing on disk") {
-        "file missing"
-    } else if kind_label == "VIDEO" {
-        "VIDEO\nno preview"
-    } else if reason.starts_with("no preview") {
-        "no preview"
-    } else {
-        "can't read"
+pub fn failure_label(kind_label: &str, why: &NoPicture) -> &'static str {
+    match why {
+        NoPicture::Missing(_) => "file missing",
+        NoPicture::Offline(_) => "offline",
+        _ if kind_label == "VIDEO" => "VIDEO\nno preview",
+        NoPicture::NoPreview(_) => "no preview",
+        NoPicture::Unreadable(_) => "can't read",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::{failure_label, row_step};
+    use crate::media::NoPicture;
 
     #[test]
     fn a_row_up_or_down_keeps_the_column_and_steps_over_group_headers() {
@@ -471,15 +471,24 @@ mod tests {
 
     #[test]
     fn a_file_without_a_preview_is_not_called_unreadable() {
+        let no_preview = |s: &str| NoPicture::NoPreview(s.into());
         let raw = crate::media::formats::Format::Raw.missing();
-        assert_eq!(failure_label("IMAGE", raw), "no preview");
+        assert_eq!(failure_label("IMAGE", &no_preview(raw)), "no preview");
         let heif = crate::media::formats::Format::Heif.missing();
-        assert_eq!(failure_label("IMAGE", heif), "no preview");
-        assert_eq!(failure_label("IMAGE", "not a readable image"), "can't read");
-        assert_eq!(
-            failure_label("IMAGE", "the file was already missing on disk"),
-            "file missing"
-        );
-        assert_eq!(failure_label("VIDEO", "ffmpeg failed"), "VIDEO\nno preview");
+        assert_eq!(failure_label("IMAGE", &no_preview(heif)), "no preview");
+        let unreadable = NoPicture::Unreadable("not a readable image".into());
+        assert_eq!(failure_label("IMAGE", &unreadable), "can't read");
+        let missing = NoPicture::Missing("the file was already missing on disk".into());
+        assert_eq!(failure_label("IMAGE", &missing), "file missing");
+        let failed = NoPicture::Unreadable("ffmpeg failed".into());
+        assert_eq!(failure_label("VIDEO", &failed), "VIDEO\nno preview");
+    }
+
+    /// A file on an unplugged drive was labelled "can't read", as if it were damaged.
+    #[test]
+    fn an_offline_file_is_not_called_unreadable() {
+        let offline = NoPicture::Offline("the file's folder or drive is offline".into());
+        assert_eq!(failure_label("IMAGE", &offline), "offline");
+        assert_eq!(failure_label("VIDEO", &offline), "offline");
     }
 }

@@ -18,15 +18,14 @@ pub fn thumb_cell(ui: &mut Ui, picture: &Picture, kind_label: &str) {
         }
         Picture::Failed(reason) => {
             // The grid's words, on two lines to fit the column.
-            let label = match super::grid::failure_label(kind_label, reason) {
-                "can't read" => "can't\nread",
-                _ => "no\npreview",
-            };
+            let label = super::grid::failure_label(kind_label, reason)
+                .replace("VIDEO\n", "")
+                .replace(' ', "\n");
             ui.add(
                 egui::Label::new(egui::RichText::new(label).small())
                     .wrap_mode(egui::TextWrapMode::Extend),
             )
-            .on_hover_text(reason.as_str());
+            .on_hover_text(reason.reason());
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::gui::textures::Picture;
 use crate::gui::theme;
 use crate::gui::view::{Acts, View};
 use crate::library::{Cull, ItemId, Kind, dimensions_text, human_size};
+use crate::media::NoPicture;
 use crate::store::culling::{Culling, Flag, Keyword, Label, Rating};
 use crate::thumbs::{PREVIEW_PX, Request};
 
@@ -91,7 +92,7 @@ struct Item {
     path: Option<PathBuf>,
     properties: Vec<(&'static str, String)>,
     /// Why the file cannot be shown now (gone from disk, drive unplugged), said plainly.
-    unavailable: Option<&'static str>,
+    unavailable: Option<NoPicture>,
     /// What the user gave it (an asset's).
     culling: Option<Culling>,
 }
@@ -136,13 +137,13 @@ fn item_at(v: &View, tab: Tab, pos: usize) -> Option<Item> {
                 properties.push(("Companions", a.companion_names().join(", ")));
             }
             let unavailable = if a.offline {
-                Some(
-                    "The file's folder or drive cannot be reached (unplugged?). Plug it back in to see it.",
-                )
+                Some(NoPicture::Offline(
+                    "The file's folder or drive cannot be reached (unplugged?). Plug it back in to see it.".into(),
+                ))
             } else if a.missing {
-                Some(
-                    "The file is missing from disk: it was moved or deleted outside Shoebox. Put it back to see it again.",
-                )
+                Some(NoPicture::Missing(
+                    "The file is missing from disk: it was moved or deleted outside Shoebox. Put it back to see it again.".into(),
+                ))
             } else {
                 None
             };
@@ -349,9 +350,7 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
         return;
     };
     let picture = match (&item.key, &item.path, item.kind) {
-        _ if item.unavailable.is_some() => {
-            Picture::Failed(item.unavailable.unwrap_or_default().to_string())
-        }
+        _ if let Some(why) = &item.unavailable => Picture::Failed(why.clone()),
         (Some(key), Some(path), Some(kind)) if matches!(kind, Kind::Image | Kind::Video) => {
             acts.pictures.get(Request {
                 key: key.clone(),
@@ -360,7 +359,9 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
                 size: PREVIEW_PX,
             })
         }
-        _ => Picture::Failed("no preview for this kind of item".into()),
+        _ => Picture::Failed(NoPicture::NoPreview(
+            "no preview for this kind of item".into(),
+        )),
     };
     let screen = ctx.content_rect();
     let mut cmds = Vec::new();
@@ -496,7 +497,7 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
             Picture::Failed(reason) => {
                 ui.centered_and_justified(|ui| {
                     let text = match item.kind {
-                        _ if item.unavailable.is_some() => reason.clone(),
+                        _ if item.unavailable.is_some() => reason.to_string(),
                         Some(Kind::Video | Kind::Audio) => {
                             format!("{reason}\nUse “Play in system player” to play it.")
                         }
@@ -508,7 +509,7 @@ pub fn preview_ui(v: &View, acts: &mut Acts, ctx: &egui::Context) {
                                 .map(|p| p.1.clone())
                                 .unwrap_or_default()
                         ),
-                        _ => reason.clone(),
+                        _ => reason.to_string(),
                     };
                     ui.label(text);
                 });
