@@ -4,13 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::trash::display_location;
 use super::{AssetId, BulkReport, CollectionId, ItemId, ItemOutcome, Library, Result, fsops};
 use crate::clock::SECS_PER_DAY;
-use crate::store::{self, AssetState, CollectionStatus, lifecycle};
+pub use crate::store::purging::PurgeLogEntry;
+use crate::store::{self, AssetState, CollectionStatus, lifecycle, purging};
 
 /// Why something was destroyed, as written in the purge log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,14 +158,7 @@ impl Library {
     pub fn expired_count(&self, retention_days: i64) -> Result<usize> {
         let now = self.clock.now().max(self.high_water()?.unwrap_or(i64::MIN));
         let cutoff = now - retention_days * SECS_PER_DAY;
-        let n: i64 = self.conn.query_row(
-            "SELECT (SELECT count(*) FROM assets WHERE state = 'trashed' AND via_id IS NULL
-                        AND quarantine IS NULL AND deleted_at <= ?1)
-                  + (SELECT count(*) FROM collections WHERE state = 'trashed' AND via_id IS NULL AND deleted_at <= ?1)",
-            [cutoff],
-            |r| r.get(0),
-        )?;
-        Ok(n as usize)
+        Ok(purging::due_count(&self.conn, cutoff)? as usize)
     }
 
     /// Where an item stands, and the collection it was trashed with (if any).
@@ -193,25 +186,12 @@ impl Library {
     /// The next entries deleted at or before `cutoff`, by key: collections first (key
     /// `last.0`), then assets (key `last.1`).
     fn entry_page(&self, last: (i64, i64), cutoff: i64) -> Result<Vec<ItemId>> {
-        let mut out = Vec::new();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id FROM collections WHERE state = 'trashed' AND via_id IS NULL
-             AND deleted_at <= ?2 AND id > ?1 ORDER BY id LIMIT ?3",
-        )?;
-        for id in stmt.query_map(params![last.0, cutoff, PAGE as i64], |r| r.get(0))? {
-            out.push(ItemId::Collection(id?));
+        let cols = purging::due_collections(&self.conn, last.0, cutoff, PAGE)?;
+        if !cols.is_empty() {
+            return Ok(cols.into_iter().map(ItemId::Collection).collect());
         }
-        if !out.is_empty() {
-            return Ok(out);
-        }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id FROM assets WHERE state = 'trashed' AND via_id IS NULL AND quarantine IS NULL
-             AND deleted_at <= ?2 AND id > ?1 ORDER BY id LIMIT ?3",
-        )?;
-        for id in stmt.query_map(params![last.1, cutoff, PAGE as i64], |r| r.get(0))? {
-            out.push(ItemId::Asset(id?));
-        }
-        Ok(out)
+        let assets = purging::due_assets(&self.conn, last.1, cutoff, PAGE)?;
+        Ok(assets.into_iter().map(ItemId::Asset).collect())
     }
 
     /// An entry and everything that goes with it: the items trashed with a collection, and
@@ -228,33 +208,15 @@ impl Library {
             match item {
                 ItemId::Asset(a) => set.assets.push(a),
                 ItemId::Collection(c) => {
+                    let (below, assets) = purging::trashed_with(&self.conn, c)?;
                     let mut cols = vec![c];
-                    let mut stmt = self
-                        .conn
-                        .prepare_cached("SELECT id FROM collections WHERE via_id = ?1")?;
-                    for m in stmt.query_map([c], |r| r.get(0))? {
-                        cols.push(m?);
-                    }
-                    let mut stmt = self
-                        .conn
-                        .prepare_cached("SELECT id FROM assets WHERE via_id = ?1")?;
-                    for a in stmt.query_map([c], |r| r.get(0))? {
-                        set.assets.push(a?);
-                    }
+                    cols.extend(below);
+                    set.assets.extend(assets);
                     // Items trashed separately before, whose parent is one of these.
                     for &col in &cols {
-                        let mut stmt = self.conn.prepare_cached(
-                            "SELECT id FROM assets WHERE collection_id = ?1 AND state = 'trashed' AND via_id IS NULL",
-                        )?;
-                        for a in stmt.query_map([col], |r| r.get(0))? {
-                            queue.push(ItemId::Asset(a?));
-                        }
-                        let mut stmt = self.conn.prepare_cached(
-                            "SELECT id FROM collections WHERE parent_id = ?1 AND state = 'trashed' AND via_id IS NULL",
-                        )?;
-                        for k in stmt.query_map([col], |r| r.get(0))? {
-                            queue.push(ItemId::Collection(k?));
-                        }
+                        let (assets, below) = purging::entries_inside(&self.conn, col)?;
+                        queue.extend(assets.into_iter().map(ItemId::Asset));
+                        queue.extend(below.into_iter().map(ItemId::Collection));
                     }
                     set.collections.extend(cols);
                 }
@@ -363,28 +325,16 @@ impl Library {
         let mut purged_hashes = Vec::new();
         for (set, files) in done {
             for &a in &set.assets {
-                let (bytes, hash) = log_and_forget_tx(&tx, a, reason.as_str(), now)?;
+                let item = ItemId::Asset(a).to_string();
+                let (bytes, hash) = purging::log_and_forget(&tx, a, &item, reason.as_str(), now)?;
                 report.freed_bytes += bytes;
                 purged_hashes.push(hash);
             }
-            for &c in &set.collections {
-                store::exec(
-                    &tx,
-                    "UPDATE collections SET parent_id = NULL, via_id = NULL WHERE id = ?1",
-                    [c],
-                )?;
-            }
-            for &c in &set.collections {
-                store::exec(&tx, "DELETE FROM collections WHERE id = ?1", [c])?;
-            }
+            purging::forget_collections(&tx, &set.collections)?;
             report.purged_files += files;
             report.succeeded.extend(set.entries.iter().copied());
         }
-        store::exec(&tx,
-            "DELETE FROM batches WHERE id NOT IN (SELECT batch_id FROM assets WHERE batch_id IS NOT NULL)
-             AND id NOT IN (SELECT batch_id FROM collections WHERE batch_id IS NOT NULL)",
-            [],
-        )?;
+        purging::forget_empty_batches(&tx)?;
         tx.commit()?;
         self.forget_pictures(&purged_hashes)?;
         Ok(())
@@ -395,11 +345,8 @@ impl Library {
     /// shows the same picture.
     pub(crate) fn forget_pictures(&self, hashes: &[String]) -> Result<()> {
         let cache = self.root.join(super::THUMBS_DIR);
-        let mut still_used = self
-            .conn
-            .prepare_cached("SELECT 1 FROM assets WHERE hash = ?1 LIMIT 1")?;
         for hash in hashes {
-            if !still_used.exists([hash])? {
+            if !purging::hash_in_use(&self.conn, hash)? {
                 crate::thumbs::forget_all(&cache, hash);
             }
         }
@@ -474,13 +421,7 @@ impl Library {
 
     /// Finishes records left `purging` by a crash (recovery).
     pub(crate) fn finish_purging(&mut self) -> Result<()> {
-        let ids: Vec<AssetId> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id FROM assets WHERE state = 'purging' AND quarantine IS NULL")?;
-            stmt.query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let ids = purging::left_purging(&self.conn)?;
         if ids.is_empty() {
             return Ok(());
         }
@@ -499,7 +440,9 @@ impl Library {
         let tx = store::write_tx(&mut self.conn)?;
         let mut hashes = Vec::new();
         for a in ids {
-            let (bytes, hash) = log_and_forget_tx(&tx, a, "finished after a crash", now)?;
+            let item = ItemId::Asset(a).to_string();
+            let (bytes, hash) =
+                purging::log_and_forget(&tx, a, &item, "finished after a crash", now)?;
             report.freed_bytes += bytes;
             hashes.push(hash);
         }
@@ -509,85 +452,13 @@ impl Library {
 
     /// The purge log, newest first.
     pub fn purge_log(&self, limit: usize) -> Result<Vec<PurgeLogEntry>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT at, name, original_path, size, hash, reason FROM purge_log ORDER BY id DESC LIMIT ?1",
-        )?;
-        let rows = stmt
-            .query_map([limit as i64], |r| {
-                Ok(PurgeLogEntry {
-                    at: r.get(0)?,
-                    name: r.get(1)?,
-                    original_path: r.get(2)?,
-                    size: r.get::<_, i64>(3)? as u64,
-                    hash: r.get(4)?,
-                    reason: r.get(5)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        Ok(purging::purge_log(&self.conn, limit)?)
     }
 
     /// A sentence for the location an entry came from.
     pub fn describe_location(location: &str) -> String {
         display_location(location)
     }
-}
-
-/// One line of the purge log.
-#[derive(Debug, Clone, Serialize)]
-pub struct PurgeLogEntry {
-    pub at: i64,
-    pub name: String,
-    pub original_path: String,
-    pub size: u64,
-    pub hash: String,
-    pub reason: String,
-}
-
-/// Writes an asset's line in the purge log and deletes its record (its files are gone).
-/// Returns the bytes it held and its content's hash.
-fn log_and_forget_tx(
-    tx: &rusqlite::Transaction<'_>,
-    a: AssetId,
-    reason: &str,
-    now: i64,
-) -> rusqlite::Result<(u64, String)> {
-    let (name, location, in_place, size, hash): (String, Option<String>, bool, i64, String) = tx
-        .prepare_cached(
-            "SELECT name, orig_location, storage = 'in_place', size, hash FROM assets WHERE id = ?1",
-        )?
-        .query_row(
-            [a],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
-    let original = if in_place {
-        tx.prepare_cached("SELECT path FROM files WHERE asset_id = ?1 AND role = 'main'")?
-            .query_row([a], |r| r.get::<_, String>(0))
-            .optional()?
-            .unwrap_or_else(|| name.clone())
-    } else {
-        match location.as_deref() {
-            Some(l) if !l.is_empty() => format!("{l}/{name}"),
-            _ => name.clone(),
-        }
-    };
-    store::exec(
-        tx,
-        "INSERT INTO purge_log(at, name, original_path, size, hash, reason, item_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            now,
-            name,
-            original,
-            size,
-            hash,
-            reason,
-            ItemId::Asset(a).to_string()
-        ],
-    )?;
-    store::exec(tx, "DELETE FROM files WHERE asset_id = ?1", [a])?;
-    store::exec(tx, "DELETE FROM assets WHERE id = ?1", [a])?;
-    Ok((size.max(0) as u64, hash))
 }
 
 fn page_key(page: &[ItemId], last: (i64, i64)) -> (i64, i64) {

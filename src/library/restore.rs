@@ -7,8 +7,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rusqlite::params;
-
 use super::fsops;
 use super::import::{free_name, name_key};
 use super::moves::{self, Expect, Found, Move, run_moves, sync_dirs};
@@ -18,7 +16,7 @@ use super::{
     AreaProblem, AssetId, BatchId, BulkReport, CollectionId, ItemId, Library, LibraryError, Result,
 };
 use crate::store::lifecycle::{self, Placement};
-use crate::store::{self, AssetState, CollectionStatus};
+use crate::store::{self, AssetState, CollectionStatus, files, restoring};
 
 /// How to restore an in-place file whose folder is gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,20 +111,9 @@ impl Library {
 
     /// The Trash entries (directly deleted items) of a batch.
     pub fn batch_entries(&self, batch: BatchId) -> Result<Vec<ItemId>> {
-        let mut ids = Vec::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT id FROM collections WHERE batch_id = ?1 AND state = 'trashed' AND via_id IS NULL",
-        )?;
-        for id in stmt.query_map([batch], |r| r.get(0))? {
-            ids.push(ItemId::Collection(id?));
-        }
-        let mut stmt = self.conn.prepare(
-            "SELECT id FROM assets WHERE batch_id = ?1 AND state = 'trashed' AND via_id IS NULL",
-        )?;
-        for id in stmt.query_map([batch], |r| r.get(0))? {
-            ids.push(ItemId::Asset(id?));
-        }
-        Ok(ids)
+        let (cols, assets) = restoring::batch_entries(&self.conn, batch)?;
+        let cols = cols.into_iter().map(ItemId::Collection);
+        Ok(cols.chain(assets.into_iter().map(ItemId::Asset)).collect())
     }
 
     /// Restores one item to its original location, or as `opts` says.
@@ -292,11 +279,7 @@ impl Library {
             if p.asset.via_id.is_some() {
                 // Out of its collection's batch: if it stays in the Trash after all, it is an
                 // entry of its own (restoring that collection no longer brings it back).
-                store::exec(
-                    &tx,
-                    "UPDATE assets SET via_id = NULL WHERE id = ?1",
-                    [p.asset.id],
-                )?;
+                restoring::detach_asset(&tx, p.asset.id)?;
             }
             for (file_id, _, stored) in &p.files {
                 let unchanged = p
@@ -305,7 +288,7 @@ impl Library {
                     .iter()
                     .any(|f| f.id == *file_id && f.path == *stored);
                 if !unchanged {
-                    set_file_path_tx(&tx, *file_id, stored)?;
+                    files::set_path(&tx, *file_id, stored)?;
                 }
             }
         }
@@ -338,7 +321,7 @@ impl Library {
             };
             lifecycle::back_to_trash(&tx, asset.id, was, asset.via_id)?;
             for f in &asset.files {
-                set_file_path_tx(&tx, f.id, &f.path)?;
+                files::set_path(&tx, f.id, &f.path)?;
             }
         }
         // The records still `restoring` are exactly this run's that came back whole (one
@@ -548,13 +531,7 @@ impl Library {
         // (its place is in the Trash: `opts.to` says where).
         let new_parent = self.restore_parent(id, parent, opts)?;
         let name = opts.rename.clone().unwrap_or_else(|| old_name.clone());
-        let taken: HashSet<String> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT name_key FROM collections WHERE ifnull(parent_id, 0) = ifnull(?1, 0) AND state = 'active'",
-            )?;
-            stmt.query_map([new_parent], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let taken = restoring::active_collection_keys(&self.conn, new_parent)?;
         if taken.contains(&name_key(&name)) {
             let location = self.collection_path(new_parent)?;
             return Err(LibraryError::NameConflict {
@@ -565,29 +542,8 @@ impl Library {
         }
         // The collections going back: this one and those trashed with it below it.
         let entry = via.unwrap_or(c);
-        let subtree: Vec<CollectionId> = {
-            let mut stmt = self.conn.prepare(
-                "WITH RECURSIVE sub(id) AS (
-                     SELECT ?1
-                     UNION ALL
-                     SELECT k.id FROM collections k JOIN sub ON k.parent_id = sub.id
-                     WHERE k.state = 'trashed' AND k.via_id = ?2
-                 ) SELECT id FROM sub",
-            )?;
-            stmt.query_map(params![c, entry], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        let members: Vec<AssetId> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT id FROM assets WHERE via_id = ?1 AND state = 'trashed'
-                 AND collection_id IN (SELECT value FROM json_each(?2))",
-            )?;
-            let subtree_json =
-                serde_json::to_string(&subtree.iter().map(|k| k.0).collect::<Vec<_>>())
-                    .map_err(|e| LibraryError::Invalid(e.to_string()))?;
-            stmt.query_map(params![entry, subtree_json], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let subtree = restoring::trashed_subtree(&self.conn, c, entry)?;
+        let members = restoring::trashed_members(&self.conn, entry, &subtree)?;
         let mut moves = Vec::new();
         let mut updates = Vec::new();
         let member_opts = RestoreOptions {
@@ -618,40 +574,18 @@ impl Library {
         // Intent: the new name and place, and the members `restoring`. The collections
         // become active only once every file is back.
         let tx = store::write_tx(&mut self.conn)?;
-        store::exec(
-            &tx,
-            "UPDATE collections SET name = ?2, name_key = ?3, parent_id = ?4 WHERE id = ?1",
-            params![c, name, name_key(&name), new_parent],
-        )?;
+        restoring::place_collection(&tx, c, &name, &name_key(&name), new_parent)?;
         if via.is_some() {
             // Out of its collection's entry, with what it holds: if it stays in the Trash
             // after all, it is an entry of its own (restoring that collection no longer
             // brings it back), and recovery finishes it as one.
-            store::exec(
-                &tx,
-                "UPDATE collections SET via_id = NULL WHERE id = ?1",
-                [c],
-            )?;
-            for k in subtree.iter().filter(|k| **k != c) {
-                store::exec(
-                    &tx,
-                    "UPDATE collections SET via_id = ?2 WHERE id = ?1",
-                    params![k, c],
-                )?;
-            }
-            for a in &members {
-                store::exec(
-                    &tx,
-                    "UPDATE assets SET via_id = ?2 WHERE id = ?1",
-                    params![a, c],
-                )?;
-            }
+            restoring::make_entry(&tx, c, &subtree, &members)?;
         }
         for &a in &members {
             lifecycle::begin_restoring(&tx, a, None)?;
         }
         for (file_id, stored, _) in &updates {
-            set_file_path_tx(&tx, *file_id, stored)?;
+            files::set_path(&tx, *file_id, stored)?;
         }
         tx.commit()?;
         crate::failpoint::hit("restore.after_intent");
@@ -659,16 +593,12 @@ impl Library {
         if let Err(reason) = run_moves(&moves, &mut dirs) {
             // Put everything back as it was: still in the Trash.
             let tx = store::write_tx(&mut self.conn)?;
-            store::exec(
-                &tx,
-                "UPDATE collections SET name = ?2, name_key = ?3, parent_id = ?4 WHERE id = ?1",
-                params![c, old_name, name_key(&old_name), parent],
-            )?;
+            restoring::place_collection(&tx, c, &old_name, &name_key(&old_name), parent)?;
             for &a in &members {
                 lifecycle::set_asset_state(&tx, a, AssetState::Restoring, AssetState::Trashed)?;
             }
             for (file_id, _, old) in &updates {
-                set_file_path_tx(&tx, *file_id, old)?;
+                files::set_path(&tx, *file_id, old)?;
             }
             tx.commit()?;
             return Err(LibraryError::Invalid(format!("restore failed: {reason}")));
@@ -749,19 +679,5 @@ pub(crate) fn finish_restore_asset_tx(
     a: AssetId,
 ) -> rusqlite::Result<()> {
     lifecycle::activate_asset(tx, a, Some(AssetState::Restoring))?;
-    Ok(())
-}
-
-/// Records where a file lives while active.
-fn set_file_path_tx(
-    tx: &rusqlite::Transaction<'_>,
-    file_id: i64,
-    stored: &str,
-) -> rusqlite::Result<()> {
-    store::exec(
-        tx,
-        "UPDATE files SET path = ?2 WHERE id = ?1",
-        params![file_id, stored],
-    )?;
     Ok(())
 }

@@ -352,3 +352,11 @@ pub fn trash_root(conn: &Connection, path: &str) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT id FROM trash_roots WHERE path = ?1")?
         .query_row([path], |r| r.get(0))
 }
+
+/// Records where a file lives while its asset is active (as stored: relative to the
+/// library for a copied file, absolute for one kept in place).
+pub fn set_path(conn: &Connection, file: i64, stored: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE files SET path = ?2 WHERE id = ?1")?
+        .execute(params![file, stored])?;
+    Ok(())
+}
