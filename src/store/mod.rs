@@ -5,6 +5,7 @@
 pub mod culling;
 pub mod files;
 mod gallery;
+pub mod importing;
 pub mod lifecycle;
 mod listings;
 mod migrations;

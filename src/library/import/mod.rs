@@ -6,14 +6,13 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::fsops;
 use super::{CollectionId, ItemId, Library, LibraryError, MEDIA_DIR, Result};
 use crate::media::probe::{self, Kind};
 use crate::media::xmp::XmpFacts;
-use crate::store;
+use crate::store::{self, CollectionStatus, importing};
 
 mod plan;
 mod read;
@@ -201,8 +200,7 @@ impl Library {
             self.import_dir(sub, Some(id), run)?;
         }
         // A collection made for a folder that brought nothing new is not left behind empty.
-        if created && self.collection_is_empty(id)? {
-            store::exec(&self.conn, "DELETE FROM collections WHERE id = ?1", [id])?;
+        if created && importing::forget_empty_collection(&self.conn, id)? {
             return Ok(());
         }
         if created {
@@ -229,29 +227,7 @@ impl Library {
             return Ok(None);
         };
         let sep = std::path::MAIN_SEPARATOR.to_string();
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT a.collection_id FROM files f JOIN assets a ON a.id = f.asset_id
-                 WHERE a.state = 'active' AND a.storage = 'in_place' AND f.role = 'main'
-                   AND a.collection_id IS NOT NULL
-                   AND substr(f.path, 1, length(?1)) = ?1
-                   AND instr(substr(f.path, length(?1) + 1), ?2) = 0
-                 LIMIT 1",
-            )?
-            .query_row(params![prefix, sep], |r| r.get(0))
-            .optional()?)
-    }
-
-    /// Whether a collection holds nothing at all (no item, no sub-collection, in any state).
-    fn collection_is_empty(&self, id: CollectionId) -> Result<bool> {
-        let used: bool = self.conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM assets WHERE collection_id = ?1)
-                 OR EXISTS(SELECT 1 FROM collections WHERE parent_id = ?1)",
-            [id],
-            |r| r.get(0),
-        )?;
-        Ok(!used)
+        Ok(importing::collection_of_folder(&self.conn, &prefix, &sep)?)
     }
 
     /// Finds the active collection `name` under `parent`, or makes it.
@@ -261,15 +237,7 @@ impl Library {
         name: &str,
     ) -> Result<(CollectionId, bool)> {
         let key = name_key(name);
-        let found: Option<CollectionId> = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM collections WHERE ifnull(parent_id, 0) = ifnull(?1, 0)
-                 AND name_key = ?2 AND state = 'active'",
-            )?
-            .query_row(params![parent, key], |r| r.get(0))
-            .optional()?;
-        if let Some(id) = found {
+        if let Some(id) = importing::active_collection_named(&self.conn, parent, &key)? {
             return Ok((id, false));
         }
         let now = self.clock.now();
@@ -398,13 +366,7 @@ impl Library {
                     .filter(|f| f.copy_from.is_some())
                     .map(|f| f.path.as_str())
                     .collect();
-                if !copied.is_empty() {
-                    store::exec(
-                        &tx,
-                        "DELETE FROM pending_copies WHERE path IN (SELECT value FROM json_each(?1))",
-                        [json_list(&copied)?],
-                    )?;
-                }
+                importing::copies_settled(&tx, &copied)?;
                 // What other tools gave each (from its XMP sidecar).
                 for (id, (.., xmp)) in ids.iter().zip(&ready) {
                     if let Some(facts) = xmp.as_ref().filter(|f| !f.is_empty()) {
@@ -584,12 +546,7 @@ impl Library {
         }
         {
             let tx = store::write_tx(&mut self.conn)?;
-            let mut stmt =
-                tx.prepare_cached("INSERT OR IGNORE INTO pending_copies(path) VALUES (?1)")?;
-            for p in &intents {
-                stmt.execute([p])?;
-            }
-            drop(stmt);
+            importing::intend_copies(&tx, &intents)?;
             tx.commit()?;
         }
         crate::failpoint::hit("import.after_intent");
@@ -678,12 +635,7 @@ impl Library {
 
     fn clear_pending_copies(&mut self, paths: &[String]) -> Result<()> {
         let tx = store::write_tx(&mut self.conn)?;
-        {
-            let mut stmt = tx.prepare_cached("DELETE FROM pending_copies WHERE path = ?1")?;
-            for p in paths {
-                stmt.execute([p])?;
-            }
-        }
+        importing::copies_settled(&tx, paths)?;
         tx.commit()?;
         Ok(())
     }
@@ -691,21 +643,10 @@ impl Library {
     /// Recovery: copies an import recorded as intended but never recorded as assets are
     /// removed (their originals were never touched); recorded ones are kept.
     pub(crate) fn settle_pending_copies(&mut self) -> Result<usize> {
-        let paths: Vec<String> = {
-            let mut stmt = self.conn.prepare("SELECT path FROM pending_copies")?;
-            stmt.query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let paths = importing::pending_copies(&self.conn)?;
         let mut removed = 0;
         for p in &paths {
-            let known = self
-                .conn
-                .query_row("SELECT 1 FROM files WHERE path = ?1 LIMIT 1", [p], |_| {
-                    Ok(())
-                })
-                .optional()?
-                .is_some();
-            if known {
+            if importing::path_recorded(&self.conn, p)? {
                 continue;
             }
             let Ok(rel) = fsops::validate_stored(p, false) else {
@@ -735,14 +676,7 @@ impl Library {
 
     /// The name keys taken in a collection (by live items, and by those moving in or out).
     pub(crate) fn active_names(&self, collection: Option<CollectionId>) -> Result<HashSet<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT name_key FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0)
-             AND state IN ('active', 'trashing', 'restoring')",
-        )?;
-        let names = stmt
-            .query_map([collection], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(names)
+        Ok(importing::asset_keys(&self.conn, collection)?)
     }
 
     /// What the library already holds of a chunk, looked up with one statement each:
@@ -760,22 +694,10 @@ impl Library {
                 .iter()
                 .filter_map(|r| r.main.as_ref().ok().map(|h| h.hash.as_str()))
                 .collect();
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT a.hash, a.id, a.name, a.via_id FROM assets a
-                 WHERE a.hash IN (SELECT value FROM json_each(?1)) AND a.state = 'trashed'
-                 ORDER BY a.id",
-            )?;
-            let rows = stmt.query_map([json_list(&hashes)?], |r| {
-                let via: Option<CollectionId> = r.get(3)?;
-                let id = match via {
-                    Some(c) => ItemId::Collection(c),
-                    None => ItemId::Asset(r.get(1)?),
-                };
-                Ok((r.get::<_, String>(0)?, id, r.get::<_, String>(2)?))
-            })?;
-            for row in rows {
-                let (hash, id, name) = row?;
-                known.in_trash.entry(hash).or_insert((id, name));
+            for t in importing::trashed_with_content(&self.conn, &hashes)? {
+                // The Trash entry: the collection it went with, or the asset itself.
+                let id = t.via.map_or(ItemId::Asset(t.asset), ItemId::Collection);
+                known.in_trash.entry(t.hash).or_insert((id, t.name));
             }
         }
         if opts.in_place {
@@ -787,46 +709,26 @@ impl Library {
             }
             // A path belongs to an item in the Gallery; one in the Trash left it free (a new
             // file written there is a new item: both can be trashed and restored).
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT f.path, f.asset_id FROM files f JOIN assets a ON a.id = f.asset_id
-                 WHERE f.path IN (SELECT value FROM json_each(?1)) AND a.state != 'trashed'",
-            )?;
-            let rows = stmt.query_map([json_list(&stored)?], |r| {
-                Ok((r.get::<_, String>(0)?, ItemId::Asset(r.get(1)?)))
-            })?;
-            for row in rows {
-                let (path, id) = row?;
-                known.paths.entry(path).or_insert(id);
+            for (path, a) in importing::owners_of_paths(&self.conn, &stored)? {
+                known.paths.entry(path).or_insert(ItemId::Asset(a));
             }
         }
         Ok(known)
     }
 
     fn active_duplicate(&self, hash: &str, name: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT 1 FROM assets WHERE hash = ?1 AND name_key = ?2 AND state = 'active' LIMIT 1",
-            )?
-            .query_row(
-                params![hash, name_key(name)],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        Ok(importing::active_duplicate(
+            &self.conn,
+            hash,
+            &name_key(name),
+        )?)
     }
 
     pub(crate) fn require_active_collection(&self, id: CollectionId) -> Result<()> {
-        let state: Option<String> = self
-            .conn
-            .query_row("SELECT state FROM collections WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        match state.as_deref() {
+        match importing::collection_status(&self.conn, id)? {
             None => Err(LibraryError::NotFound(ItemId::Collection(id))),
-            Some("active") => Ok(()),
-            Some(_) => Err(LibraryError::InTrash(ItemId::Collection(id))),
+            Some(CollectionStatus::Active) => Ok(()),
+            Some(CollectionStatus::Trashed) => Err(LibraryError::InTrash(ItemId::Collection(id))),
         }
     }
 }
@@ -842,11 +744,6 @@ struct Known {
 }
 
 /// Strings as a JSON array, for `IN (SELECT value FROM json_each(?))`.
-fn json_list<S: AsRef<str>>(items: &[S]) -> Result<String> {
-    let items: Vec<&str> = items.iter().map(std::convert::AsRef::as_ref).collect();
-    serde_json::to_string(&items).map_err(|e| LibraryError::Invalid(e.to_string()))
-}
-
 fn copy_failed(e: &std::io::Error) -> String {
     if e.kind() == std::io::ErrorKind::StorageFull {
         "could not copy into the library: the disk is full".to_string()

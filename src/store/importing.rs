@@ -1,0 +1,181 @@
+//! The statements of an import: what the library already holds of the files coming in
+//! (the same content in the Trash, the same paths, the same name and content), the
+//! collections made for folders, and the copies intended before they are made (so
+//! recovery can remove one an interrupted import left unrecorded).
+
+use std::collections::HashSet;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{AssetId, AssetState, CollectionId, CollectionStatus, exec};
+
+/// A list of texts as one JSON array, bound where a statement reads `json_each(?)`: one
+/// statement for a whole chunk, whatever its size.
+fn json_list<S: AsRef<str>>(items: &[S]) -> rusqlite::Result<String> {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    serde_json::to_string(&items).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))
+}
+
+/// A trashed asset with content the import brings again.
+pub struct InTrash {
+    pub hash: String,
+    pub asset: AssetId,
+    pub name: String,
+    /// The collection it went to the Trash with (then that is the Trash entry).
+    pub via: Option<CollectionId>,
+}
+
+/// The trashed assets whose content is one of `hashes`, oldest first.
+pub fn trashed_with_content(conn: &Connection, hashes: &[&str]) -> rusqlite::Result<Vec<InTrash>> {
+    conn.prepare_cached(
+        "SELECT hash, id, name, via_id FROM assets
+         WHERE hash IN (SELECT value FROM json_each(?1)) AND state = ?2
+         ORDER BY id",
+    )?
+    .query_map(params![json_list(hashes)?, AssetState::Trashed], |r| {
+        Ok(InTrash {
+            hash: r.get(0)?,
+            asset: r.get(1)?,
+            name: r.get(2)?,
+            via: r.get(3)?,
+        })
+    })?
+    .collect()
+}
+
+/// Of the stored `paths`, those a file of an asset outside the Trash has, with its asset (a
+/// file in the Trash left its path free).
+pub fn owners_of_paths(
+    conn: &Connection,
+    paths: &[String],
+) -> rusqlite::Result<Vec<(String, AssetId)>> {
+    conn.prepare_cached(
+        "SELECT f.path, f.asset_id FROM files f JOIN assets a ON a.id = f.asset_id
+         WHERE f.path IN (SELECT value FROM json_each(?1)) AND a.state != ?2",
+    )?
+    .query_map(params![json_list(paths)?, AssetState::Trashed], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?
+    .collect()
+}
+
+/// Whether an active asset has the content `hash` and the name whose key is `key`.
+pub fn active_duplicate(conn: &Connection, hash: &str, key: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT 1 FROM assets WHERE hash = ?1 AND name_key = ?2 AND state = ?3 LIMIT 1",
+    )?
+    .exists(params![hash, key, AssetState::Active])
+}
+
+/// The name keys taken in a collection (`None`: the top) by live assets and by those
+/// moving in or out of the Trash.
+pub fn asset_keys(
+    conn: &Connection,
+    collection: Option<CollectionId>,
+) -> rusqlite::Result<HashSet<String>> {
+    conn.prepare_cached(
+        "SELECT name_key FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0)
+         AND state IN (?2, ?3, ?4)",
+    )?
+    .query_map(
+        params![
+            collection,
+            AssetState::Active,
+            AssetState::Trashing,
+            AssetState::Restoring
+        ],
+        |r| r.get(0),
+    )?
+    .collect()
+}
+
+/// The collection of an active asset kept in place whose main file sits directly in the
+/// folder whose paths start with `prefix` (ending with the separator `sep`), if any.
+pub fn collection_of_folder(
+    conn: &Connection,
+    prefix: &str,
+    sep: &str,
+) -> rusqlite::Result<Option<CollectionId>> {
+    conn.prepare_cached(
+        "SELECT a.collection_id FROM files f JOIN assets a ON a.id = f.asset_id
+         WHERE a.state = ?3 AND a.storage = 'in_place' AND f.role = 'main'
+           AND a.collection_id IS NOT NULL
+           AND substr(f.path, 1, length(?1)) = ?1
+           AND instr(substr(f.path, length(?1) + 1), ?2) = 0
+         LIMIT 1",
+    )?
+    .query_row(params![prefix, sep, AssetState::Active], |r| r.get(0))
+    .optional()
+}
+
+/// The active collection under `parent` (`None`: the top) whose name's key is `key`.
+pub fn active_collection_named(
+    conn: &Connection,
+    parent: Option<CollectionId>,
+    key: &str,
+) -> rusqlite::Result<Option<CollectionId>> {
+    conn.prepare_cached(
+        "SELECT id FROM collections WHERE ifnull(parent_id, 0) = ifnull(?1, 0)
+         AND name_key = ?2 AND state = ?3",
+    )?
+    .query_row(params![parent, key, CollectionStatus::Active], |r| r.get(0))
+    .optional()
+}
+
+/// A collection's status; `None` when there is no such collection.
+pub fn collection_status(
+    conn: &Connection,
+    id: CollectionId,
+) -> rusqlite::Result<Option<CollectionStatus>> {
+    conn.prepare_cached("SELECT state FROM collections WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+}
+
+/// Deletes the record of a collection that holds nothing (one made for a folder that
+/// brought nothing new): whether it held nothing and is gone.
+pub fn forget_empty_collection(conn: &Connection, id: CollectionId) -> rusqlite::Result<bool> {
+    exec(
+        conn,
+        "DELETE FROM collections WHERE id = ?1
+         AND NOT EXISTS(SELECT 1 FROM assets WHERE collection_id = ?1)
+         AND NOT EXISTS(SELECT 1 FROM collections WHERE parent_id = ?1)",
+        [id],
+    )
+    .map(|n| n == 1)
+}
+
+/// Records copies about to be made into the library (their stored paths).
+pub fn intend_copies(tx: &Transaction<'_>, paths: &[String]) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached("INSERT OR IGNORE INTO pending_copies(path) VALUES (?1)")?;
+    for p in paths {
+        stmt.execute([p])?;
+    }
+    Ok(())
+}
+
+/// Forgets the intended copies at `paths` (made and recorded, or removed).
+pub fn copies_settled<S: AsRef<str>>(conn: &Connection, paths: &[S]) -> rusqlite::Result<()> {
+    if paths.is_empty() {
+        return Ok(());
+    }
+    exec(
+        conn,
+        "DELETE FROM pending_copies WHERE path IN (SELECT value FROM json_each(?1))",
+        [json_list(paths)?],
+    )
+    .map(|_| ())
+}
+
+/// The copies intended and not yet settled.
+pub fn pending_copies(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    conn.prepare("SELECT path FROM pending_copies")?
+        .query_map([], |r| r.get(0))?
+        .collect()
+}
+
+/// Whether a file of any asset is recorded at the stored `path`.
+pub fn path_recorded(conn: &Connection, path: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM files WHERE path = ?1 LIMIT 1")?
+        .exists([path])
+}
