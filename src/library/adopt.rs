@@ -2,7 +2,6 @@
 //! database was restored from an older backup) is never deleted. At open it becomes a Trash
 //! entry of its own, "recovered by Shoebox", so the user can restore it or let it expire.
 
-use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 
@@ -10,7 +9,7 @@ use super::fsops::SafeDir;
 use super::import::name_key;
 use super::{Library, Result, fsops};
 use crate::media::probe;
-use crate::store;
+use crate::store::{self, areas};
 
 /// Who a recovered entry was deleted by.
 pub const RECOVERED_BY: &str = "recovered by Shoebox";
@@ -18,11 +17,7 @@ pub const RECOVERED_BY: &str = "recovered by Shoebox";
 impl Library {
     /// Adopts unknown files in every reachable trash area; returns how many.
     pub(crate) fn adopt_orphans(&mut self) -> Result<usize> {
-        let roots: Vec<(i64, String)> = {
-            let mut stmt = self.conn.prepare("SELECT id, path FROM trash_roots")?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let roots = areas::all_areas(&self.conn)?;
         let mut adopted = 0;
         for (root_id, _) in roots {
             // Only a trash area reached without links and holding its token: never a
@@ -33,13 +28,7 @@ impl Library {
             let Ok(names) = area.file_names() else {
                 continue;
             };
-            let known: HashSet<String> = {
-                let mut stmt = self
-                    .conn
-                    .prepare("SELECT trash_name FROM files WHERE trash_root_id = ?1 AND trash_name IS NOT NULL")?;
-                stmt.query_map([root_id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            };
+            let known = areas::names_in(&self.conn, root_id)?;
             let orphans: Vec<String> = names
                 .into_iter()
                 .filter(|n| !n.starts_with('.') && !known.contains(n))

@@ -7,10 +7,9 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use rusqlite::OptionalExtension;
-
 use super::fsops::{self, SafeDir};
 use super::{Library, LibraryError, Result};
+use crate::store::areas;
 
 /// The file inside a trash area that holds its token.
 pub const AREA_MARKER: &str = ".shoebox-area";
@@ -44,11 +43,7 @@ impl std::fmt::Display for AreaProblem {
 impl Library {
     /// Opens trash area `id` for work that reads, moves out of, or destroys its files.
     pub(crate) fn open_area(&self, id: i64) -> Result<std::result::Result<SafeDir, AreaProblem>> {
-        let (stored, token): (String, Option<String>) = self.conn.query_row(
-            "SELECT path, token FROM trash_roots WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (stored, token) = areas::area(&self.conn, id)?.ok_or_else(|| no_area(id))?;
         let path = self.trash_root_path(&stored)?;
         let dir = match SafeDir::open(&path) {
             Ok(d) => d,
@@ -72,23 +67,14 @@ impl Library {
     pub(crate) fn mark_area(&self, id: i64, path: &Path) -> Result<()> {
         let dir = SafeDir::open(path)
             .map_err(|e| LibraryError::io("could not open the trash area", path, e))?;
-        let recorded: Option<String> = self
-            .conn
-            .query_row("SELECT token FROM trash_roots WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .flatten();
+        let recorded = areas::area(&self.conn, id)?.and_then(|(_, token)| token);
         if recorded.is_some() {
             // Known already: whether this folder is it, open_area decides; never re-mark.
             return Ok(());
         }
         if let Some(existing) = read_marker(&dir) {
             // Made by this library before its record lost the token (an older database).
-            self.conn.execute(
-                "UPDATE trash_roots SET token = ?2 WHERE id = ?1",
-                rusqlite::params![id, existing],
-            )?;
+            areas::set_token(&self.conn, id, &existing)?;
             return Ok(());
         }
         let token = new_token(path);
@@ -102,24 +88,14 @@ impl Library {
             fsops::fsync_dir(path)
         };
         write().map_err(|e| LibraryError::io("could not mark the trash area", &marker, e))?;
-        self.conn.execute(
-            "UPDATE trash_roots SET token = ?2 WHERE id = ?1",
-            rusqlite::params![id, token],
-        )?;
+        areas::set_token(&self.conn, id, &token)?;
         Ok(())
     }
 
     /// Trash areas made by a Shoebox that wrote no token get one the first time they are
     /// reached safely.
     pub(crate) fn mark_unmarked_areas(&self) -> Result<()> {
-        let rows: Vec<(i64, String)> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id, path FROM trash_roots WHERE token IS NULL")?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        for (id, stored) in rows {
+        for (id, stored) in areas::unmarked_areas(&self.conn)? {
             let Ok(path) = self.trash_root_path(&stored) else {
                 continue;
             };
@@ -155,4 +131,9 @@ fn new_token(path: &Path) -> String {
     }
     seed.extend_from_slice(format!("{nanos}-{}-{}", std::process::id(), path.display()).as_bytes());
     blake3::hash(&seed).to_hex()[..32].to_string()
+}
+
+/// A trash area asked for by an id no record has (a damaged library).
+pub(crate) fn no_area(id: i64) -> LibraryError {
+    LibraryError::Invalid(format!("the library records no trash area {id}"))
 }

@@ -8,7 +8,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use super::areas::AREA_MARKER;
@@ -75,7 +74,7 @@ fn health(root: &Path, thorough: bool) -> DbHealth {
         Ok(m) if m.len() == 0 => return bad(DbHealth::Empty),
         Ok(_) => {}
     }
-    match check_db_file(&path, thorough) {
+    match store::check_file(&path, thorough) {
         Ok(0) => bad(DbHealth::Empty),
         Ok(_) => DbHealth::Fine,
         Err(e) if is_corrupt(&e) => DbHealth::Damaged,
@@ -91,38 +90,6 @@ fn is_corrupt(e: &rusqlite::Error) -> bool {
         rusqlite::Error::SqliteFailure(err, _)
             if matches!(err.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
     )
-}
-
-/// Opens a database file read-only and checks it (`thorough`: every page): its schema
-/// version when it is whole.
-fn check_db_file(path: &Path, thorough: bool) -> rusqlite::Result<i64> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let check: String = if thorough {
-        conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?
-    } else {
-        "ok".into()
-    };
-    if check != "ok" {
-        return Err(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
-            Some(check),
-        ));
-    }
-    if version > 0 {
-        let assets: i64 = conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'assets'",
-            [],
-            |r| r.get(0),
-        )?;
-        if assets == 0 {
-            return Ok(0);
-        }
-    }
-    Ok(version)
 }
 
 /// Refuses to open a library whose database is gone while its files are there.
@@ -181,11 +148,7 @@ impl Library {
         let tmp = dir.join(format!("library-{now}.db.partial"));
         let _ = fs::remove_file(&tmp);
         let copy = || -> Result<()> {
-            let mut dst = Connection::open(&tmp)?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
-            backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
-            drop(backup);
-            drop(dst);
+            store::copy_to(&self.conn, &tmp)?;
             let flush = super::fsops::fsync_file(&tmp);
             flush.map_err(|e| LibraryError::io("could not flush the backup", &tmp, e))
         };
@@ -253,7 +216,7 @@ pub fn repair(root: &Path, clock: Arc<dyn Clock>) -> Result<RepairReport> {
         report.set_aside = Some(aside);
     }
     for (_, backup) in backups(root) {
-        if check_db_file(&backup, true).is_ok_and(|v| v > 0) {
+        if store::check_file(&backup, true).is_ok_and(|v| v > 0) {
             fs::copy(&backup, &db)
                 .map_err(|e| LibraryError::io("could not restore the backup", &backup, e))?;
             let _ = super::fsops::fsync_file(&db);
@@ -289,19 +252,7 @@ impl Library {
             let Some(rel) = rel.to_str().map(str::to_string) else {
                 continue;
             };
-            let known = self
-                .conn
-                .query_row(
-                    "SELECT 1 FROM files WHERE path = ?1 LIMIT 1",
-                    [&rel],
-                    |_| Ok(()),
-                )
-                .map(|_| true)
-                .or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok(false),
-                    e => Err(e),
-                })?;
-            if !known {
+            if !store::importing::path_recorded(&self.conn, &rel)? {
                 unknown.push((path, rel));
             }
         }

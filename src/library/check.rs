@@ -8,12 +8,10 @@ use serde::Serialize;
 
 use super::{AssetId, Library, Result, fsops};
 use crate::store;
-use crate::store::files::{self, CheckScope as Scope, FileRow};
+use crate::store::files::{self, CheckScope as Scope, CheckedFile};
 
 /// The `missing` column: 0 present, 1 missing, 2 offline.
-pub(crate) const PRESENT: i64 = 0;
-pub(crate) const MISSING: i64 = 1;
-pub(crate) const OFFLINE: i64 = 2;
+pub(crate) use crate::store::{MISSING, OFFLINE, PRESENT};
 
 /// The setting that says a library's photo dimensions take EXIF orientation into account
 /// (set by migration 5 for a library made empty, by the first check for an older one).
@@ -367,7 +365,7 @@ fn presence_from(path: &std::path::Path, meta: &std::io::Result<fs::Metadata>) -
 /// A file found holding new content: its record, what it holds now, its fingerprint, and
 /// (a main file) what its picture is now.
 type NewVersion = (
-    FileRow,
+    CheckedFile,
     fsops::Hashed,
     String,
     Option<crate::media::probe::Meta>,

@@ -7,13 +7,12 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rusqlite::params;
 use serde::Serialize;
 
 use super::import::{free_name, name_key};
 use super::{AssetId, CollectionId, ImportOptions, Library, Result, fsops};
 use crate::media::probe;
-use crate::store;
+use crate::store::{self, following};
 
 /// The setting that says whether new files in followed folders join the library.
 const JOIN_NEW_FILES: &str = "join_new_files";
@@ -54,12 +53,7 @@ impl Library {
         else {
             return Ok(());
         };
-        store::exec(
-            &self.conn,
-            "INSERT OR REPLACE INTO followed_folders(path, collection_id) VALUES (?1, ?2)",
-            params![path, collection],
-        )?;
-        Ok(())
+        Ok(following::follow(&self.conn, &path, collection)?)
     }
 
     /// Looks in every followed folder: files renamed or moved there are followed by their
@@ -67,26 +61,11 @@ impl Library {
     /// A folder that cannot be read now (an unplugged drive) is left for later.
     pub fn follow_folders(&mut self) -> Result<Followed> {
         let mut followed = Followed::default();
-        let folders: Vec<(String, CollectionId)> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT w.path, w.collection_id FROM followed_folders w
-                 JOIN collections c ON c.id = w.collection_id WHERE c.state = 'active'",
-            )?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let folders = following::followed_folders(&self.conn)?;
         if folders.is_empty() {
             return Ok(followed);
         }
         let followed_paths: HashSet<&str> = folders.iter().map(|(p, _)| p.as_str()).collect();
-        let known: HashSet<String> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT f.path FROM files f JOIN assets a ON a.id = f.asset_id
-                 WHERE a.storage = 'in_place'",
-            )?;
-            stmt.query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
         let mut strangers = Vec::new();
         let mut new_folders: Vec<(PathBuf, CollectionId)> = Vec::new();
         for (folder, collection) in &folders {
@@ -94,6 +73,9 @@ impl Library {
                 continue;
             };
             let entries: Vec<fs::DirEntry> = entries.filter_map(std::result::Result::ok).collect();
+            // The files of this folder already recorded (read for this folder alone).
+            let known =
+                following::in_place_paths_under(&self.conn, folder, std::path::MAIN_SEPARATOR)?;
             // A sidecar is named after its file's stem (`IMG_1.xmp`) or whole name
             // (`IMG_1.CR2.xmp`).
             let stems: HashSet<String> = entries
@@ -176,31 +158,13 @@ impl Library {
     ) -> Result<Vec<Stranger>> {
         // Main files of in-place items whose file is not where it was recorded.
         let mut lost: HashMap<u64, Vec<(AssetId, i64, String, String)>> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare(
-                "SELECT a.id, f.id, f.size, f.hash, f.path, a.name FROM assets a
-                 JOIN files f ON f.asset_id = a.id AND f.role = 'main'
-                 WHERE a.state = 'active' AND a.storage = 'in_place' AND a.missing <> 0",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok((
-                    r.get::<_, AssetId>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            })?;
-            for row in rows {
-                let (asset, file, size, hash, path, name) = row?;
-                if fsops::exists_nofollow(Path::new(&path)) {
-                    continue;
-                }
-                lost.entry(size.max(0) as u64)
-                    .or_default()
-                    .push((asset, file, hash, name));
+        for f in following::lost_in_place(&self.conn)? {
+            if fsops::exists_nofollow(Path::new(&f.path)) {
+                continue;
             }
+            lost.entry(f.size.max(0) as u64)
+                .or_default()
+                .push((f.asset, f.file, f.hash, f.name));
         }
         if lost.is_empty() {
             return Ok(strangers);
@@ -234,17 +198,16 @@ impl Library {
                 free_name(&file_name, &taken)
             };
             let tx = store::write_tx(&mut self.conn)?;
-            store::exec(
-                &tx,
-                "UPDATE files SET path = ?2, dev = ?3, ino = ?4, seen = NULL WHERE id = ?1",
-                params![file, s.stored, hashed.dev, hashed.ino],
-            )?;
-            store::exec(
-                &tx,
-                "UPDATE assets SET name = ?2, name_key = ?3, collection_id = ?4, missing = 0
-                 WHERE id = ?1",
-                params![asset, name, name_key(&name), s.collection],
-            )?;
+            let key = name_key(&name);
+            let at = following::FoundAt {
+                stored: &s.stored,
+                dev: hashed.dev,
+                ino: hashed.ino,
+                name: &name,
+                name_key: &key,
+                collection: s.collection,
+            };
+            following::found(&tx, asset, file, &at)?;
             tx.commit()?;
             log::info!("followed {old_name} to {}", s.path.display());
             followed.renamed.push((old_name, name));

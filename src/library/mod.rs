@@ -334,10 +334,7 @@ impl Library {
             );
             let uid = blake3::hash(seed.as_bytes()).to_hex()[..12].to_string();
             store::set_setting(&tx, "library_uid", &uid)?;
-            tx.execute(
-                "INSERT OR IGNORE INTO trash_roots(id, path) VALUES (1, ?1)",
-                [TRASH_DIR],
-            )?;
+            store::areas::record_library_area(&tx, TRASH_DIR)?;
         }
         tx.commit()?;
         Ok(())
@@ -449,20 +446,9 @@ impl Library {
     pub fn confirm_clock(&mut self) -> Result<()> {
         let now = self.clock.now();
         let tx = store::write_tx(&mut self.conn)?;
-        tx.execute("DELETE FROM settings WHERE key = 'clock_jump_pending'", [])?;
+        store::clear_setting(&tx, "clock_jump_pending")?;
         store::set_setting(&tx, "clock_high_water", &now.to_string())?;
-        tx.execute(
-            "UPDATE assets SET deleted_at = ?1 WHERE deleted_at > ?1",
-            [now],
-        )?;
-        tx.execute(
-            "UPDATE collections SET deleted_at = ?1 WHERE deleted_at > ?1",
-            [now],
-        )?;
-        tx.execute(
-            "UPDATE batches SET created_at = ?1 WHERE created_at > ?1",
-            [now],
-        )?;
+        store::lifecycle::bring_dates_back(&tx, now)?;
         tx.commit()?;
         self.clock_check = ClockCheck::default();
         Ok(())

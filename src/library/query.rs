@@ -11,7 +11,8 @@ use super::{
     LibraryError, Result, TrashEntry, Within,
 };
 use crate::clock::UnixSecs;
-use crate::store::{self, AssetState};
+use crate::store::trash_listing::{self, Entries};
+use crate::store::{self, AssetState, CollectionStatus};
 
 /// What the Gallery sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -110,35 +111,30 @@ pub enum TrashSort {
 impl Library {
     /// Every active collection with its full path, sorted by path.
     pub fn collections(&self) -> Result<Vec<CollectionInfo>> {
-        let all = self.collection_map()?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, parent_id, name FROM collections WHERE state = 'active'")?;
-        let mut out: Vec<CollectionInfo> = stmt
-            .query_map([], |r| {
-                Ok((r.get::<_, CollectionId>(0)?, r.get(1)?, r.get(2)?))
-            })?
-            .map(|row| {
-                row.map(|(id, parent_id, name)| CollectionInfo {
-                    id: ItemId::Collection(id),
-                    parent_id,
-                    name,
-                    path: path_in(&all, Some(id)),
-                })
+        let rows = trash_listing::all_collections(&self.conn)?;
+        let all: CollectionMap = rows
+            .iter()
+            .map(|c| (c.id, (c.parent, c.name.clone())))
+            .collect();
+        let mut out: Vec<CollectionInfo> = rows
+            .into_iter()
+            .filter(|c| c.status == CollectionStatus::Active)
+            .map(|c| CollectionInfo {
+                id: ItemId::Collection(c.id),
+                parent_id: c.parent,
+                path: path_in(&all, Some(c.id)),
+                name: c.name,
             })
-            .collect::<rusqlite::Result<_>>()?;
+            .collect();
         out.sort_by_key(|c| c.path.to_lowercase());
         Ok(out)
     }
 
     fn collection_map(&self) -> Result<CollectionMap> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, parent_id, name FROM collections")?;
-        let map = stmt
-            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(map)
+        Ok(trash_listing::all_collections(&self.conn)?
+            .into_iter()
+            .map(|c| (c.id, (c.parent, c.name)))
+            .collect())
     }
 
     /// Every active asset, sorted.
@@ -351,8 +347,8 @@ impl Library {
     /// The Trash: one entry per directly deleted item, sorted.
     pub fn trash_entries(&self, sort: TrashSort) -> Result<Vec<TrashEntry>> {
         let listing = self.trash_listing()?;
-        let mut out = self.trashed_assets(&listing, "a.via_id IS NULL")?;
-        out.extend(self.trashed_collections(&listing, "c.via_id IS NULL")?);
+        let mut out = self.trashed_assets(&listing, Entries::Own)?;
+        out.extend(self.trashed_collections(&listing, Entries::Own)?);
         sort_trash(&mut out, sort);
         Ok(out)
     }
@@ -361,8 +357,8 @@ impl Library {
     /// with `within` saying where it is in there. Unsorted.
     pub fn trash_inside(&self) -> Result<Vec<TrashEntry>> {
         let listing = self.trash_listing()?;
-        let mut assets = self.trashed_assets(&listing, "a.via_id IS NOT NULL")?;
-        let mut collections = self.trashed_collections(&listing, "c.via_id IS NOT NULL")?;
+        let mut assets = self.trashed_assets(&listing, Entries::Inside)?;
+        let mut collections = self.trashed_collections(&listing, Entries::Inside)?;
         // A sub-collection carries what is below it.
         let mut carried: HashMap<CollectionId, (u64, u64)> = HashMap::new();
         for a in &assets {
@@ -397,27 +393,13 @@ impl Library {
         })
     }
 
-    /// Trashed assets matching `filter` (on `assets a`), as Trash entries.
-    fn trashed_assets(&self, listing: &TrashListing, filter: &str) -> Result<Vec<TrashEntry>> {
-        let mut out = Vec::new();
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT a.id, a.name, a.kind, a.size, a.deleted_at, a.deleted_by, a.orig_location,
-                    a.batch_id, a.width, a.height, a.captured_at, a.camera, a.hash, a.storage = 'in_place',
-                    f.path, f.trash_root_id, f.trash_name, a.quarantine, a.collection_id, a.via_id,
-                    a.missing, {}
-             FROM assets a LEFT JOIN files f ON f.asset_id = a.id AND f.role = 'main'
-             WHERE a.state = 'trashed' AND {filter}",
-            store::culling_columns!()
-        ))?;
-        let mut rows = stmt.query([])?;
+    /// The trashed assets that are `entries`, as Trash entries.
+    fn trashed_assets(&self, listing: &TrashListing, entries: Entries) -> Result<Vec<TrashEntry>> {
         let mut roots: HashMap<i64, Option<PathBuf>> = HashMap::new();
-        while let Some(r) = rows.next()? {
-            let deleted_at: i64 = r.get(4)?;
-            let in_place: bool = r.get(13)?;
-            let stored: Option<String> = r.get(14)?;
-            let root_id: Option<i64> = r.get(15)?;
-            let tname: Option<String> = r.get(16)?;
-            let trash_path = match (root_id, tname) {
+        let rows = trash_listing::trashed_assets(&self.conn, entries)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let trash_path = match (r.trash_root, r.trash_name) {
                 (Some(rid), Some(n)) => roots
                     .entry(rid)
                     .or_insert_with(|| self.trash_root(rid).ok())
@@ -425,86 +407,76 @@ impl Library {
                     .map(|root| root.join(n)),
                 _ => None,
             };
-            let original_path = stored.and_then(|s| self.home_path(&s, in_place).ok());
+            let original_path = r
+                .main_path
+                .and_then(|s| self.home_path(&s, r.in_place).ok());
             out.push(TrashEntry {
-                id: ItemId::Asset(r.get(0)?),
-                name: r.get(1)?,
-                asset_kind: Some(Kind::parse(&r.get::<_, String>(2)?)),
-                size: r.get::<_, i64>(3)?.max(0) as u64,
+                id: ItemId::Asset(r.id),
+                name: r.name,
+                asset_kind: Some(Kind::parse(&r.kind)),
+                size: r.size.max(0) as u64,
                 item_count: 1,
-                deleted_at,
-                deleted_by: r.get(5)?,
-                days_left: Library::days_left(listing.retention, deleted_at, listing.now),
-                original_location: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                deleted_at: r.deleted_at,
+                deleted_by: r.deleted_by,
+                days_left: Library::days_left(listing.retention, r.deleted_at, listing.now),
+                original_location: r.orig_location.unwrap_or_default(),
                 original_path,
                 trash_path,
-                batch_id: r.get(7)?,
-                width: r.get(8)?,
-                height: r.get(9)?,
-                captured_at: r.get(10)?,
-                camera: r.get(11)?,
-                hash: r.get(12)?,
-                quarantine: r.get(17)?,
-                within: listing.within(r.get(18)?, r.get(19)?),
-                missing: r.get::<_, i64>(20)? == super::check::MISSING,
-                culling: Some(store::culling_from_row(r, 21)?),
+                batch_id: r.batch,
+                width: r.width,
+                height: r.height,
+                captured_at: r.captured_at,
+                camera: r.camera,
+                hash: Some(r.hash),
+                quarantine: r.quarantine,
+                within: listing.within(r.collection, r.via),
+                missing: r.missing == super::check::MISSING,
+                culling: Some(r.culling),
             });
         }
         Ok(out)
     }
 
-    /// Trashed collections matching `filter` (on `collections c`), as Trash entries.
-    fn trashed_collections(&self, listing: &TrashListing, filter: &str) -> Result<Vec<TrashEntry>> {
-        let mut out = Vec::new();
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT c.id, c.name, c.deleted_at, c.deleted_by, c.orig_location, c.batch_id, c.parent_id,
-                    (SELECT ifnull(sum(size), 0) FROM assets WHERE via_id = c.id AND missing != {missing}),
-                    (SELECT count(*) FROM assets WHERE via_id = c.id), c.via_id
-             FROM collections c WHERE c.state = 'trashed' AND {filter}",
-            missing = super::check::MISSING
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let deleted_at: i64 = r.get(2)?;
-            let parent: Option<CollectionId> = r.get(6)?;
-            out.push(TrashEntry {
-                id: ItemId::Collection(r.get(0)?),
-                name: r.get(1)?,
+    /// The trashed collections that are `entries`, as Trash entries.
+    fn trashed_collections(
+        &self,
+        listing: &TrashListing,
+        entries: Entries,
+    ) -> Result<Vec<TrashEntry>> {
+        let rows = trash_listing::trashed_collections(&self.conn, entries, super::check::MISSING)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| TrashEntry {
+                id: ItemId::Collection(r.id),
+                name: r.name,
                 asset_kind: None,
-                size: r.get::<_, i64>(7)?.max(0) as u64,
-                item_count: r.get::<_, i64>(8)?.max(0) as u64,
-                deleted_at,
-                deleted_by: r.get(3)?,
-                days_left: Library::days_left(listing.retention, deleted_at, listing.now),
+                size: r.size.max(0) as u64,
+                item_count: r.items.max(0) as u64,
+                deleted_at: r.deleted_at,
+                deleted_by: r.deleted_by,
+                days_left: Library::days_left(listing.retention, r.deleted_at, listing.now),
                 original_location: r
-                    .get::<_, Option<String>>(4)?
-                    .unwrap_or_else(|| path_in(&listing.cols, parent)),
+                    .orig_location
+                    .unwrap_or_else(|| path_in(&listing.cols, r.parent)),
                 original_path: None,
                 trash_path: None,
-                batch_id: r.get(5)?,
+                batch_id: r.batch,
                 width: None,
                 height: None,
                 captured_at: None,
                 camera: None,
                 hash: None,
                 quarantine: None,
-                within: listing.within(parent, r.get(9)?),
+                within: listing.within(r.parent, r.via),
                 missing: false,
                 culling: None,
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     /// How many entries the Trash holds.
     pub fn trash_count(&self) -> Result<u64> {
-        let n: i64 = self.conn.query_row(
-            "SELECT (SELECT count(*) FROM assets WHERE state = 'trashed' AND via_id IS NULL)
-                  + (SELECT count(*) FROM collections WHERE state = 'trashed' AND via_id IS NULL)",
-            [],
-            |r| r.get(0),
-        )?;
-        Ok(n as u64)
+        Ok(trash_listing::entry_count(&self.conn)?)
     }
 
     /// A number that moves on whenever an asset comes, goes or changes its order or place
@@ -529,23 +501,15 @@ impl Library {
 
     /// The batches that still have items in the Trash, newest first.
     pub fn batches(&self) -> Result<Vec<BatchInfo>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, created_at, deleted_by, label FROM batches b
-             WHERE EXISTS (SELECT 1 FROM assets WHERE batch_id = b.id AND state = 'trashed')
-                OR EXISTS (SELECT 1 FROM collections WHERE batch_id = b.id AND state = 'trashed')
-             ORDER BY created_at DESC, id DESC",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(BatchInfo {
-                    id: r.get(0)?,
-                    created_at: r.get(1)?,
-                    deleted_by: r.get(2)?,
-                    label: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        Ok(trash_listing::batches_in_trash(&self.conn)?
+            .into_iter()
+            .map(|b| BatchInfo {
+                id: b.id,
+                created_at: b.created_at,
+                deleted_by: b.deleted_by,
+                label: b.label,
+            })
+            .collect())
     }
 }
 
@@ -659,23 +623,15 @@ pub struct FilePlace {
 impl Library {
     /// Every recorded file of every asset, active or in the Trash, and where it should be.
     pub fn file_places(&self) -> Result<Vec<FilePlace>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT a.id, a.storage = 'in_place', a.state, a.missing, f.path, f.hash,
-                    f.trash_root_id, f.trash_name
-             FROM files f JOIN assets a ON a.id = f.asset_id",
-        )?;
-        let mut rows = stmt.query([])?;
         let mut roots: HashMap<i64, Option<PathBuf>> = HashMap::new();
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let in_place: bool = r.get(1)?;
-            let state: String = r.get(2)?;
-            let stored: String = r.get(4)?;
+        let rows = trash_listing::recorded_files(&self.conn)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
             let home = self
-                .home_path(&stored, in_place)
-                .unwrap_or_else(|_| PathBuf::from(&stored));
-            let trashed = state != "active";
-            let path = match (r.get::<_, Option<i64>>(6)?, r.get::<_, Option<String>>(7)?) {
+                .home_path(&r.path, r.in_place)
+                .unwrap_or_else(|_| PathBuf::from(&r.path));
+            let trashed = r.state != AssetState::Active;
+            let path = match (r.trash_root, r.trash_name) {
                 (Some(rid), Some(name)) if trashed => roots
                     .entry(rid)
                     .or_insert_with(|| self.trash_root(rid).ok())
@@ -684,12 +640,12 @@ impl Library {
                 _ => home.clone(),
             };
             out.push(FilePlace {
-                id: ItemId::Asset(r.get(0)?),
+                id: ItemId::Asset(r.asset),
                 path,
                 home,
                 trashed,
-                missing: r.get::<_, i64>(3)? == super::check::MISSING,
-                hash: r.get(5)?,
+                missing: r.missing == super::check::MISSING,
+                hash: r.hash,
             });
         }
         Ok(out)
@@ -713,24 +669,12 @@ impl Library {
     /// Every asset in the Gallery or in the Trash (trashed with a collection or alone), with
     /// where its main file is now. Records a crash left half-way are left out.
     pub fn picture_sources(&self) -> Result<Vec<PictureSource>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT a.id, a.name, a.kind, a.hash, a.state, a.storage = 'in_place',
-                    f.path, f.trash_root_id, f.trash_name
-             FROM assets a JOIN files f ON f.asset_id = a.id AND f.role = 'main'
-             WHERE a.state IN ('active', 'trashed') ORDER BY a.id",
-        )?;
-        let mut rows = stmt.query([])?;
         let mut roots: HashMap<i64, PathBuf> = HashMap::new();
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let state: AssetState = r.get(4)?;
-            let trashed = state == AssetState::Trashed;
-            let stored: String = r.get(6)?;
-            let path = match (
-                trashed,
-                r.get::<_, Option<i64>>(7)?,
-                r.get::<_, Option<String>>(8)?,
-            ) {
+        let rows = trash_listing::picture_records(&self.conn)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let trashed = r.state == AssetState::Trashed;
+            let path = match (trashed, r.trash_root, r.trash_name) {
                 (true, Some(root), Some(name)) => {
                     super::fsops::validate_component(&name)
                         .map_err(|e| LibraryError::io("refusing a stored trash name", &name, e))?;
@@ -744,13 +688,13 @@ impl Library {
                     };
                     dir.join(name)
                 }
-                _ => self.home_path(&stored, r.get(5)?)?,
+                _ => self.home_path(&r.path, r.in_place)?,
             };
             out.push(PictureSource {
-                id: ItemId::Asset(r.get(0)?),
-                name: r.get(1)?,
-                kind: Kind::parse(&r.get::<_, String>(2)?),
-                hash: r.get(3)?,
+                id: ItemId::Asset(r.id),
+                name: r.name,
+                kind: Kind::parse(&r.kind),
+                hash: r.hash,
                 path,
                 trashed,
             });

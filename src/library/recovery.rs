@@ -6,8 +6,6 @@
 
 use std::path::PathBuf;
 
-use rusqlite::params;
-
 use super::moves::{self, Move, roll_back};
 use super::restore::{activate_collection_tx, finish_restore_asset_tx};
 use super::trash::revert_asset_tx;
@@ -43,11 +41,7 @@ impl Library {
                         if via.is_some() {
                             // Its collection went to the Trash without it: keep it visible
                             // at the top.
-                            store::exec(
-                                &tx,
-                                "UPDATE assets SET collection_id = NULL WHERE id = ?1",
-                                [id],
-                            )?;
+                            lifecycle::put_at_top(&tx, id)?;
                         }
                     }
                     tx.commit()?;
@@ -96,14 +90,7 @@ impl Library {
         &self,
         state: AssetState,
     ) -> Result<Vec<(AssetId, bool, Option<CollectionId>)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, storage = 'in_place', via_id FROM assets
-             WHERE state = ?1 AND quarantine IS NULL",
-        )?;
-        let rows = stmt
-            .query_map([state], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        Ok(lifecycle::left_in(&self.conn, state)?)
     }
 
     /// Brings each file of an asset to its trash place or back home. Returns false when
@@ -171,10 +158,7 @@ impl Library {
             }
         }
         if missing {
-            self.conn.execute(
-                "UPDATE assets SET missing = ?2 WHERE id = ?1",
-                params![id, super::check::MISSING],
-            )?;
+            lifecycle::flag_missing(&self.conn, id)?;
         }
         Ok(true)
     }

@@ -167,7 +167,7 @@ pub fn intents(conn: &Connection) -> rusqlite::Result<Vec<PendingWrite>> {
 
 /// A file of an active asset as the file check looks at it.
 #[derive(Debug, Clone)]
-pub struct FileRow {
+pub struct CheckedFile {
     pub asset: AssetId,
     pub file: i64,
     pub main: bool,
@@ -216,12 +216,15 @@ pub fn check_page(
 /// The files of the active assets in `scope`, each through its own key: the ids asked
 /// for, or a range of ids (`+state`: never the index on state, which holds every active
 /// asset).
-pub fn files_to_check(conn: &Connection, scope: CheckScope<'_>) -> rusqlite::Result<Vec<FileRow>> {
+pub fn files_to_check(
+    conn: &Connection,
+    scope: CheckScope<'_>,
+) -> rusqlite::Result<Vec<CheckedFile>> {
     const FILE_ROWS: &str = "SELECT a.id, f.id, f.role = 'main', f.path,
             a.storage = 'in_place', a.missing, f.size, f.hash, f.seen, a.name
          FROM assets a JOIN files f ON f.asset_id = a.id WHERE +a.state = ?1";
     let row = |r: &rusqlite::Row<'_>| {
-        Ok(FileRow {
+        Ok(CheckedFile {
             asset: r.get(0)?,
             file: r.get(1)?,
             main: r.get(2)?,

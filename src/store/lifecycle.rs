@@ -246,3 +246,59 @@ pub fn activate_collection(
     };
     exec(conn, sql, params![id, CollectionStatus::Active])
 }
+
+/// The assets in `state` that recovery did not quarantine: each with whether it is kept in
+/// place and the collection it went to the Trash with.
+pub fn left_in(
+    conn: &Connection,
+    state: AssetState,
+) -> rusqlite::Result<Vec<(AssetId, bool, Option<CollectionId>)>> {
+    conn.prepare(
+        "SELECT id, storage = 'in_place', via_id FROM assets
+         WHERE state = ?1 AND quarantine IS NULL",
+    )?
+    .query_map([state], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    .collect()
+}
+
+/// Puts an asset at the top of the collection tree (its collection went to the Trash
+/// without it).
+pub fn put_at_top(conn: &Connection, id: AssetId) -> rusqlite::Result<()> {
+    exec(
+        conn,
+        "UPDATE assets SET collection_id = NULL WHERE id = ?1",
+        [id],
+    )
+    .map(|_| ())
+}
+
+/// Flags an asset in any state as missing from disk (recovery found a file of it in
+/// neither place).
+pub fn flag_missing(conn: &Connection, id: AssetId) -> rusqlite::Result<()> {
+    exec(
+        conn,
+        "UPDATE assets SET missing = ?2 WHERE id = ?1",
+        params![id, super::MISSING],
+    )
+    .map(|_| ())
+}
+
+/// Deletions and batches dated after `now` (by a clock that ran ahead) are dated `now`.
+pub fn bring_dates_back(conn: &Connection, now: i64) -> rusqlite::Result<()> {
+    exec(
+        conn,
+        "UPDATE assets SET deleted_at = ?1 WHERE deleted_at > ?1",
+        [now],
+    )?;
+    exec(
+        conn,
+        "UPDATE collections SET deleted_at = ?1 WHERE deleted_at > ?1",
+        [now],
+    )?;
+    exec(
+        conn,
+        "UPDATE batches SET created_at = ?1 WHERE created_at > ?1",
+        [now],
+    )?;
+    Ok(())
+}

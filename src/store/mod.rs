@@ -2,8 +2,10 @@
 //!
 //! The domain (`crate::library`) owns the rules; this module only knows how the data is kept.
 
+pub mod areas;
 pub mod culling;
 pub mod files;
+pub mod following;
 mod gallery;
 pub mod importing;
 pub mod lifecycle;
@@ -12,21 +14,22 @@ mod migrations;
 pub mod purging;
 mod records;
 pub mod restoring;
+pub mod rows;
 mod tallies;
+pub mod trash_listing;
 pub mod tree;
 mod types;
 
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 pub use gallery::{
     Compare, Filter, GalleryView, Order, active_assets_by_id, active_pictures_after, cameras,
     each_gallery_id, in_place_files_after, keywords, rejected_in_view,
 };
 pub use listings::{AssetListing, each_active_asset};
-pub(crate) use listings::{culling_columns, culling_from_row};
 pub use migrations::{MIGRATIONS, migrate};
 pub use records::{
     NewAsset, NewFile, TrashedAt, delete_batch, insert_asset_tx, insert_assets_tx, insert_batch_tx,
@@ -35,7 +38,10 @@ pub use records::{
 pub use tallies::{
     active_bytes, active_counts_by_collection, assets_version, trashed_bytes_except,
 };
-pub use types::{AssetId, AssetState, BatchId, CollectionId, CollectionStatus, IdTable};
+pub use types::{
+    AssetId, AssetState, BatchId, CollectionId, CollectionStatus, IdTable, MISSING, OFFLINE,
+    PRESENT,
+};
 
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +161,13 @@ pub fn get_setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<Stri
     .optional()
 }
 
+/// Removes a setting.
+pub fn clear_setting(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM settings WHERE key = ?1")?
+        .execute([key])?;
+    Ok(())
+}
+
 /// Writes a setting.
 pub fn set_setting(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
     conn.execute(
@@ -182,4 +195,43 @@ pub fn check_integrity(conn: &Connection) -> rusqlite::Result<Result<(), String>
         return Ok(Err(why));
     }
     Ok(Ok(()))
+}
+
+/// Opens a database file read-only and checks it (`thorough`: every page): its schema
+/// version when it is whole.
+pub fn check_file(path: &Path, thorough: bool) -> rusqlite::Result<i64> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let check: String = if thorough {
+        conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?
+    } else {
+        "ok".into()
+    };
+    if check != "ok" {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            Some(check),
+        ));
+    }
+    if version > 0 {
+        let assets: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'assets'",
+            [],
+            |r| r.get(0),
+        )?;
+        if assets == 0 {
+            return Ok(0);
+        }
+    }
+    Ok(version)
+}
+
+/// Copies the database, page by page while others may write, into a new file at `to`.
+pub fn copy_to(conn: &Connection, to: &Path) -> rusqlite::Result<()> {
+    let mut dst = Connection::open(to)?;
+    let backup = rusqlite::backup::Backup::new(conn, &mut dst)?;
+    backup.run_to_completion(256, Duration::from_millis(5), None)
 }

@@ -156,3 +156,10 @@ record_id!(
     BatchId,
     "b"
 );
+
+/// The `missing` column of an asset: its file was there when last looked at.
+pub const PRESENT: i64 = 0;
+/// The `missing` column: the file was not found where its folder is.
+pub const MISSING: i64 = 1;
+/// The `missing` column: the file's folder or drive could not be reached.
+pub const OFFLINE: i64 = 2;
