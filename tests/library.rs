@@ -537,7 +537,7 @@ fn rule16_bulk_actions_report_succeeded_skipped_and_failed() {
     let report = f.lib.trash(&[a, b, ItemId::Asset(AssetId(999))]).unwrap();
     assert_eq!(report.succeeded, vec![a]);
     assert_eq!(report.skipped.len(), 1);
-    assert_eq!(report.skipped[0].id, b.to_string());
+    assert_eq!(report.skipped[0].id, b);
     assert_eq!(report.failed.len(), 1);
     assert!(report.failed[0].reason.contains("no such item"));
     let nothing = f.lib.trash(&[ItemId::Asset(AssetId(999))]).unwrap();

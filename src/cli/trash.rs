@@ -87,7 +87,7 @@ pub fn restore(
             }
             Err(e @ LibraryError::Store(_)) => return Err(e.into()),
             Err(e) => report.failed.push(crate::library::ItemOutcome {
-                id: id.to_string(),
+                id,
                 reason: e.to_string(),
             }),
         }

@@ -84,14 +84,14 @@ impl Library {
         for &id in ids {
             let ItemId::Asset(a) = id else {
                 report.failed.push(super::ItemOutcome {
-                    id: id.to_string(),
+                    id,
                     reason: "not an asset".into(),
                 });
                 continue;
             };
             let row = tree::asset_place(&self.conn, a)?;
             let outcome = |reason: &str| super::ItemOutcome {
-                id: id.to_string(),
+                id,
                 reason: reason.to_string(),
             };
             match row {

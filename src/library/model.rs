@@ -273,7 +273,7 @@ impl BulkReport {
 /// An item that was skipped or failed, with the reason.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemOutcome {
-    pub id: String,
+    pub id: ItemId,
     pub reason: String,
 }
 

@@ -470,8 +470,5 @@ fn page_key(page: &[ItemId], last: (i64, i64)) -> (i64, i64) {
 }
 
 fn outcome(id: ItemId, reason: String) -> ItemOutcome {
-    ItemOutcome {
-        id: id.to_string(),
-        reason,
-    }
+    ItemOutcome { id, reason }
 }

@@ -496,10 +496,7 @@ impl From<rusqlite::Error> for PlanError {
 }
 
 pub(crate) fn outcome(id: ItemId, reason: String) -> ItemOutcome {
-    ItemOutcome {
-        id: id.to_string(),
-        reason,
-    }
+    ItemOutcome { id, reason }
 }
 
 /// "the top of the library" for "", else the collection path in quotes.

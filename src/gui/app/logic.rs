@@ -786,12 +786,10 @@ impl ShoeboxApp {
                 self.say(format!("Restored {what}{missing}"));
                 if r.failed.len() == 1 && r.succeeded.is_empty() {
                     // One item that needs a decision: ask the way a single restore does.
-                    if let Ok(id) = r.failed[0].id.parse::<ItemId>() {
-                        self.handle.send(Job::Restore {
-                            id,
-                            opts: RestoreOptions::default(),
-                        });
-                    }
+                    self.handle.send(Job::Restore {
+                        id: r.failed[0].id,
+                        opts: RestoreOptions::default(),
+                    });
                 } else {
                     self.report_problems("Restore", &r);
                 }
@@ -928,10 +926,8 @@ impl ShoeboxApp {
         self.dialog = Some(Dialog::Message { title, text });
     }
 
-    fn describe(&self, id: &str) -> String {
-        let Ok(item) = id.parse::<ItemId>() else {
-            return id.to_string();
-        };
+    fn describe(&self, item: &ItemId) -> String {
+        let item = *item;
         self.rows
             .peek(item)
             .map(|a| format!("\"{}\"", a.name))
@@ -941,7 +937,7 @@ impl ShoeboxApp {
                     .find(|(_, e)| e.id == item)
                     .map(|(_, e)| format!("\"{}\"", e.name))
             })
-            .unwrap_or_else(|| id.to_string())
+            .unwrap_or_else(|| item.to_string())
     }
 
     /// Recomputes what each tab shows after a change of data, filter or sort.
