@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{AssetId, AssetState};
+use super::{AssetId, AssetState, Storage};
 
 /// One file of an active asset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub struct Written<'a> {
 /// The files of `asset` while it is in the Gallery (none when it is not), main first.
 pub fn files_of_active(conn: &Connection, asset: AssetId) -> rusqlite::Result<Vec<FileRecord>> {
     conn.prepare_cached(
-        "SELECT f.id, f.asset_id, f.role, f.path, a.storage = 'in_place'
+        "SELECT f.id, f.asset_id, f.role, f.path, a.storage
          FROM files f JOIN assets a ON a.id = f.asset_id
          WHERE f.asset_id = ?1 AND a.state = ?2
          ORDER BY f.role <> 'main', f.id",
@@ -43,7 +43,7 @@ pub fn files_of_active(conn: &Connection, asset: AssetId) -> rusqlite::Result<Ve
             asset: r.get(1)?,
             role: r.get(2)?,
             path: r.get(3)?,
-            in_place: r.get(4)?,
+            in_place: r.get::<_, Storage>(4)?.in_place(),
         })
     })?
     .collect()
@@ -221,7 +221,7 @@ pub fn files_to_check(
     scope: CheckScope<'_>,
 ) -> rusqlite::Result<Vec<CheckedFile>> {
     const FILE_ROWS: &str = "SELECT a.id, f.id, f.role = 'main', f.path,
-            a.storage = 'in_place', a.missing, f.size, f.hash, f.seen, a.name
+            a.storage, a.missing, f.size, f.hash, f.seen, a.name
          FROM assets a JOIN files f ON f.asset_id = a.id WHERE +a.state = ?1";
     let row = |r: &rusqlite::Row<'_>| {
         Ok(CheckedFile {
@@ -229,7 +229,7 @@ pub fn files_to_check(
             file: r.get(1)?,
             main: r.get(2)?,
             stored: r.get(3)?,
-            in_place: r.get(4)?,
+            in_place: r.get::<_, Storage>(4)?.in_place(),
             flag: r.get(5)?,
             size: r.get::<_, i64>(6)?.max(0) as u64,
             hash: r.get(7)?,

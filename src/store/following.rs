@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, Transaction, params};
 
-use super::{AssetId, AssetState, CollectionId, CollectionStatus, exec};
+use super::{AssetId, AssetState, CollectionId, CollectionStatus, PRESENT, Storage, exec};
 
 /// Follows `path` (resolved): what appears in it joins `collection`.
 pub fn follow(conn: &Connection, path: &str, collection: CollectionId) -> rusqlite::Result<()> {
@@ -45,9 +45,9 @@ pub fn in_place_paths_under(
     let to = format!("{folder}{next}");
     conn.prepare_cached(
         "SELECT f.path FROM files f JOIN assets a ON a.id = f.asset_id
-         WHERE f.path >= ?1 AND f.path < ?2 AND a.storage = 'in_place'",
+         WHERE f.path >= ?1 AND f.path < ?2 AND a.storage = ?3",
     )?
-    .query_map(params![from, to], |r| r.get(0))?
+    .query_map(params![from, to, Storage::InPlace], |r| r.get(0))?
     .collect()
 }
 
@@ -68,18 +68,21 @@ pub fn lost_in_place(conn: &Connection) -> rusqlite::Result<Vec<LostFile>> {
     conn.prepare_cached(
         "SELECT a.id, f.id, f.size, f.hash, f.path, a.name FROM assets a
          JOIN files f ON f.asset_id = a.id AND f.role = 'main'
-         WHERE a.state = ?1 AND a.storage = 'in_place' AND a.missing <> 0",
+         WHERE a.state = ?1 AND a.storage = ?2 AND a.missing <> ?3",
     )?
-    .query_map([AssetState::Active], |r| {
-        Ok(LostFile {
-            asset: r.get(0)?,
-            file: r.get(1)?,
-            size: r.get(2)?,
-            hash: r.get(3)?,
-            path: r.get(4)?,
-            name: r.get(5)?,
-        })
-    })?
+    .query_map(
+        params![AssetState::Active, Storage::InPlace, PRESENT],
+        |r| {
+            Ok(LostFile {
+                asset: r.get(0)?,
+                file: r.get(1)?,
+                size: r.get(2)?,
+                hash: r.get(3)?,
+                path: r.get(4)?,
+                name: r.get(5)?,
+            })
+        },
+    )?
     .collect()
 }
 

@@ -403,10 +403,14 @@ pub fn in_place_files_after(
 ) -> rusqlite::Result<Option<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT f.id, f.path FROM files f JOIN assets a ON a.id = f.asset_id
-         WHERE f.id > ?1 AND +a.state = 'active' AND a.storage = 'in_place'
+         WHERE f.id > ?1 AND +a.state = 'active' AND a.storage = ?3
          ORDER BY f.id LIMIT ?2",
     )?;
-    let mut rows = stmt.query(rusqlite::params![after, limit as i64])?;
+    let mut rows = stmt.query(rusqlite::params![
+        after,
+        limit as i64,
+        super::Storage::InPlace
+    ])?;
     let mut last = None;
     while let Some(r) = rows.next()? {
         last = Some(r.get(0)?);

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{AssetId, AssetState, CollectionId, CollectionStatus, exec};
+use super::{AssetId, AssetState, CollectionId, CollectionStatus, Storage, exec};
 
 /// A list of texts as one JSON array, bound where a statement reads `json_each(?)`: one
 /// statement for a whole chunk, whatever its size.
@@ -98,13 +98,16 @@ pub fn collection_of_folder(
 ) -> rusqlite::Result<Option<CollectionId>> {
     conn.prepare_cached(
         "SELECT a.collection_id FROM files f JOIN assets a ON a.id = f.asset_id
-         WHERE a.state = ?3 AND a.storage = 'in_place' AND f.role = 'main'
+         WHERE a.state = ?3 AND a.storage = ?4 AND f.role = 'main'
            AND a.collection_id IS NOT NULL
            AND substr(f.path, 1, length(?1)) = ?1
            AND instr(substr(f.path, length(?1) + 1), ?2) = 0
          LIMIT 1",
     )?
-    .query_row(params![prefix, sep, AssetState::Active], |r| r.get(0))
+    .query_row(
+        params![prefix, sep, AssetState::Active, Storage::InPlace],
+        |r| r.get(0),
+    )
     .optional()
 }
 

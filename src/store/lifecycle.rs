@@ -6,7 +6,7 @@
 
 use rusqlite::{Connection, params};
 
-use super::{AssetId, AssetState, BatchId, CollectionId, CollectionStatus, exec};
+use super::{AssetId, AssetState, BatchId, CollectionId, CollectionStatus, Storage, exec};
 
 /// What a record moved to the Trash carries: when, by whom, in which batch (one user
 /// action), through which collection (when it went with one), and the place it came from
@@ -254,10 +254,12 @@ pub fn left_in(
     state: AssetState,
 ) -> rusqlite::Result<Vec<(AssetId, bool, Option<CollectionId>)>> {
     conn.prepare(
-        "SELECT id, storage = 'in_place', via_id FROM assets
+        "SELECT id, storage, via_id FROM assets
          WHERE state = ?1 AND quarantine IS NULL",
     )?
-    .query_map([state], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    .query_map([state], |r| {
+        Ok((r.get(0)?, r.get::<_, Storage>(1)?.in_place(), r.get(2)?))
+    })?
     .collect()
 }
 

@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 use super::culling::Culling;
-use super::{AssetId, CollectionId};
+use super::{AssetId, CollectionId, Storage};
 
 /// One active asset as listed: its record and its files.
 #[derive(Debug, Clone)]
@@ -36,7 +36,7 @@ pub struct AssetListing {
 /// The columns a listing reads of an asset `a`, in the order [`listing_from_row`] decodes.
 pub(super) const LISTING_COLUMNS: &str = concat!(
     "a.id, a.name, a.kind, a.collection_id, a.size,
-    a.storage = 'in_place', a.imported_at, a.captured_at, a.width, a.height, a.camera,
+    a.storage, a.imported_at, a.captured_at, a.width, a.height, a.camera,
     a.missing, a.hash, a.duration_ms,
     (SELECT json_group_array(json_array(f.role = 'main', f.path, f.size))
        FROM files f WHERE f.asset_id = a.id), ",
@@ -85,7 +85,7 @@ pub(super) fn listing_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AssetL
         kind: r.get(2)?,
         collection_id: r.get(3)?,
         size: r.get(4)?,
-        in_place: r.get(5)?,
+        in_place: r.get::<_, Storage>(5)?.in_place(),
         imported_at: r.get(6)?,
         captured_at: r.get(7)?,
         width: r.get(8)?,

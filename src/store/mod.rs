@@ -1,6 +1,10 @@
 //! SQLite storage for a library: opening with safe pragmas and the schema's migrations.
 //!
-//! The domain (`crate::library`) owns the rules; this module only knows how the data is kept.
+//! The domain (`crate::library`) owns the rules; this module only knows how the data is kept,
+//! and holds every statement. States are bound as typed values (`AssetState`,
+//! `CollectionStatus`), except `state = 'active'` where a query must meet a partial index
+//! (`WHERE state = 'active'`): SQLite's planner chooses a partial index only when the
+//! query's own text implies the index's condition, which a bound parameter does not.
 
 pub mod areas;
 pub mod culling;
@@ -40,7 +44,7 @@ pub use tallies::{
 };
 pub use types::{
     AssetId, AssetState, BatchId, CollectionId, CollectionStatus, IdTable, MISSING, OFFLINE,
-    PRESENT,
+    PRESENT, Storage,
 };
 
 /// Errors of the storage layer.

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use super::{AssetId, AssetState, CollectionId, CollectionStatus, exec};
+use super::{AssetId, AssetState, CollectionId, CollectionStatus, Storage, exec};
 
 /// How many Trash entries (assets and collections trashed on their own) were deleted at or
 /// before `cutoff`. Quarantined records are not due: recovery left them alone.
@@ -150,14 +150,14 @@ pub fn log_and_forget(
     reason: &str,
     now: i64,
 ) -> rusqlite::Result<(u64, String)> {
-    let (name, location, in_place, size, hash): (String, Option<String>, bool, i64, String) = tx
+    let (name, location, storage, size, hash): (String, Option<String>, Storage, i64, String) = tx
         .prepare_cached(
-            "SELECT name, orig_location, storage = 'in_place', size, hash FROM assets WHERE id = ?1",
+            "SELECT name, orig_location, storage, size, hash FROM assets WHERE id = ?1",
         )?
         .query_row([a], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?;
-    let original = if in_place {
+    let original = if storage.in_place() {
         tx.prepare_cached("SELECT path FROM files WHERE asset_id = ?1 AND role = 'main'")?
             .query_row([a], |r| r.get::<_, String>(0))
             .optional()?

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, ToSql, params, params_from_iter};
 
-use super::{AssetId, AssetState, BatchId, CollectionId, IdTable, take_id, take_ids};
+use super::{AssetId, AssetState, BatchId, CollectionId, IdTable, Storage, take_id, take_ids};
 
 /// A batch: one user action that moved things to the Trash.
 pub fn insert_batch_tx(
@@ -168,7 +168,7 @@ pub fn insert_assets_tx(
 
 /// The columns of an asset's row that follow from what it is.
 struct Derived<'a> {
-    storage: &'static str,
+    storage: Storage,
     state: AssetState,
     deleted_at: Option<i64>,
     deleted_by: Option<&'a str>,
@@ -179,7 +179,7 @@ struct Derived<'a> {
 impl<'a> Derived<'a> {
     fn of(a: &NewAsset<'a>) -> Derived<'a> {
         Derived {
-            storage: if a.in_place { "in_place" } else { "copy" },
+            storage: Storage::of(a.in_place),
             state: if a.trashed.is_some() {
                 AssetState::Trashed
             } else {

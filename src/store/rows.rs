@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{AssetId, AssetState, CollectionId, CollectionStatus, MISSING};
+use super::{AssetId, AssetState, CollectionId, CollectionStatus, MISSING, Storage};
 
 /// A file of an asset as recorded.
 #[derive(Debug, Clone)]
@@ -65,7 +65,7 @@ pub fn assets(conn: &Connection, ids: &[AssetId]) -> rusqlite::Result<HashMap<As
             id: r.get(0)?,
             name: r.get(1)?,
             collection_id: r.get(2)?,
-            in_place: r.get::<_, String>(3)? == "in_place",
+            in_place: r.get::<_, Storage>(3)?.in_place(),
             state: r.get(4)?,
             via_id: r.get(5)?,
             missing: r.get::<_, i64>(6)? == MISSING,

@@ -7,7 +7,7 @@ use rusqlite::{Connection, params};
 
 use super::culling::Culling;
 use super::listings::{culling_columns, culling_from_row};
-use super::{AssetId, AssetState, BatchId, CollectionId, CollectionStatus};
+use super::{AssetId, AssetState, BatchId, CollectionId, CollectionStatus, Storage};
 
 /// Which of the Trash's records a listing reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +84,7 @@ pub fn trashed_assets(conn: &Connection, entries: Entries) -> rusqlite::Result<V
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.id, a.name, a.kind, a.size, a.deleted_at, a.deleted_by, a.orig_location,
                 a.batch_id, a.width, a.height, a.captured_at, a.camera, a.hash,
-                a.storage = 'in_place', f.path, f.trash_root_id, f.trash_name, a.quarantine,
+                a.storage, f.path, f.trash_root_id, f.trash_name, a.quarantine,
                 a.collection_id, a.via_id, a.missing, {}
          FROM assets a LEFT JOIN files f ON f.asset_id = a.id AND f.role = 'main'
          WHERE a.state = ?1 AND {}",
@@ -106,7 +106,7 @@ pub fn trashed_assets(conn: &Connection, entries: Entries) -> rusqlite::Result<V
             captured_at: r.get(10)?,
             camera: r.get(11)?,
             hash: r.get(12)?,
-            in_place: r.get(13)?,
+            in_place: r.get::<_, Storage>(13)?.in_place(),
             main_path: r.get(14)?,
             trash_root: r.get(15)?,
             trash_name: r.get(16)?,
@@ -228,14 +228,14 @@ pub struct RecordedFile {
 /// Every recorded file of every asset.
 pub fn recorded_files(conn: &Connection) -> rusqlite::Result<Vec<RecordedFile>> {
     conn.prepare_cached(
-        "SELECT a.id, a.storage = 'in_place', a.state, a.missing, f.path, f.hash,
+        "SELECT a.id, a.storage, a.state, a.missing, f.path, f.hash,
                 f.trash_root_id, f.trash_name
          FROM files f JOIN assets a ON a.id = f.asset_id",
     )?
     .query_map([], |r| {
         Ok(RecordedFile {
             asset: r.get(0)?,
-            in_place: r.get(1)?,
+            in_place: r.get::<_, Storage>(1)?.in_place(),
             state: r.get(2)?,
             missing: r.get(3)?,
             path: r.get(4)?,
@@ -264,7 +264,7 @@ pub struct PictureRecord {
 /// Every asset active or trashed (not those a crash left half-way), by id.
 pub fn picture_records(conn: &Connection) -> rusqlite::Result<Vec<PictureRecord>> {
     conn.prepare_cached(
-        "SELECT a.id, a.name, a.kind, a.hash, a.state, a.storage = 'in_place',
+        "SELECT a.id, a.name, a.kind, a.hash, a.state, a.storage,
                 f.path, f.trash_root_id, f.trash_name
          FROM assets a JOIN files f ON f.asset_id = a.id AND f.role = 'main'
          WHERE a.state IN (?1, ?2) ORDER BY a.id",
@@ -276,7 +276,7 @@ pub fn picture_records(conn: &Connection) -> rusqlite::Result<Vec<PictureRecord>
             kind: r.get(2)?,
             hash: r.get(3)?,
             state: r.get(4)?,
-            in_place: r.get(5)?,
+            in_place: r.get::<_, Storage>(5)?.in_place(),
             path: r.get(6)?,
             trash_root: r.get(7)?,
             trash_name: r.get(8)?,

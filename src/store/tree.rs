@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, params};
 
-use super::{AssetId, AssetState, CollectionId};
+use super::{AssetId, AssetState, CollectionId, CollectionStatus};
 
 /// The active assets inside `collections` or any active collection below them.
 pub fn active_assets_under(
@@ -21,11 +21,14 @@ pub fn active_assets_under(
              SELECT value FROM json_each(?1)
              UNION
              SELECT c.id FROM collections c JOIN sub ON c.parent_id = sub.id
-             WHERE c.state = 'active'
+             WHERE c.state = ?3
          ) SELECT a.id FROM assets a JOIN sub ON a.collection_id = sub.id
            WHERE a.state = ?2",
     )?
-    .query_map(params![list, AssetState::Active], |r| r.get(0))?
+    .query_map(
+        params![list, AssetState::Active, CollectionStatus::Active],
+        |r| r.get(0),
+    )?
     .collect()
 }
 
@@ -44,8 +47,8 @@ pub fn active_children(
     conn: &Connection,
     collection: CollectionId,
 ) -> rusqlite::Result<Vec<CollectionId>> {
-    conn.prepare_cached("SELECT id FROM collections WHERE parent_id = ?1 AND state = 'active'")?
-        .query_map([collection], |r| r.get(0))?
+    conn.prepare_cached("SELECT id FROM collections WHERE parent_id = ?1 AND state = ?2")?
+        .query_map(params![collection, CollectionStatus::Active], |r| r.get(0))?
         .collect()
 }
 
@@ -71,9 +74,9 @@ pub fn collection_name_taken(
 ) -> rusqlite::Result<bool> {
     conn.prepare_cached(
         "SELECT 1 FROM collections WHERE ifnull(parent_id, 0) = ifnull(?1, 0) AND name_key = ?2
-         AND state = 'active' AND id <> ifnull(?3, 0)",
+         AND state = ?4 AND id <> ifnull(?3, 0)",
     )?
-    .exists(params![parent, key, except])
+    .exists(params![parent, key, except, CollectionStatus::Active])
 }
 
 /// Renames a collection.
@@ -120,9 +123,16 @@ pub fn asset_name_taken(
 ) -> rusqlite::Result<bool> {
     conn.prepare_cached(
         "SELECT 1 FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0) AND name_key = ?2
-         AND state IN ('active', 'trashing', 'restoring') AND id <> ?3",
+         AND state IN (?4, ?5, ?6) AND id <> ?3",
     )?
-    .exists(params![collection, key, except])
+    .exists(params![
+        collection,
+        key,
+        except,
+        AssetState::Active,
+        AssetState::Trashing,
+        AssetState::Restoring
+    ])
 }
 
 /// Renames an asset (the name shown; its file keeps its name).
@@ -142,10 +152,17 @@ pub fn move_asset(
 ) -> rusqlite::Result<bool> {
     let moved = conn
         .prepare_cached(
-            "UPDATE assets SET collection_id = ?2 WHERE id = ?1 AND state = 'active'
+            "UPDATE assets SET collection_id = ?2 WHERE id = ?1 AND state = ?4
              AND NOT EXISTS (SELECT 1 FROM assets o WHERE ifnull(o.collection_id, 0) = ifnull(?2, 0)
-                 AND o.name_key = ?3 AND o.state IN ('active', 'trashing', 'restoring'))",
+                 AND o.name_key = ?3 AND o.state IN (?4, ?5, ?6))",
         )?
-        .execute(params![id, to, key])?;
+        .execute(params![
+            id,
+            to,
+            key,
+            AssetState::Active,
+            AssetState::Trashing,
+            AssetState::Restoring
+        ])?;
     Ok(moved == 1)
 }

@@ -105,6 +105,53 @@ impl FromSql for CollectionStatus {
     }
 }
 
+/// Where an asset's files live: copied into the library's `media/`, or kept where they were
+/// imported from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Storage {
+    Copy,
+    InPlace,
+}
+
+impl Storage {
+    pub fn of(in_place: bool) -> Storage {
+        if in_place {
+            Storage::InPlace
+        } else {
+            Storage::Copy
+        }
+    }
+
+    pub fn in_place(self) -> bool {
+        self == Storage::InPlace
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Storage::Copy => "copy",
+            Storage::InPlace => "in_place",
+        }
+    }
+}
+
+impl ToSql for Storage {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for Storage {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        match value.as_str()? {
+            "copy" => Ok(Storage::Copy),
+            "in_place" => Ok(Storage::InPlace),
+            other => Err(FromSqlError::Other(
+                format!("unknown storage {other:?}").into(),
+            )),
+        }
+    }
+}
+
 /// Ids that name one record forever (see `store::take_id`): a distinct type per table, so
 /// an asset's id can never be passed where a collection's is meant. Stored as INTEGER;
 /// serialized as the bare number.
