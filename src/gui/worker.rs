@@ -285,10 +285,10 @@ pub enum Reply {
     },
     /// XMP sidecars that could not be written (the library keeps the values).
     Unwritten(Vec<crate::library::Unwritten>),
-    /// A job failed as a whole.
+    /// A job failed as a whole: what it was, and the library's error.
     Failed {
         what: String,
-        message: String,
+        error: LibraryError,
     },
     /// The library thread finished a job.
     Done,
@@ -375,7 +375,7 @@ pub fn execute(
                 }),
                 Err(e) => out.push(Reply::Failed {
                     what: "Reading the library".into(),
-                    message: e.to_string(),
+                    error: e,
                 }),
             }
             false
@@ -386,7 +386,7 @@ pub fn execute(
                 Err(e) => {
                     out.push(Reply::Failed {
                         what: "Reading the library".into(),
-                        message: e.to_string(),
+                        error: e,
                     });
                     Vec::new()
                 }
@@ -407,7 +407,7 @@ pub fn execute(
                 Ok(None) => out.push(Reply::Folders(found.into_iter().collect())),
                 Err(e) => out.push(Reply::Failed {
                     what: "Reading the library".into(),
-                    message: e.to_string(),
+                    error: e,
                 }),
             }
             false
@@ -421,7 +421,7 @@ pub fn execute(
                 }
                 Err(e) => out.push(Reply::Failed {
                     what: "Reading the library".into(),
-                    message: e.to_string(),
+                    error: e,
                 }),
             }
             false
@@ -501,7 +501,7 @@ pub fn execute(
             if let Err(e) = r {
                 out.push(Reply::Failed {
                     what: "Settings".into(),
-                    message: e.to_string(),
+                    error: e,
                 });
             }
             true
@@ -514,7 +514,7 @@ pub fn execute(
                 }),
                 Err(e) => out.push(Reply::Failed {
                     what: "Settings".into(),
-                    message: e.to_string(),
+                    error: e,
                 }),
             }
             false
@@ -583,7 +583,7 @@ pub fn execute(
             Ok(s) => out.push(Reply::Snapshot(s)),
             Err(e) => out.push(Reply::Failed {
                 what: "Reading the library".into(),
-                message: e.to_string(),
+                error: e,
             }),
         }
     }
@@ -640,7 +640,7 @@ fn push<T>(
         Ok(v) => out.push(wrap(v)),
         Err(e) => out.push(Reply::Failed {
             what: what.into(),
-            message: e.to_string(),
+            error: e,
         }),
     }
     true
@@ -657,7 +657,7 @@ fn push_unit(out: &mut Vec<Reply>, what: &str, r: Result<(), LibraryError>) -> b
     if let Err(e) = r {
         out.push(Reply::Failed {
             what: what.into(),
-            message: e.to_string(),
+            error: e,
         });
     }
     true

@@ -899,11 +899,11 @@ impl ShoeboxApp {
                     text,
                 });
             }
-            Reply::Failed { what, message } => {
+            Reply::Failed { what, error } => {
                 self.progress = None;
                 self.dialog = Some(Dialog::Message {
                     title: format!("{what} failed"),
-                    text: message,
+                    text: error.to_string(),
                 });
             }
             Reply::Done => {}
