@@ -1,0 +1,92 @@
+//! A restore of planned assets as one run of the protocol: the intents recorded in one
+//! transaction, the files moved (each asset all or nothing), one flush, one transaction to
+//! finish.
+
+use std::collections::BTreeSet;
+
+use super::plan::RestorePlan;
+use crate::library::import::name_key;
+use crate::library::moves::{run_moves, sync_dirs};
+use crate::library::{ItemId, Library, Result};
+use crate::store::lifecycle::{self, Placement};
+use crate::store::{self, files, restoring};
+
+impl Library {
+    /// Restores planned assets as one protocol run: one transaction records every intent,
+    /// the files move (each asset all or nothing), one flush makes the moves durable, and
+    /// one transaction finishes them. Returns each asset's outcome.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn execute_restores(
+        &mut self,
+        plans: Vec<RestorePlan>,
+    ) -> Result<Vec<(ItemId, std::result::Result<(), String>)>> {
+        if plans.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tx = store::write_tx(&mut self.conn)?;
+        for p in &plans {
+            // Most come back under their own name and place: then only the state changes
+            // (and no index on name or place is touched).
+            let key = name_key(&p.name);
+            let placement =
+                (p.name != p.asset.name || p.parent != p.asset.collection_id).then(|| Placement {
+                    name: &p.name,
+                    name_key: &key,
+                    collection: p.parent,
+                });
+            lifecycle::begin_restoring(&tx, p.asset.id, placement)?;
+            if p.asset.via_id.is_some() {
+                // Out of its collection's batch: if it stays in the Trash after all, it is an
+                // entry of its own (restoring that collection no longer brings it back).
+                restoring::detach_asset(&tx, p.asset.id)?;
+            }
+            for (file_id, _, stored) in &p.files {
+                let unchanged = p
+                    .asset
+                    .files
+                    .iter()
+                    .any(|f| f.id == *file_id && f.path == *stored);
+                if !unchanged {
+                    files::set_path(&tx, *file_id, stored)?;
+                }
+            }
+        }
+        tx.commit()?;
+        crate::failpoint::hit("restore.after_intent");
+        let mut dirs = BTreeSet::new();
+        let mut outcomes = Vec::with_capacity(plans.len());
+        for p in &plans {
+            let id = ItemId::Asset(p.asset.id);
+            outcomes.push((
+                id,
+                run_moves(&p.moves, &mut dirs)
+                    .map_err(|reason| format!("{id} stays in the Trash: {reason}")),
+            ));
+        }
+        crate::failpoint::hit("restore.after_move");
+        sync_dirs(&dirs)?;
+        crate::failpoint::hit("restore.after_sync");
+        let tx = store::write_tx(&mut self.conn)?;
+        for (p, (_, outcome)) in plans.iter().zip(&outcomes) {
+            let asset = &p.asset;
+            if outcome.is_ok() {
+                continue;
+            }
+            // Its files are all back in the Trash: so is its record, as it was.
+            let was = Placement {
+                name: &asset.name,
+                name_key: &name_key(&asset.name),
+                collection: asset.collection_id,
+            };
+            lifecycle::back_to_trash(&tx, asset.id, was, asset.via_id)?;
+            for f in &asset.files {
+                files::set_path(&tx, f.id, &f.path)?;
+            }
+        }
+        // The records still `restoring` are exactly this run's that came back whole (one
+        // writer; a crash's are settled at open): finish them together.
+        lifecycle::finish_restoring(&tx)?;
+        tx.commit()?;
+        Ok(outcomes)
+    }
+}
