@@ -538,8 +538,18 @@ fn rule16_bulk_actions_report_succeeded_skipped_and_failed() {
     assert_eq!(report.succeeded, vec![a]);
     assert_eq!(report.skipped.len(), 1);
     assert_eq!(report.skipped[0].id, b);
+    assert_eq!(
+        report.skipped[0].problem,
+        shoebox::library::Problem::AlreadyInTrash
+    );
     assert_eq!(report.failed.len(), 1);
-    assert!(report.failed[0].reason.contains("no such item"));
+    assert_eq!(report.failed[0].problem, shoebox::library::Problem::NotFound);
+    // As JSON: the problem's word for scripts beside its sentence for people.
+    let json = serde_json::to_value(&report.failed[0]).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"id": "a999", "problem": "not-found", "reason": "no such item"})
+    );
     let nothing = f.lib.trash(&[ItemId::Asset(AssetId(999))]).unwrap();
     assert!(
         nothing.succeeded.is_empty(),
@@ -782,7 +792,12 @@ fn assets_move_between_collections_and_a_taken_name_is_reported() {
     let report = f.lib.move_assets(&[a, b], Some(album)).unwrap();
     assert_eq!(report.succeeded, vec![b]);
     assert_eq!(report.failed.len(), 1);
-    assert!(report.failed[0].reason.contains("already there"));
+    assert!(
+        report.failed[0]
+            .problem
+            .to_string()
+            .contains("already there")
+    );
     let located: Vec<(String, String)> = f
         .lib
         .assets(Default::default())

@@ -180,9 +180,12 @@ fn a_symlink_in_place_of_a_file_is_never_followed_or_trashed() {
     let report = f.lib.trash(&[id]).unwrap();
     assert!(report.succeeded.is_empty());
     assert!(
-        report.failed[0].reason.contains("symbolic link"),
+        report.failed[0]
+            .problem
+            .to_string()
+            .contains("symbolic link"),
         "{}",
-        report.failed[0].reason
+        report.failed[0].problem
     );
     assert_eq!(std::fs::read(&precious).unwrap(), b"do not touch");
     assert!(
@@ -219,7 +222,7 @@ fn an_offline_trash_area_is_never_purged() {
     let report = f.lib.sweep().unwrap();
     assert_eq!(report.purged, 0);
     assert_eq!(report.skipped.len(), 1);
-    assert!(report.skipped[0].reason.contains("offline"));
+    assert!(report.skipped[0].problem.to_string().contains("offline"));
     assert_eq!(f.lib.trash_count().unwrap(), 1);
     std::fs::rename(&away, &trash).unwrap();
     assert_eq!(f.lib.sweep().unwrap().purged, 1);

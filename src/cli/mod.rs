@@ -343,10 +343,10 @@ fn finish_bulk(report: &library::BulkReport, json: bool, verb: &str) -> anyhow::
             println!("{id}");
         }
         for s in &report.skipped {
-            eprintln!("skipped {}: {}", s.id, s.reason);
+            eprintln!("skipped {}: {}", s.id, s.problem);
         }
         for f in &report.failed {
-            eprintln!("failed {}: {}", f.id, f.reason);
+            eprintln!("failed {}: {}", f.id, f.problem);
         }
         eprintln!("{}", report.summary(verb));
     }

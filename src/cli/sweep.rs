@@ -23,10 +23,10 @@ pub fn run(lib: &mut Library, json: bool, confirm_clock: bool) -> anyhow::Result
         human_size(report.freed_bytes)
     );
     for s in &report.skipped {
-        eprintln!("kept {}: {}", s.id, s.reason);
+        eprintln!("kept {}: {}", s.id, s.problem);
     }
     for f in &report.failed {
-        eprintln!("failed {}: {}", f.id, f.reason);
+        eprintln!("failed {}: {}", f.id, f.problem);
     }
     Ok(())
 }

@@ -88,7 +88,7 @@ pub fn restore(
             Err(e @ LibraryError::Store(_)) => return Err(e.into()),
             Err(e) => report.failed.push(crate::library::ItemOutcome {
                 id,
-                reason: e.to_string(),
+                problem: crate::library::Problem::Refused(e.to_string()),
             }),
         }
     }

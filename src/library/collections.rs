@@ -2,7 +2,7 @@
 
 use super::import::name_key;
 use super::trash::validate_name;
-use super::{AssetId, CollectionId, ItemId, Library, LibraryError, Result};
+use super::{AssetId, CollectionId, ItemId, Library, LibraryError, Problem, Result};
 use crate::store::{AssetState, tree};
 
 impl Library {
@@ -85,28 +85,25 @@ impl Library {
             let ItemId::Asset(a) = id else {
                 report.failed.push(super::ItemOutcome {
                     id,
-                    reason: "not an asset".into(),
+                    problem: Problem::NotAnAsset,
                 });
                 continue;
             };
             let row = tree::asset_place(&self.conn, a)?;
-            let outcome = |reason: &str| super::ItemOutcome {
-                id,
-                reason: reason.to_string(),
-            };
+            let outcome = |problem: Problem| super::ItemOutcome { id, problem };
             match row {
-                None => report.failed.push(outcome("no such item")),
+                None => report.failed.push(outcome(Problem::NotFound)),
                 Some((state, ..)) if state != AssetState::Active => {
-                    report.failed.push(outcome("is in the Trash"));
+                    report.failed.push(outcome(Problem::InTrash));
                 }
-                Some((_, _, from)) if from == to => report.skipped.push(outcome("already there")),
+                Some((_, _, from)) if from == to => {
+                    report.skipped.push(outcome(Problem::AlreadyThere));
+                }
                 Some((_, name, _)) => {
                     if tree::move_asset(&self.conn, a, to, &name_key(&name))? {
                         report.succeeded.push(id);
                     } else {
-                        report.failed.push(outcome(&format!(
-                            "an item named \"{name}\" is already there"
-                        )));
+                        report.failed.push(outcome(Problem::NameTaken(name)));
                     }
                 }
             }

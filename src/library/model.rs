@@ -270,11 +270,99 @@ impl BulkReport {
     }
 }
 
-/// An item that was skipped or failed, with the reason.
-#[derive(Debug, Clone, Serialize)]
+/// An item that was skipped or failed, and why. As JSON: `{"id", "problem", "reason"}`,
+/// the problem's word for scripts and its sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemOutcome {
     pub id: ItemId,
-    pub reason: String,
+    pub problem: Problem,
+}
+
+impl Serialize for ItemOutcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("ItemOutcome", 3)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("problem", self.problem.word())?;
+        out.serialize_field("reason", &self.problem.to_string())?;
+        out.end()
+    }
+}
+
+/// Why a bulk action skipped or failed one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// No item has the id.
+    NotFound,
+    /// Asked to go to the Trash, and there already.
+    AlreadyInTrash,
+    /// In the Trash, where the action needs an active item.
+    InTrash,
+    /// Not in the Trash, where the action needs it there.
+    NotInTrash,
+    /// Asked to go where it is.
+    AlreadyThere,
+    /// A collection, where the action takes assets.
+    NotAnAsset,
+    /// An item of this name is where it was to go.
+    NameTaken(String),
+    /// Went to the Trash with this collection, and goes with it.
+    TrashedWith(CollectionId),
+    /// Left alone by recovery until the library is repaired, and why.
+    Quarantined(String),
+    /// Its trash area cannot be reached now, or is not the folder Shoebox made.
+    AreaUnavailable(String),
+    /// Another action changed it meanwhile.
+    Changed,
+    /// Its files: what is wrong with them, in words.
+    Files(String),
+    /// The library would not do it, in its words (a name or place to choose first).
+    Refused(String),
+}
+
+impl Problem {
+    /// One word for the kind of problem.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Problem::NotFound => "not-found",
+            Problem::AlreadyInTrash => "already-in-trash",
+            Problem::InTrash => "in-trash",
+            Problem::NotInTrash => "not-in-trash",
+            Problem::AlreadyThere => "already-there",
+            Problem::NotAnAsset => "not-an-asset",
+            Problem::NameTaken(_) => "name-taken",
+            Problem::TrashedWith(_) => "trashed-with-collection",
+            Problem::Quarantined(_) => "quarantined",
+            Problem::AreaUnavailable(_) => "trash-area-unavailable",
+            Problem::Changed => "changed",
+            Problem::Files(_) => "files",
+            Problem::Refused(_) => "refused",
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::NotFound => f.write_str("no such item"),
+            Problem::AlreadyInTrash => f.write_str("already in the Trash"),
+            Problem::InTrash => f.write_str("is in the Trash"),
+            Problem::NotInTrash => f.write_str("is not in the Trash; move it to the Trash first"),
+            Problem::AlreadyThere => f.write_str("already there"),
+            Problem::NotAnAsset => f.write_str("not an asset"),
+            Problem::NameTaken(name) => write!(f, "an item named \"{name}\" is already there"),
+            Problem::TrashedWith(c) => write!(
+                f,
+                "was trashed as part of collection {c}; delete that collection"
+            ),
+            Problem::Quarantined(why) => {
+                write!(f, "is left alone until the library is repaired: {why}")
+            }
+            Problem::AreaUnavailable(why) => write!(f, "kept until its trash area is back: {why}"),
+            Problem::Changed => f.write_str("changed while being deleted; try again"),
+            Problem::Files(why) | Problem::Refused(why) => f.write_str(why),
+        }
+    }
 }
 
 /// `1 item`, `3 items`, `1,000,000 items`.

@@ -7,7 +7,9 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::trash::display_location;
-use super::{AssetId, BulkReport, CollectionId, ItemId, ItemOutcome, Library, Result, fsops};
+use super::{
+    AssetId, BulkReport, CollectionId, ItemId, ItemOutcome, Library, Problem, Result, fsops,
+};
 use crate::clock::SECS_PER_DAY;
 pub use crate::store::purging::PurgeLogEntry;
 use crate::store::{self, AssetState, CollectionStatus, lifecycle, purging};
@@ -75,22 +77,19 @@ impl Library {
         let mut entries = Vec::new();
         for &id in ids {
             match self.entry_state(id)? {
-                None => report.failed.push(outcome(id, "no such item".into())),
-                Some((Standing::Quarantined(reason), _)) => report.failed.push(outcome(
-                    id,
-                    format!("is left alone until the library is repaired: {reason}"),
-                )),
-                Some((Standing::Active | Standing::Moving, _)) => report.failed.push(outcome(
-                    id,
-                    "is not in the Trash; move it to the Trash first".into(),
-                )),
+                None => report.failed.push(outcome(id, Problem::NotFound)),
+                Some((Standing::Quarantined(reason), _)) => {
+                    report
+                        .failed
+                        .push(outcome(id, Problem::Quarantined(reason)));
+                }
+                Some((Standing::Active | Standing::Moving, _)) => {
+                    report.failed.push(outcome(id, Problem::NotInTrash));
+                }
                 // An item inside a trashed collection can go on its own; a sub-collection
                 // goes with the collection it was trashed with.
                 Some((_, Some(c))) if matches!(id, ItemId::Collection(_)) => {
-                    report.failed.push(outcome(
-                        id,
-                        format!("was trashed as part of collection {c}; delete that collection"),
-                    ));
+                    report.failed.push(outcome(id, Problem::TrashedWith(c)));
                 }
                 Some(_) => entries.push(id),
             }
@@ -260,7 +259,9 @@ impl Library {
                 continue;
             }
             match self.offline_reason(&set, &mut area_checks)? {
-                Some(why) => report.skipped.push(outcome(id, why)),
+                Some(why) => report
+                    .skipped
+                    .push(outcome(id, Problem::AreaUnavailable(why))),
                 None => {
                     claimed.extend(set.assets.iter().copied());
                     claimed_entries.extend(set.entries.iter().copied());
@@ -288,9 +289,7 @@ impl Library {
                 ready.push((id, set));
             } else {
                 drop(sp);
-                report
-                    .failed
-                    .push(outcome(id, "changed while being deleted; try again".into()));
+                report.failed.push(outcome(id, Problem::Changed));
             }
         }
         tx.commit()?;
@@ -312,7 +311,7 @@ impl Library {
                         )?;
                     }
                     tx.commit()?;
-                    report.failed.push(outcome(id, why));
+                    report.failed.push(outcome(id, Problem::Files(why)));
                 }
             }
         }
@@ -371,7 +370,7 @@ impl Library {
         for r in roots {
             if let std::collections::hash_map::Entry::Vacant(slot) = checked.entry(r) {
                 let problem = self.open_area(r)?.err();
-                slot.insert(problem.map(|p| format!("kept until its trash area is back: {p}")));
+                slot.insert(problem.map(|p| p.to_string()));
             }
             if let Some(Some(why)) = checked.get(&r) {
                 return Ok(Some(why.clone()));
@@ -469,6 +468,6 @@ fn page_key(page: &[ItemId], last: (i64, i64)) -> (i64, i64) {
     }
 }
 
-fn outcome(id: ItemId, reason: String) -> ItemOutcome {
-    ItemOutcome { id, reason }
+fn outcome(id: ItemId, problem: Problem) -> ItemOutcome {
+    ItemOutcome { id, problem }
 }

@@ -10,7 +10,7 @@ use super::fsops;
 use super::moves::{self, Expect, Found, Move, run_moves, sync_dirs};
 use super::rows::AssetRow;
 use super::{
-    AssetId, BulkReport, CollectionId, ItemId, ItemOutcome, Library, LibraryError, Result,
+    AssetId, BulkReport, CollectionId, ItemId, ItemOutcome, Library, LibraryError, Problem, Result,
     TRASH_DIR,
 };
 use crate::store::lifecycle::{self, Deletion};
@@ -194,7 +194,9 @@ impl Library {
             for (asset, _) in &unit.assets {
                 revert_asset_tx(&tx, asset.id)?;
             }
-            report.failed.push(outcome(unit.root, reason.clone()));
+            report
+                .failed
+                .push(outcome(unit.root, Problem::Files(reason.clone())));
         }
         // Every record of this batch still `trashing` now belongs to a unit whose files
         // all moved: one statement finishes them all.
@@ -255,10 +257,10 @@ impl Library {
                     Some(row) => row,
                     None => self
                         .load_asset(a)?
-                        .ok_or_else(|| PlanError::Fail("no such item".into()))?,
+                        .ok_or(PlanError::Fail(Problem::NotFound))?,
                 };
                 if asset.state != AssetState::Active {
-                    return Err(PlanError::Skip("already in the Trash".into()));
+                    return Err(PlanError::Skip(Problem::AlreadyInTrash));
                 }
                 let files = self.plan_files(&asset, roots)?;
                 Ok(Some(Unit {
@@ -269,9 +271,9 @@ impl Library {
             }
             ItemId::Collection(c) => {
                 match self.collection_state(c)? {
-                    None => return Err(PlanError::Fail("no such item".into())),
+                    None => return Err(PlanError::Fail(Problem::NotFound)),
                     Some(row) if row.status != CollectionStatus::Active => {
-                        return Err(PlanError::Skip("already in the Trash".into()));
+                        return Err(PlanError::Skip(Problem::AlreadyInTrash));
                     }
                     Some(_) => {}
                 }
@@ -284,7 +286,9 @@ impl Library {
                             continue;
                         };
                         let files = self.plan_files(&asset, roots).map_err(|e| match e {
-                            PlanError::Fail(m) => PlanError::Fail(format!("{}: {m}", asset.name)),
+                            PlanError::Fail(Problem::Files(m)) => {
+                                PlanError::Fail(Problem::Files(format!("{}: {m}", asset.name)))
+                            }
                             other => other,
                         })?;
                         covered.insert(a);
@@ -345,7 +349,8 @@ impl Library {
                 if let Some(dir) = from.parent()
                     && !roots.checked_dirs.contains(dir)
                 {
-                    fsops::check_no_symlinks(dir).map_err(|e| PlanError::Fail(e.to_string()))?;
+                    fsops::check_no_symlinks(dir)
+                        .map_err(|e| PlanError::Fail(Problem::Files(e.to_string())))?;
                     roots.checked_dirs.insert(dir.to_path_buf());
                 }
             }
@@ -360,18 +365,22 @@ impl Library {
                 dev: f.dev,
                 ino: f.ino,
             };
-            let found = moves::check_file(&from, &expect)
-                .map_err(|e| PlanError::Fail(format!("could not read {}: {e}", from.display())))?;
+            let found = moves::check_file(&from, &expect).map_err(|e| {
+                PlanError::Fail(Problem::Files(format!(
+                    "could not read {}: {e}",
+                    from.display()
+                )))
+            })?;
             match found {
                 Found::Gone => {
                     if f.role == "main"
                         && asset.in_place
                         && !from.parent().is_some_and(Path::exists)
                     {
-                        return Err(PlanError::Fail(format!(
+                        return Err(PlanError::Fail(Problem::Files(format!(
                             "its folder is offline or gone: {}",
                             from.display()
-                        )));
+                        ))));
                     }
                     // Missing: the record goes to the Trash flagged missing, nothing moves.
                     let (root_id, root) = self.trash_root_for(None, &from, roots)?;
@@ -388,16 +397,16 @@ impl Library {
                     });
                 }
                 Found::NotAFile => {
-                    return Err(PlanError::Fail(format!(
+                    return Err(PlanError::Fail(Problem::Files(format!(
                         "is no longer a regular file (a symbolic link or a folder is in its place): {}",
                         from.display()
-                    )));
+                    ))));
                 }
                 Found::Changed => {
-                    return Err(PlanError::Fail(format!(
+                    return Err(PlanError::Fail(Problem::Files(format!(
                         "the file was changed or replaced outside Shoebox since it was imported: {}",
                         from.display()
-                    )));
+                    ))));
                 }
                 Found::File { dev, ino } => {
                     let (root_id, root) = self.trash_root_for(dev, &from, roots)?;
@@ -478,8 +487,8 @@ impl Library {
 }
 
 enum PlanError {
-    Skip(String),
-    Fail(String),
+    Skip(Problem),
+    Fail(Problem),
     Library(LibraryError),
 }
 
@@ -495,8 +504,8 @@ impl From<rusqlite::Error> for PlanError {
     }
 }
 
-pub(crate) fn outcome(id: ItemId, reason: String) -> ItemOutcome {
-    ItemOutcome { id, reason }
+pub(crate) fn outcome(id: ItemId, problem: Problem) -> ItemOutcome {
+    ItemOutcome { id, problem }
 }
 
 /// "the top of the library" for "", else the collection path in quotes.

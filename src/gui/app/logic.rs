@@ -917,10 +917,14 @@ impl ShoeboxApp {
         }
         let mut text = format!("{}.\n", r.summary(&format!("{what}:")));
         for f in r.failed.iter().take(20) {
-            text.push_str(&format!("\nFailed {}: {}", self.describe(&f.id), f.reason));
+            text.push_str(&format!("\nFailed {}: {}", self.describe(&f.id), f.problem));
         }
         for s in r.skipped.iter().take(20) {
-            text.push_str(&format!("\nSkipped {}: {}", self.describe(&s.id), s.reason));
+            text.push_str(&format!(
+                "\nSkipped {}: {}",
+                self.describe(&s.id),
+                s.problem
+            ));
         }
         let title = format!("{what}: not everything went");
         self.dialog = Some(Dialog::Message { title, text });

@@ -15,7 +15,7 @@ use plan::RestoreCtx;
 use crate::library::rows::CollectionRow;
 use crate::library::trash::{outcome, validate_name};
 use crate::library::{
-    AssetId, BatchId, BulkReport, CollectionId, ItemId, Library, LibraryError, Result,
+    AssetId, BatchId, BulkReport, CollectionId, ItemId, Library, LibraryError, Problem, Result,
 };
 use crate::store::lifecycle;
 use crate::store::{AssetState, CollectionStatus, restoring};
@@ -89,17 +89,22 @@ impl Library {
             match planned {
                 Ok(Some(plan)) => plans.push(plan),
                 Ok(None) => {}
-                Err(e @ (LibraryError::NotFound(_) | LibraryError::NotInTrash(_))) => {
-                    report.skipped.push(outcome(id, e.to_string()));
+                Err(LibraryError::NotFound(_)) => {
+                    report.skipped.push(outcome(id, Problem::NotFound));
+                }
+                Err(LibraryError::NotInTrash(_)) => {
+                    report.skipped.push(outcome(id, Problem::NotInTrash));
                 }
                 Err(e @ LibraryError::Store(_)) => return Err(e),
-                Err(e) => report.failed.push(outcome(id, e.to_string())),
+                Err(e) => report
+                    .failed
+                    .push(outcome(id, Problem::Refused(e.to_string()))),
             }
         }
         for (id, result) in self.execute_restores(plans)? {
             match result {
                 Ok(()) => report.succeeded.push(id),
-                Err(reason) => report.failed.push(outcome(id, reason)),
+                Err(reason) => report.failed.push(outcome(id, Problem::Files(reason))),
             }
         }
         Ok(report)
