@@ -543,7 +543,10 @@ fn rule16_bulk_actions_report_succeeded_skipped_and_failed() {
         shoebox::library::Problem::AlreadyInTrash
     );
     assert_eq!(report.failed.len(), 1);
-    assert_eq!(report.failed[0].problem, shoebox::library::Problem::NotFound);
+    assert_eq!(
+        report.failed[0].problem,
+        shoebox::library::Problem::NotFound
+    );
     // As JSON: the problem's word for scripts beside its sentence for people.
     let json = serde_json::to_value(&report.failed[0]).unwrap();
     assert_eq!(
