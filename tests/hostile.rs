@@ -336,6 +336,34 @@ fn hostile_slow_progressive_jpeg_thumbnail_is_made_within_its_bound() {
     });
 }
 
+/// A progressive JPEG of a few kilobytes stating a 16,000 × 16,000 frame: libjpeg decodes a
+/// progressive file through a buffer of every block's coefficients at full size (768 MB
+/// here, whatever the scale asked), which the fast path used to set aside and fill in the
+/// process that asked. The fuzzer's `jpeg_scans` target rose past 1 GB of memory on such
+/// inputs. Refused before libjpeg starts; the same file at its own size still decodes.
+#[test]
+fn hostile_progressive_jpeg_stating_a_huge_frame_is_refused_before_libjpeg_buffers_it() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/progressive.jpg");
+    let small = std::fs::read(data).unwrap();
+    let sof = small
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC2])
+        .expect("a progressive frame");
+    let mut huge = small.clone();
+    huge[sof + 5..sof + 9].copy_from_slice(&[0x3E, 0x80, 0x3E, 0x80]);
+    let own = bounded("its own size", move || {
+        shoebox::thumbs::scaled_jpeg(&small, 8).map(|i| (i.width(), i.height()))
+    });
+    assert_eq!(own, Some((20, 15)), "the file as it is decodes at 1/8");
+    let refused = bounded("the huge frame", move || {
+        shoebox::thumbs::scaled_jpeg(&huge, 256).is_none()
+    });
+    assert!(
+        refused,
+        "a frame whose coefficients exceed the limit is not decoded"
+    );
+}
+
 /// Import reads each file in a helper process: a reader that crashes there (every helper
 /// is made to abort at the file it reads) costs that file its size only. Each file is
 /// imported, says why its size is missing, and the import and this process go on; the

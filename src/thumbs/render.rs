@@ -209,9 +209,27 @@ fn scaled_jpeg_turned(
     Some(img)
 }
 
-/// A JPEG decoded by libjpeg at `eighths`/8 of its size, as stored.
+/// A JPEG decoded by libjpeg at `eighths`/8 of its size, as stored. A file libjpeg would
+/// decode through a buffer of the whole image's coefficients (full size, whatever the
+/// scale) larger than [`MAX_ALLOC`] is refused before it starts: a 64 KB file may state
+/// 20,000 × 20,000 pixels, and libjpeg sets aside and fills 128 bytes for every block.
 fn jpeg_at_scale(bytes: &[u8], eighths: u8) -> Option<image::DynamicImage> {
     let mut d = mozjpeg::Decompress::new_mem(bytes).ok()?;
+    if buffers_whole_image(bytes) {
+        let blocks: u64 = d
+            .components()
+            .iter()
+            .map(|c| {
+                // Rounded up to whole MCUs, as libjpeg allocates them (jdcoefct.c).
+                let w = u64::from(c.width_in_blocks) + u64::try_from(c.h_samp_factor).unwrap_or(0);
+                let h = u64::from(c.height_in_blocks) + u64::try_from(c.v_samp_factor).unwrap_or(0);
+                w * h
+            })
+            .sum();
+        if blocks.saturating_mul(128) > MAX_ALLOC {
+            return None;
+        }
+    }
     d.scale(eighths);
     // Smoothing guesses missing coefficients of a partial progressive file; a thumbnail
     // wants what the file says.
@@ -229,6 +247,58 @@ fn jpeg_at_scale(bytes: &[u8], eighths: u8) -> Option<image::DynamicImage> {
     } else {
         image::DynamicImage::ImageRgb8(image::RgbImage::from_raw(sw, sh, pixels)?)
     })
+}
+
+/// Whether libjpeg decodes this JPEG through a buffer of the whole image's coefficients
+/// (jdcoefct.c's full buffer): a progressive file, or one whose first scan holds fewer
+/// components than its frame. A file this walk does not follow to its first scan counts
+/// as one that does. Linear: each segment's header is looked at once.
+pub(crate) fn buffers_whole_image(bytes: &[u8]) -> bool {
+    let be16 = |at: usize| -> Option<usize> {
+        Some(usize::from(u16::from_be_bytes([
+            *bytes.get(at)?,
+            *bytes.get(at + 1)?,
+        ])))
+    };
+    if bytes.get(..2) != Some(&[0xFF, 0xD8][..]) {
+        return true;
+    }
+    let mut frame_components = None;
+    let mut at = 2;
+    loop {
+        if bytes.get(at) != Some(&0xFF) {
+            return true;
+        }
+        while bytes.get(at + 1) == Some(&0xFF) {
+            at += 1;
+        }
+        let Some(&marker) = bytes.get(at + 1) else {
+            return true;
+        };
+        if matches!(marker, 0x01 | 0xD0..=0xD7) {
+            at += 2;
+            continue;
+        }
+        match marker {
+            // Progressive frames: SOF2, SOF6, SOF10, SOF14.
+            0xC2 | 0xC6 | 0xCA | 0xCE => return true,
+            0xC0 | 0xC1 | 0xC3 | 0xC5 | 0xC7 | 0xC9 | 0xCB | 0xCD | 0xCF => {
+                frame_components = bytes.get(at + 9).copied();
+            }
+            0xDA => {
+                return match (frame_components, bytes.get(at + 4)) {
+                    (Some(frame), Some(&scan)) => scan < frame,
+                    _ => true,
+                };
+            }
+            0xD9 => return true,
+            _ => {}
+        }
+        let Some(len) = be16(at + 2) else {
+            return true;
+        };
+        at += 2 + len;
+    }
 }
 
 /// A progressive JPEG without the scans that only refine what a 1/8-scale decode never
@@ -559,6 +629,32 @@ mod tests {
         assert_eq!((scaled.width(), scaled.height()), (256, 128));
         let thumb = render(&path, Kind::Image, THUMB, Tools::default()).expect("thumbnail");
         assert_like_full_decode(&path, &thumb);
+    }
+
+    #[test]
+    fn only_progressive_or_non_interleaved_jpegs_buffer_the_whole_image() {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("baseline.jpg");
+        halves(64, 48).save(&path).expect("save");
+        let baseline = std::fs::read(&path).expect("read");
+        assert!(
+            !buffers_whole_image(&baseline),
+            "one interleaved baseline scan"
+        );
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/progressive.jpg");
+        let progressive = std::fs::read(data).expect("read");
+        assert!(buffers_whole_image(&progressive));
+        // A baseline frame of three components whose first scan holds one.
+        let sos = baseline
+            .windows(2)
+            .position(|w| w == [0xFF, 0xDA])
+            .expect("a scan");
+        let mut one = baseline.clone();
+        one[sos + 4] = 1;
+        assert!(buffers_whole_image(&one));
+        // What the walk does not follow counts as buffering.
+        assert!(buffers_whole_image(b"not a jpeg"));
+        assert!(buffers_whole_image(&baseline[..sos]));
     }
 
     #[test]
