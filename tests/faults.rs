@@ -207,3 +207,64 @@ fn every_failpoint_crashed_in_turn_loses_nothing_and_leaves_nothing_stuck() {
     }
     assert!(crashes >= failpoint::ALL.len());
 }
+
+/// A large move to the Trash, or back, records its intents a part at a time and moves each
+/// part's files while the next part is recorded: a crash after the second part is recorded
+/// leaves the first part's files moved and the second's not. Reopening settles each item
+/// by where its file is, loses nothing, and the action can be done again to the end.
+#[test]
+fn a_crash_between_parts_of_a_large_move_settles_each_part_by_its_files() {
+    const N: usize = 2_500;
+    let mut f = Fixture::new();
+    let paths: Vec<PathBuf> = (0..N)
+        .map(|i| f.file(&format!("many/f{i:04}.txt"), format!("file {i}").as_bytes()))
+        .collect();
+    let keep: Vec<String> = paths.iter().filter_map(|p| shoebox_hash(p)).collect();
+    let ids = f.import(&paths, None);
+    let src = f.src();
+    for (point, restore) in [
+        ("trash.after_intent", false),
+        ("restore.after_intent", true),
+    ] {
+        failpoint::arm(point, 1);
+        let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if restore {
+                let _ = f.lib.restore_many_with(&ids, &RestoreOptions::default());
+            } else {
+                let _ = f.lib.trash(&ids);
+            }
+        }));
+        failpoint::disarm();
+        assert!(
+            crashed.is_err(),
+            "{point}: the second part was never recorded"
+        );
+        f.reopen();
+        check_invariants(&f.lib, &f.root(), &keep, &[&src]).unwrap();
+        let in_trash = f.lib.trash_count().unwrap() as usize;
+        let active = f.lib.assets(Default::default()).unwrap().len();
+        assert_eq!(in_trash + active, N, "{point}: every item is somewhere");
+        // The first part went (or came back), the part recorded when it crashed did not.
+        let moved = if restore { active } else { in_trash };
+        assert!(moved > 0 && moved < N, "{point}: {moved} of {N} moved");
+        if restore {
+            let _ = f
+                .lib
+                .restore_many_with(&ids, &RestoreOptions::default())
+                .unwrap();
+            assert_eq!(
+                f.lib.trash_count().unwrap(),
+                0,
+                "{point}: all back in the end"
+            );
+        } else {
+            let _ = f.lib.trash(&ids).unwrap();
+            assert_eq!(
+                f.lib.trash_count().unwrap() as usize,
+                N,
+                "{point}: all in the Trash in the end"
+            );
+        }
+        check_invariants(&f.lib, &f.root(), &keep, &[&src]).unwrap();
+    }
+}

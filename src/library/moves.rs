@@ -158,3 +158,178 @@ pub(crate) fn sync_dirs(dirs: &BTreeSet<PathBuf>) -> Result<()> {
 
 /// More folders than this on one drive are flushed with one `syncfs`.
 const SYNCFS_ABOVE: usize = 8;
+
+/// How many files' intents one transaction records before they are handed to the mover
+/// (see [`move_while_recording`]).
+pub(crate) const MOVES_PER_INTENT: usize = 1_000;
+
+/// Runs a bulk action's moves on a thread of their own while this thread records the next
+/// intents: `record` is called with consecutive ranges of `groups` (whole groups, about
+/// [`MOVES_PER_INTENT`] files each) and must commit their intent before it returns; only
+/// then are those groups' files moved, each group all or nothing (see [`run_moves`]).
+/// The records' work and the files' renames overlap, and no file moves before its
+/// record says where it goes.
+///
+/// Returns each group's outcome and the folders touched (to be flushed by [`sync_dirs`]). When `record` fails, the groups already handed over are still moved
+/// (their intents are committed: the records stay mid-move for the caller or recovery),
+/// and its error is returned.
+pub(crate) fn move_while_recording<G: Sync>(
+    groups: &[G],
+    moves_of: impl Fn(&G) -> &[Move] + Sync,
+    mut record: impl FnMut(std::ops::Range<usize>) -> Result<()>,
+) -> Result<Moved> {
+    std::thread::scope(|s| {
+        let (send, recv) = std::sync::mpsc::channel::<std::ops::Range<usize>>();
+        let moves_of = &moves_of;
+        let mover = s.spawn(move || {
+            let mut dirs = BTreeSet::new();
+            let mut outcomes = Vec::with_capacity(groups.len());
+            for range in recv {
+                for g in &groups[range] {
+                    outcomes.push(run_moves(moves_of(g), &mut dirs));
+                }
+            }
+            (outcomes, dirs)
+        });
+        let mut recorded = Ok(());
+        let mut start = 0;
+        while start < groups.len() {
+            let mut end = start;
+            let mut files = 0;
+            while end < groups.len() && (end == start || files < MOVES_PER_INTENT) {
+                files += moves_of(&groups[end]).len().max(1);
+                end += 1;
+            }
+            if let Err(e) = record(start..end) {
+                recorded = Err(e);
+                break;
+            }
+            if send.send(start..end).is_err() {
+                break;
+            }
+            start = end;
+        }
+        // The mover ends once it has moved what it was given.
+        drop(send);
+        let moved = mover
+            .join()
+            .map_err(|_| LibraryError::Invalid("moving the files stopped unexpectedly".into()));
+        recorded?;
+        let (outcomes, dirs) = moved?;
+        if outcomes.len() != groups.len() {
+            return Err(LibraryError::Invalid(
+                "moving the files stopped unexpectedly".into(),
+            ));
+        }
+        Ok(Moved { outcomes, dirs })
+    })
+}
+
+/// What the moves of a bulk action came to: each group's outcome (why it stayed, when it
+/// did), in order, and the folders touched.
+pub(crate) struct Moved {
+    pub outcomes: Vec<Result<(), String>>,
+    pub dirs: BTreeSet<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` groups of one small file each, in `dir/from`, to go to `dir/to`.
+    fn groups(dir: &Path, n: usize) -> Vec<Vec<Move>> {
+        let (from, to) = (dir.join("from"), dir.join("to"));
+        fs::create_dir_all(&from).unwrap();
+        fs::create_dir_all(&to).unwrap();
+        (0..n)
+            .map(|i| {
+                let name = format!("f{i}");
+                fs::write(from.join(&name), b"x").unwrap();
+                vec![Move {
+                    from: from.join(&name),
+                    to: to.join(&name),
+                    size: 1,
+                    hash: String::new(),
+                }]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn files_move_only_after_their_intent_is_recorded_and_each_group_is_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let groups = groups(dir.path(), 2 * MOVES_PER_INTENT + 10);
+        let mut ranges = Vec::new();
+        let Moved { outcomes, dirs } = move_while_recording(&groups, Vec::as_slice, |range| {
+            for g in &groups[range.clone()] {
+                assert!(g[0].from.exists(), "moved before its intent was recorded");
+            }
+            ranges.push(range);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(ranges.len(), 3, "{ranges:?}");
+        assert_eq!(ranges[0].start, 0);
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+        assert_eq!(ranges[2].end, groups.len());
+        assert_eq!(outcomes.len(), groups.len());
+        assert!(outcomes.iter().all(Result::is_ok));
+        assert!(
+            groups
+                .iter()
+                .all(|g| g[0].to.exists() && !g[0].from.exists())
+        );
+        assert_eq!(dirs.len(), 2);
+    }
+
+    #[test]
+    fn a_failed_record_moves_what_was_recorded_before_it_and_nothing_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let groups = groups(dir.path(), 3 * MOVES_PER_INTENT);
+        let mut calls = 0;
+        let mut first = 0..0;
+        let result = move_while_recording(&groups, Vec::as_slice, |range| {
+            calls += 1;
+            if calls == 2 {
+                return Err(LibraryError::Invalid("the disk is full".into()));
+            }
+            first = range;
+            Ok(())
+        });
+        assert!(matches!(result, Err(LibraryError::Invalid(m)) if m == "the disk is full"));
+        assert_eq!(calls, 2);
+        for (i, g) in groups.iter().enumerate() {
+            assert_eq!(g[0].to.exists(), first.contains(&i), "file {i}");
+            assert_eq!(g[0].from.exists(), !first.contains(&i), "file {i}");
+        }
+    }
+
+    #[test]
+    fn a_group_that_cannot_move_is_put_back_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut groups = groups(dir.path(), 3);
+        // The middle group's second file would land on a file already there.
+        let extra = dir.path().join("from").join("extra");
+        fs::write(&extra, b"y").unwrap();
+        fs::write(dir.path().join("to").join("taken"), b"z").unwrap();
+        groups[1].push(Move {
+            from: extra.clone(),
+            to: dir.path().join("to").join("taken"),
+            size: 1,
+            hash: String::new(),
+        });
+        let outcomes = move_while_recording(&groups, Vec::as_slice, |_| Ok(()))
+            .unwrap()
+            .outcomes;
+        assert!(outcomes[0].is_ok() && outcomes[2].is_ok());
+        assert!(
+            outcomes[1].as_ref().is_err_and(|e| e.contains("already")),
+            "{outcomes:?}"
+        );
+        // Its first file came back; the file in the way and its own are untouched.
+        assert!(groups[1][0].from.exists() && !groups[1][0].to.exists());
+        assert!(extra.exists());
+        assert_eq!(fs::read(dir.path().join("to").join("taken")).unwrap(), b"z");
+        assert!(groups[0][0].to.exists() && groups[2][0].to.exists());
+    }
+}

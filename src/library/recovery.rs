@@ -77,6 +77,15 @@ impl Library {
         Ok(())
     }
 
+    /// Settles at once what a bulk action had begun when it stopped part way (a later
+    /// part's intent could not be recorded), as recovery at open would; when that fails
+    /// too, the next open does it.
+    pub(crate) fn settle_now(&mut self) {
+        if let Err(e) = self.recover() {
+            log::warn!("could not settle an interrupted action now (the next start will): {e}");
+        }
+    }
+
     /// Leaves a record that recovery cannot settle alone: it shows in the Trash with the
     /// reason, and no restore, purge or later recovery touches it.
     fn quarantine(&mut self, id: AssetId, was: AssetState, err: &LibraryError) -> Result<()> {

@@ -7,13 +7,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::fsops;
-use super::moves::{self, Expect, Found, Move, run_moves, sync_dirs};
+use super::moves::{self, Expect, Found, Move, sync_dirs};
 use super::rows::AssetRow;
 use super::{
     AssetId, BulkReport, CollectionId, ItemId, ItemOutcome, Library, LibraryError, Problem, Result,
     TRASH_DIR,
 };
-use crate::store::lifecycle::{self, Deletion};
+use crate::store::files::TrashPlace;
+use crate::store::lifecycle::{self, Deletion, Leaving};
 use crate::store::{self, AssetState, CollectionStatus};
 
 impl Library {
@@ -114,70 +115,101 @@ impl Library {
         for c in wanted {
             paths.insert(c, self.collection_path(c)?);
         }
-        let location = |c: Option<CollectionId>| paths.get(&c).cloned().unwrap_or_default();
-        let tx = store::write_tx(&mut self.conn)?;
-        let batch = store::insert_batch_tx(&tx, now, &user, &label)?;
-        for unit in &units {
-            let via = unit.root.collection();
-            for &c in &unit.collections {
-                let parent = parents.get(&c).copied().flatten();
-                let orig_location = location(parent);
-                let deletion = Deletion {
-                    at: now,
-                    by: &user,
-                    batch,
-                    via: if Some(c) == via { None } else { via },
-                    orig_location: &orig_location,
-                };
-                lifecycle::trash_collection(&tx, c, &deletion)?;
-            }
-            for (asset, files) in &unit.assets {
-                let orig_location = location(asset.collection_id);
-                let deletion = Deletion {
-                    at: now,
-                    by: &user,
-                    batch,
-                    via,
-                    orig_location: &orig_location,
-                };
-                let missing = if files.iter().any(|f| f.from.is_none()) {
-                    super::check::MISSING
-                } else {
-                    super::check::PRESENT
-                };
-                if !lifecycle::begin_trashing(&tx, asset.id, &deletion, missing)? {
-                    return Err(LibraryError::Invalid(format!(
-                        "{} changed while it was being moved to the Trash",
-                        asset.id
-                    )));
+        let location = |c: Option<CollectionId>| paths.get(&c).map_or("", String::as_str);
+        // Each unit's files, moved all or nothing.
+        let unit_moves: Vec<Vec<Move>> = units
+            .iter()
+            .map(|unit| {
+                unit.assets
+                    .iter()
+                    .flat_map(|(_, files)| files.iter())
+                    .filter_map(|f| {
+                        f.from.as_ref().map(|from| Move {
+                            from: from.clone(),
+                            to: f.to.clone(),
+                            size: f.size,
+                            hash: f.hash.clone(),
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        // The intents are recorded a few units at a time, each part durable before its
+        // files move (on a thread of their own, while the next part is recorded).
+        let mut batch = None;
+        let conn = &mut self.conn;
+        let moved = moves::move_while_recording(&unit_moves, Vec::as_slice, |range| {
+            let tx = store::write_tx(conn)?;
+            let batch = match batch {
+                Some(b) => b,
+                None => *batch.insert(store::insert_batch_tx(&tx, now, &user, &label)?),
+            };
+            let mut leaving = Vec::new();
+            let mut places = Vec::new();
+            for unit in &units[range] {
+                let via = unit.root.collection();
+                for &c in &unit.collections {
+                    let parent = parents.get(&c).copied().flatten();
+                    let deletion = Deletion {
+                        at: now,
+                        by: &user,
+                        batch,
+                        via: if Some(c) == via { None } else { via },
+                        orig_location: location(parent),
+                    };
+                    lifecycle::trash_collection(&tx, c, &deletion)?;
                 }
-                for f in files {
-                    store::files::place_in_trash(&tx, f.file_id, f.root_id, &f.name, f.dev, f.ino)?;
+                for (asset, files) in &unit.assets {
+                    let missing = if files.iter().any(|f| f.from.is_none()) {
+                        super::check::MISSING
+                    } else {
+                        super::check::PRESENT
+                    };
+                    leaving.push(Leaving {
+                        id: asset.id,
+                        deletion: Deletion {
+                            at: now,
+                            by: &user,
+                            batch,
+                            via,
+                            orig_location: location(asset.collection_id),
+                        },
+                        missing,
+                    });
+                    places.extend(files.iter().map(|f| TrashPlace {
+                        file: f.file_id,
+                        root: f.root_id,
+                        name: &f.name,
+                        dev: f.dev,
+                        ino: f.ino,
+                    }));
                 }
             }
-        }
-        tx.commit()?;
-        crate::failpoint::hit("trash.after_intent");
-
-        // The intent is durable: now move the files.
-        let mut dirs = BTreeSet::new();
+            if lifecycle::begin_trashing(&tx, &leaving)? != leaving.len() {
+                // Not one of this part moves: its transaction is dropped unfinished.
+                return Err(LibraryError::Invalid(
+                    "an item changed while it was being moved to the Trash".into(),
+                ));
+            }
+            store::files::place_in_trash(&tx, &places)?;
+            tx.commit()?;
+            crate::failpoint::hit("trash.after_intent");
+            Ok(())
+        });
+        let moves::Moved { outcomes, dirs } = match moved {
+            Ok(moved) => moved,
+            Err(e) => {
+                self.settle_now();
+                return Err(e);
+            }
+        };
+        let Some(batch) = batch else {
+            return Ok(report);
+        };
         let mut ok_units = Vec::new();
         let mut failed_units = Vec::new();
-        for unit in units {
-            let moves: Vec<Move> = unit
-                .assets
-                .iter()
-                .flat_map(|(_, files)| files.iter())
-                .filter_map(|f| {
-                    f.from.as_ref().map(|from| Move {
-                        from: from.clone(),
-                        to: f.to.clone(),
-                        size: f.size,
-                        hash: f.hash.clone(),
-                    })
-                })
-                .collect();
-            match run_moves(&moves, &mut dirs) {
+        for (unit, outcome) in units.into_iter().zip(outcomes) {
+            match outcome {
                 Ok(()) => ok_units.push(unit),
                 Err(reason) => failed_units.push((unit, reason)),
             }

@@ -332,19 +332,33 @@ pub fn set_image_size(conn: &Connection, id: AssetId, (w, h): (u32, u32)) -> rus
     Ok(())
 }
 
-/// Where a file of an asset is put in a trash area (recorded before it moves there).
-pub fn place_in_trash(
-    conn: &Connection,
-    file: i64,
-    root: i64,
-    name: &str,
-    dev: Option<i64>,
-    ino: Option<i64>,
-) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "UPDATE files SET trash_root_id = ?2, trash_name = ?3, dev = ?4, ino = ?5 WHERE id = ?1",
-    )?
-    .execute(params![file, root, name, dev, ino])?;
+/// A file's place in a trash area (its area and name there), with where it lives now.
+#[derive(Debug, Clone, Copy)]
+pub struct TrashPlace<'a> {
+    pub file: i64,
+    pub root: i64,
+    pub name: &'a str,
+    pub dev: Option<i64>,
+    pub ino: Option<i64>,
+}
+
+pub(crate) const PLACE_IN_TRASH: &str = "UPDATE files SET trash_root_id = p.root,
+        trash_name = p.name, dev = p.dev, ino = p.ino
+    FROM (SELECT value ->> 0 AS id, value ->> 1 AS root, value ->> 2 AS name,
+                 value ->> 3 AS dev, value ->> 4 AS ino
+          FROM json_each(?1)) AS p
+    WHERE files.id = p.id";
+
+/// Records each file's place in a trash area, many to a statement.
+pub fn place_in_trash(conn: &Connection, places: &[TrashPlace<'_>]) -> rusqlite::Result<()> {
+    for chunk in places.chunks(super::ROWS_PER_STATEMENT) {
+        let rows = super::json_rows(
+            chunk
+                .iter()
+                .map(|p| serde_json::json!([p.file, p.root, p.name, p.dev, p.ino])),
+        );
+        conn.prepare_cached(PLACE_IN_TRASH)?.execute([rows])?;
+    }
     Ok(())
 }
 

@@ -5,8 +5,12 @@
 //! into a statement as text.
 
 use rusqlite::{Connection, params};
+use serde_json::json;
 
-use super::{AssetId, AssetState, BatchId, CollectionId, CollectionStatus, Storage, exec};
+use super::{
+    AssetId, AssetState, BatchId, CollectionId, CollectionStatus, ROWS_PER_STATEMENT, Storage,
+    exec, json_rows,
+};
 
 /// What a record moved to the Trash carries: when, by whom, in which batch (one user
 /// action), through which collection (when it went with one), and the place it came from
@@ -58,61 +62,83 @@ pub fn set_batch_state(
     )
 }
 
-/// An active asset → `trashing`, with its deletion facts and the presence of its files
-/// seen as the move begins. False when it was not active.
-pub fn begin_trashing(
+/// One asset leaving for the Trash: its deletion facts, and whether its files were found
+/// as the move began (`PRESENT`, `MISSING`).
+#[derive(Debug, Clone, Copy)]
+pub struct Leaving<'a> {
+    pub id: AssetId,
+    pub deletion: Deletion<'a>,
+    pub missing: i64,
+}
+
+const BEGIN_TRASHING: &str = "UPDATE assets SET state = ?2, deleted_at = p.at, deleted_by = p.by,
+        batch_id = p.batch, via_id = p.via, orig_location = p.place, missing = p.missing
+    FROM (SELECT value ->> 0 AS id, value ->> 1 AS at, value ->> 2 AS by, value ->> 3 AS batch,
+                 value ->> 4 AS via, value ->> 5 AS place, value ->> 6 AS missing
+          FROM json_each(?1)) AS p
+    WHERE assets.id = p.id AND +assets.state = ?3";
+
+/// Active assets → `trashing`, each with its deletion facts and presence, many to a
+/// statement. How many changed: fewer than given when some were not active (those are
+/// left as they were).
+pub fn begin_trashing(conn: &Connection, leaving: &[Leaving<'_>]) -> rusqlite::Result<usize> {
+    let mut changed = 0;
+    for chunk in leaving.chunks(ROWS_PER_STATEMENT) {
+        let rows = json_rows(chunk.iter().map(|l| {
+            let d = &l.deletion;
+            json!([l.id, d.at, d.by, d.batch, d.via, d.orig_location, l.missing])
+        }));
+        changed += exec(
+            conn,
+            BEGIN_TRASHING,
+            params![rows, AssetState::Trashing, AssetState::Active],
+        )?;
+    }
+    Ok(changed)
+}
+
+const BEGIN_RESTORING: &str = "UPDATE assets SET state = ?3
+    WHERE id IN (SELECT value FROM json_each(?1)) AND +state = ?2";
+
+/// Trashed assets → `restoring`, under the names and places they had: only the state
+/// changes (no index on name or place is touched), many to a statement. How many changed:
+/// fewer than given when some were not trashed (those are left as they were).
+pub fn begin_restoring(conn: &Connection, ids: &[AssetId]) -> rusqlite::Result<usize> {
+    let mut changed = 0;
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        changed += exec(
+            conn,
+            BEGIN_RESTORING,
+            params![
+                json_rows(chunk.iter().map(|id| json!(id))),
+                AssetState::Trashed,
+                AssetState::Restoring
+            ],
+        )?;
+    }
+    Ok(changed)
+}
+
+/// A trashed asset → `restoring` under a new name or in a new place. False when it was not
+/// trashed.
+pub fn begin_restoring_as(
     conn: &Connection,
     id: AssetId,
-    deletion: &Deletion<'_>,
-    missing: i64,
+    p: Placement<'_>,
 ) -> rusqlite::Result<bool> {
     Ok(exec(
         conn,
-        "UPDATE assets SET state = ?8, deleted_at = ?2, deleted_by = ?3, batch_id = ?4,
-            via_id = ?5, orig_location = ?6, missing = ?7 WHERE id = ?1 AND state = ?9",
+        "UPDATE assets SET state = ?3, name = ?4, name_key = ?5, collection_id = ?6
+         WHERE id = ?1 AND state = ?2",
         params![
             id,
-            deletion.at,
-            deletion.by,
-            deletion.batch,
-            deletion.via,
-            deletion.orig_location,
-            missing,
-            AssetState::Trashing,
-            AssetState::Active
+            AssetState::Trashed,
+            AssetState::Restoring,
+            p.name,
+            p.name_key,
+            p.collection
         ],
     )? == 1)
-}
-
-/// A trashed asset → `restoring`, under a new name or place when `placement` is given
-/// (else only the state changes, and no index on name or place is touched). False when it
-/// was not trashed.
-pub fn begin_restoring(
-    conn: &Connection,
-    id: AssetId,
-    placement: Option<Placement<'_>>,
-) -> rusqlite::Result<bool> {
-    let changed = match placement {
-        None => exec(
-            conn,
-            "UPDATE assets SET state = ?3 WHERE id = ?1 AND state = ?2",
-            params![id, AssetState::Trashed, AssetState::Restoring],
-        )?,
-        Some(p) => exec(
-            conn,
-            "UPDATE assets SET state = ?3, name = ?4, name_key = ?5, collection_id = ?6
-             WHERE id = ?1 AND state = ?2",
-            params![
-                id,
-                AssetState::Trashed,
-                AssetState::Restoring,
-                p.name,
-                p.name_key,
-                p.collection
-            ],
-        )?,
-    };
-    Ok(changed == 1)
 }
 
 /// A `restoring` asset back in the Trash as it was (its files all went back): its name,
@@ -303,4 +329,123 @@ pub fn bring_dates_back(conn: &Connection, now: i64) -> rusqlite::Result<()> {
         [now],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn library() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrate(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO batches(id, created_at, deleted_by, label) VALUES (1, 0, 'u', 'b');
+             INSERT INTO assets(id, collection_id, name, name_key, kind, storage, size, hash,
+                                imported_at, state)
+             VALUES (1, NULL, 'x', 'x', 'image', 'copy', 10, 'h1', 0, 'active'),
+                    (2, NULL, 'y', 'y', 'image', 'copy', 20, 'h2', 0, 'trashed'),
+                    (3, NULL, 'z', 'z', 'image', 'copy', 30, 'h3', 0, 'active');",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn state(conn: &Connection, id: i64) -> (AssetState, Option<String>, i64) {
+        conn.query_row(
+            "SELECT state, orig_location, missing FROM assets WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn set_wise_state_changes_take_only_the_records_in_the_expected_state() {
+        let conn = library();
+        let deletion = |place| Deletion {
+            at: 5,
+            by: "u",
+            batch: BatchId(1),
+            via: None,
+            orig_location: place,
+        };
+        let leaving = [
+            Leaving {
+                id: AssetId(1),
+                deletion: deletion("A/B"),
+                missing: super::super::PRESENT,
+            },
+            Leaving {
+                id: AssetId(2),
+                deletion: deletion("C"),
+                missing: super::super::PRESENT,
+            },
+            Leaving {
+                id: AssetId(3),
+                deletion: deletion("\"quoted\" / é"),
+                missing: super::super::MISSING,
+            },
+        ];
+        // The trashed one is left as it was; each other takes its own facts.
+        assert_eq!(begin_trashing(&conn, &leaving).unwrap(), 2);
+        assert_eq!(
+            state(&conn, 1),
+            (AssetState::Trashing, Some("A/B".into()), 0)
+        );
+        assert_eq!(state(&conn, 2), (AssetState::Trashed, None, 0));
+        assert_eq!(
+            state(&conn, 3),
+            (
+                AssetState::Trashing,
+                Some("\"quoted\" / é".into()),
+                super::super::MISSING
+            )
+        );
+        assert_eq!(
+            begin_restoring(&conn, &[AssetId(1), AssetId(2), AssetId(3)]).unwrap(),
+            1
+        );
+        assert_eq!(state(&conn, 2).0, AssetState::Restoring);
+        assert_eq!(state(&conn, 1).0, AssetState::Trashing);
+        assert_eq!(
+            super::super::tallies::tallies_disagree(&conn).unwrap(),
+            None
+        );
+    }
+
+    /// A set-wise statement looks each listed record up by its id: were the planner to
+    /// scan the table (or a state's index) for the list instead, a bulk action would cost
+    /// what the whole library holds, or the list's length squared.
+    #[test]
+    fn set_wise_statements_look_each_record_up_by_id() {
+        let conn = library();
+        for (sql, table) in [
+            (BEGIN_TRASHING, "assets"),
+            (BEGIN_RESTORING, "assets"),
+            (super::super::files::PLACE_IN_TRASH, "files"),
+        ] {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let values = ["[]", "active", "trashed"];
+            let plan: Vec<String> = stmt
+                .query_map(
+                    rusqlite::params_from_iter(&values[..stmt.parameter_count()]),
+                    |r| r.get::<_, String>(3),
+                )
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let plan = plan.join("; ");
+            assert!(
+                plan.contains(&format!(
+                    "SEARCH {table} USING INTEGER PRIMARY KEY (rowid=?)"
+                )),
+                "{plan}"
+            );
+            assert!(!plan.contains(&format!("SCAN {table}")), "{plan}");
+            assert!(
+                !plan.contains("USING INDEX") && !plan.contains("COVERING INDEX"),
+                "{plan}"
+            );
+        }
+    }
 }

@@ -131,6 +131,19 @@ pub fn exec<P: rusqlite::Params>(
     conn.prepare_cached(sql)?.execute(params)
 }
 
+/// How many records one set-wise statement changes at most (its rows travel as one JSON
+/// text, read by `json_each`).
+pub(crate) const ROWS_PER_STATEMENT: usize = 10_000;
+
+/// Rows as one JSON array, for a statement that changes many records at once: a statement
+/// per record costs a statement journal (every page it touches copied) and the start of
+/// each trigger, many times what the change itself costs. Such a statement names the
+/// record it changes by `rowid` and keeps other columns' indexes out of the plan
+/// (`+column`): the planner must look each row up, never scan the table for the list.
+pub(crate) fn json_rows(rows: impl Iterator<Item = serde_json::Value>) -> String {
+    serde_json::Value::Array(rows.collect()).to_string()
+}
+
 /// Begins a write transaction that takes the write lock at once.
 pub fn write_tx(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)

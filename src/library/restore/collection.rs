@@ -86,9 +86,7 @@ impl Library {
             // brings it back), and recovery finishes it as one.
             restoring::make_entry(&tx, c, &subtree, &members)?;
         }
-        for &a in &members {
-            lifecycle::begin_restoring(&tx, a, None)?;
-        }
+        lifecycle::begin_restoring(&tx, &members)?;
         for (file_id, stored, _) in &updates {
             files::set_path(&tx, *file_id, stored)?;
         }

@@ -2,12 +2,10 @@
 //! transaction, the files moved (each asset all or nothing), one flush, one transaction to
 //! finish.
 
-use std::collections::BTreeSet;
-
 use super::plan::RestorePlan;
 use crate::library::import::name_key;
-use crate::library::moves::{run_moves, sync_dirs};
-use crate::library::{ItemId, Library, Result};
+use crate::library::moves::{Moved, move_while_recording, sync_dirs};
+use crate::library::{ItemId, Library, LibraryError, Result};
 use crate::store::lifecycle::{self, Placement};
 use crate::store::{self, files, restoring};
 
@@ -23,46 +21,79 @@ impl Library {
         if plans.is_empty() {
             return Ok(Vec::new());
         }
-        let tx = store::write_tx(&mut self.conn)?;
-        for p in &plans {
-            // Most come back under their own name and place: then only the state changes
-            // (and no index on name or place is touched).
-            let key = name_key(&p.name);
-            let placement =
-                (p.name != p.asset.name || p.parent != p.asset.collection_id).then(|| Placement {
-                    name: &p.name,
-                    name_key: &key,
-                    collection: p.parent,
-                });
-            lifecycle::begin_restoring(&tx, p.asset.id, placement)?;
-            if p.asset.via_id.is_some() {
-                // Out of its collection's batch: if it stays in the Trash after all, it is an
-                // entry of its own (restoring that collection no longer brings it back).
-                restoring::detach_asset(&tx, p.asset.id)?;
-            }
-            for (file_id, _, stored) in &p.files {
-                let unchanged = p
-                    .asset
-                    .files
-                    .iter()
-                    .any(|f| f.id == *file_id && f.path == *stored);
-                if !unchanged {
-                    files::set_path(&tx, *file_id, stored)?;
+        // The intents are recorded a few assets at a time, each part durable before its
+        // files move (on a thread of their own, while the next part is recorded).
+        let conn = &mut self.conn;
+        let moved = move_while_recording(
+            &plans,
+            |p| p.moves.as_slice(),
+            |range| {
+                let tx = store::write_tx(conn)?;
+                // Most come back under their own name and place: then only the state changes,
+                // for all of them in one statement (and no index on name or place is touched).
+                let mut as_they_were = Vec::with_capacity(range.len());
+                for p in &plans[range] {
+                    let key = name_key(&p.name);
+                    let changed = if p.name == p.asset.name && p.parent == p.asset.collection_id {
+                        as_they_were.push(p.asset.id);
+                        true
+                    } else {
+                        let placement = Placement {
+                            name: &p.name,
+                            name_key: &key,
+                            collection: p.parent,
+                        };
+                        lifecycle::begin_restoring_as(&tx, p.asset.id, placement)?
+                    };
+                    if !changed {
+                        return Err(changed_meanwhile());
+                    }
+                    if p.asset.via_id.is_some() {
+                        // Out of its collection's batch: if it stays in the Trash after all, it
+                        // is an entry of its own (restoring that collection no longer brings it
+                        // back).
+                        restoring::detach_asset(&tx, p.asset.id)?;
+                    }
+                    for (file_id, _, stored) in &p.files {
+                        let unchanged = p
+                            .asset
+                            .files
+                            .iter()
+                            .any(|f| f.id == *file_id && f.path == *stored);
+                        if !unchanged {
+                            files::set_path(&tx, *file_id, stored)?;
+                        }
+                    }
                 }
+                if lifecycle::begin_restoring(&tx, &as_they_were)? != as_they_were.len() {
+                    return Err(changed_meanwhile());
+                }
+                tx.commit()?;
+                crate::failpoint::hit("restore.after_intent");
+                Ok(())
+            },
+        );
+        let Moved {
+            outcomes: moved,
+            dirs,
+        } = match moved {
+            Ok(moved) => moved,
+            Err(e) => {
+                self.settle_now();
+                return Err(e);
             }
-        }
-        tx.commit()?;
-        crate::failpoint::hit("restore.after_intent");
-        let mut dirs = BTreeSet::new();
-        let mut outcomes = Vec::with_capacity(plans.len());
-        for p in &plans {
-            let id = ItemId::Asset(p.asset.id);
-            outcomes.push((
-                id,
-                run_moves(&p.moves, &mut dirs)
-                    .map_err(|reason| format!("{id} stays in the Trash: {reason}")),
-            ));
-        }
+        };
+        let outcomes: Vec<(ItemId, std::result::Result<(), String>)> = plans
+            .iter()
+            .zip(moved)
+            .map(|(p, moved)| {
+                let id = ItemId::Asset(p.asset.id);
+                (
+                    id,
+                    moved.map_err(|reason| format!("{id} stays in the Trash: {reason}")),
+                )
+            })
+            .collect();
         crate::failpoint::hit("restore.after_move");
         sync_dirs(&dirs)?;
         crate::failpoint::hit("restore.after_sync");
@@ -89,4 +120,12 @@ impl Library {
         tx.commit()?;
         Ok(outcomes)
     }
+}
+
+/// A record left the Trash (or changed state) between the plan and the intent: nothing is
+/// restored (the intent's transaction is dropped unfinished).
+fn changed_meanwhile() -> LibraryError {
+    LibraryError::Invalid(
+        "an item changed while it was being restored; nothing was restored".into(),
+    )
 }
