@@ -464,6 +464,18 @@ pub const MIGRATIONS: &[&str] = &[
         temp     INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 19: an asset going to the Trash or coming back changes the keyword counts only when
+    // it carries a keyword: the trigger looks before it starts its work (for an asset
+    // without keywords it cost more than the state change itself).
+    r#"
+    DROP TRIGGER keyword_tallies_state;
+    CREATE TRIGGER keyword_tallies_state AFTER UPDATE OF state ON assets
+        WHEN (old.state = 'active') <> (new.state = 'active')
+          AND EXISTS (SELECT 1 FROM asset_keywords WHERE asset_id = new.id) BEGIN
+        UPDATE keywords SET active = active + CASE new.state WHEN 'active' THEN 1 ELSE -1 END
+        WHERE id IN (SELECT keyword_id FROM asset_keywords WHERE asset_id = new.id);
+    END;
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.
