@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::fsops;
@@ -163,73 +164,125 @@ const SYNCFS_ABOVE: usize = 8;
 /// (see [`move_while_recording`]).
 pub(crate) const MOVES_PER_INTENT: usize = 1_000;
 
-/// Runs a bulk action's moves on a thread of their own while this thread records the next
-/// intents: `record` is called with consecutive ranges of `groups` (whole groups, about
-/// [`MOVES_PER_INTENT`] files each) and must commit their intent before it returns; only
-/// then are those groups' files moved, each group all or nothing (see [`run_moves`]).
-/// The records' work and the files' renames overlap, and no file moves before its
-/// record says where it goes.
+/// The parts of a bulk action: consecutive ranges of whole groups, about
+/// [`MOVES_PER_INTENT`] files each (a group without files counts as one).
+fn parts<G>(groups: &[G], moves_of: impl Fn(&G) -> &[Move]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < groups.len() {
+        let mut end = start;
+        let mut files = 0;
+        while end < groups.len() && (end == start || files < MOVES_PER_INTENT) {
+            files += moves_of(&groups[end]).len().max(1);
+            end += 1;
+        }
+        out.push(start..end);
+        start = end;
+    }
+    out
+}
+
+/// What the mover did with one part: each group's outcome, and whether the folders it
+/// touched were flushed.
+struct PartMoved {
+    part: Range<usize>,
+    outcomes: Vec<Result<(), String>>,
+    flushed: Result<()>,
+}
+
+/// Runs a bulk action as a pipeline of parts (whole groups, about [`MOVES_PER_INTENT`]
+/// files each): `record` commits a part's intent; only then are its files moved, each
+/// group all or nothing (see [`run_moves`]), and the folders they touched flushed, on a
+/// thread of their own; then `finish` records how the part ended (each group's outcome).
+/// While one part's files move, this thread records the next part and finishes the one
+/// before: the records' work and the renames overlap, and no file moves before its record
+/// says where it goes, nor is a move recorded done before it is flushed.
 ///
-/// Returns each group's outcome and the folders touched (to be flushed by [`sync_dirs`]). When `record` fails, the groups already handed over are still moved
-/// (their intents are committed: the records stay mid-move for the caller or recovery),
-/// and its error is returned.
-pub(crate) fn move_while_recording<G: Sync>(
+/// Returns each group's outcome, in order. When `record` fails, no later part is started;
+/// when a flush or `finish` fails, no later part is started or finished (a failed flush is
+/// not retried: those records stay mid-move, for recovery); the parts under way are moved
+/// either way, and the error is returned.
+pub(crate) fn move_while_recording<G: Sync, C>(
     groups: &[G],
     moves_of: impl Fn(&G) -> &[Move] + Sync,
-    mut record: impl FnMut(std::ops::Range<usize>) -> Result<()>,
-) -> Result<Moved> {
+    ctx: &mut C,
+    mut record: impl FnMut(&mut C, Range<usize>) -> Result<()>,
+    mut finish: impl FnMut(&mut C, Range<usize>, &[Result<(), String>]) -> Result<()>,
+) -> Result<Vec<Result<(), String>>> {
+    let parts = parts(groups, &moves_of);
     std::thread::scope(|s| {
-        let (send, recv) = std::sync::mpsc::channel::<std::ops::Range<usize>>();
+        let (to_mover, todo) = std::sync::mpsc::channel::<Range<usize>>();
+        let (from_mover, done) = std::sync::mpsc::channel::<PartMoved>();
         let moves_of = &moves_of;
-        let mover = s.spawn(move || {
-            let mut dirs = BTreeSet::new();
-            let mut outcomes = Vec::with_capacity(groups.len());
-            for range in recv {
-                for g in &groups[range] {
-                    outcomes.push(run_moves(moves_of(g), &mut dirs));
+        s.spawn(move || {
+            for part in todo {
+                let mut dirs = BTreeSet::new();
+                let outcomes = groups[part.clone()]
+                    .iter()
+                    .map(|g| run_moves(moves_of(g), &mut dirs))
+                    .collect();
+                let flushed = sync_dirs(&dirs);
+                if from_mover
+                    .send(PartMoved {
+                        part,
+                        outcomes,
+                        flushed,
+                    })
+                    .is_err()
+                {
+                    break;
                 }
             }
-            (outcomes, dirs)
         });
-        let mut recorded = Ok(());
-        let mut start = 0;
-        while start < groups.len() {
-            let mut end = start;
-            let mut files = 0;
-            while end < groups.len() && (end == start || files < MOVES_PER_INTENT) {
-                files += moves_of(&groups[end]).len().max(1);
-                end += 1;
+        let mut outcomes = Vec::with_capacity(groups.len());
+        // A failed flush or finish stops the finishing of later parts; a failed record
+        // stops the starting of later parts, but those under way are finished.
+        let mut unfinished = None;
+        let mut finish_part = |ctx: &mut C, moved: PartMoved, unfinished: &mut Option<_>| {
+            if unfinished.is_none() {
+                let finished = moved
+                    .flushed
+                    .and_then(|()| finish(ctx, moved.part, &moved.outcomes));
+                if let Err(e) = finished {
+                    *unfinished = Some(e);
+                }
             }
-            if let Err(e) = record(start..end) {
-                recorded = Err(e);
+            outcomes.extend(moved.outcomes);
+        };
+        let mut unrecorded = None;
+        let mut under_way = 0;
+        for part in parts {
+            if unfinished.is_some() {
                 break;
             }
-            if send.send(start..end).is_err() {
+            if let Err(e) = record(ctx, part.clone()) {
+                unrecorded = Some(e);
                 break;
             }
-            start = end;
+            if to_mover.send(part).is_err() {
+                break;
+            }
+            under_way += 1;
+            // Finish what has moved meanwhile.
+            while let Ok(moved) = done.try_recv() {
+                finish_part(ctx, moved, &mut unfinished);
+                under_way -= 1;
+            }
         }
-        // The mover ends once it has moved what it was given.
-        drop(send);
-        let moved = mover
-            .join()
-            .map_err(|_| LibraryError::Invalid("moving the files stopped unexpectedly".into()));
-        recorded?;
-        let (outcomes, dirs) = moved?;
+        drop(to_mover);
+        for moved in done.iter().take(under_way) {
+            finish_part(ctx, moved, &mut unfinished);
+        }
+        if let Some(e) = unrecorded.or(unfinished) {
+            return Err(e);
+        }
         if outcomes.len() != groups.len() {
             return Err(LibraryError::Invalid(
                 "moving the files stopped unexpectedly".into(),
             ));
         }
-        Ok(Moved { outcomes, dirs })
+        Ok(outcomes)
     })
-}
-
-/// What the moves of a bulk action came to: each group's outcome (why it stayed, when it
-/// did), in order, and the folders touched.
-pub(crate) struct Moved {
-    pub outcomes: Vec<Result<(), String>>,
-    pub dirs: BTreeSet<PathBuf>,
 }
 
 #[cfg(test)]
@@ -255,53 +308,113 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn files_move_only_after_their_intent_is_recorded_and_each_group_is_told() {
-        let dir = tempfile::tempdir().unwrap();
-        let groups = groups(dir.path(), 2 * MOVES_PER_INTENT + 10);
-        let mut ranges = Vec::new();
-        let Moved { outcomes, dirs } = move_while_recording(&groups, Vec::as_slice, |range| {
-            for g in &groups[range.clone()] {
-                assert!(g[0].from.exists(), "moved before its intent was recorded");
-            }
-            ranges.push(range);
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(ranges.len(), 3, "{ranges:?}");
-        assert_eq!(ranges[0].start, 0);
-        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
-        assert_eq!(ranges[2].end, groups.len());
-        assert_eq!(outcomes.len(), groups.len());
-        assert!(outcomes.iter().all(Result::is_ok));
-        assert!(
-            groups
-                .iter()
-                .all(|g| g[0].to.exists() && !g[0].from.exists())
-        );
-        assert_eq!(dirs.len(), 2);
+    /// What the callbacks saw, in order.
+    #[derive(Debug, PartialEq)]
+    enum Step {
+        Recorded(Range<usize>),
+        Finished(Range<usize>),
     }
 
     #[test]
-    fn a_failed_record_moves_what_was_recorded_before_it_and_nothing_after() {
+    fn files_move_only_after_their_intent_and_are_finished_only_once_moved() {
+        let dir = tempfile::tempdir().unwrap();
+        let groups = groups(dir.path(), 2 * MOVES_PER_INTENT + 10);
+        let mut steps = Vec::new();
+        let outcomes = move_while_recording(
+            &groups,
+            Vec::as_slice,
+            &mut steps,
+            |steps, range| {
+                for g in &groups[range.clone()] {
+                    assert!(g[0].from.exists(), "moved before its intent was recorded");
+                }
+                steps.push(Step::Recorded(range));
+                Ok(())
+            },
+            |steps, range, outcomes| {
+                assert_eq!(outcomes.len(), range.len());
+                for g in &groups[range.clone()] {
+                    assert!(g[0].to.exists() && !g[0].from.exists(), "finished unmoved");
+                }
+                steps.push(Step::Finished(range));
+                Ok(())
+            },
+        )
+        .unwrap();
+        let parts = [0..MOVES_PER_INTENT, MOVES_PER_INTENT..2 * MOVES_PER_INTENT];
+        let last = 2 * MOVES_PER_INTENT..groups.len();
+        for part in parts.iter().chain([&last]) {
+            let recorded = steps
+                .iter()
+                .position(|s| *s == Step::Recorded(part.clone()));
+            let finished = steps
+                .iter()
+                .position(|s| *s == Step::Finished(part.clone()));
+            assert!(recorded.unwrap() < finished.unwrap(), "{steps:?}");
+        }
+        assert_eq!(steps.len(), 6, "{steps:?}");
+        assert_eq!(outcomes.len(), groups.len());
+        assert!(outcomes.iter().all(Result::is_ok));
+    }
+
+    #[test]
+    fn a_failed_record_moves_and_finishes_what_was_recorded_before_it_and_nothing_after() {
         let dir = tempfile::tempdir().unwrap();
         let groups = groups(dir.path(), 3 * MOVES_PER_INTENT);
+        let mut finished = Vec::new();
         let mut calls = 0;
-        let mut first = 0..0;
-        let result = move_while_recording(&groups, Vec::as_slice, |range| {
-            calls += 1;
-            if calls == 2 {
-                return Err(LibraryError::Invalid("the disk is full".into()));
-            }
-            first = range;
-            Ok(())
-        });
+        let result = move_while_recording(
+            &groups,
+            Vec::as_slice,
+            &mut finished,
+            |_, _| {
+                calls += 1;
+                if calls == 2 {
+                    return Err(LibraryError::Invalid("the disk is full".into()));
+                }
+                Ok(())
+            },
+            |finished, range, _| {
+                finished.push(range);
+                Ok(())
+            },
+        );
         assert!(matches!(result, Err(LibraryError::Invalid(m)) if m == "the disk is full"));
-        assert_eq!(calls, 2);
+        assert_eq!(finished, vec![0..MOVES_PER_INTENT]);
         for (i, g) in groups.iter().enumerate() {
-            assert_eq!(g[0].to.exists(), first.contains(&i), "file {i}");
-            assert_eq!(g[0].from.exists(), !first.contains(&i), "file {i}");
+            let first = i < MOVES_PER_INTENT;
+            assert_eq!(g[0].to.exists(), first, "file {i}");
+            assert_eq!(g[0].from.exists(), !first, "file {i}");
         }
+    }
+
+    #[test]
+    fn a_failed_finish_starts_and_finishes_nothing_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let groups = groups(dir.path(), 6 * MOVES_PER_INTENT);
+        let mut finishes = 0;
+        let mut records = 0;
+        let result = move_while_recording(
+            &groups,
+            Vec::as_slice,
+            &mut (),
+            |(), _| {
+                records += 1;
+                // Slow enough that the first part has moved before the third is recorded.
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                Ok(())
+            },
+            |(), _, _| {
+                finishes += 1;
+                Err(LibraryError::Invalid("the database is gone".into()))
+            },
+        );
+        assert!(matches!(result, Err(LibraryError::Invalid(m)) if m == "the database is gone"));
+        assert_eq!(finishes, 1);
+        assert!(records < 6, "{records} parts were started");
+        // What was recorded moved; nothing else did.
+        let moved = groups.iter().filter(|g| g[0].to.exists()).count();
+        assert_eq!(moved, records * MOVES_PER_INTENT);
     }
 
     #[test]
@@ -318,9 +431,14 @@ mod tests {
             size: 1,
             hash: String::new(),
         });
-        let outcomes = move_while_recording(&groups, Vec::as_slice, |_| Ok(()))
-            .unwrap()
-            .outcomes;
+        let outcomes = move_while_recording(
+            &groups,
+            Vec::as_slice,
+            &mut (),
+            |(), _| Ok(()),
+            |(), _, _| Ok(()),
+        )
+        .unwrap();
         assert!(outcomes[0].is_ok() && outcomes[2].is_ok());
         assert!(
             outcomes[1].as_ref().is_err_and(|e| e.contains("already")),

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::fsops;
-use super::moves::{self, Expect, Found, Move, sync_dirs};
+use super::moves::{self, Expect, Found, Move};
 use super::rows::AssetRow;
 use super::{
     AssetId, BulkReport, CollectionId, ItemId, ItemOutcome, Library, LibraryError, Problem, Result,
@@ -136,68 +136,97 @@ impl Library {
             .collect();
         // The intents are recorded a few units at a time, each part durable before its
         // files move (on a thread of their own, while the next part is recorded).
+        // The intents are recorded a part at a time, each durable before its files move;
+        // the files move and are flushed on a thread of their own while the next part is
+        // recorded, and each part is finished once flushed.
         let mut batch = None;
-        let conn = &mut self.conn;
-        let moved = moves::move_while_recording(&unit_moves, Vec::as_slice, |range| {
-            let tx = store::write_tx(conn)?;
-            let batch = match batch {
-                Some(b) => b,
-                None => *batch.insert(store::insert_batch_tx(&tx, now, &user, &label)?),
-            };
-            let mut leaving = Vec::new();
-            let mut places = Vec::new();
-            for unit in &units[range] {
-                let via = unit.root.collection();
-                for &c in &unit.collections {
-                    let parent = parents.get(&c).copied().flatten();
-                    let deletion = Deletion {
-                        at: now,
-                        by: &user,
-                        batch,
-                        via: if Some(c) == via { None } else { via },
-                        orig_location: location(parent),
-                    };
-                    lifecycle::trash_collection(&tx, c, &deletion)?;
-                }
-                for (asset, files) in &unit.assets {
-                    let missing = if files.iter().any(|f| f.from.is_none()) {
-                        super::check::MISSING
-                    } else {
-                        super::check::PRESENT
-                    };
-                    leaving.push(Leaving {
-                        id: asset.id,
-                        deletion: Deletion {
+        let moved = moves::move_while_recording(
+            &unit_moves,
+            Vec::as_slice,
+            &mut self.conn,
+            |conn, range| {
+                let tx = store::write_tx(conn)?;
+                let batch = match batch {
+                    Some(b) => b,
+                    None => *batch.insert(store::insert_batch_tx(&tx, now, &user, &label)?),
+                };
+                let mut leaving = Vec::new();
+                let mut places = Vec::new();
+                for unit in &units[range] {
+                    let via = unit.root.collection();
+                    for &c in &unit.collections {
+                        let parent = parents.get(&c).copied().flatten();
+                        let deletion = Deletion {
                             at: now,
                             by: &user,
                             batch,
-                            via,
-                            orig_location: location(asset.collection_id),
-                        },
-                        missing,
-                    });
-                    places.extend(files.iter().map(|f| TrashPlace {
-                        file: f.file_id,
-                        root: f.root_id,
-                        name: &f.name,
-                        dev: f.dev,
-                        ino: f.ino,
-                    }));
+                            via: if Some(c) == via { None } else { via },
+                            orig_location: location(parent),
+                        };
+                        lifecycle::trash_collection(&tx, c, &deletion)?;
+                    }
+                    for (asset, files) in &unit.assets {
+                        let missing = if files.iter().any(|f| f.from.is_none()) {
+                            super::check::MISSING
+                        } else {
+                            super::check::PRESENT
+                        };
+                        leaving.push(Leaving {
+                            id: asset.id,
+                            deletion: Deletion {
+                                at: now,
+                                by: &user,
+                                batch,
+                                via,
+                                orig_location: location(asset.collection_id),
+                            },
+                            missing,
+                        });
+                        places.extend(files.iter().map(|f| TrashPlace {
+                            file: f.file_id,
+                            root: f.root_id,
+                            name: &f.name,
+                            dev: f.dev,
+                            ino: f.ino,
+                        }));
+                    }
                 }
-            }
-            if lifecycle::begin_trashing(&tx, &leaving)? != leaving.len() {
-                // Not one of this part moves: its transaction is dropped unfinished.
-                return Err(LibraryError::Invalid(
-                    "an item changed while it was being moved to the Trash".into(),
-                ));
-            }
-            store::files::place_in_trash(&tx, &places)?;
-            tx.commit()?;
-            crate::failpoint::hit("trash.after_intent");
-            Ok(())
-        });
-        let moves::Moved { outcomes, dirs } = match moved {
-            Ok(moved) => moved,
+                if lifecycle::begin_trashing(&tx, &leaving)? != leaving.len() {
+                    // Not one of this part moves: its transaction is dropped unfinished.
+                    return Err(LibraryError::Invalid(
+                        "an item changed while it was being moved to the Trash".into(),
+                    ));
+                }
+                store::files::place_in_trash(&tx, &places)?;
+                tx.commit()?;
+                crate::failpoint::hit("trash.after_intent");
+                Ok(())
+            },
+            |conn, range, outcomes| {
+                crate::failpoint::hit("trash.after_move");
+                crate::failpoint::hit("trash.after_sync");
+                let tx = store::write_tx(conn)?;
+                let mut moved = Vec::new();
+                for (unit, outcome) in units[range].iter().zip(outcomes) {
+                    if outcome.is_ok() {
+                        moved.extend(unit.assets.iter().map(|(asset, _)| asset.id));
+                        continue;
+                    }
+                    // Its files are all back where they were: so is its record.
+                    for &c in &unit.collections {
+                        revert_collection_tx(&tx, c)?;
+                    }
+                    for (asset, _) in &unit.assets {
+                        revert_asset_tx(&tx, asset.id)?;
+                    }
+                }
+                lifecycle::finish_trashing(&tx, &moved)?;
+                tx.commit()?;
+                Ok(())
+            },
+        );
+        let outcomes = match moved {
+            Ok(outcomes) => outcomes,
             Err(e) => {
                 self.settle_now();
                 return Err(e);
@@ -206,42 +235,21 @@ impl Library {
         let Some(batch) = batch else {
             return Ok(report);
         };
-        let mut ok_units = Vec::new();
-        let mut failed_units = Vec::new();
-        for (unit, outcome) in units.into_iter().zip(outcomes) {
+        for (unit, outcome) in units.iter().zip(outcomes) {
             match outcome {
-                Ok(()) => ok_units.push(unit),
-                Err(reason) => failed_units.push((unit, reason)),
+                Ok(()) => report.succeeded.push(unit.root),
+                Err(reason) => report
+                    .failed
+                    .push(self::outcome(unit.root, Problem::Files(reason))),
             }
         }
-        crate::failpoint::hit("trash.after_move");
-        // A failed flush is not retried: the records stay `trashing` for recovery.
-        sync_dirs(&dirs)?;
-        crate::failpoint::hit("trash.after_sync");
-        let tx = store::write_tx(&mut self.conn)?;
-        for (unit, reason) in &failed_units {
-            for &c in &unit.collections {
-                revert_collection_tx(&tx, c)?;
-            }
-            for (asset, _) in &unit.assets {
-                revert_asset_tx(&tx, asset.id)?;
-            }
-            report
-                .failed
-                .push(outcome(unit.root, Problem::Files(reason.clone())));
-        }
-        // Every record of this batch still `trashing` now belongs to a unit whose files
-        // all moved: one statement finishes them all.
-        lifecycle::set_batch_state(&tx, batch, AssetState::Trashing, AssetState::Trashed)?;
-        report
-            .succeeded
-            .extend(ok_units.iter().map(|unit| unit.root));
-        if ok_units.is_empty() {
+        if report.succeeded.is_empty() {
+            let tx = store::write_tx(&mut self.conn)?;
             store::delete_batch(&tx, batch)?;
+            tx.commit()?;
         } else {
             report.batch_id = Some(batch);
         }
-        tx.commit()?;
         Ok(report)
     }
 

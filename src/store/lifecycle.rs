@@ -48,20 +48,6 @@ pub fn set_asset_state(
     )? == 1)
 }
 
-/// Every asset of `batch` in `from` → `to`; how many moved.
-pub fn set_batch_state(
-    conn: &Connection,
-    batch: BatchId,
-    from: AssetState,
-    to: AssetState,
-) -> rusqlite::Result<usize> {
-    exec(
-        conn,
-        "UPDATE assets SET state = ?3 WHERE batch_id = ?1 AND state = ?2",
-        params![batch, from, to],
-    )
-}
-
 /// One asset leaving for the Trash: its deletion facts, and whether its files were found
 /// as the move began (`PRESENT`, `MISSING`).
 #[derive(Debug, Clone, Copy)]
@@ -97,26 +83,38 @@ pub fn begin_trashing(conn: &Connection, leaving: &[Leaving<'_>]) -> rusqlite::R
     Ok(changed)
 }
 
-const BEGIN_RESTORING: &str = "UPDATE assets SET state = ?3
+/// `trashing` assets → trashed (their files are in the Trash), many to a statement; how
+/// many.
+pub fn finish_trashing(conn: &Connection, ids: &[AssetId]) -> rusqlite::Result<usize> {
+    set_states(conn, ids, AssetState::Trashing, AssetState::Trashed)
+}
+
+/// Assets among `ids` in `from` → `to`, many to a statement; how many changed.
+fn set_states(
+    conn: &Connection,
+    ids: &[AssetId],
+    from: AssetState,
+    to: AssetState,
+) -> rusqlite::Result<usize> {
+    let mut changed = 0;
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        changed += exec(
+            conn,
+            SET_STATES,
+            params![json_rows(chunk.iter().map(|id| json!(id))), from, to],
+        )?;
+    }
+    Ok(changed)
+}
+
+const SET_STATES: &str = "UPDATE assets SET state = ?3
     WHERE id IN (SELECT value FROM json_each(?1)) AND +state = ?2";
 
 /// Trashed assets → `restoring`, under the names and places they had: only the state
 /// changes (no index on name or place is touched), many to a statement. How many changed:
 /// fewer than given when some were not trashed (those are left as they were).
 pub fn begin_restoring(conn: &Connection, ids: &[AssetId]) -> rusqlite::Result<usize> {
-    let mut changed = 0;
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        changed += exec(
-            conn,
-            BEGIN_RESTORING,
-            params![
-                json_rows(chunk.iter().map(|id| json!(id))),
-                AssetState::Trashed,
-                AssetState::Restoring
-            ],
-        )?;
-    }
-    Ok(changed)
+    set_states(conn, ids, AssetState::Trashed, AssetState::Restoring)
 }
 
 /// A trashed asset → `restoring` under a new name or in a new place. False when it was not
@@ -186,22 +184,33 @@ pub fn activate_asset(
     Ok(changed == 1)
 }
 
-/// Every asset still `restoring` → active (one writer: they are exactly those of the
-/// restore that is finishing, whose files all came back); how many.
-pub fn finish_restoring(conn: &Connection) -> rusqlite::Result<usize> {
-    exec(
-        conn,
-        "UPDATE files SET trash_root_id = NULL, trash_name = NULL
-         WHERE asset_id IN (SELECT id FROM assets WHERE state = ?1)",
-        [AssetState::Restoring],
-    )?;
-    exec(
-        conn,
-        "UPDATE assets SET state = ?2, deleted_at = NULL, deleted_by = NULL,
-            batch_id = NULL, via_id = NULL, orig_location = NULL WHERE state = ?1",
-        params![AssetState::Restoring, AssetState::Active],
-    )
+/// `restoring` assets among `ids` → active (their files all came back), many to a
+/// statement: no deletion facts, and their files lose their trash names. How many.
+pub fn finish_restoring_of(conn: &Connection, ids: &[AssetId]) -> rusqlite::Result<usize> {
+    let mut changed = 0;
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let list = json_rows(chunk.iter().map(|id| json!(id)));
+        exec(
+            conn,
+            CLEAR_TRASH_PLACES,
+            params![list, AssetState::Restoring],
+        )?;
+        changed += exec(
+            conn,
+            FINISH_RESTORING,
+            params![list, AssetState::Restoring, AssetState::Active],
+        )?;
+    }
+    Ok(changed)
 }
+
+const CLEAR_TRASH_PLACES: &str = "UPDATE files SET trash_root_id = NULL, trash_name = NULL
+    WHERE asset_id IN (SELECT value FROM json_each(?1))
+      AND (SELECT state FROM assets WHERE id = files.asset_id) = ?2";
+
+const FINISH_RESTORING: &str = "UPDATE assets SET state = ?3, deleted_at = NULL,
+        deleted_by = NULL, batch_id = NULL, via_id = NULL, orig_location = NULL
+    WHERE id IN (SELECT value FROM json_each(?1)) AND +state = ?2";
 
 /// A trashed asset that recovery has not set aside → `purging`, claimed for permanent
 /// deletion before any byte of it is destroyed. False when it was not (or is set aside).
@@ -421,7 +430,8 @@ mod tests {
         let conn = library();
         for (sql, table) in [
             (BEGIN_TRASHING, "assets"),
-            (BEGIN_RESTORING, "assets"),
+            (SET_STATES, "assets"),
+            (FINISH_RESTORING, "assets"),
             (super::super::files::PLACE_IN_TRASH, "files"),
         ] {
             let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();

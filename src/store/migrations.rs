@@ -466,8 +466,17 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 19: an asset going to the Trash or coming back changes the keyword counts only when
     // it carries a keyword: the trigger looks before it starts its work (for an asset
-    // without keywords it cost more than the state change itself).
+    // without keywords it cost more than the state change itself). And the Gallery's
+    // version moves on only for a change to an asset the Gallery shows or showed (one
+    // moving between Trash states, or changed while in the Trash, leaves it alone).
     r#"
+    DROP TRIGGER assets_version_update;
+    CREATE TRIGGER assets_version_update
+        AFTER UPDATE OF collection_id, name_key, kind, size, imported_at, captured_at, state,
+            rating, flag, label
+        ON assets WHEN old.state = 'active' OR new.state = 'active' BEGIN
+        UPDATE assets_version SET version = version + 1 WHERE id = 0;
+    END;
     DROP TRIGGER keyword_tallies_state;
     CREATE TRIGGER keyword_tallies_state AFTER UPDATE OF state ON assets
         WHEN (old.state = 'active') <> (new.state = 'active')

@@ -4,7 +4,7 @@
 
 use super::plan::RestorePlan;
 use crate::library::import::name_key;
-use crate::library::moves::{Moved, move_while_recording, sync_dirs};
+use crate::library::moves::move_while_recording;
 use crate::library::{ItemId, Library, LibraryError, Result};
 use crate::store::lifecycle::{self, Placement};
 use crate::store::{self, files, restoring};
@@ -21,13 +21,14 @@ impl Library {
         if plans.is_empty() {
             return Ok(Vec::new());
         }
-        // The intents are recorded a few assets at a time, each part durable before its
-        // files move (on a thread of their own, while the next part is recorded).
-        let conn = &mut self.conn;
+        // The intents are recorded a part at a time, each durable before its files move;
+        // the files move and are flushed on a thread of their own while the next part is
+        // recorded, and each part is finished once flushed.
         let moved = move_while_recording(
             &plans,
             |p| p.moves.as_slice(),
-            |range| {
+            &mut self.conn,
+            |conn, range| {
                 let tx = store::write_tx(conn)?;
                 // Most come back under their own name and place: then only the state changes,
                 // for all of them in one statement (and no index on name or place is touched).
@@ -72,11 +73,34 @@ impl Library {
                 crate::failpoint::hit("restore.after_intent");
                 Ok(())
             },
+            |conn, range, outcomes| {
+                crate::failpoint::hit("restore.after_move");
+                crate::failpoint::hit("restore.after_sync");
+                let tx = store::write_tx(conn)?;
+                let mut back = Vec::new();
+                for (p, outcome) in plans[range].iter().zip(outcomes) {
+                    let asset = &p.asset;
+                    if outcome.is_ok() {
+                        back.push(asset.id);
+                        continue;
+                    }
+                    // Its files are all back in the Trash: so is its record, as it was.
+                    let was = Placement {
+                        name: &asset.name,
+                        name_key: &name_key(&asset.name),
+                        collection: asset.collection_id,
+                    };
+                    lifecycle::back_to_trash(&tx, asset.id, was, asset.via_id)?;
+                    for f in &asset.files {
+                        files::set_path(&tx, f.id, &f.path)?;
+                    }
+                }
+                lifecycle::finish_restoring_of(&tx, &back)?;
+                tx.commit()?;
+                Ok(())
+            },
         );
-        let Moved {
-            outcomes: moved,
-            dirs,
-        } = match moved {
+        let moved = match moved {
             Ok(moved) => moved,
             Err(e) => {
                 self.settle_now();
@@ -94,30 +118,6 @@ impl Library {
                 )
             })
             .collect();
-        crate::failpoint::hit("restore.after_move");
-        sync_dirs(&dirs)?;
-        crate::failpoint::hit("restore.after_sync");
-        let tx = store::write_tx(&mut self.conn)?;
-        for (p, (_, outcome)) in plans.iter().zip(&outcomes) {
-            let asset = &p.asset;
-            if outcome.is_ok() {
-                continue;
-            }
-            // Its files are all back in the Trash: so is its record, as it was.
-            let was = Placement {
-                name: &asset.name,
-                name_key: &name_key(&asset.name),
-                collection: asset.collection_id,
-            };
-            lifecycle::back_to_trash(&tx, asset.id, was, asset.via_id)?;
-            for f in &asset.files {
-                files::set_path(&tx, f.id, &f.path)?;
-            }
-        }
-        // The records still `restoring` are exactly this run's that came back whole (one
-        // writer; a crash's are settled at open): finish them together.
-        lifecycle::finish_restoring(&tx)?;
-        tx.commit()?;
         Ok(outcomes)
     }
 }
