@@ -44,15 +44,17 @@ pub(super) const LISTING_COLUMNS: &str = concat!(
 );
 
 /// Every active asset, by collection and then name (ignoring case), handed to `each` one
-/// by one; `each` returns false to stop.
+/// by one; `each` returns false to stop. Read in the order of the index of live names (its
+/// condition written out, so the planner may take it; the rows moving in or out of the
+/// Trash that it also holds are left out by their state).
 pub fn each_active_asset(
     conn: &Connection,
     each: &mut dyn FnMut(AssetListing) -> bool,
 ) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {LISTING_COLUMNS}
-         FROM assets a INDEXED BY assets_active_listing
-         WHERE a.state = 'active'
+         FROM assets a INDEXED BY assets_live_name
+         WHERE a.state <> 'trashed' AND a.state <> 'purging' AND a.state = 'active'
          ORDER BY ifnull(a.collection_id, 0), a.name_key"
     ))?;
     let mut rows = stmt.query([])?;

@@ -468,8 +468,12 @@ pub const MIGRATIONS: &[&str] = &[
     // it carries a keyword: the trigger looks before it starts its work (for an asset
     // without keywords it cost more than the state change itself). And the Gallery's
     // version moves on only for a change to an asset the Gallery shows or showed (one
-    // moving between Trash states, or changed while in the Trash, leaves it alone).
+    // moving between Trash states, or changed while in the Trash, leaves it alone). The
+    // listing of active assets by collection and name reads the index of live names (the
+    // same key; a listing reads each asset's row anyway): one index fewer to keep on every
+    // import, move to the Trash and restore.
     r#"
+    DROP INDEX assets_active_listing;
     DROP TRIGGER assets_version_update;
     CREATE TRIGGER assets_version_update
         AFTER UPDATE OF collection_id, name_key, kind, size, imported_at, captured_at, state,
