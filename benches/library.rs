@@ -10,6 +10,9 @@
 //! - import in place of 2,000 small pictures, their size and date read in helper processes
 //!   (as the app and the command line read them) vs read in this process
 //!
+//! Then one action on 100,000 files, once: import in place vs `b3sum`, move to the Trash
+//! and restore vs the bare renames and flushes.
+//!
 //! Run with `cargo bench --bench library` (a release build). Each figure is the median of
 //! a few runs, each in a fresh temporary library.
 
@@ -33,8 +36,12 @@ struct Setup {
 }
 
 fn make_files(dir: &Path) {
+    make_n_files(dir, N);
+}
+
+fn make_n_files(dir: &Path, n: usize) {
     std::fs::create_dir_all(dir).expect("src");
-    for i in 0..N {
+    for i in 0..n {
         std::fs::write(
             dir.join(format!("file{i:05}.txt")),
             format!("small file number {i}"),
@@ -92,11 +99,15 @@ fn fsync_dir(dir: &Path) {
 /// The bare cost of moving N files and making it durable: one no-replace rename each and
 /// a flush of both folders.
 fn bare_rename(dir: &Path) -> Duration {
+    bare_rename_n(dir, N)
+}
+
+fn bare_rename_n(dir: &Path, n: usize) -> Duration {
     let a = dir.join("bare-a");
     let b = dir.join("bare-b");
-    make_files(&a);
+    make_n_files(&a, n);
     std::fs::create_dir_all(&b).expect("mkdir");
-    let names: Vec<_> = (0..N).map(|i| format!("file{i:05}.txt")).collect();
+    let names: Vec<_> = (0..n).map(|i| format!("file{i:05}.txt")).collect();
     let (_, t) = timed(|| {
         for n in &names {
             rename_noreplace(&a.join(n), &b.join(n));
@@ -157,17 +168,79 @@ fn bare_hash(src: &Path) -> Duration {
 /// `b3sum` over every file of the folder: what a person would run to hash them; `None`
 /// when it is not installed.
 fn bare_b3sum(src: &Path) -> Option<Duration> {
-    let names: Vec<String> = (0..N).map(|i| format!("file{i:05}.txt")).collect();
+    bare_b3sum_n(src, N)
+}
+
+/// `b3sum` over `n` files, 10,000 names to a run (the length of a command line is bounded).
+fn bare_b3sum_n(src: &Path, n: usize) -> Option<Duration> {
+    let names: Vec<String> = (0..n).map(|i| format!("file{i:05}.txt")).collect();
     let (ok, t) = timed(|| {
-        Command::new("b3sum")
-            .arg("--")
-            .args(&names)
-            .current_dir(src)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
+        names.chunks(10_000).all(|chunk| {
+            Command::new("b3sum")
+                .arg("--")
+                .args(chunk)
+                .current_dir(src)
+                .stdout(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
     });
     ok.then_some(t)
+}
+
+/// One action on many items, as the scale this is about: 100,000 files indexed in place,
+/// moved to the Trash and restored, each once, next to `b3sum` of the same files and the
+/// bare renames and flushes (one run: it takes a while).
+const MANY: usize = 100_000;
+
+fn one_action_on_many() {
+    let dir = tempfile::tempdir_in(bench_dir()).expect("temp dir");
+    let src = dir.path().join("src");
+    make_n_files(&src, MANY);
+    let mut lib = Library::open_with_clock(&dir.path().join("lib"), Arc::new(ManualClock::new(T0)))
+        .expect("open");
+    let opts = ImportOptions {
+        in_place: true,
+        ..Default::default()
+    };
+    let (report, in_place) = timed(|| {
+        lib.import(std::slice::from_ref(&src), &opts, &mut |_| {})
+            .expect("import in place")
+    });
+    assert_eq!(report.imported.len(), MANY);
+    let b3sum = bare_b3sum_n(&src, MANY);
+    let all: Vec<ItemId> = report.imported.iter().map(|i| i.id).collect();
+    let (report, trash) = timed(|| lib.trash(&all).expect("trash"));
+    assert_eq!(report.succeeded.len(), MANY);
+    let (report, restore) = timed(|| {
+        lib.restore_many_with(&all, &Default::default())
+            .expect("restore")
+    });
+    assert_eq!(report.succeeded.len(), MANY, "{:?}", report.failed.first());
+    let rename = bare_rename_n(dir.path(), MANY);
+    let row = |what: &str, ours: Duration, base_name: &str, base: Duration| {
+        println!(
+            "{what:<24} {:>8.3} s   {base_name:<34} {:>8.3} s   ratio {:>5.2}x",
+            ours.as_secs_f64(),
+            base.as_secs_f64(),
+            ours.as_secs_f64() / base.as_secs_f64()
+        );
+    };
+    println!("one action on {MANY} small files, one run");
+    match b3sum {
+        Some(b) => row("import in place", in_place, "b3sum of the same files", b),
+        None => println!(
+            "{:<24} (b3sum is not installed: no figure)",
+            "import in place"
+        ),
+    }
+    row(
+        "move to Trash",
+        trash,
+        "rename (no-replace) + fsync",
+        rename,
+    );
+    row("restore", restore, "rename (no-replace) + fsync", rename);
 }
 
 #[derive(Default)]
@@ -377,4 +450,5 @@ fn main() {
         "list active assets       {:>8.1} ms",
         median(&fig.list).as_secs_f64() * 1e3
     );
+    one_action_on_many();
 }
