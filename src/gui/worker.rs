@@ -775,8 +775,14 @@ impl LibraryHandle {
                     if read {
                         continue;
                     }
-                    // One backup of the database a day, on this thread, never the UI's.
-                    if let Err(e) = lib.backup_if_due() {
+                    // One backup of the database a day, on this thread, never the UI's; given
+                    // up as soon as the window asks for something (taken again later).
+                    let mut asked = || {
+                        let before = waiting.len();
+                        waiting.extend(job_rx.try_iter());
+                        waiting.len() > before
+                    };
+                    if let Err(e) = lib.backup_if_due_unless(&mut asked) {
                         log::warn!("could not back up the library: {e}");
                     }
                 }

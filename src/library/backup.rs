@@ -129,17 +129,30 @@ impl Library {
     /// Takes a backup of the database when the newest is a day old or more (or there is
     /// none), and keeps the last seven. Returns the new backup's path when one was taken.
     pub fn backup_if_due(&self) -> Result<Option<PathBuf>> {
+        self.backup_if_due_unless(&mut || false)
+    }
+
+    /// As [`Library::backup_if_due`], giving up as soon as `stop` says something else
+    /// wants the library (the window's work never waits for a backup: one not finished is
+    /// taken at a later quiet moment).
+    pub fn backup_if_due_unless(&self, stop: &mut dyn FnMut() -> bool) -> Result<Option<PathBuf>> {
         let now = self.clock.now();
         if let Some((newest, _)) = backups(&self.root).first()
             && (0..SECS_PER_DAY).contains(&(now - newest))
         {
             return Ok(None);
         }
-        self.backup_now().map(Some)
+        self.take_backup(stop)
     }
 
     /// Takes a backup of the database now.
     pub fn backup_now(&self) -> Result<PathBuf> {
+        self.take_backup(&mut || false)?
+            .ok_or_else(|| LibraryError::Invalid("the backup was not finished".into()))
+    }
+
+    /// Takes a backup, unless `stop` says to give up first (then none is kept).
+    fn take_backup(&self, stop: &mut dyn FnMut() -> bool) -> Result<Option<PathBuf>> {
         let dir = self.root.join(BACKUP_DIR);
         fs::create_dir_all(&dir)
             .map_err(|e| LibraryError::io("could not make the backup folder", &dir, e))?;
@@ -147,15 +160,26 @@ impl Library {
         let path = dir.join(format!("library-{now}.db"));
         let tmp = dir.join(format!("library-{now}.db.partial"));
         let _ = fs::remove_file(&tmp);
-        let copy = || -> Result<()> {
-            store::copy_to(&self.conn, &tmp)?;
+        let mut copy = || -> Result<bool> {
+            if !store::copy_to(&self.conn, &tmp, stop)? {
+                return Ok(false);
+            }
             let flush = super::fsops::fsync_file(&tmp);
-            flush.map_err(|e| LibraryError::io("could not flush the backup", &tmp, e))
+            flush.map_err(|e| LibraryError::io("could not flush the backup", &tmp, e))?;
+            Ok(true)
         };
-        if let Err(e) = copy() {
-            // A partial backup (say, on a full disk) is ours and worthless: not kept.
-            let _ = fs::remove_file(&tmp);
-            return Err(e);
+        match copy() {
+            Ok(true) => {}
+            // Given up, or failed (say, on a full disk): a partial backup is ours and
+            // worthless, not kept.
+            Ok(false) => {
+                let _ = fs::remove_file(&tmp);
+                return Ok(None);
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
         }
         fs::rename(&tmp, &path)
             .map_err(|e| LibraryError::io("could not keep the backup", &path, e))?;
@@ -165,7 +189,7 @@ impl Library {
                 log::warn!("could not remove an old backup {}: {e}", old.display());
             }
         }
-        Ok(path)
+        Ok(Some(path))
     }
 }
 

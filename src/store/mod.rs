@@ -252,12 +252,36 @@ pub fn check_file(path: &Path, thorough: bool) -> rusqlite::Result<i64> {
     Ok(version)
 }
 
-/// Copies the database, page by page while others may write, into a new file at `to`.
-pub fn copy_to(conn: &Connection, to: &Path) -> rusqlite::Result<()> {
+/// Copies the database, a few thousand pages at a time, into a new file at `to`. Between
+/// steps `stop` is asked whether to give up (something else wants the connection): then
+/// the copy is left unfinished and false returned.
+pub fn copy_to(
+    conn: &Connection,
+    to: &Path,
+    stop: &mut dyn FnMut() -> bool,
+) -> rusqlite::Result<bool> {
+    use rusqlite::backup::{Backup, StepResult};
     let mut dst = Connection::open(to)?;
-    let backup = rusqlite::backup::Backup::new(conn, &mut dst)?;
-    backup.run_to_completion(256, Duration::from_millis(5), None)
+    let backup = Backup::new(conn, &mut dst)?;
+    loop {
+        match backup.step(PAGES_PER_STEP)? {
+            StepResult::Done => return Ok(true),
+            StepResult::More if stop() => return Ok(false),
+            StepResult::More => {}
+            // Only this connection uses the database (exclusive locking): never expected.
+            _ => {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some("the database was busy during the backup".into()),
+                ));
+            }
+        }
+    }
 }
+
+/// Pages one step of a backup copies (16 MiB of 4 KiB pages: a step takes a few
+/// milliseconds).
+const PAGES_PER_STEP: i32 = 4_096;
 
 #[cfg(test)]
 mod tests {
@@ -280,5 +304,35 @@ mod tests {
             )
             .unwrap();
         assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
+    }
+
+    /// A backup gives up between steps when asked to (the window wants the library), and
+    /// otherwise copies every page.
+    #[test]
+    fn a_backup_gives_up_between_steps_when_asked_and_else_copies_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("library.db")).unwrap();
+        // More pages than one step copies.
+        conn.execute_batch(
+            "CREATE TABLE big(b BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 24)
+             INSERT INTO big SELECT zeroblob(1024 * 1024) FROM n;",
+        )
+        .unwrap();
+        let mut asked = 0;
+        let copied = copy_to(&conn, &dir.path().join("given-up.db"), &mut || {
+            asked += 1;
+            true
+        })
+        .unwrap();
+        assert!(!copied);
+        assert_eq!(asked, 1);
+        let whole = dir.path().join("whole.db");
+        assert!(copy_to(&conn, &whole, &mut || false).unwrap());
+        let n: i64 = Connection::open(&whole)
+            .unwrap()
+            .query_row("SELECT count(*) FROM big", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 24);
     }
 }
