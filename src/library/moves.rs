@@ -390,31 +390,43 @@ mod tests {
 
     #[test]
     fn a_failed_finish_starts_and_finishes_nothing_more() {
+        #[derive(Default)]
+        struct Seen {
+            records: usize,
+            finishes: usize,
+        }
         let dir = tempfile::tempdir().unwrap();
         let groups = groups(dir.path(), 6 * MOVES_PER_INTENT);
-        let mut finishes = 0;
-        let mut records = 0;
+        let mut seen = Seen::default();
         let result = move_while_recording(
             &groups,
             Vec::as_slice,
-            &mut (),
-            |(), _| {
-                records += 1;
-                // Slow enough that the first part has moved before the third is recorded.
-                std::thread::sleep(std::time::Duration::from_millis(100));
+            &mut seen,
+            |seen, range| {
+                assert_eq!(seen.finishes, 0, "a part was started after a finish failed");
+                seen.records += 1;
+                // Give the part before time to move (however slow the machine), so that a
+                // finish usually comes before the last part is started.
+                if let Some(before) = range.start.checked_sub(1) {
+                    let moved = &groups[before][0].to;
+                    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+                    while !moved.exists() && std::time::Instant::now() < until {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
                 Ok(())
             },
-            |(), _, _| {
-                finishes += 1;
+            |seen, _, _| {
+                seen.finishes += 1;
                 Err(LibraryError::Invalid("the database is gone".into()))
             },
         );
         assert!(matches!(result, Err(LibraryError::Invalid(m)) if m == "the database is gone"));
-        assert_eq!(finishes, 1);
-        assert!(records < 6, "{records} parts were started");
+        assert_eq!(seen.finishes, 1);
         // What was recorded moved; nothing else did.
         let moved = groups.iter().filter(|g| g[0].to.exists()).count();
-        assert_eq!(moved, records * MOVES_PER_INTENT);
+        assert_eq!(moved, seen.records * MOVES_PER_INTENT);
     }
 
     #[test]
