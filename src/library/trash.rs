@@ -134,8 +134,6 @@ impl Library {
                     .collect()
             })
             .collect();
-        // The intents are recorded a few units at a time, each part durable before its
-        // files move (on a thread of their own, while the next part is recorded).
         // The intents are recorded a part at a time, each durable before its files move;
         // the files move and are flushed on a thread of their own while the next part is
         // recorded, and each part is finished once flushed.

@@ -351,14 +351,10 @@ pub(crate) const PLACE_IN_TRASH: &str = "UPDATE files SET trash_root_id = p.root
 
 /// Records each file's place in a trash area, many to a statement.
 pub fn place_in_trash(conn: &Connection, places: &[TrashPlace<'_>]) -> rusqlite::Result<()> {
-    for chunk in places.chunks(super::ROWS_PER_STATEMENT) {
-        let rows = super::json_rows(
-            chunk
-                .iter()
-                .map(|p| serde_json::json!([p.file, p.root, p.name, p.dev, p.ino])),
-        );
-        conn.prepare_cached(PLACE_IN_TRASH)?.execute([rows])?;
-    }
+    let row = |p: &TrashPlace<'_>| serde_json::json!([p.file, p.root, p.name, p.dev, p.ino]);
+    super::set_wise(places, row, |rows| {
+        conn.prepare_cached(PLACE_IN_TRASH)?.execute([rows])
+    })?;
     Ok(())
 }
 

@@ -135,20 +135,20 @@ impl Filter {
             Filter::NameHas(text) => format!("instr(a.name_key, {}) > 0", arg(text.clone().into())),
             Filter::Cameras(cams) => format!(
                 "a.camera IN (SELECT value FROM json_each({}))",
-                arg(Value::Text(json_list(
+                arg(Value::Text(super::json_list(
                     cams.iter().map(|c| serde_json::Value::from(c.as_str()))
                 )))
             ),
             Filter::InCollections(ids) => format!(
                 "a.collection_id IN (SELECT value FROM json_each({}))",
-                arg(Value::Text(json_list(
+                arg(Value::Text(super::json_list(
                     ids.iter().map(|c| serde_json::Value::from(c.0))
                 )))
             ),
             Filter::Keywords(ids) => format!(
                 "EXISTS (SELECT 1 FROM asset_keywords ak WHERE ak.asset_id = a.id
                    AND ak.keyword_id IN (SELECT value FROM json_each({})))",
-                arg(Value::Text(json_list(
+                arg(Value::Text(super::json_list(
                     ids.iter().map(|&k| serde_json::Value::from(k))
                 )))
             ),
@@ -232,10 +232,6 @@ fn narrow_index(conn: &Connection, filter: &[Filter]) -> rusqlite::Result<Option
 /// Text as one phrase of the trigram index.
 fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
-}
-
-fn json_list(values: impl Iterator<Item = serde_json::Value>) -> String {
-    serde_json::Value::Array(values.collect()).to_string()
 }
 
 /// Shorter searches than this are answered by a scan: the name index holds three-character

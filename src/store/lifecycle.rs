@@ -8,8 +8,7 @@ use rusqlite::{Connection, params};
 use serde_json::json;
 
 use super::{
-    AssetId, AssetState, BatchId, CollectionId, CollectionStatus, ROWS_PER_STATEMENT, Storage,
-    exec, json_rows,
+    AssetId, AssetState, BatchId, CollectionId, CollectionStatus, Storage, exec, set_wise,
 };
 
 /// What a record moved to the Trash carries: when, by whom, in which batch (one user
@@ -68,19 +67,17 @@ const BEGIN_TRASHING: &str = "UPDATE assets SET state = ?2, deleted_at = p.at, d
 /// statement. How many changed: fewer than given when some were not active (those are
 /// left as they were).
 pub fn begin_trashing(conn: &Connection, leaving: &[Leaving<'_>]) -> rusqlite::Result<usize> {
-    let mut changed = 0;
-    for chunk in leaving.chunks(ROWS_PER_STATEMENT) {
-        let rows = json_rows(chunk.iter().map(|l| {
-            let d = &l.deletion;
-            json!([l.id, d.at, d.by, d.batch, d.via, d.orig_location, l.missing])
-        }));
-        changed += exec(
+    let row = |l: &Leaving<'_>| {
+        let d = &l.deletion;
+        json!([l.id, d.at, d.by, d.batch, d.via, d.orig_location, l.missing])
+    };
+    set_wise(leaving, row, |rows| {
+        exec(
             conn,
             BEGIN_TRASHING,
             params![rows, AssetState::Trashing, AssetState::Active],
-        )?;
-    }
-    Ok(changed)
+        )
+    })
 }
 
 /// `trashing` assets → trashed (their files are in the Trash), many to a statement; how
@@ -96,15 +93,11 @@ fn set_states(
     from: AssetState,
     to: AssetState,
 ) -> rusqlite::Result<usize> {
-    let mut changed = 0;
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        changed += exec(
-            conn,
-            SET_STATES,
-            params![json_rows(chunk.iter().map(|id| json!(id))), from, to],
-        )?;
-    }
-    Ok(changed)
+    set_wise(
+        ids,
+        |id| json!(id),
+        |list| exec(conn, SET_STATES, params![list, from, to]),
+    )
 }
 
 const SET_STATES: &str = "UPDATE assets SET state = ?3
@@ -187,21 +180,22 @@ pub fn activate_asset(
 /// `restoring` assets among `ids` → active (their files all came back), many to a
 /// statement: no deletion facts, and their files lose their trash names. How many.
 pub fn finish_restoring_of(conn: &Connection, ids: &[AssetId]) -> rusqlite::Result<usize> {
-    let mut changed = 0;
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let list = json_rows(chunk.iter().map(|id| json!(id)));
-        exec(
-            conn,
-            CLEAR_TRASH_PLACES,
-            params![list, AssetState::Restoring],
-        )?;
-        changed += exec(
-            conn,
-            FINISH_RESTORING,
-            params![list, AssetState::Restoring, AssetState::Active],
-        )?;
-    }
-    Ok(changed)
+    set_wise(
+        ids,
+        |id| json!(id),
+        |list| {
+            exec(
+                conn,
+                CLEAR_TRASH_PLACES,
+                params![list, AssetState::Restoring],
+            )?;
+            exec(
+                conn,
+                FINISH_RESTORING,
+                params![list, AssetState::Restoring, AssetState::Active],
+            )
+        },
+    )
 }
 
 const CLEAR_TRASH_PLACES: &str = "UPDATE files SET trash_root_id = NULL, trash_name = NULL

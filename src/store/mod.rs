@@ -139,15 +139,29 @@ pub fn exec<P: rusqlite::Params>(
 
 /// How many records one set-wise statement changes at most (its rows travel as one JSON
 /// text, read by `json_each`).
-pub(crate) const ROWS_PER_STATEMENT: usize = 10_000;
+const ROWS_PER_STATEMENT: usize = 10_000;
 
-/// Rows as one JSON array, for a statement that changes many records at once: a statement
-/// per record costs a statement journal (every page it touches copied) and the start of
-/// each trigger, many times what the change itself costs. Such a statement names the
-/// record it changes by `rowid` and keeps other columns' indexes out of the plan
+/// Values as one JSON array, for a statement that reads them with `json_each`.
+pub(crate) fn json_list(values: impl Iterator<Item = serde_json::Value>) -> String {
+    serde_json::Value::Array(values.collect()).to_string()
+}
+
+/// Changes many records with one statement per [`ROWS_PER_STATEMENT`] of them: `run` gets
+/// each chunk's rows (`row` of each item) as one JSON list; the sum of what it returned. A
+/// statement per record costs a statement journal (every page it touches copied) and the
+/// start of each trigger, many times what the change itself costs. Such a statement names
+/// the record it changes by `rowid` and keeps other columns' indexes out of the plan
 /// (`+column`): the planner must look each row up, never scan the table for the list.
-pub(crate) fn json_rows(rows: impl Iterator<Item = serde_json::Value>) -> String {
-    serde_json::Value::Array(rows.collect()).to_string()
+pub(crate) fn set_wise<T>(
+    items: &[T],
+    row: impl Fn(&T) -> serde_json::Value,
+    mut run: impl FnMut(String) -> rusqlite::Result<usize>,
+) -> rusqlite::Result<usize> {
+    let mut changed = 0;
+    for chunk in items.chunks(ROWS_PER_STATEMENT) {
+        changed += run(json_list(chunk.iter().map(&row)))?;
+    }
+    Ok(changed)
 }
 
 /// Begins a write transaction that takes the write lock at once.
