@@ -2,10 +2,13 @@
 //! *missing*; one whose folder or drive cannot be reached is flagged *offline*. Neither flag
 //! ever trashes or purges anything: they only tell the user.
 
+use std::collections::HashMap;
 use std::fs;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::moves::Seen;
 use super::{AssetId, Library, Result, fsops};
 use crate::store;
 use crate::store::files::{self, CheckScope as Scope, CheckedFile};
@@ -74,7 +77,7 @@ impl Library {
         let Some(last) = last else {
             return Ok((FileCheck::default(), None));
         };
-        let check = self.look_at_files(Scope::Ids { after, last })?;
+        let check = self.look_at_files(Scope::Ids { after, last }, None)?;
         Ok((check, (count >= page).then_some(last)))
     }
 
@@ -90,11 +93,27 @@ impl Library {
     /// changed or replaced outside Shoebox (as [`Library::check_files`] does for all): the
     /// names of those that changed.
     pub fn take_new_versions(&mut self, assets: &[AssetId]) -> Result<Vec<String>> {
-        Ok(self.look_at_files(Scope::Only(assets))?.changed)
+        Ok(self.look_at_files(Scope::Only(assets), None)?.changed)
     }
 
-    /// The file check of the active assets in `scope`.
-    fn look_at_files(&mut self, scope: Scope<'_>) -> Result<FileCheck> {
+    /// [`Library::take_new_versions`], and what it saw of each file at its place (for a
+    /// move that follows, so it need not look again).
+    pub(crate) fn take_new_versions_seeing(
+        &mut self,
+        assets: &[AssetId],
+    ) -> Result<HashMap<PathBuf, Seen>> {
+        let mut seen = HashMap::new();
+        self.look_at_files(Scope::Only(assets), Some(&mut seen))?;
+        Ok(seen)
+    }
+
+    /// The file check of the active assets in `scope`; what it saw of each file goes into
+    /// `keep`, when given.
+    fn look_at_files(
+        &mut self,
+        scope: Scope<'_>,
+        mut keep: Option<&mut HashMap<PathBuf, Seen>>,
+    ) -> Result<FileCheck> {
         let whole = matches!(scope, Scope::Ids { .. });
         let rows = files::files_to_check(&self.conn, scope)?;
         let mut check = FileCheck::default();
@@ -114,6 +133,9 @@ impl Library {
                 continue;
             };
             let meta = fs::symlink_metadata(&path);
+            if let (Some(keep), Ok(m)) = (keep.as_deref_mut(), &meta) {
+                keep.insert(path.clone(), Seen::of(&path, m));
+            }
             if row.main {
                 check.checked += 1;
                 let now = presence_from(&path, &meta).flag();

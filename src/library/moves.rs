@@ -39,18 +39,51 @@ pub(crate) enum Found {
 /// Looks at `path` without following a link: is it the recorded file? Content is the
 /// identity (size, then hash); a matching device and inode spare reading the file.
 pub(crate) fn check_file(path: &Path, expect: &Expect) -> io::Result<Found> {
-    let meta = match fs::symlink_metadata(path) {
-        Ok(m) => m,
+    let seen = match fs::symlink_metadata(path) {
+        Ok(meta) => Seen::of(path, &meta),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Found::Gone),
         Err(e) => return Err(e),
     };
-    if !meta.file_type().is_file() {
+    check_seen(path, seen, expect)
+}
+
+/// What a look at a file (`lstat`, never following a link) saw of it: enough to judge it
+/// against its record without looking again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Seen {
+    pub is_file: bool,
+    pub len: u64,
+    pub dev: Option<i64>,
+    pub ino: Option<i64>,
+}
+
+impl Seen {
+    pub(crate) fn of(path: &Path, meta: &fs::Metadata) -> Seen {
+        let is_file = meta.file_type().is_file();
+        let (dev, ino) = if is_file {
+            fsops::identity(path, meta)
+        } else {
+            (None, None)
+        };
+        Seen {
+            is_file,
+            len: meta.len(),
+            dev,
+            ino,
+        }
+    }
+}
+
+/// [`check_file`] of what a look at `path` just saw (the file is read only when its
+/// device and inode do not match the record's hint).
+pub(crate) fn check_seen(path: &Path, seen: Seen, expect: &Expect) -> io::Result<Found> {
+    if !seen.is_file {
         return Ok(Found::NotAFile);
     }
-    if meta.len() != expect.size {
+    if seen.len != expect.size {
         return Ok(Found::Changed);
     }
-    let (dev, ino) = fsops::identity(path, &meta);
+    let Seen { dev, ino, .. } = seen;
     let hint_matches = expect.ino.is_some() && (expect.dev, expect.ino) == (dev, ino);
     if !hint_matches {
         let (_, hash) = fsops::hash_file(path)?;

@@ -34,12 +34,14 @@ struct Unit {
     assets: Vec<(AssetRow, Vec<PlannedFile>)>,
 }
 
-/// What one move to the Trash has found out so far: the trash area for each device, and
-/// the folders already checked for links.
+/// What one move to the Trash has found out so far: the trash area for each device, the
+/// folders already checked for links, and what the look for new versions just before saw
+/// of each file (so each is looked at once, not twice, before it moves).
 #[derive(Default)]
 struct TrashPlaces {
     by_device: HashMap<Option<i64>, (i64, PathBuf)>,
     checked_dirs: HashSet<PathBuf>,
+    seen: HashMap<PathBuf, moves::Seen>,
 }
 
 struct PlannedFile {
@@ -82,7 +84,7 @@ impl Library {
         // A file changed or replaced outside Shoebox since it was last looked at goes as
         // the version it is now (the item takes it first, as a file check would).
         let within = self.active_assets_within(&ordered)?;
-        self.take_new_versions(&within)?;
+        roots_by_dev.seen = self.take_new_versions_seeing(&within)?;
         // The selected assets' records, read together.
         let asset_ids: Vec<AssetId> = ordered.iter().filter_map(|id| id.asset()).collect();
         let mut loaded = self.load_assets(&asset_ids)?;
@@ -403,7 +405,11 @@ impl Library {
                 dev: f.dev,
                 ino: f.ino,
             };
-            let found = moves::check_file(&from, &expect).map_err(|e| {
+            let found = match roots.seen.remove(&from) {
+                Some(seen) => moves::check_seen(&from, seen, &expect),
+                None => moves::check_file(&from, &expect),
+            };
+            let found = found.map_err(|e| {
                 PlanError::Fail(Problem::Files(format!(
                     "could not read {}: {e}",
                     from.display()

@@ -25,22 +25,24 @@ pub struct InTrash {
     pub via: Option<CollectionId>,
 }
 
+/// The statement of [`trashed_with_content`] (see [`ACTIVE_DUPLICATE`]).
+pub(crate) const TRASHED_WITH_CONTENT: &str = "SELECT hash, id, name, via_id FROM assets
+    WHERE substr(hash, 1, 16) IN (SELECT substr(value, 1, 16) FROM json_each(?1))
+      AND hash IN (SELECT value FROM json_each(?1)) AND +state = ?2
+    ORDER BY id";
+
 /// The trashed assets whose content is one of `hashes`, oldest first.
 pub fn trashed_with_content(conn: &Connection, hashes: &[&str]) -> rusqlite::Result<Vec<InTrash>> {
-    conn.prepare_cached(
-        "SELECT hash, id, name, via_id FROM assets
-         WHERE hash IN (SELECT value FROM json_each(?1)) AND state = ?2
-         ORDER BY id",
-    )?
-    .query_map(params![json_list(hashes)?, AssetState::Trashed], |r| {
-        Ok(InTrash {
-            hash: r.get(0)?,
-            asset: r.get(1)?,
-            name: r.get(2)?,
-            via: r.get(3)?,
-        })
-    })?
-    .collect()
+    conn.prepare_cached(TRASHED_WITH_CONTENT)?
+        .query_map(params![json_list(hashes)?, AssetState::Trashed], |r| {
+            Ok(InTrash {
+                hash: r.get(0)?,
+                asset: r.get(1)?,
+                name: r.get(2)?,
+                via: r.get(3)?,
+            })
+        })?
+        .collect()
 }
 
 /// Of the stored `paths`, those a file of an asset outside the Trash has, with its asset (a
@@ -61,11 +63,15 @@ pub fn owners_of_paths(
 
 /// Whether an active asset has the content `hash` and the name whose key is `key`.
 pub fn active_duplicate(conn: &Connection, hash: &str, key: &str) -> rusqlite::Result<bool> {
-    conn.prepare_cached(
-        "SELECT 1 FROM assets WHERE hash = ?1 AND name_key = ?2 AND state = ?3 LIMIT 1",
-    )?
-    .exists(params![hash, key, AssetState::Active])
+    conn.prepare_cached(ACTIVE_DUPLICATE)?
+        .exists(params![hash, key, AssetState::Active])
 }
+
+/// The statement of [`active_duplicate`]: the index of contents holds each hash's first 16
+/// characters (see migration 20).
+pub(crate) const ACTIVE_DUPLICATE: &str = "SELECT 1 FROM assets
+    WHERE substr(hash, 1, 16) = substr(?1, 1, 16) AND hash = ?1 AND name_key = ?2 AND +state = ?3
+    LIMIT 1";
 
 /// The name keys taken in a collection (`None`: the top) by live assets and by those
 /// moving in or out of the Trash.

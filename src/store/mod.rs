@@ -312,12 +312,39 @@ mod tests {
         for i in 0..5 {
             importing::active_duplicate(&conn, &format!("h{i}"), "a.jpg").unwrap();
         }
-        let stmt = conn
-            .prepare_cached(
-                "SELECT 1 FROM assets WHERE hash = ?1 AND name_key = ?2 AND state = ?3 LIMIT 1",
-            )
-            .unwrap();
+        let stmt = conn.prepare_cached(importing::ACTIVE_DUPLICATE).unwrap();
         assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
+    }
+
+    /// Every lookup by content reads the index of contents (which holds a prefix of each
+    /// hash, migration 20): were the prefix said another way, SQLite would read every
+    /// asset of the library at each file imported.
+    #[test]
+    fn lookups_by_content_read_the_index_of_contents() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("library.db")).unwrap();
+        for sql in [
+            importing::ACTIVE_DUPLICATE,
+            importing::TRASHED_WITH_CONTENT,
+            purging::HASH_IN_USE,
+        ] {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let values = ["[]", "a", "active"];
+            let plan: Vec<String> = stmt
+                .query_map(
+                    rusqlite::params_from_iter(&values[..stmt.parameter_count()]),
+                    |r| r.get::<_, String>(3),
+                )
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let plan = plan.join("; ");
+            assert!(
+                plan.contains("SEARCH assets USING INDEX assets_hash"),
+                "{sql}: {plan}"
+            );
+            assert!(!plan.contains("SCAN assets"), "{sql}: {plan}");
+        }
     }
 
     /// A backup gives up between steps when asked to (the window wants the library), and

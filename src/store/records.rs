@@ -136,6 +136,12 @@ pub fn insert_assets_tx(
         ))?
         .execute(params_from_iter(values))?;
     }
+    // Their names, searchable: all in one statement (see migration 20). The ids are one run.
+    conn.prepare_cached(
+        "INSERT INTO assets_names(rowid, name_key)
+         SELECT id, name_key FROM assets WHERE id BETWEEN ?1 AND ?2",
+    )?
+    .execute([first, first + assets.len() as i64 - 1])?;
     let files: Vec<(AssetId, &NewFile<'_>)> = ids
         .iter()
         .zip(assets)

@@ -118,8 +118,26 @@ struct Run<'a> {
     readers: Vec<crate::thumbs::Describer>,
 }
 
-/// Files recorded per transaction (and, for copies, made durable per sync).
-const CHUNK: usize = 4096;
+/// Files recorded per transaction (and, for copies, made durable per sync), at most.
+pub(super) const CHUNK: usize = 4096;
+
+/// The first transaction's files: the chunks grow from this to [`CHUNK`], doubling, so the
+/// records of the first files are written while the next are read (a first chunk of
+/// [`CHUNK`] would be read whole before anything is recorded).
+const FIRST_CHUNK: usize = 256;
+
+/// The chunks of `len` groups, in order: [`FIRST_CHUNK`], twice that, … up to [`CHUNK`].
+fn growing_chunks(len: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut size) = (0, FIRST_CHUNK);
+    while start < len {
+        let end = (start + size).min(len);
+        out.push(start..end);
+        start = end;
+        size = (size * 2).min(CHUNK);
+    }
+    out
+}
 
 impl Library {
     /// Imports `paths` (files and folders, folders recursively).
@@ -273,7 +291,8 @@ impl Library {
         // being written here: reading is most of the work and needs no database.
         std::thread::scope(|scope| -> Result<()> {
             let mut reads = ReadAhead::start(scope, &groups, readers);
-            for chunk in groups.chunks(CHUNK) {
+            for range in growing_chunks(groups.len()) {
+                let chunk = &groups[range];
                 let mut ready = Vec::new();
                 let mut planned: HashSet<String> = HashSet::new();
                 let mut folders: HashMap<PathBuf, PathBuf> = HashMap::new();

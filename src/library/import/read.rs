@@ -96,7 +96,10 @@ impl<'env> ReadAhead<'env> {
             .iter_mut()
             .enumerate()
             .map(|(lane, reader)| {
-                let (tx, rx) = std::sync::mpsc::sync_channel(64);
+                // Deep enough for a reader to read the next chunk whole while the importer
+                // records this one (with a shallow queue the importer waited on each file
+                // of the next chunk, and the records and the reading took turns).
+                let (tx, rx) = std::sync::mpsc::sync_channel(super::CHUNK);
                 std::thread::Builder::new()
                     .name("shoebox-read".into())
                     .spawn_scoped(scope, move || {
