@@ -102,7 +102,7 @@ impl Library {
         &mut self,
         assets: &[AssetId],
     ) -> Result<HashMap<PathBuf, Seen>> {
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::with_capacity(assets.len());
         self.look_at_files(Scope::Only(assets), Some(&mut seen))?;
         Ok(seen)
     }

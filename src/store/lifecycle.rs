@@ -56,28 +56,53 @@ pub struct Leaving<'a> {
     pub missing: i64,
 }
 
-const BEGIN_TRASHING: &str = "UPDATE assets SET state = ?2, deleted_at = p.at, deleted_by = p.by,
-        batch_id = p.batch, via_id = p.via, orig_location = p.place, missing = p.missing
-    FROM (SELECT value ->> 0 AS id, value ->> 1 AS at, value ->> 2 AS by, value ->> 3 AS batch,
-                 value ->> 4 AS via, value ->> 5 AS place, value ->> 6 AS missing
-          FROM json_each(?1)) AS p
-    WHERE assets.id = p.id AND +assets.state = ?3";
+const BEGIN_TRASHING: &str = "UPDATE assets SET state = ?2, deleted_at = ?4, deleted_by = ?5,
+        batch_id = ?6, via_id = ?7, orig_location = ?8, missing = ?9
+    WHERE id IN (SELECT value FROM json_each(?1)) AND +state = ?3";
 
 /// Active assets → `trashing`, each with its deletion facts and presence, many to a
-/// statement. How many changed: fewer than given when some were not active (those are
-/// left as they were).
+/// statement: those with the same facts (one action's items from one place, as a rule
+/// all of them) together, named by a list of ids (a list of whole rows cost more to
+/// read than the change itself). How many changed: fewer than given when some were not
+/// active (those are left as they were).
 pub fn begin_trashing(conn: &Connection, leaving: &[Leaving<'_>]) -> rusqlite::Result<usize> {
-    let row = |l: &Leaving<'_>| {
+    type Facts<'a> = (i64, &'a str, BatchId, Option<CollectionId>, &'a str, i64);
+    let mut alike: Vec<(Facts<'_>, Vec<AssetId>)> = Vec::new();
+    let mut at: std::collections::HashMap<Facts<'_>, usize> = std::collections::HashMap::new();
+    for l in leaving {
         let d = &l.deletion;
-        json!([l.id, d.at, d.by, d.batch, d.via, d.orig_location, l.missing])
-    };
-    set_wise(leaving, row, |rows| {
-        exec(
-            conn,
-            BEGIN_TRASHING,
-            params![rows, AssetState::Trashing, AssetState::Active],
-        )
-    })
+        let facts = (d.at, d.by, d.batch, d.via, d.orig_location, l.missing);
+        let i = *at.entry(facts).or_insert_with(|| {
+            alike.push((facts, Vec::new()));
+            alike.len() - 1
+        });
+        alike[i].1.push(l.id);
+    }
+    let mut changed = 0;
+    for ((at, by, batch, via, place, missing), ids) in &alike {
+        changed += set_wise(
+            ids,
+            |id| json!(id),
+            |list| {
+                exec(
+                    conn,
+                    BEGIN_TRASHING,
+                    params![
+                        list,
+                        AssetState::Trashing,
+                        AssetState::Active,
+                        at,
+                        by,
+                        batch,
+                        via,
+                        place,
+                        missing
+                    ],
+                )
+            },
+        )?;
+    }
+    Ok(changed)
 }
 
 /// `trashing` assets → trashed (their files are in the Trash), many to a statement; how
@@ -429,7 +454,7 @@ mod tests {
             (super::super::files::PLACE_IN_TRASH, "files"),
         ] {
             let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-            let values = ["[]", "active", "trashed"];
+            let values = ["[]", "active", "trashed", "0", "u", "1", "", "", "0"];
             let plan: Vec<String> = stmt
                 .query_map(
                     rusqlite::params_from_iter(&values[..stmt.parameter_count()]),
