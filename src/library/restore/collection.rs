@@ -1,7 +1,7 @@
 //! Restoring a trashed collection with what went to the Trash with it, under its name or
 //! another, where it was or elsewhere.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use super::plan::restore_moves;
 use super::{RestoreOptions, activate_collection_tx, finish_restore_asset_tx};
@@ -55,12 +55,13 @@ impl Library {
             folder: opts.folder.clone(),
             ..Default::default()
         };
+        let mut folders = HashSet::new();
         for a in &members {
             let Some(asset) = self.load_asset(*a)? else {
                 continue;
             };
             let sources = self.restore_sources(&asset)?;
-            let plan = self.plan_restore_files(&asset, &asset.name, &member_opts)?;
+            let plan = self.plan_restore_files(&asset, &asset.name, &member_opts, &mut folders)?;
             for f in &asset.files {
                 let Some((_, to, stored)) = plan.iter().find(|(id, ..)| *id == f.id) else {
                     continue;

@@ -50,7 +50,8 @@ impl Library {
             }
         };
         let taken = std::mem::take(taken);
-        let checked = self.check_restore_names(&asset, parent, &name, opts, &taken);
+        let checked =
+            self.check_restore_names(&asset, parent, &name, opts, &taken, &mut ctx.folders);
         // The names go back to the shared set, with this one taken when it is planned.
         let slot = ctx.taken.entry(parent).or_default();
         *slot = taken;
@@ -75,6 +76,7 @@ impl Library {
         name: &str,
         opts: &RestoreOptions,
         taken: &HashSet<String>,
+        folders: &mut HashSet<PathBuf>,
     ) -> Result<Vec<(i64, PathBuf, String)>> {
         let id = ItemId::Asset(asset.id);
         if taken.contains(&name_key(name)) {
@@ -86,7 +88,7 @@ impl Library {
                 suggestion,
             });
         }
-        let files = self.plan_restore_files(asset, name, opts)?;
+        let files = self.plan_restore_files(asset, name, opts, folders)?;
         if let Some(conflict) = files.iter().find(|(_, to, _)| fsops::exists_nofollow(to)) {
             let suggestion = self.free_restore_name(asset, name, taken)?;
             return Err(LibraryError::NameConflict {
@@ -193,12 +195,15 @@ impl Library {
         Ok(fsops::numbered_name(name, 10_000))
     }
 
-    /// (file id, destination, stored path) for each file of a trashed asset.
+    /// (file id, destination, stored path) for each file of a trashed asset. A folder in
+    /// `folders` was found there, with no link on its way, by this restore already; one
+    /// found so now is added.
     pub(super) fn plan_restore_files(
         &self,
         asset: &AssetRow,
         name: &str,
         opts: &RestoreOptions,
+        folders: &mut HashSet<PathBuf>,
     ) -> Result<Vec<(i64, PathBuf, String)>> {
         let id = ItemId::Asset(asset.id);
         let mut out = Vec::new();
@@ -242,6 +247,7 @@ impl Library {
                     })?;
                     orig_dir
                 }
+                None if folders.contains(&orig_dir) => orig_dir,
                 None => {
                     if !orig_dir.is_dir() {
                         return Err(LibraryError::LostLocation {
@@ -256,8 +262,11 @@ impl Library {
                     orig_dir
                 }
             };
-            fsops::check_no_symlinks(&dir)
-                .map_err(|e| LibraryError::io("refusing the folder", &dir, e))?;
+            if !folders.contains(&dir) {
+                fsops::check_no_symlinks(&dir)
+                    .map_err(|e| LibraryError::io("refusing the folder", &dir, e))?;
+                folders.insert(dir.clone());
+            }
             let fname = home
                 .file_name()
                 .map(|x| x.to_string_lossy().into_owned())
@@ -293,13 +302,15 @@ pub(super) struct RestorePlan {
 }
 
 /// What the items of one restore share: names taken per collection (including those
-/// this restore gives back) and the trash areas already checked.
+/// this restore gives back), the trash areas already checked, and the folders found to be
+/// there with no link on their way.
 #[derive(Default)]
 pub(super) struct RestoreCtx {
     /// The records of the assets being restored, read together.
     pub(super) assets: Option<HashMap<AssetId, AssetRow>>,
     pub(super) taken: HashMap<Option<CollectionId>, HashSet<String>>,
     pub(super) areas: HashMap<i64, std::result::Result<PathBuf, AreaProblem>>,
+    pub(super) folders: HashSet<PathBuf>,
 }
 
 /// The moves that bring an asset's files back: from where [`Library::restore_sources`]
