@@ -118,8 +118,10 @@ struct Run<'a> {
     readers: Vec<crate::thumbs::Describer>,
 }
 
-/// Files recorded per transaction (and, for copies, made durable per sync), at most.
-pub(super) const CHUNK: usize = 4096;
+/// Files recorded per transaction (and, for copies, made durable per sync), at most: each
+/// transaction costs a flush of the database and, as a rule, a checkpoint (100,000 files
+/// imported in place took 2.0 s in chunks of 4,096, 1.75 s in chunks of 16,384).
+pub(super) const CHUNK: usize = 16384;
 
 /// The first transaction's files: the chunks grow from this to [`CHUNK`], doubling, so the
 /// records of the first files are written while the next are read (a first chunk of
