@@ -89,6 +89,12 @@ mod scale {
                 .expect("file row");
             }
         }
+        // Their names, searchable, as an import writes them (see migration 20).
+        tx.execute(
+            "INSERT INTO assets_names(rowid, name_key) SELECT id, name_key FROM assets",
+            [],
+        )
+        .expect("names");
         tx.commit().expect("commit");
         std::fs::write(dir.join("ready"), b"").expect("mark");
         println!(

@@ -43,7 +43,9 @@ pub(super) fn plan_dir(path: &Path, name: String, report: &mut ImportReport) -> 
         }
     };
     let mut entries: Vec<_> = entries.filter_map(std::result::Result::ok).collect();
-    entries.sort_by_key(std::fs::DirEntry::file_name);
+    // Each name read once (a key taken at each comparison copied every name some 17 times
+    // for a folder of 100,000 files).
+    entries.sort_by_cached_key(std::fs::DirEntry::file_name);
     for entry in entries {
         let p = entry.path();
         if entry.file_name().to_string_lossy().starts_with('.') {
