@@ -95,6 +95,14 @@ mod scale {
             [],
         )
         .expect("names");
+        // The ids handed out, as an import records them: a later import into this
+        // library takes the next ones.
+        tx.execute_batch(
+            "UPDATE id_high_water SET last = (SELECT max(id) FROM assets) WHERE tbl = 'assets';
+             UPDATE id_high_water SET last = (SELECT max(id) FROM collections)
+                 WHERE tbl = 'collections';",
+        )
+        .expect("ids");
         tx.commit().expect("commit");
         std::fs::write(dir.join("ready"), b"").expect("mark");
         println!(

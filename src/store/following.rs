@@ -6,7 +6,9 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, Transaction, params};
 
-use super::{AssetId, AssetState, CollectionId, CollectionStatus, PRESENT, Storage, exec};
+use super::{
+    AssetId, AssetState, CollectionId, CollectionStatus, PRESENT, Storage, exec, paths_below,
+};
 
 /// Follows `path` (resolved): what appears in it joins `collection`.
 pub fn follow(conn: &Connection, path: &str, collection: CollectionId) -> rusqlite::Result<()> {
@@ -28,6 +30,11 @@ pub fn followed_folders(conn: &Connection) -> rusqlite::Result<Vec<(String, Coll
     .collect()
 }
 
+/// The statement of [`in_place_paths_under`].
+pub(crate) const IN_PLACE_PATHS_UNDER: &str = "SELECT f.path FROM files f
+    JOIN assets a ON a.id = f.asset_id
+    WHERE f.path >= ?1 AND f.path < ?2 AND +a.storage = ?3";
+
 /// The stored paths of files kept in place at or below `folder` (its path as stored, and
 /// the separator): read through the path index, so the cost is that of the folder, not of
 /// the library.
@@ -36,19 +43,12 @@ pub fn in_place_paths_under(
     folder: &str,
     sep: char,
 ) -> rusqlite::Result<HashSet<String>> {
-    let from = format!("{folder}{sep}");
-    // Every path starting with `from` sorts before `folder` followed by the character after
-    // the separator.
-    let Some(next) = char::from_u32(sep as u32 + 1) else {
+    let Some((from, to)) = paths_below(folder, sep) else {
         return Ok(HashSet::new());
     };
-    let to = format!("{folder}{next}");
-    conn.prepare_cached(
-        "SELECT f.path FROM files f JOIN assets a ON a.id = f.asset_id
-         WHERE f.path >= ?1 AND f.path < ?2 AND a.storage = ?3",
-    )?
-    .query_map(params![from, to, Storage::InPlace], |r| r.get(0))?
-    .collect()
+    conn.prepare_cached(IN_PLACE_PATHS_UNDER)?
+        .query_map(params![from, to, Storage::InPlace], |r| r.get(0))?
+        .collect()
 }
 
 /// The main file of an active item kept in place and flagged missing or offline.

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{AssetId, AssetState, CollectionId, CollectionStatus, Storage, exec};
+use super::{AssetId, AssetState, CollectionId, CollectionStatus, Storage, exec, paths_below};
 
 /// A list of texts as one JSON array, bound where a statement reads `json_each(?)`: one
 /// statement for a whole chunk, whatever its size.
@@ -73,48 +73,56 @@ pub(crate) const ACTIVE_DUPLICATE: &str = "SELECT 1 FROM assets
     WHERE substr(hash, 1, 16) = substr(?1, 1, 16) AND hash = ?1 AND name_key = ?2 AND +state = ?3
     LIMIT 1";
 
+/// The statement of [`asset_keys`]: the names the index of live names holds for one
+/// collection (the index is what keeps them unique; its condition is written as the index
+/// says it, so the planner reads it alone, not every live asset of the library).
+pub(crate) const ASSET_KEYS: &str = "SELECT name_key FROM assets INDEXED BY assets_live_name
+    WHERE ifnull(collection_id, 0) = ifnull(?1, 0)
+      AND state <> 'trashed' AND state <> 'purging'";
+
 /// The name keys taken in a collection (`None`: the top) by live assets and by those
 /// moving in or out of the Trash.
 pub fn asset_keys(
     conn: &Connection,
     collection: Option<CollectionId>,
 ) -> rusqlite::Result<HashSet<String>> {
-    conn.prepare_cached(
-        "SELECT name_key FROM assets WHERE ifnull(collection_id, 0) = ifnull(?1, 0)
-         AND state IN (?2, ?3, ?4)",
-    )?
-    .query_map(
-        params![
-            collection,
-            AssetState::Active,
-            AssetState::Trashing,
-            AssetState::Restoring
-        ],
-        |r| r.get(0),
-    )?
-    .collect()
+    conn.prepare_cached(ASSET_KEYS)?
+        .query_map(params![collection], |r| r.get(0))?
+        .collect()
 }
 
-/// The collection of an active asset kept in place whose main file sits directly in the
-/// folder whose paths start with `prefix` (ending with the separator `sep`), if any.
+/// The statement of [`collection_of_folder`]: it reads the files below the folder through
+/// the path index (the state and storage are not looked up in an index: `+`), so its cost
+/// is that of the folder, not of the library, at each folder an import comes to.
+pub(crate) const COLLECTION_OF_FOLDER: &str = "SELECT a.collection_id FROM files f
+    JOIN assets a ON a.id = f.asset_id
+    WHERE f.path >= ?1 AND f.path < ?2 AND instr(substr(f.path, length(?1) + 1), ?3) = 0
+      AND f.role = 'main' AND +a.state = ?4 AND +a.storage = ?5
+      AND a.collection_id IS NOT NULL
+    LIMIT 1";
+
+/// The collection of an active asset kept in place whose main file sits directly in
+/// `folder` (its path as stored, and the separator `sep`), if any.
 pub fn collection_of_folder(
     conn: &Connection,
-    prefix: &str,
-    sep: &str,
+    folder: &str,
+    sep: char,
 ) -> rusqlite::Result<Option<CollectionId>> {
-    conn.prepare_cached(
-        "SELECT a.collection_id FROM files f JOIN assets a ON a.id = f.asset_id
-         WHERE a.state = ?3 AND a.storage = ?4 AND f.role = 'main'
-           AND a.collection_id IS NOT NULL
-           AND substr(f.path, 1, length(?1)) = ?1
-           AND instr(substr(f.path, length(?1) + 1), ?2) = 0
-         LIMIT 1",
-    )?
-    .query_row(
-        params![prefix, sep, AssetState::Active, Storage::InPlace],
-        |r| r.get(0),
-    )
-    .optional()
+    let Some((from, to)) = paths_below(folder, sep) else {
+        return Ok(None);
+    };
+    conn.prepare_cached(COLLECTION_OF_FOLDER)?
+        .query_row(
+            params![
+                from,
+                to,
+                sep.to_string(),
+                AssetState::Active,
+                Storage::InPlace
+            ],
+            |r| r.get(0),
+        )
+        .optional()
 }
 
 /// The active collection under `parent` (`None`: the top) whose name's key is `key`.

@@ -453,17 +453,8 @@ mod tests {
             (FINISH_RESTORING, "assets"),
             (super::super::files::PLACE_IN_TRASH, "files"),
         ] {
-            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
             let values = ["[]", "active", "trashed", "0", "u", "1", "", "", "0"];
-            let plan: Vec<String> = stmt
-                .query_map(
-                    rusqlite::params_from_iter(&values[..stmt.parameter_count()]),
-                    |r| r.get::<_, String>(3),
-                )
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
-            let plan = plan.join("; ");
+            let plan = crate::store::tests::query_plan(&conn, sql, &values);
             assert!(
                 plan.contains(&format!(
                     "SEARCH {table} USING INTEGER PRIMARY KEY (rowid=?)"

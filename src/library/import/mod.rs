@@ -239,15 +239,14 @@ impl Library {
         let Ok(resolved) = crate::platform::resolve(folder) else {
             return Ok(None);
         };
-        let Some(prefix) = resolved
-            .join("x")
-            .to_str()
-            .map(|p| p[..p.len() - 1].to_string())
-        else {
+        let Some(folder) = resolved.to_str() else {
             return Ok(None);
         };
-        let sep = std::path::MAIN_SEPARATOR.to_string();
-        Ok(importing::collection_of_folder(&self.conn, &prefix, &sep)?)
+        Ok(importing::collection_of_folder(
+            &self.conn,
+            folder,
+            std::path::MAIN_SEPARATOR,
+        )?)
     }
 
     /// Finds the active collection `name` under `parent`, or makes it.
