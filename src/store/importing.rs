@@ -25,16 +25,18 @@ pub struct InTrash {
     pub via: Option<CollectionId>,
 }
 
-/// The statement of [`trashed_with_content`] (see [`ACTIVE_DUPLICATE`]).
-pub(crate) const TRASHED_WITH_CONTENT: &str = "SELECT hash, id, name, via_id FROM assets
+/// The statement of [`trashed_with_content`]: it reads the index of contents in the Trash
+/// (migration 21; its condition is written as the index says it).
+pub(crate) const TRASHED_WITH_CONTENT: &str = "SELECT hash, id, name, via_id
+    FROM assets INDEXED BY assets_trashed_hash
     WHERE substr(hash, 1, 16) IN (SELECT substr(value, 1, 16) FROM json_each(?1))
-      AND hash IN (SELECT value FROM json_each(?1)) AND +state = ?2
+      AND state = 'trashed' AND hash IN (SELECT value FROM json_each(?1))
     ORDER BY id";
 
 /// The trashed assets whose content is one of `hashes`, oldest first.
 pub fn trashed_with_content(conn: &Connection, hashes: &[&str]) -> rusqlite::Result<Vec<InTrash>> {
     conn.prepare_cached(TRASHED_WITH_CONTENT)?
-        .query_map(params![json_list(hashes)?, AssetState::Trashed], |r| {
+        .query_map(params![json_list(hashes)?], |r| {
             Ok(InTrash {
                 hash: r.get(0)?,
                 asset: r.get(1)?,
@@ -64,13 +66,14 @@ pub fn owners_of_paths(
 /// Whether an active asset has the content `hash` and the name whose key is `key`.
 pub fn active_duplicate(conn: &Connection, hash: &str, key: &str) -> rusqlite::Result<bool> {
     conn.prepare_cached(ACTIVE_DUPLICATE)?
-        .exists(params![hash, key, AssetState::Active])
+        .exists(params![hash, key])
 }
 
-/// The statement of [`active_duplicate`]: the index of contents holds each hash's first 16
-/// characters (see migration 20).
-pub(crate) const ACTIVE_DUPLICATE: &str = "SELECT 1 FROM assets
-    WHERE substr(hash, 1, 16) = substr(?1, 1, 16) AND hash = ?1 AND name_key = ?2 AND +state = ?3
+/// The statement of [`active_duplicate`]: it reads the active assets of that name (as many
+/// as the collections holding the name, at most), not those of that content (a library
+/// may hold any number of identical files: empty ones, the same sidecar under many names).
+pub(crate) const ACTIVE_DUPLICATE: &str = "SELECT 1 FROM assets INDEXED BY assets_by_name
+    WHERE name_key = ?2 AND state = 'active' AND hash = ?1
     LIMIT 1";
 
 /// The statement of [`asset_keys`]: the names the index of live names holds for one

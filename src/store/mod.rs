@@ -314,36 +314,48 @@ pub(crate) mod tests {
 
     use super::*;
 
-    /// A statement binding a state (`state = ?3`, where partial indexes name `state`) is
+    /// A statement binding a state (`+a.state = ?4`, where partial indexes name `state`) is
     /// prepared once and run many times: the planner does not look at bound values.
     #[test]
     fn a_statement_binding_a_state_is_not_prepared_again_at_each_run() {
         let dir = tempfile::tempdir().unwrap();
         let conn = open(&dir.path().join("library.db")).unwrap();
         for i in 0..5 {
-            importing::active_duplicate(&conn, &format!("h{i}"), "a.jpg").unwrap();
+            importing::collection_of_folder(&conn, &format!("/photos/{i}"), '/').unwrap();
         }
-        let stmt = conn.prepare_cached(importing::ACTIVE_DUPLICATE).unwrap();
+        let stmt = conn
+            .prepare_cached(importing::COLLECTION_OF_FOLDER)
+            .unwrap();
         assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
     }
 
-    /// Every lookup by content reads the index of contents (which holds a prefix of each
-    /// hash, migration 20): were the prefix said another way, SQLite would read every
-    /// asset of the library at each file imported.
+    /// Every lookup by content reads an index that holds only what it looks for: the index
+    /// of contents (a prefix of each hash, migration 20) for any asset, that of contents in
+    /// the Trash (migration 21) for a Trash entry, the active assets by name for one with
+    /// the same name and content. Were the prefix said another way, SQLite would read every
+    /// asset of the library at each file imported; were the trashed and active looked for
+    /// among all those of the same content, every asset with that content (a library of a
+    /// thousand empty files).
     #[test]
     fn lookups_by_content_read_the_index_of_contents() {
         let dir = tempfile::tempdir().unwrap();
         let conn = open(&dir.path().join("library.db")).unwrap();
-        for sql in [
-            importing::ACTIVE_DUPLICATE,
-            importing::TRASHED_WITH_CONTENT,
-            purging::HASH_IN_USE,
+        for (sql, search) in [
+            (
+                importing::ACTIVE_DUPLICATE,
+                "SEARCH assets USING INDEX assets_by_name (name_key=?)",
+            ),
+            (
+                importing::TRASHED_WITH_CONTENT,
+                "SEARCH assets USING INDEX assets_trashed_hash (<expr>=?)",
+            ),
+            (
+                purging::HASH_IN_USE,
+                "SEARCH assets USING INDEX assets_hash (<expr>=?)",
+            ),
         ] {
-            let plan = query_plan(&conn, sql, &["[]", "a", "active"]);
-            assert!(
-                plan.contains("SEARCH assets USING INDEX assets_hash"),
-                "{sql}: {plan}"
-            );
+            let plan = query_plan(&conn, sql, &["[]", "a"]);
+            assert!(plan.contains(search), "{sql}: {plan}");
             assert!(!plan.contains("SCAN assets"), "{sql}: {plan}");
         }
     }
