@@ -90,9 +90,18 @@ pub struct ImportReport {
     pub stopped: bool,
 }
 
-/// A group read and ready to record: its name, kind, what it says, its files, and what its
-/// XMP sidecar says.
-type Ready = (String, Kind, probe::Meta, Vec<Prepared>, Option<XmpFacts>);
+/// A group read and ready to record.
+struct Ready {
+    name: String,
+    kind: Kind,
+    /// What the file says of itself.
+    meta: probe::Meta,
+    files: Vec<Prepared>,
+    /// What its XMP sidecar says.
+    xmp: Option<XmpFacts>,
+    /// The collection it goes to (`None`: the top).
+    collection: Option<CollectionId>,
+}
 
 /// A file read and ready to record.
 struct Prepared {
@@ -116,6 +125,15 @@ struct Run<'a> {
     progress: &'a mut dyn FnMut(ImportProgress),
     /// One per reading thread, kept for the whole import (each may hold a helper process).
     readers: Vec<crate::thumbs::Describer>,
+}
+
+/// A folder of an import, with its collection (`created`: made by this import) and the
+/// index of its files among the import's parts.
+struct Folder {
+    path: PathBuf,
+    id: CollectionId,
+    created: bool,
+    part: usize,
 }
 
 /// Files recorded per transaction (and, for copies, made durable per sync), at most: each
@@ -186,27 +204,50 @@ impl Library {
                 .map(|_| crate::thumbs::Describer::new(self.readers.clone()))
                 .collect(),
         };
-        self.import_group(loose, opts.into, &mut run)?;
-        for dir in dirs {
-            self.import_dir(dir, opts.into, &mut run)?;
-        }
+        // Each folder's collection first (one transaction for them all), then every file
+        // in one stream of chunks whatever folder it is in (a transaction per folder would
+        // rewrite the same pages of the indexes once per folder), then what becomes of
+        // each folder.
+        let mut parts = vec![(opts.into, loose)];
+        let mut folders = Vec::new();
+        self.in_one_transaction(|lib| {
+            for dir in dirs {
+                lib.place_folder(dir, opts.into, opts.in_place, &mut parts, &mut folders)?;
+            }
+            Ok(())
+        })?;
+        let reached = self.import_parts(parts, &mut run)?;
+        self.in_one_transaction(|lib| lib.settle_folders(folders, reached, &mut run))?;
         Ok(report)
     }
 
-    fn import_dir(
+    /// Runs `f` in one write transaction (the statements it runs on the connection join it),
+    /// committed if `f` succeeds, rolled back if not.
+    fn in_one_transaction(&mut self, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(()) => Ok(self.conn.execute_batch("COMMIT")?),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Finds or makes the collection of `dir` and of each folder below it: their files go
+    /// to `parts` (folder before sub-folders), the folders to `folders` (sub-folders before
+    /// their folder).
+    fn place_folder(
         &mut self,
         dir: DirPlan,
         parent: Option<CollectionId>,
-        run: &mut Run<'_>,
+        in_place: bool,
+        parts: &mut Vec<(Option<CollectionId>, Vec<PathBuf>)>,
+        folders: &mut Vec<Folder>,
     ) -> Result<()> {
-        let opts = run.opts;
-        if opts.stop_asked() {
-            run.report.stopped = true;
-            return Ok(());
-        }
         // A folder imported in place before keeps its collection, wherever that is now
         // (`Clients/Acme` imported again alone adds to `Clients/Acme`, no second `Acme`).
-        let home = if opts.in_place {
+        let home = if in_place {
             self.collection_of_folder(&dir.path)?
         } else {
             None
@@ -215,20 +256,46 @@ impl Library {
             Some(c) => (c, false),
             None => self.ensure_collection(parent, &dir.name)?,
         };
-        self.import_group(dir.files, Some(id), run)?;
+        let part = parts.len();
+        parts.push((Some(id), dir.files));
         for sub in dir.subdirs {
-            self.import_dir(sub, Some(id), run)?;
+            self.place_folder(sub, Some(id), in_place, parts, folders)?;
         }
-        // A collection made for a folder that brought nothing new is not left behind empty.
-        if created && importing::forget_empty_collection(&self.conn, id)? {
-            return Ok(());
-        }
-        if created {
-            run.report.collections_created.push(ItemId::Collection(id));
-        }
-        if opts.in_place {
-            // Followed from now on: what appears in it joins this collection.
-            self.follow_folder(&dir.path, id)?;
+        folders.push(Folder {
+            path: dir.path,
+            id,
+            created,
+            part,
+        });
+        Ok(())
+    }
+
+    /// What becomes of each folder once its files are recorded: a collection made for one
+    /// that brought nothing new is not left behind empty; one imported in place is
+    /// followed. A folder an import stopped before (its part at or after `reached`) is
+    /// not followed.
+    fn settle_folders(
+        &mut self,
+        folders: Vec<Folder>,
+        reached: usize,
+        run: &mut Run<'_>,
+    ) -> Result<()> {
+        for folder in folders {
+            if folder.created && importing::forget_empty_collection(&self.conn, folder.id)? {
+                continue;
+            }
+            if folder.part >= reached {
+                continue;
+            }
+            if folder.created {
+                run.report
+                    .collections_created
+                    .push(ItemId::Collection(folder.id));
+            }
+            if run.opts.in_place {
+                // Followed from now on: what appears in it joins this collection.
+                self.follow_folder(&folder.path, folder.id)?;
+            }
         }
         Ok(())
     }
@@ -264,18 +331,18 @@ impl Library {
         Ok((id, true))
     }
 
-    fn import_group(
+    /// Reads and records the files of `parts` (each with the collection it goes to), in
+    /// chunks that run on from one part to the next; how many parts were reached (all, or
+    /// those before the one a stop came in).
+    fn import_parts(
         &mut self,
-        files: Vec<PathBuf>,
-        collection: Option<CollectionId>,
+        parts: Vec<(Option<CollectionId>, Vec<PathBuf>)>,
         run: &mut Run<'_>,
-    ) -> Result<()> {
-        if files.is_empty() {
-            return Ok(());
-        }
+    ) -> Result<usize> {
+        let count = parts.len();
         if run.opts.stop_asked() {
             run.report.stopped = true;
-            return Ok(());
+            return Ok(0);
         }
         let Run {
             opts,
@@ -286,13 +353,25 @@ impl Library {
             readers,
         } = run;
         let (opts, total) = (*opts, *total);
-        let mut taken = self.active_names(collection)?;
-        let groups = group_companions(files, report);
+        // Each group with its collection; where each part's groups start.
+        let mut groups = Vec::new();
+        let mut homes = Vec::new();
+        let mut starts = Vec::with_capacity(count);
+        for (collection, files) in parts {
+            starts.push(groups.len());
+            let part = group_companions(files, report);
+            homes.extend(std::iter::repeat_n(collection, part.len()));
+            groups.extend(part);
+        }
+        // The names taken in each collection, read when a file first goes there.
+        let mut taken: HashMap<Option<CollectionId>, HashSet<String>> = HashMap::new();
+        let mut reached_groups = 0;
         // The files are read (hashed, probed) on other threads, ahead of the records
         // being written here: reading is most of the work and needs no database.
         std::thread::scope(|scope| -> Result<()> {
             let mut reads = ReadAhead::start(scope, &groups, readers);
             for range in growing_chunks(groups.len()) {
+                let chunk_homes = &homes[range.clone()];
                 let chunk = &groups[range];
                 let mut ready = Vec::new();
                 let mut planned: HashSet<String> = HashSet::new();
@@ -313,11 +392,13 @@ impl Library {
                 }
                 // Stopped: what was read is recorded whole, the rest left alone.
                 let chunk = &chunk[..chunk_reads.len()];
+                reached_groups += chunk.len();
                 let known = self.lookups(chunk, &chunk_reads, opts, &mut folders)?;
-                for (group, read) in chunk.iter().zip(chunk_reads) {
+                for ((group, read), home) in chunk.iter().zip(chunk_reads).zip(chunk_homes) {
                     match self.prepare(
                         group,
                         read,
+                        *home,
                         &known,
                         opts,
                         report,
@@ -332,19 +413,24 @@ impl Library {
                 let ready = self.copy_chunk(ready, report)?;
                 let now = self.clock.now();
                 let tx = store::write_tx(&mut self.conn)?;
-                let named: Vec<(String, String)> = ready
-                    .iter()
-                    .map(|(name, ..)| {
-                        let name = free_name(name, &taken);
-                        let key = name_key(&name);
-                        taken.insert(key.clone());
-                        (name, key)
-                    })
-                    .collect();
+                let mut named: Vec<(String, String)> = Vec::with_capacity(ready.len());
+                for r in &ready {
+                    let taken = match taken.entry(r.collection) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(importing::asset_keys(&tx, r.collection)?)
+                        }
+                    };
+                    let name = free_name(&r.name, taken);
+                    let key = name_key(&name);
+                    taken.insert(key.clone());
+                    named.push((name, key));
+                }
                 let rows: Vec<(store::NewAsset<'_>, Vec<store::NewFile<'_>>)> = ready
                     .iter()
                     .zip(&named)
-                    .map(|((_, kind, meta, files, _), (name, key))| {
+                    .map(|(r, (name, key))| {
+                        let (kind, meta, files) = (&r.kind, &r.meta, &r.files);
                         let new_files = files
                             .iter()
                             .map(|f| store::NewFile {
@@ -359,7 +445,7 @@ impl Library {
                             })
                             .collect();
                         let asset = store::NewAsset {
-                            collection_id: collection,
+                            collection_id: r.collection,
                             name,
                             name_key: key,
                             kind: kind.as_str(),
@@ -382,22 +468,22 @@ impl Library {
                 // The copies are recorded: no longer pending.
                 let copied: Vec<&str> = ready
                     .iter()
-                    .flat_map(|(_, _, _, files, _)| files.iter())
+                    .flat_map(|r| r.files.iter())
                     .filter(|f| f.copy_from.is_some())
                     .map(|f| f.path.as_str())
                     .collect();
                 importing::copies_settled(&tx, &copied)?;
                 // What other tools gave each (from its XMP sidecar).
-                for (id, (.., xmp)) in ids.iter().zip(&ready) {
-                    if let Some(facts) = xmp.as_ref().filter(|f| !f.is_empty()) {
+                for (id, r) in ids.iter().zip(&ready) {
+                    if let Some(facts) = r.xmp.as_ref().filter(|f| !f.is_empty()) {
                         store::culling::give(&tx, *id, facts)?;
                     }
                 }
-                for ((id, (name, _)), (_, _, _, files, _)) in ids.iter().zip(named).zip(&ready) {
+                for ((id, (name, _)), r) in ids.iter().zip(named).zip(&ready) {
                     report.imported.push(Imported {
                         id: ItemId::Asset(*id),
                         name,
-                        path: files[0].path.clone(),
+                        path: r.files[0].path.clone(),
                     });
                 }
                 tx.commit()?;
@@ -406,7 +492,11 @@ impl Library {
                 }
             }
             Ok(())
-        })
+        })?;
+        if !report.stopped {
+            return Ok(count);
+        }
+        Ok(starts.iter().take_while(|&&s| s < reached_groups).count())
     }
 
     /// Reads a group's files, places copies in `media/`, and says what to record.
@@ -415,6 +505,7 @@ impl Library {
         &mut self,
         group: &Group,
         read: GroupRead,
+        collection: Option<CollectionId>,
         known: &Known,
         opts: &ImportOptions,
         report: &mut ImportReport,
@@ -526,7 +617,14 @@ impl Library {
             }
             None => None,
         };
-        Ok(Some((name, kind, meta, files, xmp)))
+        Ok(Some(Ready {
+            name,
+            kind,
+            meta,
+            files,
+            xmp,
+            collection,
+        }))
     }
 
     /// A free name for a copy in `dir` (relative to the library): not on disk and not
@@ -557,7 +655,7 @@ impl Library {
     fn copy_chunk(&mut self, ready: Vec<Ready>, report: &mut ImportReport) -> Result<Vec<Ready>> {
         let intents: Vec<String> = ready
             .iter()
-            .flat_map(|(_, _, _, files, _)| files.iter())
+            .flat_map(|r| r.files.iter())
             .filter(|f| f.copy_from.is_some())
             .map(|f| f.path.clone())
             .collect();
@@ -572,9 +670,9 @@ impl Library {
         crate::failpoint::hit("import.after_intent");
         let mut copied = Vec::new();
         let mut made = Vec::new();
-        for (name, kind, meta, mut files, xmp) in ready {
+        for mut r in ready {
             let mut result = Ok(());
-            for f in &mut files {
+            for f in &mut r.files {
                 let Some(src) = f.copy_from.as_ref() else {
                     continue;
                 };
@@ -597,17 +695,18 @@ impl Library {
                 }
             }
             match result {
-                Ok(()) => copied.push((name, kind, meta, files, xmp)),
+                Ok(()) => copied.push(r),
                 Err(m) => {
                     // This asset's copies so far are ours and unrecorded: remove them.
-                    for f in files.iter().filter(|f| f.copy_from.is_some()) {
+                    for f in r.files.iter().filter(|f| f.copy_from.is_some()) {
                         let _ = fs::remove_file(self.root.join(&f.path));
                     }
-                    let path = files
+                    let path = r
+                        .files
                         .first()
                         .and_then(|f| f.copy_from.as_ref())
                         .map(|p| p.display().to_string())
-                        .unwrap_or(name);
+                        .unwrap_or(r.name);
                     report.failed.push(FileMessage { path, message: m });
                 }
             }
@@ -615,12 +714,12 @@ impl Library {
         crate::failpoint::hit("import.after_copy");
         // The copies must be on disk before their records say they exist.
         if let Err(e) = self.flush_copies(&made) {
-            for (name, _, _, files, _) in &copied {
-                for f in files.iter().filter(|f| f.copy_from.is_some()) {
+            for r in &copied {
+                for f in r.files.iter().filter(|f| f.copy_from.is_some()) {
                     let _ = fs::remove_file(self.root.join(&f.path));
                 }
                 report.failed.push(FileMessage {
-                    path: name.clone(),
+                    path: r.name.clone(),
                     message: format!("could not save the copy to disk: {e}"),
                 });
             }
