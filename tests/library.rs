@@ -1351,6 +1351,96 @@ fn newuser20_a_stopped_import_keeps_what_it_imported_whole_and_adds_the_rest_lat
     f.assert_integrity();
 }
 
+/// An import runs on from one folder's files to the next's in the same chunks. Stopped
+/// partway, each folder it came to keeps its files in its own collection (a name in one
+/// does not take it in another) and is followed; a folder it never reached gets no
+/// collection and is not followed; importing them all again adds the rest.
+#[test]
+fn a_stopped_import_of_many_folders_keeps_each_folder_reached_and_leaves_the_rest_alone() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let mut f = Fixture::new();
+    let folders: Vec<std::path::PathBuf> = ["A", "B", "C"]
+        .iter()
+        .map(|folder| {
+            for i in 0..6 {
+                f.file(
+                    &format!("{folder}/IMG_{i}.jpg"),
+                    format!("{folder} photo {i}").as_bytes(),
+                );
+            }
+            f.src().join(folder)
+        })
+        .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let opts = ImportOptions {
+        in_place: true,
+        stop: Some(stop.clone()),
+        ..Default::default()
+    };
+    let report = f
+        .lib
+        .import(&folders, &opts, &mut |p| {
+            if p.done == 9 {
+                stop.store(true, Ordering::Relaxed);
+            }
+        })
+        .expect("import");
+    assert!(report.stopped);
+    assert_eq!(report.imported.len(), 9, "{report:?}");
+    let collections = |f: &Fixture| -> Vec<String> {
+        f.lib
+            .collections()
+            .unwrap()
+            .into_iter()
+            .map(|c| c.path)
+            .collect()
+    };
+    assert_eq!(collections(&f), ["A", "B"]);
+    assert_eq!(report.collections_created.len(), 2);
+    assert_eq!(f.asset_named("IMG_5.jpg").location, "A");
+    let mut names = f.active_names();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "IMG_0.jpg",
+            "IMG_0.jpg",
+            "IMG_1.jpg",
+            "IMG_1.jpg",
+            "IMG_2.jpg",
+            "IMG_2.jpg",
+            "IMG_3.jpg",
+            "IMG_4.jpg",
+            "IMG_5.jpg"
+        ]
+    );
+    f.assert_integrity();
+    // A and B are followed (what B holds beyond the stop joins), C is not.
+    f.file("A/new.jpg", b"new in A");
+    f.file("C/new.jpg", b"new in C");
+    let mut joined = f.lib.follow_folders().unwrap().joined;
+    joined.sort();
+    assert_eq!(joined, ["IMG_3.jpg", "IMG_4.jpg", "IMG_5.jpg", "new.jpg"]);
+    assert_eq!(f.asset_named("new.jpg").location, "A");
+    let again = f
+        .lib
+        .import(
+            &folders,
+            &ImportOptions {
+                in_place: true,
+                ..Default::default()
+            },
+            &mut |_| {},
+        )
+        .expect("import again");
+    assert!(!again.stopped);
+    assert_eq!(again.imported.len(), 7, "{again:?}");
+    assert_eq!(collections(&f), ["A", "B", "C"]);
+    assert_eq!(f.active_names().len(), 20);
+    f.assert_integrity();
+}
+
 /// New-user finding 5: a sub-collection of a trashed collection could not be restored on
 /// its own. It goes back with what it holds, where the user says (its place is in the
 /// Trash); its collection's entry keeps the rest, and restoring that later does not bring
