@@ -180,6 +180,18 @@ pub fn write_tx(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
 }
 
+/// Begins a write transaction on `conn` (taking the write lock at once) for work that needs
+/// the connection's owner while it is open: the statements it runs on `conn` join it. End
+/// it with [`end_write`].
+pub fn begin_write(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE")
+}
+
+/// Ends what [`begin_write`] began: commits it, or rolls it back.
+pub fn end_write(conn: &Connection, commit: bool) -> rusqlite::Result<()> {
+    conn.execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })
+}
+
 /// Hands out the next id of `table`: one above the highest ever given, recorded as given
 /// in the insert's own transaction, so an id is never handed out twice (not even one
 /// whose item has since been deleted: the mark only ever moves up, and together with the

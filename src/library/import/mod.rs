@@ -224,11 +224,11 @@ impl Library {
     /// Runs `f` in one write transaction (the statements it runs on the connection join it),
     /// committed if `f` succeeds, rolled back if not.
     fn in_one_transaction(&mut self, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        store::begin_write(&self.conn)?;
         match f(self) {
-            Ok(()) => Ok(self.conn.execute_batch("COMMIT")?),
+            Ok(()) => Ok(store::end_write(&self.conn, true)?),
             Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
+                let _ = store::end_write(&self.conn, false);
                 Err(e)
             }
         }
