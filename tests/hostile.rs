@@ -417,6 +417,53 @@ fn hostile_reader_crashing_at_import_costs_each_file_its_size_only() {
     );
 }
 
+/// Import asks a reader helper about many files at once: a crash on one of them belongs to
+/// that file alone. Each helper here aborts at the third file it reads, so of eight files
+/// asked together the third and the sixth lose their size (each crash ends a helper, the
+/// next starts afresh), and the others, before and after each crash, keep theirs.
+#[test]
+fn hostile_reader_crashing_on_one_file_of_many_costs_that_file_only() {
+    use shoebox::thumbs::Helpers;
+    let mut f = Fixture::new();
+    let photos: Vec<PathBuf> = (0..8)
+        .map(|i| {
+            let p = f.src().join(format!("p{i}.png"));
+            image::RgbImage::new(40 + i, 30).save(&p).unwrap();
+            p
+        })
+        .collect();
+    let mut helpers = Helpers::new(env!("CARGO_BIN_EXE_shoebox").into());
+    helpers.env = vec![("SHOEBOX_FAILPOINT".into(), "probe.describe:2".into())];
+    f.lib.read_files_with(helpers);
+    let report = f
+        .lib
+        .import(&photos, &ImportOptions::default(), &mut |_| {})
+        .expect("import");
+    assert_eq!(report.imported.len(), 8, "{report:?}");
+    let sizes: Vec<_> = (0..8)
+        .map(|i| {
+            let a = f.asset_named(&format!("p{i}.png"));
+            (a.width, a.height)
+        })
+        .collect();
+    let expected: Vec<_> = (0..8)
+        .map(|i| match i {
+            2 | 5 => (None, None),
+            _ => (Some(40 + i), Some(30)),
+        })
+        .collect();
+    assert_eq!(sizes, expected);
+    let crashed: Vec<&str> = report.warnings.iter().map(|w| w.path.as_str()).collect();
+    assert_eq!(crashed.len(), 2, "{:?}", report.warnings);
+    assert!(crashed[0].ends_with("p2.png") && crashed[1].ends_with("p5.png"));
+    for w in &report.warnings {
+        assert_eq!(
+            w.message,
+            "could not read its size: its reader crashed on it"
+        );
+    }
+}
+
 /// Found by the `xmp` fuzz target: an `xmp:Rating` nested inside another property's value
 /// (here a description's text spliced around elements) is no rating of the picture. The
 /// reader took it for one and the writer left it in, so a rating written did not read back;

@@ -19,7 +19,7 @@ use std::ffi::OsString;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
 use crate::media::Kind;
@@ -94,8 +94,10 @@ impl Helper {
         // Where the system cannot limit the helper from outside, it limits itself.
         cmd.env(MEMORY_ENV, cfg.memory_bytes.to_string());
         let (mut child, to, from) = crate::platform::spawn_helper(&mut cmd, cfg.memory_bytes)?;
-        // Answers are read on their own thread so a silent helper can be timed out.
-        let (tx, answers) = sync_channel(1);
+        // Answers are read on their own thread so a silent helper can be timed out. The
+        // thread never waits to hand one over, so the helper never waits to write one and
+        // always takes the next request: many can be asked at once (`describe_many`).
+        let (tx, answers) = channel();
         let reader = std::thread::Builder::new()
             .name("shoebox-helper-reader".into())
             .spawn(move || {
@@ -129,14 +131,45 @@ impl Helper {
         self.ask(path, kind, size.max(1), tools, timeout)
     }
 
-    /// Asks for one file's metadata and waits at most `timeout` for it.
-    pub(crate) fn describe(
+    /// Asks for many files' metadata at once: the requests go out together, so the helper
+    /// goes from one file to the next without waiting for this side. It answers in the
+    /// order asked, each answer within `timeout` of the one before. The answers received,
+    /// and why the next one never came (the helper is then of no more use): a crash or a
+    /// timeout belongs to the first file not answered.
+    pub(crate) fn describe_many(
         &mut self,
-        path: &Path,
-        kind: Kind,
+        files: &[(&Path, Kind)],
         timeout: Duration,
-    ) -> Result<Answer, Lost> {
-        self.ask(path, kind, DESCRIBE, Tools::default(), timeout)
+    ) -> (Vec<Answer>, Option<Lost>) {
+        if !matches!(self.child.try_wait(), Ok(None)) {
+            let why = "the picture helper had ended".to_string();
+            return (Vec::new(), Some(Lost::Unavailable(why)));
+        }
+        let sent = files
+            .iter()
+            .try_for_each(|(path, kind)| {
+                write_request(&mut self.to, path, *kind, DESCRIBE, Tools::default())
+            })
+            .and_then(|()| self.to.flush());
+        let mut answers = Vec::with_capacity(files.len());
+        for _ in files {
+            match self.answers.recv_timeout(timeout) {
+                Ok(answer) => answers.push(answer),
+                Err(RecvTimeoutError::Timeout) => return (answers, Some(Lost::TimedOut)),
+                // It could not be written to, and answered nothing: it had ended before.
+                Err(RecvTimeoutError::Disconnected) if answers.is_empty() && sent.is_err() => {
+                    let why = format!("could not reach the picture helper: {}", {
+                        sent.as_ref()
+                            .err()
+                            .map(ToString::to_string)
+                            .unwrap_or_default()
+                    });
+                    return (answers, Some(Lost::Unavailable(why)));
+                }
+                Err(RecvTimeoutError::Disconnected) => return (answers, Some(Lost::Crashed)),
+            }
+        }
+        (answers, None)
     }
 
     fn ask(

@@ -695,10 +695,32 @@ impl Describer {
         path: &Path,
         kind: Kind,
     ) -> Result<crate::media::probe::Meta, String> {
-        let Some(cfg) = self.cfg.as_ref().filter(|_| kind != Kind::Other) else {
-            return crate::media::probe::read_meta(path, kind);
+        let mut one = self.describe_many(&[(path, kind)]);
+        one.pop()
+            .unwrap_or_else(|| Err("could not read its size".into()))
+    }
+
+    /// What import records of each file, in order ([`Describer::describe`]): the files
+    /// are asked of the helper together, which saves a round trip per file.
+    pub fn describe_many(
+        &mut self,
+        files: &[(&Path, Kind)],
+    ) -> Vec<Result<crate::media::probe::Meta, String>> {
+        use crate::media::probe::{self, Meta};
+        let mut out: Vec<Option<Result<Meta, String>>> =
+            std::iter::repeat_with(|| None).take(files.len()).collect();
+        // Files of no kind Shoebox reads hold nothing to describe: no helper for them.
+        let asked: Vec<usize> = match self.cfg {
+            Some(_) => (0..files.len())
+                .filter(|&i| files[i].1 != Kind::Other)
+                .collect(),
+            None => Vec::new(),
         };
-        for _ in 0..2 {
+        let mut at = 0;
+        let mut fresh_starts = 0;
+        while at < asked.len()
+            && let Some(cfg) = self.cfg.as_ref()
+        {
             let helper = match &mut self.helper {
                 Some(h) => h,
                 None => match Helper::start(cfg) {
@@ -709,34 +731,51 @@ impl Describer {
                     }
                 },
             };
-            match helper.describe(path, kind, cfg.timeout) {
-                Ok(Answer::Described(meta)) => return Ok(meta),
-                Ok(Answer::Failed(why)) => return Err(why.reason().to_string()),
-                Ok(Answer::Picture(_)) => {
-                    self.helper = None;
-                    return Err("could not read its size: its reader answered nonsense".into());
-                }
-                Err(lost) => {
-                    self.helper = None;
-                    match lost {
-                        // It ended while idle: one fresh start.
-                        Lost::Unavailable(_) => continue,
-                        Lost::Crashed => {
-                            log::warn!("the reader helper crashed on {}", path.display());
-                            return Err("could not read its size: its reader crashed on it".into());
-                        }
-                        Lost::TimedOut => {
-                            log::warn!("the reader helper timed out on {}", path.display());
-                            return Err(format!(
-                                "could not read its size: reading it took over {} s",
-                                cfg.timeout.as_secs()
-                            ));
-                        }
+            let batch: Vec<(&Path, Kind)> = asked[at..].iter().map(|&i| files[i]).collect();
+            let (answers, lost) = helper.describe_many(&batch, cfg.timeout);
+            for answer in answers {
+                out[asked[at]] = Some(match answer {
+                    Answer::Described(meta) => Ok(meta),
+                    Answer::Failed(why) => Err(why.reason().to_string()),
+                    Answer::Picture(_) => {
+                        self.helper = None;
+                        Err("could not read its size: its reader answered nonsense".into())
                     }
-                }
+                });
+                at += 1;
             }
+            let Some(lost) = lost else { continue };
+            self.helper = None;
+            let path = files[asked[at]].0;
+            let why = match lost {
+                // It ended while idle: one fresh start, then this process reads the rest.
+                Lost::Unavailable(_) => {
+                    fresh_starts += 1;
+                    if fresh_starts > 1 {
+                        break;
+                    }
+                    continue;
+                }
+                Lost::Crashed => {
+                    log::warn!("the reader helper crashed on {}", path.display());
+                    "could not read its size: its reader crashed on it".to_string()
+                }
+                Lost::TimedOut => {
+                    log::warn!("the reader helper timed out on {}", path.display());
+                    format!(
+                        "could not read its size: reading it took over {} s",
+                        cfg.timeout.as_secs()
+                    )
+                }
+            };
+            out[asked[at]] = Some(Err(why));
+            at += 1;
         }
-        crate::media::probe::read_meta(path, kind)
+        files
+            .iter()
+            .zip(out)
+            .map(|((path, kind), done)| done.unwrap_or_else(|| probe::read_meta(path, *kind)))
+            .collect()
     }
 }
 

@@ -29,24 +29,47 @@ impl GroupRead {
 }
 
 pub(super) fn read_group(group: &Group, reader: &mut crate::thumbs::Describer) -> GroupRead {
-    let main = fsops::hash_regular_file(&group.main);
-    let meta = match &main {
-        Ok(_) => {
-            let name = group.main.file_name().unwrap_or_default().to_string_lossy();
-            reader.describe(&group.main, probe::kind_of(&name))
-        }
-        Err(_) => Ok(probe::Meta::default()),
-    };
-    GroupRead {
-        main,
-        meta,
-        companions: group
-            .companions
-            .iter()
-            .map(|(_, path)| fsops::hash_regular_file(path))
-            .collect(),
-        xmp: read_xmp(group),
-    }
+    read_block(std::slice::from_ref(group), reader)
+        .pop()
+        .unwrap_or_else(|| GroupRead::failed("the file could not be read"))
+}
+
+/// Reads a block of groups: each main file hashed, then the pictures among them described
+/// together (one exchange with the reader helper for the block, not one per file).
+fn read_block(groups: &[Group], reader: &mut crate::thumbs::Describer) -> Vec<GroupRead> {
+    let mains: Vec<_> = groups
+        .iter()
+        .map(|g| fsops::hash_regular_file(&g.main))
+        .collect();
+    let asked: Vec<(&Path, probe::Kind)> = groups
+        .iter()
+        .zip(&mains)
+        .filter(|(_, main)| main.is_ok())
+        .map(|(g, _)| {
+            let name = g.main.file_name().unwrap_or_default().to_string_lossy();
+            (g.main.as_path(), probe::kind_of(&name))
+        })
+        .collect();
+    let mut metas = reader.describe_many(&asked).into_iter();
+    groups
+        .iter()
+        .zip(mains)
+        .map(|(group, main)| GroupRead {
+            meta: match &main {
+                Ok(_) => metas
+                    .next()
+                    .unwrap_or_else(|| Err("could not read its size".into())),
+                Err(_) => Ok(probe::Meta::default()),
+            },
+            main,
+            companions: group
+                .companions
+                .iter()
+                .map(|(_, path)| fsops::hash_regular_file(path))
+                .collect(),
+            xmp: read_xmp(group),
+        })
+        .collect()
 }
 
 /// What other tools gave a group's picture: its XMP sidecar when it has one, else the
@@ -73,14 +96,19 @@ pub(in crate::library) fn xmp_inside(path: &Path) -> Option<Result<XmpFacts, Str
     Some(crate::media::xmp::parse(&packet))
 }
 
+/// How many groups a reader reads at a time, and hands over at once.
+const BLOCK: usize = 64;
+
 /// Reads groups ahead of the importer, in order, on one thread per core (up to four):
-/// thread `k` reads groups `k`, `k + n`, `k + 2n`, … into its own bounded queue, and the
-/// importer takes them round the queues, so it gets them in order without waiting for a
-/// whole chunk. Dropping it stops the readers.
+/// thread `k` reads blocks `k`, `k + n`, `k + 2n`, … of [`BLOCK`] groups into its own
+/// bounded queue, and the importer takes them round the queues, so it gets them in order
+/// without waiting for a whole chunk. Dropping it stops the readers.
 pub(super) struct ReadAhead<'env> {
     groups: &'env [Group],
     /// One queue per reader; `None` where no thread could be started (read in place).
-    lanes: Vec<Option<std::sync::mpsc::Receiver<GroupRead>>>,
+    lanes: Vec<Option<std::sync::mpsc::Receiver<Vec<GroupRead>>>>,
+    /// The block being handed out, and the index of its next group.
+    current: std::vec::IntoIter<GroupRead>,
     next: usize,
 }
 
@@ -99,14 +127,16 @@ impl<'env> ReadAhead<'env> {
                 // Deep enough for a reader to read the next chunk whole while the importer
                 // records this one (with a shallow queue the importer waited on each file
                 // of the next chunk, and the records and the reading took turns).
-                let (tx, rx) = std::sync::mpsc::sync_channel(super::CHUNK);
+                let (tx, rx) = std::sync::mpsc::sync_channel(super::CHUNK / BLOCK);
                 std::thread::Builder::new()
                     .name("shoebox-read".into())
                     .spawn_scoped(scope, move || {
-                        for group in groups.iter().skip(lane).step_by(workers) {
+                        for block in groups.chunks(BLOCK).skip(lane).step_by(workers) {
                             // A decoder that panics on a strange file costs that file only.
-                            let read = crate::media::panics::quietly(|| read_group(group, reader))
-                                .unwrap_or_else(|_| GroupRead::failed("reading it failed"));
+                            let read = crate::media::panics::quietly(|| read_block(block, reader))
+                                .unwrap_or_else(|_| {
+                                    block.iter().map(|g| read_alone(g, reader)).collect()
+                                });
                             if tx.send(read).is_err() {
                                 break;
                             }
@@ -119,6 +149,7 @@ impl<'env> ReadAhead<'env> {
         ReadAhead {
             groups,
             lanes,
+            current: Vec::new().into_iter(),
             next: 0,
         }
     }
@@ -127,15 +158,33 @@ impl<'env> ReadAhead<'env> {
     pub(super) fn next_read(&mut self) -> GroupRead {
         let i = self.next;
         self.next += 1;
-        let lane = i % self.lanes.len();
-        match &self.lanes[lane] {
-            // Its reader stopped early (it cannot, short of a bug): left unread.
-            Some(rx) => rx
-                .recv()
-                .unwrap_or_else(|_| GroupRead::failed("the file could not be read")),
-            None => read_group(&self.groups[i], &mut crate::thumbs::Describer::new(None)),
+        if i.is_multiple_of(BLOCK) {
+            let lane = (i / BLOCK) % self.lanes.len();
+            self.current = match &self.lanes[lane] {
+                // Its reader stopped early (it cannot, short of a bug): left unread.
+                Some(rx) => rx.recv().unwrap_or_default().into_iter(),
+                None => {
+                    let end = (i + BLOCK).min(self.groups.len());
+                    let mut reader = crate::thumbs::Describer::new(None);
+                    let block = &self.groups[i.min(end)..end];
+                    block
+                        .iter()
+                        .map(|g| read_alone(g, &mut reader))
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                }
+            };
         }
+        self.current
+            .next()
+            .unwrap_or_else(|| GroupRead::failed("the file could not be read"))
     }
+}
+
+/// One group read by itself, a panic costing that group only.
+fn read_alone(group: &Group, reader: &mut crate::thumbs::Describer) -> GroupRead {
+    crate::media::panics::quietly(|| read_group(group, reader))
+        .unwrap_or_else(|_| GroupRead::failed("reading it failed"))
 }
 
 /// How many threads read files ahead of an import: one per core, up to four.
