@@ -37,21 +37,27 @@ pub fn run(
         }
         out.flush()?;
         drop(out);
+        // The same for what was not imported, and why (a million warnings were a million
+        // writes).
+        let mut err = std::io::BufWriter::new(std::io::stderr().lock());
         for m in &report.in_trash {
-            eprintln!(
+            writeln!(
+                err,
                 "not imported {}: the same file is in the Trash as {} \"{}\"; restore it with `shoebox restore {}` or import with --allow-trash-duplicates",
                 m.path, m.id, m.name, m.id
-            );
+            )?;
         }
         for m in &report.already_imported {
-            eprintln!("not imported {}: {}", m.path, m.message);
+            writeln!(err, "not imported {}: {}", m.path, m.message)?;
         }
         for m in &report.warnings {
-            eprintln!("warning {}: {}", m.path, m.message);
+            writeln!(err, "warning {}: {}", m.path, m.message)?;
         }
         for m in &report.failed {
-            eprintln!("failed {}: {}", m.path, m.message);
+            writeln!(err, "failed {}: {}", m.path, m.message)?;
         }
+        err.flush()?;
+        drop(err);
         let counted =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         eprintln!(
