@@ -91,6 +91,8 @@ fn big_library(dir: &std::path::Path) -> std::path::PathBuf {
              label = CASE WHEN id % 50 = 0 THEN 'red' END",
     )
     .expect("culling");
+    // Counted, as an import counts them (see migration 22).
+    shoebox::store::recount(&tx).expect("tallies");
     // Their names, searchable, as an import writes them (see migration 20).
     tx.execute(
         "INSERT INTO assets_names(rowid, name_key) SELECT id, name_key FROM assets",

@@ -89,6 +89,8 @@ mod scale {
                 .expect("file row");
             }
         }
+        // Counted, as an import counts them (see migration 22).
+        shoebox::store::recount(&tx).expect("tallies");
         // Their names, searchable, as an import writes them (see migration 20).
         tx.execute(
             "INSERT INTO assets_names(rowid, name_key) SELECT id, name_key FROM assets",

@@ -375,6 +375,7 @@ mod tests {
                     (3, NULL, 'z', 'z', 'image', 'copy', 30, 'h3', 0, 'active');",
         )
         .unwrap();
+        super::super::recount(&conn).unwrap();
         conn
     }
 

@@ -41,7 +41,7 @@ pub use records::{
     insert_collection_tx,
 };
 pub use tallies::{
-    active_bytes, active_counts_by_collection, assets_version, trashed_bytes_except,
+    active_bytes, active_counts_by_collection, assets_version, recount, trashed_bytes_except,
 };
 pub use types::{
     AssetId, AssetState, BatchId, CollectionId, CollectionStatus, IdTable, MISSING, OFFLINE,
