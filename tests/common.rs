@@ -520,13 +520,24 @@ pub fn copy_folder_as_people_do(from: &Path, to: &Path) {
         .arg(from)
         .arg(to)
         .status();
+    // Under Wine, starting a program now and then fails ("Internal error", 1359) and works
+    // when tried again: the start is tried up to three times; xcopy's own failure is not.
     #[cfg(windows)]
-    let status = std::process::Command::new("xcopy")
-        .args(["/E", "/I", "/H", "/K", "/Q", "/Y"])
-        .arg(from)
-        .arg(to)
-        .stdout(std::process::Stdio::null())
-        .status();
+    let status = {
+        let mut tried = Err(std::io::Error::other("xcopy was not started"));
+        for _ in 0..3 {
+            tried = std::process::Command::new("xcopy")
+                .args(["/E", "/I", "/H", "/K", "/Q", "/Y"])
+                .arg(from)
+                .arg(to)
+                .stdout(std::process::Stdio::null())
+                .status();
+            if tried.is_ok() {
+                break;
+            }
+        }
+        tried
+    };
     assert!(
         status.expect("copy the folder").success(),
         "copy the folder"
