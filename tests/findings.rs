@@ -288,6 +288,7 @@ fn finding06_a_record_recovery_cannot_settle_is_quarantined_and_the_library_work
         let db = rusqlite::Connection::open(f.root().join("library.db")).unwrap();
         db.execute("UPDATE assets SET state = 'restoring' WHERE id = ?1", [n])
             .unwrap();
+        shoebox::store::recount(&db).unwrap();
         db.execute(
             "UPDATE files SET trash_name = '../../victim.txt' WHERE asset_id = ?1",
             [n],

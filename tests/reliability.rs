@@ -15,6 +15,14 @@ fn db(f: &mut Fixture) -> rusqlite::Connection {
     rusqlite::Connection::open(f.root().join("library.db")).unwrap()
 }
 
+/// Leaves the library's records as a crash after `change` (a change of state) would: the
+/// state changed and counted, as the one transaction that makes it commits both.
+fn as_if_crashed_after(f: &mut Fixture, change: &str) {
+    let conn = db(f);
+    conn.execute(change, []).unwrap();
+    shoebox::store::recount(&conn).unwrap();
+}
+
 #[test]
 fn clock_set_back_makes_the_sweep_purge_nothing_and_say_why() {
     let mut f = Fixture::new();
@@ -105,9 +113,7 @@ fn crash_after_trash_intent_with_file_unmoved_is_settled_at_open() {
     let trashed = f.trash_path(id);
     // As if the process died after recording `trashing` but before the rename.
     std::fs::rename(&trashed, &home).unwrap();
-    db(&mut f)
-        .execute("UPDATE assets SET state = 'trashing'", [])
-        .unwrap();
+    as_if_crashed_after(&mut f, "UPDATE assets SET state = 'trashing'");
     f.reopen();
     assert_eq!(f.lib.trash_count().unwrap(), 1);
     assert!(!home.exists(), "no file is both at home and in the trash");
@@ -125,9 +131,7 @@ fn crash_during_a_cross_device_copy_keeps_the_original() {
     // As if a copy was interrupted: the source is whole, the copy is truncated.
     std::fs::copy(&trashed, &home).unwrap();
     std::fs::write(&trashed, b"al").unwrap();
-    db(&mut f)
-        .execute("UPDATE assets SET state = 'trashing'", [])
-        .unwrap();
+    as_if_crashed_after(&mut f, "UPDATE assets SET state = 'trashing'");
     f.reopen();
     assert!(!home.exists());
     assert_eq!(
@@ -143,9 +147,7 @@ fn crash_during_restore_is_finished_at_open() {
     let id = f.import_one("a.txt", b"alpha");
     let home = f.asset_path(id);
     f.lib.trash(&[id]).unwrap();
-    db(&mut f)
-        .execute("UPDATE assets SET state = 'restoring'", [])
-        .unwrap();
+    as_if_crashed_after(&mut f, "UPDATE assets SET state = 'restoring'");
     f.reopen();
     assert_eq!(f.lib.trash_count().unwrap(), 0);
     assert_eq!(std::fs::read(&home).unwrap(), b"alpha");
@@ -158,9 +160,7 @@ fn crash_during_purge_is_finished_and_logged_at_open() {
     let id = f.import_one("a.txt", b"alpha");
     f.lib.trash(&[id]).unwrap();
     let trashed = f.trash_path(id);
-    db(&mut f)
-        .execute("UPDATE assets SET state = 'purging'", [])
-        .unwrap();
+    as_if_crashed_after(&mut f, "UPDATE assets SET state = 'purging'");
     f.reopen();
     assert!(!trashed.exists());
     assert_eq!(f.lib.trash_count().unwrap(), 0);

@@ -32,6 +32,118 @@ pub struct Placement<'a> {
     pub collection: Option<CollectionId>,
 }
 
+/// What a change of state leaves unchanged besides, for [`counted`]: whether the records'
+/// counts before it can be told from what it returns.
+#[derive(Clone, Copy)]
+enum Before {
+    /// Only the state changes, and from this one.
+    Only(AssetState),
+    /// The collection or the presence may change too, or the state from any (`None`): the
+    /// records in this state are read before the change.
+    Read(Option<AssetState>),
+}
+
+/// One record a change of state changed, as the change returns it (`RETURNING
+/// ifnull(collection_id, 0), missing, size`): its collection (0: the top), presence and
+/// size.
+type Left = (i64, i64, i64);
+
+/// Runs `change`, a statement moving some of the assets named by `list` (a JSON list of
+/// ids) to `to` and returning them as they are left ([`Left`]), and keeps what is
+/// counted by state in step with it: the tallies by collection, state and presence, the
+/// keywords' counts of active items, and the version the window watches (when an active
+/// record is among those changed). A few statements for the whole list instead of
+/// triggers at each row (see migration 23). How many records changed.
+fn counted(
+    conn: &Connection,
+    list: &str,
+    before: Before,
+    to: AssetState,
+    change: impl FnOnce(&str) -> rusqlite::Result<Vec<Left>>,
+) -> rusqlite::Result<usize> {
+    let from = match before {
+        Before::Only(from) => Some(from),
+        Before::Read(from) => from,
+    };
+    let active = to == AssetState::Active || from.is_none_or(|f| f == AssetState::Active);
+    if let Before::Read(from) = before {
+        exec(conn, UNCOUNT, params![list, from])?;
+    }
+    if active {
+        exec(conn, UNCOUNT_KEYWORDS, params![list, AssetState::Active])?;
+    }
+    let left = change(list)?;
+    let mut groups: std::collections::BTreeMap<(i64, i64), (i64, i64)> = Default::default();
+    for &(collection, missing, size) in &left {
+        let g = groups.entry((collection, missing)).or_default();
+        *g = (g.0 + 1, g.1 + size);
+    }
+    for (&(collection, missing), &(items, bytes)) in &groups {
+        if let Before::Only(from) = before {
+            let out = params![collection, from, missing, -items, -bytes];
+            exec(conn, ADD_TO_TALLY, out)?;
+        }
+        exec(
+            conn,
+            ADD_TO_TALLY,
+            params![collection, to, missing, items, bytes],
+        )?;
+    }
+    if active {
+        exec(conn, COUNT_KEYWORDS, params![list, AssetState::Active])?;
+        if !left.is_empty() {
+            exec(
+                conn,
+                "UPDATE assets_version SET version = version + 1 WHERE id = 0",
+                [],
+            )?;
+        }
+    }
+    Ok(left.len())
+}
+
+/// Runs a change of state that returns the records it changed ([`Left`]).
+fn returning(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<Left>> {
+    conn.prepare_cached(sql)?
+        .query_map(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect()
+}
+
+/// Takes the listed records in a state (any: NULL) out of the tallies, as they are.
+const UNCOUNT: &str = "UPDATE asset_tallies SET items = items - g.n, bytes = bytes - g.b
+    FROM (SELECT ifnull(collection_id, 0) AS c, state AS s, missing AS m, count(*) AS n,
+                 sum(size) AS b
+          FROM assets WHERE id IN (SELECT value FROM json_each(?1))
+            AND (?2 IS NULL OR +state = ?2)
+          GROUP BY 1, 2, 3) AS g
+    WHERE collection_key = g.c AND state = g.s AND missing = g.m";
+
+const ADD_TO_TALLY: &str = "INSERT INTO asset_tallies VALUES (?1, ?2, ?3, ?4, ?5)
+    ON CONFLICT DO UPDATE SET items = items + excluded.items, bytes = bytes + excluded.bytes";
+
+const UNCOUNT_KEYWORDS: &str = "UPDATE keywords SET active = active - g.n
+    FROM (SELECT keyword_id AS k, count(*) AS n FROM asset_keywords
+          WHERE asset_id IN (SELECT value FROM json_each(?1))
+            AND (SELECT state FROM assets WHERE id = asset_id) = ?2
+          GROUP BY 1) AS g
+    WHERE id = g.k";
+
+const COUNT_KEYWORDS: &str = "UPDATE keywords SET active = active + g.n
+    FROM (SELECT keyword_id AS k, count(*) AS n FROM asset_keywords
+          WHERE asset_id IN (SELECT value FROM json_each(?1))
+            AND (SELECT state FROM assets WHERE id = asset_id) = ?2
+          GROUP BY 1) AS g
+    WHERE id = g.k";
+
+/// One asset's id as the list [`counted`] takes.
+fn one(id: AssetId) -> String {
+    format!("[{}]", id.0)
+}
+
 /// The one compare-and-set of an asset's state: `from` → `to`. False when the record was
 /// not in `from` (another action changed it first), and then nothing changed.
 pub fn set_asset_state(
@@ -40,11 +152,14 @@ pub fn set_asset_state(
     from: AssetState,
     to: AssetState,
 ) -> rusqlite::Result<bool> {
-    Ok(exec(
-        conn,
-        "UPDATE assets SET state = ?3 WHERE id = ?1 AND state = ?2",
-        params![id, from, to],
-    )? == 1)
+    Ok(counted(conn, &one(id), Before::Only(from), to, |_| {
+        returning(
+            conn,
+            "UPDATE assets SET state = ?3 WHERE id = ?1 AND state = ?2
+             RETURNING ifnull(collection_id, 0), missing, size",
+            params![id, from, to],
+        )
+    })? == 1)
 }
 
 /// One asset leaving for the Trash: its deletion facts, and whether its files were found
@@ -58,7 +173,8 @@ pub struct Leaving<'a> {
 
 const BEGIN_TRASHING: &str = "UPDATE assets SET state = ?2, deleted_at = ?4, deleted_by = ?5,
         batch_id = ?6, via_id = ?7, orig_location = ?8, missing = ?9
-    WHERE id IN (SELECT value FROM json_each(?1)) AND +state = ?3";
+    WHERE id IN (SELECT value FROM json_each(?1)) AND +state = ?3
+    RETURNING ifnull(collection_id, 0), missing, size";
 
 /// Active assets → `trashing`, each with its deletion facts and presence, many to a
 /// statement: those with the same facts (one action's items from one place, as a rule
@@ -84,20 +200,28 @@ pub fn begin_trashing(conn: &Connection, leaving: &[Leaving<'_>]) -> rusqlite::R
             ids,
             |id| json!(id),
             |list| {
-                exec(
+                counted(
                     conn,
-                    BEGIN_TRASHING,
-                    params![
-                        list,
-                        AssetState::Trashing,
-                        AssetState::Active,
-                        at,
-                        by,
-                        batch,
-                        via,
-                        place,
-                        missing
-                    ],
+                    &list,
+                    Before::Read(Some(AssetState::Active)),
+                    AssetState::Trashing,
+                    |list| {
+                        returning(
+                            conn,
+                            BEGIN_TRASHING,
+                            params![
+                                list,
+                                AssetState::Trashing,
+                                AssetState::Active,
+                                at,
+                                by,
+                                batch,
+                                via,
+                                place,
+                                missing
+                            ],
+                        )
+                    },
                 )
             },
         )?;
@@ -121,12 +245,17 @@ fn set_states(
     set_wise(
         ids,
         |id| json!(id),
-        |list| exec(conn, SET_STATES, params![list, from, to]),
+        |list| {
+            counted(conn, &list, Before::Only(from), to, |list| {
+                returning(conn, SET_STATES, params![list, from, to])
+            })
+        },
     )
 }
 
 const SET_STATES: &str = "UPDATE assets SET state = ?3
-    WHERE id IN (SELECT value FROM json_each(?1)) AND +state = ?2";
+    WHERE id IN (SELECT value FROM json_each(?1)) AND +state = ?2
+    RETURNING ifnull(collection_id, 0), missing, size";
 
 /// Trashed assets → `restoring`, under the names and places they had: only the state
 /// changes (no index on name or place is touched), many to a statement. How many changed:
@@ -142,19 +271,16 @@ pub fn begin_restoring_as(
     id: AssetId,
     p: Placement<'_>,
 ) -> rusqlite::Result<bool> {
-    Ok(exec(
-        conn,
-        "UPDATE assets SET state = ?3, name = ?4, name_key = ?5, collection_id = ?6
-         WHERE id = ?1 AND state = ?2",
-        params![
-            id,
-            AssetState::Trashed,
-            AssetState::Restoring,
-            p.name,
-            p.name_key,
-            p.collection
-        ],
-    )? == 1)
+    let (from, to) = (AssetState::Trashed, AssetState::Restoring);
+    Ok(counted(conn, &one(id), Before::Read(Some(from)), to, |_| {
+        returning(
+            conn,
+            "UPDATE assets SET state = ?3, name = ?4, name_key = ?5, collection_id = ?6
+             WHERE id = ?1 AND state = ?2
+             RETURNING ifnull(collection_id, 0), missing, size",
+            params![id, from, to, p.name, p.name_key, p.collection],
+        )
+    })? == 1)
 }
 
 /// A `restoring` asset back in the Trash as it was (its files all went back): its name,
@@ -165,20 +291,17 @@ pub fn back_to_trash(
     was: Placement<'_>,
     via: Option<CollectionId>,
 ) -> rusqlite::Result<bool> {
-    Ok(exec(
-        conn,
-        "UPDATE assets SET state = ?3, name = ?4, name_key = ?5, collection_id = ?6, via_id = ?7
-         WHERE id = ?1 AND state = ?2",
-        params![
-            id,
-            AssetState::Restoring,
-            AssetState::Trashed,
-            was.name,
-            was.name_key,
-            was.collection,
-            via
-        ],
-    )? == 1)
+    let (from, to) = (AssetState::Restoring, AssetState::Trashed);
+    Ok(counted(conn, &one(id), Before::Read(Some(from)), to, |_| {
+        returning(
+            conn,
+            "UPDATE assets SET state = ?3, name = ?4, name_key = ?5, collection_id = ?6,
+                via_id = ?7
+             WHERE id = ?1 AND state = ?2
+             RETURNING ifnull(collection_id, 0), missing, size",
+            params![id, from, to, was.name, was.name_key, was.collection, via],
+        )
+    })? == 1)
 }
 
 /// An asset → active, out of the Trash (from `from` only, when given; from any state
@@ -188,12 +311,17 @@ pub fn activate_asset(
     id: AssetId,
     from: Option<AssetState>,
 ) -> rusqlite::Result<bool> {
-    let changed = exec(
-        conn,
-        "UPDATE assets SET state = ?3, deleted_at = NULL, deleted_by = NULL, batch_id = NULL,
-            via_id = NULL, orig_location = NULL WHERE id = ?1 AND (?2 IS NULL OR state = ?2)",
-        params![id, from, AssetState::Active],
-    )?;
+    let before = from.map_or(Before::Read(None), Before::Only);
+    let changed = counted(conn, &one(id), before, AssetState::Active, |_| {
+        returning(
+            conn,
+            "UPDATE assets SET state = ?3, deleted_at = NULL, deleted_by = NULL,
+                batch_id = NULL, via_id = NULL, orig_location = NULL
+             WHERE id = ?1 AND (?2 IS NULL OR state = ?2)
+             RETURNING ifnull(collection_id, 0), missing, size",
+            params![id, from, AssetState::Active],
+        )
+    })?;
     exec(
         conn,
         "UPDATE files SET trash_root_id = NULL, trash_name = NULL WHERE asset_id = ?1",
@@ -214,11 +342,10 @@ pub fn finish_restoring_of(conn: &Connection, ids: &[AssetId]) -> rusqlite::Resu
                 CLEAR_TRASH_PLACES,
                 params![list, AssetState::Restoring],
             )?;
-            exec(
-                conn,
-                FINISH_RESTORING,
-                params![list, AssetState::Restoring, AssetState::Active],
-            )
+            let (from, to) = (AssetState::Restoring, AssetState::Active);
+            counted(conn, &list, Before::Only(from), to, |list| {
+                returning(conn, FINISH_RESTORING, params![list, from, to])
+            })
         },
     )
 }
@@ -229,25 +356,39 @@ const CLEAR_TRASH_PLACES: &str = "UPDATE files SET trash_root_id = NULL, trash_n
 
 const FINISH_RESTORING: &str = "UPDATE assets SET state = ?3, deleted_at = NULL,
         deleted_by = NULL, batch_id = NULL, via_id = NULL, orig_location = NULL
-    WHERE id IN (SELECT value FROM json_each(?1)) AND +state = ?2";
+    WHERE id IN (SELECT value FROM json_each(?1)) AND +state = ?2
+    RETURNING ifnull(collection_id, 0), missing, size";
 
 /// A trashed asset that recovery has not set aside → `purging`, claimed for permanent
 /// deletion before any byte of it is destroyed. False when it was not (or is set aside).
 pub fn claim_for_purging(conn: &Connection, id: AssetId) -> rusqlite::Result<bool> {
-    Ok(exec(
-        conn,
-        "UPDATE assets SET state = ?3 WHERE id = ?1 AND state = ?2 AND quarantine IS NULL",
-        params![id, AssetState::Trashed, AssetState::Purging],
-    )? == 1)
+    let (from, to) = (AssetState::Trashed, AssetState::Purging);
+    Ok(counted(conn, &one(id), Before::Only(from), to, |_| {
+        returning(
+            conn,
+            "UPDATE assets SET state = ?3 WHERE id = ?1 AND state = ?2 AND quarantine IS NULL
+             RETURNING ifnull(collection_id, 0), missing, size",
+            params![id, from, to],
+        )
+    })? == 1)
 }
 
 /// An asset recovery cannot settle alone, from whatever state: in the Trash, with the
 /// reason, and left alone by every restore, purge and later recovery.
 pub fn quarantine(conn: &Connection, id: AssetId, reason: &str) -> rusqlite::Result<()> {
-    exec(
+    counted(
         conn,
-        "UPDATE assets SET state = ?2, quarantine = ?3 WHERE id = ?1",
-        params![id, AssetState::Trashed, reason],
+        &one(id),
+        Before::Read(None),
+        AssetState::Trashed,
+        |_| {
+            returning(
+                conn,
+                "UPDATE assets SET state = ?2, quarantine = ?3 WHERE id = ?1
+             RETURNING ifnull(collection_id, 0), missing, size",
+                params![id, AssetState::Trashed, reason],
+            )
+        },
     )?;
     Ok(())
 }
@@ -442,6 +583,87 @@ mod tests {
         );
     }
 
+    #[test]
+    fn every_change_of_state_keeps_the_counts_by_state_in_step() {
+        let conn = library();
+        conn.execute_batch(
+            "INSERT INTO collections(id, name, name_key, created_at) VALUES (7, 'C', 'c', 0);
+             INSERT INTO keywords(id, path, path_key) VALUES (1, 'K', 'k');
+             INSERT INTO asset_keywords VALUES (1, 1), (2, 1), (3, 1);
+             UPDATE keywords SET active = 2;",
+        )
+        .unwrap();
+        let agree = |conn: &Connection| {
+            assert_eq!(super::super::tallies::tallies_disagree(conn).unwrap(), None);
+        };
+        let carrying =
+            |conn: &Connection| super::super::culling::keyword_counts(conn).unwrap()[0].1;
+        let version = |conn: &Connection| super::super::tallies::assets_version(conn).unwrap();
+        agree(&conn);
+        let v0 = version(&conn);
+        let deletion = Deletion {
+            at: 5,
+            by: "u",
+            batch: BatchId(1),
+            via: None,
+            orig_location: "here",
+        };
+        let leaving = [1, 3].map(|id| Leaving {
+            id: AssetId(id),
+            deletion,
+            missing: if id == 3 {
+                super::super::MISSING
+            } else {
+                super::super::PRESENT
+            },
+        });
+        assert_eq!(begin_trashing(&conn, &leaving).unwrap(), 2);
+        agree(&conn);
+        assert_eq!(carrying(&conn), 0);
+        let v1 = version(&conn);
+        assert!(v1 > v0);
+        assert_eq!(
+            finish_trashing(&conn, &[AssetId(1), AssetId(3)]).unwrap(),
+            2
+        );
+        agree(&conn);
+        // Between states of the Trash, the window's version stays.
+        assert_eq!(version(&conn), v1);
+        let elsewhere = Placement {
+            name: "x2",
+            name_key: "x2",
+            collection: Some(CollectionId(7)),
+        };
+        assert!(begin_restoring_as(&conn, AssetId(1), elsewhere).unwrap());
+        agree(&conn);
+        let was = Placement {
+            name: "x",
+            name_key: "x",
+            collection: None,
+        };
+        assert!(back_to_trash(&conn, AssetId(1), was, None).unwrap());
+        agree(&conn);
+        assert!(!back_to_trash(&conn, AssetId(1), was, None).unwrap());
+        agree(&conn);
+        assert_eq!(begin_restoring(&conn, &[AssetId(1)]).unwrap(), 1);
+        assert_eq!(finish_restoring_of(&conn, &[AssetId(1)]).unwrap(), 1);
+        agree(&conn);
+        assert_eq!(carrying(&conn), 1);
+        assert!(claim_for_purging(&conn, AssetId(3)).unwrap());
+        agree(&conn);
+        quarantine(&conn, AssetId(3), "why").unwrap();
+        agree(&conn);
+        assert!(activate_asset(&conn, AssetId(3), None).unwrap());
+        agree(&conn);
+        assert_eq!(carrying(&conn), 2);
+        assert!(
+            set_asset_state(&conn, AssetId(2), AssetState::Trashed, AssetState::Active).unwrap()
+        );
+        agree(&conn);
+        assert_eq!(carrying(&conn), 3);
+        assert!(version(&conn) > v1);
+    }
+
     /// A set-wise statement looks each listed record up by its id: were the planner to
     /// scan the table (or a state's index) for the list instead, a bulk action would cost
     /// what the whole library holds, or the list's length squared.
@@ -452,6 +674,7 @@ mod tests {
             (BEGIN_TRASHING, "assets"),
             (SET_STATES, "assets"),
             (FINISH_RESTORING, "assets"),
+            (UNCOUNT, "assets"),
             (super::super::files::PLACE_IN_TRASH, "files"),
         ] {
             let values = ["[]", "active", "trashed", "0", "u", "1", "", "", "0"];

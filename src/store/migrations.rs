@@ -515,6 +515,32 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TRIGGER asset_tallies_insert;
     DROP TRIGGER assets_version_insert;
     "#,
+    // 23: a change of state is counted (the tallies, the keywords' counts of active items,
+    // the version) once per statement of many records, by `lifecycle`, the one place states
+    // change, not by three triggers at each row: moving 100,000 items to the Trash spent a
+    // fifth of its time in them. The triggers left count what changes with the state as it
+    // is (a move between collections, a file found missing, a size read again).
+    r#"
+    DROP TRIGGER asset_tallies_update;
+    CREATE TRIGGER asset_tallies_update AFTER UPDATE OF collection_id, missing, size ON assets
+        WHEN old.state IS new.state AND (old.collection_id IS NOT new.collection_id
+          OR old.missing IS NOT new.missing OR old.size IS NOT new.size) BEGIN
+        UPDATE asset_tallies SET items = items - 1, bytes = bytes - old.size
+        WHERE collection_key = ifnull(old.collection_id, 0) AND state = old.state
+          AND missing = old.missing;
+        INSERT INTO asset_tallies VALUES
+            (ifnull(new.collection_id, 0), new.state, new.missing, 1, new.size)
+        ON CONFLICT DO UPDATE SET items = items + 1, bytes = bytes + excluded.bytes;
+    END;
+    DROP TRIGGER assets_version_update;
+    CREATE TRIGGER assets_version_update
+        AFTER UPDATE OF collection_id, name_key, kind, size, imported_at, captured_at,
+            rating, flag, label
+        ON assets WHEN old.state IS new.state AND old.state = 'active' BEGIN
+        UPDATE assets_version SET version = version + 1 WHERE id = 0;
+    END;
+    DROP TRIGGER keyword_tallies_state;
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

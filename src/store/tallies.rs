@@ -115,7 +115,14 @@ fn keywords_disagree(conn: &Connection) -> rusqlite::Result<Option<String>> {
 mod tests {
     use rusqlite::Connection;
 
+    use super::super::lifecycle::{quarantine, set_asset_state};
+    use super::super::{AssetId, AssetState};
     use super::*;
+
+    /// Moves asset `id` from `from` to `to`, as every change of state is made.
+    fn set(conn: &Connection, id: i64, from: AssetState, to: AssetState) {
+        assert!(set_asset_state(conn, AssetId(id), from, to).unwrap());
+    }
 
     fn library() -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
@@ -141,12 +148,12 @@ mod tests {
         let mut counts = active_counts_by_collection(&conn).unwrap();
         counts.sort();
         assert_eq!(counts, vec![(None, 1), (Some(CollectionId(1)), 2)]);
-        conn.execute_batch(
-            "UPDATE assets SET state = 'trashed' WHERE id = 1;
-             UPDATE assets SET state = 'trashed', missing = 1 WHERE id = 2;
-             UPDATE assets SET collection_id = 1, size = 301 WHERE id = 3;",
-        )
-        .unwrap();
+        set(&conn, 1, AssetState::Active, AssetState::Trashed);
+        conn.execute_batch("UPDATE assets SET missing = 1 WHERE id = 2;")
+            .unwrap();
+        quarantine(&conn, AssetId(2), "why").unwrap();
+        conn.execute_batch("UPDATE assets SET collection_id = 1, size = 301 WHERE id = 3;")
+            .unwrap();
         assert_eq!(active_bytes(&conn).unwrap(), 301);
         assert_eq!(trashed_bytes_except(&conn, 1).unwrap(), 10);
         assert_eq!(
@@ -182,18 +189,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(counts(&conn), [("A".to_string(), 3), ("B".to_string(), 1)]);
-        conn.execute_batch(
-            "UPDATE assets SET state = 'trashed' WHERE id IN (1, 3);
-             UPDATE assets SET missing = 1 WHERE id = 2;",
-        )
-        .unwrap();
+        set(&conn, 1, AssetState::Active, AssetState::Trashed);
+        set(&conn, 3, AssetState::Active, AssetState::Trashed);
+        conn.execute_batch("UPDATE assets SET missing = 1 WHERE id = 2;")
+            .unwrap();
         assert_eq!(counts(&conn), [("A".to_string(), 1), ("B".to_string(), 0)]);
         // A link to a trashed asset counts once it is back.
-        conn.execute_batch(
-            "INSERT INTO asset_keywords VALUES (1, 2);
-             UPDATE assets SET state = 'active' WHERE id = 1;",
-        )
-        .unwrap();
+        conn.execute_batch("INSERT INTO asset_keywords VALUES (1, 2);")
+            .unwrap();
+        set(&conn, 1, AssetState::Trashed, AssetState::Active);
         assert_eq!(counts(&conn), [("A".to_string(), 2), ("B".to_string(), 1)]);
         conn.execute_batch(
             "DELETE FROM asset_keywords WHERE asset_id = 2;
