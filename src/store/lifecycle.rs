@@ -79,15 +79,18 @@ fn counted(
         *g = (g.0 + 1, g.1 + size);
     }
     for (&(collection, missing), &(items, bytes)) in &groups {
-        if let Before::Only(from) = before {
-            let out = params![collection, from, missing, -items, -bytes];
-            exec(conn, ADD_TO_TALLY, out)?;
-        }
-        exec(
-            conn,
-            ADD_TO_TALLY,
-            params![collection, to, missing, items, bytes],
-        )?;
+        match before {
+            Before::Only(from) => exec(
+                conn,
+                MOVE_IN_TALLIES,
+                params![collection, to, missing, items, bytes, from],
+            )?,
+            Before::Read(_) => exec(
+                conn,
+                ADD_TO_TALLY,
+                params![collection, to, missing, items, bytes],
+            )?,
+        };
     }
     if active {
         exec(conn, COUNT_KEYWORDS, params![list, AssetState::Active])?;
@@ -121,6 +124,11 @@ const UNCOUNT: &str = "UPDATE asset_tallies SET items = items - g.n, bytes = byt
             AND (?2 IS NULL OR +state = ?2)
           GROUP BY 1, 2, 3) AS g
     WHERE collection_key = g.c AND state = g.s AND missing = g.m";
+
+/// Moves a group of records from one state (`?6`) to another (`?2`) in the tallies.
+const MOVE_IN_TALLIES: &str = "INSERT INTO asset_tallies
+    VALUES (?1, ?6, ?3, -?4, -?5), (?1, ?2, ?3, ?4, ?5)
+    ON CONFLICT DO UPDATE SET items = items + excluded.items, bytes = bytes + excluded.bytes";
 
 const ADD_TO_TALLY: &str = "INSERT INTO asset_tallies VALUES (?1, ?2, ?3, ?4, ?5)
     ON CONFLICT DO UPDATE SET items = items + excluded.items, bytes = bytes + excluded.bytes";
