@@ -70,7 +70,7 @@ fn counted(
         exec(conn, UNCOUNT, params![list, from])?;
     }
     if active {
-        exec(conn, UNCOUNT_KEYWORDS, params![list, AssetState::Active])?;
+        exec(conn, COUNT_KEYWORDS, params![list, AssetState::Active, -1])?;
     }
     let left = change(list)?;
     let mut groups: std::collections::BTreeMap<(i64, i64), (i64, i64)> = Default::default();
@@ -93,7 +93,7 @@ fn counted(
         };
     }
     if active {
-        exec(conn, COUNT_KEYWORDS, params![list, AssetState::Active])?;
+        exec(conn, COUNT_KEYWORDS, params![list, AssetState::Active, 1])?;
         if !left.is_empty() {
             exec(
                 conn,
@@ -133,14 +133,9 @@ const MOVE_IN_TALLIES: &str = "INSERT INTO asset_tallies
 const ADD_TO_TALLY: &str = "INSERT INTO asset_tallies VALUES (?1, ?2, ?3, ?4, ?5)
     ON CONFLICT DO UPDATE SET items = items + excluded.items, bytes = bytes + excluded.bytes";
 
-const UNCOUNT_KEYWORDS: &str = "UPDATE keywords SET active = active - g.n
-    FROM (SELECT keyword_id AS k, count(*) AS n FROM asset_keywords
-          WHERE asset_id IN (SELECT value FROM json_each(?1))
-            AND (SELECT state FROM assets WHERE id = asset_id) = ?2
-          GROUP BY 1) AS g
-    WHERE id = g.k";
-
-const COUNT_KEYWORDS: &str = "UPDATE keywords SET active = active + g.n
+/// Counts the listed records in a state (`?2`, active) out of their keywords' counts of
+/// active items (`?3` = -1) or in (`?3` = 1).
+const COUNT_KEYWORDS: &str = "UPDATE keywords SET active = active + ?3 * g.n
     FROM (SELECT keyword_id AS k, count(*) AS n FROM asset_keywords
           WHERE asset_id IN (SELECT value FROM json_each(?1))
             AND (SELECT state FROM assets WHERE id = asset_id) = ?2
