@@ -1,6 +1,7 @@
 //! What the collection tree and the status line count, read from the tallies kept in step
-//! with the assets by triggers (migration 13) and, for new assets, by the insert that makes
-//! them (migration 22): a few rows per collection, however many items the library holds.
+//! with the assets: by the insert that makes them (migration 22), by `lifecycle` as their
+//! states change (migration 23), and by triggers for the rest (migration 13). A few rows per
+//! collection, however many items the library holds.
 
 use rusqlite::{Connection, OptionalExtension};
 
