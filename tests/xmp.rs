@@ -35,7 +35,7 @@ const JPEGS: [&str; 2] = ["ladybug-embedded.jpg", "mongolels-rating3.jpg"];
 fn shoebox_reads(name: &str) -> XmpFacts {
     let path = sample(name);
     if name.ends_with(".jpg") {
-        let packet = xmp::jpeg_packet(&path).expect("a packet");
+        let packet = xmp::embedded_packet(&path).expect("a packet");
         xmp::parse(&packet).expect(name)
     } else {
         xmp::read_file(&path).expect(name)

@@ -92,6 +92,15 @@ pub struct Hashed {
 /// Hashes the regular file at `path`, refusing a symbolic link in its last component; the
 /// identity comes from the open handle, so it is the file that was hashed.
 pub fn hash_regular_file(path: &Path) -> io::Result<Hashed> {
+    hash_regular_file_then(path, |_| ()).map(|(hashed, ())| hashed)
+}
+
+/// [`hash_regular_file`], then `then` given what was read (see [`Content`]) to read more of
+/// it: one open of each file, and what it reads is the very file hashed.
+pub fn hash_regular_file_then<T>(
+    path: &Path,
+    then: impl FnOnce(Content<'_>) -> T,
+) -> io::Result<(Hashed, T)> {
     let mut opts = fs::OpenOptions::new();
     opts.read(true);
     let file = crate::platform::no_follow(&mut opts).open(path)?;
@@ -99,29 +108,64 @@ pub fn hash_regular_file(path: &Path) -> io::Result<Hashed> {
     if !meta.is_file() {
         return Err(io::Error::other("is not a regular file"));
     }
-    let (dev, ino) = crate::platform::identity_of_file(&file);
-    let (size, hash) = hash_reader(file)?;
-    Ok(Hashed {
-        size,
-        hash,
-        dev,
-        ino,
-    })
+    let (dev, ino) = crate::platform::identity_of_open(&file, &meta);
+    let (size, hash, more) = hash_then(&file, |size, whole| {
+        then(match whole {
+            Some(bytes) => Content::Whole(bytes),
+            None => Content::Open(&file, size),
+        })
+    })?;
+    Ok((
+        Hashed {
+            size,
+            hash,
+            dev,
+            ino,
+        },
+        more,
+    ))
+}
+
+/// A file just hashed, to read more of: all it holds when that came in one read (a small
+/// file: nothing more is asked of the disk), else the open file and its length.
+pub enum Content<'a> {
+    Whole(&'a [u8]),
+    Open(&'a File, u64),
 }
 
 /// Size and BLAKE3 hash (hex) of everything `file` reads.
-pub fn hash_reader(mut file: impl Read) -> io::Result<(u64, String)> {
+pub fn hash_reader(file: impl Read) -> io::Result<(u64, String)> {
+    hash_then(file, |_, _| ()).map(|(size, hash, ())| (size, hash))
+}
+
+/// Hashes everything `file` reads, then calls `then` with its size and, when it all came
+/// in one read, what it read.
+fn hash_then<T>(
+    mut file: impl Read,
+    then: impl FnOnce(u64, Option<&[u8]>) -> T,
+) -> io::Result<(u64, String, T)> {
+    const BUF_LEN: usize = 64 * 1024;
     thread_local! {
         // One read buffer per thread: importing thousands of small files should not pay
         // for allocating and zeroing a fresh one per file.
-        static BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; 64 * 1024]);
+        static BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; BUF_LEN]);
     }
-    BUF.with(|buf| {
-        let mut buf = buf.borrow_mut();
+    BUF.with(|cell| {
+        // (A hash taken inside `then` gets a buffer of its own.)
+        let mut own = Vec::new();
+        let mut kept = cell.try_borrow_mut().ok();
+        let buf: &mut Vec<u8> = match kept.as_deref_mut() {
+            Some(buf) => buf,
+            None => {
+                own.resize(BUF_LEN, 0);
+                &mut own
+            }
+        };
         let mut hasher = blake3::Hasher::new();
         let mut size = 0u64;
+        let mut reads = 0;
         loop {
-            let n = match file.read(&mut buf) {
+            let n = match file.read(buf) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
@@ -129,10 +173,13 @@ pub fn hash_reader(mut file: impl Read) -> io::Result<(u64, String)> {
             if n == 0 {
                 break;
             }
+            reads += 1;
             size += n as u64;
             hasher.update(&buf[..n]);
         }
-        Ok((size, hasher.finalize().to_hex().to_string()))
+        let whole = (reads <= 1).then(|| &buf[..size as usize]);
+        let more = then(size, whole);
+        Ok((size, hasher.finalize().to_hex().to_string(), more))
     })
 }
 
@@ -239,6 +286,46 @@ pub fn fit_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What was read to hash a file is handed on whole when it came in one read; a larger
+    /// file is handed on open, to read again from its start; a hash taken meanwhile is right.
+    #[test]
+    fn what_hashing_read_is_handed_on_whole_or_open() {
+        use std::io::{Seek, SeekFrom};
+        let dir = tempfile::tempdir().expect("temp");
+        let (small, large) = (dir.path().join("small"), dir.path().join("large"));
+        fs::write(&small, b"small file").expect("write");
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(&large, &big).expect("write");
+        let (hashed, seen) = hash_regular_file_then(&small, |content| match content {
+            Content::Whole(bytes) => {
+                let inner = hash_reader(&big[..]).expect("hash");
+                (bytes.to_vec(), inner)
+            }
+            Content::Open(..) => panic!("a small file is read whole"),
+        })
+        .expect("hash");
+        assert_eq!(seen.0, b"small file");
+        assert_eq!(seen.1, hash_file(&large).expect("hash"));
+        assert_eq!(hashed.size, 10);
+        assert_eq!(
+            hashed.hash,
+            blake3::hash(b"small file").to_hex().to_string()
+        );
+        let (hashed, head) = hash_regular_file_then(&large, |content| match content {
+            Content::Open(mut file, len) => {
+                assert_eq!(len, 200_000);
+                let mut head = [0u8; 4];
+                file.seek(SeekFrom::Start(0)).expect("seek");
+                file.read_exact(&mut head).expect("read");
+                head
+            }
+            Content::Whole(_) => panic!("a large file is handed on open"),
+        })
+        .expect("hash");
+        assert_eq!(head, [0, 1, 2, 3]);
+        assert_eq!(hashed.hash, blake3::hash(&big).to_hex().to_string());
+    }
 
     #[test]
     fn rename_never_replaces_an_existing_file() {

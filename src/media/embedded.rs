@@ -3,15 +3,16 @@
 //! holding `application/rdf+xml`.
 //!
 //! The file is untrusted input: only the structures on the way to the packet are read —
-//! at most [`MAX_IFD_ENTRIES`] entries of the first TIFF directory, [`MAX_TOP_BOXES`]
-//! top-level boxes, a `meta` box of at most [`MAX_META_BYTES`], [`MAX_ITEMS`] items — each
-//! length checked against the file before anything is allocated, and a packet of at most
-//! [`MAX_XMP_BYTES`]. Whatever does not fit is no packet (`None`), never a long read.
+//! the segment headers of a JPEG's first [`MAX_XMP_BYTES`], at most [`MAX_IFD_ENTRIES`]
+//! entries of the first TIFF directory, [`MAX_TOP_BOXES`] top-level boxes, a `meta` box of
+//! at most [`MAX_META_BYTES`], [`MAX_ITEMS`] items — each length checked against the file
+//! before anything is allocated, and a packet of at most [`MAX_XMP_BYTES`]. Whatever does
+//! not fit is no packet (`None`), never a long read.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::xmp::{MAX_XMP_BYTES, jpeg_packet};
+use super::xmp::MAX_XMP_BYTES;
 
 /// The most entries of a TIFF directory looked at.
 pub const MAX_IFD_ENTRIES: u16 = 1024;
@@ -25,25 +26,70 @@ pub const MAX_ITEMS: u32 = 4096;
 /// The XMP packet inside the picture at `path`, if it has one.
 pub fn packet(path: &Path) -> Option<Vec<u8>> {
     let mut file = std::fs::File::open(path).ok()?;
-    let mut magic = [0u8; 12];
-    file.read_exact(&mut magic).ok()?;
-    if magic.starts_with(&[0xFF, 0xD8]) {
-        return jpeg_packet(path);
-    }
     let len = file.metadata().ok()?.len();
     packet_in(&mut file, len)
 }
 
-/// The XMP packet of a TIFF or HEIF file read from `file`, `len` bytes long.
+/// The XMP packet of a JPEG, TIFF or HEIF file read from `file`, `len` bytes long (read
+/// from its start, wherever `file` stands).
 pub fn packet_in<R: Read + Seek>(file: &mut R, len: u64) -> Option<Vec<u8>> {
     let mut magic = [0u8; 12];
     file.seek(SeekFrom::Start(0)).ok()?;
     file.read_exact(&mut magic).ok()?;
     match &magic[..4] {
+        [0xFF, 0xD8, ..] => jpeg_packet(file, len),
         b"II*\0" | b"MM\0*" => tiff_packet(file, len, magic[0] == b'I'),
         _ if &magic[4..8] == b"ftyp" => heif_packet(file, len),
         _ => None,
     }
+}
+
+/// A JPEG's APP1 segment named `http://ns.adobe.com/xap/1.0/`, looked for among the
+/// segments before the picture data in its first [`MAX_XMP_BYTES`]. Only the segments'
+/// headers are read on the way (a photo's picture data and its EXIF thumbnail are passed
+/// over, not read).
+fn jpeg_packet<R: Read + Seek>(file: &mut R, len: u64) -> Option<Vec<u8>> {
+    const NAME: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+    let end = len.min(MAX_XMP_BYTES);
+    // Buffered: fill bytes and small segments cost no call to the system each.
+    let mut file = BufReader::with_capacity(16 * 1024, file);
+    file.seek(SeekFrom::Start(2)).ok()?;
+    let mut at = 2u64;
+    // Each segment: FF, its marker, a 16-bit length that counts itself.
+    while at + 4 <= end {
+        let mut head = [0u8; 4];
+        file.read_exact(&mut head).ok()?;
+        if head[0] != 0xFF {
+            return None;
+        }
+        let marker = head[1];
+        if marker == 0xFF {
+            // A fill byte.
+            at += 1;
+            file.seek_relative(-3).ok()?;
+            continue;
+        }
+        // The picture data begins (SOS) or the file ends (EOI): no packet before it.
+        if marker == 0xDA || marker == 0xD9 {
+            return None;
+        }
+        let size = u64::from(u16::from_be_bytes([head[2], head[3]]));
+        if size < 2 || at + 2 + size > end {
+            return None;
+        }
+        let body_len = size - 2;
+        if marker == 0xE1 && body_len >= NAME.len() as u64 {
+            let mut body = vec![0u8; usize::try_from(body_len).ok()?];
+            file.read_exact(&mut body).ok()?;
+            if let Some(packet) = body.strip_prefix(NAME) {
+                return Some(packet.to_vec());
+            }
+        } else {
+            file.seek_relative(i64::try_from(body_len).ok()?).ok()?;
+        }
+        at += 2 + size;
+    }
+    None
 }
 
 /// Reads `n` bytes at `at`, when they lie inside the file (checked before allocating).
@@ -320,6 +366,49 @@ mod tests {
         t.extend(u32b(0));
         t.extend(packet);
         t
+    }
+
+    /// A JPEG of `segments` (marker, body), then the picture data.
+    fn jpeg(segments: &[(u8, &[u8])]) -> Vec<u8> {
+        let mut j = vec![0xFF, 0xD8];
+        for (marker, body) in segments {
+            j.extend([0xFF, *marker]);
+            j.extend(((body.len() + 2) as u16).to_be_bytes());
+            j.extend(*body);
+        }
+        j.extend([0xFF, 0xDA, 0, 2, 1, 2, 3]);
+        j
+    }
+
+    fn xmp_body(packet: &[u8]) -> Vec<u8> {
+        [&b"http://ns.adobe.com/xap/1.0/\0"[..], packet].concat()
+    }
+
+    #[test]
+    fn a_jpegs_packet_is_found_past_other_segments_and_fill_bytes() {
+        let exif = [&b"Exif\0\0"[..], &[7u8; 40_000]].concat();
+        let mut j = jpeg(&[(0xE0, b"JFIF\0"), (0xE1, &exif), (0xE1, &xmp_body(PACKET))]);
+        // Fill bytes before the last segment.
+        let last = j.len() - 7 - (4 + 29 + PACKET.len());
+        j.splice(last..last, [0xFF, 0xFF, 0xFF]);
+        let len = j.len() as u64;
+        assert_eq!(
+            packet_in(&mut std::io::Cursor::new(j), len).as_deref(),
+            Some(PACKET)
+        );
+    }
+
+    #[test]
+    fn a_jpegs_packet_after_its_picture_data_or_past_its_end_is_none() {
+        let mut after = jpeg(&[(0xE0, b"JFIF\0")]);
+        after.extend([0xFF, 0xE1, 0, (2 + 29 + PACKET.len()) as u8]);
+        after.extend(xmp_body(PACKET));
+        let len = after.len() as u64;
+        assert_eq!(packet_in(&mut std::io::Cursor::new(after), len), None);
+        let mut cut = jpeg(&[(0xE1, &xmp_body(PACKET))]);
+        cut.truncate(cut.len() - 7 - 5);
+        let len = cut.len() as u64;
+        assert_eq!(packet_in(&mut std::io::Cursor::new(cut), len), None);
     }
 
     #[test]

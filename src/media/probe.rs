@@ -2,7 +2,7 @@
 //! (dimensions from the header, capture date and camera from EXIF). Never decodes pixels.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{self, BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use image::ImageDecoder;
@@ -135,7 +135,9 @@ fn read_meta_unguarded(path: &Path, kind: Kind) -> Result<Meta, String> {
         }
         return Ok(meta);
     }
-    if let Some((t, camera)) = read_exif(path) {
+    // One open of the file for its EXIF and, below, its header.
+    let mut opened = Opened::open(path);
+    if let Some((t, camera)) = opened.as_mut().and_then(read_exif) {
         meta.captured_at = t;
         meta.camera = camera;
     }
@@ -168,7 +170,10 @@ fn read_meta_unguarded(path: &Path, kind: Kind) -> Result<Meta, String> {
         }
         return Ok(meta);
     }
-    let (w, h) = oriented_dimensions(path)?;
+    let (w, h) = match opened {
+        Some(file) => oriented_dimensions_in(path, file)?,
+        None => oriented_dimensions(path)?,
+    };
     meta.width = Some(w);
     meta.height = Some(h);
     Ok(meta)
@@ -177,8 +182,25 @@ fn read_meta_unguarded(path: &Path, kind: Kind) -> Result<Meta, String> {
 /// An image's width and height as it is meant to be seen, from its header: a photo stored
 /// sideways with an EXIF orientation that turns it is as tall as it is stored wide.
 pub fn oriented_dimensions(path: &Path) -> Result<(u32, u32), String> {
-    let reader = image::ImageReader::open(path)
-        .and_then(image::ImageReader::with_guessed_format)
+    let file = File::open(path).map_err(|e| format!("could not read the image: {e}"))?;
+    oriented_dimensions_in(path, BufReader::new(file))
+}
+
+/// [`oriented_dimensions`] of the image at `path`, read from `file` (open on it) from its
+/// start. Its format is told by its content, else by its name (as a TGA, which has no
+/// mark of its own).
+fn oriented_dimensions_in<R: BufRead + Seek>(
+    path: &Path,
+    mut file: R,
+) -> Result<(u32, u32), String> {
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| format!("could not read the image: {e}"))?;
+    let mut reader = image::ImageReader::new(file);
+    if let Ok(format) = image::ImageFormat::from_path(path) {
+        reader.set_format(format);
+    }
+    let reader = reader
+        .with_guessed_format()
         .map_err(|e| format!("could not read the image: {e}"))?;
     let mut decoder = reader
         .into_decoder()
@@ -261,11 +283,77 @@ pub fn turns_sideways(o: image::metadata::Orientation) -> bool {
     matches!(o, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH)
 }
 
-fn read_exif(path: &Path) -> Option<(Option<UnixSecs>, Option<String>)> {
-    let file = File::open(path).ok()?;
-    let exif = exif::Reader::new()
-        .read_from_container(&mut BufReader::new(file))
-        .ok()?;
+/// A picture open for its readers: a small one read whole at once (one read, where each
+/// reader's look at it would be a read and a seek of its own), a larger one through a buffer.
+enum Opened {
+    Whole(Cursor<Vec<u8>>),
+    Buffered(BufReader<File>),
+}
+
+impl Opened {
+    /// Files up to this size are read whole.
+    const WHOLE: u64 = 64 * 1024;
+
+    fn open(path: &Path) -> Option<Opened> {
+        let mut file = File::open(path).ok()?;
+        let len = file.metadata().ok()?.len();
+        if len <= Self::WHOLE {
+            // One byte more than it holds: a file that grew meanwhile is read the other way.
+            let mut bytes = vec![0u8; len as usize + 1];
+            let mut n = 0;
+            while n < bytes.len() {
+                match file.read(&mut bytes[n..]) {
+                    Ok(0) => break,
+                    Ok(k) => n += k,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => return None,
+                }
+            }
+            if n <= len as usize {
+                bytes.truncate(n);
+                return Some(Opened::Whole(Cursor::new(bytes)));
+            }
+        }
+        Some(Opened::Buffered(BufReader::new(file)))
+    }
+}
+
+impl Read for Opened {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Opened::Whole(c) => c.read(buf),
+            Opened::Buffered(b) => b.read(buf),
+        }
+    }
+}
+
+impl BufRead for Opened {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        match self {
+            Opened::Whole(c) => c.fill_buf(),
+            Opened::Buffered(b) => b.fill_buf(),
+        }
+    }
+
+    fn consume(&mut self, n: usize) {
+        match self {
+            Opened::Whole(c) => c.consume(n),
+            Opened::Buffered(b) => b.consume(n),
+        }
+    }
+}
+
+impl Seek for Opened {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        match self {
+            Opened::Whole(c) => c.seek(to),
+            Opened::Buffered(b) => b.seek(to),
+        }
+    }
+}
+
+fn read_exif<R: BufRead + Seek>(file: &mut R) -> Option<(Option<UnixSecs>, Option<String>)> {
+    let exif = exif::Reader::new().read_from_container(file).ok()?;
     Some(exif_fields(&exif))
 }
 

@@ -57,42 +57,6 @@ pub fn read_file(path: &Path) -> Result<XmpFacts, String> {
     parse(&bytes)
 }
 
-/// The XMP packet inside a JPEG (its APP1 segment named `http://ns.adobe.com/xap/1.0/`),
-/// looked for among the segments before the picture data, at most [`MAX_XMP_BYTES`] read.
-/// `None` when it has none (or is no JPEG).
-pub fn jpeg_packet(path: &Path) -> Option<Vec<u8>> {
-    const NAME: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
-    let mut head = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(MAX_XMP_BYTES)
-        .read_to_end(&mut head)
-        .ok()?;
-    if !head.starts_with(&[0xFF, 0xD8]) {
-        return None;
-    }
-    let mut at = 2;
-    // Each segment: FF, its marker, a 16-bit length that counts itself.
-    while at + 4 <= head.len() && head[at] == 0xFF {
-        let marker = head[at + 1];
-        if marker == 0xFF {
-            at += 1;
-            continue;
-        }
-        // The picture data begins (SOS) or the file ends (EOI): no packet before it.
-        if marker == 0xDA || marker == 0xD9 {
-            return None;
-        }
-        let len = usize::from(u16::from_be_bytes([head[at + 2], head[at + 3]]));
-        let body = head.get(at + 4..at + 2 + len)?;
-        if marker == 0xE1 && body.starts_with(NAME) {
-            return Some(body[NAME.len()..].to_vec());
-        }
-        at += 2 + len;
-    }
-    None
-}
-
 /// The XMP packet inside the picture at `path` (JPEG, TIFF and DNG, HEIF), if it has one.
 pub fn embedded_packet(path: &Path) -> Option<Vec<u8>> {
     super::embedded::packet(path)

@@ -102,9 +102,10 @@ pub fn identity_of(path: &Path) -> (Option<i64>, Option<i64>) {
     family::identity_of(path)
 }
 
-/// The drive and file number of an open file.
-pub fn identity_of_file(file: &File) -> (Option<i64>, Option<i64>) {
-    family::identity_of_file(file)
+/// The drive and file number of an open file, whose metadata (read from it) is `meta`:
+/// on Windows, where `Metadata` does not carry them, they are asked of the handle.
+pub fn identity_of_open(file: &File, meta: &Metadata) -> (Option<i64>, Option<i64>) {
+    family::identity_of_open(file, meta)
 }
 
 /// The absolute path of `path` with every link in it resolved, in the form people know:
@@ -341,8 +342,8 @@ mod tests {
             "a folder is on its drive too"
         );
         let file = File::open(&a).expect("open");
-        assert_eq!(identity_of_file(&file), ia);
         let meta = std::fs::symlink_metadata(&a).expect("meta");
+        assert_eq!(identity_of_open(&file, &meta), ia);
         assert_eq!(identity(&a, &meta), ia);
         assert_eq!(identity_of(&dir.path().join("gone")), (None, None));
     }

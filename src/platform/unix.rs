@@ -47,8 +47,8 @@ pub fn identity_of(path: &Path) -> (Option<i64>, Option<i64>) {
     fs::symlink_metadata(path).map_or((None, None), |m| dev_ino(&m))
 }
 
-pub fn identity_of_file(file: &File) -> (Option<i64>, Option<i64>) {
-    file.metadata().map_or((None, None), |m| dev_ino(&m))
+pub fn identity_of_open(_file: &File, meta: &Metadata) -> (Option<i64>, Option<i64>) {
+    dev_ino(meta)
 }
 
 pub fn resolve(path: &Path) -> io::Result<PathBuf> {

@@ -132,7 +132,11 @@ pub fn identity_of(path: &Path) -> (Option<i64>, Option<i64>) {
         .map_or((None, None), |f| identity_of_file(&f))
 }
 
-pub fn identity_of_file(file: &File) -> (Option<i64>, Option<i64>) {
+pub fn identity_of_open(file: &File, _meta: &Metadata) -> (Option<i64>, Option<i64>) {
+    identity_of_file(file)
+}
+
+fn identity_of_file(file: &File) -> (Option<i64>, Option<i64>) {
     // SAFETY: an all-zero BY_HANDLE_FILE_INFORMATION is a valid value to be filled in.
     let mut info: wfs::BY_HANDLE_FILE_INFORMATION = unsafe { std::mem::zeroed() };
     // SAFETY: the handle is open for the duration of the call; the pointer is valid.

@@ -852,7 +852,6 @@ impl Library {
     }
 }
 
-/// Why a copy into the library failed, in words (a full disk is said so).
 /// What the library already holds of an import chunk (see [`Library::lookups`]).
 #[derive(Default)]
 struct Known {
@@ -862,7 +861,7 @@ struct Known {
     paths: HashMap<String, ItemId>,
 }
 
-/// Strings as a JSON array, for `IN (SELECT value FROM json_each(?))`.
+/// Why a copy into the library failed, in words (a full disk is said so).
 fn copy_failed(e: &std::io::Error) -> String {
     if e.kind() == std::io::ErrorKind::StorageFull {
         "could not copy into the library: the disk is full".to_string()

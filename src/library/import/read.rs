@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use super::plan::Group;
 use crate::library::fsops;
-use crate::media::probe;
-use crate::media::xmp::XmpFacts;
+use crate::media::xmp::{self, XmpFacts};
+use crate::media::{embedded, probe};
 
 /// What reading a group's files found, before anything is looked up or recorded.
 pub(super) struct GroupRead {
@@ -34,12 +34,20 @@ pub(super) fn read_group(group: &Group, reader: &mut crate::thumbs::Describer) -
         .unwrap_or_else(|| GroupRead::failed("the file could not be read"))
 }
 
-/// Reads a block of groups: each main file hashed, then the pictures among them described
-/// together (one exchange with the reader helper for the block, not one per file).
+/// Reads a block of groups: each main file hashed (and, when it has no sidecar, its XMP
+/// packet read from what hashing read, or through the same open file), then the pictures
+/// among them described together (one exchange with the reader helper for the block, not
+/// one per file).
 fn read_block(groups: &[Group], reader: &mut crate::thumbs::Describer) -> Vec<GroupRead> {
     let mains: Vec<_> = groups
         .iter()
-        .map(|g| fsops::hash_regular_file(&g.main))
+        .map(|g| match xmp_sidecar(g) {
+            Some(sidecar) => fsops::hash_regular_file(&g.main)
+                .map(|hashed| (hashed, Some((sidecar.clone(), xmp::read_file(sidecar))))),
+            None => fsops::hash_regular_file_then(&g.main, |content| {
+                xmp_in(&g.main, content).map(|facts| (g.main.clone(), facts))
+            }),
+        })
         .collect();
     let asked: Vec<(&Path, probe::Kind)> = groups
         .iter()
@@ -54,46 +62,63 @@ fn read_block(groups: &[Group], reader: &mut crate::thumbs::Describer) -> Vec<Gr
     groups
         .iter()
         .zip(mains)
-        .map(|(group, main)| GroupRead {
-            meta: match &main {
-                Ok(_) => metas
-                    .next()
-                    .unwrap_or_else(|| Err("could not read its size".into())),
-                Err(_) => Ok(probe::Meta::default()),
-            },
-            main,
-            companions: group
-                .companions
-                .iter()
-                .map(|(_, path)| fsops::hash_regular_file(path))
-                .collect(),
-            xmp: read_xmp(group),
+        .map(|(group, main)| {
+            let (main, xmp) = match main {
+                Ok((hashed, xmp)) => (Ok(hashed), xmp),
+                Err(e) => (Err(e), None),
+            };
+            GroupRead {
+                meta: match &main {
+                    Ok(_) => metas
+                        .next()
+                        .unwrap_or_else(|| Err("could not read its size".into())),
+                    Err(_) => Ok(probe::Meta::default()),
+                },
+                main,
+                companions: group
+                    .companions
+                    .iter()
+                    .map(|(_, path)| fsops::hash_regular_file(path))
+                    .collect(),
+                xmp,
+            }
         })
         .collect()
 }
 
-/// What other tools gave a group's picture: its XMP sidecar when it has one, else the
-/// packet inside the picture. The path read, and what it says.
-pub(super) fn read_xmp(group: &Group) -> Option<(PathBuf, Result<XmpFacts, String>)> {
-    let sidecar = group.companions.iter().find(|(role, path)| {
-        *role == "sidecar" && probe::ext_lower(&path.to_string_lossy()) == "xmp"
-    });
-    if let Some((_, path)) = sidecar {
-        return Some((path.clone(), crate::media::xmp::read_file(path)));
-    }
-    Some((group.main.clone(), xmp_inside(&group.main)?))
+/// A group's XMP sidecar, when it has one.
+fn xmp_sidecar(group: &Group) -> Option<&PathBuf> {
+    group
+        .companions
+        .iter()
+        .find(|(role, path)| {
+            *role == "sidecar" && probe::ext_lower(&path.to_string_lossy()) == "xmp"
+        })
+        .map(|(_, path)| path)
 }
 
 /// What the XMP packet inside a picture says: a JPEG's, a TIFF's (DNG and the RAW formats
 /// built on TIFF too) or a HEIF/AVIF file's. `None` for other files, and pictures with none.
 pub(in crate::library) fn xmp_inside(path: &Path) -> Option<Result<XmpFacts, String>> {
+    let file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    xmp_in(path, fsops::Content::Open(&file, len))
+}
+
+/// [`xmp_inside`] the picture at `path`, read from what hashing it read.
+fn xmp_in(path: &Path, content: fsops::Content<'_>) -> Option<Result<XmpFacts, String>> {
     const CARRIERS: &[&str] = &["jpg", "jpeg", "jpe", "tif", "tiff", "heic", "heif", "avif"];
     let ext = probe::ext_lower(&path.to_string_lossy());
     if !CARRIERS.contains(&ext.as_str()) && !probe::RAW.contains(&ext.as_str()) {
         return None;
     }
-    let packet = crate::media::embedded::packet(path)?;
-    Some(crate::media::xmp::parse(&packet))
+    let packet = match content {
+        fsops::Content::Whole(bytes) => {
+            embedded::packet_in(&mut std::io::Cursor::new(bytes), bytes.len() as u64)
+        }
+        fsops::Content::Open(mut file, len) => embedded::packet_in(&mut file, len),
+    }?;
+    Some(xmp::parse(&packet))
 }
 
 /// How many groups a reader reads at a time, and hands over at once.
