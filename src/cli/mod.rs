@@ -177,7 +177,11 @@ pub enum Command {
 /// Runs a command on the library.
 pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
     if let Command::RenderServer = command {
-        return crate::thumbs::serve_helper(std::io::stdin().lock(), std::io::stdout().lock())
+        let out: Box<dyn std::io::Write> = match crate::platform::raw_stdout() {
+            Ok(file) => Box::new(file),
+            Err(_) => Box::new(std::io::stdout().lock()),
+        };
+        return crate::thumbs::serve_helper(std::io::stdin().lock(), out)
             .map_err(anyhow::Error::from);
     }
     let root = library::root_or_default(args.library)?;

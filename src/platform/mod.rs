@@ -172,6 +172,13 @@ pub fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
 /// A started helper, what goes to it and what comes from it.
 pub type Connected = (Child, Box<dyn io::Write + Send>, Box<dyn io::Read + Send>);
 
+/// This process's standard output as a file, written to as it is (the standard library's
+/// own writer flushes at each line: a helper's binary answers went out in pieces, one
+/// write for each newline byte in them).
+pub fn raw_stdout() -> io::Result<File> {
+    family::raw_stdout()
+}
+
 /// Starts `cmd` as a helper: its standard input and output connected to this process,
 /// limited to `memory_bytes`, and ended when Shoebox ends. Writing to a helper that died
 /// fails with an error (never a signal).

@@ -47,6 +47,11 @@ pub fn identity_of(path: &Path) -> (Option<i64>, Option<i64>) {
     fs::symlink_metadata(path).map_or((None, None), |m| dev_ino(&m))
 }
 
+pub fn raw_stdout() -> io::Result<File> {
+    use std::os::fd::AsFd;
+    Ok(File::from(io::stdout().as_fd().try_clone_to_owned()?))
+}
+
 pub fn identity_of_open(_file: &File, meta: &Metadata) -> (Option<i64>, Option<i64>) {
     dev_ino(meta)
 }

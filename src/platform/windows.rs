@@ -132,6 +132,11 @@ pub fn identity_of(path: &Path) -> (Option<i64>, Option<i64>) {
         .map_or((None, None), |f| identity_of_file(&f))
 }
 
+pub fn raw_stdout() -> io::Result<File> {
+    use std::os::windows::io::AsHandle;
+    Ok(File::from(io::stdout().as_handle().try_clone_to_owned()?))
+}
+
 pub fn identity_of_open(file: &File, _meta: &Metadata) -> (Option<i64>, Option<i64>) {
     identity_of_file(file)
 }
