@@ -2611,3 +2611,41 @@ fn culling_the_grouped_grid_steps_by_its_rows_under_the_headers() {
     g.key(egui::Key::ArrowUp);
     assert_eq!(selected(&mut g), Some("early.txt"), "up: the month above");
 }
+
+/// An import that warns about thousands of files says how many, and lays out only the lines
+/// of them in view: a line each, laid out in every frame, made an import that warned about
+/// a million stall the window.
+#[test]
+fn gui_an_import_warning_about_thousands_lays_out_only_the_lines_in_view() {
+    let (dir, clock, lib) = library();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    // One byte each: pictures by their names, with no picture to read.
+    let paths: Vec<_> = (0..3000)
+        .map(|i| {
+            let p = src.join(format!("f{i:04}.jpg"));
+            std::fs::write(&p, [i as u8]).unwrap();
+            p
+        })
+        .collect();
+    let mut g = gui_on(dir, clock, lib);
+    g.harness.state_mut().send(Job::Import {
+        paths,
+        opts: ImportOptions::default(),
+    });
+    g.harness.run();
+    assert!(g.shows_text("Imported 3,000 items"));
+    assert!(g.shows_text("3,000 items with a warning."));
+    let laid_out = g
+        .harness
+        .query_all_by_label_contains("not a readable image")
+        .count();
+    assert!(
+        (1..100).contains(&laid_out),
+        "{laid_out} of the 3,000 lines laid out"
+    );
+    assert!(g.shows_text("f0000.jpg: not a readable image"));
+    g.click_top("Close");
+    assert!(!g.shows_text("3,000 items with a warning."));
+    assert!(!g.shows_text("not a readable image"));
+}

@@ -459,29 +459,36 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
             }
             Dialog::ImportResult(r) => {
                 ui.heading(format!("Imported {}", items(r.imported.len())));
-                egui::ScrollArea::vertical().max_height(280.0).show(ui, |ui| {
-                    if !r.in_trash.is_empty() {
-                        ui.label(format!(
-                            "{} already in the Trash. Restore them instead of importing duplicates?",
-                            items(r.in_trash.len())
-                        ));
-                        for m in &r.in_trash {
-                            ui.small(format!("{} — in the Trash as \"{}\"", m.path, m.name));
+                for (line, danger) in import_summary(r) {
+                    if danger {
+                        ui.colored_label(theme::DANGER, line);
+                    } else {
+                        ui.label(line);
+                    }
+                }
+                // One line for each file not imported or imported with a warning: only the
+                // lines in view are laid out (an import of a million may have a million).
+                let lines = import_lines(r);
+                if lines > 0 {
+                    ui.add_space(4.0);
+                    let row_h = ui.text_style_height(&egui::TextStyle::Small);
+                    egui::ScrollArea::vertical().max_height(280.0).auto_shrink([false, true]).show_rows(ui, row_h, lines, |ui, range| {
+                        for i in range {
+                            let (line, danger) = import_line(r, i);
+                            if danger {
+                                ui.add(egui::Label::new(egui::RichText::new(line).small().color(theme::DANGER)).truncate());
+                            } else {
+                                ui.add(egui::Label::new(egui::RichText::new(line).small()).truncate());
+                            }
                         }
-                    }
-                    for m in &r.failed {
-                        ui.colored_label(theme::DANGER, format!("Failed {}: {}", m.path, m.message));
-                    }
-                    for m in &r.warnings {
-                        ui.label(format!("{}: {}", m.path, m.message));
-                    }
-                });
+                    });
+                }
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     if !r.in_trash.is_empty() {
-                        let mut ids: Vec<ItemId> = r.in_trash.iter().map(|m| m.id).collect();
-                        ids.dedup();
                         if ui.button("Restore from Trash").clicked() {
+                            let mut ids: Vec<ItemId> = r.in_trash.iter().map(|m| m.id).collect();
+                            ids.dedup();
                             cmds.push(Command::Restore(ids));
                             cmds.push(Command::CloseDialog);
                         }
@@ -511,6 +518,73 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
         cmds.push(Command::CloseDialog);
     }
     acts.commands.extend(cmds);
+}
+
+/// What an import did besides importing, a line for each kind of file it left out or
+/// imported with a warning (with whether it is a failure).
+fn import_summary(r: &ImportReport) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    if !r.in_trash.is_empty() {
+        out.push((
+            format!(
+                "{} already in the Trash. Restore them instead of importing duplicates?",
+                items(r.in_trash.len())
+            ),
+            false,
+        ));
+    }
+    if !r.already_imported.is_empty() {
+        out.push((
+            format!(
+                "{} already in the library, not imported again.",
+                items(r.already_imported.len())
+            ),
+            false,
+        ));
+    }
+    if !r.failed.is_empty() {
+        out.push((
+            format!("{} could not be imported.", items(r.failed.len())),
+            true,
+        ));
+    }
+    if !r.warnings.is_empty() {
+        out.push((
+            format!("{} with a warning.", items(r.warnings.len())),
+            false,
+        ));
+    }
+    out
+}
+
+/// How many lines [`import_line`] has for `r`.
+fn import_lines(r: &ImportReport) -> usize {
+    r.in_trash.len() + r.failed.len() + r.warnings.len() + r.already_imported.len()
+}
+
+/// The `i`th line of the files an import left out or warned about: those in the Trash,
+/// those that failed, the warnings, then those already in the library (with whether it is a
+/// failure). Made only when it is in view.
+fn import_line(r: &ImportReport, mut i: usize) -> (String, bool) {
+    if let Some(m) = r.in_trash.get(i) {
+        return (
+            format!("{} — in the Trash as \"{}\"", m.path, m.name),
+            false,
+        );
+    }
+    i -= r.in_trash.len();
+    if let Some(m) = r.failed.get(i) {
+        return (format!("Failed {}: {}", m.path, m.message), true);
+    }
+    i -= r.failed.len();
+    if let Some(m) = r.warnings.get(i) {
+        return (format!("{}: {}", m.path, m.message), false);
+    }
+    i -= r.warnings.len();
+    match r.already_imported.get(i) {
+        Some(m) => (format!("{}: {}", m.path, m.message), false),
+        None => (String::new(), false),
+    }
 }
 
 /// What the import dialog asks about: one file or folder by name, else how many of each.
