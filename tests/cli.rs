@@ -1056,3 +1056,34 @@ fn cli_ls_filter_selects_by_the_search_syntax_in_the_gallery_and_the_trash() {
     assert!(!out.status.success());
     assert!(err.contains("rating>=9") && err.contains("0 to 5"), "{err}");
 }
+
+/// `shoebox import` prints each transaction's lines once it is committed and keeps none of
+/// them: across several transactions every file is said once, on its own line, and the
+/// counts at the end add them all up.
+#[test]
+fn cli_import_prints_every_file_once_across_its_transactions() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let src = dir.path().join("src/Shoot");
+    std::fs::create_dir_all(&src).unwrap();
+    // More than the first transactions hold (256, then 512): three of them.
+    for i in 0..900 {
+        std::fs::write(src.join(format!("f{i:03}.txt")), format!("file {i}")).unwrap();
+    }
+    let out = shoebox(&lib, T0, &["import", "--in-place", src.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut names: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split('\t').nth(1).expect("id, tab, name"))
+        .collect();
+    assert_eq!(names.len(), 900, "a line for each file imported");
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), 900, "each said once");
+    assert!(
+        stderr.contains("imported 900 files, 1 new collection, 0 failed"),
+        "{stderr}"
+    );
+}

@@ -123,6 +123,8 @@ struct Run<'a> {
     done: usize,
     total: usize,
     progress: &'a mut dyn FnMut(ImportProgress),
+    /// Given the report after each transaction of files (see [`Library::import_reporting`]).
+    recorded: &'a mut dyn FnMut(&mut ImportReport),
     /// One per reading thread, kept for the whole import (each may hold a helper process).
     readers: Vec<crate::thumbs::Describer>,
 }
@@ -167,6 +169,20 @@ impl Library {
         opts: &ImportOptions,
         progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
+        self.import_reporting(paths, opts, progress, &mut |_| {})
+    }
+
+    /// [`Library::import`], handing the report so far to `recorded` each time a
+    /// transaction of files is committed: what it takes out of it (the lines it has
+    /// printed, say) is not kept, so an import of a million files need not hold a million
+    /// lines until its end. The report returned holds what was not taken.
+    pub fn import_reporting(
+        &mut self,
+        paths: &[PathBuf],
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(ImportProgress),
+        recorded: &mut dyn FnMut(&mut ImportReport),
+    ) -> Result<ImportReport> {
         if let Some(c) = opts.into {
             self.require_active_collection(c)?;
         }
@@ -200,6 +216,7 @@ impl Library {
             done: 0,
             total,
             progress,
+            recorded,
             readers: (0..read_ahead_threads())
                 .map(|_| crate::thumbs::Describer::new(self.readers.clone()))
                 .collect(),
@@ -350,6 +367,7 @@ impl Library {
             done,
             total,
             progress,
+            recorded,
             readers,
         } = run;
         let (opts, total) = (*opts, *total);
@@ -487,6 +505,7 @@ impl Library {
                     });
                 }
                 tx.commit()?;
+                recorded(report);
                 if report.stopped {
                     break;
                 }
