@@ -204,7 +204,7 @@ fn oriented_dimensions_in<R: BufRead + Seek>(
         .map_err(|e| format!("could not read the image: {e}"))?;
     let mut decoder = reader
         .into_decoder()
-        .map_err(|e| format!("not a readable image ({e})"))?;
+        .map_err(|e| format!("not a readable image ({})", e.to_string().trim_end()))?;
     let (w, h) = decoder.dimensions();
     Ok(match decoder.orientation() {
         Ok(o) if turns_sideways(o) => (h, w),
