@@ -1086,4 +1086,37 @@ fn cli_import_prints_every_file_once_across_its_transactions() {
         stderr.contains("imported 900 files, 1 new collection, 0 failed"),
         "{stderr}"
     );
+
+    // With --json, one document: its list of what was imported written as it goes, the
+    // rest of the report after it.
+    let again = dir.path().join("again");
+    std::fs::create_dir_all(&again).unwrap();
+    for i in 0..600 {
+        std::fs::write(again.join(format!("g{i:03}.txt")), format!("again {i}")).unwrap();
+    }
+    let missing = dir.path().join("missing.txt");
+    let out = shoebox(
+        &lib,
+        T0,
+        &[
+            "--json",
+            "import",
+            "--in-place",
+            again.to_str().unwrap(),
+            missing.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success(), "a file failed");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 file could not be imported"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one document");
+    let imported = doc["imported"].as_array().expect("imported");
+    assert_eq!(imported.len(), 600);
+    assert_eq!(imported[0]["name"], "g000.txt");
+    assert_eq!(doc["collections_created"].as_array().map(Vec::len), Some(1));
+    assert_eq!(doc["failed"][0]["path"], missing.to_str().unwrap());
+    assert_eq!(doc["stopped"], false);
 }

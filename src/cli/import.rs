@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 
-use super::{print_json, resolve_collection};
+use super::resolve_collection;
 use crate::library::{ImportOptions, ImportReport, Library};
 
 pub fn run(
@@ -27,10 +27,32 @@ pub fn run(
         stop: None,
     };
     if json {
-        let report = lib.import(paths, &opts, &mut |_| {})?;
-        print_json(&report)?;
+        // One document; its list of files imported is written as each transaction is
+        // committed, and not kept.
+        let mut streamed = Streamed::default();
+        let result = lib.import_reporting(paths, &opts, &mut |_| {}, &mut |report| {
+            streamed.take(report);
+        });
+        let mut report = match result {
+            Ok(report) => report,
+            Err(e) => {
+                // Files were recorded before it: the document says which, and the error.
+                if streamed.started {
+                    let _ = streamed.finish(&ImportReport::default(), Some(&e.to_string()));
+                }
+                return Err(e.into());
+            }
+        };
+        streamed.take(&mut report);
+        streamed.finish(&report, None)?;
+        if let Some(e) = streamed.error {
+            return Err(e.into());
+        }
         if !report.failed.is_empty() {
-            bail!("{} files could not be imported", report.failed.len());
+            bail!(
+                "{} could not be imported",
+                counted(report.failed.len(), "file", "files")
+            );
         }
         return Ok(());
     }
@@ -44,8 +66,6 @@ pub fn run(
     if let Some(e) = printed.error {
         return Err(e.into());
     }
-    let counted =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     eprintln!(
         "imported {}, {}, {} failed",
         counted(printed.imported, "file", "files"),
@@ -57,7 +77,10 @@ pub fn run(
         printed.failed
     );
     if printed.failed > 0 {
-        bail!("{} files could not be imported", printed.failed);
+        bail!(
+            "{} could not be imported",
+            counted(printed.failed, "file", "files")
+        );
     }
     Ok(())
 }
@@ -118,4 +141,123 @@ fn print_lines(report: &ImportReport) -> std::io::Result<()> {
         writeln!(err, "failed {}: {}", m.path, m.message)?;
     }
     err.flush()
+}
+
+/// `--json`: the report as one document, its `imported` list written as the import goes
+/// (and taken out of the report), the rest at the end.
+#[derive(Default)]
+struct Streamed {
+    /// The document and its `imported` list are open.
+    started: bool,
+    /// The first error writing it (the import goes on; it is said at the end).
+    error: Option<std::io::Error>,
+}
+
+impl Streamed {
+    fn take(&mut self, report: &mut ImportReport) {
+        if let Err(e) = self.write_imported(report)
+            && self.error.is_none()
+        {
+            self.error = Some(e);
+        }
+        report.imported.clear();
+    }
+
+    fn write_imported(&mut self, report: &ImportReport) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for item in &report.imported {
+            let text = pretty(item)?;
+            let sep = if std::mem::replace(&mut self.started, true) {
+                ",\n"
+            } else {
+                "{\n  \"imported\": [\n"
+            };
+            write!(out, "{sep}{}", indented(&text, "    "))?;
+        }
+        out.flush()
+    }
+
+    /// Ends the document with the rest of `report`, and `error` when the import stopped
+    /// on one.
+    fn finish(&mut self, report: &ImportReport, error: Option<&str>) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        if std::mem::replace(&mut self.started, true) {
+            write!(out, "\n  ]")?;
+        } else {
+            write!(out, "{{\n  \"imported\": []")?;
+        }
+        // The rest of the report, written straight out (its lists may be long) as an
+        // object of its own: its fields are at the document's depth, and its opening
+        // brace is left out.
+        let rest = Rest {
+            collections_created: &report.collections_created,
+            in_trash: &report.in_trash,
+            already_imported: &report.already_imported,
+            warnings: &report.warnings,
+            failed: &report.failed,
+            stopped: report.stopped,
+            error,
+        };
+        write!(out, ",")?;
+        let mut after_brace = AfterBrace {
+            out: &mut out,
+            seen: false,
+        };
+        serde_json::to_writer_pretty(&mut after_brace, &rest).map_err(std::io::Error::other)?;
+        writeln!(out)?;
+        out.flush()
+    }
+}
+
+/// The fields of [`ImportReport`] after `imported`, and the error an import stopped on.
+#[derive(serde::Serialize)]
+struct Rest<'a> {
+    collections_created: &'a [crate::library::ItemId],
+    in_trash: &'a [crate::library::InTrashMatch],
+    already_imported: &'a [crate::library::FileMessage],
+    warnings: &'a [crate::library::FileMessage],
+    failed: &'a [crate::library::FileMessage],
+    stopped: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+/// Writes to `out` what is written to it after its first byte (an object's opening brace).
+struct AfterBrace<'a, W: Write> {
+    out: &'a mut W,
+    seen: bool,
+}
+
+impl<W: Write> Write for AfterBrace<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match buf.split_first() {
+            Some((_, rest)) if !self.seen => {
+                self.seen = true;
+                self.out.write_all(rest)?;
+                Ok(buf.len())
+            }
+            _ => self.out.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// `1 file`, `2 files`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn pretty<T: serde::Serialize>(value: &T) -> std::io::Result<String> {
+    serde_json::to_string_pretty(value).map_err(std::io::Error::other)
+}
+
+/// `text` with each line led by `by`.
+fn indented(text: &str, by: &str) -> String {
+    text.lines()
+        .map(|l| format!("{by}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

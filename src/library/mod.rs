@@ -39,7 +39,7 @@ pub use backup::{BACKUP_DIR, DbHealth, RepairReport, backups, db_health, repair}
 pub use check::{CHECK_PAGE, FileCheck, Presence, presence};
 pub use culling::{Cull, Culled, Steps};
 pub use follow::Followed;
-pub use import::{ImportOptions, ImportProgress, ImportReport, InTrashMatch};
+pub use import::{FileMessage, ImportOptions, ImportProgress, ImportReport, InTrashMatch};
 pub use model::*;
 pub use purge::{PurgeReason, SweepReport};
 pub use query::{
