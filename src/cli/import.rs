@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 
-use super::resolve_collection;
+use super::{indented, resolve_collection};
 use crate::library::{ImportOptions, ImportReport, Library};
 
 pub fn run(
@@ -252,12 +252,4 @@ fn counted(n: usize, one: &str, many: &str) -> String {
 
 fn pretty<T: serde::Serialize>(value: &T) -> std::io::Result<String> {
     serde_json::to_string_pretty(value).map_err(std::io::Error::other)
-}
-
-/// `text` with each line led by `by`.
-fn indented(text: &str, by: &str) -> String {
-    text.lines()
-        .map(|l| format!("{by}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }

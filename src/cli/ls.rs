@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::print_json;
+use super::{indented, print_json};
 use crate::clock;
 use std::io::Write;
 
@@ -65,7 +65,7 @@ fn active(lib: &Library, as_json: bool, filter: Option<&Search>) -> anyhow::Resu
             } else {
                 ",\n"
             };
-            write!(out, "{sep}{}", indent(&text))
+            write!(out, "{sep}{}", indented(&text, "  "))
         } else {
             writeln!(out, "{}", text_line(item))
         }
@@ -127,14 +127,6 @@ fn active(lib: &Library, as_json: bool, filter: Option<&Search>) -> anyhow::Resu
     }
     out.flush()?;
     Ok(())
-}
-
-/// A JSON value printed inside the listing's array, two spaces in.
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("  {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// One active item as a line of text: id, kind, where and name, size, and a flag.

@@ -318,6 +318,14 @@ fn resolve_collection(
     Ok(parent)
 }
 
+/// `text` with each line led by `by` (a JSON value printed inside a document).
+fn indented(text: &str, by: &str) -> String {
+    text.lines()
+        .map(|l| format!("{by}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Prints `value` as one JSON document.
 fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     println!(

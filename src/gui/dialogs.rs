@@ -459,12 +459,12 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
             }
             Dialog::ImportResult(r) => {
                 ui.heading(format!("Imported {}", items(r.imported.len())));
+                let text = |line: String, danger: bool| {
+                    let text = egui::RichText::new(line);
+                    if danger { text.color(theme::DANGER) } else { text }
+                };
                 for (line, danger) in import_summary(r) {
-                    if danger {
-                        ui.colored_label(theme::DANGER, line);
-                    } else {
-                        ui.label(line);
-                    }
+                    ui.label(text(line, danger));
                 }
                 // One line for each file not imported or imported with a warning: only the
                 // lines in view are laid out (an import of a million may have a million).
@@ -475,11 +475,7 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
                     egui::ScrollArea::vertical().max_height(280.0).auto_shrink([false, true]).show_rows(ui, row_h, lines, |ui, range| {
                         for i in range {
                             let (line, danger) = import_line(r, i);
-                            if danger {
-                                ui.add(egui::Label::new(egui::RichText::new(line).small().color(theme::DANGER)).truncate());
-                            } else {
-                                ui.add(egui::Label::new(egui::RichText::new(line).small()).truncate());
-                            }
+                            ui.add(egui::Label::new(text(line, danger).small()).truncate());
                         }
                     });
                 }
@@ -523,38 +519,24 @@ pub fn dialog_ui(v: &View, acts: &mut Acts, dialog: &mut Option<Dialog>, ctx: &e
 /// What an import did besides importing, a line for each kind of file it left out or
 /// imported with a warning (with whether it is a failure).
 fn import_summary(r: &ImportReport) -> Vec<(String, bool)> {
-    let mut out = Vec::new();
-    if !r.in_trash.is_empty() {
-        out.push((
-            format!(
-                "{} already in the Trash. Restore them instead of importing duplicates?",
-                items(r.in_trash.len())
-            ),
+    [
+        (
+            r.in_trash.len(),
+            "already in the Trash. Restore them instead of importing duplicates?",
             false,
-        ));
-    }
-    if !r.already_imported.is_empty() {
-        out.push((
-            format!(
-                "{} already in the library, not imported again.",
-                items(r.already_imported.len())
-            ),
+        ),
+        (
+            r.already_imported.len(),
+            "already in the library, not imported again.",
             false,
-        ));
-    }
-    if !r.failed.is_empty() {
-        out.push((
-            format!("{} could not be imported.", items(r.failed.len())),
-            true,
-        ));
-    }
-    if !r.warnings.is_empty() {
-        out.push((
-            format!("{} with a warning.", items(r.warnings.len())),
-            false,
-        ));
-    }
-    out
+        ),
+        (r.failed.len(), "could not be imported.", true),
+        (r.warnings.len(), "with a warning.", false),
+    ]
+    .into_iter()
+    .filter(|(n, ..)| *n > 0)
+    .map(|(n, what, failure)| (format!("{} {what}", items(n)), failure))
+    .collect()
 }
 
 /// How many lines [`import_line`] has for `r`.
