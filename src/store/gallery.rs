@@ -31,18 +31,87 @@ pub enum Order {
     Kind,
 }
 
+/// A part of a view's order read through one index. The indexes of the rating, the flag,
+/// the label and the kind hold only the items off the usual value (migration 24: a new
+/// item takes no entry in them); the items with it are read through the name index, which
+/// holds those four values, so it is read alone.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    /// `None`: the one part of a view SQLite reads as it chooses.
+    index: Option<&'static str>,
+    /// What its items pass, written as its index's condition says it (for SQLite to read
+    /// that index); `None`: every item.
+    condition: Option<&'static str>,
+    /// Whether it is ordered by the order's key first (else it holds one value of the
+    /// key, or the key is the name, and it is ordered by name).
+    keyed: bool,
+}
+
+impl Segment {
+    fn any() -> Segment {
+        Segment {
+            index: None,
+            condition: None,
+            keyed: true,
+        }
+    }
+
+    fn own(index: &'static str) -> Segment {
+        Segment {
+            index: Some(index),
+            condition: None,
+            keyed: true,
+        }
+    }
+
+    fn usual(condition: &'static str) -> Segment {
+        Segment {
+            index: Some("assets_by_name"),
+            condition: Some(condition),
+            keyed: false,
+        }
+    }
+
+    fn others(index: &'static str, condition: &'static str) -> Segment {
+        Segment {
+            index: Some(index),
+            condition: Some(condition),
+            keyed: true,
+        }
+    }
+}
+
 impl Order {
-    /// Its index (see migrations 12, 15 and 17).
-    fn index(self) -> &'static str {
+    /// The parts of its order, in ascending order, each read through an index (see
+    /// migrations 12, 15, 17 and 24).
+    fn segments(self) -> Vec<Segment> {
         match self {
-            Order::Date => "assets_by_date",
-            Order::Imported => "assets_by_import",
-            Order::Rating => "assets_by_rating",
-            Order::Flag => "assets_by_flag",
-            Order::Label => "assets_by_label",
-            Order::Name => "assets_by_name",
-            Order::Size => "assets_by_size",
-            Order::Kind => "assets_by_kind",
+            Order::Date => vec![Segment::own("assets_by_date")],
+            Order::Imported => vec![Segment::own("assets_by_import")],
+            // The key is the name: said once.
+            Order::Name => vec![Segment {
+                keyed: false,
+                ..Segment::own("assets_by_name")
+            }],
+            Order::Size => vec![Segment::own("assets_by_size")],
+            Order::Rating => vec![
+                Segment::usual("a.rating = 0"),
+                Segment::others("assets_by_rating", "a.rating <> 0"),
+            ],
+            // Rejects (-1), neither (0, the usual), picks (1).
+            Order::Flag => vec![
+                Segment::others("assets_by_flag", "a.flag <> 0 AND a.flag < 0"),
+                Segment::usual("a.flag = 0"),
+                Segment::others("assets_by_flag", "a.flag <> 0 AND a.flag > 0"),
+            ],
+            Order::Label => vec![
+                Segment::usual("a.label IS NULL"),
+                Segment::others("assets_by_label", "a.label IS NOT NULL"),
+            ],
+            Order::Kind => vec![
+                Segment::usual("a.kind = 'image'"),
+                Segment::others("assets_by_kind", "a.kind <> 'image'"),
+            ],
         }
     }
 
@@ -246,6 +315,26 @@ pub fn each_gallery_id(
     view: &GalleryView<'_>,
     each: &mut dyn FnMut(AssetId, u64, Option<i64>) -> bool,
 ) -> rusqlite::Result<()> {
+    let (statements, args) = gallery_statements(conn, view)?;
+    for sql in statements {
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(&args))?;
+        while let Some(r) = rows.next()? {
+            let size: i64 = r.get(1)?;
+            if !each(r.get(0)?, size.max(0) as u64, r.get(2)?) {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The statements that read what `view` shows, one after the other (each the id, the size
+/// and the date of its rows, in order), and the values bound to each.
+fn gallery_statements(
+    conn: &Connection,
+    view: &GalleryView<'_>,
+) -> rusqlite::Result<(Vec<String>, Vec<Value>)> {
     let mut filters = vec!["a.state = 'active'".to_string()];
     let mut args: Vec<Value> = Vec::new();
     let mut from = "assets a".to_string();
@@ -267,16 +356,21 @@ pub fn each_gallery_id(
             f => filters.push(f.sql(&mut args)),
         }
     }
+    // The parts read one after the other: one, read as SQLite chooses, unless the view is
+    // of the whole library.
+    let mut parts = vec![Segment::any()];
     if view.collection.is_none() && from == "assets a" {
-        // The whole library, in the sort index's order: its first rows come at once
+        // The whole library, in the sort indexes' order: its first rows come at once
         // (SQLite would otherwise pick the state index and sort every row, a short search
         // of a million names taking a quarter of a second before its first row). Unless
         // a term few items match has an index: its matches, read through it, are sorted.
-        let index = match narrow_index(conn, view.filter)? {
-            Some(index) => index,
-            None => view.order.index(),
+        parts = match narrow_index(conn, view.filter)? {
+            Some(index) => vec![Segment::own(index)],
+            None => view.order.segments(),
         };
-        from = format!("assets a INDEXED BY {index}");
+        if view.descending {
+            parts.reverse();
+        }
     }
     let dir = if view.descending { "DESC" } else { "ASC" };
     // The date each is ordered by, for a view by date (its index holds it); else none.
@@ -284,20 +378,30 @@ pub fn each_gallery_id(
         Order::Date | Order::Imported if view.dated => view.order.key(),
         _ => "NULL",
     };
-    let sql = format!(
-        "SELECT a.id, a.size, {date} FROM {from} WHERE {} ORDER BY {key} {dir}, a.name_key {dir}, a.id {dir}",
-        filters.join(" AND "),
-        key = view.order.key(),
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(args))?;
-    while let Some(r) = rows.next()? {
-        let size: i64 = r.get(1)?;
-        if !each(r.get(0)?, size.max(0) as u64, r.get(2)?) {
-            break;
-        }
-    }
-    Ok(())
+    let statements = parts
+        .into_iter()
+        .map(|part| {
+            let mut all = filters.clone();
+            all.extend(part.condition.map(str::to_string));
+            let from = match part.index {
+                Some(index) => format!("assets a INDEXED BY {index}"),
+                None => from.clone(),
+            };
+            // A part holding one value of the key is in name order (ordered by the key
+            // too, SQLite would sort it: it cannot tell an expression's value is the same).
+            let key = if part.keyed {
+                format!("{} {dir}, ", view.order.key())
+            } else {
+                String::new()
+            };
+            format!(
+                "SELECT a.id, a.size, {date} FROM {from} WHERE {} \
+                 ORDER BY {key}a.name_key {dir}, a.id {dir}",
+                all.join(" AND "),
+            )
+        })
+        .collect();
+    Ok((statements, args))
 }
 
 /// The rejects among the assets `view` shows, by id (read through the index of rejects: as
@@ -413,4 +517,59 @@ pub fn in_place_files_after(
         each(r.get_ref(1)?.as_str()?);
     }
     Ok(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A view of the whole library is read through the sort indexes in their order, its
+    /// first rows at once (nothing sorted first), whatever the key and the direction; the
+    /// items with the usual rating, flag, label or kind from the name index alone, not
+    /// their rows (a library where nearly every item is rated reads past the rated ones
+    /// in the index to find the rest).
+    #[test]
+    fn every_order_of_the_whole_library_is_read_from_indexes_without_a_sort() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = super::super::open(&dir.path().join("library.db")).unwrap();
+        for order in [
+            Order::Date,
+            Order::Imported,
+            Order::Rating,
+            Order::Flag,
+            Order::Label,
+            Order::Name,
+            Order::Size,
+            Order::Kind,
+        ] {
+            for descending in [false, true] {
+                let view = GalleryView {
+                    collection: None,
+                    filter: &[],
+                    order,
+                    descending,
+                    dated: true,
+                };
+                let (statements, args) = gallery_statements(&conn, &view).unwrap();
+                assert!(args.is_empty());
+                let parts = match order {
+                    Order::Flag => 3,
+                    Order::Rating | Order::Label | Order::Kind => 2,
+                    _ => 1,
+                };
+                assert_eq!(statements.len(), parts, "{order:?}");
+                for sql in &statements {
+                    let plan = crate::store::tests::query_plan(&conn, sql, &[]);
+                    assert!(
+                        plan.starts_with("SCAN a USING ") || plan.starts_with("SEARCH a USING "),
+                        "{sql}: {plan}"
+                    );
+                    assert!(!plan.contains("TEMP B-TREE"), "{sql}: {plan}");
+                    if parts > 1 && sql.contains("assets_by_name") {
+                        assert_eq!(plan, "SCAN a USING COVERING INDEX assets_by_name");
+                    }
+                }
+            }
+        }
+    }
 }

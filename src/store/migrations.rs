@@ -541,6 +541,32 @@ pub const MIGRATIONS: &[&str] = &[
     END;
     DROP TRIGGER keyword_tallies_state;
     "#,
+    // 24: the indexes the Gallery sorts by rating, flag, label and kind by hold the items
+    // off the usual value only (stars, a flag, a label; a kind other than image): a new
+    // item carries the usual value and takes no entry in them (an import of a million kept
+    // four more entries an item, each in name order, so all over the index). The items
+    // with the usual value are read through the name index, which holds the four values,
+    // so a view sorted by one reads that index alone (see `store::gallery::Segment`).
+    r#"
+    DROP INDEX assets_by_name;
+    CREATE INDEX assets_by_name ON assets(name_key, id, size, rating, flag, label, kind)
+        WHERE state = 'active';
+    DROP INDEX assets_by_rating;
+    CREATE INDEX assets_by_rating ON assets(rating, name_key, id, size)
+        WHERE state = 'active' AND rating <> 0;
+    DROP INDEX assets_by_flag;
+    CREATE INDEX assets_by_flag ON assets(flag, name_key, id, size)
+        WHERE state = 'active' AND flag <> 0;
+    DROP INDEX assets_by_label;
+    CREATE INDEX assets_by_label ON assets(
+        CASE label WHEN 'red' THEN 1 WHEN 'yellow' THEN 2 WHEN 'green' THEN 3
+                   WHEN 'blue' THEN 4 WHEN 'purple' THEN 5 ELSE 0 END,
+        name_key, id, size) WHERE state = 'active' AND label IS NOT NULL;
+    DROP INDEX assets_by_kind;
+    CREATE INDEX assets_by_kind ON assets(
+        CASE kind WHEN 'image' THEN 0 WHEN 'video' THEN 1 WHEN 'audio' THEN 2 ELSE 3 END,
+        name_key, id, size) WHERE state = 'active' AND kind <> 'image';
+    "#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.
