@@ -755,6 +755,69 @@ fn newuser04_a_purged_item_leaves_no_picture_behind() {
     }
 }
 
+/// Two items with the same content share their pictures (the cache is by content). A
+/// purge of one takes them (the library keeps no index of every item's content to tell:
+/// migration 25), and the other makes them again when it is next shown.
+#[test]
+fn a_purged_twin_takes_the_shared_pictures_and_the_other_makes_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let photo = src.join("photo.png");
+    image::RgbImage::from_pixel(64, 48, image::Rgb([40, 90, 200]))
+        .save(&photo)
+        .unwrap();
+    std::fs::copy(&photo, src.join("twin.png")).unwrap();
+    let imported = json(&shoebox(
+        &lib,
+        T0,
+        &["--json", "import", src.to_str().unwrap()],
+    ));
+    let id_of = |name: &str| -> String {
+        imported["imported"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (photo_id, twin_id) = (id_of("photo.png"), id_of("twin.png"));
+    let pictures = || -> usize {
+        std::fs::read_dir(lib.join("thumbs")).map_or(0, |d| {
+            d.flatten()
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
+                .count()
+        })
+    };
+    let thumbnail = |id: &str, out: &str| {
+        let out = dir.path().join(out);
+        let made = shoebox(&lib, T0, &["thumbnail", id, out.to_str().unwrap()]);
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let img = image::open(out).unwrap();
+        (img.width(), img.height())
+    };
+    let shown = thumbnail(&twin_id, "before.png");
+    assert_eq!(pictures(), 1, "one picture for both");
+    assert!(shoebox(&lib, T0, &["trash", &photo_id]).status.success());
+    let gone = shoebox(&lib, T0, &["delete", "--permanent", &photo_id]);
+    assert!(
+        gone.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gone.stderr)
+    );
+    assert_eq!(pictures(), 0, "the picture went with the purged item");
+    assert_eq!(thumbnail(&twin_id, "after.png"), shown);
+    assert_eq!(pictures(), 1, "made again for the twin");
+}
+
 /// New-user finding 6: `shoebox restore ID...` restored one item per transaction (10,000
 /// ids took 135× the bare renames). It restores them together, as the window does, and a
 /// conflict among them is reported for that item while the others come back.

@@ -258,7 +258,7 @@ impl Library {
             log::info!("took the new version of {}", check.changed.join(", "));
         }
         // The old version's pictures show what is no longer there.
-        self.forget_pictures(&old_pictures)?;
+        self.forget_pictures(&old_pictures);
         Ok(())
     }
 

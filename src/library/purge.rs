@@ -335,21 +335,19 @@ impl Library {
         }
         purging::forget_empty_batches(&tx)?;
         tx.commit()?;
-        self.forget_pictures(&purged_hashes)?;
+        self.forget_pictures(&purged_hashes);
         Ok(())
     }
 
     /// A purged item leaves nothing viewable behind (rule 20): its thumbnails and preview
-    /// go, unless another item (in the Gallery or the Trash) has the same content and so
-    /// shows the same picture.
-    pub(crate) fn forget_pictures(&self, hashes: &[String]) -> Result<()> {
+    /// go. Another item with the same content loses them too, and they are made again
+    /// when it is next shown: the library keeps no index of every item's content to tell
+    /// (see migration 25).
+    pub(crate) fn forget_pictures(&self, hashes: &[String]) {
         let cache = self.root.join(super::THUMBS_DIR);
         for hash in hashes {
-            if !purging::hash_in_use(&self.conn, hash)? {
-                crate::thumbs::forget_all(&cache, hash);
-            }
+            crate::thumbs::forget_all(&cache, hash);
         }
-        Ok(())
     }
 
     /// Why an entry cannot be purged now: a trash area it uses is unreachable or is not
@@ -446,7 +444,8 @@ impl Library {
             hashes.push(hash);
         }
         tx.commit()?;
-        self.forget_pictures(&hashes)
+        self.forget_pictures(&hashes);
+        Ok(())
     }
 
     /// The purge log, newest first.

@@ -104,16 +104,6 @@ pub fn left_purging(conn: &Connection) -> rusqlite::Result<Vec<AssetId>> {
         .collect()
 }
 
-/// The statement of [`hash_in_use`]: the index of contents holds each hash's first 16
-/// characters (see migration 20).
-pub(crate) const HASH_IN_USE: &str =
-    "SELECT 1 FROM assets WHERE substr(hash, 1, 16) = substr(?1, 1, 16) AND hash = ?1 LIMIT 1";
-
-/// Whether any asset (in the Gallery or the Trash) has the content `hash`.
-pub fn hash_in_use(conn: &Connection, hash: &str) -> rusqlite::Result<bool> {
-    conn.prepare_cached(HASH_IN_USE)?.exists([hash])
-}
-
 /// One line of the purge log.
 #[derive(Debug, Clone, Serialize)]
 pub struct PurgeLogEntry {
