@@ -22,7 +22,7 @@ mod scale {
     use egui::{Event, PointerButton, RawInput, Rect, pos2, vec2};
     use shoebox::clock::SystemClock;
     use shoebox::gui::{Prefs, ShoeboxApp, app_ui};
-    use shoebox::library::Library;
+    use shoebox::library::{GalleryQuery, Library, Sort, SortKey};
 
     const SIZES: [usize; 2] = [100_000, 1_000_000];
     const FOLDERS: usize = 1_000;
@@ -188,6 +188,8 @@ mod scale {
         memory_at_end: u64,
         keystroke_cpu: Duration,
         keystroke_all_cpu: Duration,
+        sort_first_cpu: Duration,
+        sort_all_cpu: Duration,
         ls_first_line: Duration,
         ls_all: Duration,
         ls_peak: u64,
@@ -260,6 +262,27 @@ mod scale {
         let keystroke_all_cpu = cpu() - t;
         drop(app);
 
+        // A change of sort, read as the window reads a view: by rating (its index holds the
+        // rated items alone; the rest come through the name index, migration 24), to its
+        // first id and on to all of them, processor time.
+        let lib = Library::open(root).expect("open");
+        let view = GalleryQuery {
+            sort: Sort {
+                key: SortKey::Rating,
+                descending: false,
+            },
+            ..Default::default()
+        };
+        let t = cpu();
+        let mut sort_first_cpu = None;
+        lib.each_gallery_id(&view, &mut |_, _| {
+            sort_first_cpu.get_or_insert_with(|| cpu() - t);
+            true
+        })
+        .expect("sort by rating");
+        let sort_all_cpu = cpu() - t;
+        drop(lib);
+
         // `shoebox ls`: to its first line, to its end, and its peak memory.
         let start = Instant::now();
         let mut child = Command::new(env!("CARGO_BIN_EXE_shoebox"))
@@ -303,6 +326,8 @@ mod scale {
             memory_at_end,
             keystroke_cpu,
             keystroke_all_cpu,
+            sort_first_cpu: sort_first_cpu.unwrap_or(sort_all_cpu),
+            sort_all_cpu,
             ls_first_line: ls_first_line.unwrap_or(ls_all),
             ls_all,
             ls_peak: peak,
@@ -354,7 +379,7 @@ mod scale {
         );
         type Pick = fn(&Figures) -> f64;
         type Show = fn(&Figures) -> String;
-        let rows: [(&str, Pick, Show); 10] = [
+        let rows: [(&str, Pick, Show); 12] = [
             (
                 "window: open to first frame",
                 |f| f.first_frame.as_secs_f64(),
@@ -384,6 +409,16 @@ mod scale {
                 "search keystroke: all ids (CPU)",
                 |f| f.keystroke_all_cpu.as_secs_f64(),
                 |f| ms(f.keystroke_all_cpu),
+            ),
+            (
+                "sort by rating: first id (CPU)",
+                |f| f.sort_first_cpu.as_secs_f64(),
+                |f| ms(f.sort_first_cpu),
+            ),
+            (
+                "sort by rating: all ids (CPU)",
+                |f| f.sort_all_cpu.as_secs_f64(),
+                |f| ms(f.sort_all_cpu),
             ),
             (
                 "`shoebox ls`: first line",
