@@ -336,7 +336,12 @@ mod scale {
     }
 
     fn ms(d: Duration) -> String {
-        format!("{:.0} ms", d.as_secs_f64() * 1e3)
+        let ms = d.as_secs_f64() * 1e3;
+        if ms < 10.0 {
+            format!("{ms:.1} ms")
+        } else {
+            format!("{ms:.0} ms")
+        }
     }
 
     fn mb(b: u64) -> String {
