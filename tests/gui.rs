@@ -1029,6 +1029,28 @@ fn walk09_video_tiles_show_their_duration_and_the_tree_its_counts() {
     assert!(g.shows("2"), "the tree counts the collection's items");
 }
 
+/// The sort menu's eighth key, Kind, lay below the menu's edge (the menu held seven and
+/// showed no sign of more): a click there closed the menu and sorted nothing. Every key is
+/// in view, and a click on Kind sorts by it.
+#[test]
+fn gui_the_sort_menu_shows_every_key_and_kind_sorts() {
+    let mut g = gui_with(&[("b.mp3", b"2"), ("a.txt", b"1"), ("c.jpg", b"3")]);
+    // The app's own look (its spacing made the menu's entries taller than egui's).
+    shoebox::gui::theme::apply(&g.harness.ctx);
+    g.harness.run();
+    g.harness.get_by_value("Capture date").click();
+    g.harness.run();
+    g.click("Kind");
+    assert!(
+        g.harness.query_by_value("Kind").is_some(),
+        "the menu says Kind"
+    );
+    g.click("List");
+    let y = |g: &Gui, name: &str| g.harness.get_by_label(name).rect().top();
+    // Images, then audio, then other files.
+    assert!(y(&g, "c.jpg") < y(&g, "b.mp3") && y(&g, "b.mp3") < y(&g, "a.txt"));
+}
+
 /// Walk-through finding 9: the list's headers did not sort.
 #[test]
 fn walk09_a_click_on_a_list_header_sorts_by_it_and_again_turns_the_order_around() {

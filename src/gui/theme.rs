@@ -35,5 +35,8 @@ pub fn apply(ctx: &egui::Context) {
     ctx.global_style_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
         style.spacing.button_padding = egui::vec2(8.0, 4.0);
+        // Tall enough for the longest menu (the eight sort keys, about 29 points each at
+        // this spacing): a menu that does not fit scrolls, with no sign of what is below.
+        style.spacing.combo_height = 320.0;
     });
 }
