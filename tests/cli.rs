@@ -28,6 +28,29 @@ fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).expect("one JSON document on stdout")
 }
 
+/// The id of the item named `name` in a list of items (`ls --json`, or the `imported` list
+/// of `import --json`).
+fn id_named(items: &Value, name: &str) -> String {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in {items}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// How many pictures the library at `lib` keeps in `thumbs/`.
+fn pictures_kept(lib: &Path) -> usize {
+    std::fs::read_dir(lib.join("thumbs")).map_or(0, |d| {
+        d.flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
+            .count()
+    })
+}
+
 /// A library in `dir` holding the folder `Trips` (`b.txt`, and `2024/a.txt`), imported:
 /// the library's folder, `src/`, and what the import printed.
 fn trips_imported(dir: &Path) -> (PathBuf, PathBuf, Value) {
@@ -416,17 +439,7 @@ fn cli_thumbnails_makes_what_is_missing_for_the_gallery_and_the_trash_and_says_w
         T0,
         &["--json", "import", src.to_str().unwrap()],
     ));
-    let id_of = |name: &str| {
-        imported["imported"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["name"] == name)
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let id_of = |name: &str| id_named(&imported["imported"], name);
     let (wide, portrait, broken) = (
         id_of("wide.png"),
         id_of("portrait.jpg"),
@@ -621,16 +634,7 @@ fn newuser05_cli_restores_a_sub_collection_of_a_trashed_collection_on_its_own() 
     let dir = tempfile::tempdir().unwrap();
     let (lib, _, _) = trips_imported(dir.path());
     let ls = json(&shoebox(&lib, T0, &["--json", "ls"]));
-    let id_of = |ls: &Value, name: &str| {
-        ls.as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["name"] == name)
-            .unwrap_or_else(|| panic!("{name} in {ls}"))["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let id_of = id_named;
     let trips = id_of(&ls, "Trips");
     json(&shoebox(&lib, T0, &["--json", "trash", &trips]));
     let inside = json(&shoebox(&lib, T0, &["--json", "ls", "--trash", "--inside"]));
@@ -710,13 +714,7 @@ fn newuser04_a_purged_item_leaves_no_picture_behind() {
     std::fs::create_dir_all(&src).unwrap();
     for (i, how) in ["delete", "sweep", "empty"].iter().enumerate() {
         let lib = dir.path().join(format!("lib-{how}"));
-        let pictures = || -> usize {
-            std::fs::read_dir(lib.join("thumbs")).map_or(0, |d| {
-                d.flatten()
-                    .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
-                    .count()
-            })
-        };
+        let pictures = || pictures_kept(&lib);
         let photo = src.join(format!("photo-{i}.png"));
         image::RgbImage::from_pixel(64, 48, image::Rgb([i as u8 * 60, 90, 200]))
             .save(&photo)
@@ -774,25 +772,9 @@ fn a_purged_twin_takes_the_shared_pictures_and_the_other_makes_them_again() {
         T0,
         &["--json", "import", src.to_str().unwrap()],
     ));
-    let id_of = |name: &str| -> String {
-        imported["imported"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["name"] == name)
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let id_of = |name: &str| id_named(&imported["imported"], name);
     let (photo_id, twin_id) = (id_of("photo.png"), id_of("twin.png"));
-    let pictures = || -> usize {
-        std::fs::read_dir(lib.join("thumbs")).map_or(0, |d| {
-            d.flatten()
-                .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
-                .count()
-        })
-    };
+    let pictures = || pictures_kept(&lib);
     let thumbnail = |id: &str, out: &str| {
         let out = dir.path().join(out);
         let made = shoebox(&lib, T0, &["thumbnail", id, out.to_str().unwrap()]);
