@@ -177,9 +177,9 @@ pub enum Command {
 /// Runs a command on the library.
 pub fn run(args: Args, command: Command) -> anyhow::Result<()> {
     if let Command::RenderServer = command {
-        let out: Box<dyn std::io::Write> = match crate::platform::raw_stdout() {
+        let out: Box<dyn std::io::Write + Send> = match crate::platform::raw_stdout() {
             Ok(file) => Box::new(file),
-            Err(_) => Box::new(std::io::stdout().lock()),
+            Err(_) => Box::new(std::io::stdout()),
         };
         return crate::thumbs::serve_helper(std::io::stdin().lock(), out)
             .map_err(anyhow::Error::from);

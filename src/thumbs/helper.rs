@@ -210,7 +210,14 @@ const MEMORY_ENV: &str = "SHOEBOX_HELPER_MEMORY";
 
 /// The helper's side (`shoebox __render-server`): answers requests from `input` on
 /// `output` until `input` ends.
-pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
+///
+/// Answers to requests that came together go out together: one is written out at once
+/// when no other request is waiting, else it waits for the next ones, at most
+/// [`ANSWER_DELAY`] (a thread sends it then, whatever the decoder is doing). So a block
+/// of files asked at once costs the other side one wake-up, not one per file, and a file
+/// the helper hangs on still finds every answer before it sent. A crash takes the answers
+/// not yet sent with it: the other side asks again (see `Describer::describe_many`).
+pub fn serve(input: impl Read, output: impl Write + Send) -> io::Result<()> {
     if let Some(bytes) = std::env::var(MEMORY_ENV)
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
@@ -218,8 +225,30 @@ pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
         crate::platform::enter_helper(bytes);
     }
     let mut input = BufReader::new(input);
-    let mut output = BufWriter::with_capacity(256 * 1024, output);
-    while let Some((path, kind, size, tools)) = read_request(&mut input)? {
+    let outbox = Outbox::new(BufWriter::with_capacity(256 * 1024, output));
+    std::thread::scope(|scope| {
+        let sender = std::thread::Builder::new()
+            .name("shoebox-helper-sender".into())
+            .spawn_scoped(scope, || outbox.send_late());
+        if sender.is_err() {
+            // No thread to send late answers: each goes out as it is written.
+            outbox.lock().each = true;
+        }
+        let served = answer_requests(&mut input, &outbox);
+        outbox.close();
+        served
+    })
+}
+
+/// How long a written answer may wait for the next ones before it is sent.
+const ANSWER_DELAY: Duration = Duration::from_millis(20);
+
+/// Answers each request of `input` into `outbox`.
+fn answer_requests<W: Write>(
+    input: &mut BufReader<impl Read>,
+    outbox: &Outbox<W>,
+) -> io::Result<()> {
+    while let Some((path, kind, size, tools)) = read_request(input)? {
         let answer = if size == DESCRIBE {
             crate::failpoint::hit("probe.describe");
             match probe::read_meta(&path, kind) {
@@ -233,10 +262,98 @@ pub fn serve(input: impl Read, output: impl Write) -> io::Result<()> {
                 Err(reason) => Answer::Failed(reason),
             }
         };
-        write_answer(&mut output, &answer)?;
-        output.flush()?;
+        // Another request already here: this answer waits to go with its own.
+        outbox.put(&answer, !input.buffer().is_empty())?;
     }
     Ok(())
+}
+
+/// A helper's answers on their way out, and whether some are written and not yet sent.
+struct Outbox<W: Write> {
+    state: std::sync::Mutex<OutboxState<W>>,
+    changed: std::sync::Condvar,
+}
+
+struct OutboxState<W: Write> {
+    out: BufWriter<W>,
+    /// When the oldest answer not yet sent was written.
+    unsent_since: Option<std::time::Instant>,
+    /// No more answers will come.
+    closed: bool,
+    /// Each answer is sent as it is written.
+    each: bool,
+}
+
+impl<W: Write> Outbox<W> {
+    fn new(out: BufWriter<W>) -> Outbox<W> {
+        Outbox {
+            state: std::sync::Mutex::new(OutboxState {
+                out,
+                unsent_since: None,
+                closed: false,
+                each: false,
+            }),
+            changed: std::sync::Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, OutboxState<W>> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes `answer`; sends it (and any before it) now unless `more` requests are waiting.
+    fn put(&self, answer: &Answer, more: bool) -> io::Result<()> {
+        let mut state = self.lock();
+        write_answer(&mut state.out, answer)?;
+        if !more || state.each {
+            state.unsent_since = None;
+            return state.out.flush();
+        }
+        if state.unsent_since.is_none() {
+            state.unsent_since = Some(std::time::Instant::now());
+            self.changed.notify_all();
+        }
+        Ok(())
+    }
+
+    /// Says no more answers will come (the sender thread ends).
+    fn close(&self) {
+        self.lock().closed = true;
+        self.changed.notify_all();
+    }
+
+    /// The sender thread: sends each answer at most [`ANSWER_DELAY`] after it was written,
+    /// until the outbox is closed. (A failure to send is met by the next answer's write.)
+    fn send_late(&self) {
+        let mut state = self.lock();
+        loop {
+            if state.closed {
+                let _ = state.out.flush();
+                return;
+            }
+            state = match state.unsent_since {
+                None => self
+                    .changed
+                    .wait(state)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+                Some(since) => match ANSWER_DELAY.checked_sub(since.elapsed()) {
+                    Some(left) if !left.is_zero() => {
+                        self.changed
+                            .wait_timeout(state, left)
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .0
+                    }
+                    _ => {
+                        state.unsent_since = None;
+                        let _ = state.out.flush();
+                        state
+                    }
+                },
+            };
+        }
+    }
 }
 
 fn write_request(
@@ -390,6 +507,104 @@ fn read_i64(r: &mut impl Read) -> io::Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a helper wrote: the bytes, and how many times they were sent on.
+    #[derive(Clone, Default)]
+    struct Wire(std::sync::Arc<std::sync::Mutex<(Vec<u8>, usize)>>);
+
+    impl Write for Wire {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().expect("wire").0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            self.0.lock().expect("wire").1 += 1;
+            Ok(())
+        }
+    }
+
+    impl Wire {
+        /// The answers written so far.
+        fn answers(&self) -> usize {
+            let bytes = self.0.lock().expect("wire").0.clone();
+            let mut r = &bytes[..];
+            std::iter::from_fn(|| read_answer(&mut r).ok()).count()
+        }
+    }
+
+    /// Requests for `n` files' metadata, as the other side writes them at once.
+    fn describe_requests(paths: &[PathBuf]) -> Vec<u8> {
+        let mut wire = Vec::new();
+        for p in paths {
+            write_request(&mut wire, p, Kind::Image, DESCRIBE, Tools::default()).expect("write");
+        }
+        wire
+    }
+
+    fn pictures(dir: &Path, n: u32) -> Vec<PathBuf> {
+        (0..n)
+            .map(|i| {
+                let p = dir.join(format!("p{i}.png"));
+                image::RgbImage::new(4 + i, 3).save(&p).expect("save");
+                p
+            })
+            .collect()
+    }
+
+    /// Files asked together are answered together: twenty answers, sent on once (at the
+    /// end, when the input closes: twice at most).
+    #[test]
+    fn answers_to_requests_asked_together_are_sent_together() {
+        let dir = tempfile::tempdir().expect("temp");
+        let requests = describe_requests(&pictures(dir.path(), 20));
+        let wire = Wire::default();
+        serve(&requests[..], wire.clone()).expect("serve");
+        assert_eq!(wire.answers(), 20);
+        let sends = wire.0.lock().expect("wire").1;
+        assert!((1..=2).contains(&sends), "sent on {sends} times");
+    }
+
+    /// An answer waiting for the next ones is sent within [`ANSWER_DELAY`] even while the
+    /// helper is held up on the next request (a decoder that hangs): the other side then
+    /// knows every file before that one was read, and times out on the right file.
+    #[test]
+    fn an_answer_waiting_for_the_next_is_sent_while_the_helper_is_held_up() {
+        /// The first request whole and half of the second, then nothing until dropped.
+        struct Stalls(Vec<u8>, std::sync::mpsc::Receiver<()>);
+        impl Read for Stalls {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0.is_empty() {
+                    let _ = self.1.recv();
+                    return Ok(0);
+                }
+                let n = buf.len().min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0.drain(..n);
+                Ok(n)
+            }
+        }
+        let dir = tempfile::tempdir().expect("temp");
+        let mut requests = describe_requests(&pictures(dir.path(), 2));
+        requests.truncate(requests.len() - 3);
+        let (release, stalled) = std::sync::mpsc::channel();
+        let wire = Wire::default();
+        let serving = {
+            let wire = wire.clone();
+            std::thread::spawn(move || serve(Stalls(requests, stalled), wire))
+        };
+        let asked = std::time::Instant::now();
+        while wire.answers() == 0 && asked.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(wire.answers(), 1, "the first answer went out");
+        assert!(
+            wire.0.lock().expect("wire").1 >= 1,
+            "and was sent on, not only written"
+        );
+        drop(release);
+        let ended = serving.join().expect("helper thread");
+        assert!(ended.is_err(), "the second request was cut short");
+    }
 
     #[test]
     fn requests_and_answers_cross_the_wire_unchanged() {

@@ -718,6 +718,9 @@ impl Describer {
         };
         let mut at = 0;
         let mut fresh_starts = 0;
+        // After a crash that may have taken answers with it, the files are asked one at a
+        // time until the one that crashes it is found.
+        let mut one_at_a_time = false;
         while at < asked.len()
             && let Some(cfg) = self.cfg.as_ref()
         {
@@ -731,8 +734,10 @@ impl Describer {
                     }
                 },
             };
-            let batch: Vec<(&Path, Kind)> = asked[at..].iter().map(|&i| files[i]).collect();
+            let end = if one_at_a_time { at + 1 } else { asked.len() };
+            let batch: Vec<(&Path, Kind)> = asked[at..end].iter().map(|&i| files[i]).collect();
             let (answers, lost) = helper.describe_many(&batch, cfg.timeout);
+            let unanswered = batch.len() - answers.len();
             for answer in answers {
                 out[asked[at]] = Some(match answer {
                     Answer::Described(meta) => Ok(meta),
@@ -746,6 +751,13 @@ impl Describer {
             }
             let Some(lost) = lost else { continue };
             self.helper = None;
+            // A helper sends the answers of files asked together together: one that
+            // crashed may have read some of them, so which file it crashed on is not known.
+            if matches!(lost, Lost::Crashed) && unanswered > 1 {
+                one_at_a_time = true;
+                continue;
+            }
+            one_at_a_time = false;
             let path = files[asked[at]].0;
             let why = match lost {
                 // It ended while idle: one fresh start, then this process reads the rest.
