@@ -51,7 +51,7 @@ pub fn trashed_with_content(conn: &Connection, hashes: &[&str]) -> rusqlite::Res
 /// file in the Trash left its path free).
 pub fn owners_of_paths(
     conn: &Connection,
-    paths: &[String],
+    paths: &[&str],
 ) -> rusqlite::Result<Vec<(String, AssetId)>> {
     conn.prepare_cached(
         "SELECT f.path, f.asset_id FROM files f JOIN assets a ON a.id = f.asset_id

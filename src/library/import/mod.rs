@@ -19,7 +19,7 @@ mod read;
 
 use plan::{DirPlan, Group, count_files, group_companions, plan_dir, with_sidecars_beside};
 pub(super) use read::xmp_inside;
-use read::{GroupRead, ReadAhead, read_ahead_threads};
+use read::{GroupRead, Placing, ReadAhead, read_ahead_threads};
 
 /// How to import.
 #[derive(Debug, Clone, Default)]
@@ -386,46 +386,44 @@ impl Library {
         let mut reached_groups = 0;
         // The files are read (hashed, probed) on other threads, ahead of the records
         // being written here: reading is most of the work and needs no database.
+        let placing = Placing {
+            in_place: opts.in_place,
+            root: self.root.clone(),
+        };
         std::thread::scope(|scope| -> Result<()> {
-            let mut reads = ReadAhead::start(scope, &groups, readers);
+            let mut reads = ReadAhead::start(scope, &groups, readers, &placing);
             for range in growing_chunks(groups.len()) {
                 let chunk_homes = &homes[range.clone()];
                 let chunk = &groups[range];
                 let mut ready = Vec::new();
                 let mut planned: HashSet<String> = HashSet::new();
-                let mut folders: HashMap<PathBuf, PathBuf> = HashMap::new();
                 let mut chunk_reads: Vec<GroupRead> = Vec::with_capacity(chunk.len());
                 for group in chunk {
                     if opts.stop_asked() {
                         report.stopped = true;
                         break;
                     }
-                    chunk_reads.push(reads.next_read());
+                    let read = reads.next_read();
                     *done += 1 + group.companions.len();
                     progress(ImportProgress {
                         done: *done,
                         total,
-                        current: group.main.display().to_string(),
+                        current: read.placed.shown.clone(),
                     });
+                    chunk_reads.push(read);
                 }
                 // Stopped: what was read is recorded whole, the rest left alone.
                 let chunk = &chunk[..chunk_reads.len()];
                 reached_groups += chunk.len();
-                let known = self.lookups(chunk, &chunk_reads, opts, &mut folders)?;
+                let known = self.lookups(&chunk_reads, opts)?;
                 for ((group, read), home) in chunk.iter().zip(chunk_reads).zip(chunk_homes) {
-                    match self.prepare(
-                        group,
-                        read,
-                        *home,
-                        &known,
-                        opts,
-                        report,
-                        &mut planned,
-                        &mut folders,
-                    ) {
+                    match self.prepare(group, read, *home, &known, opts, report, &mut planned) {
                         Ok(Some(p)) => ready.push(p),
                         Ok(None) => {}
-                        Err(m) => report.failed.push(msg(&group.main, m)),
+                        Err((shown, m)) => report.failed.push(FileMessage {
+                            path: shown,
+                            message: m,
+                        }),
                     }
                 }
                 let ready = self.copy_chunk(ready, report)?;
@@ -518,7 +516,8 @@ impl Library {
         Ok(starts.iter().take_while(|&&s| s < reached_groups).count())
     }
 
-    /// Reads a group's files, places copies in `media/`, and says what to record.
+    /// Says what to record of a group read (for a copy, where in `media/` it goes), or
+    /// why it is not imported (with the main file's path as shown).
     #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     fn prepare(
         &mut self,
@@ -529,17 +528,27 @@ impl Library {
         opts: &ImportOptions,
         report: &mut ImportReport,
         planned: &mut HashSet<String>,
-        folders: &mut HashMap<PathBuf, PathBuf>,
-    ) -> Result<Option<Ready>, String> {
-        let name = name_of(&group.main)?;
+    ) -> Result<Option<Ready>, (String, String)> {
+        let read::Placed {
+            name,
+            stored,
+            shown,
+        } = read.placed;
+        let name = match name {
+            Ok(name) => name,
+            Err(m) => return Err((shown, m)),
+        };
         let kind = probe::kind_of(&name);
-        let main = read.main.map_err(|e| format!("could not read: {e}"))?;
+        let main = match read.main {
+            Ok(main) => main,
+            Err(e) => return Err((shown, format!("could not read: {e}"))),
+        };
         let hash = main.hash.clone();
         if !opts.allow_trash_duplicates
             && let Some((id, tname)) = known.in_trash.get(&hash).cloned()
         {
             report.in_trash.push(InTrashMatch {
-                path: group.main.display().to_string(),
+                path: shown,
                 id,
                 name: tname,
             });
@@ -548,14 +557,23 @@ impl Library {
         let meta = match read.meta {
             Ok(m) => m,
             Err(m) => {
-                report.warnings.push(msg(&group.main, m));
+                report.warnings.push(FileMessage {
+                    path: shown.clone(),
+                    message: m,
+                });
                 probe::Meta::default()
             }
         };
         let mut sources = vec![("main", group.main.clone(), main)];
-        for ((role, path), hashed) in group.companions.iter().zip(read.companions) {
+        // Each companion read, with its place among the group's files.
+        let mut places = vec![0];
+        for (i, ((role, path), hashed)) in group.companions.iter().zip(read.companions).enumerate()
+        {
             match hashed {
-                Ok(h) => sources.push((role, path.clone(), h)),
+                Ok(h) => {
+                    sources.push((role, path.clone(), h));
+                    places.push(i + 1);
+                }
                 Err(e) => report
                     .warnings
                     .push(msg(path, format!("companion not imported: {e}"))),
@@ -563,12 +581,14 @@ impl Library {
         }
         let mut files = Vec::new();
         if opts.in_place {
-            for (role, path, hashed) in sources {
-                let stored = in_place_path(&path, folders)?;
-                // The library's root is already resolved.
-                if Path::new(&stored).starts_with(&self.root) {
-                    return Err("is inside the Shoebox library folder; import files from where you keep them".into());
-                }
+            let mut stored: Vec<Option<Result<String, String>>> =
+                stored.into_iter().map(Some).collect();
+            for ((role, _, hashed), place) in sources.into_iter().zip(places) {
+                let stored = match stored.get_mut(place).and_then(Option::take) {
+                    Some(Ok(s)) => s,
+                    Some(Err(m)) => return Err((shown, m)),
+                    None => return Err((shown, "could not find where it is".into())),
+                };
                 if let Some(&existing) = known.paths.get(&stored) {
                     if role == "main" {
                         report.already_imported.push(FileMessage {
@@ -591,21 +611,23 @@ impl Library {
                 });
             }
         } else {
-            if self
-                .active_duplicate(&hash, &name)
-                .map_err(|e| e.to_string())?
-            {
-                report.already_imported.push(FileMessage {
-                    path: group.main.display().to_string(),
-                    message: "the same file is already in the library".into(),
-                });
-                return Ok(None);
+            match self.active_duplicate(&hash, &name) {
+                Ok(false) => {}
+                Ok(true) => {
+                    report.already_imported.push(FileMessage {
+                        path: shown,
+                        message: "the same file is already in the library".into(),
+                    });
+                    return Ok(None);
+                }
+                Err(e) => return Err((shown, e.to_string())),
             }
             let dir = Path::new(MEDIA_DIR).join(&hash[..2]);
             for (role, path, hashed) in sources {
-                let fname = name_of(&path)?;
-                let rel =
-                    self.free_media_name(&dir, &format!("{}-{fname}", &hash[..12]), planned)?;
+                let fname = name_of(&path).map_err(|m| (shown.clone(), m))?;
+                let rel = self
+                    .free_media_name(&dir, &format!("{}-{fname}", &hash[..12]), planned)
+                    .map_err(|m| (shown.clone(), m))?;
                 files.push(Prepared {
                     role,
                     path: rel,
@@ -629,9 +651,10 @@ impl Library {
                         path.file_name().unwrap_or_default().to_string_lossy()
                     )
                 };
-                report
-                    .warnings
-                    .push(msg(&group.main, format!("{what} was skipped: {why}")));
+                report.warnings.push(FileMessage {
+                    path: shown,
+                    message: format!("{what} was skipped: {why}"),
+                });
                 None
             }
             None => None,
@@ -819,13 +842,7 @@ impl Library {
 
     /// What the library already holds of a chunk, looked up with one statement each:
     /// Trash entries with the same content, and (in place) items at the same paths.
-    fn lookups(
-        &self,
-        chunk: &[Group],
-        reads: &[GroupRead],
-        opts: &ImportOptions,
-        folders: &mut HashMap<PathBuf, PathBuf>,
-    ) -> Result<Known> {
+    fn lookups(&self, reads: &[GroupRead], opts: &ImportOptions) -> Result<Known> {
         let mut known = Known::default();
         if !opts.allow_trash_duplicates {
             let hashes: Vec<&str> = reads
@@ -839,12 +856,11 @@ impl Library {
             }
         }
         if opts.in_place {
-            let mut stored = Vec::new();
-            for group in chunk {
-                let paths =
-                    std::iter::once(&group.main).chain(group.companions.iter().map(|(_, p)| p));
-                stored.extend(paths.filter_map(|p| in_place_path(p, folders).ok()));
-            }
+            let stored: Vec<&str> = reads
+                .iter()
+                .flat_map(|r| r.placed.stored.iter())
+                .filter_map(|p| p.as_deref().ok())
+                .collect();
             // A path belongs to an item in the Gallery; one in the Trash left it free (a new
             // file written there is a new item: both can be trashed and restored).
             for (path, a) in importing::owners_of_paths(&self.conn, &stored)? {

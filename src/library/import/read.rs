@@ -1,9 +1,11 @@
 //! Reading what an import records, ahead of it: each group's files hashed, its picture
 //! described (size, date, camera), and what other tools gave it (its XMP).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::plan::Group;
+use super::{in_place_path, name_of};
 use crate::library::fsops;
 use crate::media::xmp::{self, XmpFacts};
 use crate::media::{embedded, probe};
@@ -15,30 +17,98 @@ pub(super) struct GroupRead {
     pub(super) companions: Vec<std::io::Result<fsops::Hashed>>,
     /// What its XMP sidecar says, when it has one (the sidecar's path, and the reading).
     pub(super) xmp: Option<(PathBuf, Result<XmpFacts, String>)>,
+    /// Its name and where its files are recorded.
+    pub(super) placed: Placed,
 }
 
 impl GroupRead {
-    fn failed(why: &str) -> GroupRead {
+    fn failed(why: &str, placed: Placed) -> GroupRead {
         GroupRead {
             main: Err(std::io::Error::other(why.to_string())),
             meta: Ok(probe::Meta::default()),
             companions: Vec::new(),
             xmp: None,
+            placed,
         }
     }
 }
 
-pub(super) fn read_group(group: &Group, reader: &mut crate::thumbs::Describer) -> GroupRead {
-    read_block(std::slice::from_ref(group), reader)
+/// How an import records where its files are: in place or as copies, and the library's
+/// folder (no file inside it is imported in place).
+pub(super) struct Placing {
+    pub(super) in_place: bool,
+    pub(super) root: PathBuf,
+}
+
+/// A group's name and paths as the import records and reports them, worked out on the
+/// reading threads (a million of them took a second of the thread that writes records).
+pub(super) struct Placed {
+    /// The main file's name, or why it cannot be an item's.
+    pub(super) name: Result<String, String>,
+    /// In place: each file's stored path, the main file's first and then its companions',
+    /// or why it cannot be imported in place. Empty for copies.
+    pub(super) stored: Vec<Result<String, String>>,
+    /// The main file's path as messages show it.
+    pub(super) shown: String,
+}
+
+/// Works out [`Placed`] for one reading thread, remembering each folder it resolved.
+pub(super) struct Placer<'a> {
+    placing: &'a Placing,
+    folders: HashMap<PathBuf, PathBuf>,
+}
+
+impl<'a> Placer<'a> {
+    pub(super) fn new(placing: &'a Placing) -> Placer<'a> {
+        Placer {
+            placing,
+            folders: HashMap::new(),
+        }
+    }
+
+    pub(super) fn place(&mut self, group: &Group) -> Placed {
+        let stored = if self.placing.in_place {
+            std::iter::once(&group.main)
+                .chain(group.companions.iter().map(|(_, p)| p))
+                .map(|path| {
+                    let stored = in_place_path(path, &mut self.folders)?;
+                    // The library's root is already resolved.
+                    if Path::new(&stored).starts_with(&self.placing.root) {
+                        return Err("is inside the Shoebox library folder; import files from where you keep them".into());
+                    }
+                    Ok(stored)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Placed {
+            name: name_of(&group.main),
+            stored,
+            shown: group.main.display().to_string(),
+        }
+    }
+}
+
+pub(super) fn read_group(
+    group: &Group,
+    reader: &mut crate::thumbs::Describer,
+    placer: &mut Placer<'_>,
+) -> GroupRead {
+    read_block(std::slice::from_ref(group), reader, placer)
         .pop()
-        .unwrap_or_else(|| GroupRead::failed("the file could not be read"))
+        .unwrap_or_else(|| GroupRead::failed("the file could not be read", placer.place(group)))
 }
 
 /// Reads a block of groups: each main file hashed (and, when it has no sidecar, its XMP
 /// packet read from what hashing read, or through the same open file), then the pictures
 /// among them described together (one exchange with the reader helper for the block, not
 /// one per file).
-fn read_block(groups: &[Group], reader: &mut crate::thumbs::Describer) -> Vec<GroupRead> {
+fn read_block(
+    groups: &[Group],
+    reader: &mut crate::thumbs::Describer,
+    placer: &mut Placer<'_>,
+) -> Vec<GroupRead> {
     let mains: Vec<_> = groups
         .iter()
         .map(|g| match xmp_sidecar(g) {
@@ -81,6 +151,7 @@ fn read_block(groups: &[Group], reader: &mut crate::thumbs::Describer) -> Vec<Gr
                     .map(|(_, path)| fsops::hash_regular_file(path))
                     .collect(),
                 xmp,
+                placed: placer.place(group),
             }
         })
         .collect()
@@ -130,6 +201,8 @@ const BLOCK: usize = 64;
 /// without waiting for a whole chunk. Dropping it stops the readers.
 pub(super) struct ReadAhead<'env> {
     groups: &'env [Group],
+    /// Places what is read where no thread could be started.
+    placer: Placer<'env>,
     /// One queue per reader; `None` where no thread could be started (read in place).
     lanes: Vec<Option<std::sync::mpsc::Receiver<Vec<GroupRead>>>>,
     /// The block being handed out, and the index of its next group.
@@ -143,6 +216,7 @@ impl<'env> ReadAhead<'env> {
         scope: &'scope std::thread::Scope<'scope, 'env>,
         groups: &'env [Group],
         readers: &'env mut [crate::thumbs::Describer],
+        placing: &'env Placing,
     ) -> ReadAhead<'env> {
         let workers = readers.len().max(1);
         let lanes = readers
@@ -156,12 +230,18 @@ impl<'env> ReadAhead<'env> {
                 std::thread::Builder::new()
                     .name("shoebox-read".into())
                     .spawn_scoped(scope, move || {
+                        let mut placer = Placer::new(placing);
                         for block in groups.chunks(BLOCK).skip(lane).step_by(workers) {
                             // A decoder that panics on a strange file costs that file only.
-                            let read = crate::media::panics::quietly(|| read_block(block, reader))
-                                .unwrap_or_else(|_| {
-                                    block.iter().map(|g| read_alone(g, reader)).collect()
-                                });
+                            let read = crate::media::panics::quietly(|| {
+                                read_block(block, reader, &mut placer)
+                            })
+                            .unwrap_or_else(|_| {
+                                block
+                                    .iter()
+                                    .map(|g| read_alone(g, reader, &mut placer))
+                                    .collect()
+                            });
                             if tx.send(read).is_err() {
                                 break;
                             }
@@ -173,6 +253,7 @@ impl<'env> ReadAhead<'env> {
             .collect();
         ReadAhead {
             groups,
+            placer: Placer::new(placing),
             lanes,
             current: Vec::new().into_iter(),
             next: 0,
@@ -194,22 +275,37 @@ impl<'env> ReadAhead<'env> {
                     let block = &self.groups[i.min(end)..end];
                     block
                         .iter()
-                        .map(|g| read_alone(g, &mut reader))
+                        .map(|g| read_alone(g, &mut reader, &mut self.placer))
                         .collect::<Vec<_>>()
                         .into_iter()
                 }
             };
         }
-        self.current
-            .next()
-            .unwrap_or_else(|| GroupRead::failed("the file could not be read"))
+        match self.current.next() {
+            Some(read) => read,
+            None => {
+                let placed = match self.groups.get(i) {
+                    Some(group) => self.placer.place(group),
+                    None => Placed {
+                        name: Err("has no file name".into()),
+                        stored: Vec::new(),
+                        shown: String::new(),
+                    },
+                };
+                GroupRead::failed("the file could not be read", placed)
+            }
+        }
     }
 }
 
 /// One group read by itself, a panic costing that group only.
-fn read_alone(group: &Group, reader: &mut crate::thumbs::Describer) -> GroupRead {
-    crate::media::panics::quietly(|| read_group(group, reader))
-        .unwrap_or_else(|_| GroupRead::failed("reading it failed"))
+fn read_alone(
+    group: &Group,
+    reader: &mut crate::thumbs::Describer,
+    placer: &mut Placer<'_>,
+) -> GroupRead {
+    crate::media::panics::quietly(|| read_group(group, reader, placer))
+        .unwrap_or_else(|_| GroupRead::failed("reading it failed", placer.place(group)))
 }
 
 /// How many threads read files ahead of an import: one per core, up to four.
