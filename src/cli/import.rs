@@ -57,12 +57,50 @@ pub fn run(
         return Ok(());
     }
     // Each transaction's lines are printed once it is committed, and not kept: an import
-    // of a million files shows them as it goes and does not hold a million lines.
-    let mut printed = Printed::default();
-    let mut report = lib.import_reporting(paths, &opts, &mut |_| {}, &mut |report| {
-        printed.take(report);
-    })?;
-    printed.take(&mut report);
+    // of a million files shows them as it goes and does not hold a million lines. They
+    // are written on a thread of their own, beside the import's next records.
+    let (result, printed) = std::thread::scope(|scope| {
+        let (lines, to_print) = std::sync::mpsc::channel::<ImportReport>();
+        let printer = std::thread::Builder::new()
+            .name("shoebox-print".into())
+            .spawn_scoped(scope, move || {
+                let mut printed = Printed::default();
+                for mut report in to_print {
+                    printed.take(&mut report);
+                }
+                printed
+            });
+        let mut inline = Printed::default();
+        let mut hand_over = |report: &mut ImportReport| match &printer {
+            Ok(_) => {
+                let _ = lines.send(ImportReport {
+                    imported: std::mem::take(&mut report.imported),
+                    in_trash: std::mem::take(&mut report.in_trash),
+                    already_imported: std::mem::take(&mut report.already_imported),
+                    warnings: std::mem::take(&mut report.warnings),
+                    failed: std::mem::take(&mut report.failed),
+                    ..ImportReport::default()
+                });
+            }
+            Err(_) => inline.take(report),
+        };
+        let mut result = lib.import_reporting(paths, &opts, &mut |_| {}, &mut hand_over);
+        if let Ok(report) = &mut result {
+            hand_over(report);
+        }
+        drop(lines);
+        let printed = match printer {
+            Ok(thread) => thread.join().unwrap_or_else(|_| Printed {
+                error: Some(std::io::Error::other(
+                    "the lines of the import could not be written",
+                )),
+                ..Printed::default()
+            }),
+            Err(_) => inline,
+        };
+        (result, printed)
+    });
+    let report = result?;
     if let Some(e) = printed.error {
         return Err(e.into());
     }
