@@ -140,6 +140,10 @@ pub(super) fn group_companions(files: Vec<PathBuf>, report: &mut ImportReport) -
             });
         }
     }
+    if raws.is_empty() && sidecars.is_empty() {
+        // Nothing to join to anything (most folders).
+        return mains;
+    }
     // Index the mains by full name and by stem (lowercase).
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut by_stem: HashMap<String, usize> = HashMap::new();
