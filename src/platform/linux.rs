@@ -83,6 +83,15 @@ pub fn prepare_helper(cmd: &mut Command, memory_bytes: u64) {
 
 pub fn enter_helper(_memory_bytes: u64) {}
 
+pub fn run_behind() {
+    // A nice value is per thread on Linux (threads it starts inherit it).
+    // SAFETY: gettid has no preconditions; setpriority only changes this thread's priority.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
+}
+
 pub fn tie_to_parent(cmd: &mut Command) {
     // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
     unsafe {
@@ -100,5 +109,32 @@ pub fn return_freed_memory() {
     // SAFETY: malloc_trim only returns free memory of the allocator to the system.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A thread that runs behind has a nice value of 10; the thread that started it keeps
+    /// its own.
+    #[test]
+    fn a_thread_run_behind_is_niced_and_its_starter_is_not() {
+        // SAFETY: getpriority reads a thread's nice value; errno is cleared first, as -1 is
+        // also a valid answer.
+        let nice_of = |tid: libc::pid_t| unsafe {
+            *libc::__errno_location() = 0;
+            libc::getpriority(libc::PRIO_PROCESS, tid as libc::id_t)
+        };
+        // SAFETY: gettid has no preconditions.
+        let own = nice_of(unsafe { libc::gettid() });
+        let behind = std::thread::spawn(move || {
+            super::run_behind();
+            // SAFETY: as above.
+            nice_of(unsafe { libc::gettid() })
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(behind, (own + 10).min(19));
+        // SAFETY: as above.
+        assert_eq!(nice_of(unsafe { libc::gettid() }), own);
     }
 }

@@ -63,6 +63,13 @@ pub fn open_command(path: &Path) -> Command {
 
 pub fn prepare_helper(_cmd: &mut Command, _memory_bytes: u64) {}
 
+pub fn run_behind() {
+    // SAFETY: sets this thread's own quality of service; no other state is touched.
+    unsafe {
+        libc::pthread_set_qos_class_self_np(libc::qos_class_t::QOS_CLASS_UTILITY, 0);
+    }
+}
+
 pub fn enter_helper(memory_bytes: u64) {
     // SAFETY: getppid has no preconditions.
     let parent = unsafe { libc::getppid() };

@@ -354,6 +354,16 @@ pub fn prepare_helper(_cmd: &mut Command, _memory_bytes: u64) {}
 /// The job a helper puts itself in, so the programs it starts end when it does.
 static OWN_JOB: Mutex<usize> = Mutex::new(0);
 
+pub fn run_behind() {
+    use windows_sys::Win32::System::Threading::{
+        GetCurrentThread, SetThreadPriority, THREAD_PRIORITY_BELOW_NORMAL,
+    };
+    // SAFETY: GetCurrentThread is a pseudo-handle to this thread, always valid.
+    unsafe {
+        SetThreadPriority(GetCurrentThread(), THREAD_PRIORITY_BELOW_NORMAL);
+    }
+}
+
 pub fn enter_helper(_memory_bytes: u64) {
     let Ok(handle) = new_job(0) else {
         return;
@@ -612,6 +622,26 @@ mod tests {
             let ntdll = GetModuleHandleA(c"ntdll.dll".as_ptr().cast());
             !ntdll.is_null() && GetProcAddress(ntdll, c"wine_get_version".as_ptr().cast()).is_some()
         }
+    }
+
+    /// A thread that runs behind is below normal priority; the thread that started it is not.
+    #[test]
+    fn a_thread_run_behind_is_below_normal_and_its_starter_is_not() {
+        use windows_sys::Win32::System::Threading::{
+            GetCurrentThread, GetThreadPriority, THREAD_PRIORITY_BELOW_NORMAL,
+        };
+        // SAFETY: GetCurrentThread is a pseudo-handle to the calling thread, always valid.
+        let own = unsafe { GetThreadPriority(GetCurrentThread()) };
+        let behind = std::thread::spawn(|| {
+            super::run_behind();
+            // SAFETY: as above.
+            unsafe { GetThreadPriority(GetCurrentThread()) }
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(behind, THREAD_PRIORITY_BELOW_NORMAL);
+        // SAFETY: as above.
+        assert_eq!(unsafe { GetThreadPriority(GetCurrentThread()) }, own);
     }
 
     /// A helper runs in a Job Object that caps each process's memory and ends it with

@@ -224,6 +224,8 @@ pub fn serve(input: impl Read, output: impl Write + Send) -> io::Result<()> {
     {
         crate::platform::enter_helper(bytes);
     }
+    // Decoding for an import or for thumbnails comes after the app's own work.
+    crate::platform::run_behind();
     let mut input = BufReader::new(input);
     let outbox = Outbox::new(BufWriter::with_capacity(256 * 1024, output));
     std::thread::scope(|scope| {

@@ -230,6 +230,7 @@ impl<'env> ReadAhead<'env> {
                 std::thread::Builder::new()
                     .name("shoebox-read".into())
                     .spawn_scoped(scope, move || {
+                        crate::platform::run_behind();
                         let mut placer = Placer::new(placing);
                         for block in groups.chunks(BLOCK).skip(lane).step_by(workers) {
                             // A decoder that panics on a strange file costs that file only.
