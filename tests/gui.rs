@@ -101,6 +101,8 @@ fn window(
     }
     let harness = builder.build_ui_state(
         |ui, app: &mut ShoeboxApp| {
+            // The app's look (its spacing), from the first frame, as the app sets it.
+            shoebox::gui::theme::apply(ui.ctx());
             app.logic(ui.ctx());
             app_ui(app, ui);
         },
@@ -1034,10 +1036,9 @@ fn walk09_video_tiles_show_their_duration_and_the_tree_its_counts() {
 /// in view, and a click on Kind sorts by it.
 #[test]
 fn gui_the_sort_menu_shows_every_key_and_kind_sorts() {
+    // At the app's own look (`window`): its spacing made the menu's entries taller than
+    // egui's.
     let mut g = gui_with(&[("b.mp3", b"2"), ("a.txt", b"1"), ("c.jpg", b"3")]);
-    // The app's own look (its spacing made the menu's entries taller than egui's).
-    shoebox::gui::theme::apply(&g.harness.ctx);
-    g.harness.run();
     g.harness.get_by_value("Capture date").click();
     g.harness.run();
     g.click("Kind");
