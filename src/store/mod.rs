@@ -326,6 +326,32 @@ pub(crate) mod tests {
 
     use super::*;
 
+    /// A migration that rewrites the schema's text in place checks every row against what
+    /// it says: a row that breaks a rule (here a kind no rule allows, written past the
+    /// checks) stops the migration, and the library stays at the version before it.
+    #[test]
+    fn a_schema_rewrite_meeting_a_row_that_breaks_its_rules_is_not_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("library.db")).unwrap();
+        for sql in &migrations::MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute_batch(
+            "PRAGMA ignore_check_constraints=ON;
+             INSERT INTO assets(id, name, name_key, kind, storage, size, hash, imported_at)
+             VALUES (1, 'x', 'x', 'bogus', 'copy', 1, 'h', 0);
+             PRAGMA ignore_check_constraints=OFF;",
+        )
+        .unwrap();
+        let err = migrations::migrate(&mut conn).expect_err("the rewrite's check fails");
+        assert!(err.to_string().contains("schema rewrite 4"), "{err}");
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 3);
+    }
+
     /// A statement binding a state (`+a.state = ?4`, where partial indexes name `state`) is
     /// prepared once and run many times: the planner does not look at bound values.
     #[test]
