@@ -306,7 +306,7 @@ pub enum RestoreError {
 pub fn execute(
     lib: &mut Library,
     job: Job,
-    progress: &mut dyn FnMut(ImportProgress),
+    progress: &mut dyn FnMut(&ImportProgress),
 ) -> Vec<Reply> {
     let mut out = Vec::new();
     let changed = match job {
@@ -754,7 +754,7 @@ impl LibraryHandle {
                     let replies = execute(&mut lib, job, &mut |p| {
                         if last.elapsed().as_millis() >= 50 {
                             last = std::time::Instant::now();
-                            let _ = progress_tx.send(Reply::Progress(p));
+                            let _ = progress_tx.send(Reply::Progress(p.clone()));
                             progress_wake();
                         }
                     });

@@ -122,7 +122,7 @@ struct Run<'a> {
     report: &'a mut ImportReport,
     done: usize,
     total: usize,
-    progress: &'a mut dyn FnMut(ImportProgress),
+    progress: &'a mut dyn FnMut(&ImportProgress),
     /// Given the report after each transaction of files (see [`Library::import_reporting`]).
     recorded: &'a mut dyn FnMut(&mut ImportReport),
     /// One per reading thread, kept for the whole import (each may hold a helper process).
@@ -167,7 +167,7 @@ impl Library {
         &mut self,
         paths: &[PathBuf],
         opts: &ImportOptions,
-        progress: &mut dyn FnMut(ImportProgress),
+        progress: &mut dyn FnMut(&ImportProgress),
     ) -> Result<ImportReport> {
         self.import_reporting(paths, opts, progress, &mut |_| {})
     }
@@ -180,7 +180,7 @@ impl Library {
         &mut self,
         paths: &[PathBuf],
         opts: &ImportOptions,
-        progress: &mut dyn FnMut(ImportProgress),
+        progress: &mut dyn FnMut(&ImportProgress),
         recorded: &mut dyn FnMut(&mut ImportReport),
     ) -> Result<ImportReport> {
         if let Some(c) = opts.into {
@@ -392,6 +392,13 @@ impl Library {
         };
         std::thread::scope(|scope| -> Result<()> {
             let mut reads = ReadAhead::start(scope, &groups, readers, &placing);
+            // Where the import is, handed to `progress` at each file (one buffer for the
+            // path shown: a million files made a million copies of it).
+            let mut at = ImportProgress {
+                done: *done,
+                total,
+                current: String::new(),
+            };
             for range in growing_chunks(groups.len()) {
                 let chunk_homes = &homes[range.clone()];
                 let chunk = &groups[range];
@@ -405,11 +412,10 @@ impl Library {
                     }
                     let read = reads.next_read();
                     *done += 1 + group.companions.len();
-                    progress(ImportProgress {
-                        done: *done,
-                        total,
-                        current: read.placed.shown.clone(),
-                    });
+                    at.done = *done;
+                    at.current.clear();
+                    at.current.push_str(&read.placed.shown);
+                    progress(&at);
                     chunk_reads.push(read);
                 }
                 // Stopped: what was read is recorded whole, the rest left alone.
@@ -495,11 +501,16 @@ impl Library {
                         store::culling::give(&tx, *id, facts)?;
                     }
                 }
-                for ((id, (name, _)), r) in ids.iter().zip(named).zip(&ready) {
+                for ((id, (name, _)), r) in ids.iter().zip(named).zip(ready) {
                     report.imported.push(Imported {
                         id: ItemId::Asset(*id),
                         name,
-                        path: r.files[0].path.clone(),
+                        path: r
+                            .files
+                            .into_iter()
+                            .next()
+                            .map(|f| f.path)
+                            .unwrap_or_default(),
                     });
                 }
                 tx.commit()?;
