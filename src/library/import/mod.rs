@@ -575,16 +575,13 @@ impl Library {
                 probe::Meta::default()
             }
         };
-        let mut sources = vec![("main", group.main.clone(), main)];
-        // Each companion read, with its place among the group's files.
-        let mut places = vec![0];
-        for (i, ((role, path), hashed)) in group.companions.iter().zip(read.companions).enumerate()
-        {
+        // Each file read, with where it is recorded in place (`None` for copies).
+        let mut stored = stored.into_iter();
+        let mut sources = vec![("main", group.main.clone(), main, stored.next())];
+        for ((role, path), hashed) in group.companions.iter().zip(read.companions) {
+            let place = stored.next();
             match hashed {
-                Ok(h) => {
-                    sources.push((role, path.clone(), h));
-                    places.push(i + 1);
-                }
+                Ok(h) => sources.push((*role, path.clone(), h, place)),
                 Err(e) => report
                     .warnings
                     .push(msg(path, format!("companion not imported: {e}"))),
@@ -592,10 +589,8 @@ impl Library {
         }
         let mut files = Vec::new();
         if opts.in_place {
-            let mut stored: Vec<Option<Result<String, String>>> =
-                stored.into_iter().map(Some).collect();
-            for ((role, _, hashed), place) in sources.into_iter().zip(places) {
-                let stored = match stored.get_mut(place).and_then(Option::take) {
+            for (role, _, hashed, place) in sources {
+                let stored = match place {
                     Some(Ok(s)) => s,
                     Some(Err(m)) => return Err((shown, m)),
                     None => return Err((shown, "could not find where it is".into())),
@@ -634,7 +629,7 @@ impl Library {
                 Err(e) => return Err((shown, e.to_string())),
             }
             let dir = Path::new(MEDIA_DIR).join(&hash[..2]);
-            for (role, path, hashed) in sources {
+            for (role, path, hashed, _) in sources {
                 let fname = name_of(&path).map_err(|m| (shown.clone(), m))?;
                 let rel = self
                     .free_media_name(&dir, &format!("{}-{fname}", &hash[..12]), planned)
